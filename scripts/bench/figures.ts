@@ -1,0 +1,20 @@
+/** One measured figure. `name` is the key in docs/benchmarks.json (e.g. "ballot.gas.direct"). */
+export type Figure = {
+  name: string;
+  value: number;
+  unit: string;
+  description: string;
+};
+
+/** A benchmark module: `scripts/bench/<name>.bench.ts` default-exports one of these. */
+export type BenchModule = {
+  title: string;
+  /** Measures and returns its figures; prints its own progress. Must stop by itself. */
+  run: () => Promise<Figure[]>;
+};
+
+/** Rounds to a few significant decimals so that the JSON stays readable. */
+export function round(value: number, decimals = 2): number {
+  const factor = 10 ** decimals;
+  return Math.round(value * factor) / factor;
+}
