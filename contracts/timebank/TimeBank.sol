@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {CommunityRegistry} from "../registry/CommunityRegistry.sol";
+import {RegistryAccess} from "../registry/RegistryAccess.sol";
+
+/**
+ * @title TimeBank
+ * @notice A time bank (时间银行, Nanjing Gulou model): one minute of service given earns one minute of credit.
+ *
+ * Only members registered by community staff (registry STAFF_ROLE) act. A volunteer records a service given to
+ * another member; it is credited only when the recipient confirms it, or when staff confirm on the recipient's
+ * behalf (recorded as a proxy confirmation). The recipient, or staff on their behalf, can reject it. Nobody
+ * credits themselves: the volunteer is never the recipient nor the confirmer. Credits per volunteer per UTC day
+ * of the service time are capped (default 12 hours), counted when a service is confirmed.
+ *
+ * Credits cannot be transferred, except as a gift to a family member (parent, spouse, child) whose link staff
+ * registered. They are redeemed, and burnt, for a service or for goods at a partner registered by staff.
+ *
+ * Conservation: Σ balances = totalCredited − totalRedeemed at every step, and no balance is ever negative.
+ * Personal data stays off chain: notes and partner profiles are recorded as hashes.
+ */
+contract TimeBank is RegistryAccess {
+    /// @notice Default cap on the minutes credited to one volunteer per UTC day: 12 hours.
+    uint32 public constant DEFAULT_DAILY_CAP = 720;
+    /// @notice Minutes in a day: no service record and no daily cap can exceed it.
+    uint32 public constant MINUTES_PER_DAY = 1440;
+    /// @notice Seconds in a UTC day, to bucket service times into days.
+    uint256 private constant SECONDS_PER_DAY = 1 days;
+
+    /// @notice The kinds of service the article describes.
+    enum Category {
+        MealDelivery,
+        Companionship,
+        Cleaning,
+        HospitalEscort,
+        Tutoring,
+        Other
+    }
+
+    enum ServiceStatus {
+        None,
+        Pending,
+        Confirmed,
+        Rejected
+    }
+
+    /// @notice `relative` is the member's parent, spouse or child.
+    enum Relation {
+        None,
+        Parent,
+        Spouse,
+        Child
+    }
+
+    /// @notice What credits are redeemed for.
+    enum RedemptionKind {
+        Service,
+        Goods
+    }
+
+    /// @notice One slot per member; balance = earned + giftsReceived − giftsGiven − redeemed (minutes).
+    struct Member {
+        bool registered;
+        uint48 balance;
+        uint48 earned;
+        uint48 giftsReceived;
+        uint48 giftsGiven;
+        uint48 redeemed;
+    }
+
+    /// @notice A recorded service.
+    struct Service {
+        address volunteer;
+        uint32 minutes_;
+        Category category;
+        ServiceStatus status;
+        bool byProxy; // decided by staff on the recipient's behalf
+        address recipient;
+        uint48 servedAt; // unix time of the service
+        bytes32 noteHash;
+    }
+
+    /// @notice Conservation totals (minutes).
+    struct Totals {
+        uint64 credited;
+        uint64 redeemed;
+        uint64 gifted;
+        uint64 members;
+    }
+
+    mapping(address account => Member) private _members;
+    mapping(address member => mapping(address relative => Relation)) private _relations;
+    mapping(address partner => bytes32 profileHash) private _partners;
+    mapping(address volunteer => mapping(uint256 day => uint32 minutes_)) private _creditedOnDay;
+    mapping(uint256 serviceId => Service) private _services;
+    uint256 private _serviceCount;
+    uint32 private _dailyCap;
+    Totals private _totals;
+
+    /// @notice Staff registered a member.
+    event MemberRegistered(address indexed member, address indexed staff);
+    /// @notice Staff removed a member; their balance stays but they can no longer act.
+    event MemberRemoved(address indexed member, address indexed staff);
+    /// @notice Staff registered that `relative` is `member`'s `relation` (and the inverse link).
+    event FamilyLinked(address indexed member, address indexed relative, Relation relation, address indexed staff);
+    /// @notice Staff removed the family link between two members (both directions).
+    event FamilyUnlinked(address indexed member, address indexed relative, address indexed staff);
+    /// @notice Staff registered a partner shop or service provider.
+    event PartnerRegistered(address indexed partner, bytes32 profileHash, address indexed staff);
+    /// @notice Staff removed a partner.
+    event PartnerRemoved(address indexed partner, address indexed staff);
+    /// @notice The registry admin changed the daily cap.
+    event DailyCapSet(uint32 minutes_);
+    /// @notice A volunteer recorded a service, pending the recipient's decision.
+    event ServiceRecorded(
+        uint256 indexed serviceId,
+        address indexed volunteer,
+        address indexed recipient,
+        uint32 minutes_,
+        Category category,
+        uint48 servedAt,
+        bytes32 noteHash
+    );
+    /// @notice A service was confirmed and credited to its volunteer (`byProxy`: by staff for the recipient).
+    event ServiceConfirmed(
+        uint256 indexed serviceId,
+        address indexed volunteer,
+        address indexed confirmer,
+        uint32 minutes_,
+        bool byProxy
+    );
+    /// @notice A service was rejected (`byProxy`: by staff for the recipient).
+    event ServiceRejected(uint256 indexed serviceId, address indexed rejecter, bool byProxy);
+    /// @notice A member gave credits to a registered family member.
+    event CreditsGifted(address indexed from, address indexed to, uint48 minutes_, Relation relation);
+    /// @notice Credits were redeemed at a partner and burnt (`by` is staff when it acted for the member).
+    event CreditsRedeemed(
+        address indexed member,
+        address indexed partner,
+        uint48 minutes_,
+        RedemptionKind kind,
+        bytes32 noteHash,
+        address by
+    );
+
+    error ZeroAddress();
+    error ZeroMinutes();
+    error NotMember(address account);
+    error AlreadyMember(address account);
+    error SelfService(address account);
+    error SelfCredit(address account, uint256 serviceId);
+    error InvalidMinutes(uint32 minutes_, uint32 maxMinutes);
+    error FutureService(uint48 servedAt, uint256 now_);
+    error UnknownService(uint256 serviceId);
+    error ServiceNotPending(uint256 serviceId, ServiceStatus status);
+    error NotRecipient(address account, uint256 serviceId);
+    error DailyCapExceeded(address volunteer, uint256 day, uint32 alreadyCredited, uint32 minutes_, uint32 cap);
+    error InvalidRelation();
+    error NotFamily(address from, address to);
+    error AlreadyPartner(address partner);
+    error NotPartner(address partner);
+    error ZeroHash();
+    error InsufficientCredit(address member, uint48 balance, uint48 minutes_);
+    error InvalidDailyCap(uint32 minutes_, uint32 maxMinutes);
+
+    constructor(CommunityRegistry registry_) RegistryAccess(registry_) {
+        _dailyCap = DEFAULT_DAILY_CAP;
+    }
+
+    // ───────────────────────────── staff: members, families, partners ─────────────────────────────
+
+    /**
+     * @notice Registers a member of the time bank (volunteer and/or recipient). Only staff.
+     * @param member the member's address
+     */
+    function registerMember(address member) external onlyRegistryRole(registry.STAFF_ROLE()) {
+        if (member == address(0)) revert ZeroAddress();
+        if (_members[member].registered) revert AlreadyMember(member);
+        _members[member].registered = true;
+        ++_totals.members;
+        emit MemberRegistered(member, msg.sender);
+    }
+
+    /**
+     * @notice Removes a member: their balance and history stay, but they can no longer act. Only staff.
+     * @param member the member's address
+     */
+    function removeMember(address member) external onlyRegistryRole(registry.STAFF_ROLE()) {
+        _requireMember(member);
+        _members[member].registered = false;
+        --_totals.members;
+        emit MemberRemoved(member, msg.sender);
+    }
+
+    /**
+     * @notice Registers that `relative` is `member`'s parent, spouse or child, and the inverse link. Only staff.
+     * @param member a registered member
+     * @param relative another registered member
+     * @param relation what `relative` is to `member`
+     */
+    function linkFamily(
+        address member,
+        address relative,
+        Relation relation
+    ) external onlyRegistryRole(registry.STAFF_ROLE()) {
+        _requireMember(member);
+        _requireMember(relative);
+        if (member == relative) revert SelfService(member);
+        if (relation == Relation.None) revert InvalidRelation();
+        _relations[member][relative] = relation;
+        _relations[relative][member] = _inverse(relation);
+        emit FamilyLinked(member, relative, relation, msg.sender);
+    }
+
+    /**
+     * @notice Removes the family link between two members, in both directions. Only staff.
+     * @param member one member
+     * @param relative the other
+     */
+    function unlinkFamily(address member, address relative) external onlyRegistryRole(registry.STAFF_ROLE()) {
+        if (_relations[member][relative] == Relation.None) revert NotFamily(member, relative);
+        delete _relations[member][relative];
+        delete _relations[relative][member];
+        emit FamilyUnlinked(member, relative, msg.sender);
+    }
+
+    /**
+     * @notice Registers a partner where credits can be redeemed. Only staff.
+     * @param partner the partner's address
+     * @param profileHash hash of the partner's off-chain profile (name, licence, offer)
+     */
+    function registerPartner(address partner, bytes32 profileHash) external onlyRegistryRole(registry.STAFF_ROLE()) {
+        if (partner == address(0)) revert ZeroAddress();
+        if (profileHash == bytes32(0)) revert ZeroHash();
+        if (_partners[partner] != bytes32(0)) revert AlreadyPartner(partner);
+        _partners[partner] = profileHash;
+        emit PartnerRegistered(partner, profileHash, msg.sender);
+    }
+
+    /**
+     * @notice Removes a partner. Only staff.
+     * @param partner the partner's address
+     */
+    function removePartner(address partner) external onlyRegistryRole(registry.STAFF_ROLE()) {
+        if (_partners[partner] == bytes32(0)) revert NotPartner(partner);
+        delete _partners[partner];
+        emit PartnerRemoved(partner, msg.sender);
+    }
+
+    /**
+     * @notice Sets the cap on minutes credited to one volunteer per UTC day. Only the registry admin.
+     * @param minutes_ the new cap, from 1 to `MINUTES_PER_DAY`
+     */
+    function setDailyCap(uint32 minutes_) external onlyRegistryRole(registry.DEFAULT_ADMIN_ROLE()) {
+        if (minutes_ == 0 || minutes_ > MINUTES_PER_DAY) revert InvalidDailyCap(minutes_, MINUTES_PER_DAY);
+        _dailyCap = minutes_;
+        emit DailyCapSet(minutes_);
+    }
+
+    // ───────────────────────────── services ─────────────────────────────
+
+    /**
+     * @notice A volunteer (the caller, a member) records a service given to another member. Not credited until
+     * confirmed.
+     * @param recipient the member who received the service
+     * @param minutes_ its length, from 1 to `MINUTES_PER_DAY`
+     * @param category its kind
+     * @param servedAt when it was given (unix time, not in the future)
+     * @param noteHash hash of the off-chain note
+     * @return serviceId the record's id, counting from 1
+     */
+    function recordService(
+        address recipient,
+        uint32 minutes_,
+        Category category,
+        uint48 servedAt,
+        bytes32 noteHash
+    ) external returns (uint256 serviceId) {
+        _requireMember(msg.sender);
+        _requireMember(recipient);
+        if (recipient == msg.sender) revert SelfService(msg.sender);
+        if (minutes_ == 0 || minutes_ > MINUTES_PER_DAY) revert InvalidMinutes(minutes_, MINUTES_PER_DAY);
+        if (servedAt > block.timestamp) revert FutureService(servedAt, block.timestamp);
+        if (noteHash == bytes32(0)) revert ZeroHash();
+        serviceId = ++_serviceCount;
+        _services[serviceId] = Service({
+            volunteer: msg.sender,
+            minutes_: minutes_,
+            category: category,
+            status: ServiceStatus.Pending,
+            byProxy: false,
+            recipient: recipient,
+            servedAt: servedAt,
+            noteHash: noteHash
+        });
+        emit ServiceRecorded(serviceId, msg.sender, recipient, minutes_, category, servedAt, noteHash);
+    }
+
+    /**
+     * @notice Confirms a pending service and credits its minutes to the volunteer, within the volunteer's daily
+     * cap for the UTC day of the service. The recipient (a current member), or staff on the recipient's behalf
+     * (recorded as a proxy confirmation); never the volunteer.
+     * @param serviceId the service
+     */
+    function confirmService(uint256 serviceId) external {
+        (Service storage s, bool byProxy) = _decide(serviceId);
+        address volunteer = s.volunteer;
+        uint32 minutes_ = s.minutes_;
+        uint256 day = s.servedAt / SECONDS_PER_DAY;
+        uint32 already = _creditedOnDay[volunteer][day];
+        uint32 cap = _dailyCap;
+        if (already + minutes_ > cap) revert DailyCapExceeded(volunteer, day, already, minutes_, cap);
+
+        s.status = ServiceStatus.Confirmed;
+        s.byProxy = byProxy;
+        _creditedOnDay[volunteer][day] = already + minutes_;
+        Member storage m = _members[volunteer];
+        m.balance += minutes_;
+        m.earned += minutes_;
+        _totals.credited += minutes_;
+        emit ServiceConfirmed(serviceId, volunteer, msg.sender, minutes_, byProxy);
+    }
+
+    /**
+     * @notice Rejects a pending service: nothing is credited. The recipient, or staff on their behalf.
+     * @param serviceId the service
+     */
+    function rejectService(uint256 serviceId) external {
+        (Service storage s, bool byProxy) = _decide(serviceId);
+        s.status = ServiceStatus.Rejected;
+        s.byProxy = byProxy;
+        emit ServiceRejected(serviceId, msg.sender, byProxy);
+    }
+
+    // ───────────────────────────── gifts and redemptions ─────────────────────────────
+
+    /**
+     * @notice Gives credits to a family member registered by staff. The only transfer there is.
+     * @param to the relative (a current member)
+     * @param minutes_ how many minutes
+     */
+    function gift(address to, uint48 minutes_) external {
+        _requireMember(msg.sender);
+        _requireMember(to);
+        Relation relation = _relations[msg.sender][to];
+        if (relation == Relation.None) revert NotFamily(msg.sender, to);
+        if (minutes_ == 0) revert ZeroMinutes();
+        Member storage from = _members[msg.sender];
+        if (from.balance < minutes_) revert InsufficientCredit(msg.sender, from.balance, minutes_);
+        from.balance -= minutes_;
+        from.giftsGiven += minutes_;
+        Member storage recipient = _members[to];
+        recipient.balance += minutes_;
+        recipient.giftsReceived += minutes_;
+        _totals.gifted += minutes_;
+        emit CreditsGifted(msg.sender, to, minutes_, relation);
+    }
+
+    /**
+     * @notice Redeems (burns) the caller's credits for a service or goods at a registered partner.
+     * @param partner the partner providing the service or goods
+     * @param minutes_ how many minutes
+     * @param kind service or goods
+     * @param noteHash hash of the off-chain redemption record (what was provided)
+     */
+    function redeem(address partner, uint48 minutes_, RedemptionKind kind, bytes32 noteHash) external {
+        _requireMember(msg.sender);
+        _redeem(msg.sender, partner, minutes_, kind, noteHash);
+    }
+
+    /**
+     * @notice Staff redeem credits on behalf of a member who cannot use a phone; recorded as such.
+     * @param member the member whose credits are burnt (registered)
+     * @param partner the partner providing the service or goods
+     * @param minutes_ how many minutes
+     * @param kind service or goods
+     * @param noteHash hash of the off-chain redemption record, including the member's consent
+     */
+    function redeemFor(
+        address member,
+        address partner,
+        uint48 minutes_,
+        RedemptionKind kind,
+        bytes32 noteHash
+    ) external onlyRegistryRole(registry.STAFF_ROLE()) {
+        _requireMember(member);
+        _redeem(member, partner, minutes_, kind, noteHash);
+    }
+
+    // ───────────────────────────── views ─────────────────────────────
+
+    /// @notice A member's registration, balance and lifetime totals (minutes).
+    function memberOf(address account) external view returns (Member memory) {
+        return _members[account];
+    }
+
+    /// @notice A member's balance in minutes.
+    function balanceOf(address account) external view returns (uint48) {
+        return _members[account].balance;
+    }
+
+    /// @notice A service record.
+    function service(uint256 serviceId) external view returns (Service memory) {
+        return _service(serviceId);
+    }
+
+    /// @notice How many services were recorded; ids run from 1 to this number.
+    function serviceCount() external view returns (uint256) {
+        return _serviceCount;
+    }
+
+    /// @notice Total minutes credited, redeemed and gifted, and the number of current members.
+    function totals() external view returns (Totals memory) {
+        return _totals;
+    }
+
+    /// @notice What `relative` is to `member` (None if not linked).
+    function relationOf(address member, address relative) external view returns (Relation) {
+        return _relations[member][relative];
+    }
+
+    /// @notice A partner's profile hash (zero if not a partner).
+    function partnerProfile(address partner) external view returns (bytes32) {
+        return _partners[partner];
+    }
+
+    /// @notice The cap on minutes credited to one volunteer per UTC day.
+    function dailyCap() external view returns (uint32) {
+        return _dailyCap;
+    }
+
+    /// @notice Minutes already credited to a volunteer for a UTC day (`day` = unix time / 86400).
+    function creditedOnDay(address volunteer, uint256 day) external view returns (uint32) {
+        return _creditedOnDay[volunteer][day];
+    }
+
+    // ───────────────────────────── internals ─────────────────────────────
+
+    /// @dev The pending service `serviceId` and whether the caller decides as staff for its recipient.
+    function _decide(uint256 serviceId) private view returns (Service storage s, bool byProxy) {
+        s = _service(serviceId);
+        if (s.status != ServiceStatus.Pending) revert ServiceNotPending(serviceId, s.status);
+        if (msg.sender == s.volunteer) revert SelfCredit(msg.sender, serviceId);
+        if (msg.sender == s.recipient) {
+            _requireMember(msg.sender);
+            return (s, false);
+        }
+        if (!registry.hasRole(registry.STAFF_ROLE(), msg.sender)) revert NotRecipient(msg.sender, serviceId);
+        return (s, true);
+    }
+
+    function _redeem(address member_, address partner, uint48 minutes_, RedemptionKind kind, bytes32 noteHash) private {
+        if (_partners[partner] == bytes32(0)) revert NotPartner(partner);
+        if (minutes_ == 0) revert ZeroMinutes();
+        if (noteHash == bytes32(0)) revert ZeroHash();
+        Member storage m = _members[member_];
+        if (m.balance < minutes_) revert InsufficientCredit(member_, m.balance, minutes_);
+        m.balance -= minutes_;
+        m.redeemed += minutes_;
+        _totals.redeemed += minutes_;
+        emit CreditsRedeemed(member_, partner, minutes_, kind, noteHash, msg.sender);
+    }
+
+    function _service(uint256 serviceId) private view returns (Service storage s) {
+        s = _services[serviceId];
+        if (s.status == ServiceStatus.None) revert UnknownService(serviceId);
+    }
+
+    function _requireMember(address account) private view {
+        if (!_members[account].registered) revert NotMember(account);
+    }
+
+    function _inverse(Relation relation) private pure returns (Relation) {
+        if (relation == Relation.Parent) return Relation.Child;
+        if (relation == Relation.Child) return Relation.Parent;
+        return relation;
+    }
+}
