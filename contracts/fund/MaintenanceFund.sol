@@ -615,17 +615,14 @@ contract MaintenanceFund is RegistryAccess {
             allocated = upTo;
             if (share == 0) continue;
             uint32 unitId = unitIds[i];
-            Account memory a = _accounts[unitId];
+            Account storage a = _accounts[unitId];
             if (charge) {
-                if (a.balance < share) revert InsufficientUnitBalance(unitId, a.balance, share);
-                a.balance -= share;
-                a.charged += share;
-                _accounts[unitId] = a;
+                uint64 balance = a.balance;
+                if (balance < share) revert InsufficientUnitBalance(unitId, balance, share);
+                (a.balance, a.charged) = (balance - share, a.charged + share);
                 emit UnitCharged(planId, unitId, share);
             } else {
-                a.balance += share;
-                a.refunded += share;
-                _accounts[unitId] = a;
+                (a.balance, a.refunded) = (a.balance + share, a.refunded + share);
                 emit UnitRefunded(planId, unitId, share);
             }
         }
