@@ -1,0 +1,191 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+import fc from "fast-check";
+import { deployRegistry } from "../helpers/estate.js";
+import { doc } from "../helpers/fund.js";
+import { Category, Relation, RedemptionKind, ServiceStatus } from "../helpers/timebank.js";
+
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
+const { time } = networkHelpers;
+
+const DAY = 86_400n;
+const HOUR = 3_600n;
+// A lower daily cap than the default, so that random sequences reach it often.
+const CAP = 300n;
+
+async function propertyFixture() {
+  const { registry, signers } = await deployRegistry(connection);
+  const [, staff, partner, ...rest] = signers;
+  const members = rest.slice(0, 4);
+  await registry.grantRole(await registry.STAFF_ROLE(), staff.address);
+  const bank = await ethers.deployContract("TimeBank", [await registry.getAddress()]);
+  for (const m of members) await bank.connect(staff).registerMember(m.address);
+  await bank.setDailyCap(CAP);
+  await bank.connect(staff).registerPartner(partner.address, doc("partner"));
+  await bank.connect(staff).linkFamily(members[0].address, members[1].address, Relation.Child);
+  await bank.connect(staff).linkFamily(members[2].address, members[3].address, Relation.Spouse);
+  const now = BigInt(await time.latest());
+  const noon = now - (now % DAY) + DAY + 12n * HOUR;
+  await time.increaseTo(noon);
+  return { bank, staff, partner, members, noon };
+}
+
+type Op =
+  | { kind: "record"; volunteer: number; recipient: number; minutes: bigint; daysBack: bigint; hoursBack: bigint }
+  | { kind: "confirm"; service: number; byStaff: boolean }
+  | { kind: "reject"; service: number; byStaff: boolean }
+  | { kind: "gift"; from: number; other: number; toFamily: boolean; minutes: bigint }
+  | { kind: "redeem"; member: number; minutes: bigint; byStaff: boolean };
+
+const who = fc.nat(3);
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant("record" as const),
+      volunteer: who,
+      recipient: who,
+      minutes: fc.bigInt(60n, 300n),
+      daysBack: fc.bigInt(0n, 1n),
+      hoursBack: fc.bigInt(0n, 11n),
+    }),
+  },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant("confirm" as const), service: fc.nat(30), byStaff: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("reject" as const), service: fc.nat(30), byStaff: fc.boolean() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("gift" as const),
+      from: who,
+      other: who,
+      toFamily: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+      minutes: fc.bigInt(1n, 300n),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("redeem" as const), member: who, minutes: fc.bigInt(1n, 300n), byStaff: fc.boolean() }) },
+);
+
+const family = (a: number, b: number) => (a ^ 1) === b; // members 0–1 and 2–3 are linked
+
+describe("TimeBank invariants (fast-check)", function () {
+  it("conserves credits: Σ balances = credited − redeemed, no balance below zero, over random operations", async function () {
+    this.timeout(120_000);
+    const seen = { credited: 0, capped: 0, rejected: 0, gifted: 0, notFamily: 0, redeemed: 0, short: 0 };
+    await fc.assert(
+      fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 30, size: "medium" }), async (ops) => {
+        const f = await networkHelpers.loadFixture(propertyFixture);
+        const m = f.members;
+        const balance = [0n, 0n, 0n, 0n];
+        let credited = 0n;
+        let redeemed = 0n;
+        const perDay = new Map<string, bigint>();
+        const services: { id: bigint; volunteer: number; recipient: number; minutes: bigint; day: bigint; status: bigint }[] = [];
+
+        for (const op of ops) {
+          if (op.kind === "record") {
+            const servedAt = f.noon - op.daysBack * DAY - op.hoursBack * HOUR;
+            const tx = f.bank
+              .connect(m[op.volunteer])
+              .recordService(m[op.recipient].address, op.minutes, Category.Companionship, servedAt, doc("note"));
+            if (op.volunteer === op.recipient) {
+              await expect(tx).to.be.revertedWithCustomError(f.bank, "SelfService").withArgs(m[op.volunteer].address);
+              continue;
+            }
+            await tx;
+            const id = await f.bank.serviceCount();
+            services.push({
+              id,
+              volunteer: op.volunteer,
+              recipient: op.recipient,
+              minutes: op.minutes,
+              day: servedAt / DAY,
+              status: ServiceStatus.Pending,
+            });
+          } else if (op.kind === "confirm" || op.kind === "reject") {
+            const s = services[op.service % Math.max(services.length, 1)];
+            if (s === undefined) continue;
+            const decider = op.byStaff ? f.staff : m[s.recipient];
+            const tx = op.kind === "confirm" ? f.bank.connect(decider).confirmService(s.id) : f.bank.connect(decider).rejectService(s.id);
+            if (s.status !== ServiceStatus.Pending) {
+              await expect(tx).to.be.revertedWithCustomError(f.bank, "ServiceNotPending").withArgs(s.id, s.status);
+              continue;
+            }
+            if (op.kind === "reject") {
+              await tx;
+              s.status = ServiceStatus.Rejected;
+              seen.rejected++;
+              continue;
+            }
+            const key = `${s.volunteer}/${s.day}`;
+            const already = perDay.get(key) ?? 0n;
+            if (already + s.minutes > CAP) {
+              await expect(tx)
+                .to.be.revertedWithCustomError(f.bank, "DailyCapExceeded")
+                .withArgs(m[s.volunteer].address, s.day, already, s.minutes, CAP);
+              seen.capped++;
+              continue;
+            }
+            await tx;
+            s.status = ServiceStatus.Confirmed;
+            perDay.set(key, already + s.minutes);
+            balance[s.volunteer] += s.minutes;
+            credited += s.minutes;
+            seen.credited++;
+          } else if (op.kind === "gift") {
+            const to = op.toFamily ? op.from ^ 1 : op.other;
+            const tx = f.bank.connect(m[op.from]).gift(m[to].address, op.minutes);
+            if (!family(op.from, to)) {
+              await expect(tx).to.be.revertedWithCustomError(f.bank, "NotFamily").withArgs(m[op.from].address, m[to].address);
+              seen.notFamily++;
+            } else if (balance[op.from] < op.minutes) {
+              await expect(tx)
+                .to.be.revertedWithCustomError(f.bank, "InsufficientCredit")
+                .withArgs(m[op.from].address, balance[op.from], op.minutes);
+              seen.short++;
+            } else {
+              await tx;
+              balance[op.from] -= op.minutes;
+              balance[to] += op.minutes;
+              seen.gifted++;
+            }
+          } else {
+            const member = m[op.member];
+            const note = doc("redemption");
+            const tx = op.byStaff
+              ? f.bank.connect(f.staff).redeemFor(member.address, f.partner.address, op.minutes, RedemptionKind.Service, note)
+              : f.bank.connect(member).redeem(f.partner.address, op.minutes, RedemptionKind.Goods, note);
+            if (balance[op.member] < op.minutes) {
+              await expect(tx)
+                .to.be.revertedWithCustomError(f.bank, "InsufficientCredit")
+                .withArgs(member.address, balance[op.member], op.minutes);
+              seen.short++;
+            } else {
+              await tx;
+              balance[op.member] -= op.minutes;
+              redeemed += op.minutes;
+              seen.redeemed++;
+            }
+          }
+
+          // Conservation after every step.
+          let sum = 0n;
+          for (let i = 0; i < m.length; i++) {
+            const onChain = await f.bank.memberOf(m[i].address);
+            expect(onChain.balance).to.equal(balance[i], `member ${i} after ${op.kind}`);
+            expect(onChain.balance).to.equal(onChain.earned + onChain.giftsReceived - onChain.giftsGiven - onChain.redeemed);
+            sum += onChain.balance;
+          }
+          const t = await f.bank.totals();
+          expect([t.credited, t.redeemed]).to.deep.equal([credited, redeemed]);
+          expect(sum).to.equal(t.credited - t.redeemed, "Σ balances = credited − redeemed");
+        }
+        for (const s of services) {
+          expect((await f.bank.service(s.id)).status).to.equal(s.status);
+        }
+      }),
+      { numRuns: 100 },
+    );
+    for (const [path, count] of Object.entries(seen)) expect(count, path).to.be.greaterThan(0);
+  });
+});
