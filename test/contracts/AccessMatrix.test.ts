@@ -1,0 +1,220 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+import type { BaseContract, ContractTransactionResponse } from "ethers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { deployRegistry } from "../helpers/estate.js";
+import { buildEstate, doc, planIdOf, Stage } from "../helpers/fund.js";
+import { Category, Relation, RedemptionKind } from "../helpers/timebank.js";
+
+/**
+ * Every actor × every state-changing function of MaintenanceFund, TimeBank and RecordAnchor: each call is made
+ * from a state where it would succeed for an authorised caller, and must succeed exactly for the actors listed.
+ * Vote-backed `openPlan` needs a real OwnersVote and is covered in MaintenanceFund.votes.test.ts.
+ */
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
+
+const ACTORS = [
+  "admin",
+  "registrar",
+  "committee",
+  "custodian",
+  "auditor",
+  "relayer",
+  "staff",
+  "anchorer",
+  "member",
+  "partner",
+  "outsider",
+] as const;
+type Actor = (typeof ACTORS)[number];
+
+async function matrixFixture() {
+  const { registry, signers } = await deployRegistry(connection);
+  const s = signers;
+  const actors: Record<Actor, HardhatEthersSigner> = {
+    admin: s[0],
+    registrar: s[1],
+    committee: s[2],
+    custodian: s[3],
+    auditor: s[4],
+    relayer: s[5],
+    staff: s[6],
+    anchorer: s[7],
+    member: s[8],
+    partner: s[9],
+    outsider: s[10],
+  };
+  const [proposer, approver, custodian2, volunteer, relative, developer, fresh, holder] = s.slice(11, 19);
+  const roles = {
+    admin: await registry.DEFAULT_ADMIN_ROLE(),
+    registrar: await registry.REGISTRAR_ROLE(),
+    custodian: await registry.CUSTODIAN_ROLE(),
+    auditor: await registry.AUDITOR_ROLE(),
+    relayer: await registry.RELAYER_ROLE(),
+    staff: await registry.STAFF_ROLE(),
+    anchorer: await registry.ANCHORER_ROLE(),
+  };
+  await registry.revokeRole(roles.registrar, s[0].address); // the admin keeps only the admin role
+  await registry.grantRole(roles.registrar, actors.registrar.address);
+  await registry.grantRole(roles.custodian, actors.custodian.address);
+  await registry.grantRole(roles.custodian, custodian2.address);
+  await registry.grantRole(roles.auditor, actors.auditor.address);
+  await registry.grantRole(roles.relayer, actors.relayer.address);
+  await registry.grantRole(roles.staff, actors.staff.address);
+  await registry.grantRole(roles.anchorer, actors.anchorer.address);
+
+  // Fund: an estate of three units, three committee seats, two plans.
+  const e = await buildEstate(registry.connect(actors.registrar), developer.address, [[8_000n, 9_000n, 10_000n]], [holder.address]);
+  const seat = await registry.estateRole(await registry.COMMITTEE_ROLE(), e.estateId);
+  for (const m of [proposer, approver, actors.committee]) await registry.grantRole(seat, m.address);
+  const fund = await ethers.deployContract("MaintenanceFund", [await registry.getAddress(), "0x000000000000000000000000000000000000dEaD"]);
+  await fund.setEmergencyPolicy(e.estateId, 10_000_000n, 30n);
+  for (const u of e.unitIds[0]) await fund.connect(custodian2).deposit(u, 1_000_000n, doc(`opening ${u}`));
+  // Plan `proposed`: proposed and approved by two of three seats, awaiting the custodian.
+  const proposed = await planIdOf(fund, fund.connect(proposer).proposeEmergency(e.estateId, 0n, 10_000n, doc("proposed")));
+  await fund.connect(approver).approveEmergency(proposed);
+  // Plan `open`: confirmed by the other custodian, so the custodian actor is not involved in it.
+  const open = await planIdOf(fund, fund.connect(proposer).proposeEmergency(e.estateId, 0n, 20_000n, doc("open")));
+  await fund.connect(approver).approveEmergency(open);
+  await fund.connect(custodian2).confirmEmergency(open);
+
+  // Time bank: the member actor has 120 minutes of credit, a relative, and a pending service it received.
+  const bank = await ethers.deployContract("TimeBank", [await registry.getAddress()]);
+  for (const m of [volunteer, relative, actors.member]) await bank.connect(actors.staff).registerMember(m.address);
+  await bank.connect(actors.staff).linkFamily(actors.member.address, relative.address, Relation.Child);
+  await bank.connect(actors.staff).registerPartner(actors.partner.address, doc("partner"));
+  const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+  await bank.connect(actors.member).recordService(volunteer.address, 120n, Category.Cleaning, now, doc("earned"));
+  await bank.connect(volunteer).confirmService(1n);
+  await bank.connect(volunteer).recordService(actors.member.address, 60n, Category.MealDelivery, now, doc("pending"));
+  const pendingService = 2n;
+
+  const anchor = await ethers.deployContract("RecordAnchor", [await registry.getAddress()]);
+  return { registry, fund, bank, anchor, actors, roles, estateId: e.estateId, units: e.unitIds[0], proposed, open, pendingService, volunteer, relative, fresh, now };
+}
+
+type F = Awaited<ReturnType<typeof matrixFixture>>;
+type Row = {
+  fn: string;
+  allowed: Actor[];
+  call: (f: F, who: HardhatEthersSigner) => Promise<ContractTransactionResponse>;
+  /** The contract, error and arguments expected when `who` is not allowed. */
+  denied: (f: F, who: HardhatEthersSigner) => [BaseContract, string, unknown[]];
+};
+
+const missing = (role: keyof F["roles"], on: "fund" | "bank" | "anchor") => (f: F, who: HardhatEthersSigner): [BaseContract, string, unknown[]] => [
+  f[on],
+  "MissingRole",
+  [who.address, f.roles[role]],
+];
+const notCommittee = (f: F, who: HardhatEthersSigner): [BaseContract, string, unknown[]] => [f.fund, "NotCommitteeMember", [who.address, f.estateId]];
+const notMember = (f: F, who: HardhatEthersSigner): [BaseContract, string, unknown[]] => [f.bank, "NotMember", [who.address]];
+
+const ROWS: Row[] = [
+  // ── MaintenanceFund ──
+  { fn: "fund.deposit", allowed: ["custodian"], call: (f, w) => f.fund.connect(w).deposit(f.units[0], 1n, doc("matrix")), denied: missing("custodian", "fund") },
+  { fn: "fund.proposeEmergency", allowed: ["committee"], call: (f, w) => f.fund.connect(w).proposeEmergency(f.estateId, 0n, 1n, doc("m")), denied: notCommittee },
+  { fn: "fund.approveEmergency", allowed: ["committee"], call: (f, w) => f.fund.connect(w).approveEmergency(f.proposed), denied: notCommittee },
+  { fn: "fund.confirmEmergency", allowed: ["custodian"], call: (f, w) => f.fund.connect(w).confirmEmergency(f.proposed), denied: missing("custodian", "fund") },
+  { fn: "fund.discloseEmergency", allowed: ["committee"], call: (f, w) => f.fund.connect(w).discloseEmergency(f.open, doc("notice")), denied: notCommittee },
+  { fn: "fund.setEmergencyPolicy", allowed: ["admin"], call: (f, w) => f.fund.connect(w).setEmergencyPolicy(f.estateId, 1n, 10n), denied: missing("admin", "fund") },
+  {
+    fn: "fund.disburse",
+    allowed: ["custodian"],
+    call: (f, w) => f.fund.connect(w).disburse(f.open, f.fresh.address, 1n, Stage.Start, doc("invoice")),
+    denied: missing("custodian", "fund"),
+  },
+  {
+    fn: "fund.closePlan",
+    allowed: ["custodian", "committee"],
+    call: (f, w) => f.fund.connect(w).closePlan(f.open, doc("report")),
+    denied: (f, w) => [f.fund, "NotPlanCloser", [w.address, f.open]],
+  },
+  // ── TimeBank ──
+  { fn: "bank.registerMember", allowed: ["staff"], call: (f, w) => f.bank.connect(w).registerMember(f.fresh.address), denied: missing("staff", "bank") },
+  { fn: "bank.removeMember", allowed: ["staff"], call: (f, w) => f.bank.connect(w).removeMember(f.relative.address), denied: missing("staff", "bank") },
+  {
+    fn: "bank.linkFamily",
+    allowed: ["staff"],
+    call: (f, w) => f.bank.connect(w).linkFamily(f.volunteer.address, f.relative.address, Relation.Spouse),
+    denied: missing("staff", "bank"),
+  },
+  {
+    fn: "bank.unlinkFamily",
+    allowed: ["staff"],
+    call: (f, w) => f.bank.connect(w).unlinkFamily(f.actors.member.address, f.relative.address),
+    denied: missing("staff", "bank"),
+  },
+  { fn: "bank.registerPartner", allowed: ["staff"], call: (f, w) => f.bank.connect(w).registerPartner(f.fresh.address, doc("p")), denied: missing("staff", "bank") },
+  { fn: "bank.removePartner", allowed: ["staff"], call: (f, w) => f.bank.connect(w).removePartner(f.actors.partner.address), denied: missing("staff", "bank") },
+  { fn: "bank.setDailyCap", allowed: ["admin"], call: (f, w) => f.bank.connect(w).setDailyCap(600n), denied: missing("admin", "bank") },
+  {
+    fn: "bank.recordService",
+    allowed: ["member"],
+    call: (f, w) => f.bank.connect(w).recordService(f.volunteer.address, 30n, Category.Companionship, f.now, doc("visit")),
+    denied: notMember,
+  },
+  {
+    fn: "bank.confirmService",
+    allowed: ["member", "staff"],
+    call: (f, w) => f.bank.connect(w).confirmService(f.pendingService),
+    denied: (f, w) => [f.bank, "NotRecipient", [w.address, f.pendingService]],
+  },
+  {
+    fn: "bank.rejectService",
+    allowed: ["member", "staff"],
+    call: (f, w) => f.bank.connect(w).rejectService(f.pendingService),
+    denied: (f, w) => [f.bank, "NotRecipient", [w.address, f.pendingService]],
+  },
+  { fn: "bank.gift", allowed: ["member"], call: (f, w) => f.bank.connect(w).gift(f.relative.address, 10n), denied: notMember },
+  {
+    fn: "bank.redeem",
+    allowed: ["member"],
+    call: (f, w) => f.bank.connect(w).redeem(f.actors.partner.address, 10n, RedemptionKind.Goods, doc("soap")),
+    denied: notMember,
+  },
+  {
+    fn: "bank.redeemFor",
+    allowed: ["staff"],
+    call: (f, w) => f.bank.connect(w).redeemFor(f.actors.member.address, f.actors.partner.address, 10n, RedemptionKind.Service, doc("haircut")),
+    denied: missing("staff", "bank"),
+  },
+  // ── RecordAnchor ──
+  { fn: "anchor.anchor", allowed: ["anchorer"], call: (f, w) => f.anchor.connect(w).anchor(doc("root"), 0n, 1n), denied: missing("anchorer", "anchor") },
+];
+
+describe("Access-control matrix (actor × state-changing function)", function () {
+  it("covers every state-changing function of the three contracts", async function () {
+    const f = await networkHelpers.loadFixture(matrixFixture);
+    const mutating = (c: BaseContract, prefix: string) =>
+      c.interface.fragments
+        .filter((fr) => fr.type === "function")
+        .map((fr) => fr as unknown as { name: string; stateMutability: string })
+        .filter((fn) => fn.stateMutability !== "view" && fn.stateMutability !== "pure")
+        .map((fn) => `${prefix}.${fn.name}`);
+    const all = [...mutating(f.fund, "fund"), ...mutating(f.bank, "bank"), ...mutating(f.anchor, "anchor")].sort();
+    const covered = [...ROWS.map((r) => r.fn), "fund.openPlan"].sort();
+    expect(covered).to.deep.equal(all);
+  });
+
+  for (const row of ROWS) {
+    describe(row.fn, function () {
+      for (const actor of ACTORS) {
+        const allowed = row.allowed.includes(actor);
+        it(`${allowed ? "allows" : "refuses"} ${actor}`, async function () {
+          const f = await networkHelpers.loadFixture(matrixFixture);
+          const who = f.actors[actor];
+          if (allowed) {
+            await expect(row.call(f, who)).not.to.be.revert(ethers);
+          } else {
+            const [contract, error, args] = row.denied(f, who);
+            await expect(row.call(f, who))
+              .to.be.revertedWithCustomError(contract, error)
+              .withArgs(...args);
+          }
+        });
+      }
+    });
+  }
+});
