@@ -1,0 +1,76 @@
+// The API's error messages in the residents' languages. Simplified Chinese is the default; English is
+// chosen by an Accept-Language that prefers it. `{name}` placeholders are filled from the error's params.
+
+export type Language = "zh-CN" | "en";
+
+export const messages = {
+  not_found: { "zh-CN": "没有找到 {path}。", en: "Nothing is found at {path}." },
+  invalid_request: {
+    "zh-CN": "请求的内容不符合要求，请按 details 中列出的字段修改后重试。",
+    en: "The request is not valid; fix the fields listed in details and try again.",
+  },
+  invalid_json: {
+    "zh-CN": "请求体不是有效的 JSON。",
+    en: "The request body is not valid JSON.",
+  },
+  body_too_large: {
+    "zh-CN": "请求体过大，上限为 {limit}。",
+    en: "The request body is too large; the limit is {limit}.",
+  },
+  rate_limited: {
+    "zh-CN": "请求过于频繁，请稍后再试。",
+    en: "Too many requests; please wait a moment and try again.",
+  },
+  unauthenticated: {
+    "zh-CN": "请先登录（使用以太坊账户签名登录）。",
+    en: "Please sign in first (Sign-In with Ethereum).",
+  },
+  forbidden: {
+    "zh-CN": "您的账户没有执行此操作所需的角色：{role}。",
+    en: "Your account lacks the role this action needs: {role}.",
+  },
+  sign_in_failed: {
+    "zh-CN": "登录失败：{reason}",
+    en: "Sign-in failed: {reason}",
+  },
+  unknown_record: {
+    "zh-CN": "没有编号为 {id} 的{kind}。",
+    en: "There is no {kind} with id {id}.",
+  },
+  internal: {
+    "zh-CN": "服务器内部错误，已记录。请稍后重试。",
+    en: "Something went wrong on the server; it has been logged. Please try again later.",
+  },
+} as const satisfies Record<string, Record<Language, string>>;
+
+export type ErrorCode = keyof typeof messages;
+
+/** Picks the response language from an Accept-Language header: English only when preferred over Chinese. */
+export function pickLanguage(acceptLanguage: string | undefined): Language {
+  if (!acceptLanguage) return "zh-CN";
+  const ranked = acceptLanguage
+    .split(",")
+    .map((part, position) => {
+      const [tag, ...rest] = part.trim().toLowerCase().split(";");
+      const q = rest.map((p) => p.trim()).find((p) => p.startsWith("q="));
+      return { tag: tag ?? "", q: q ? Number(q.slice(2)) || 0 : 1, position };
+    })
+    .filter((entry) => entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.position - b.position);
+  for (const { tag } of ranked) {
+    if (tag.startsWith("zh")) return "zh-CN";
+    if (tag.startsWith("en")) return "en";
+  }
+  return "zh-CN";
+}
+
+/** The message of `code` in `language`, with `{name}` placeholders filled from `params`. */
+export function formatMessage(
+  code: ErrorCode,
+  language: Language,
+  params: Record<string, string | number> = {},
+): string {
+  return messages[code][language].replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
+}
