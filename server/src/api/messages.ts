@@ -29,9 +29,29 @@ export const messages = {
     "zh-CN": "您的账户没有执行此操作所需的角色：{role}。",
     en: "Your account lacks the role this action needs: {role}.",
   },
-  sign_in_failed: {
-    "zh-CN": "登录失败：{reason}",
-    en: "Sign-in failed: {reason}",
+  siwe_malformed: {
+    "zh-CN": "登录消息格式不正确，请按 EIP-4361 重新生成并签名。",
+    en: "The sign-in message is malformed; create it again per EIP-4361 and sign it.",
+  },
+  siwe_wrong_domain: {
+    "zh-CN": "登录消息的域名 {got} 与本站 {expected} 不符。",
+    en: "The sign-in message is for {got}, not for this site ({expected}).",
+  },
+  siwe_wrong_chain: {
+    "zh-CN": "登录消息的链编号 {got} 与本站使用的 {expected} 不符。",
+    en: "The sign-in message names chain {got}; this site uses chain {expected}.",
+  },
+  siwe_bad_nonce: {
+    "zh-CN": "登录随机数无效或已过期，请重新获取随机数后再签名。",
+    en: "The sign-in nonce is unknown, used or expired; fetch a new nonce and sign again.",
+  },
+  siwe_expired: {
+    "zh-CN": "登录消息已过期或尚未生效。",
+    en: "The sign-in message has expired or is not valid yet.",
+  },
+  siwe_bad_signature: {
+    "zh-CN": "签名与消息中的地址 {address} 不符。",
+    en: "The signature does not match the address {address} in the message.",
   },
   unknown_record: {
     "zh-CN": "没有编号为 {id} 的{kind}。",
