@@ -57,6 +57,34 @@ export const messages = {
     "zh-CN": "没有编号为 {id} 的{kind}。",
     en: "There is no {kind} with id {id}.",
   },
+  unknown_vote: {
+    "zh-CN": "没有编号为 {voteId} 的表决。",
+    en: "There is no vote {voteId}.",
+  },
+  vote_not_open: {
+    "zh-CN": "表决 {voteId} 现在不接受投票：投票时间为 {start} 至 {end}（区块时间，秒），现在是 {now}。",
+    en: "Vote {voteId} is not taking ballots: it runs from {start} to {end} (block time, seconds); it is now {now}.",
+  },
+  not_eligible: {
+    "zh-CN": "地址 {holder} 在表决 {voteId} 开始时不是该范围内的业主，不能投票。",
+    en: "Address {holder} held no unit in the scope of vote {voteId} when it opened, so it cannot vote.",
+  },
+  already_voted: {
+    "zh-CN": "业主 {holder} 已在表决 {voteId} 中投过票；选票一经投出不可更改。",
+    en: "Holder {holder} has already voted in vote {voteId}; a ballot is final.",
+  },
+  ballot_conflict: {
+    "zh-CN": "业主 {holder} 在表决 {voteId} 中已有一张待提交的不同选票（编号 {id}）。",
+    en: "Holder {holder} already has a different ballot queued for vote {voteId} (id {id}).",
+  },
+  bad_ballot_signature: {
+    "zh-CN": "选票签名无效：签名者 {signer} 既不是业主 {holder}，也不是社区工作人员。请用 /api/eip712 公布的域重新签名。",
+    en: "The ballot's signature is not valid: signer {signer} is neither holder {holder} nor community staff. Sign again with the domain from /api/eip712.",
+  },
+  unknown_ballot: {
+    "zh-CN": "没有编号为 {id} 的选票。",
+    en: "There is no ballot with id {id}.",
+  },
   internal: {
     "zh-CN": "服务器内部错误，已记录。请稍后重试。",
     en: "Something went wrong on the server; it has been logged. Please try again later.",

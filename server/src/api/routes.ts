@@ -26,6 +26,14 @@ export type RouteSpec<P = unknown, Q = unknown, B = unknown> = {
   handler: (input: RouteInput<P, Q, B>) => Promise<unknown> | unknown;
 };
 
+/** A handler's answer with a status other than the route's usual one (e.g. 200 for a repeated request). */
+export class Reply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
+
 /** Keeps the input types of each route while collecting routes of different types in one list. */
 export function defineRoute<P, Q, B>(spec: RouteSpec<P, Q, B>): RouteSpec {
   return spec as unknown as RouteSpec;
@@ -60,7 +68,8 @@ export function mountRoutes(router: Router, specs: RouteSpec[]): void {
   for (const spec of specs) {
     const handle: RequestHandler = async (req, res) => {
       const result = await spec.handler(validateInput(spec, req));
-      res.status(spec.status ?? 200).json(result);
+      if (result instanceof Reply) res.status(result.status).json(result.body);
+      else res.status(spec.status ?? 200).json(result);
     };
     router[spec.method](spec.path, ...(spec.before ?? []), handle);
   }
