@@ -5,7 +5,9 @@ import {Governor} from "@openzeppelin/contracts/governance/Governor.sol";
 import {GovernorCountingSimple} from "@openzeppelin/contracts/governance/extensions/GovernorCountingSimple.sol";
 import {GovernorSettings} from "@openzeppelin/contracts/governance/extensions/GovernorSettings.sol";
 import {GovernorVotes} from "@openzeppelin/contracts/governance/extensions/GovernorVotes.sol";
-import {GovernorVotesQuorumFraction} from "@openzeppelin/contracts/governance/extensions/GovernorVotesQuorumFraction.sol";
+import {
+    GovernorVotesQuorumFraction
+} from "@openzeppelin/contracts/governance/extensions/GovernorVotesQuorumFraction.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 
 /**
@@ -13,7 +15,13 @@ import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
  * @notice Benchmark baseline only: a stock OpenZeppelin Governor (simple counting, token votes, quorum fraction)
  * against which the gas of a ballot in OwnersVote is compared. Never deployed outside benchmarks.
  */
-contract BenchGovernor is Governor, GovernorSettings, GovernorCountingSimple, GovernorVotes, GovernorVotesQuorumFraction {
+contract BenchGovernor is
+    Governor,
+    GovernorSettings,
+    GovernorCountingSimple,
+    GovernorVotes,
+    GovernorVotesQuorumFraction
+{
     uint48 private constant VOTING_DELAY = 1;
     uint32 private constant VOTING_PERIOD = 100_000;
     uint256 private constant PROPOSAL_THRESHOLD = 0;

@@ -69,11 +69,11 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
         uint64 scopeKey;
         Matter matter;
         Outcome outcome;
-        bytes32 contentHash;
         uint48 start;
         uint48 end;
         uint48 snapshot;
         uint128 budget;
+        bytes32 contentHash;
     }
 
     /// @notice Why a ballot of a batch was not counted.
@@ -286,12 +286,7 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
         uint128 budget
     ) external returns (uint256 voteId) {
         _checkCommittee(estateId, msg.sender);
-        if (contentHash == bytes32(0)) revert EmptyContent();
-        if (start < block.timestamp || end <= start) revert InvalidWindow(start, end, block.timestamp);
-        bool fundMatter = matter == Matter.UseFund || matter == Matter.RaiseFund;
-        if (fundMatter && budget == 0) revert BudgetRequired(matter);
-        if (!fundMatter && budget != 0) revert BudgetNotAllowed(matter, budget);
-
+        _checkOpening(matter, contentHash, start, end, budget);
         uint64 key = registry.scopeKey(estateId, buildingId);
         // A settled block: nothing registered later in this block can change the vote.
         uint48 snapshot = uint48(block.number - 1);
@@ -443,11 +438,11 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
                 scopeKey: v.core.scopeKey,
                 matter: v.core.matter,
                 outcome: v.core.outcome,
-                contentHash: v.contentHash,
                 start: v.core.start,
                 end: v.core.end,
                 snapshot: v.core.snapshot,
-                budget: v.scope.budget
+                budget: v.scope.budget,
+                contentHash: v.contentHash
             });
     }
 
@@ -624,6 +619,14 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
         uint256 lhs = part * threshold.denominator;
         uint256 rhs = base * threshold.numerator;
         return threshold.strict ? lhs > rhs : lhs >= rhs;
+    }
+
+    function _checkOpening(Matter matter, bytes32 contentHash, uint48 start, uint48 end, uint128 budget) private view {
+        if (contentHash == bytes32(0)) revert EmptyContent();
+        if (start < block.timestamp || end <= start) revert InvalidWindow(start, end, block.timestamp);
+        bool fundMatter = matter == Matter.UseFund || matter == Matter.RaiseFund;
+        if (fundMatter && budget == 0) revert BudgetRequired(matter);
+        if (!fundMatter && budget != 0) revert BudgetNotAllowed(matter, budget);
     }
 
     function _requireOpen(uint256 voteId, VoteCore memory core) private view {

@@ -1,12 +1,13 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { Signature, ZeroAddress, toBeHex } from "ethers";
+import { Signature, TypedDataEncoder, ZeroAddress, toBeHex } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { OwnersVote } from "../../types/ethers-contracts/index.js";
 import { addBuilding, createEstate, registerUnits } from "../helpers/estate.js";
 import { Choice, Matter, Outcome } from "../helpers/rules.js";
 import type { ChoiceValue, MatterValue, OutcomeValue } from "../helpers/rules.js";
 import {
+  BALLOT_TYPES,
   ballotDomain,
   deployVoting,
   grantCommittee,
@@ -67,11 +68,7 @@ async function openAndStart(
   return opened;
 }
 
-async function castAll(
-  vote: OwnersVote,
-  voteId: bigint,
-  ballots: [HardhatEthersSigner, ChoiceValue][],
-): Promise<void> {
+async function castAll(vote: OwnersVote, voteId: bigint, ballots: [HardhatEthersSigner, ChoiceValue][]): Promise<void> {
   for (const [holder, choice] of ballots) await (await vote.connect(holder).castBallot(voteId, choice)).wait();
 }
 
@@ -176,9 +173,9 @@ describe("OwnersVote", function () {
 
     it("counts abstentions as participating but not approving", async function () {
       const f = await networkHelpers.loadFixture(votingFixture);
-      expect(
-        await decideWith(f, Matter.RulesOfProcedure, [100, 100, 100, 100], [For, For, Against, Abstain]),
-      ).to.equal(Outcome.Rejected);
+      expect(await decideWith(f, Matter.RulesOfProcedure, [100, 100, 100, 100], [For, For, Against, Abstain])).to.equal(
+        Outcome.Rejected,
+      );
     });
   });
 
@@ -347,9 +344,7 @@ describe("OwnersVote", function () {
       await expect(admin.clearRule(f.estateId, Matter.UseFund))
         .to.emit(f.vote, "RuleCleared")
         .withArgs(f.estateId, Matter.UseFund);
-      expect(await f.vote.ruleOf(f.estateId, Matter.UseFund)).to.deep.equal(
-        await f.vote.defaultRule(Matter.UseFund),
-      );
+      expect(await f.vote.ruleOf(f.estateId, Matter.UseFund)).to.deep.equal(await f.vote.defaultRule(Matter.UseFund));
       await expect(admin.clearRule(f.estateId, Matter.UseFund))
         .to.be.revertedWithCustomError(f.vote, "NoRuleOverride")
         .withArgs(f.estateId, Matter.UseFund);
@@ -374,9 +369,7 @@ describe("OwnersVote", function () {
       const start = (await time.latest()) + 50;
       const end = start + 3600;
       const content = `0x${"12".repeat(32)}`;
-      const tx = f.vote
-        .connect(f.committee)
-        .openVote(f.estateId, 0, Matter.UseFund, content, start, end, BUDGET);
+      const tx = f.vote.connect(f.committee).openVote(f.estateId, 0, Matter.UseFund, content, start, end, BUDGET);
       const openingBlock = BigInt((await connection.ethers.provider.getBlockNumber()) + 1);
       await expect(tx)
         .to.emit(f.vote, "VoteOpened")
@@ -418,8 +411,9 @@ describe("OwnersVote", function () {
       await expect(c.openVote(f.estateId, 0, Matter.ElectCommittee, content, now + 5, now + 100, 0))
         .to.be.revertedWithCustomError(f.vote, "InvalidWindow")
         .withArgs(now + 5, now + 100, now + 10);
-      await expect(c.openVote(f.estateId, 0, Matter.ElectCommittee, content, now + 500, now + 500, 0))
-        .to.be.revertedWithCustomError(f.vote, "InvalidWindow");
+      await expect(
+        c.openVote(f.estateId, 0, Matter.ElectCommittee, content, now + 500, now + 500, 0),
+      ).to.be.revertedWithCustomError(f.vote, "InvalidWindow");
       await expect(c.openVote(f.estateId, 0, Matter.RaiseFund, content, now + 500, now + 900, 0))
         .to.be.revertedWithCustomError(f.vote, "BudgetRequired")
         .withArgs(Matter.RaiseFund);
@@ -429,10 +423,14 @@ describe("OwnersVote", function () {
       await expect(
         c.openVote(f.estateId, 0, Matter.ElectCommittee, `0x${"00".repeat(32)}`, now + 500, now + 900, 0),
       ).to.be.revertedWithCustomError(f.vote, "EmptyContent");
-      await expect(c.openVote(f.estateId, f.b2, Matter.Rebuild, content, now + 500, now + 900, 0)).to.be.revertedWithCustomError(
-        f.vote,
-        "EmptyScope",
-      );
+      await expect(
+        c.openVote(f.estateId, f.b2, Matter.Rebuild, content, now + 500, now + 900, 0),
+      ).to.be.revertedWithCustomError(f.vote, "EmptyScope");
+      const huge = 1n << 48n; // 0.01 m²: beyond what the packed tally holds
+      await registerUnits(f.registry, f.b2, [{ area: huge, holder: f.holders[1].address }]);
+      await expect(c.openVote(f.estateId, 0, Matter.ElectCommittee, content, now + 500, now + 900, 0))
+        .to.be.revertedWithCustomError(f.vote, "ScopeTooLarge")
+        .withArgs(await f.registry.scopeKey(f.estateId, 0), huge + 100n, huge - 1n);
     });
   });
 
@@ -441,8 +439,15 @@ describe("OwnersVote", function () {
       const f = await votingFixture();
       const holders = await holdersWithAreas(f, [100, 200, 300, 400, 500]);
       const latest = await time.latest();
-      const opened = await openVote(f.vote, f.committee, latest, { estateId: f.estateId, matter: Matter.ElectCommittee });
-      const other = await openVote(f.vote, f.committee, latest + 1, { estateId: f.estateId, matter: Matter.UseFund, budget: BUDGET });
+      const opened = await openVote(f.vote, f.committee, latest, {
+        estateId: f.estateId,
+        matter: Matter.ElectCommittee,
+      });
+      const other = await openVote(f.vote, f.committee, latest + 1, {
+        estateId: f.estateId,
+        matter: Matter.UseFund,
+        budget: BUDGET,
+      });
       await time.increaseTo(other.start);
       const domain = await ballotDomain(f.vote);
       return { ...f, holders, opened, other, domain };
@@ -478,6 +483,9 @@ describe("OwnersVote", function () {
       const sig = await signBallot(alice, elsewhere, f.opened.voteId, alice.address, For);
       const recovered = recoverBallotSigner(f.domain, f.opened.voteId, alice.address, For, sig);
       expect(recovered).to.not.equal(alice.address);
+      expect(await f.vote.ballotDigest(f.opened.voteId, alice.address, For)).to.equal(
+        TypedDataEncoder.hash(f.domain, BALLOT_TYPES, { voteId: f.opened.voteId, holder: alice.address, choice: For }),
+      );
       await expect(f.vote.castBallotBySig(f.opened.voteId, alice.address, For, sig))
         .to.be.revertedWithCustomError(f.vote, "InvalidSignature")
         .withArgs(f.opened.voteId, alice.address, recovered);
@@ -596,7 +604,7 @@ describe("OwnersVote", function () {
         ["BallotCast", id, erin.address, BigInt(Abstain), 500n, f.staff.address],
       ]);
       const t = await f.vote.tallyOf(id);
-      expect(t.toArray()).to.deep.equal([100n, 700n, 500n, 1500n, 1n, 2n, 1n, 5n]);
+      expect([...t]).to.deep.equal([100n, 700n, 500n, 1500n, 1n, 2n, 1n, 5n]);
       expect(await f.vote.ballotOf(id, alice.address)).to.equal(BigInt(For));
       expect(await f.vote.ballotOf(id, bob.address)).to.equal(BigInt(Choice.None));
     });

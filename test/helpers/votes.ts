@@ -4,7 +4,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import type { CommunityRegistry, OwnersVote } from "../../types/ethers-contracts/index.js";
 import { deployRegistry, readRoles } from "./estate.js";
 import type { Connection, Roles } from "./estate.js";
-import type { ChoiceValue, MatterValue } from "./rules.js";
+import type { ChoiceValue, MatterValue, Tally } from "./rules.js";
 
 /** Seconds between opening a vote and its start, and the length of its window. */
 export const START_DELAY = 100;
@@ -100,4 +100,18 @@ export async function openVote(
   const receipt = await tx.wait();
   const log = receipt!.logs.map((l) => vote.interface.parseLog(l)).find((l) => l?.name === "VoteOpened");
   return { voteId: log!.args.voteId as bigint, start, end };
+}
+
+/** The contract's tally as the reference implementation's plain object. */
+export function asTally(t: OwnersVote.TallyStructOutput): Tally {
+  return {
+    areaFor: t.areaFor,
+    areaAgainst: t.areaAgainst,
+    areaAbstain: t.areaAbstain,
+    totalArea: t.totalArea,
+    headsFor: t.headsFor,
+    headsAgainst: t.headsAgainst,
+    headsAbstain: t.headsAbstain,
+    totalHeads: t.totalHeads,
+  };
 }
