@@ -11,6 +11,10 @@ const PLAN_LARGE = 1_000;
 const REGISTRATION_BATCH = 100;
 const OPENING_DEPOSIT = 5_000_000n; // 50,000.00 CNY per unit
 const DAY = 86_400n;
+const MATTER_USE_FUND = 4; // VoteTypes.Matter.UseFund
+const CHOICE_FOR = 1; // VoteTypes.Choice.For
+const VOTE_START_DELAY = 100;
+const VOTE_DURATION = 7 * 86_400;
 
 async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<number> {
   const receipt = await (await tx).wait();
@@ -22,7 +26,8 @@ const bench: BenchModule = {
   title: "Maintenance fund, time bank and record anchor: gas per operation",
   async run(): Promise<Figure[]> {
     const connection = await network.create();
-    const { ethers } = connection;
+    const { ethers, networkHelpers } = connection;
+    const { time } = networkHelpers;
     const signers = await ethers.getSigners();
     const [admin, developer, c1, c2, c3, custodian, staff, anchorer, volunteer, elder, contractor, holderA, holderB] = signers;
 
@@ -38,12 +43,10 @@ const bench: BenchModule = {
     await (await registry.grantRole(await registry.CUSTODIAN_ROLE(), custodian.address)).wait();
     await (await registry.grantRole(await registry.STAFF_ROLE(), staff.address)).wait();
     await (await registry.grantRole(await registry.ANCHORER_ROLE(), anchorer.address)).wait();
-    const fund = await ethers.deployContract("MaintenanceFund", [
-      await registry.getAddress(),
-      // The vote contract is not used on the emergency path measured here.
-      "0x000000000000000000000000000000000000dEaD",
-    ]);
-    const holders = signers.slice(13, 20).map((s) => s.address);
+    const ownersVote = await ethers.deployContract("OwnersVote", [await registry.getAddress()]);
+    const fund = await ethers.deployContract("MaintenanceFund", [await registry.getAddress(), await ownersVote.getAddress()]);
+    const holderSigners = signers.slice(13, 20);
+    const holders = holderSigners.map((s) => s.address);
 
     async function estateOf(units: number): Promise<{ estateId: bigint; unitIds: bigint[] }> {
       const estateId = (await registry.createEstate.staticCall(developer.address)) as bigint;
@@ -74,6 +77,27 @@ const bench: BenchModule = {
       return gas;
     }
 
+    /** A UseFund vote of the whole estate that every holder approves, run to its end on OwnersVote. */
+    async function passedVote(estateId: bigint, budget: bigint): Promise<bigint> {
+      const start = (await time.latest()) + VOTE_START_DELAY;
+      const args = [estateId, 0, MATTER_USE_FUND, id("works and quote"), start, start + VOTE_DURATION, budget] as const;
+      const voteId = (await ownersVote.connect(c1).openVote.staticCall(...args)) as bigint;
+      await (await ownersVote.connect(c1).openVote(...args)).wait();
+      await time.increaseTo(start);
+      for (const h of holderSigners) await (await ownersVote.connect(h).castBallot(voteId, CHOICE_FOR)).wait();
+      await time.increaseTo(start + VOTE_DURATION);
+      await (await ownersVote.finalize(voteId)).wait();
+      return voteId;
+    }
+
+    /** A committee member opens a plan on a passed vote: the opening apportions and debits every unit. */
+    async function votedPlan(estateId: bigint, budget: bigint): Promise<{ planId: bigint; open: number }> {
+      const voteId = await passedVote(estateId, budget);
+      const planId = (await fund.connect(c2).openPlan.staticCall(voteId, budget, id("repair plan"))) as bigint;
+      const open = await gasOf(fund.connect(c2).openPlan(voteId, budget, id("repair plan")));
+      return { planId, open };
+    }
+
     /** Proposal, one approval (2 of 3 seats), and the custodian's confirmation, which apportions. */
     async function emergencyPlan(estateId: bigint, budget: bigint): Promise<{ planId: bigint; propose: number; approve: number; open: number }> {
       const planId = (await fund.connect(c1).proposeEmergency.staticCall(estateId, 0, budget, id("burst riser"))) as bigint;
@@ -89,8 +113,11 @@ const bench: BenchModule = {
     const deposit = await gasOf(fund.connect(custodian).deposit(small.unitIds[1], 12_345n, id("top-up")));
     console.log(`deposit: ${deposit} gas (first into an empty sub-account: ${depositFirst})`);
 
-    const plan100 = await emergencyPlan(small.estateId, 12_345_679n);
-    console.log(`plan over ${PLAN_SMALL} units: ${plan100.open} gas (proposal ${plan100.propose}, approval ${plan100.approve})`);
+    const plan100 = await votedPlan(small.estateId, 12_345_679n);
+    const emergency100 = await emergencyPlan(small.estateId, 12_345_679n);
+    console.log(
+      `plan over ${PLAN_SMALL} units: ${plan100.open} gas after a vote, ${emergency100.open} on the emergency path (proposal ${emergency100.propose}, approval ${emergency100.approve})`,
+    );
     const disbursement = await gasOf(
       fund.connect(custodian).disburse(plan100.planId, contractor.address, 5_000_000n, 0, id("contract and invoice")),
     );
@@ -100,10 +127,13 @@ const bench: BenchModule = {
     console.log(`registering and funding ${PLAN_LARGE} units…`);
     const large = await estateOf(PLAN_LARGE);
     await fill(large.unitIds);
-    const plan1000 = await emergencyPlan(large.estateId, 987_654_321n);
+    const plan1000 = await votedPlan(large.estateId, 987_654_321n);
     await gasOf(fund.connect(custodian).disburse(plan1000.planId, contractor.address, 123_456_789n, 0, id("stage 1")));
     const close1000 = await gasOf(fund.connect(custodian).closePlan(plan1000.planId, id("acceptance report")));
-    console.log(`plan over ${PLAN_LARGE} units: ${plan1000.open} gas; closing it with a refund: ${close1000}`);
+    const emergency1000 = await emergencyPlan(large.estateId, 987_654_321n);
+    console.log(
+      `plan over ${PLAN_LARGE} units: ${plan1000.open} gas after a vote, ${emergency1000.open} on the emergency path; closing with a refund: ${close1000}`,
+    );
 
     // Time bank: a service recorded by the volunteer and confirmed by the recipient.
     const bank = await ethers.deployContract("TimeBank", [await registry.getAddress()]);
@@ -129,10 +159,12 @@ const bench: BenchModule = {
       { name: "erc20.gas.transferNew", value: transferNew, unit: "gas", description: "the same transfer to an address holding no tokens yet" },
       { name: "fund.gas.deposit", value: deposit, unit: "gas", description: "custodian records a top-up into a funded unit (new receipt hash)" },
       { name: "fund.gas.depositFirst", value: depositFirst, unit: "gas", description: "first deposit into an empty sub-account" },
-      { name: "fund.gas.plan100", value: plan100.open, unit: "gas", description: `opening a ${PLAN_SMALL}-unit plan (emergency path: the custodian's confirmation, which apportions and debits every unit)` },
-      { name: "fund.gas.plan1000", value: plan1000.open, unit: "gas", description: `opening a ${PLAN_LARGE}-unit plan (emergency path, as above)` },
-      { name: "fund.gas.emergencyProposal", value: plan100.propose, unit: "gas", description: "a committee member's emergency proposal (before the opening)" },
-      { name: "fund.gas.emergencyApproval", value: plan100.approve, unit: "gas", description: "one more committee approval" },
+      { name: "fund.gas.plan100", value: plan100.open, unit: "gas", description: `openPlan on a passed OwnersVote UseFund vote over ${PLAN_SMALL} units (apportions and debits every unit)` },
+      { name: "fund.gas.plan1000", value: plan1000.open, unit: "gas", description: `openPlan on a passed OwnersVote UseFund vote over ${PLAN_LARGE} units` },
+      { name: "fund.gas.plan100Emergency", value: emergency100.open, unit: "gas", description: `the custodian's confirmation opening a ${PLAN_SMALL}-unit emergency plan (apportions)` },
+      { name: "fund.gas.plan1000Emergency", value: emergency1000.open, unit: "gas", description: `the same over ${PLAN_LARGE} units` },
+      { name: "fund.gas.emergencyProposal", value: emergency100.propose, unit: "gas", description: "a committee member's emergency proposal (before the opening)" },
+      { name: "fund.gas.emergencyApproval", value: emergency100.approve, unit: "gas", description: "one more committee approval" },
       { name: "fund.gas.disbursement", value: disbursement, unit: "gas", description: "custodian pays a stage (first payment of a plan)" },
       { name: "fund.gas.close100", value: close100, unit: "gas", description: `closing the ${PLAN_SMALL}-unit plan, refunding the unused budget to every unit` },
       { name: "fund.gas.close1000", value: close1000, unit: "gas", description: `closing the ${PLAN_LARGE}-unit plan, refunding the unused budget to every unit` },
@@ -150,7 +182,13 @@ const bench: BenchModule = {
         name: "fund.share.plan1000",
         value: round((plan1000.open / BLOCK_GAS) * 100, 1),
         unit: "% of 30M",
-        description: `the ${PLAN_LARGE}-unit plan as a share of a 30M-gas block`,
+        description: `the ${PLAN_LARGE}-unit voted plan as a share of a 30M-gas block`,
+      },
+      {
+        name: "fund.share.plan1000Emergency",
+        value: round((emergency1000.open / BLOCK_GAS) * 100, 1),
+        unit: "% of 30M",
+        description: `the ${PLAN_LARGE}-unit emergency opening as a share of a 30M-gas block`,
       },
       {
         name: "fund.share.close1000",

@@ -4,12 +4,14 @@ import type { BaseContract, ContractTransactionResponse } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { deployRegistry } from "../helpers/estate.js";
 import { buildEstate, doc, planIdOf, Stage } from "../helpers/fund.js";
+import { decide } from "../helpers/fundVotes.js";
+import { Choice, Matter } from "../helpers/rules.js";
 import { Category, Relation, RedemptionKind } from "../helpers/timebank.js";
 
 /**
  * Every actor × every state-changing function of MaintenanceFund, TimeBank and RecordAnchor: each call is made
  * from a state where it would succeed for an authorised caller, and must succeed exactly for the actors listed.
- * Vote-backed `openPlan` needs a real OwnersVote and is covered in MaintenanceFund.votes.test.ts.
+ * `openPlan` runs against a UseFund vote passed on the real OwnersVote.
  */
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -68,9 +70,14 @@ async function matrixFixture() {
   const e = await buildEstate(registry.connect(actors.registrar), developer.address, [[8_000n, 9_000n, 10_000n]], [holder.address]);
   const seat = await registry.estateRole(await registry.COMMITTEE_ROLE(), e.estateId);
   for (const m of [proposer, approver, actors.committee]) await registry.grantRole(seat, m.address);
-  const fund = await ethers.deployContract("MaintenanceFund", [await registry.getAddress(), "0x000000000000000000000000000000000000dEaD"]);
+  const ownersVote = await ethers.deployContract("OwnersVote", [await registry.getAddress()]);
+  const fund = await ethers.deployContract("MaintenanceFund", [await registry.getAddress(), await ownersVote.getAddress()]);
   await fund.setEmergencyPolicy(e.estateId, 10_000_000n, 30n);
   for (const u of e.unitIds[0]) await fund.connect(custodian2).deposit(u, 1_000_000n, doc(`opening ${u}`));
+  // A passed UseFund vote (the estate's only holder votes for it), first: it moves time past the vote's end.
+  const voteId = await decide(connection, ownersVote, proposer, { estateId: e.estateId, matter: Matter.UseFund, budget: 50_000n }, [
+    [holder, Choice.For],
+  ]);
   // Plan `proposed`: proposed and approved by two of three seats, awaiting the custodian.
   const proposed = await planIdOf(fund, fund.connect(proposer).proposeEmergency(e.estateId, 0n, 10_000n, doc("proposed")));
   await fund.connect(approver).approveEmergency(proposed);
@@ -91,7 +98,24 @@ async function matrixFixture() {
   const pendingService = 2n;
 
   const anchor = await ethers.deployContract("RecordAnchor", [await registry.getAddress()]);
-  return { registry, fund, bank, anchor, actors, roles, estateId: e.estateId, units: e.unitIds[0], proposed, open, pendingService, volunteer, relative, fresh, now };
+  return {
+    registry,
+    fund,
+    bank,
+    anchor,
+    actors,
+    roles,
+    estateId: e.estateId,
+    units: e.unitIds[0],
+    voteId,
+    proposed,
+    open,
+    pendingService,
+    volunteer,
+    relative,
+    fresh,
+    now,
+  };
 }
 
 type F = Awaited<ReturnType<typeof matrixFixture>>;
@@ -114,6 +138,7 @@ const notMember = (f: F, who: HardhatEthersSigner): [BaseContract, string, unkno
 const ROWS: Row[] = [
   // ── MaintenanceFund ──
   { fn: "fund.deposit", allowed: ["custodian"], call: (f, w) => f.fund.connect(w).deposit(f.units[0], 1n, doc("matrix")), denied: missing("custodian", "fund") },
+  { fn: "fund.openPlan", allowed: ["committee"], call: (f, w) => f.fund.connect(w).openPlan(f.voteId, 50_000n, doc("plan")), denied: notCommittee },
   { fn: "fund.proposeEmergency", allowed: ["committee"], call: (f, w) => f.fund.connect(w).proposeEmergency(f.estateId, 0n, 1n, doc("m")), denied: notCommittee },
   { fn: "fund.approveEmergency", allowed: ["committee"], call: (f, w) => f.fund.connect(w).approveEmergency(f.proposed), denied: notCommittee },
   { fn: "fund.confirmEmergency", allowed: ["custodian"], call: (f, w) => f.fund.connect(w).confirmEmergency(f.proposed), denied: missing("custodian", "fund") },
@@ -194,7 +219,7 @@ describe("Access-control matrix (actor × state-changing function)", function ()
         .filter((fn) => fn.stateMutability !== "view" && fn.stateMutability !== "pure")
         .map((fn) => `${prefix}.${fn.name}`);
     const all = [...mutating(f.fund, "fund"), ...mutating(f.bank, "bank"), ...mutating(f.anchor, "anchor")].sort();
-    const covered = [...ROWS.map((r) => r.fn), "fund.openPlan"].sort();
+    const covered = ROWS.map((r) => r.fn).sort();
     expect(covered).to.deep.equal(all);
   });
 

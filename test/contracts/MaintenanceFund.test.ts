@@ -18,6 +18,8 @@ import {
   Stage,
 } from "../helpers/fund.js";
 
+// The emergency path, deposits, payments, closing and apportionment. Plans opened against real OwnersVote
+// decisions are in MaintenanceFund.votes.test.ts.
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 const { time } = networkHelpers;
@@ -29,12 +31,6 @@ const DEPOSIT = 1_000_000n; // 10,000.00 CNY per unit
 const AREAS_A = [8_000n, 9_000n, 10_000n];
 const AREAS_B = [7_000n, 5_000n];
 
-/**
- * These tests exercise everything that does not need an owners' vote: the emergency path opens plans.
- * The fund is deployed with an address that has no code as its vote contract; vote-backed plans are tested
- * against the real OwnersVote in MaintenanceFund.votes.test.ts.
- */
-const NO_VOTE_CONTRACT = "0x000000000000000000000000000000000000dEaD";
 
 async function fundFixture() {
   const { registry } = await deployRegistry(connection);
@@ -42,7 +38,8 @@ async function fundFixture() {
   const owners = signers.slice(13, 20).map((s) => s.address);
   const { estateId, buildingIds, unitIds } = await buildEstate(registry, signers[1].address, [AREAS_A, AREAS_B], owners);
   const people = await cast(connection, registry, estateId);
-  const fund = await ethers.deployContract("MaintenanceFund", [await registry.getAddress(), NO_VOTE_CONTRACT]);
+  const ownersVote = await ethers.deployContract("OwnersVote", [await registry.getAddress()]);
+  const fund = await ethers.deployContract("MaintenanceFund", [await registry.getAddress(), await ownersVote.getAddress()]);
   await fund.setEmergencyPolicy(estateId, CAP, DISCLOSURE_DAYS);
   const units = [...unitIds[0], ...unitIds[1]];
   await depositAll(fund, people.custodian, units, () => DEPOSIT);
@@ -51,7 +48,7 @@ async function fundFixture() {
     admin: await registry.DEFAULT_ADMIN_ROLE(),
     seat: await registry.estateRole(await registry.COMMITTEE_ROLE(), estateId),
   };
-  return { registry, fund, estateId, buildingIds, unitIds, units, roles, ...people };
+  return { registry, ownersVote, fund, estateId, buildingIds, unitIds, units, roles, ...people };
 }
 
 type Fixture = Awaited<ReturnType<typeof fundFixture>>;
@@ -132,7 +129,7 @@ describe("MaintenanceFund", function () {
       await expect(
         ethers.deployContract("MaintenanceFund", [await f.registry.getAddress(), ZeroAddress]),
       ).to.be.revertedWithCustomError(f.fund, "ZeroVoteContract");
-      await expect(ethers.deployContract("MaintenanceFund", [ZeroAddress, NO_VOTE_CONTRACT])).to.be.revertedWithCustomError(
+      await expect(ethers.deployContract("MaintenanceFund", [ZeroAddress, await f.ownersVote.getAddress()])).to.be.revertedWithCustomError(
         f.fund,
         "ZeroRegistry",
       );

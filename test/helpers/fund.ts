@@ -77,7 +77,7 @@ export async function cast(
   return c;
 }
 
-/** Creates an estate and registers, per building, units with the given areas (0.01 m²) held round-robin by `holders`. */
+/** Creates an estate and registers, per building, units with the given areas (0.01 m²), held round-robin by `holders` in unit order. */
 export async function buildEstate(
   registry: CommunityRegistry,
   developer: string,
@@ -88,6 +88,7 @@ export async function buildEstate(
   const buildingIds: bigint[] = [];
   const unitIds: bigint[][] = [];
   const batch = 100;
+  let registered = 0; // across buildings, so that the round-robin of holders continues
   for (const areas of buildings) {
     const b = await addBuilding(registry, estateId);
     buildingIds.push(b);
@@ -98,9 +99,10 @@ export async function buildEstate(
         ...(await registerUnits(
           registry,
           b,
-          chunk.map((area, j) => ({ area, holder: holders[(i + j) % holders.length] })),
+          chunk.map((area, j) => ({ area, holder: holders[(registered + j) % holders.length] })),
         )),
       );
+      registered += chunk.length;
     }
     unitIds.push(ids);
   }

@@ -1,8 +1,12 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import fc from "fast-check";
+import type { ContractTransactionResponse } from "ethers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { deployRegistry } from "../helpers/estate.js";
 import { apportion, buildEstate, cast, doc, planIdOf, Stage } from "../helpers/fund.js";
+import { decide } from "../helpers/fundVotes.js";
+import { Choice, Matter } from "../helpers/rules.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -13,22 +17,22 @@ const BUILDINGS = [
   [5_501n, 8_999n, 6_043n, 11_111n],
 ];
 const OPENING_BALANCE = 500_000n;
-const NO_VOTE_CONTRACT = "0x000000000000000000000000000000000000dEaD";
 
 async function propertyFixture() {
   const { registry } = await deployRegistry(connection);
   const signers = await ethers.getSigners();
   const e = await buildEstate(registry, signers[1].address, BUILDINGS, signers.slice(13, 20).map((s) => s.address));
   const people = await cast(connection, registry, e.estateId, 3);
-  const fund = await ethers.deployContract("MaintenanceFund", [await registry.getAddress(), NO_VOTE_CONTRACT]);
+  const ownersVote = await ethers.deployContract("OwnersVote", [await registry.getAddress()]);
+  const fund = await ethers.deployContract("MaintenanceFund", [await registry.getAddress(), await ownersVote.getAddress()]);
   await fund.setEmergencyPolicy(e.estateId, 2n ** 63n, 30n);
   for (const u of e.unitIds.flat()) await fund.connect(people.custodian).deposit(u, OPENING_BALANCE, doc(`opening ${u}`));
-  return { registry, fund, ...e, ...people };
+  return { registry, ownersVote, fund, ...e, ...people };
 }
 
 type Op =
   | { kind: "deposit"; unit: number; amount: bigint }
-  | { kind: "spend"; scope: number; amount: bigint }
+  | { kind: "spend"; scope: number; amount: bigint; byVote: boolean }
   | { kind: "disburse"; plan: number; amount: bigint }
   | { kind: "close"; plan: number };
 
@@ -38,6 +42,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({
       kind: fc.constant("spend" as const),
       scope: fc.nat(BUILDINGS.length),
+      // One spend in four goes through a real owners' vote (slower: ballots and a week of voting).
+      byVote: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
       // Mostly affordable spends, sometimes one that some unit cannot cover.
       amount: fc.oneof({ weight: 4, arbitrary: fc.bigInt(1n, 1_500_000n) }, { weight: 1, arbitrary: fc.bigInt(1n, 20_000_000n) }),
     }) },
@@ -54,7 +60,7 @@ describe("MaintenanceFund invariants (fast-check)", function () {
     this.timeout(120_000);
     let runs = 0;
     // How often each path ran, so that the test fails if the generators stop reaching a path.
-    const seen = { spendOpened: 0, spendBlocked: 0, paid: 0, overBudget: 0, closed: 0 };
+    const seen = { emergencyOpened: 0, voteOpened: 0, spendBlocked: 0, paid: 0, overBudget: 0, closed: 0 };
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 24 }), async (ops) => {
         runs++;
@@ -77,21 +83,40 @@ describe("MaintenanceFund invariants (fast-check)", function () {
             const shares = apportion(op.amount, scoped.map((u) => areaOf.get(u)!));
             const short = scoped.findIndex((u, i) => balance.get(u)! < shares[i]);
             const buildingId = op.scope === 0 ? 0n : f.buildingIds[op.scope - 1];
-            const id = await planIdOf(
-              f.fund,
-              f.fund.connect(f.committee[0]).proposeEmergency(f.estateId, buildingId, op.amount, doc(`spend ${receipts++}`)),
-            );
-            await f.fund.connect(f.committee[1]).approveEmergency(id);
-            const confirm = f.fund.connect(f.custodian).confirmEmergency(id);
+            let id: bigint;
+            let opening: Promise<ContractTransactionResponse>;
+            if (op.byVote) {
+              // Every holder of the scope (unit i is held by owners[i]) votes for the spend.
+              const ballots = scoped.map((u) => [f.owners[units.indexOf(u)], Choice.For] as [HardhatEthersSigner, typeof Choice.For]);
+              const voteId = await decide(
+                connection,
+                f.ownersVote,
+                f.committee[0],
+                { estateId: f.estateId, buildingId, matter: Matter.UseFund, budget: op.amount },
+                ballots,
+              );
+              id = (await f.fund.planCount()) + 1n;
+              opening = f.fund.connect(f.committee[2]).openPlan(voteId, op.amount, doc(`plan ${receipts++}`));
+            } else {
+              id = await planIdOf(
+                f.fund,
+                f.fund.connect(f.committee[0]).proposeEmergency(f.estateId, buildingId, op.amount, doc(`spend ${receipts++}`)),
+              );
+              await f.fund.connect(f.committee[1]).approveEmergency(id);
+              opening = f.fund.connect(f.custodian).confirmEmergency(id);
+            }
             if (short >= 0) {
               const u = scoped[short];
-              await expect(confirm)
+              await expect(opening)
                 .to.be.revertedWithCustomError(f.fund, "InsufficientUnitBalance")
                 .withArgs(u, balance.get(u)!, shares[short]);
               seen.spendBlocked++;
             } else {
-              await confirm;
-              seen.spendOpened++;
+              await expect(opening).to.emit(f.fund, "PlanOpened");
+              const opened = await f.fund.plan(id);
+              expect([opened.budget, opened.kind]).to.deep.equal([op.amount, op.byVote ? 0n : 1n]);
+              if (op.byVote) seen.voteOpened++;
+              else seen.emergencyOpened++;
               scoped.forEach((u, i) => balance.set(u, balance.get(u)! - shares[i]));
               plans.push({ id, scope: op.scope, budget: op.amount, disbursed: 0n, open: true });
             }
