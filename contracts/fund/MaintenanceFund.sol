@@ -202,29 +202,53 @@ contract MaintenanceFund is RegistryAccess {
     /// @notice The registry admin set an estate's emergency cap and disclosure window.
     event EmergencyPolicySet(uint32 indexed estateId, uint64 cap, uint16 disclosureDays);
 
+    /// @notice The constructor was given no vote contract.
     error ZeroVoteContract();
+    /// @notice An amount or budget of zero fen.
     error ZeroAmount();
+    /// @notice A document, receipt or reason hash was missing.
     error ZeroHash();
+    /// @notice A disbursement without a payee.
     error ZeroPayee();
+    /// @notice The registry has no such estate.
     error UnknownEstate(uint32 estateId);
+    /// @notice This bank receipt was already recorded.
     error DuplicateReceipt(bytes32 receiptHash);
+    /// @notice No plan has this id.
     error UnknownPlan(uint256 planId);
+    /// @notice The plan is in `status`; the call needs `expected`.
     error WrongPlanStatus(uint256 planId, PlanStatus status, PlanStatus expected);
+    /// @notice The vote did not pass (or is not decided yet).
     error VoteNotPassed(uint256 voteId, Outcome outcome);
+    /// @notice The vote decided another matter than using the fund.
     error WrongMatter(uint256 voteId, Matter matter);
+    /// @notice The plan's budget is larger than the budget the owners approved.
     error BudgetExceedsVote(uint256 voteId, uint64 budget, uint128 voteBudget);
+    /// @notice The vote already has its plan.
     error PlanExistsForVote(uint256 voteId, uint256 planId);
+    /// @notice The scope had no units at the snapshot.
     error EmptyScope(uint64 scopeKey, uint48 snapshot);
+    /// @notice A unit's sub-account cannot cover its share of a plan.
     error InsufficientUnitBalance(uint32 unitId, uint64 balance, uint64 share);
+    /// @notice Paying `amount` would take the plan's payments beyond its budget.
     error DisbursementExceedsBudget(uint256 planId, uint64 budget, uint64 disbursed, uint64 amount);
+    /// @notice The emergency spend is above the estate's cap (0: the emergency path is off).
     error EmergencyCapExceeded(uint32 estateId, uint64 amount, uint64 cap);
+    /// @notice This member already approved the emergency proposal.
     error AlreadyApproved(uint256 planId, address member);
+    /// @notice Fewer than half of the committee's seats approved the emergency proposal.
     error InsufficientApprovals(uint256 planId, uint256 approvals, uint256 committeeSize);
+    /// @notice The emergency proposal was not confirmed in time.
     error ProposalExpired(uint256 planId, uint256 expiredAt);
+    /// @notice `account` opened, proposed or approved the plan, so it may not confirm or pay it.
     error SeparationOfDuties(address account, uint256 planId);
+    /// @notice The plan was authorised by a vote, not on the emergency path.
     error NotEmergency(uint256 planId);
+    /// @notice The emergency spend was already disclosed with `documentHash`.
     error AlreadyDisclosed(uint256 planId, bytes32 documentHash);
+    /// @notice Only the custodian or a committee member of the plan's estate may close it.
     error NotPlanCloser(address account, uint256 planId);
+    /// @notice The disclosure window must be between 1 and `maxDays` days.
     error InvalidDisclosureWindow(uint16 disclosureDays, uint16 maxDays);
 
     /**

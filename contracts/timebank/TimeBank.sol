@@ -38,6 +38,7 @@ contract TimeBank is RegistryAccess {
         Other
     }
 
+    /// @notice A service record's state: pending until the recipient (or staff) decides.
     enum ServiceStatus {
         None,
         Pending,
@@ -144,26 +145,46 @@ contract TimeBank is RegistryAccess {
         address by
     );
 
+    /// @notice A member or partner address of zero.
     error ZeroAddress();
+    /// @notice A gift or redemption of zero minutes.
     error ZeroMinutes();
+    /// @notice `account` is not a registered member.
     error NotMember(address account);
+    /// @notice `account` is already a member.
     error AlreadyMember(address account);
+    /// @notice A service to oneself, or a family link to oneself.
     error SelfService(address account);
+    /// @notice The volunteer cannot decide on their own service.
     error SelfCredit(address account, uint256 serviceId);
+    /// @notice A service must last from 1 to `maxMinutes` minutes.
     error InvalidMinutes(uint32 minutes_, uint32 maxMinutes);
+    /// @notice A service cannot be recorded before it happens.
     error FutureService(uint48 servedAt, uint256 now_);
+    /// @notice No service has this id.
     error UnknownService(uint256 serviceId);
+    /// @notice The service was already confirmed or rejected.
     error ServiceNotPending(uint256 serviceId, ServiceStatus status);
+    /// @notice Only the recipient, or staff for them, decide on a service.
     error NotRecipient(address account, uint256 serviceId);
+    /// @notice Crediting the service would take the volunteer beyond the daily cap for that UTC day.
     error DailyCapExceeded(address volunteer, uint256 day, uint32 alreadyCredited, uint32 minutes_, uint32 cap);
+    /// @notice A family link needs a relation (parent, spouse or child).
     error InvalidRelation();
+    /// @notice No family link between the two members.
     error NotFamily(address from, address to);
+    /// @notice `partner` is already registered.
     error AlreadyPartner(address partner);
+    /// @notice `partner` is not a registered partner.
     error NotPartner(address partner);
+    /// @notice A note or profile hash was missing.
     error ZeroHash();
+    /// @notice The member's balance cannot cover the gift or redemption.
     error InsufficientCredit(address member, uint48 balance, uint48 minutes_);
+    /// @notice The daily cap must be from 1 to `maxMinutes` minutes.
     error InvalidDailyCap(uint32 minutes_, uint32 maxMinutes);
 
+    /// @param registry_ the community registry whose STAFF_ROLE and admin manage the time bank
     constructor(CommunityRegistry registry_) RegistryAccess(registry_) {
         _dailyCap = DEFAULT_DAILY_CAP;
     }
