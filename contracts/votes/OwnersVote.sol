@@ -63,6 +63,8 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
     }
 
     /// @notice Everything a vote was opened with, and its outcome.
+    // Only ever built in memory as a return value, so slot packing does not matter.
+    // solhint-disable-next-line gas-struct-packing
     struct VoteInfo {
         uint32 estateId;
         uint32 buildingId;

@@ -1,6 +1,6 @@
 // Runs every scripts/bench/*.bench.ts (or those named in BENCH=votes,fund), prints the figures, and writes
 // them to docs/benchmarks.json (flat: figure name → number) and docs/benchmarks.md (tables with the command).
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -84,6 +84,7 @@ async function main(): Promise<void> {
     }
     sections.set(file, renderSection({ file, title: mod.default.title, figures: measured }, when));
   }
+  await mkdir(docs, { recursive: true });
   const sorted = Object.fromEntries(Object.entries(figures).sort(([a], [b]) => a.localeCompare(b)));
   await writeFile(jsonPath, `${JSON.stringify(sorted, null, 2)}\n`);
   const md = [

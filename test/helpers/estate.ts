@@ -39,7 +39,7 @@ export async function deployRegistry(connection: Connection): Promise<{
   return { registry, admin, signers };
 }
 
-/** The `UnitRegistered` unit ids of a transaction, in order. */
+/** Creates an estate held by `developer` and returns its id. */
 export async function createEstate(
   registry: CommunityRegistry,
   developer: string,
@@ -52,6 +52,7 @@ export async function createEstate(
   return log!.args.estateId as bigint;
 }
 
+/** Adds a building to an estate and returns its id. */
 export async function addBuilding(registry: CommunityRegistry, estateId: bigint): Promise<bigint> {
   const receipt = await (await registry.addBuilding(estateId)).wait();
   const log = receipt!.logs

@@ -43,7 +43,13 @@ type Issue = { path: string; message: string; code: string };
 
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): { data?: T; issues: Issue[] } {
   if (!schema) return { data: undefined, issues: [] };
-  const result = schema.safeParse(value);
+  let result: ReturnType<typeof schema.safeParse>;
+  try {
+    result = schema.safeParse(value);
+  } catch (error) {
+    // A transform that throws on input its checks already flagged is still bad input, never a 500.
+    return { issues: [{ path: where, message: error instanceof Error ? error.message : String(error), code: "custom" }] };
+  }
   if (result.success) return { data: result.data, issues: [] };
   return {
     issues: result.error.issues.map((issue) => ({

@@ -107,7 +107,8 @@ export function relayerChain(options: RelayerChainOptions): RelayerChain {
         functionName: "castBallotBatch",
         args,
       });
-      const txHash = await walletClient.writeContract(request);
+      // A client without a configured chain (a bare JSON-RPC account) is fine: the node checks the chain id.
+      const txHash = await walletClient.writeContract({ ...request, chain: walletClient.chain ?? null });
       const receipt = await publicClient.waitForTransactionReceipt({ hash: txHash });
       if (receipt.status !== "success") throw new Error(`ballot batch ${txHash} reverted`);
       const counted = new Map<Address, BallotLocation>();

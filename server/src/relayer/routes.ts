@@ -13,7 +13,8 @@ export type RelayerRouteOptions = { chain: RelayerChain; queue: BallotQueue; sub
 const address = z
   .string()
   .refine((value) => isAddress(value, { strict: false }), "an Ethereum address (0x + 40 hex digits)")
-  .transform((value) => getAddress(value));
+  // zod runs transforms even after a failed check; leave bad input as it is so every issue is reported.
+  .transform((value) => (isAddress(value, { strict: false }) ? getAddress(value) : value));
 const signature = z.string().regex(/^0x[0-9a-fA-F]{130}$/, "a 65-byte signature as 0x + 130 hex digits");
 
 const ballotView = z.object({
@@ -75,7 +76,9 @@ export function relayerRoutes(options: RelayerRouteOptions): RouteSpec[] {
       tags: ["ballots"],
       status: 202,
       body: z.object({
-        voteId: z.union([z.string().regex(/^\d{1,30}$/), z.number().int().positive()]).transform((v) => BigInt(v)),
+        voteId: z
+          .union([z.string().regex(/^\d{1,30}$/), z.number().int().positive()])
+          .transform((v) => BigInt(/^\d+$/.test(String(v)) ? v : 0)),
         holder: address,
         choice: z.enum(["for", "against", "abstain"]),
         signature,

@@ -84,10 +84,11 @@ export function startSubmitter(options: SubmitterOptions): Submitter {
     logger.info({ voteId: voteId.toString(), sent: ballots.length, tx: result.txHash }, "ballot batch mined");
   }
 
-  async function submitPending(): Promise<void> {
+  /** Sends pending ballots; with `fullOnly`, only whole batches (the rest waits for the timer). */
+  async function submitPending(fullOnly: boolean): Promise<void> {
     for (;;) {
       const pending = await queue.pending(batchSize);
-      if (pending.length === 0) return;
+      if (pending.length === 0 || (fullOnly && pending.length < batchSize)) return;
       const byVote = new Map<string, QueuedBallot[]>();
       for (const ballot of pending) byVote.set(ballot.voteId, [...(byVote.get(ballot.voteId) ?? []), ballot]);
       for (const [voteId, ballots] of byVote) await submitVote(BigInt(voteId), ballots);
@@ -95,14 +96,17 @@ export function startSubmitter(options: SubmitterOptions): Submitter {
     }
   }
 
-  // At most one run waits behind the current one: it will see every ballot accepted meanwhile.
-  function schedule(): Promise<void> {
+  // At most one run waits behind the current one: it will see every ballot accepted meanwhile. A run asked
+  // for everything (timer, flush) wins over one asked for whole batches only.
+  let queuedFullOnly = true;
+  function schedule(fullOnly: boolean): Promise<void> {
+    queuedFullOnly = queued ? queuedFullOnly && fullOnly : fullOnly;
     if (queued) return running;
     queued = true;
     running = running
       .then(() => {
         queued = false;
-        return submitPending();
+        return submitPending(queuedFullOnly);
       })
       .catch((error: unknown) => {
       // Ballots stay pending and are retried on the next tick; only the error's text is logged.
@@ -112,16 +116,16 @@ export function startSubmitter(options: SubmitterOptions): Submitter {
   }
 
   const timer = setInterval(() => {
-    if (!stopped) void schedule();
+    if (!stopped) void schedule(false);
   }, options.intervalMs);
 
   return {
     notify() {
       void queue.pendingCount().then((count) => {
-        if (!stopped && count >= batchSize) void schedule();
+        if (!stopped && count >= batchSize) void schedule(true);
       });
     },
-    flush: schedule,
+    flush: () => schedule(false),
     async stop() {
       stopped = true;
       clearInterval(timer);
