@@ -39,7 +39,8 @@ export function buildTree(leaves: Buffer, hash: (data: Buffer) => Buffer = defau
       }
       const b = a + 32;
       let digest: Buffer;
-      if (nodes.compare(nodes, b, b + 32, a, a + 32) >= 0) {
+      // Compares nodes[a..a+32) (source) with nodes[b..b+32) (target): ≤ 0 means a ≤ b.
+      if (nodes.compare(nodes, b, b + 32, a, a + 32) <= 0) {
         digest = hash(nodes.subarray(a, a + 64)); // already in sorted order and contiguous
       } else {
         nodes.copy(swapped, 0, b, b + 32);
