@@ -38,7 +38,7 @@ async function readJson(): Promise<Record<string, number>> {
 /** Keeps the sections of modules not run this time, so a partial run updates only its own tables. */
 async function readSections(): Promise<Map<string, string>> {
   const sections = new Map<string, string>();
-  let md = "";
+  let md: string;
   try {
     md = await readFile(mdPath, "utf8");
   } catch {

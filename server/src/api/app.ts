@@ -1,0 +1,69 @@
+import cors from "cors";
+import express, { Router, type Express, type RequestHandler } from "express";
+import { rateLimit } from "express-rate-limit";
+import helmet from "helmet";
+import type { Logger } from "pino";
+import { ApiError, errorHandler, notFound } from "./errors.js";
+import { mountRoutes, openApiDocument, type RouteSpec } from "./routes.js";
+
+export type AppOptions = {
+  routes: RouteSpec[];
+  logger: Logger;
+  /** Origins allowed by CORS; an empty list allows same-origin only. */
+  corsOrigins: string[];
+  /** Requests per client IP per window. */
+  rateLimit: { windowMs: number; limit: number };
+  /** Largest accepted JSON body, e.g. "64kb". */
+  bodyLimit: string;
+  /** Static files (the built web client) served at `/`, if any. */
+  staticDir?: string;
+  version: string;
+};
+
+/** Logs method, route pattern, status and duration; never bodies, queries or headers (personal data). */
+function requestLog(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const route = req.route?.path ?? (res.statusCode === 404 ? "(unknown)" : req.path);
+      logger.info({ method: req.method, route, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
+    });
+    next();
+  };
+}
+
+export function createApp(options: AppOptions): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.use(helmet());
+  app.use(cors({ origin: options.corsOrigins.length > 0 ? options.corsOrigins : false }));
+  app.use(requestLog(options.logger));
+  app.use(
+    "/api",
+    rateLimit({
+      windowMs: options.rateLimit.windowMs,
+      limit: options.rateLimit.limit,
+      standardHeaders: "draft-8",
+      legacyHeaders: false,
+      handler: (_req, _res, next) => next(new ApiError(429, "rate_limited")),
+    }),
+  );
+  app.use(express.json({ limit: options.bodyLimit }));
+
+  const router = Router();
+  const info = { title: "Gongzhi API 共治接口", version: options.version };
+  router.get("/api/health", (_req, res) => {
+    res.json({ ok: true, version: options.version });
+  });
+  router.get("/api/openapi.json", (_req, res) => {
+    res.json(openApiDocument(options.routes, info));
+  });
+  mountRoutes(router, options.routes);
+  app.use(router);
+  if (options.staticDir) app.use(express.static(options.staticDir, { index: "index.html" }));
+  app.use(notFound);
+  app.use(errorHandler(options.logger));
+  return app;
+}

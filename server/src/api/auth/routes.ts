@@ -1,0 +1,139 @@
+import type { Request, RequestHandler } from "express";
+import { isAddressEqual, recoverMessageAddress, type Hex } from "viem";
+import { parseSiweMessage, validateSiweMessage } from "viem/siwe";
+import { z } from "zod/v4";
+import { ApiError } from "../errors.js";
+import { defineRoute, type RouteSpec } from "../routes.js";
+import type { Session, SessionStore } from "./sessions.js";
+
+/** The on-chain roles of an address, as names (e.g. "committee:1", "custodian", "staff"). */
+export type RoleReader = (address: `0x${string}`) => Promise<string[]>;
+
+export type AuthOptions = {
+  sessions: SessionStore;
+  /** The host the sign-in message must name (EIP-4361 `domain`), e.g. "localhost:8080". */
+  domain: string;
+  chainId: number;
+  rolesOf: RoleReader;
+};
+
+const sessionsByRequest = new WeakMap<Request, Session>();
+
+/** The session `requireSession` attached to this request. */
+export function sessionOf(req: Request): Session {
+  const session = sessionsByRequest.get(req);
+  if (!session) throw new ApiError(401, "unauthenticated");
+  return session;
+}
+
+/** Accepts `Authorization: Bearer <token>` of a live session; 401 otherwise. */
+export function requireSession(sessions: SessionStore): RequestHandler {
+  return (req, _res, next) => {
+    const header = req.get("authorization") ?? "";
+    const token = header.startsWith("Bearer ") ? header.slice("Bearer ".length).trim() : "";
+    const session = token ? sessions.get(token) : undefined;
+    if (!session) return next(new ApiError(401, "unauthenticated"));
+    sessionsByRequest.set(req, session);
+    next();
+  };
+}
+
+/** After `requireSession`: 403 unless the signed-in address holds `role` on chain now. */
+export function requireRole(role: string, rolesOf: RoleReader): RequestHandler {
+  return async (req, _res, next) => {
+    try {
+      const roles = await rolesOf(sessionOf(req).address);
+      next(roles.includes(role) ? undefined : new ApiError(403, "forbidden", { role }));
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+const hex = z.string().regex(/^0x[0-9a-fA-F]*$/, "a 0x-prefixed hex string");
+const sessionView = z.object({ address: z.string(), roles: z.array(z.string()), expiresAt: z.number() });
+
+/** Checks an EIP-4361 message and its signature; returns the signer or throws the precise 4xx. */
+async function verifySignIn(options: AuthOptions, message: string, signature: Hex): Promise<`0x${string}`> {
+  let parsed: ReturnType<typeof parseSiweMessage>;
+  try {
+    parsed = parseSiweMessage(message);
+  } catch {
+    throw new ApiError(400, "siwe_malformed");
+  }
+  if (!parsed.address || !parsed.nonce || !parsed.domain || parsed.chainId === undefined) {
+    throw new ApiError(400, "siwe_malformed");
+  }
+  if (parsed.domain !== options.domain) {
+    throw new ApiError(401, "siwe_wrong_domain", { got: parsed.domain, expected: options.domain });
+  }
+  if (parsed.chainId !== options.chainId) {
+    throw new ApiError(401, "siwe_wrong_chain", { got: parsed.chainId, expected: options.chainId });
+  }
+  if (!validateSiweMessage({ message: parsed, time: new Date() })) throw new ApiError(401, "siwe_expired");
+  let signer: `0x${string}`;
+  try {
+    signer = await recoverMessageAddress({ message, signature });
+  } catch {
+    throw new ApiError(401, "siwe_bad_signature", { address: parsed.address });
+  }
+  if (!isAddressEqual(signer, parsed.address)) {
+    throw new ApiError(401, "siwe_bad_signature", { address: parsed.address });
+  }
+  // The nonce is spent only by a message that is otherwise valid, so a typo does not burn it.
+  if (!options.sessions.consumeNonce(parsed.nonce)) throw new ApiError(401, "siwe_bad_nonce");
+  return parsed.address;
+}
+
+/** Sign-In with Ethereum: nonce, sign-in, session, sign-out. */
+export function authRoutes(options: AuthOptions): RouteSpec[] {
+  const signedIn = requireSession(options.sessions);
+  return [
+    defineRoute({
+      method: "post",
+      path: "/api/auth/nonce",
+      summary: "A one-time nonce for an EIP-4361 sign-in message",
+      tags: ["auth"],
+      response: z.object({ nonce: z.string(), domain: z.string(), chainId: z.number() }),
+      handler: () => ({ nonce: options.sessions.issueNonce(), domain: options.domain, chainId: options.chainId }),
+    }),
+    defineRoute({
+      method: "post",
+      path: "/api/auth/sign-in",
+      summary: "Exchanges a signed EIP-4361 message for a session token",
+      tags: ["auth"],
+      body: z.object({ message: z.string().min(1).max(4096), signature: hex }),
+      response: sessionView.extend({ token: z.string() }),
+      handler: async ({ body }) => {
+        const address = await verifySignIn(options, body.message, body.signature as Hex);
+        const session = options.sessions.create(address);
+        const roles = await options.rolesOf(address);
+        return { token: session.token, address, roles, expiresAt: session.expiresAt };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/auth/session",
+      summary: "The signed-in address and its on-chain roles",
+      tags: ["auth"],
+      before: [signedIn],
+      response: sessionView,
+      handler: async ({ req }) => {
+        const session = sessionOf(req);
+        return { address: session.address, roles: await options.rolesOf(session.address), expiresAt: session.expiresAt };
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/api/auth/sign-out",
+      summary: "Ends the session",
+      tags: ["auth"],
+      before: [signedIn],
+      response: z.object({ ok: z.boolean() }),
+      handler: ({ req }) => {
+        options.sessions.revoke(sessionOf(req).token);
+        return { ok: true };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,124 @@
+// The API's error messages in the residents' languages. Simplified Chinese is the default; English is
+// chosen by an Accept-Language that prefers it. `{name}` placeholders are filled from the error's params.
+
+export type Language = "zh-CN" | "en";
+
+export const messages = {
+  not_found: { "zh-CN": "没有找到 {path}。", en: "Nothing is found at {path}." },
+  invalid_request: {
+    "zh-CN": "请求的内容不符合要求，请按 details 中列出的字段修改后重试。",
+    en: "The request is not valid; fix the fields listed in details and try again.",
+  },
+  invalid_json: {
+    "zh-CN": "请求体不是有效的 JSON。",
+    en: "The request body is not valid JSON.",
+  },
+  body_too_large: {
+    "zh-CN": "请求体过大，上限为 {limit}。",
+    en: "The request body is too large; the limit is {limit}.",
+  },
+  rate_limited: {
+    "zh-CN": "请求过于频繁，请稍后再试。",
+    en: "Too many requests; please wait a moment and try again.",
+  },
+  unauthenticated: {
+    "zh-CN": "请先登录（使用以太坊账户签名登录）。",
+    en: "Please sign in first (Sign-In with Ethereum).",
+  },
+  forbidden: {
+    "zh-CN": "您的账户没有执行此操作所需的角色：{role}。",
+    en: "Your account lacks the role this action needs: {role}.",
+  },
+  siwe_malformed: {
+    "zh-CN": "登录消息格式不正确，请按 EIP-4361 重新生成并签名。",
+    en: "The sign-in message is malformed; create it again per EIP-4361 and sign it.",
+  },
+  siwe_wrong_domain: {
+    "zh-CN": "登录消息的域名 {got} 与本站 {expected} 不符。",
+    en: "The sign-in message is for {got}, not for this site ({expected}).",
+  },
+  siwe_wrong_chain: {
+    "zh-CN": "登录消息的链编号 {got} 与本站使用的 {expected} 不符。",
+    en: "The sign-in message names chain {got}; this site uses chain {expected}.",
+  },
+  siwe_bad_nonce: {
+    "zh-CN": "登录随机数无效或已过期，请重新获取随机数后再签名。",
+    en: "The sign-in nonce is unknown, used or expired; fetch a new nonce and sign again.",
+  },
+  siwe_expired: {
+    "zh-CN": "登录消息已过期或尚未生效。",
+    en: "The sign-in message has expired or is not valid yet.",
+  },
+  siwe_bad_signature: {
+    "zh-CN": "签名与消息中的地址 {address} 不符。",
+    en: "The signature does not match the address {address} in the message.",
+  },
+  unknown_record: {
+    "zh-CN": "没有编号为 {id} 的{kind}。",
+    en: "There is no {kind} with id {id}.",
+  },
+  unknown_vote: {
+    "zh-CN": "没有编号为 {voteId} 的表决。",
+    en: "There is no vote {voteId}.",
+  },
+  vote_not_open: {
+    "zh-CN": "表决 {voteId} 现在不接受投票：投票时间为 {start} 至 {end}（区块时间，秒），现在是 {now}。",
+    en: "Vote {voteId} is not taking ballots: it runs from {start} to {end} (block time, seconds); it is now {now}.",
+  },
+  not_eligible: {
+    "zh-CN": "地址 {holder} 在表决 {voteId} 开始时不是该范围内的业主，不能投票。",
+    en: "Address {holder} held no unit in the scope of vote {voteId} when it opened, so it cannot vote.",
+  },
+  already_voted: {
+    "zh-CN": "业主 {holder} 已在表决 {voteId} 中投过票；选票一经投出不可更改。",
+    en: "Holder {holder} has already voted in vote {voteId}; a ballot is final.",
+  },
+  ballot_conflict: {
+    "zh-CN": "业主 {holder} 在表决 {voteId} 中已有一张待提交的不同选票（编号 {id}）。",
+    en: "Holder {holder} already has a different ballot queued for vote {voteId} (id {id}).",
+  },
+  bad_ballot_signature: {
+    "zh-CN": "选票签名无效：签名者 {signer} 既不是业主 {holder}，也不是社区工作人员。请用 /api/eip712 公布的域重新签名。",
+    en: "The ballot's signature is not valid: signer {signer} is neither holder {holder} nor community staff. Sign again with the domain from /api/eip712.",
+  },
+  unknown_ballot: {
+    "zh-CN": "没有编号为 {id} 的选票。",
+    en: "There is no ballot with id {id}.",
+  },
+  internal: {
+    "zh-CN": "服务器内部错误，已记录。请稍后重试。",
+    en: "Something went wrong on the server; it has been logged. Please try again later.",
+  },
+} as const satisfies Record<string, Record<Language, string>>;
+
+export type ErrorCode = keyof typeof messages;
+
+/** Picks the response language from an Accept-Language header: English only when preferred over Chinese. */
+export function pickLanguage(acceptLanguage: string | undefined): Language {
+  if (!acceptLanguage) return "zh-CN";
+  const ranked = acceptLanguage
+    .split(",")
+    .map((part, position) => {
+      const [tag, ...rest] = part.trim().toLowerCase().split(";");
+      const q = rest.map((p) => p.trim()).find((p) => p.startsWith("q="));
+      return { tag: tag ?? "", q: q ? Number(q.slice(2)) || 0 : 1, position };
+    })
+    .filter((entry) => entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.position - b.position);
+  for (const { tag } of ranked) {
+    if (tag.startsWith("zh")) return "zh-CN";
+    if (tag.startsWith("en")) return "en";
+  }
+  return "zh-CN";
+}
+
+/** The message of `code` in `language`, with `{name}` placeholders filled from `params`. */
+export function formatMessage(
+  code: ErrorCode,
+  language: Language,
+  params: Record<string, string | number> = {},
+): string {
+  return messages[code][language].replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
+}

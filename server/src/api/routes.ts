@@ -1,0 +1,151 @@
+import type { Request, RequestHandler, Router } from "express";
+import { z } from "zod/v4";
+import { ApiError } from "./errors.js";
+
+/** What a handler receives: validated params, query and body, plus the raw request for headers. */
+export type RouteInput<P, Q, B> = { params: P; query: Q; body: B; req: Request };
+
+/**
+ * One API route, described once: Express mounts it, zod validates its input, and the OpenAPI document is
+ * generated from the same schemas, so the documentation cannot drift from the code.
+ */
+export type RouteSpec<P = unknown, Q = unknown, B = unknown> = {
+  method: "get" | "post";
+  /** Express-style path, e.g. `/api/votes/:voteId`. */
+  path: string;
+  summary: string;
+  tags: string[];
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  response: z.ZodType;
+  /** HTTP status of a successful answer (200 unless said). */
+  status?: number;
+  /** Middleware run before validation (e.g. authentication). */
+  before?: RequestHandler[];
+  handler: (input: RouteInput<P, Q, B>) => Promise<unknown> | unknown;
+};
+
+/** A handler's answer with a status other than the route's usual one (e.g. 200 for a repeated request). */
+export class Reply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
+
+/** Keeps the input types of each route while collecting routes of different types in one list. */
+export function defineRoute<P, Q, B>(spec: RouteSpec<P, Q, B>): RouteSpec {
+  return spec as unknown as RouteSpec;
+}
+
+type Issue = { path: string; message: string; code: string };
+
+function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): { data?: T; issues: Issue[] } {
+  if (!schema) return { data: undefined, issues: [] };
+  const result = schema.safeParse(value);
+  if (result.success) return { data: result.data, issues: [] };
+  return {
+    issues: result.error.issues.map((issue) => ({
+      path: [where, ...issue.path.map(String)].join("."),
+      message: issue.message,
+      code: issue.code,
+    })),
+  };
+}
+
+/** Validates a request against a route's schemas; every problem is listed in the 400's details. */
+export function validateInput<P, Q, B>(spec: RouteSpec<P, Q, B>, req: Request): RouteInput<P, Q, B> {
+  const params = parse(spec.params, req.params, "params");
+  const query = parse(spec.query, req.query, "query");
+  const body = parse(spec.body, req.body ?? {}, "body");
+  const issues = [...params.issues, ...query.issues, ...body.issues];
+  if (issues.length > 0) throw new ApiError(400, "invalid_request", {}, { issues });
+  return { params: params.data as P, query: query.data as Q, body: body.data as B, req };
+}
+
+export function mountRoutes(router: Router, specs: RouteSpec[]): void {
+  for (const spec of specs) {
+    const handle: RequestHandler = async (req, res) => {
+      const result = await spec.handler(validateInput(spec, req));
+      if (result instanceof Reply) res.status(result.status).json(result.body);
+      else res.status(spec.status ?? 200).json(result);
+    };
+    router[spec.method](spec.path, ...(spec.before ?? []), handle);
+  }
+}
+
+/** `/api/votes/:voteId` → `/api/votes/{voteId}` */
+function openApiPath(path: string): string {
+  return path.replace(/:(\w+)/g, "{$1}");
+}
+
+function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
+  return rest;
+}
+
+function parameters(schema: z.ZodType | undefined, location: "path" | "query"): unknown[] {
+  if (!schema) return [];
+  const object = jsonSchema(schema, "input") as { properties?: Record<string, unknown>; required?: string[] };
+  return Object.entries(object.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: location,
+    required: location === "path" || (object.required ?? []).includes(name),
+    schema: property,
+  }));
+}
+
+const errorSchema = {
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message"],
+      properties: {
+        code: { type: "string", description: "machine-readable code" },
+        message: { type: "string", description: "human message, in Chinese or English by Accept-Language" },
+        details: {},
+      },
+    },
+  },
+};
+
+/** The OpenAPI 3.1 document of a list of routes. */
+export function openApiDocument(specs: RouteSpec[], info: { title: string; version: string }): unknown {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const spec of specs) {
+    const operation: Record<string, unknown> = {
+      summary: spec.summary,
+      tags: spec.tags,
+      parameters: [...parameters(spec.params, "path"), ...parameters(spec.query, "query")],
+      responses: {
+        [String(spec.status ?? 200)]: {
+          description: "success",
+          content: { "application/json": { schema: jsonSchema(spec.response, "output") } },
+        },
+        "4XX": {
+          description: "bad input, unknown resource, missing sign-in or role",
+          content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+        },
+      },
+    };
+    if (spec.body) {
+      operation.requestBody = {
+        required: true,
+        content: { "application/json": { schema: jsonSchema(spec.body, "input") } },
+      };
+    }
+    (paths[openApiPath(spec.path)] ??= {})[spec.method] = operation;
+  }
+  return {
+    openapi: "3.1.0",
+    info,
+    paths,
+    components: { schemas: { Error: errorSchema } },
+  };
+}

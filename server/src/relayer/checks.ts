@@ -1,0 +1,31 @@
+import { isAddressEqual, type Address } from "viem";
+import { ApiError } from "../api/errors.js";
+import { recoverBallotSigner, type SignedBallot } from "./ballot.js";
+import type { RelayerChain } from "./chain.js";
+
+/**
+ * Checks a signed ballot against the chain before the relayer accepts it, so that a refusal is immediate
+ * and precise instead of a silent skip in a later batch. Returns the signer (the holder, or staff).
+ */
+export async function checkBallot(chain: RelayerChain, ballot: SignedBallot): Promise<Address> {
+  const params = { voteId: ballot.voteId.toString(), holder: ballot.holder };
+  const vote = await chain.vote(ballot.voteId);
+  if (!vote) throw new ApiError(404, "unknown_vote", params);
+  const now = await chain.now();
+  // Same window as OwnersVote: start ≤ block time < end.
+  if (now < vote.start || now >= vote.end) {
+    throw new ApiError(409, "vote_not_open", { ...params, start: vote.start, end: vote.end, now });
+  }
+  let signer: Address;
+  try {
+    signer = await recoverBallotSigner(await chain.domain(), ballot);
+  } catch {
+    throw new ApiError(400, "bad_ballot_signature", { ...params, signer: "(unrecoverable)" });
+  }
+  if (!isAddressEqual(signer, ballot.holder) && !(await chain.isStaff(signer))) {
+    throw new ApiError(400, "bad_ballot_signature", { ...params, signer });
+  }
+  if ((await chain.weight(vote, ballot.holder)) === 0n) throw new ApiError(403, "not_eligible", params);
+  if ((await chain.ballotOf(ballot.voteId, ballot.holder)) !== 0) throw new ApiError(409, "already_voted", params);
+  return signer;
+}
