@@ -94,7 +94,8 @@ async function applyChunk(ix: Indexer, chunk: Chunk, windowFloor: number): Promi
   const cs = beginChanges(store);
   const ops: BatchOp[] = [];
   const hashes = new Map<number, Hex>();
-  let seq = ix.nextSeq;
+  // Read, not cached: off-chain appends advance the log between ranges.
+  let seq = await readNextSeq(store);
   for (const log of chunk.logs) {
     const event = ix.decoder(log);
     const inWindow = event.blockNumber > windowFloor;
@@ -159,7 +160,7 @@ async function rollback(ix: Indexer, ancestor: Checkpoint): Promise<void> {
     const sublevel = modelSublevel(store, model);
     ops.push(previous === null ? { type: "del", sublevel, key } : { type: "put", sublevel, key, value: previous });
   }
-  let nextSeq = ix.nextSeq;
+  let nextSeq = await readNextSeq(store);
   if (cut !== null) {
     await ix.config.beforeTruncate?.(cut);
     nextSeq = cut;

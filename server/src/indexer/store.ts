@@ -47,6 +47,7 @@ export async function openStore(dir: string, modelNames: string[]): Promise<Stor
     throw new Error(
       `Cannot open the LevelDB data directory ${dir} (${(err as Error).message}); ` +
         "is another indexer using it? Stop it or pass another --data-dir.",
+      { cause: err },
     );
   }
   const sub = (name: string) => db.sublevel<string, unknown>(name, { valueEncoding: "json" });

@@ -95,10 +95,14 @@ export function clients(url: string, key: Hex = DEV_KEYS[0]) {
   return { publicClient: makePublicClient(url, CHAIN_ID), walletClient: makeWalletClient(url, CHAIN_ID, account), account };
 }
 
-/** Deploys the contracts (anchoring key = DEV_KEYS[0]) and writes the deployment file into `dir`. */
+/** The anchoring key: not the admin's, so that anchoring and the tests' own transactions never race for nonces. */
+export const ANCHORER_KEY = DEV_KEYS[1];
+
+/** Deploys the contracts (admin DEV_KEYS[0], anchorer ANCHORER_KEY) and writes the deployment file into `dir`. */
 export async function deployAll(url: string, dir: string, plan?: DeployStep[]): Promise<{ deployment: Deployment; file: string }> {
-  const { publicClient, walletClient, account } = clients(url);
-  const deployment = await deployContracts({ publicClient, walletClient, plan, anchorers: [account.address] });
+  const { publicClient, walletClient } = clients(url);
+  const anchorer = privateKeyToAccount(ANCHORER_KEY).address;
+  const deployment = await deployContracts({ publicClient, walletClient, plan, anchorers: [anchorer] });
   const file = path.join(dir, "deployment.json");
   writeDeployment(file, deployment);
   return { deployment, file };

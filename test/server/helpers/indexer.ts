@@ -1,10 +1,12 @@
 // Runs the indexer in the test process (for the child-process runs see the crash test) and compares its read
 // models with what the registry itself says.
 import { expect } from "chai";
+import pino from "pino";
 import type { Abi, Address, PublicClient } from "viem";
 import { loadArtifact } from "../../../server/src/chain/artifacts.js";
 import { loadIndexerSettings, type IndexerSettings } from "../../../server/src/config/indexer.js";
 import { follow } from "../../../server/src/indexer/indexer.js";
+import { runAnchorer } from "../../../server/src/receipts/anchorer.js";
 import { buildingScope, estateScope, type ScopeView, type UnitView } from "../../../server/src/indexer/models/registry.js";
 import { setupIndexer, type Service } from "../../../server/src/indexer/setup.js";
 import { closeStore, numKey } from "../../../server/src/indexer/store.js";
@@ -26,23 +28,29 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
 
 /** Starts following in the background; `waitForHead` resolves once the node's head block is indexed. */
 export async function startIndexer(settings: IndexerSettings): Promise<Running> {
-  const service = await setupIndexer(settings);
+  // GONGZHI_TEST_LOG=1 shows the indexer's log lines while debugging a test.
+  const logger = process.env.GONGZHI_TEST_LOG ? pino({ level: "debug" }) : undefined;
+  const service = await setupIndexer(settings, logger);
   const controller = new AbortController();
   let failure: unknown;
   const running = follow(service.indexer, { pollMs: settings.pollMs, signal: controller.signal }).catch((err) => (failure = err));
+  const anchoring = service.anchorer ? runAnchorer(service.anchorer, settings.pollMs, controller.signal) : undefined;
   return {
     service,
     async stop() {
       controller.abort();
       await running;
+      await anchoring;
       await closeStore(service.store);
     },
     async waitForHead() {
       const head = Number(await rpc<string>(settings.rpcUrl, "eth_blockNumber"));
-      const block = await rpc<{ hash: string }>(settings.rpcUrl, "eth_getBlockByNumber", [`0x${head.toString(16)}`, false]);
-      await waitFor(`block ${head}`, () => {
+      await waitFor(`block ${head}`, async () => {
         if (failure) throw failure;
-        return service.indexer.checkpoint.blockNumber === head && service.indexer.checkpoint.blockHash === block.hash;
+        const cp = service.indexer.checkpoint;
+        if (cp.blockNumber < head) return false;
+        const block = await rpc<{ hash: string } | null>(settings.rpcUrl, "eth_getBlockByNumber", [`0x${cp.blockNumber.toString(16)}`, false]);
+        return block?.hash === cp.blockHash;
       });
     },
   };
