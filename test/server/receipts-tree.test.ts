@@ -111,3 +111,53 @@ describe("canonical record encoding", function () {
     }
   });
 });
+
+describe("fast paths of the indexer", function () {
+  it("encodes on-chain records exactly as encodeRecord (viem)", async function () {
+    const { encodeOnchainRecord } = await import("../../server/src/receipts/fast-encode.js");
+    const hex32 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => bytesToHex(b));
+    fc.assert(
+      fc.property(
+        fc.record({
+          seq: fc.maxSafeNat(),
+          chainId: fc.integer({ min: 1, max: 2 ** 40 }),
+          emitter: fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => bytesToHex(b)),
+          blockNumber: fc.maxSafeNat(),
+          blockHash: hex32,
+          txHash: hex32,
+          logIndex: fc.nat(),
+          event: fc.string({ unit: "binary" }),
+          topics: fc.array(hex32, { maxLength: 4 }),
+          data: fc.uint8Array({ maxLength: 300 }).map((b) => bytesToHex(b)),
+        }),
+        (fields) => {
+          const record: OnchainRecord = { schema: ONCHAIN_SCHEMA, ...fields };
+          expect(bytesToHex(encodeOnchainRecord(record))).to.equal(encodeRecord(record));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("decodes simple static event fields exactly as viem's ABI decoder", async function () {
+    const { makeDecoder } = await import("../../server/src/indexer/decode.js");
+    const { encodeEventTopics, encodeAbiParameters, parseAbi } = await import("viem");
+    const abi = parseAbi(["event E(uint32 indexed a, address indexed b, bytes32 indexed c, uint64 d, bool e, uint256 f)", "event G(string indexed s, int32 x)"]);
+    const address = "0x00000000000000000000000000000000000000aa";
+    const decode = makeDecoder([{ name: "C", address, abi }]);
+    const base = { address, blockNumber: "0x1", blockHash: `0x${"11".repeat(32)}`, transactionHash: `0x${"22".repeat(32)}`, logIndex: "0x0" } as const;
+    fc.assert(
+      fc.property(fc.nat({ max: 2 ** 32 - 1 }), fc.uint8Array({ minLength: 20, maxLength: 20 }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.boolean(), fc.bigInt({ min: 0n, max: 2n ** 256n - 1n }), (a, b, d, e, f) => {
+        const addr = bytesToHex(b);
+        const topics = encodeEventTopics({ abi, eventName: "E", args: { a, b: addr, c: `0x${"ab".repeat(32)}` } });
+        const data = encodeAbiParameters([{ type: "uint64" }, { type: "bool" }, { type: "uint256" }], [d, e, f]);
+        const ev = decode({ ...base, topics: topics as `0x${string}`[], data });
+        expect(ev.args).to.deep.equal({ a, b: addr, c: `0x${"ab".repeat(32)}`, d: d.toString(), e, f: f.toString() });
+      }),
+      { numRuns: 200 },
+    );
+    const topics = encodeEventTopics({ abi, eventName: "G", args: { s: "x" } });
+    const ev = decode({ ...base, topics: topics as `0x${string}`[], data: encodeAbiParameters([{ type: "int32" }], [-5]) });
+    expect(ev.args.x).to.equal(-5);
+  });
+});

@@ -1,7 +1,6 @@
 // The read-model changes of one block range: an overlay that reducers read and write, plus the undo
 // information of the blocks inside the reorg window (each key's value before the block first changed it).
-import type { AbstractBatchOperation } from "abstract-level";
-import { cacheKey, modelSublevel, numKey, readModel, rememberValue, type BlockUndo, type Store, type UndoEntry } from "./store.js";
+import { cacheKey, modelSublevel, type BatchOp, numKey, readModel, rememberValue, type BlockUndo, type Store, type UndoEntry } from "./store.js";
 import type { ModelTx } from "./models/types.js";
 
 // Marks an undo entry whose previous value is the stored one, read once at the end of the range (the database
@@ -17,8 +16,7 @@ export type ChangeSet = {
   undo: Map<number, PendingUndo>;
 };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type BatchOp = AbstractBatchOperation<any, string, unknown>;
+export type { BatchOp };
 
 export function beginChanges(store: Store): ChangeSet {
   return { store, overlay: new Map(), undo: new Map() };

@@ -39,7 +39,15 @@ export type DecodedEvent = {
 
 export type IndexedContract = { name: string; address: Address; abi: Abi };
 
-type Plan = { contract: string; event: string; indexed: AbiParameter[]; data: AbiParameter[]; dataNames: string[] };
+type Plan = {
+  contract: string;
+  event: string;
+  indexed: AbiParameter[];
+  data: AbiParameter[];
+  dataNames: string[];
+  /** Every field is a simple static type that fastWord decodes. */
+  fast: boolean;
+};
 
 function intBits(type: string): number | undefined {
   const m = /^u?int(\d*)$/.exec(type);
@@ -67,6 +75,23 @@ export function toArgValue(param: AbiParameter, value: unknown): ArgValue {
   return value as boolean;
 }
 
+/**
+ * Decodes one 32-byte word of a simple static type without viem's generic decoder (the indexer's hot path);
+ * returns undefined for types it leaves to viem (signed integers, fixed bytes other than bytes32).
+ */
+function fastWord(type: string, word: string): ArgValue | undefined {
+  if (type === "address") return `0x${word.slice(24)}`.toLowerCase();
+  if (type === "bytes32") return `0x${word}`.toLowerCase();
+  if (type === "bool") return word.endsWith("1");
+  if (type.startsWith("uint")) {
+    const bits = Number(type.slice(4) || 256);
+    return bits <= 48 ? parseInt(word.slice(52), 16) : BigInt(`0x${word}`).toString();
+  }
+  return undefined;
+}
+
+const FAST_TYPES = /^(address|bytes32|bool|uint\d*)$/;
+
 function isDynamic(type: string): boolean {
   return type === "string" || type === "bytes" || type.endsWith("]") || type === "tuple";
 }
@@ -88,6 +113,7 @@ export function makeDecoder(contracts: IndexedContract[]): Decoder {
         indexed: ev.inputs.filter((i) => i.indexed),
         data: ev.inputs.filter((i) => !i.indexed),
         dataNames: ev.inputs.filter((i) => !i.indexed).map((i, n) => i.name || `arg${n}`),
+        fast: ev.inputs.every((i) => FAST_TYPES.test(i.type)),
       });
     }
   }
@@ -105,6 +131,11 @@ export function makeDecoder(contracts: IndexedContract[]): Decoder {
       return { ...base, contract: names.get(address) ?? address, event: `unknown:${log.topics[0] ?? "anonymous"}`, args: {} };
     }
     const args: Record<string, ArgValue> = {};
+    if (plan.fast && log.data.length === 2 + 64 * plan.data.length) {
+      plan.indexed.forEach((p, i) => (args[p.name || `topic${i + 1}`] = fastWord(p.type, log.topics[i + 1].slice(2))!));
+      plan.data.forEach((p, i) => (args[plan.dataNames[i]] = fastWord(p.type, log.data.slice(2 + 64 * i, 66 + 64 * i))!));
+      return { ...base, contract: plan.contract, event: plan.event, args };
+    }
     plan.indexed.forEach((p, i) => {
       const topic = log.topics[i + 1];
       // An indexed dynamic value is stored as its hash only.

@@ -61,8 +61,9 @@ export async function fetchChunk(
 ): Promise<Chunk> {
   for (;;) {
     const to = Math.min(maxTo, from + range.size - 1);
-    const [first, last] = await Promise.all([blockHeader(client, from), from === to ? undefined : blockHeader(client, to)]);
-    const toHash = (last ?? first).hash;
+    // Headers and logs in parallel; the second read of the last header, after both, catches a change meanwhile.
+    const headers = Promise.all([blockHeader(client, from), from === to ? undefined : blockHeader(client, to)]);
+    headers.catch(() => undefined);
     let logs: RpcLog[];
     try {
       logs = await getLogs(client, addresses, from, to);
@@ -73,6 +74,8 @@ export async function fetchChunk(
       }
       throw err;
     }
+    const [first, last] = await headers;
+    const toHash = (last ?? first).hash;
     const again = await blockHeader(client, to);
     const stale = logs.some((l) => {
       const n = Number(l.blockNumber);

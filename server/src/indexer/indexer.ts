@@ -13,6 +13,9 @@ import {
   numKey,
   readCheckpoint,
   readNextSeq,
+  settled,
+  trimCache,
+  writeBehind,
   type BlockUndo,
   type Checkpoint,
   type Store,
@@ -94,8 +97,9 @@ async function applyChunk(ix: Indexer, chunk: Chunk, windowFloor: number): Promi
   const cs = beginChanges(store);
   const ops: BatchOp[] = [];
   const hashes = new Map<number, Hex>();
-  // Read, not cached: off-chain appends advance the log between ranges.
-  let seq = await readNextSeq(store);
+  if (store.failed) await settled(store);
+  // From the store, not the indexer: off-chain appends advance the log between ranges.
+  let seq = store.nextSeq;
   for (const log of chunk.logs) {
     const event = ix.decoder(log);
     const inWindow = event.blockNumber > windowFloor;
@@ -115,8 +119,12 @@ async function applyChunk(ix: Indexer, chunk: Chunk, windowFloor: number): Promi
   const checkpoint: Checkpoint = { blockNumber: chunk.to, blockHash: chunk.toHash };
   ops.push({ type: "put", sublevel: store.meta, key: "checkpoint", value: checkpoint });
   ops.push({ type: "put", sublevel: store.meta, key: "nextSeq", value: seq });
-  await store.db.batch(ops);
+  // The previous range must be on disk before the cache may be trimmed and this range's values enter it.
+  await settled(store);
+  trimCache(store);
   applyToCache(cs);
+  writeBehind(store, ops);
+  store.nextSeq = seq;
   ix.checkpoint = checkpoint;
   ix.nextSeq = seq;
   return chunk.logs.length;
@@ -143,6 +151,7 @@ async function findAncestor(ix: Indexer, head: number): Promise<Checkpoint> {
 /** Undoes every block above `ancestor`: read models, records, log entries (off-chain ones are re-appended). */
 async function rollback(ix: Indexer, ancestor: Checkpoint): Promise<void> {
   const { store } = ix.config;
+  await settled(store);
   const ops: BatchOp[] = [];
   const restore = new Map<string, [string, string, unknown]>();
   let cut: number | null = null;
@@ -182,6 +191,7 @@ async function rollback(ix: Indexer, ancestor: Checkpoint): Promise<void> {
   ops.push({ type: "put", sublevel: store.meta, key: "nextSeq", value: nextSeq });
   await store.db.batch(ops);
   store.cache.clear();
+  store.nextSeq = nextSeq;
   ix.checkpoint = ancestor;
   ix.nextSeq = nextSeq;
 }
@@ -226,6 +236,7 @@ export async function syncOnce(ix: Indexer): Promise<SyncResult> {
     });
     if (moved) pending = undefined;
   }
+  await settled(ix.config.store);
   return { head, indexedTo: ix.checkpoint.blockNumber, events, reorgs };
 }
 

@@ -3,7 +3,8 @@
 import { bytesToHex, hexToBytes, type Hex } from "viem";
 import type { DecodedEvent, RpcLog } from "../indexer/decode.js";
 import type { Lock } from "../indexer/lock.js";
-import { numKey, readNextSeq, type Store } from "../indexer/store.js";
+import { numKey, readNextSeq, settled, type Store } from "../indexer/store.js";
+import { onchainLeaf } from "./fast-encode.js";
 import { leafOf } from "./keccak.js";
 import { canonicalJson, encodeRecord, OFFCHAIN_SCHEMA, ONCHAIN_SCHEMA, type OffchainRecord, type OnchainRecord, type Record_ } from "./record.js";
 
@@ -33,7 +34,7 @@ export function onchainEntry(seq: number, chainId: number, event: DecodedEvent, 
     topics: log.topics.map((t) => t.toLowerCase() as Hex),
     data: log.data.toLowerCase() as Hex,
   };
-  return { seq, leaf: leafOfRecord(record), record, decoded: { contract: event.contract, event: event.event, args: event.args } };
+  return { seq, leaf: onchainLeaf(record), record, decoded: { contract: event.contract, event: event.event, args: event.args } };
 }
 
 export type OffchainInput = { kind: string; id: string; at: number; payload: unknown };
@@ -60,16 +61,19 @@ export async function appendOffchain(store: Store, lock: Lock, chainId: number, 
       { type: "put", sublevel: store.log, key: numKey(seq), value: entry },
       { type: "put", sublevel: store.meta, key: "nextSeq", value: seq + 1 },
     ]);
+    store.nextSeq = seq + 1;
     return seq;
   });
 }
 
 export async function readEntry(store: Store, seq: number): Promise<LogEntry | undefined> {
+  await settled(store);
   return (await store.log.get(numKey(seq))) as LogEntry | undefined;
 }
 
 /** The leaves of [first, first + count) concatenated, in log order. */
 export async function readLeaves(store: Store, first: number, count: number): Promise<Buffer> {
+  await settled(store);
   const out = Buffer.allocUnsafe(count * 32);
   let i = 0;
   for await (const value of store.log.values({ gte: numKey(first), lt: numKey(first + count) })) {
