@@ -1,0 +1,96 @@
+// Indexer throughput against one Hardhat node process: ≥ 100,000 registry events (from the RegistryEventEmitter
+// fixture), read first with bare eth_getLogs calls (no decoding, no storage) and then indexed into LevelDB
+// (decoding, read models, receipt log and atomic batches). Goal: indexing ≥ 50 % of the raw rate.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Abi, Address } from "viem";
+import { loadArtifact } from "../../server/src/chain/artifacts.js";
+import { deployContracts } from "../../server/src/chain/deploy.js";
+import { writeDeployment } from "../../server/src/chain/deployment.js";
+import { loadIndexerSettings } from "../../server/src/config/indexer.js";
+import { syncOnce } from "../../server/src/indexer/indexer.js";
+import { setupIndexer } from "../../server/src/indexer/setup.js";
+import { closeStore } from "../../server/src/indexer/store.js";
+import { clients, freePort, startNode } from "../../test/server/helpers/chain.js";
+import { round, type BenchModule, type Figure } from "./figures.js";
+
+const UNITS = Number(process.env.BENCH_INDEXER_UNITS ?? 100_000);
+const PER_TX = 2_000;
+const BUILDINGS = 200;
+const HOLDERS = 20_000;
+const BLOCKS_PER_CALL = 5; // 10,000 logs per eth_getLogs answer, for both measurements
+
+async function rawGetLogs(url: string, address: Address, from: number, to: number): Promise<{ events: number; ms: number }> {
+  const started = performance.now();
+  let events = 0;
+  for (let b = from; b <= to; b += BLOCKS_PER_CALL) {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "eth_getLogs",
+        params: [{ address, fromBlock: `0x${b.toString(16)}`, toBlock: `0x${Math.min(to, b + BLOCKS_PER_CALL - 1).toString(16)}` }],
+      }),
+    });
+    events += ((await res.json()) as { result: unknown[] }).result.length;
+  }
+  return { events, ms: performance.now() - started };
+}
+
+const bench: BenchModule = {
+  title: "Indexer: eth_getLogs and indexing into LevelDB",
+  async run(): Promise<Figure[]> {
+    const node = await startNode({ port: await freePort(8680) });
+    const dir = mkdtempSync(path.join(tmpdir(), "gongzhi-bench-indexer-"));
+    try {
+      const { publicClient, walletClient } = clients(node.url);
+      const deployment = await deployContracts({ publicClient, walletClient, plan: [{ name: "RegistryEventEmitter", args: () => [] }] });
+      const emitter = deployment.contracts.RegistryEventEmitter;
+      // The indexer reads the fixture as if it were the registry: same events, registry read models.
+      const file = path.join(dir, "deployment.json");
+      writeDeployment(file, { ...deployment, contracts: { CommunityRegistry: { ...emitter, artifact: "RegistryEventEmitter" } } });
+      const abi = loadArtifact("RegistryEventEmitter").abi as Abi;
+      const send = async (functionName: string, args: unknown[]) => {
+        const hash = await walletClient.writeContract({ address: emitter.address, abi, functionName, args, gas: 16_000_000n });
+        const r = await publicClient.waitForTransactionReceipt({ hash });
+        if (r.status !== "success") throw new Error(`${functionName} reverted`);
+        return Number(r.blockNumber);
+      };
+      console.log(`emitting ${UNITS.toLocaleString()} unit registrations in ${UNITS / PER_TX} blocks…`);
+      await send("emitEstate", [1, "0x00000000000000000000000000000000000000d0", 1, BUILDINGS]);
+      let last = 0;
+      for (let first = 1; first <= UNITS; first += PER_TX) last = await send("emitUnits", [first, PER_TX, 1, BUILDINGS, HOLDERS]);
+
+      const raw = await rawGetLogs(node.url, emitter.address, emitter.blockNumber, last);
+      const rawRate = raw.events / (raw.ms / 1000);
+      console.log(`raw eth_getLogs: ${raw.events} events in ${Math.round(raw.ms)} ms`);
+
+      const settings = loadIndexerSettings(
+        { rpcUrl: node.url, chainId: deployment.chainId, deployment: file, dataDir: path.join(dir, "db"), initialRange: BLOCKS_PER_CALL, targetLogs: BLOCKS_PER_CALL * PER_TX, logLevel: "silent" },
+        {},
+      );
+      const service = await setupIndexer(settings);
+      const started = performance.now();
+      const r = await syncOnce(service.indexer);
+      const ms = performance.now() - started;
+      await closeStore(service.store);
+      const rate = r.events / (ms / 1000);
+      console.log(`indexed: ${r.events} events in ${Math.round(ms)} ms (${round((rate / rawRate) * 100, 1)} % of raw)`);
+      if (r.events !== raw.events) throw new Error(`indexed ${r.events} events but eth_getLogs returned ${raw.events}`);
+      return [
+        { name: "indexer.events", value: raw.events, unit: "events", description: "registry events on the chain (UnitRegistered, HolderIndexed, BuildingAdded, EstateCreated)" },
+        { name: "indexer.rawGetLogs.eventsPerSec", value: Math.round(rawRate), unit: "events/s", description: `bare eth_getLogs, ${BLOCKS_PER_CALL} blocks (${BLOCKS_PER_CALL * PER_TX} logs) per call, no decoding or storage` },
+        { name: "indexer.eventsPerSec", value: Math.round(rate), unit: "events/s", description: "backfill into LevelDB: decode, read models, receipt log, atomic batches with checkpoint" },
+        { name: "indexer.ratioToRaw", value: round(rate / rawRate, 3), unit: "×", description: "indexing rate / raw eth_getLogs rate (goal ≥ 0.5)" },
+      ];
+    } finally {
+      await node.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+export default bench;

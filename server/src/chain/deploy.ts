@@ -1,0 +1,85 @@
+// Deploys the system's contracts in dependency order and describes them in a deployment file. Adding a
+// contract means adding one step to DEPLOY_PLAN (and its name to INDEXED_CONTRACTS if it emits events).
+import { getAddress, type Abi, type Account, type Address, type Chain, type Hex, type PublicClient, type Transport, type WalletClient } from "viem";
+import { loadArtifact } from "./artifacts.js";
+import { DEPLOYMENT_FORMAT, type Deployment } from "./deployment.js";
+
+export type DeployStep = {
+  name: string;
+  /** Constructor arguments, from the addresses deployed so far and the admin. */
+  args: (deployed: Record<string, Address>, admin: Address) => unknown[];
+};
+
+export const DEPLOY_PLAN: DeployStep[] = [
+  { name: "CommunityRegistry", args: (_, admin) => [admin] },
+  { name: "RecordAnchor", args: (d) => [d.CommunityRegistry] },
+];
+
+export type DeployOptions = {
+  publicClient: PublicClient<Transport, Chain>;
+  walletClient: WalletClient<Transport, Chain, Account>;
+  /** Steps to run; DEPLOY_PLAN by default. */
+  plan?: DeployStep[];
+  /** Addresses granted the registry's ANCHORER_ROLE after deployment (the indexer's anchoring key). */
+  anchorers?: Address[];
+  artifactsDir?: string;
+  /** Progress lines for a CLI; silent by default. */
+  log?: (line: string) => void;
+};
+
+async function send(
+  options: DeployOptions,
+  request: Promise<Hex>,
+  what: string,
+): Promise<{ blockNumber: bigint; contractAddress: Address | null | undefined }> {
+  const hash = await request;
+  const receipt = await options.publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new Error(`${what} reverted in transaction ${hash}; check the deployer's roles and funds.`);
+  return receipt;
+}
+
+/** Deploys every step of the plan and returns the deployment description (not yet written to disk). */
+export async function deployContracts(options: DeployOptions): Promise<Deployment> {
+  const { walletClient, publicClient } = options;
+  const admin = walletClient.account.address;
+  const deployment: Deployment = {
+    format: DEPLOYMENT_FORMAT,
+    chainId: await publicClient.getChainId(),
+    contracts: {},
+  };
+  const addresses: Record<string, Address> = {};
+  for (const step of options.plan ?? DEPLOY_PLAN) {
+    const artifact = loadArtifact(step.name, options.artifactsDir);
+    const receipt = await send(
+      options,
+      walletClient.deployContract({ abi: artifact.abi, bytecode: artifact.bytecode, args: step.args(addresses, admin) }),
+      `Deploying ${step.name}`,
+    );
+    if (!receipt.contractAddress) throw new Error(`Deploying ${step.name} returned no contract address.`);
+    addresses[step.name] = getAddress(receipt.contractAddress);
+    deployment.contracts[step.name] = { address: addresses[step.name], blockNumber: Number(receipt.blockNumber) };
+    options.log?.(`${step.name} at ${addresses[step.name]} (block ${receipt.blockNumber})`);
+  }
+  if (options.anchorers?.length && addresses.CommunityRegistry) {
+    const registryAbi = loadArtifact("CommunityRegistry", options.artifactsDir).abi;
+    const role = (await publicClient.readContract({
+      address: addresses.CommunityRegistry,
+      abi: registryAbi,
+      functionName: "ANCHORER_ROLE",
+    })) as Hex;
+    for (const anchorer of options.anchorers) {
+      await send(
+        options,
+        walletClient.writeContract({
+          address: addresses.CommunityRegistry,
+          abi: registryAbi as Abi,
+          functionName: "grantRole",
+          args: [role, anchorer],
+        }),
+        "Granting ANCHORER_ROLE",
+      );
+      options.log?.(`ANCHORER_ROLE granted to the anchoring key`);
+    }
+  }
+  return deployment;
+}

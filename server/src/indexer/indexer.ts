@@ -1,0 +1,286 @@
+// Follows the deployed contracts' events: backfills from their deployment blocks in adaptive ranges (the next
+// range is fetched while the current one is stored), then follows new blocks. Each range is committed in one
+// atomic batch with its checkpoint; a reorg inside the window is rolled back to the common ancestor.
+import type { Hex, PublicClient } from "viem";
+import { onchainEntry, offchainEntry, type LogEntry } from "../receipts/log.js";
+import { applyToCache, beginChanges, changeOps, modelTx, trackBlock, type BatchOp } from "./changes.js";
+import { makeDecoder, type Decoder, type IndexedContract } from "./decode.js";
+import { blockHeader, ChainMovedError, fetchChunk, headNumber, type Chunk, type RangeState } from "./fetch.js";
+import type { Lock } from "./lock.js";
+import type { ReadModel, Reducer } from "./models/types.js";
+import {
+  modelSublevel,
+  numKey,
+  readCheckpoint,
+  readNextSeq,
+  settled,
+  trimCache,
+  writeBehind,
+  type BlockUndo,
+  type Checkpoint,
+  type Store,
+} from "./store.js";
+
+export type Logger = {
+  info: (obj: object, msg?: string) => void;
+  warn: (obj: object, msg?: string) => void;
+  error: (obj: object, msg?: string) => void;
+};
+
+export type IndexerConfig = {
+  client: PublicClient;
+  chainId: number;
+  contracts: (IndexedContract & { startBlock: number })[];
+  readModels: ReadModel[];
+  store: Store;
+  lock: Lock;
+  /** Blocks behind the head that the indexer waits for (0 on a QBFT chain: blocks are final at once). */
+  confirmations: number;
+  /** How many recent blocks keep undo information; a deeper reorg stops the indexer. */
+  reorgWindow: number;
+  range: RangeState;
+  logger?: Logger;
+  /** Called before a rollback drops the log entries from `cut` on; throws to refuse (e.g. they are anchored). */
+  beforeTruncate?: (cut: number) => Promise<void>;
+};
+
+export type Indexer = {
+  config: IndexerConfig;
+  decoder: Decoder;
+  reducers: Map<string, Reducer>;
+  addresses: Hex[];
+  startBlock: number;
+  checkpoint: Checkpoint;
+  nextSeq: number;
+};
+
+/** A reorg deeper than the window: the store cannot be rolled back; a human must decide. */
+export class ReorgTooDeepError extends Error {}
+
+const ZERO_HASH = `0x${"0".repeat(64)}` as Hex;
+
+export async function createIndexer(config: IndexerConfig): Promise<Indexer> {
+  if (config.contracts.length === 0) throw new Error("The deployment lists no contracts to index; deploy first.");
+  const reducers = new Map<string, Reducer>();
+  for (const model of config.readModels) {
+    for (const [event, reducer] of Object.entries(model.reducers)) reducers.set(`${model.contract}.${event}`, reducer);
+  }
+  const startBlock = Math.min(...config.contracts.map((c) => c.startBlock));
+  let checkpoint = await readCheckpoint(config.store);
+  if (!checkpoint) {
+    // Nothing indexed yet: start just before the first deployment block.
+    const blockHash = startBlock === 0 ? ZERO_HASH : (await blockHeader(config.client, startBlock - 1)).hash;
+    checkpoint = { blockNumber: startBlock - 1, blockHash };
+  }
+  return {
+    config,
+    decoder: makeDecoder(config.contracts),
+    reducers,
+    addresses: config.contracts.map((c) => c.address.toLowerCase() as Hex),
+    startBlock,
+    checkpoint,
+    nextSeq: await readNextSeq(config.store),
+  };
+}
+
+async function pruneOps(store: Store, floor: number): Promise<BatchOp[]> {
+  const ops: BatchOp[] = [];
+  for (const sublevel of [store.undo, store.blocks]) {
+    for await (const key of sublevel.keys({ lte: numKey(floor) })) ops.push({ type: "del", sublevel, key });
+  }
+  return ops;
+}
+
+/** Stores one range: records, log entries, read models, undo information and checkpoint, in one batch. */
+async function applyChunk(ix: Indexer, chunk: Chunk, windowFloor: number): Promise<number> {
+  const { store, chainId } = ix.config;
+  const cs = beginChanges(store);
+  const ops: BatchOp[] = [];
+  const hashes = new Map<number, Hex>();
+  if (store.failed) await settled(store);
+  // From the store, not the indexer: off-chain appends advance the log between ranges.
+  let seq = store.nextSeq;
+  for (const log of chunk.logs) {
+    const event = ix.decoder(log);
+    const inWindow = event.blockNumber > windowFloor;
+    const undo = inWindow ? trackBlock(cs, event.blockNumber) : undefined;
+    if (undo && undo.firstSeq === null) undo.firstSeq = seq;
+    if (inWindow) hashes.set(event.blockNumber, event.blockHash);
+    const entry = onchainEntry(seq, chainId, event, log);
+    ops.push({ type: "put", sublevel: store.log, key: numKey(seq), value: entry });
+    const reducer = ix.reducers.get(`${event.contract}.${event.event}`);
+    if (reducer) await reducer({ ...event, seq }, modelTx(cs, undo));
+    seq++;
+  }
+  if (chunk.to > windowFloor) hashes.set(chunk.to, chunk.toHash);
+  for (const [n, hash] of hashes) ops.push({ type: "put", sublevel: store.blocks, key: numKey(n), value: hash });
+  ops.push(...(await changeOps(cs)));
+  ops.push(...(await pruneOps(store, windowFloor)));
+  const checkpoint: Checkpoint = { blockNumber: chunk.to, blockHash: chunk.toHash };
+  ops.push({ type: "put", sublevel: store.meta, key: "checkpoint", value: checkpoint });
+  ops.push({ type: "put", sublevel: store.meta, key: "nextSeq", value: seq });
+  // The previous range must be on disk before the cache may be trimmed and this range's values enter it.
+  await settled(store);
+  trimCache(store);
+  applyToCache(cs);
+  writeBehind(store, ops);
+  store.nextSeq = seq;
+  ix.checkpoint = checkpoint;
+  ix.nextSeq = seq;
+  return chunk.logs.length;
+}
+
+/** The highest stored block whose hash the chain still has. */
+async function findAncestor(ix: Indexer, head: number): Promise<Checkpoint> {
+  const floor = head - ix.config.reorgWindow;
+  for await (const [key, hash] of ix.config.store.blocks.iterator({ lte: numKey(ix.checkpoint.blockNumber), reverse: true })) {
+    const n = Number(key);
+    if (n < floor) break;
+    if ((await blockHeader(ix.config.client, n)).hash === hash) return { blockNumber: n, blockHash: hash as Hex };
+  }
+  if (ix.startBlock - 1 >= floor) {
+    const blockHash = ix.startBlock === 0 ? ZERO_HASH : (await blockHeader(ix.config.client, ix.startBlock - 1)).hash;
+    return { blockNumber: ix.startBlock - 1, blockHash };
+  }
+  throw new ReorgTooDeepError(
+    `The chain changed below the reorg window (${ix.config.reorgWindow} blocks under head ${head}); the store cannot be ` +
+      "rolled back. Stop, raise --reorg-window or --confirmations, and re-index into a fresh --data-dir.",
+  );
+}
+
+/** Undoes every block above `ancestor`: read models, records, log entries (off-chain ones are re-appended). */
+async function rollback(ix: Indexer, ancestor: Checkpoint): Promise<void> {
+  const { store } = ix.config;
+  await settled(store);
+  const ops: BatchOp[] = [];
+  const restore = new Map<string, [string, string, unknown]>();
+  let cut: number | null = null;
+  for await (const [key, value] of store.undo.iterator({ gt: numKey(ancestor.blockNumber), reverse: true })) {
+    const undo = value as BlockUndo;
+    for (let i = undo.entries.length - 1; i >= 0; i--) {
+      const [model, k, previous] = undo.entries[i];
+      restore.set(`${model}\u0000${k}`, [model, k, previous]); // the earliest block's value wins
+    }
+    if (undo.firstSeq !== null) cut = cut === null ? undo.firstSeq : Math.min(cut, undo.firstSeq);
+    ops.push({ type: "del", sublevel: store.undo, key });
+  }
+  for await (const key of store.blocks.keys({ gt: numKey(ancestor.blockNumber) })) ops.push({ type: "del", sublevel: store.blocks, key });
+  for (const [model, key, previous] of restore.values()) {
+    const sublevel = modelSublevel(store, model);
+    ops.push(previous === null ? { type: "del", sublevel, key } : { type: "put", sublevel, key, value: previous });
+  }
+  let nextSeq = await readNextSeq(store);
+  if (cut !== null) {
+    await ix.config.beforeTruncate?.(cut);
+    nextSeq = cut;
+    const offchain: LogEntry[] = [];
+    for await (const [key, value] of store.log.iterator({ gte: numKey(cut) })) {
+      const entry = value as LogEntry;
+      if (entry.record.schema !== "gongzhi/onchain-log/v1") offchain.push(entry);
+      ops.push({ type: "del", sublevel: store.log, key });
+    }
+    // Off-chain records do not depend on the chain: they keep their order and get the next numbers.
+    for (const entry of offchain) {
+      const r = entry.record as Extract<LogEntry["record"], { kind: string }>;
+      const moved = offchainEntry(nextSeq, ix.config.chainId, { kind: r.kind, id: r.id, at: r.at, payload: r.payload });
+      ops.push({ type: "put", sublevel: store.log, key: numKey(nextSeq), value: moved });
+      nextSeq++;
+    }
+  }
+  ops.push({ type: "put", sublevel: store.meta, key: "checkpoint", value: ancestor });
+  ops.push({ type: "put", sublevel: store.meta, key: "nextSeq", value: nextSeq });
+  await store.db.batch(ops);
+  store.cache.clear();
+  store.nextSeq = nextSeq;
+  ix.checkpoint = ancestor;
+  ix.nextSeq = nextSeq;
+}
+
+export type SyncResult = { head: number; indexedTo: number; events: number; reorgs: number };
+
+/** Indexes up to head − confirmations; returns when caught up. */
+export async function syncOnce(ix: Indexer): Promise<SyncResult> {
+  const { client, lock, confirmations, reorgWindow, range, logger } = ix.config;
+  const head = await headNumber(client);
+  const target = head - confirmations;
+  const windowFloor = head - reorgWindow;
+  let events = 0;
+  let reorgs = 0;
+  let pending: Promise<Chunk> | undefined;
+  const prefetch = (from: number) => {
+    const p = fetchChunk(client, ix.addresses, from, target, range);
+    p.catch(() => undefined); // awaited later, or dropped after a reorg
+    return p;
+  };
+  while (ix.checkpoint.blockNumber < target) {
+    let chunk: Chunk;
+    try {
+      chunk = await (pending ?? prefetch(ix.checkpoint.blockNumber + 1));
+    } catch (err) {
+      pending = undefined;
+      if (err instanceof ChainMovedError) continue;
+      throw err;
+    }
+    pending = chunk.to < target ? prefetch(chunk.to + 1) : undefined;
+    const moved = await lock(async () => {
+      if (chunk.from !== ix.checkpoint.blockNumber + 1) return true; // an off-chain append cannot move it; a rollback can
+      if (chunk.fromParentHash !== ix.checkpoint.blockHash) {
+        const ancestor = await findAncestor(ix, head);
+        logger?.warn({ from: ix.checkpoint.blockNumber, to: ancestor.blockNumber }, "chain reorganised: rolling back");
+        await rollback(ix, ancestor);
+        reorgs++;
+        return true;
+      }
+      events += await applyChunk(ix, chunk, windowFloor);
+      return false;
+    });
+    if (moved) pending = undefined;
+  }
+  await settled(ix.config.store);
+  return { head, indexedTo: ix.checkpoint.blockNumber, events, reorgs };
+}
+
+/** Also detects a reorg that happened while no new block arrived (same height, other hash). */
+async function checkTip(ix: Indexer): Promise<boolean> {
+  if (ix.checkpoint.blockNumber < ix.startBlock) return false;
+  const header = await blockHeader(ix.config.client, ix.checkpoint.blockNumber).catch(() => undefined);
+  if (header && header.hash === ix.checkpoint.blockHash) return false;
+  const head = await headNumber(ix.config.client);
+  await ix.config.lock(async () => {
+    const ancestor = await findAncestor(ix, head);
+    ix.config.logger?.warn({ from: ix.checkpoint.blockNumber, to: ancestor.blockNumber }, "chain reorganised: rolling back");
+    await rollback(ix, ancestor);
+  });
+  return true;
+}
+
+export type FollowOptions = { pollMs: number; signal?: AbortSignal; exitAtHead?: boolean };
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+
+/** Syncs, then polls for new blocks until aborted (or until caught up, with exitAtHead). */
+export async function follow(ix: Indexer, options: FollowOptions): Promise<void> {
+  const logger = ix.config.logger;
+  let delay = options.pollMs;
+  while (!options.signal?.aborted) {
+    try {
+      await checkTip(ix);
+      const r = await syncOnce(ix);
+      if (r.events > 0 || r.reorgs > 0) logger?.info({ indexedTo: r.indexedTo, head: r.head, events: r.events, nextSeq: ix.nextSeq }, "indexed");
+      delay = options.pollMs;
+      if (options.exitAtHead) return;
+    } catch (err) {
+      if (err instanceof ReorgTooDeepError) throw err;
+      logger?.error({ err: (err as Error).message }, "indexing failed; retrying");
+      delay = Math.min(delay * 2, 30_000);
+    }
+    await sleep(delay, options.signal);
+  }
+}

@@ -1,0 +1,121 @@
+// Read models of CommunityRegistry: estates, buildings, units with holder and area, holders, each holder's
+// units, role members, and per scope (a whole estate or one building) the total area and headcount — the
+// same figures the registry checkpoints, so that the API can show them without calling the chain.
+// Values are never mutated in place: a reducer writes a new object, so undo information stays exact.
+import { numKey } from "../store.js";
+import type { EventRecord, ModelTx, ReadModel } from "./types.js";
+
+export type EstateView = { estateId: number; developer: string; buildingIds: number[]; createdAt: number };
+export type BuildingView = { buildingId: number; estateId: number; unitCount: number; createdAt: number };
+export type UnitView = {
+  unitId: number;
+  buildingId: number;
+  estateId: number;
+  holder: string;
+  /** Registered exclusive area in 0.01 m², as a decimal string (uint64). */
+  area: string;
+  registeredAt: number;
+};
+export type HolderView = { holder: string; holderIndex: number; indexedAt: number };
+/** Area (decimal string, 0.01 m²) and headcount of a scope, as the registry's `scopeTotals`. */
+export type ScopeView = { scopeKey: string; estateId: number; buildingId: number; area: string; heads: number };
+
+/** The registry's scope keys: an estate's id, or a building's id with bit 32 set. */
+export function estateScope(estateId: number): string {
+  return String(estateId);
+}
+export function buildingScope(buildingId: number): string {
+  return String(2 ** 32 + buildingId);
+}
+const scopeKeyOf = (scope: string) => numKey(Number(scope));
+
+async function addArea(tx: ModelTx, scope: string, holder: string, area: bigint): Promise<void> {
+  const hk = `${scopeKeyOf(scope)}:${holder}`;
+  const before = BigInt((await tx.get<string>("scopeHolders", hk)) ?? "0");
+  const after = before + area;
+  if (after === 0n) tx.del("scopeHolders", hk);
+  else tx.put("scopeHolders", hk, after.toString());
+  const totals = await tx.get<ScopeView>("scopes", scopeKeyOf(scope));
+  if (!totals) throw new Error(`Scope ${scope} has no totals; the registry's events arrived out of order.`);
+  let heads = totals.heads;
+  if (before === 0n && after > 0n) heads += 1;
+  if (before > 0n && after === 0n) heads -= 1;
+  tx.put("scopes", scopeKeyOf(scope), { ...totals, area: (BigInt(totals.area) + area).toString(), heads });
+}
+
+async function holderAreaChange(tx: ModelTx, unit: UnitView, holder: string, sign: 1n | -1n): Promise<void> {
+  const area = sign * BigInt(unit.area);
+  await addArea(tx, buildingScope(unit.buildingId), holder, area);
+  await addArea(tx, estateScope(unit.estateId), holder, area);
+}
+
+const unitRegistered = async (e: EventRecord, tx: ModelTx) => {
+  const unitId = e.args.unitId as number;
+  const buildingId = e.args.buildingId as number;
+  const holder = e.args.holder as string;
+  const building = await tx.get<BuildingView>("buildings", numKey(buildingId));
+  if (!building) throw new Error(`Unit ${unitId} is in unknown building ${buildingId}; the events arrived out of order.`);
+  tx.put("buildings", numKey(buildingId), { ...building, unitCount: building.unitCount + 1 });
+  const unit: UnitView = {
+    unitId,
+    buildingId,
+    estateId: building.estateId,
+    holder,
+    area: e.args.area as string,
+    registeredAt: e.blockNumber,
+  };
+  tx.put("units", numKey(unitId), unit);
+  tx.put("holderUnits", `${holder}:${numKey(unitId)}`, unitId);
+  await holderAreaChange(tx, unit, holder, 1n);
+};
+
+const unitTransferred = async (e: EventRecord, tx: ModelTx) => {
+  const unitId = e.args.unitId as number;
+  const unit = await tx.get<UnitView>("units", numKey(unitId));
+  if (!unit) throw new Error(`Unit ${unitId} was transferred before it was registered; the events arrived out of order.`);
+  const from = e.args.from as string;
+  const to = e.args.to as string;
+  tx.put("units", numKey(unitId), { ...unit, holder: to });
+  tx.del("holderUnits", `${from}:${numKey(unitId)}`);
+  tx.put("holderUnits", `${to}:${numKey(unitId)}`, unitId);
+  await holderAreaChange(tx, unit, from, -1n);
+  await holderAreaChange(tx, unit, to, 1n);
+};
+
+export const registryModel: ReadModel = {
+  contract: "CommunityRegistry",
+  models: ["estates", "buildings", "units", "holders", "holderUnits", "scopes", "scopeHolders", "roles"],
+  reducers: {
+    EstateCreated: (e, tx) => {
+      const estateId = e.args.estateId as number;
+      const estate: EstateView = { estateId, developer: e.args.developer as string, buildingIds: [], createdAt: e.blockNumber };
+      tx.put("estates", numKey(estateId), estate);
+      const scope: ScopeView = { scopeKey: estateScope(estateId), estateId, buildingId: 0, area: "0", heads: 0 };
+      tx.put("scopes", scopeKeyOf(scope.scopeKey), scope);
+    },
+    BuildingAdded: async (e, tx) => {
+      const buildingId = e.args.buildingId as number;
+      const estateId = e.args.estateId as number;
+      const estate = await tx.get<EstateView>("estates", numKey(estateId));
+      if (!estate) throw new Error(`Building ${buildingId} added to unknown estate ${estateId}; events out of order.`);
+      tx.put("estates", numKey(estateId), { ...estate, buildingIds: [...estate.buildingIds, buildingId] });
+      const building: BuildingView = { buildingId, estateId, unitCount: 0, createdAt: e.blockNumber };
+      tx.put("buildings", numKey(buildingId), building);
+      const scope: ScopeView = { scopeKey: buildingScope(buildingId), estateId, buildingId, area: "0", heads: 0 };
+      tx.put("scopes", scopeKeyOf(scope.scopeKey), scope);
+    },
+    UnitRegistered: unitRegistered,
+    UnitTransferred: unitTransferred,
+    HolderIndexed: (e, tx) => {
+      const holder = e.args.holder as string;
+      const view: HolderView = { holder, holderIndex: e.args.holderIndex as number, indexedAt: e.blockNumber };
+      tx.put("holders", holder, view);
+    },
+    RoleGranted: (e, tx) => {
+      tx.put("roles", `${e.args.role}:${e.args.account}`, { role: e.args.role, account: e.args.account, grantedAt: e.blockNumber });
+    },
+    RoleRevoked: (e, tx) => {
+      tx.del("roles", `${e.args.role}:${e.args.account}`);
+    },
+  },
+};

@@ -1,0 +1,23 @@
+// The contract between the indexer and a read model: a reducer per event that reads and writes keys of the
+// model's sublevels through a transaction. The indexer records undo information for every write, so reducers
+// never handle reorgs themselves.
+import type { DecodedEvent } from "../decode.js";
+
+export type ModelTx = {
+  get<T>(model: string, key: string): Promise<T | undefined>;
+  put(model: string, key: string, value: unknown): void;
+  del(model: string, key: string): void;
+};
+
+export type EventRecord = DecodedEvent & { seq: number };
+
+export type Reducer = (event: EventRecord, tx: ModelTx) => Promise<void> | void;
+
+export type ReadModel = {
+  /** The contract name, as in the deployment file. */
+  contract: string;
+  /** The sublevels this model writes (`m:<name>` in LevelDB). */
+  models: string[];
+  /** One reducer per event name; events without one are stored in the log only. */
+  reducers: Record<string, Reducer>;
+};

@@ -1,0 +1,140 @@
+// Closes receipt batches and anchors their roots with RecordAnchor.anchor(root, firstLeaf, leafCount).
+// The chain is the only record of what is anchored: each round starts from RecordAnchor.nextLeaf(), so a
+// transaction that went through before a crash is adopted, and one sent twice fails on chain with LeafGap
+// instead of anchoring a leaf twice.
+import { bytesToHex, type Abi, type Account, type Address, type Chain, type Hex, type PublicClient, type Transport, type WalletClient } from "viem";
+import type { Logger } from "../indexer/indexer.js";
+import type { Lock } from "../indexer/lock.js";
+import { numKey, readNextSeq, type Store } from "../indexer/store.js";
+import { readLeaves, type LogEntry } from "./log.js";
+import { buildTree, rootOf } from "./tree.js";
+
+export type AnchorContract = { address: Address; abi: Abi };
+
+export type AnchorerConfig = {
+  publicClient: PublicClient<Transport, Chain>;
+  walletClient: WalletClient<Transport, Chain, Account>;
+  anchor: AnchorContract;
+  store: Store;
+  lock: Lock;
+  batchLeaves: number;
+  batchSeconds: number;
+  logger?: Logger;
+};
+
+export type AnchorerState = { config: AnchorerConfig; pendingSince: number | undefined };
+
+/** The anchor's own BatchAnchored records ride along in the next batch but never start its timer, or every
+ * anchoring would cause another one forever. */
+function startsTimer(entry: LogEntry): boolean {
+  return !(entry.decoded?.contract === "RecordAnchor" && entry.decoded.event === "BatchAnchored");
+}
+
+export async function chainNextLeaf(client: PublicClient, anchor: AnchorContract): Promise<number> {
+  return Number(await client.readContract({ address: anchor.address, abi: anchor.abi, functionName: "nextLeaf" }));
+}
+
+/** Refuses a rollback that would drop log entries the chain has already anchored. */
+export function truncateGuard(client: PublicClient, anchor: AnchorContract): (cut: number) => Promise<void> {
+  return async (cut) => {
+    const anchored = await chainNextLeaf(client, anchor);
+    if (cut < anchored) {
+      throw new Error(
+        `A reorg would drop log entries from ${cut} on, but the chain has anchored them up to ${anchored - 1}. ` +
+          "Stop, raise --confirmations so that only final blocks are indexed, and re-index into a fresh --data-dir.",
+      );
+    }
+  };
+}
+
+export function createAnchorer(config: AnchorerConfig): AnchorerState {
+  return { config, pendingSince: undefined };
+}
+
+async function hasTimerRecord(store: Store, from: number, to: number): Promise<boolean> {
+  for await (const value of store.log.values({ gte: numKey(from), lt: numKey(to) })) {
+    if (startsTimer(value as LogEntry)) return true;
+  }
+  return false;
+}
+
+/** Checks that the chain's last batch is a batch of this log (not of another server's data directory). */
+export async function checkLastBatch(config: AnchorerConfig): Promise<void> {
+  const { publicClient, anchor, store } = config;
+  const count = Number(await publicClient.readContract({ address: anchor.address, abi: anchor.abi, functionName: "batchCount" }));
+  if (count === 0) return;
+  const b = (await publicClient.readContract({
+    address: anchor.address,
+    abi: anchor.abi,
+    functionName: "batch",
+    args: [BigInt(count - 1)],
+  })) as { root: Hex; firstLeaf: bigint; leafCount: bigint };
+  const end = Number(b.firstLeaf + b.leafCount);
+  if ((await readNextSeq(store)) < end) return; // not indexed that far yet; checked on a later start
+  const root = bytesToHex(rootOf(buildTree(await readLeaves(store, Number(b.firstLeaf), Number(b.leafCount)))));
+  if (root !== b.root.toLowerCase()) {
+    throw new Error(
+      `RecordAnchor batch ${count - 1} has root ${b.root} but this data directory's leaves give ${root}: the anchor ` +
+        "contract serves another log. Use the data directory that anchored it, or deploy a new RecordAnchor.",
+    );
+  }
+}
+
+export type AnchorResult = { anchored: false; pending: number } | { anchored: true; firstLeaf: number; leafCount: number; txHash: Hex };
+
+/** One round: anchors a batch if N records are pending, or T seconds passed since the first of them. */
+export async function anchorOnce(state: AnchorerState, now = Date.now()): Promise<AnchorResult> {
+  const { publicClient, walletClient, anchor, store, lock, batchLeaves, batchSeconds, logger } = state.config;
+  // The lock is held until the transaction is mined, so a rollback cannot drop leaves that are being anchored.
+  return lock(async () => {
+    const first = await chainNextLeaf(publicClient, anchor);
+    const logLength = await readNextSeq(store);
+    if (logLength < first) {
+      logger?.warn({ logLength, anchored: first }, "the chain has anchored more records than are indexed; waiting");
+      return { anchored: false, pending: 0 };
+    }
+    const pending = logLength - first;
+    if (pending < batchLeaves) {
+      if (pending === 0 || !(await hasTimerRecord(store, first, logLength))) {
+        state.pendingSince = undefined;
+        return { anchored: false, pending };
+      }
+      state.pendingSince ??= now;
+      if (now - state.pendingSince < batchSeconds * 1000) return { anchored: false, pending };
+    }
+    const leafCount = Math.min(pending, batchLeaves);
+    const root = bytesToHex(rootOf(buildTree(await readLeaves(store, first, leafCount))));
+    const txHash = await walletClient.writeContract({
+      address: anchor.address,
+      abi: anchor.abi,
+      functionName: "anchor",
+      args: [root, BigInt(first), BigInt(leafCount)],
+    });
+    const receipt = await publicClient.waitForTransactionReceipt({ hash: txHash, timeout: 120_000 });
+    if (receipt.status !== "success") throw new Error(`Anchoring transaction ${txHash} reverted; will reconcile and retry.`);
+    state.pendingSince = undefined;
+    logger?.info({ firstLeaf: first, leafCount, txHash, block: Number(receipt.blockNumber) }, "batch anchored");
+    return { anchored: true, firstLeaf: first, leafCount, txHash };
+  });
+}
+
+/** Runs anchoring rounds every `tickMs` until aborted; failures are logged and retried after reconciling. */
+export async function runAnchorer(state: AnchorerState, tickMs: number, signal?: AbortSignal): Promise<void> {
+  let delay = tickMs;
+  while (!signal?.aborted) {
+    try {
+      const r = await anchorOnce(state);
+      delay = r.anchored ? 0 : tickMs;
+    } catch (err) {
+      state.config.logger?.error({ err: (err as Error).message.split("\n")[0] }, "anchoring failed; retrying");
+      delay = Math.min(Math.max(delay * 2, tickMs), 30_000);
+    }
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, delay);
+      signal?.addEventListener("abort", () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+}

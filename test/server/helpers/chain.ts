@@ -1,0 +1,149 @@
+// Real chains for the server tests: a Hardhat (or Anvil) node process on a free port in 8610–8699, the
+// contracts deployed from their artifacts, and viem helpers that write registry transactions.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { decodeEventLog, type Abi, type Address, type Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { loadArtifact } from "../../../server/src/chain/artifacts.js";
+import { makePublicClient, makeWalletClient } from "../../../server/src/chain/clients.js";
+import { deployContracts, type DeployStep } from "../../../server/src/chain/deploy.js";
+import { writeDeployment, type Deployment } from "../../../server/src/chain/deployment.js";
+
+export const repoRoot = path.resolve(import.meta.dirname, "../../..");
+
+/** Hardhat's and Anvil's well-known development keys (never funded anywhere real). */
+export const DEV_KEYS: Hex[] = [
+  "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+  "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+  "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3faa8ae4c49d9f1a",
+];
+export const CHAIN_ID = 31337;
+
+async function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+/** A free port of our range, starting at `from` (each test file uses its own starting point). */
+export async function freePort(from: number): Promise<number> {
+  for (let p = from; p < 8700; p++) if (await isFree(p)) return p;
+  throw new Error("No free port in 8610–8699; stop leftover node processes (they were started by these tests).");
+}
+
+export type NodeProcess = { url: string; port: number; child: ChildProcess; stop: () => Promise<void> };
+
+export async function rpc<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  const body = (await res.json()) as { result?: T; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result as T;
+}
+
+/** Starts `hardhat node` (or `anvil`) and waits until it answers. */
+export async function startNode(options: { port: number; kind?: "hardhat" | "anvil"; args?: string[] }): Promise<NodeProcess> {
+  const kind = options.kind ?? "hardhat";
+  const url = `http://127.0.0.1:${options.port}`;
+  const child =
+    kind === "hardhat"
+      ? spawn(process.execPath, [path.join(repoRoot, "node_modules/hardhat/dist/src/cli.js"), "node", "--port", String(options.port), ...(options.args ?? [])], {
+          cwd: repoRoot,
+          stdio: "ignore",
+        })
+      : spawn(path.join(repoRoot, "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"), ["--port", String(options.port), "--silent", ...(options.args ?? [])], {
+          stdio: "ignore",
+        });
+  let exited = false;
+  child.once("exit", () => (exited = true));
+  const stop = async () => {
+    if (exited) return;
+    const done = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+    await done;
+    clearTimeout(timer);
+  };
+  for (let i = 0; i < 200; i++) {
+    if (exited) throw new Error(`${kind} node on port ${options.port} exited at start; is the port taken?`);
+    try {
+      await rpc(url, "eth_chainId");
+      return { url, port: options.port, child, stop };
+    } catch {
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  }
+  await stop();
+  throw new Error(`${kind} node on port ${options.port} did not answer within 30 s.`);
+}
+
+export function tempDir(prefix: string): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), `gongzhi-${prefix}-`));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function clients(url: string, key: Hex = DEV_KEYS[0]) {
+  const account = privateKeyToAccount(key);
+  return { publicClient: makePublicClient(url, CHAIN_ID), walletClient: makeWalletClient(url, CHAIN_ID, account), account };
+}
+
+/** The anchoring key: not the admin's, so that anchoring and the tests' own transactions never race for nonces. */
+export const ANCHORER_KEY = DEV_KEYS[1];
+
+/** Deploys the contracts (admin DEV_KEYS[0], anchorer ANCHORER_KEY) and writes the deployment file into `dir`. */
+export async function deployAll(url: string, dir: string, plan?: DeployStep[]): Promise<{ deployment: Deployment; file: string }> {
+  const { publicClient, walletClient } = clients(url);
+  const anchorer = privateKeyToAccount(ANCHORER_KEY).address;
+  const deployment = await deployContracts({ publicClient, walletClient, plan, anchorers: [anchorer] });
+  const file = path.join(dir, "deployment.json");
+  writeDeployment(file, deployment);
+  return { deployment, file };
+}
+
+/** Registry transactions by the admin (DEV_KEYS[0], also the registrar). */
+export function registryWriter(url: string, registry: Address) {
+  const { publicClient, walletClient } = clients(url);
+  const abi = loadArtifact("CommunityRegistry").abi as Abi;
+  const send = async (functionName: string, args: unknown[]) => {
+    const hash = await walletClient.writeContract({ address: registry, abi, functionName, args });
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success") throw new Error(`${functionName} reverted`);
+    return receipt.logs
+      .filter((l) => l.address.toLowerCase() === registry.toLowerCase())
+      .map((l) => decodeEventLog({ abi, data: l.data, topics: l.topics }) as unknown as { eventName: string; args: Record<string, unknown> });
+  };
+  return {
+    async createEstate(developer: Address): Promise<number> {
+      const events = await send("createEstate", [developer]);
+      return Number(events.find((e) => e.eventName === "EstateCreated")!.args.estateId);
+    },
+    async addBuilding(estateId: number): Promise<number> {
+      const events = await send("addBuilding", [estateId]);
+      return Number(events.find((e) => e.eventName === "BuildingAdded")!.args.buildingId);
+    },
+    async registerUnits(buildingId: number, units: { area: number; holder: Address }[]): Promise<number[]> {
+      const events = await send("registerUnits", [buildingId, units.map((u) => BigInt(u.area)), units.map((u) => u.holder)]);
+      return events.filter((e) => e.eventName === "UnitRegistered").map((e) => Number(e.args.unitId));
+    },
+    async transferUnit(unitId: number, to: Address): Promise<void> {
+      await send("transferUnit", [unitId, to]);
+    },
+    async scopeTotals(key: bigint): Promise<[bigint, number]> {
+      const [area, heads] = (await publicClient.readContract({ address: registry, abi, functionName: "scopeTotals", args: [key] })) as [bigint, number];
+      return [area, Number(heads)];
+    },
+  };
+}
+
+/** Deterministic pseudo-random addresses for holders. */
+export function holderAddress(i: number): Address {
+  return `0x${(0x1000 + i).toString(16).padStart(40, "0")}` as Address;
+}

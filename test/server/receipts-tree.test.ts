@@ -1,0 +1,163 @@
+// The compact tree and the canonical encoding against independent implementations: merkletreejs, OpenZeppelin's
+// MerkleProof (through RecordAnchor.verify on an in-process Hardhat network) and ethers' ABI coder.
+import { expect } from "chai";
+import { network } from "hardhat";
+import { AbiCoder, keccak256 as ethersKeccak, toUtf8Bytes } from "ethers";
+import fc from "fast-check";
+import { MerkleTree as MerkleTreeJs } from "merkletreejs";
+import createKeccakHash from "keccak";
+import { bytesToHex, toEventSelector, toFunctionSelector, type AbiFunction, type AbiEvent } from "viem";
+import { buildTree, leafAt, processProof, proofOf, rootOf } from "../../server/src/receipts/tree.js";
+import { keccak256 } from "../../server/src/receipts/keccak.js";
+import { canonicalJson, encodeRecord, OFFCHAIN_SCHEMA, ONCHAIN_SCHEMA, type OnchainRecord } from "../../server/src/receipts/record.js";
+import { leafOfRecord } from "../../server/src/receipts/log.js";
+import { RECORD_ANCHOR_VERIFY_ABI } from "../../server/src/receipts/verify.js";
+import { loadArtifact } from "../../server/src/chain/artifacts.js";
+
+const jsKeccak = (data: Buffer) => createKeccakHash("keccak256").update(data).digest();
+
+function randomLeaves(n: number, seed: number): Buffer {
+  const out = Buffer.alloc(n * 32);
+  for (let i = 0; i < n; i++) keccak256(Buffer.from(`${seed}:${i}`)).copy(out, i * 32);
+  return out;
+}
+
+describe("receipt tree", function () {
+  it("has the root and proofs of merkletreejs (sortPairs) for 1–70 and some larger leaf counts", function () {
+    for (const n of [...Array.from({ length: 70 }, (_, i) => i + 1), 127, 128, 129, 1000, 1023]) {
+      const leaves = randomLeaves(n, n);
+      const ours = buildTree(leaves);
+      const leafList = Array.from({ length: n }, (_, i) => leaves.subarray(i * 32, i * 32 + 32));
+      const theirs = new MerkleTreeJs(leafList, jsKeccak, { sortPairs: true });
+      expect(bytesToHex(rootOf(ours)), `root of ${n}`).to.equal(theirs.getHexRoot());
+      for (const i of [0, Math.floor(n / 2), n - 1]) {
+        expect(proofOf(ours, i).map((p) => bytesToHex(p)), `proof ${i} of ${n}`).to.deep.equal(theirs.getHexProof(leafList[i], i));
+        expect(processProof(leafAt(ours, i), proofOf(ours, i)).equals(rootOf(ours))).to.equal(true);
+      }
+    }
+  });
+
+  it("gives proofs that OpenZeppelin's MerkleProof accepts through RecordAnchor.verify", async function () {
+    const connection = await network.create();
+    const [admin] = await connection.ethers.getSigners();
+    const registry = await connection.ethers.deployContract("CommunityRegistry", [admin.address]);
+    const anchor = await connection.ethers.deployContract("RecordAnchor", [await registry.getAddress()]);
+    await (await registry.grantRole(await registry.ANCHORER_ROLE(), admin.address)).wait();
+    let first = 0;
+    for (const [batchId, n] of [1, 2, 3, 7, 33].entries()) {
+      const tree = buildTree(randomLeaves(n, 100 + n));
+      await (await anchor.anchor(bytesToHex(rootOf(tree)), first, n)).wait();
+      for (let i = 0; i < n; i++) {
+        const proof = proofOf(tree, i).map((p) => bytesToHex(p));
+        expect(await anchor.verify(batchId, bytesToHex(leafAt(tree, i)), proof), `batch of ${n}, leaf ${i}`).to.equal(true);
+      }
+      const wrong = keccak256(Buffer.from("not a leaf"));
+      expect(await anchor.verify(batchId, bytesToHex(wrong), proofOf(tree, 0).map((p) => bytesToHex(p)))).to.equal(false);
+      first += n;
+    }
+  });
+});
+
+describe("canonical record encoding", function () {
+  const hex32 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => bytesToHex(b));
+  const onchain = fc.record({
+    seq: fc.nat(),
+    chainId: fc.integer({ min: 1, max: 2 ** 40 }),
+    emitter: fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => bytesToHex(b)),
+    blockNumber: fc.nat(),
+    blockHash: hex32,
+    txHash: hex32,
+    logIndex: fc.nat({ max: 100000 }),
+    event: fc.string(),
+    topics: fc.array(hex32, { maxLength: 4 }),
+    data: fc.uint8Array({ maxLength: 200 }).map((b) => bytesToHex(b)),
+  });
+
+  it("is abi.encode of the documented on-chain tuple (checked with ethers' coder)", function () {
+    fc.assert(
+      fc.property(onchain, (fields) => {
+        const record: OnchainRecord = { schema: ONCHAIN_SCHEMA, ...fields };
+        const expected = AbiCoder.defaultAbiCoder().encode(
+          ["string", "uint64", "uint64", "address", "uint64", "bytes32", "bytes32", "uint64", "string", "bytes32[]", "bytes"],
+          [record.schema, record.seq, record.chainId, record.emitter, record.blockNumber, record.blockHash, record.txHash, record.logIndex, record.event, record.topics, record.data],
+        );
+        expect(encodeRecord(record)).to.equal(expected);
+        expect(leafOfRecord(record)).to.equal(ethersKeccak(ethersKeccak(expected)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("is abi.encode of the documented off-chain tuple, with canonical JSON payloads", function () {
+    const payload = canonicalJson({ b: [2, { z: null, a: "工单" }], a: true });
+    expect(payload).to.equal('{"a":true,"b":[2,{"a":"工单","z":null}]}');
+    const record = { schema: OFFCHAIN_SCHEMA, seq: 7, chainId: 31337, kind: "workorder.created", id: "wo-1", at: 1700000000, payload } as const;
+    const expected = AbiCoder.defaultAbiCoder().encode(
+      ["string", "uint64", "uint64", "string", "string", "uint64", "bytes"],
+      [record.schema, record.seq, record.chainId, record.kind, record.id, record.at, toUtf8Bytes(payload)],
+    );
+    expect(encodeRecord(record)).to.equal(expected);
+    expect(() => canonicalJson({ x: 1.5 })).to.throw(/safe integers/);
+  });
+
+  it("verifier's RecordAnchor ABI matches the compiled artifact", function () {
+    const abi = loadArtifact("RecordAnchor").abi;
+    const selectors = new Set(
+      abi.flatMap((i) => (i.type === "function" ? [toFunctionSelector(i as AbiFunction)] : i.type === "event" ? [toEventSelector(i as AbiEvent)] : [])),
+    );
+    for (const item of RECORD_ANCHOR_VERIFY_ABI) {
+      const selector = item.type === "function" ? toFunctionSelector(item) : toEventSelector(item as AbiEvent);
+      expect(selectors.has(selector), `${item.type} ${"name" in item ? item.name : ""}`).to.equal(true);
+    }
+  });
+});
+
+describe("fast paths of the indexer", function () {
+  it("encodes on-chain records exactly as encodeRecord (viem)", async function () {
+    const { encodeOnchainRecord } = await import("../../server/src/receipts/fast-encode.js");
+    const hex32 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => bytesToHex(b));
+    fc.assert(
+      fc.property(
+        fc.record({
+          seq: fc.maxSafeNat(),
+          chainId: fc.integer({ min: 1, max: 2 ** 40 }),
+          emitter: fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => bytesToHex(b)),
+          blockNumber: fc.maxSafeNat(),
+          blockHash: hex32,
+          txHash: hex32,
+          logIndex: fc.nat(),
+          event: fc.string({ unit: "binary" }),
+          topics: fc.array(hex32, { maxLength: 4 }),
+          data: fc.uint8Array({ maxLength: 300 }).map((b) => bytesToHex(b)),
+        }),
+        (fields) => {
+          const record: OnchainRecord = { schema: ONCHAIN_SCHEMA, ...fields };
+          expect(bytesToHex(encodeOnchainRecord(record))).to.equal(encodeRecord(record));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("decodes simple static event fields exactly as viem's ABI decoder", async function () {
+    const { makeDecoder } = await import("../../server/src/indexer/decode.js");
+    const { encodeEventTopics, encodeAbiParameters, parseAbi } = await import("viem");
+    const abi = parseAbi(["event E(uint32 indexed a, address indexed b, bytes32 indexed c, uint64 d, bool e, uint256 f)", "event G(string indexed s, int32 x)"]);
+    const address = "0x00000000000000000000000000000000000000aa";
+    const decode = makeDecoder([{ name: "C", address, abi }]);
+    const base = { address, blockNumber: "0x1", blockHash: `0x${"11".repeat(32)}`, transactionHash: `0x${"22".repeat(32)}`, logIndex: "0x0" } as const;
+    fc.assert(
+      fc.property(fc.nat({ max: 2 ** 32 - 1 }), fc.uint8Array({ minLength: 20, maxLength: 20 }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.boolean(), fc.bigInt({ min: 0n, max: 2n ** 256n - 1n }), (a, b, d, e, f) => {
+        const addr = bytesToHex(b);
+        const topics = encodeEventTopics({ abi, eventName: "E", args: { a, b: addr, c: `0x${"ab".repeat(32)}` } });
+        const data = encodeAbiParameters([{ type: "uint64" }, { type: "bool" }, { type: "uint256" }], [d, e, f]);
+        const ev = decode({ ...base, topics: topics as `0x${string}`[], data });
+        expect(ev.args).to.deep.equal({ a, b: addr, c: `0x${"ab".repeat(32)}`, d: d.toString(), e, f: f.toString() });
+      }),
+      { numRuns: 200 },
+    );
+    const topics = encodeEventTopics({ abi, eventName: "G", args: { s: "x" } });
+    const ev = decode({ ...base, topics: topics as `0x${string}`[], data: encodeAbiParameters([{ type: "int32" }], [-5]) });
+    expect(ev.args.x).to.equal(-5);
+  });
+});
