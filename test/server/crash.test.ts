@@ -93,8 +93,11 @@ describe("indexer crash safety (kill -9 during backfill)", function () {
     const crashed = path.join(tmp.dir, "crashed");
     const reached: number[] = [];
     for (let i = 0; i < 8; i++) {
-      // Kill at a random moment of the (resumed) backfill, spread over the clean run's duration.
-      const at = Math.floor(Math.random() * first.ms * 0.6);
+      // Kill at a random moment of what is left of the (resumed) backfill: each restart has less to do, so a
+      // kill time drawn from the whole clean run would mostly land after the end.
+      const done = Math.max(0, reached.at(-1) ?? 0);
+      const remaining = Math.max(0.05, (final - done) / final);
+      const at = Math.floor(Math.random() * first.ms * 0.8 * remaining);
       const run = await runIndexer(node.url, file, crashed, at);
       if (run.signal !== "SIGKILL") expect(run.code, run.stderr).to.equal(0);
       reached.push(await checkpointOf(crashed).catch(() => -1));
