@@ -12,6 +12,7 @@ import {
   type PolicyView,
   type StatementEntry,
 } from "../../indexer/models/fund.js";
+import type { RecordRef } from "../../indexer/models/refs.js";
 import type { VoteView } from "../../indexer/models/votes.js";
 import { ApiError } from "../errors.js";
 import { defineRoute, type RouteSpec } from "../routes.js";
@@ -25,7 +26,6 @@ import { summaryOf, voteSummary } from "./votes.js";
 const DEFAULT_DISCLOSURE_DAYS = 30;
 const DISCLOSURES = ["NotRequired", "Pending", "Overdue", "Disclosed", "DisclosedLate"] as const;
 
-const ref = z.object(recordRefFields);
 const planSummary = z.object({
   id: z.string(),
   estateId: z.number(),
@@ -81,7 +81,7 @@ async function requirePlan(deps: ResourceDeps, planId: string): Promise<PlanView
   return p;
 }
 
-const refOut = (r: z.infer<typeof ref>) => ({ txHash: r.txHash, blockNumber: r.blockNumber, logIndex: r.logIndex, recordId: r.recordId });
+const refOut = (r: RecordRef) => ({ txHash: r.txHash, blockNumber: r.blockNumber, logIndex: r.logIndex, recordId: r.recordId });
 
 export function fundRoutes(deps: ResourceDeps): RouteSpec[] {
   return [
