@@ -4,7 +4,7 @@
 //    second end to end (first POST to the last ballot counted on chain), how many were counted, and how many
 //    counted twice (must be 0).
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -20,8 +20,8 @@ import { BALLOT_TYPES } from "../../server/src/relayer/ballot.js";
 import { round, type BenchModule, type Figure } from "./figures.js";
 
 const CHAIN_ID = 31337;
-const HOLDERS = 1_000;
-const VOTES = 10;
+const HOLDERS = Number(process.env.BENCH_API_HOLDERS ?? 1_000);
+const VOTES = Number(process.env.BENCH_API_VOTES ?? 10);
 const CLIENTS = 100;
 const LOAD_SECONDS = 8;
 const ADMIN_KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -79,6 +79,10 @@ const bench: BenchModule = {
         walletClient: wallet,
         anchorers: [privateKeyToAccount(ANCHORER_KEY).address],
       });
+      // The relayer and the anchorer pay gas like any account (a QBFT network would run with free gas).
+      for (const key of [RELAYER_KEY, ANCHORER_KEY]) {
+        await client.request({ method: "hardhat_setBalance" as never, params: [privateKeyToAccount(key).address, "0x3635c9adc5dea00000"] as never });
+      }
       const deploymentFile = path.join(dataDir, "deployment.json");
       writeDeployment(deploymentFile, deployment);
       const registry = { address: deployment.contracts.CommunityRegistry!.address, abi: loadArtifact("CommunityRegistry").abi };
@@ -92,8 +96,9 @@ const bench: BenchModule = {
       const holders = Array.from({ length: HOLDERS }, () => privateKeyToAccount(generatePrivateKey()));
       await send(registry, "createEstate", [admin.address]);
       await send(registry, "addBuilding", [1]);
-      for (let i = 0; i < HOLDERS; i += 100) {
-        const chunk = holders.slice(i, i + 100);
+      // 50 units per transaction stays under the per-transaction gas cap (EIP-7825, 2^24 gas).
+      for (let i = 0; i < HOLDERS; i += 50) {
+        const chunk = holders.slice(i, i + 50);
         await send(registry, "registerUnits", [1, chunk.map((_, j) => BigInt(5000 + ((i + j) % 7000))), chunk.map((h) => h.address)]);
       }
       const committee = await client.readContract({ ...registry, functionName: "COMMITTEE_ROLE" });
@@ -115,7 +120,8 @@ const bench: BenchModule = {
         ["--import", pathToFileURL(path.join(repoRoot, "node_modules/tsx/dist/loader.mjs")).href, path.join(repoRoot, "server/src/main.ts")],
         {
           cwd: repoRoot,
-          stdio: "ignore",
+          // The server's own log, for when a figure looks wrong: BENCH_SERVER_LOG=/path/to/file.
+          stdio: process.env.BENCH_SERVER_LOG ? ["ignore", openSync(process.env.BENCH_SERVER_LOG, "w"), "inherit"] : "ignore",
           env: {
             ...process.env,
             GONGZHI_RPC_URL: node.url,
@@ -131,7 +137,7 @@ const bench: BenchModule = {
             GONGZHI_POLL_MS: "200",
             // The load comes from one address; the per-client limit would otherwise be what is measured.
             GONGZHI_RATE_LIMIT_PER_MINUTE: "100000000",
-            GONGZHI_LOG_LEVEL: "error",
+            GONGZHI_LOG_LEVEL: process.env.BENCH_SERVER_LOG ? "info" : "error",
           },
         },
       );
