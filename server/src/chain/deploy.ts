@@ -13,6 +13,9 @@ export type DeployStep = {
 export const DEPLOY_PLAN: DeployStep[] = [
   { name: "CommunityRegistry", args: (_, admin) => [admin] },
   { name: "RecordAnchor", args: (d) => [d.CommunityRegistry] },
+  { name: "OwnersVote", args: (d) => [d.CommunityRegistry] },
+  { name: "MaintenanceFund", args: (d) => [d.CommunityRegistry, d.OwnersVote] },
+  { name: "TimeBank", args: (d) => [d.CommunityRegistry] },
 ];
 
 export type DeployOptions = {
