@@ -9,7 +9,7 @@ import { demoPlan, type DemoPerson } from "../scripts/demo/plan.js";
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** One entry of the demo-accounts picker: a well-known Hardhat key, only offered on a development chain. */
-export type DemoAccountEntry = { group: string; label: string; labelEn: string; address: string; privateKey: string };
+export type DemoAccountEntry = { group: string; groupLabel: string; groupLabelEn: string; label: string; labelEn: string; address: string; privateKey: string };
 
 /**
  * `virtual:demo-accounts`: the demo estate's people (scripts/demo/plan.ts), with the keys of the public Hardhat
@@ -23,23 +23,38 @@ function demoAccounts(): Plugin {
     load(resolved) {
       if (resolved !== `\0${id}`) return undefined;
       const plan = demoPlan();
-      const entry = (group: string, p: DemoPerson): DemoAccountEntry => ({
+      const entry = (group: string, groupLabel: string, groupLabelEn: string, p: DemoPerson): DemoAccountEntry => ({
         group,
+        groupLabel,
+        groupLabelEn,
         label: p.label,
         labelEn: p.labelEn,
         address: p.account.address,
         privateKey: bytesToHex(p.account.getHdKey().privateKey!),
       });
+      const role = (group: string, p: DemoPerson) => entry(group, "", "", p);
       const special = new Set([...plan.committee, ...plan.volunteers].map((p) => p.account.address));
-      const list: DemoAccountEntry[] = [
-        ...plan.committee.map((p) => entry("committee", p)),
-        ...plan.volunteers.map((p) => entry("volunteer", p)),
-        entry("auditor", plan.auditor),
-        entry("custodian", plan.custodian),
-        ...plan.staff.map((p) => entry("staff", p)),
-        ...plan.partners.map((p) => entry("partner", p)),
-        ...plan.owners.filter((p) => !special.has(p.account.address)).map((p) => entry("owner", p)),
-      ];
+      // Owners grouped by the building of their first unit, in room order.
+      const owners = plan.buildings.flatMap((b) => {
+        const seen = new Set<number>();
+        return b.units
+          .map((u) => u.holder)
+          .filter((h): h is number => h !== "developer" && !seen.has(h) && !!seen.add(h))
+          .map((h) => plan.owners[h]!)
+          .filter((p) => !special.has(p.account.address))
+          .map((p) => entry("owner", b.name, b.nameEn, p));
+      });
+      const unique = new Map<string, DemoAccountEntry>();
+      for (const e of [
+        ...plan.committee.map((p) => role("committee", p)),
+        ...plan.volunteers.map((p) => role("volunteer", p)),
+        role("auditor", plan.auditor),
+        role("custodian", plan.custodian),
+        ...plan.staff.map((p) => role("staff", p)),
+        ...plan.partners.map((p) => role("partner", p)),
+        ...owners,
+      ]) if (!unique.has(e.address)) unique.set(e.address, e);
+      const list = [...unique.values()];
       return `export const demoAccounts = ${JSON.stringify(list)};`;
     },
   };

@@ -5,7 +5,7 @@ declare module "virtual:abi/TimeBank" {
 }
 
 declare module "virtual:demo-accounts" {
-  export type DemoAccount = { group: string; label: string; labelEn: string; address: `0x${string}`; privateKey: `0x${string}` };
+  export type DemoAccount = { group: string; groupLabel: string; groupLabelEn: string; label: string; labelEn: string; address: `0x${string}`; privateKey: `0x${string}` };
   export const demoAccounts: DemoAccount[];
 }
 declare module "*.css";

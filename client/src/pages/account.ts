@@ -149,15 +149,21 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   let demoSection: HTMLElement | null = null;
   if (cfg?.chainId === DEV_CHAIN_ID) {
     const { demoAccounts } = await import("virtual:demo-accounts");
-    const groups = [...new Set(demoAccounts.map((a) => a.group))];
+    const groupOf = (a: (typeof demoAccounts)[number]) => `${a.group}|${a.groupLabel}|${a.groupLabelEn}`;
+    const groups = [...new Set(demoAccounts.map(groupOf))];
+    const groupName = (key: string) => {
+      const [group, zh, en] = key.split("|") as [string, string, string];
+      const base = t(`account.group.${group}` as Parameters<typeof t>[0]);
+      return zh ? `${base} · ${lang() === "en" ? en : zh}` : base;
+    };
     const demoSelect = h(
       "select",
       { "data-testid": "demo-account" },
       groups.map((g) =>
         h(
           "optgroup",
-          { label: t(`account.group.${g}` as Parameters<typeof t>[0]) },
-          demoAccounts.filter((a) => a.group === g).map((a) => h("option", { value: a.address }, `${lang() === "en" ? a.labelEn : a.label} · ${short(a.address)}`)),
+          { label: groupName(g) },
+          demoAccounts.filter((a) => groupOf(a) === g).map((a) => h("option", { value: a.address }, `${lang() === "en" ? a.labelEn : a.label} · ${short(a.address)}`)),
         ),
       ),
     ) as HTMLSelectElement;
