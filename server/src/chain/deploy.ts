@@ -31,7 +31,7 @@ export type DeployOptions = {
 };
 
 async function send(
-  options: DeployOptions,
+  options: Pick<DeployOptions, "publicClient">,
   request: Promise<Hex>,
   what: string,
 ): Promise<{ blockNumber: bigint; contractAddress: Address | null | undefined }> {
@@ -63,26 +63,28 @@ export async function deployContracts(options: DeployOptions): Promise<Deploymen
     deployment.contracts[step.name] = { address: addresses[step.name], blockNumber: Number(receipt.blockNumber) };
     options.log?.(`${step.name} at ${addresses[step.name]} (block ${receipt.blockNumber})`);
   }
-  if (options.anchorers?.length && addresses.CommunityRegistry) {
-    const registryAbi = loadArtifact("CommunityRegistry", options.artifactsDir).abi;
-    const role = (await publicClient.readContract({
-      address: addresses.CommunityRegistry,
-      abi: registryAbi,
-      functionName: "ANCHORER_ROLE",
-    })) as Hex;
-    for (const anchorer of options.anchorers) {
-      await send(
-        options,
-        walletClient.writeContract({
-          address: addresses.CommunityRegistry,
-          abi: registryAbi as Abi,
-          functionName: "grantRole",
-          args: [role, anchorer],
-        }),
-        "Granting ANCHORER_ROLE",
-      );
-      options.log?.(`ANCHORER_ROLE granted to the anchoring key`);
-    }
+  for (const anchorer of options.anchorers ?? []) {
+    await grantRole(options, deployment, "ANCHORER_ROLE", anchorer, options.artifactsDir);
+    options.log?.(`ANCHORER_ROLE granted to ${anchorer}`);
   }
   return deployment;
+}
+
+/** Grants a global registry role (by its constant's name, e.g. "RELAYER_ROLE") from the deployer. */
+export async function grantRole(
+  options: Pick<DeployOptions, "publicClient" | "walletClient">,
+  deployment: Deployment,
+  roleName: string,
+  account: Address,
+  artifactsDir?: string,
+): Promise<void> {
+  const registry = deployment.contracts.CommunityRegistry;
+  if (!registry) throw new Error("The deployment has no CommunityRegistry to grant roles in.");
+  const abi = loadArtifact("CommunityRegistry", artifactsDir).abi as Abi;
+  const role = (await options.publicClient.readContract({ address: registry.address, abi, functionName: roleName })) as Hex;
+  await send(
+    options,
+    options.walletClient.writeContract({ address: registry.address, abi, functionName: "grantRole", args: [role, account] }),
+    `Granting ${roleName}`,
+  );
 }
