@@ -119,12 +119,14 @@ export type Disbursement = {
   blockNumber: string | number;
   recordId: string | number;
 };
+type OnChain = { txHash: Hex; blockNumber: string | number; recordId?: string | number };
 export type PlanDetail = PlanSummary & {
   vote?: VoteSummary | null;
-  approvals?: (Address | { member: Address; txHash?: Hex; blockNumber?: string | number })[];
+  approvals?: ({ member: Address; approvals?: number } & OnChain)[];
+  confirmation?: ({ custodian: Address; approvals: number; disclosureDue: string | number } & OnChain) | null;
+  disclosureRecord?: ({ member: Address; documentHash: Hex; late: boolean } & OnChain) | null;
   disbursements: Disbursement[];
-  closing?: { closedBy: Address; disbursed: string; released: string; closingHash: Hex } | null;
-  disclosureHash?: Hex | null;
+  closing?: ({ closedBy: Address; disbursed: string; released: string; closingHash: Hex } & Partial<OnChain>) | null;
 };
 export type FundEstate = {
   balance: string;

@@ -21,7 +21,7 @@ function recordedHashes(plan: PlanDetail): Documented[] {
   if (plan.planHash) list.push({ what: t("plan.doc.plan"), hash: plan.planHash });
   for (const d of plan.disbursements) list.push({ what: t("plan.doc.disbursement", { index: d.index, stage: label("stage", d.stage) }), hash: d.docHash });
   if (plan.closing?.closingHash) list.push({ what: t("plan.doc.closing"), hash: plan.closing.closingHash });
-  if (plan.disclosureHash) list.push({ what: t("plan.doc.disclosure"), hash: plan.disclosureHash });
+  if (plan.disclosureRecord?.documentHash) list.push({ what: t("plan.doc.disclosure"), hash: plan.disclosureRecord.documentHash });
   return list.filter((d) => d.hash && !/^0x0{64}$/.test(d.hash));
 }
 
@@ -30,13 +30,16 @@ export function auditRows(plan: PlanDetail): (string | number | null | undefined
   const rows: (string | number | null | undefined)[][] = [["plan_id", "step", "detail", "amount_fen", "party", "document_hash", "tx_hash", "block", "record_id"]];
   rows.push([plan.id, "plan_opened", `${plan.kind}; budget`, plan.budget, plan.openedBy, plan.planHash, "", plan.openedAt, ""]);
   if (plan.vote) rows.push([plan.id, "vote", `vote #${plan.vote.id} ${plan.vote.matter}: ${plan.vote.outcome}`, plan.vote.budget ?? "", "", plan.vote.contentHash, "", "", ""]);
-  for (const a of plan.approvals ?? []) {
-    const member = typeof a === "string" ? a : a.member;
-    rows.push([plan.id, "emergency_approval", "", "", member, "", typeof a === "string" ? "" : (a.txHash ?? ""), typeof a === "string" ? "" : (a.blockNumber ?? ""), ""]);
-  }
+  for (const a of plan.approvals ?? []) rows.push([plan.id, "emergency_approval", `approval ${a.approvals ?? ""}`, "", a.member, "", a.txHash, a.blockNumber, a.recordId]);
+  const c = plan.confirmation;
+  if (c) rows.push([plan.id, "custodian_confirmation", `${c.approvals} approvals; disclosure due ${c.disclosureDue}`, "", c.custodian, "", c.txHash, c.blockNumber, c.recordId]);
   for (const d of plan.disbursements) rows.push([plan.id, "disbursement", `#${d.index} ${d.stage}`, d.amount, d.payee, d.docHash, d.txHash, d.blockNumber, d.recordId]);
-  if (plan.closing) rows.push([plan.id, "plan_closed", `disbursed ${plan.closing.disbursed}; released ${plan.closing.released}`, plan.closing.disbursed, plan.closing.closedBy, plan.closing.closingHash, "", "", ""]);
-  if (plan.kind === "emergency") rows.push([plan.id, "disclosure", plan.disclosure, "", "", plan.disclosureHash ?? "", "", plan.disclosureDue ?? "", ""]);
+  const dr = plan.disclosureRecord;
+  if (plan.kind === "emergency") {
+    rows.push([plan.id, "disclosure", `${plan.disclosure}${dr?.late ? " (late)" : ""}; due ${plan.disclosureDue ?? ""}`, "", dr?.member ?? "", dr?.documentHash ?? "", dr?.txHash ?? "", dr?.blockNumber ?? "", dr?.recordId ?? ""]);
+  }
+  const cl = plan.closing;
+  if (cl) rows.push([plan.id, "plan_closed", `disbursed ${cl.disbursed}; released ${cl.released}`, cl.disbursed, cl.closedBy, cl.closingHash, cl.txHash ?? "", cl.blockNumber ?? "", cl.recordId ?? ""]);
   return rows;
 }
 
@@ -87,6 +90,14 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
               ? `#${plan.voteId}`
               : t("plan.emergencyApprovals", { n: (plan.approvals ?? []).length }),
         ),
+        plan.kind === "emergency"
+          ? [
+              h("dt", {}, t("plan.approvers")),
+              h("dd", {}, (plan.approvals ?? []).map((a) => h("span", { class: "badge mono" }, short(a.member)))),
+              h("dt", {}, t("plan.confirmedBy")),
+              h("dd", {}, plan.confirmation ? h("span", { class: "mono" }, short(plan.confirmation.custodian)) : t("plan.notConfirmed")),
+            ]
+          : null,
         h("dt", {}, t("plan.openedBy")), h("dd", { class: "mono" }, short(plan.openedBy)),
         h("dt", {}, t("plan.openedAt")), h("dd", {}, t("ballot.block", { n: String(plan.openedAt) })),
         plan.kind === "emergency" ? [h("dt", {}, t("plan.disclosureDue")), h("dd", {}, dateTime(plan.disclosureDue))] : null,

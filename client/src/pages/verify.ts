@@ -131,9 +131,8 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
       items.set(name, li);
       list.append(li);
     }
-    const walkBox = h("div");
     const summary = h("div", { "aria-live": "polite" });
-    replace(results, h("h2", { id: "verify-results-h" }, t("verify.results")), summary, list, walkBox);
+    replace(results, h("h2", { id: "verify-results-h" }, t("verify.results")), summary, list);
     results.dataset.outcome = "running";
     delete results.dataset.failedStep;
     button.disabled = true;
@@ -145,13 +144,12 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
         li.dataset.state = step.ok ? "ok" : "fail";
         li.querySelector(".step-icon")!.textContent = step.ok ? "✓" : "✗";
         li.querySelector(".state-text")!.textContent = ` — ${step.ok ? t("verify.state.ok") : t("verify.state.fail")}`;
-        li.append(h("p", { class: "detail mono" }, step.detail));
+        li.lastElementChild!.append(h("p", { class: "detail mono" }, step.detail));
         if (step.step === "proof" && step.ok) {
           const r = json as { leaf: Hex; proof: Hex[]; root: Hex };
           const walk = proofWalk(r.leaf, r.proof);
-          replace(
-            walkBox,
-            h("h3", {}, t("verify.walk")),
+          li.lastElementChild!.append(
+            h("p", {}, h("strong", {}, t("verify.walk"))),
             h(
               "ol",
               { class: "walk mono" },

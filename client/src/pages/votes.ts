@@ -35,7 +35,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   const who = signedIn();
   const [open, closed, holder] = await Promise.all([
     all<VoteSummary>("/api/votes", { status: "open" }, 200, ctx.signal),
-    all<VoteSummary>("/api/votes", { status: "finalized" }, 200, ctx.signal).catch(() => [] as VoteSummary[]),
+    Promise.all(["closed", "finalized"].map((status) => all<VoteSummary>("/api/votes", { status }, 200, ctx.signal).catch(() => [] as VoteSummary[]))).then((lists) => lists.flat()),
     who ? get<Holder>(`/api/holders/${who.address}`, ctx.signal).catch(() => null) : Promise.resolve(null),
   ]);
   const scopes = new Set((holder?.areaByScope ?? []).map((s) => s.scope));
