@@ -65,7 +65,7 @@ describe("npm run deploy", function () {
   });
 
   it("refuses to start without a deployer key, saying which variable to set", async function () {
-    const env = { ...process.env, GONGZHI_RPC_URL: node.url };
+    const env: NodeJS.ProcessEnv = { ...process.env, GONGZHI_RPC_URL: node.url };
     delete env.GONGZHI_DEPLOYER_KEY;
     const failed = await run(
       process.execPath,
