@@ -19,7 +19,7 @@ type Documented = { what: string; hash: Hex };
 function recordedHashes(plan: PlanDetail): Documented[] {
   const list: Documented[] = [];
   if (plan.planHash) list.push({ what: t("plan.doc.plan"), hash: plan.planHash });
-  for (const d of plan.disbursements) list.push({ what: t("plan.doc.disbursement", { index: d.index, stage: label("stage", d.stage) }), hash: d.docHash });
+  for (const d of plan.disbursements) list.push({ what: t("plan.doc.disbursement", { index: d.index + 1, stage: label("stage", d.stage) }), hash: d.docHash });
   if (plan.closing?.closingHash) list.push({ what: t("plan.doc.closing"), hash: plan.closing.closingHash });
   if (plan.disclosureRecord?.documentHash) list.push({ what: t("plan.doc.disclosure"), hash: plan.disclosureRecord.documentHash });
   return list.filter((d) => d.hash && !/^0x0{64}$/.test(d.hash));
@@ -122,7 +122,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
                 "tbody",
                 {},
                 plan.disbursements.map((d) =>
-                  h("tr", {}, h("td", {}, `${d.index}. ${label("stage", d.stage)}`), h("td", { class: "num" }, money(d.amount)), h("td", { class: "mono" }, short(d.payee)), h("td", { class: "mono", title: d.docHash }, short(d.docHash, 8)), h("td", { class: "mono" }, short(d.txHash))),
+                  h("tr", {}, h("td", {}, `${d.index + 1}. ${label("stage", d.stage)}`), h("td", { class: "num" }, money(d.amount)), h("td", { class: "mono" }, short(d.payee)), h("td", { class: "mono", title: d.docHash }, short(d.docHash, 8)), h("td", { class: "mono" }, short(d.txHash))),
                 ),
               ),
             ),
