@@ -1,5 +1,5 @@
 // Deploys the system's contracts in dependency order and describes them in a deployment file. Adding a
-// contract means adding one step to DEPLOY_PLAN (and its name to INDEXED_CONTRACTS if it emits events).
+// contract means adding one step to DEPLOY_PLAN; the indexer follows every contract the file lists.
 import { getAddress, type Abi, type Account, type Address, type Chain, type Hex, type PublicClient, type Transport, type WalletClient } from "viem";
 import { loadArtifact } from "./artifacts.js";
 import { DEPLOYMENT_FORMAT, type Deployment } from "./deployment.js";
@@ -10,13 +10,21 @@ export type DeployStep = {
   args: (deployed: Record<string, Address>, admin: Address) => unknown[];
 };
 
+/** Every contract of the system; each step may use the addresses of the steps before it. */
 export const DEPLOY_PLAN: DeployStep[] = [
   { name: "CommunityRegistry", args: (_, admin) => [admin] },
-  { name: "RecordAnchor", args: (d) => [d.CommunityRegistry] },
-  { name: "OwnersVote", args: (d) => [d.CommunityRegistry] },
-  { name: "MaintenanceFund", args: (d) => [d.CommunityRegistry, d.OwnersVote] },
-  { name: "TimeBank", args: (d) => [d.CommunityRegistry] },
+  { name: "RecordAnchor", args: (d) => [need(d, "CommunityRegistry")] },
+  { name: "OwnersVote", args: (d) => [need(d, "CommunityRegistry")] },
+  { name: "MaintenanceFund", args: (d) => [need(d, "CommunityRegistry"), need(d, "OwnersVote")] },
+  { name: "TimeBank", args: (d) => [need(d, "CommunityRegistry")] },
 ];
+
+/** A dependency's address; a custom plan that leaves it out fails here rather than deploying with address 0. */
+function need(deployed: Record<string, Address>, name: string): Address {
+  const address = deployed[name];
+  if (!address) throw new Error(`This deploy plan needs ${name} deployed by an earlier step; add it before the contracts that use it.`);
+  return address;
+}
 
 export type DeployOptions = {
   publicClient: PublicClient<Transport, Chain>;

@@ -30,10 +30,10 @@ async function isFree(port: number): Promise<boolean> {
   });
 }
 
-/** A free port of our range, starting at `from` (each test file uses its own starting point). */
-export async function freePort(from: number): Promise<number> {
-  for (let p = from; p < 8700; p++) if (await isFree(p)) return p;
-  throw new Error("No free port in 8610–8699; stop leftover node processes (they were started by these tests).");
+/** A free port in [from, to) (each test file uses its own starting point; 8610–8699 unless said). */
+export async function freePort(from: number, to = 8700): Promise<number> {
+  for (let p = from; p < to; p++) if (await isFree(p)) return p;
+  throw new Error(`No free port in ${from}–${to - 1}; stop leftover node processes (they were started by these tests).`);
 }
 
 export type NodeProcess = { url: string; port: number; child: ChildProcess; stop: () => Promise<void> };
