@@ -72,3 +72,19 @@ export async function all<T>(path: string, params: Record<string, string | numbe
   } while (cursor && items.length < max);
   return items;
 }
+
+/**
+ * A resource whose list field is paged beside other fields (a member's `history`, a statement's `entries`):
+ * fetches every page (up to `max` items) and returns the first answer with the lists joined.
+ */
+export async function allOf<T extends { nextCursor?: string }, K extends keyof T>(path: string, field: K, max = 5000, signal?: AbortSignal): Promise<T> {
+  const first = await get<T>(path + query({ limit: 500 }), signal);
+  const items = [...(first[field] as unknown[])];
+  let cursor = first.nextCursor;
+  while (cursor && items.length < max) {
+    const page = await get<T>(path + query({ limit: 500, cursor }), signal);
+    items.push(...(page[field] as unknown[]));
+    cursor = page.nextCursor;
+  }
+  return { ...first, [field]: items, nextCursor: undefined };
+}

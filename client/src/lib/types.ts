@@ -145,7 +145,7 @@ export type StatementEntry = {
   blockNumber: string | number;
   recordId: string | number;
 };
-export type Statement = { unitId: string | number; balance: string; entries: StatementEntry[] };
+export type Statement = { unitId: string | number; balance: string; entries: StatementEntry[]; nextCursor?: string };
 
 export type Member = {
   address: Address;
@@ -161,6 +161,7 @@ export type Member = {
     blockNumber: string | number;
     recordId: string | number;
   }[];
+  nextCursor?: string;
 };
 export type ServiceRow = {
   id: string | number;

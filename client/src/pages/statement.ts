@@ -1,5 +1,5 @@
 // A unit's maintenance-fund statement: deposits, charges apportioned by area, refunds, balance.
-import { get } from "../lib/api.js";
+import { allOf, get } from "../lib/api.js";
 import { field, h, replace } from "../lib/dom.js";
 import { area, money, short } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
@@ -24,7 +24,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   replace(root, h("p", {}, h("a", { href: "#/fund" }, `← ${t("fund.title")}`)), h("h1", {}, t("statement.title")), h("section", { class: "card" }, form, mine), body);
   if (!id) return;
 
-  const [unit, statement] = await Promise.all([get<UnitDetail>(`/api/units/${id}`, ctx.signal), get<Statement>(`/api/fund/units/${id}/statement`, ctx.signal)]);
+  const [unit, statement] = await Promise.all([get<UnitDetail>(`/api/units/${id}`, ctx.signal), allOf<Statement, "entries">(`/api/fund/units/${id}/statement`, "entries", 5000, ctx.signal)]);
   replace(
     body,
     h(

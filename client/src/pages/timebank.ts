@@ -3,7 +3,7 @@
 // signed-in key or wallet straight to the TimeBank contract; notes stay in the browser (only their hash is sent).
 import { isAddress, keccak256, stringToBytes, type Abi, type Address, type Hex } from "viem";
 import { abi as timeBankAbi } from "virtual:abi/TimeBank";
-import { all, get } from "../lib/api.js";
+import { all, allOf, get } from "../lib/api.js";
 import { config, contractAddress, publicClientFor } from "../lib/chain.js";
 import { field, h, notice, replace } from "../lib/dom.js";
 import { dateTime, minutes, short } from "../lib/format.js";
@@ -44,7 +44,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   if (!who) return signInPrompt(root);
   const me = who.address;
   const [member, toConfirm, given, partners, cfg, tbAddress] = await Promise.all([
-    get<Member>(`/api/timebank/members/${me}`, ctx.signal),
+    allOf<Member, "history">(`/api/timebank/members/${me}`, "history", 5000, ctx.signal),
     all<ServiceRow>("/api/timebank/services", { recipient: me, status: "recorded" }, 200, ctx.signal),
     all<ServiceRow>("/api/timebank/services", { volunteer: me }, 200, ctx.signal),
     all<Partner>("/api/timebank/partners", {}, 100, ctx.signal).catch(() => [] as Partner[]),
@@ -69,7 +69,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
       ctx.rerender();
     }
   };
-  const inHistory = (hash: Hex) => get<Member>(`/api/timebank/members/${me}`).then((m) => m.history.some((e) => e.txHash.toLowerCase() === hash.toLowerCase()));
+  const inHistory = (hash: Hex) => allOf<Member, "history">(`/api/timebank/members/${me}`, "history").then((m) => m.history.some((e) => e.txHash.toLowerCase() === hash.toLowerCase()));
 
   const balance = h(
     "section",
