@@ -96,7 +96,7 @@ export async function startServer(
     relayerDb = new Level<string, string>(path.join(settings.dataDir, "relayer"));
     const queue = await openBallotQueue(relayerDb);
     const chain = relayerChain({
-      publicClient,
+      publicClient: makePublicClient(settings.rpcUrl, settings.chainId, { batch: true }),
       walletClient: makeWalletClient(settings.rpcUrl, settings.chainId, privateKeyToAccount(settings.relayerKey as Hex)),
       vote: { address: vote.address, abi: loadArtifact("OwnersVote", settings.artifactsDir).abi, deployedAt: BigInt(vote.blockNumber) },
       registry: { address: registry.address, abi: registryAbi },
