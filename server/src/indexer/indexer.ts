@@ -2,21 +2,22 @@
 // range is fetched while the current one is stored), then follows new blocks. Each range is committed in one
 // atomic batch with its checkpoint; a reorg inside the window is rolled back to the common ancestor.
 import type { Hex, PublicClient } from "viem";
-import { onchainEntry, offchainEntry, type LogEntry } from "../receipts/log.js";
-import { applyToCache, beginChanges, changeOps, modelTx, trackBlock, type BatchOp } from "./changes.js";
+import { offchainEntry, OnchainEntryWriter, type LogEntry } from "../receipts/log.js";
+import { beginChanges, trackBlock, writeChanges, type PendingUndo } from "./changes.js";
 import { makeDecoder, type Decoder, type IndexedContract } from "./decode.js";
 import { blockHeader, ChainMovedError, fetchChunk, headNumber, type Chunk, type RangeState } from "./fetch.js";
 import type { Lock } from "./lock.js";
-import type { ReadModel, Reducer } from "./models/types.js";
+import type { EventRecord, ReadModel, Reducer } from "./models/types.js";
 import {
   modelSublevel,
   numKey,
   readCheckpoint,
   readNextSeq,
   settled,
-  trimCache,
   writeBehind,
+  type BatchOp,
   type BlockUndo,
+  type ChainedBatch,
   type Checkpoint,
   type Store,
 } from "./store.js";
@@ -47,7 +48,10 @@ export type IndexerConfig = {
 export type Indexer = {
   config: IndexerConfig;
   decoder: Decoder;
-  reducers: Map<string, Reducer>;
+  /** Reducers by contract, then event. */
+  reducers: Map<string, Map<string, Reducer>>;
+  /** Encodes and hashes the log entries of on-chain records. */
+  entries: OnchainEntryWriter;
   addresses: Hex[];
   startBlock: number;
   checkpoint: Checkpoint;
@@ -59,11 +63,19 @@ export class ReorgTooDeepError extends Error {}
 
 const ZERO_HASH = `0x${"0".repeat(64)}` as Hex;
 
+/** Ranges fetched ahead of the one being stored. */
+const PREFETCH_RANGES = 3;
+/** applyChunk lets the event loop run every this many events, so that prefetched answers are read meanwhile. */
+const YIELD_EVERY = 1000;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export async function createIndexer(config: IndexerConfig): Promise<Indexer> {
   if (config.contracts.length === 0) throw new Error("The deployment lists no contracts to index; deploy first.");
-  const reducers = new Map<string, Reducer>();
+  const reducers = new Map<string, Map<string, Reducer>>();
   for (const model of config.readModels) {
-    for (const [event, reducer] of Object.entries(model.reducers)) reducers.set(`${model.contract}.${event}`, reducer);
+    const byEvent = reducers.get(model.contract) ?? new Map<string, Reducer>();
+    reducers.set(model.contract, byEvent);
+    for (const [event, reducer] of Object.entries(model.reducers)) byEvent.set(event, reducer);
   }
   const startBlock = Math.min(...config.contracts.map((c) => c.startBlock));
   let checkpoint = await readCheckpoint(config.store);
@@ -76,6 +88,7 @@ export async function createIndexer(config: IndexerConfig): Promise<Indexer> {
     config,
     decoder: makeDecoder(config.contracts),
     reducers,
+    entries: new OnchainEntryWriter(config.chainId),
     addresses: config.contracts.map((c) => c.address.toLowerCase() as Hex),
     startBlock,
     checkpoint,
@@ -83,50 +96,70 @@ export async function createIndexer(config: IndexerConfig): Promise<Indexer> {
   };
 }
 
-async function pruneOps(store: Store, floor: number): Promise<BatchOp[]> {
-  const ops: BatchOp[] = [];
+/** Drops the undo information and block hashes that fell below the reorg window. */
+async function prune(store: Store, floor: number, batch: ChainedBatch): Promise<void> {
   for (const sublevel of [store.undo, store.blocks]) {
-    for await (const key of sublevel.keys({ lte: numKey(floor) })) ops.push({ type: "del", sublevel, key });
+    for await (const key of sublevel.keys({ lte: numKey(floor) })) batch.del(key, { sublevel });
   }
-  return ops;
 }
+
+const BUFFER = { valueEncoding: "buffer" } as const;
 
 /** Stores one range: records, log entries, read models, undo information and checkpoint, in one batch. */
 async function applyChunk(ix: Indexer, chunk: Chunk, windowFloor: number): Promise<number> {
-  const { store, chainId } = ix.config;
+  const { store } = ix.config;
   const cs = beginChanges(store);
-  const ops: BatchOp[] = [];
   const hashes = new Map<number, Hex>();
   if (store.failed) await settled(store);
-  // From the store, not the indexer: off-chain appends advance the log between ranges.
-  let seq = store.nextSeq;
-  for (const log of chunk.logs) {
-    const event = ix.decoder(log);
-    const inWindow = event.blockNumber > windowFloor;
-    const undo = inWindow ? trackBlock(cs, event.blockNumber) : undefined;
-    if (undo && undo.firstSeq === null) undo.firstSeq = seq;
-    if (inWindow) hashes.set(event.blockNumber, event.blockHash);
-    const entry = onchainEntry(seq, chainId, event, log);
-    ops.push({ type: "put", sublevel: store.log, key: numKey(seq), value: entry });
-    const reducer = ix.reducers.get(`${event.contract}.${event.event}`);
-    if (reducer) await reducer({ ...event, seq }, modelTx(cs, undo));
-    seq++;
+  // One native WriteBatch, filled as the range is processed and written atomically at the end.
+  const batch = store.db.batch();
+  try {
+    // From the store, not the indexer: off-chain appends advance the log between ranges.
+    let seq = store.nextSeq;
+    const logPrefix = store.log.prefix;
+    let block = -1;
+    let undo: PendingUndo | undefined;
+    let sinceYield = 0;
+    for (const log of chunk.logs) {
+      const event = ix.decoder(log) as EventRecord;
+      event.seq = seq;
+      if (event.blockNumber !== block) {
+        block = event.blockNumber;
+        undo = block > windowFloor ? trackBlock(cs, block) : undefined;
+        if (undo) hashes.set(block, event.blockHash);
+      }
+      if (undo && undo.firstSeq === null) undo.firstSeq = seq;
+      batch.put(logPrefix + numKey(seq), ix.entries.value(seq, event, log), BUFFER);
+      const reducer = ix.reducers.get(event.contract)?.get(event.event);
+      if (reducer) {
+        cs.current = undo;
+        const done = reducer(event, cs.tx);
+        if (done) await done;
+      }
+      seq++;
+      if (++sinceYield === YIELD_EVERY) {
+        sinceYield = 0;
+        await yieldToEventLoop();
+      }
+    }
+    if (chunk.to > windowFloor) hashes.set(chunk.to, chunk.toHash);
+    for (const [n, hash] of hashes) batch.put(numKey(n), hash, { sublevel: store.blocks });
+    await writeChanges(cs, batch);
+    await prune(store, windowFloor, batch);
+    const checkpoint: Checkpoint = { blockNumber: chunk.to, blockHash: chunk.toHash };
+    batch.put("checkpoint", checkpoint, { sublevel: store.meta });
+    batch.put("nextSeq", seq, { sublevel: store.meta });
+    // The previous range must be on disk before its values may leave store.writing for this range's.
+    await settled(store);
+    store.writing = cs.overlay;
+    writeBehind(store, batch);
+    store.nextSeq = seq;
+    ix.checkpoint = checkpoint;
+    ix.nextSeq = seq;
+  } catch (err) {
+    await batch.close();
+    throw err;
   }
-  if (chunk.to > windowFloor) hashes.set(chunk.to, chunk.toHash);
-  for (const [n, hash] of hashes) ops.push({ type: "put", sublevel: store.blocks, key: numKey(n), value: hash });
-  ops.push(...(await changeOps(cs)));
-  ops.push(...(await pruneOps(store, windowFloor)));
-  const checkpoint: Checkpoint = { blockNumber: chunk.to, blockHash: chunk.toHash };
-  ops.push({ type: "put", sublevel: store.meta, key: "checkpoint", value: checkpoint });
-  ops.push({ type: "put", sublevel: store.meta, key: "nextSeq", value: seq });
-  // The previous range must be on disk before the cache may be trimmed and this range's values enter it.
-  await settled(store);
-  trimCache(store);
-  applyToCache(cs);
-  writeBehind(store, ops);
-  store.nextSeq = seq;
-  ix.checkpoint = checkpoint;
-  ix.nextSeq = seq;
   return chunk.logs.length;
 }
 
@@ -190,7 +223,7 @@ async function rollback(ix: Indexer, ancestor: Checkpoint): Promise<void> {
   ops.push({ type: "put", sublevel: store.meta, key: "checkpoint", value: ancestor });
   ops.push({ type: "put", sublevel: store.meta, key: "nextSeq", value: nextSeq });
   await store.db.batch(ops);
-  store.cache.clear();
+  store.writing = undefined;
   store.nextSeq = nextSeq;
   ix.checkpoint = ancestor;
   ix.nextSeq = nextSeq;
@@ -206,35 +239,48 @@ export async function syncOnce(ix: Indexer): Promise<SyncResult> {
   const windowFloor = head - reorgWindow;
   let events = 0;
   let reorgs = 0;
-  let pending: Promise<Chunk> | undefined;
-  const prefetch = (from: number) => {
-    const p = fetchChunk(client, ix.addresses, from, target, range);
-    p.catch(() => undefined); // awaited later, or dropped after a reorg
-    return p;
+  // Ranges are fetched ahead, each as soon as the one before it has arrived, while earlier ones are stored: the
+  // node works on the next ranges while this process decodes and stores (applyChunk yields now and then, so
+  // that their answers are read meanwhile). Null: nothing left below the target.
+  let ahead: Promise<Chunk | null>[] = [];
+  const fill = () => {
+    while (ahead.length < PREFETCH_RANGES) {
+      const last = ahead.at(-1);
+      const next = last
+        ? last.then((c) => (c && c.to < target ? fetchChunk(client, ix.addresses, c.to + 1, target, range) : null))
+        : fetchChunk(client, ix.addresses, ix.checkpoint.blockNumber + 1, target, range);
+      next.catch(() => undefined); // awaited later, or dropped after a reorg
+      ahead.push(next);
+    }
   };
   while (ix.checkpoint.blockNumber < target) {
-    let chunk: Chunk;
+    fill();
+    let chunk: Chunk | null;
     try {
-      chunk = await (pending ?? prefetch(ix.checkpoint.blockNumber + 1));
+      chunk = await ahead.shift()!;
     } catch (err) {
-      pending = undefined;
+      ahead = [];
       if (err instanceof ChainMovedError) continue;
       throw err;
     }
-    pending = chunk.to < target ? prefetch(chunk.to + 1) : undefined;
+    if (!chunk) {
+      ahead = []; // the store moved under the prefetched ranges (e.g. a rollback); start again from the checkpoint
+      continue;
+    }
+    const c = chunk;
     const moved = await lock(async () => {
-      if (chunk.from !== ix.checkpoint.blockNumber + 1) return true; // an off-chain append cannot move it; a rollback can
-      if (chunk.fromParentHash !== ix.checkpoint.blockHash) {
+      if (c.from !== ix.checkpoint.blockNumber + 1) return true; // an off-chain append cannot move it; a rollback can
+      if (c.fromParentHash !== ix.checkpoint.blockHash) {
         const ancestor = await findAncestor(ix, head);
         logger?.warn({ from: ix.checkpoint.blockNumber, to: ancestor.blockNumber }, "chain reorganised: rolling back");
         await rollback(ix, ancestor);
         reorgs++;
         return true;
       }
-      events += await applyChunk(ix, chunk, windowFloor);
+      events += await applyChunk(ix, c, windowFloor);
       return false;
     });
-    if (moved) pending = undefined;
+    if (moved) ahead = [];
   }
   await settled(ix.config.store);
   return { head, indexedTo: ix.checkpoint.blockNumber, events, reorgs };
