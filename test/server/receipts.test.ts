@@ -14,6 +14,7 @@ import { buildReceipt, createTreeCache } from "../../server/src/receipts/receipt
 import { buildTree, rootOf } from "../../server/src/receipts/tree.js";
 import { verifyReceipt, type StepName } from "../../server/src/receipts/verify.js";
 import { CHAIN_ID, clients, ANCHORER_KEY, deployAll, freePort, holderAddress, registryWriter, repoRoot, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { playHistory } from "./helpers/history.js";
 import { settingsFor, startIndexer, waitFor, type Running } from "./helpers/indexer.js";
 
 function cli(file: string, url: string) {
@@ -59,6 +60,8 @@ describe("receipts on a Hardhat node", function () {
     });
     // More activity, so that the anchor's own BatchAnchored records ride along in later batches.
     for (let i = 0; i < 3; i++) await reg.registerUnits(b, [{ area: 5000 + i, holder: holderAddress(10 + i) }]);
+    // Records of the vote, fund and time-bank contracts: a vote, a plan, an emergency spend, services, a gift.
+    await playHistory(node.url, deployment);
     const { publicClient } = clients(node.url);
     const anchor = { address: anchorAddress, abi: loadArtifact("RecordAnchor").abi as Abi };
     await waitFor("the log to be anchored", async () => {
@@ -66,7 +69,10 @@ describe("receipts on a Hardhat node", function () {
       const anchored = await chainNextLeaf(publicClient, anchor);
       let anchorRecord = false; // wait until some BatchAnchored record has ridden along in a later batch
       for (let seq = 0; seq < anchored && !anchorRecord; seq++) anchorRecord = (await readEntry(service.store, seq))?.decoded?.event === "BatchAnchored";
-      return anchorRecord && (await buildReceipt(service.store, anchored - 1, { chainId: CHAIN_ID, anchor: anchorAddress }).then(() => true, () => false));
+      // … and until every record of the history is anchored (only the anchor's own last records may wait).
+      let lastOwn = service.indexer.nextSeq - 1;
+      while (lastOwn >= 0 && (await readEntry(service.store, lastOwn))?.decoded?.event === "BatchAnchored") lastOwn--;
+      return anchorRecord && anchored > lastOwn && (await buildReceipt(service.store, anchored - 1, { chainId: CHAIN_ID, anchor: anchorAddress }).then(() => true, () => false));
     });
     const cache = createTreeCache();
     const anchored = await chainNextLeaf(publicClient, anchor);
@@ -91,6 +97,28 @@ describe("receipts on a Hardhat node", function () {
       "CommunityRegistry.UnitTransferred",
       "RecordAnchor.BatchAnchored",
       "workorder.created",
+      "OwnersVote.VoteOpened",
+      "OwnersVote.BallotCast",
+      "OwnersVote.VoteFinalized",
+      "MaintenanceFund.EmergencyPolicySet",
+      "MaintenanceFund.Deposited",
+      "MaintenanceFund.UnitCharged",
+      "MaintenanceFund.PlanOpened",
+      "MaintenanceFund.Disbursed",
+      "MaintenanceFund.UnitRefunded",
+      "MaintenanceFund.PlanClosed",
+      "MaintenanceFund.EmergencyProposed",
+      "MaintenanceFund.EmergencyApproved",
+      "MaintenanceFund.EmergencyConfirmed",
+      "MaintenanceFund.EmergencyDisclosed",
+      "TimeBank.MemberRegistered",
+      "TimeBank.FamilyLinked",
+      "TimeBank.PartnerRegistered",
+      "TimeBank.ServiceRecorded",
+      "TimeBank.ServiceConfirmed",
+      "TimeBank.ServiceRejected",
+      "TimeBank.CreditsGifted",
+      "TimeBank.CreditsRedeemed",
     ]);
     const { publicClient } = clients(node.url);
     const abi = loadArtifact("RecordAnchor").abi as Abi;
@@ -115,6 +143,17 @@ describe("receipts on a Hardhat node", function () {
         expect(out.stdout).to.match(new RegExp(`✔ ${step}:`));
       }
       if (name === "onchain") expect(out.stdout).to.match(/✔ source-log:/);
+    }
+  });
+
+  it("verify-receipt CLI passes receipts of the vote, fund and time-bank contracts", function () {
+    for (const event of ["OwnersVote.BallotCast", "MaintenanceFund.Disbursed", "MaintenanceFund.EmergencyDisclosed", "TimeBank.ServiceConfirmed", "TimeBank.CreditsRedeemed"]) {
+      const r = receipts.find((x) => x.record.schema === "gongzhi/onchain-log/v1" && x.record.event === event)!;
+      const file = path.join(tmp.dir, `${event}.json`);
+      writeFileSync(file, JSON.stringify(r, null, 2));
+      const out = cli(file, node.url);
+      expect(out.status, `${event}: ${out.stdout}${out.stderr}`).to.equal(0);
+      expect(out.stdout).to.match(/✔ source-log:/).and.match(/receipt verified/);
     }
   });
 

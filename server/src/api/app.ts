@@ -37,7 +37,15 @@ export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
-  app.use(helmet());
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        // The web client reads the chain itself over JSON-RPC, from a node the user may choose (the Verify page
+        // must not depend on this server), and sends time-bank transactions there: any http(s) origin.
+        directives: { connectSrc: ["'self'", "http:", "https:"] },
+      },
+    }),
+  );
   app.use(cors({ origin: options.corsOrigins.length > 0 ? options.corsOrigins : false }));
   app.use(requestLog(options.logger));
   app.use(

@@ -1,13 +1,13 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
-import { formatMessage, pickLanguage, type ErrorCode } from "./messages.js";
+import { formatMessage, pickLanguage, type ErrorCode, type MessageParams } from "./messages.js";
 
 /** An error the client can act on: an HTTP status, a machine-readable code and optional details. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: ErrorCode,
-    readonly params: Record<string, string | number> = {},
+    readonly params: MessageParams = {},
     readonly details?: unknown,
   ) {
     super(`${code} (${status})`);

@@ -85,6 +85,34 @@ export const messages = {
     "zh-CN": "没有编号为 {id} 的选票。",
     en: "There is no ballot with id {id}.",
   },
+  unknown_estate: {
+    "zh-CN": "没有编号为 {estateId} 的小区。",
+    en: "There is no estate {estateId}.",
+  },
+  unknown_building: {
+    "zh-CN": "没有编号为 {buildingId} 的楼栋。",
+    en: "There is no building {buildingId}.",
+  },
+  unknown_unit: {
+    "zh-CN": "没有编号为 {unitId} 的房屋（专有部分）。",
+    en: "There is no unit {unitId}.",
+  },
+  unknown_plan: {
+    "zh-CN": "没有编号为 {planId} 的维修资金使用方案。",
+    en: "There is no maintenance-fund plan {planId}.",
+  },
+  unknown_service: {
+    "zh-CN": "时间银行中没有编号为 {serviceId} 的服务记录。",
+    en: "The time bank has no service record {serviceId}.",
+  },
+  not_anchored_yet: {
+    "zh-CN": "记录 {id} 已入账，但所在批次尚未锚定上链，暂时无法出具凭证。批次每隔几十秒锚定一次，请稍后重试。",
+    en: "Record {id} is logged, but its batch is not anchored on chain yet, so there is no receipt for it. Batches are anchored every minute or so; try again shortly.",
+  },
+  invalid_cursor: {
+    "zh-CN": "分页游标无效。请使用上一页返回的 nextCursor，或去掉 cursor 从头开始。",
+    en: "The page cursor is not valid; pass the nextCursor of the previous page, or leave cursor out to start from the beginning.",
+  },
   internal: {
     "zh-CN": "服务器内部错误，已记录。请稍后重试。",
     en: "Something went wrong on the server; it has been logged. Please try again later.",
@@ -92,6 +120,10 @@ export const messages = {
 } as const satisfies Record<string, Record<Language, string>>;
 
 export type ErrorCode = keyof typeof messages;
+
+/** A placeholder's value: the same in every language, or one text per language (e.g. the name of a kind). */
+export type MessageParam = string | number | Record<Language, string>;
+export type MessageParams = Record<string, MessageParam>;
 
 /** Picks the response language from an Accept-Language header: English only when preferred over Chinese. */
 export function pickLanguage(acceptLanguage: string | undefined): Language {
@@ -116,9 +148,11 @@ export function pickLanguage(acceptLanguage: string | undefined): Language {
 export function formatMessage(
   code: ErrorCode,
   language: Language,
-  params: Record<string, string | number> = {},
+  params: MessageParams = {},
 ): string {
-  return messages[code][language].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+  return messages[code][language].replace(/\{(\w+)\}/g, (whole, name: string) => {
+    if (!(name in params)) return whole;
+    const value = params[name];
+    return typeof value === "object" ? value[language] : String(value);
+  });
 }

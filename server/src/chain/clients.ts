@@ -21,11 +21,17 @@ export function chainFor(chainId: number, rpcUrl: string): Chain {
   });
 }
 
-export function makePublicClient(rpcUrl: string, chainId: number): PublicClient<Transport, Chain> {
+export function makePublicClient(
+  rpcUrl: string,
+  chainId: number,
+  options: { batch?: boolean } = {},
+): PublicClient<Transport, Chain> {
   // Retries are ours to decide (the indexer backs off and the anchorer reconciles), so the transport does few.
+  // `batch` gathers the calls made within a few milliseconds into one JSON-RPC batch request: worth it for
+  // many small concurrent reads (the relayer's checks), not for the indexer's large eth_getLogs answers.
   return createPublicClient({
     chain: chainFor(chainId, rpcUrl),
-    transport: http(rpcUrl, { retryCount: 1, timeout: 60_000 }),
+    transport: http(rpcUrl, { retryCount: 1, timeout: 60_000, batch: options.batch ? { wait: 2, batchSize: 200 } : false }),
   });
 }
 

@@ -1,5 +1,5 @@
 // Deploys the system's contracts in dependency order and describes them in a deployment file. Adding a
-// contract means adding one step to DEPLOY_PLAN (and its name to INDEXED_CONTRACTS if it emits events).
+// contract means adding one step to DEPLOY_PLAN; the indexer follows every contract the file lists.
 import { getAddress, type Abi, type Account, type Address, type Chain, type Hex, type PublicClient, type Transport, type WalletClient } from "viem";
 import { loadArtifact } from "./artifacts.js";
 import { DEPLOYMENT_FORMAT, type Deployment } from "./deployment.js";
@@ -10,10 +10,21 @@ export type DeployStep = {
   args: (deployed: Record<string, Address>, admin: Address) => unknown[];
 };
 
+/** Every contract of the system; each step may use the addresses of the steps before it. */
 export const DEPLOY_PLAN: DeployStep[] = [
   { name: "CommunityRegistry", args: (_, admin) => [admin] },
-  { name: "RecordAnchor", args: (d) => [d.CommunityRegistry] },
+  { name: "RecordAnchor", args: (d) => [need(d, "CommunityRegistry")] },
+  { name: "OwnersVote", args: (d) => [need(d, "CommunityRegistry")] },
+  { name: "MaintenanceFund", args: (d) => [need(d, "CommunityRegistry"), need(d, "OwnersVote")] },
+  { name: "TimeBank", args: (d) => [need(d, "CommunityRegistry")] },
 ];
+
+/** A dependency's address; a custom plan that leaves it out fails here rather than deploying with address 0. */
+function need(deployed: Record<string, Address>, name: string): Address {
+  const address = deployed[name];
+  if (!address) throw new Error(`This deploy plan needs ${name} deployed by an earlier step; add it before the contracts that use it.`);
+  return address;
+}
 
 export type DeployOptions = {
   publicClient: PublicClient<Transport, Chain>;
@@ -28,7 +39,7 @@ export type DeployOptions = {
 };
 
 async function send(
-  options: DeployOptions,
+  options: Pick<DeployOptions, "publicClient">,
   request: Promise<Hex>,
   what: string,
 ): Promise<{ blockNumber: bigint; contractAddress: Address | null | undefined }> {
@@ -60,26 +71,28 @@ export async function deployContracts(options: DeployOptions): Promise<Deploymen
     deployment.contracts[step.name] = { address: addresses[step.name], blockNumber: Number(receipt.blockNumber) };
     options.log?.(`${step.name} at ${addresses[step.name]} (block ${receipt.blockNumber})`);
   }
-  if (options.anchorers?.length && addresses.CommunityRegistry) {
-    const registryAbi = loadArtifact("CommunityRegistry", options.artifactsDir).abi;
-    const role = (await publicClient.readContract({
-      address: addresses.CommunityRegistry,
-      abi: registryAbi,
-      functionName: "ANCHORER_ROLE",
-    })) as Hex;
-    for (const anchorer of options.anchorers) {
-      await send(
-        options,
-        walletClient.writeContract({
-          address: addresses.CommunityRegistry,
-          abi: registryAbi as Abi,
-          functionName: "grantRole",
-          args: [role, anchorer],
-        }),
-        "Granting ANCHORER_ROLE",
-      );
-      options.log?.(`ANCHORER_ROLE granted to the anchoring key`);
-    }
+  for (const anchorer of options.anchorers ?? []) {
+    await grantRole(options, deployment, "ANCHORER_ROLE", anchorer, options.artifactsDir);
+    options.log?.(`ANCHORER_ROLE granted to ${anchorer}`);
   }
   return deployment;
+}
+
+/** Grants a global registry role (by its constant's name, e.g. "RELAYER_ROLE") from the deployer. */
+export async function grantRole(
+  options: Pick<DeployOptions, "publicClient" | "walletClient">,
+  deployment: Deployment,
+  roleName: string,
+  account: Address,
+  artifactsDir?: string,
+): Promise<void> {
+  const registry = deployment.contracts.CommunityRegistry;
+  if (!registry) throw new Error("The deployment has no CommunityRegistry to grant roles in.");
+  const abi = loadArtifact("CommunityRegistry", artifactsDir).abi as Abi;
+  const role = (await options.publicClient.readContract({ address: registry.address, abi, functionName: roleName })) as Hex;
+  await send(
+    options,
+    options.walletClient.writeContract({ address: registry.address, abi, functionName: "grantRole", args: [role, account] }),
+    `Granting ${roleName}`,
+  );
 }

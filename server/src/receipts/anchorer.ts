@@ -126,7 +126,9 @@ export async function runAnchorer(state: AnchorerState, tickMs: number, signal?:
       const r = await anchorOnce(state);
       delay = r.anchored ? 0 : tickMs;
     } catch (err) {
-      state.config.logger?.error({ err: (err as Error).message.split("\n")[0] }, "anchoring failed; retrying");
+      // viem's first line is generic ("Missing or invalid parameters."); its `details` say what the node said.
+      const { message, details } = err as Error & { details?: string };
+      state.config.logger?.error({ err: message.split("\n")[0], details }, "anchoring failed; retrying");
       delay = Math.min(Math.max(delay * 2, tickMs), 30_000);
     }
     await new Promise<void>((resolve) => {

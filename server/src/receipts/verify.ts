@@ -112,19 +112,24 @@ const BATCH_ANCHORED = toEventSelector(
 );
 const uint256Topic = (n: number) => encodeAbiParameters([{ type: "uint256" }], [BigInt(n)]);
 
-/** Verifies a receipt; `client` reads the chain (never our server). Stops at the first failing step. */
-export async function verifyReceipt(json: unknown, client: PublicClient): Promise<VerifyReport> {
+/**
+ * Verifies a receipt; `client` reads the chain (never our server). Stops at the first failing step.
+ * `onStep`, if given, hears each step as soon as it is decided (the web client shows them one by one).
+ */
+export async function verifyReceipt(json: unknown, client: PublicClient, onStep?: (step: Step) => void): Promise<VerifyReport> {
   const steps: Step[] = [];
   let receipt: Receipt | undefined;
   const run = async (step: StepName, check: () => Promise<string> | string): Promise<boolean> => {
+    let decided: Step;
     try {
-      steps.push({ step, ok: true, detail: await check() });
-      return true;
+      decided = { step, ok: true, detail: await check() };
     } catch (err) {
       const message = err instanceof Invalid || err instanceof Mismatch ? err.message : `${(err as Error).message.split("\n")[0]}`;
-      steps.push({ step, ok: false, detail: message });
-      return false;
+      decided = { step, ok: false, detail: message };
     }
+    steps.push(decided);
+    onStep?.(decided);
+    return decided.ok;
   };
   const all = async (): Promise<boolean> => {
     if (!(await run("format", () => {

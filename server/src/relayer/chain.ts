@@ -49,6 +49,24 @@ export function relayerChain(options: RelayerChainOptions): RelayerChain {
     publicClient.readContract({ address: registry.address, abi: registry.abi, functionName, args });
   let staffRole: Promise<Hex> | undefined;
   let domain: Promise<BallotDomain> | undefined;
+  // A vote's window, scope and snapshot never change once opened; the chain's time moves slowly enough that
+  // half a second of staleness is harmless (the contract itself judges the window again).
+  const votes = new Map<bigint, Promise<VoteWindow | undefined>>();
+  let clock: { at: number; now: Promise<number> } | undefined;
+  const NOW_CACHE_MS = 500;
+
+  async function readWindow(voteId: bigint): Promise<VoteWindow | undefined> {
+    const count = (await readVote("voteCount")) as bigint;
+    if (voteId < 1n || voteId > count) return undefined;
+    const info = (await readVote("voteOf", [voteId])) as { start: number; end: number; scopeKey: bigint; snapshot: number };
+    return {
+      start: Number(info.start),
+      end: Number(info.end),
+      scopeKey: BigInt(info.scopeKey),
+      snapshot: BigInt(info.snapshot),
+    };
+  }
+
 
   return {
     domain() {
@@ -62,24 +80,25 @@ export function relayerChain(options: RelayerChainOptions): RelayerChain {
       );
       return domain;
     },
-    async vote(voteId) {
-      const count = (await readVote("voteCount")) as bigint;
-      if (voteId < 1n || voteId > count) return undefined;
-      const info = (await readVote("voteOf", [voteId])) as {
-        start: number;
-        end: number;
-        scopeKey: bigint;
-        snapshot: number;
-      };
-      return {
-        start: Number(info.start),
-        end: Number(info.end),
-        scopeKey: BigInt(info.scopeKey),
-        snapshot: BigInt(info.snapshot),
-      };
+    vote(voteId) {
+      let cached = votes.get(voteId);
+      if (!cached) {
+        cached = readWindow(voteId);
+        votes.set(voteId, cached);
+        // Unknown votes may be opened later; failures may be passing: neither is remembered.
+        void cached.then(
+          (w) => w ?? votes.delete(voteId),
+          () => votes.delete(voteId),
+        );
+      }
+      return cached;
     },
-    async now() {
-      return Number((await publicClient.getBlock({ blockTag: "latest" })).timestamp);
+    now() {
+      if (!clock || Date.now() - clock.at > NOW_CACHE_MS) {
+        clock = { at: Date.now(), now: publicClient.getBlock({ blockTag: "latest" }).then((b) => Number(b.timestamp)) };
+        clock.now.catch(() => (clock = undefined));
+      }
+      return clock.now;
     },
     async ballotOf(voteId, holder) {
       return Number(await readVote("ballotOf", [voteId, holder]));

@@ -16,16 +16,20 @@ export async function checkBallot(chain: RelayerChain, ballot: SignedBallot): Pr
   if (now < vote.start || now >= vote.end) {
     throw new ApiError(409, "vote_not_open", { ...params, start: vote.start, end: vote.end, now });
   }
-  let signer: Address;
-  try {
-    signer = await recoverBallotSigner(await chain.domain(), ballot);
-  } catch {
-    throw new ApiError(400, "bad_ballot_signature", { ...params, signer: "(unrecoverable)" });
-  }
+  // The three checks are independent: run them at once, then report the first failure in a fixed order.
+  const [signer, weight, onChain] = await Promise.all([
+    chain
+      .domain()
+      .then((domain) => recoverBallotSigner(domain, ballot))
+      .catch(() => undefined),
+    chain.weight(vote, ballot.holder),
+    chain.ballotOf(ballot.voteId, ballot.holder),
+  ]);
+  if (!signer) throw new ApiError(400, "bad_ballot_signature", { ...params, signer: "(unrecoverable)" });
   if (!isAddressEqual(signer, ballot.holder) && !(await chain.isStaff(signer))) {
     throw new ApiError(400, "bad_ballot_signature", { ...params, signer });
   }
-  if ((await chain.weight(vote, ballot.holder)) === 0n) throw new ApiError(403, "not_eligible", params);
-  if ((await chain.ballotOf(ballot.voteId, ballot.holder)) !== 0) throw new ApiError(409, "already_voted", params);
+  if (weight === 0n) throw new ApiError(403, "not_eligible", params);
+  if (onChain !== 0) throw new ApiError(409, "already_voted", params);
   return signer;
 }

@@ -1,6 +1,5 @@
 // Real chains for the server tests: a Hardhat (or Anvil) node process on a free port in 8610–8699, the
 // contracts deployed from their artifacts, and viem helpers that write registry transactions.
-import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +10,7 @@ import { loadArtifact } from "../../../server/src/chain/artifacts.js";
 import { makePublicClient, makeWalletClient } from "../../../server/src/chain/clients.js";
 import { deployContracts, type DeployStep } from "../../../server/src/chain/deploy.js";
 import { writeDeployment, type Deployment } from "../../../server/src/chain/deployment.js";
+import { startLocalNode, type LocalNode } from "../../../server/src/chain/localNode.js";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../../..");
 
@@ -30,13 +30,13 @@ async function isFree(port: number): Promise<boolean> {
   });
 }
 
-/** A free port of our range, starting at `from` (each test file uses its own starting point). */
-export async function freePort(from: number): Promise<number> {
-  for (let p = from; p < 8700; p++) if (await isFree(p)) return p;
-  throw new Error("No free port in 8610–8699; stop leftover node processes (they were started by these tests).");
+/** A free port in [from, to) (each test file uses its own starting point; 8610–8699 unless said). */
+export async function freePort(from: number, to = 8700): Promise<number> {
+  for (let p = from; p < to; p++) if (await isFree(p)) return p;
+  throw new Error(`No free port in ${from}–${to - 1}; stop leftover node processes (they were started by these tests).`);
 }
 
-export type NodeProcess = { url: string; port: number; child: ChildProcess; stop: () => Promise<void> };
+export type NodeProcess = LocalNode;
 
 export async function rpc<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
   const res = await fetch(url, {
@@ -50,40 +50,8 @@ export async function rpc<T>(url: string, method: string, params: unknown[] = []
 }
 
 /** Starts `hardhat node` (or `anvil`) and waits until it answers. */
-export async function startNode(options: { port: number; kind?: "hardhat" | "anvil"; args?: string[] }): Promise<NodeProcess> {
-  const kind = options.kind ?? "hardhat";
-  const url = `http://127.0.0.1:${options.port}`;
-  const child =
-    kind === "hardhat"
-      ? spawn(process.execPath, [path.join(repoRoot, "node_modules/hardhat/dist/src/cli.js"), "node", "--port", String(options.port), ...(options.args ?? [])], {
-          cwd: repoRoot,
-          stdio: "ignore",
-        })
-      : spawn(path.join(repoRoot, "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"), ["--port", String(options.port), "--silent", ...(options.args ?? [])], {
-          stdio: "ignore",
-        });
-  let exited = false;
-  child.once("exit", () => (exited = true));
-  const stop = async () => {
-    if (exited) return;
-    const done = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-    await done;
-    clearTimeout(timer);
-  };
-  for (let i = 0; i < 200; i++) {
-    if (exited) throw new Error(`${kind} node on port ${options.port} exited at start; is the port taken?`);
-    try {
-      await rpc(url, "eth_chainId");
-      return { url, port: options.port, child, stop };
-    } catch {
-      await new Promise((r) => setTimeout(r, 150));
-    }
-  }
-  await stop();
-  throw new Error(`${kind} node on port ${options.port} did not answer within 30 s.`);
-}
+/** A Hardhat (or Anvil) node process on `port`; the same starter the demo uses. */
+export const startNode = startLocalNode;
 
 export function tempDir(prefix: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), `gongzhi-${prefix}-`));

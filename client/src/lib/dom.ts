@@ -1,0 +1,117 @@
+// Tiny DOM helpers: build elements from plain data, never from HTML strings (no injection by construction).
+
+export type Child = Node | string | number | null | undefined | false | Child[];
+export type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
+
+/** Creates an element: `h("button", { type: "button", onclick: fn, class: "primary" }, "Text")`. */
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  setAttrs(el, attrs);
+  append(el, children);
+  return el;
+}
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/** Creates an SVG element with attributes. */
+export function s(tag: string, attrs: Record<string, string | number> = {}, ...children: Child[]): SVGElement {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  append(el, children);
+  return el;
+}
+
+function setAttrs(el: HTMLElement, attrs: Attrs): void {
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key.startsWith("on") && typeof value === "function") {
+      el.addEventListener(key.slice(2), value);
+    } else if (value === true) {
+      el.setAttribute(key, "");
+    } else if (key === "value" && (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement)) {
+      el.value = String(value);
+    } else {
+      el.setAttribute(key, String(value));
+    }
+  }
+}
+
+export function append(el: Node, children: Child[]): void {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) append(el, child);
+    else el.appendChild(typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child);
+  }
+}
+
+/** Replaces all children of `el`. */
+export function replace(el: Element, ...children: Child[]): void {
+  el.replaceChildren();
+  append(el, children);
+}
+
+/** Starts a browser download of `content` as `filename`. */
+export function download(filename: string, content: string | Uint8Array, type: string): void {
+  const blob = new Blob([content as BlobPart], { type });
+  const url = URL.createObjectURL(blob);
+  const a = h("a", { href: url, download: filename });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** A unique id for label/field pairs. */
+let counter = 0;
+export function uid(prefix = "f"): string {
+  return `${prefix}-${++counter}`;
+}
+
+/** A labelled form field: the label is always visible (elderly readers, screen readers). */
+export function field(label: string, control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, hint?: string): HTMLElement {
+  const id = control.id || uid();
+  control.id = id;
+  const hintEl = hint ? h("small", { class: "hint", id: `${id}-hint` }, hint) : null;
+  if (hintEl) control.setAttribute("aria-describedby", hintEl.id);
+  return h("div", { class: "field" }, h("label", { for: id }, label), control, hintEl);
+}
+
+/** A live region message (status or error) that screen readers announce. */
+export function notice(kind: "info" | "ok" | "error" | "warn", ...children: Child[]): HTMLElement {
+  return h("div", { class: `notice ${kind}`, role: kind === "error" ? "alert" : "status" }, ...children);
+}
+
+/** Reads a dropped or chosen file as bytes. */
+export async function fileBytes(file: File): Promise<Uint8Array> {
+  return new Uint8Array(await file.arrayBuffer());
+}
+
+/** A drop zone that also accepts a click / keyboard to open a file chooser. */
+export function dropZone(label: string, accept: string, onFile: (file: File) => void, testId?: string): HTMLElement {
+  const input = h("input", { type: "file", accept, class: "visually-hidden", "data-testid": testId ? `${testId}-input` : undefined });
+  const id = uid("drop");
+  input.id = id;
+  input.addEventListener("change", () => {
+    const file = input.files?.[0];
+    if (file) onFile(file);
+  });
+  const zone = h("label", { class: "dropzone", for: id, tabindex: 0, "data-testid": testId }, label);
+  zone.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" || e.key === " ") {
+      e.preventDefault();
+      input.click();
+    }
+  });
+  zone.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    zone.classList.add("over");
+  });
+  zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+  zone.addEventListener("drop", (e) => {
+    e.preventDefault();
+    zone.classList.remove("over");
+    const file = e.dataTransfer?.files?.[0];
+    if (file) onFile(file);
+  });
+  return h("div", {}, zone, input);
+}

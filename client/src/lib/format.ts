@@ -1,0 +1,72 @@
+// Number, money, area, time and address formatting. Inputs are the API's decimal strings (exact integers).
+import { locale, t } from "./i18n.js";
+
+export type IntLike = string | number | bigint;
+
+export function big(value: IntLike | null | undefined): bigint {
+  if (value === null || value === undefined || value === "") return 0n;
+  return BigInt(value);
+}
+
+/** Formats an integer amount in hundredths (fen or 0.01 m²) with two decimals and grouping. */
+function hundredths(value: IntLike): string {
+  const v = big(value);
+  const neg = v < 0n;
+  const abs = neg ? -v : v;
+  const whole = (abs / 100n).toLocaleString(locale());
+  const frac = (abs % 100n).toString().padStart(2, "0");
+  return `${neg ? "−" : ""}${whole}.${frac}`;
+}
+
+/** fen → "¥1,234.56" */
+export function money(fen: IntLike): string {
+  return `¥${hundredths(fen)}`;
+}
+
+/** 0.01 m² → "1,234.56 m²" */
+export function area(hundredthsM2: IntLike): string {
+  return `${hundredths(hundredthsM2)} m²`;
+}
+
+export function count(n: IntLike): string {
+  return big(n).toLocaleString(locale());
+}
+
+/** part / whole as a percentage with one decimal ("—" when whole is 0). */
+export function percent(part: IntLike, whole: IntLike): string {
+  const w = big(whole);
+  if (w === 0n) return "—";
+  const tenths = (big(part) * 1000n) / w;
+  return `${(Number(tenths) / 10).toLocaleString(locale(), { minimumFractionDigits: 1, maximumFractionDigits: 1 })}%`;
+}
+
+/** Minutes of time-bank credit → "2 小时 30 分钟" / "2 h 30 min". */
+export function minutes(value: IntLike): string {
+  const m = Number(big(value));
+  const hours = Math.floor(Math.abs(m) / 60);
+  const rest = Math.abs(m) % 60;
+  const sign = m < 0 ? "−" : "";
+  if (hours === 0) return `${sign}${t("unit.minutes", { n: rest })}`;
+  if (rest === 0) return `${sign}${t("unit.hours", { n: hours })}`;
+  return `${sign}${t("unit.hoursMinutes", { h: hours, m: rest })}`;
+}
+
+/** Unix seconds → local date and time. */
+export function dateTime(seconds: IntLike | null | undefined): string {
+  if (seconds === null || seconds === undefined) return "—";
+  const d = new Date(Number(big(seconds)) * 1000);
+  return d.toLocaleString(locale(), { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
+}
+
+/** 0x1234…abcd */
+export function short(hex: string | null | undefined, chars = 4): string {
+  if (!hex) return "—";
+  return hex.length <= 2 + chars * 2 + 1 ? hex : `${hex.slice(0, 2 + chars)}…${hex.slice(-chars)}`;
+}
+
+/** Parses "12.34" (yuan or m²) into hundredths exactly, or null if it is not such a number. */
+export function parseHundredths(text: string): bigint | null {
+  const m = /^\s*(\d+)(?:\.(\d{1,2}))?\s*$/.exec(text);
+  if (!m) return null;
+  return BigInt(m[1]!) * 100n + BigInt((m[2] ?? "").padEnd(2, "0") || "0");
+}

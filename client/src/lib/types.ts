@@ -1,0 +1,181 @@
+// Shapes of the API's answers (docs/api.md). Big integers, areas (0.01 m²) and money (fen) are decimal strings.
+import type { Address, Hex } from "viem";
+
+export type Page<T> = { items: T[]; nextCursor?: string };
+
+export type ContractRef = { address: Address; blockNumber: number | string };
+export type Config = { chainId: number; rpcUrl: string; contracts: Record<string, ContractRef> };
+
+export type Totals = { area: string; heads: string | number };
+
+export type Estate = {
+  id: string | number;
+  developer: Address;
+  buildings: { id: string | number; totals: Totals; unitCount: number }[];
+  totals: Totals;
+  committee: Address[];
+};
+export type EstateSummary = { id: string | number; developer: Address; buildingIds: (string | number)[]; totals: Totals };
+
+export type Unit = { id: string | number; buildingId: string | number; estateId: string | number; area: string; holder: Address };
+export type UnitDetail = Unit & { fund?: { balance: string; deposited: string; charged: string; refunded: string } };
+export type Holder = { address: Address; units: Unit[]; areaByScope: { scope: string; area: string }[] };
+
+export type Outcome = "Pending" | "QuorumNotMet" | "Passed" | "Rejected";
+export type Tally = {
+  areaFor: string;
+  areaAgainst: string;
+  areaAbstain: string;
+  headsFor: string | number;
+  headsAgainst: string | number;
+  headsAbstain: string | number;
+  totalArea: string;
+  totalHeads: string | number;
+};
+export type Threshold = { numerator: number | string; denominator: number | string; strict: boolean; ofTotal?: boolean };
+export type Progress = {
+  participatingArea: string;
+  participatingHeads: string | number;
+  quorumArea: string;
+  quorumHeads: string | number;
+  quorumMet: boolean;
+  approvalAreaNeeded: string;
+  approvalHeadsNeeded: string | number;
+  approvalMet: boolean;
+  projectedOutcome: Outcome;
+};
+export type VoteSummary = {
+  id: string | number;
+  estateId: string | number;
+  buildingId: string | number | null;
+  matter: string;
+  major: boolean;
+  contentHash: Hex;
+  start: string | number;
+  end: string | number;
+  snapshot?: string | number;
+  budget?: string;
+  outcome: Outcome;
+  status?: string;
+  tally: Tally;
+};
+export type VoteDetail = VoteSummary & { rule?: { quorum: Threshold; approval: Threshold }; progress: Progress };
+export type Choice = "for" | "against" | "abstain";
+export type BallotRow = {
+  holder: Address;
+  choice: Choice;
+  area: string;
+  enteredBy: Address;
+  byStaff: boolean;
+  txHash: Hex;
+  blockNumber: string | number;
+  logIndex: number;
+  recordId: string | number;
+};
+export type RelayedBallot = {
+  id: Hex;
+  voteId: string;
+  holder: Address;
+  choice: Choice;
+  status: "pending" | "counted" | "skipped";
+  enteredByStaff: boolean;
+  acceptedAt: number;
+  txHash?: Hex;
+  blockNumber?: string;
+  logIndex?: number;
+  reason?: string;
+};
+export type Eip712 = {
+  domain: { name: string; version: string; chainId: number; verifyingContract: Address };
+  types: Record<string, { name: string; type: string }[]>;
+  primaryType: "Ballot";
+  choices: Record<string, number>;
+};
+
+export type Disclosure = "NotRequired" | "Pending" | "Overdue" | "Disclosed" | "DisclosedLate";
+export type PlanSummary = {
+  id: string | number;
+  estateId: string | number;
+  buildingId: string | number | null;
+  kind: "vote" | "emergency";
+  voteId: string | number | null;
+  status: string;
+  budget: string;
+  disbursed: string;
+  released: string;
+  planHash: Hex;
+  openedBy: Address;
+  openedAt: string | number;
+  disclosure: Disclosure;
+  disclosureDue: string | number | null;
+};
+export type Disbursement = {
+  index: number;
+  payee: Address;
+  amount: string;
+  stage: string;
+  docHash: Hex;
+  txHash: Hex;
+  blockNumber: string | number;
+  recordId: string | number;
+};
+type OnChain = { txHash: Hex; blockNumber: string | number; recordId?: string | number };
+export type PlanDetail = PlanSummary & {
+  vote?: VoteSummary | null;
+  approvals?: ({ member: Address; approvals?: number } & OnChain)[];
+  confirmation?: ({ custodian: Address; approvals: number; disclosureDue: string | number } & OnChain) | null;
+  disclosureRecord?: ({ member: Address; documentHash: Hex; late: boolean } & OnChain) | null;
+  disbursements: Disbursement[];
+  closing?: ({ closedBy: Address; disbursed: string; released: string; closingHash: Hex } & Partial<OnChain>) | null;
+};
+export type FundEstate = {
+  balance: string;
+  committed: string;
+  deposited: string;
+  disbursed: string;
+  emergencyPolicy: { cap: string; disclosureDays: number };
+};
+export type StatementEntry = {
+  kind: "deposit" | "charge" | "refund";
+  amount: string;
+  planId?: string | number;
+  receiptHash?: Hex;
+  balanceAfter?: string;
+  txHash: Hex;
+  blockNumber: string | number;
+  recordId: string | number;
+};
+export type Statement = { unitId: string | number; balance: string; entries: StatementEntry[]; nextCursor?: string };
+
+export type Member = {
+  address: Address;
+  member: boolean;
+  balance: string | number;
+  family: { address: Address; relation: string }[];
+  history: {
+    kind: "credited" | "given" | "gift-in" | "gift-out" | "redeemed";
+    minutes: string | number;
+    serviceId?: string | number;
+    counterparty: Address;
+    txHash: Hex;
+    blockNumber: string | number;
+    recordId: string | number;
+  }[];
+  nextCursor?: string;
+};
+export type ServiceRow = {
+  id: string | number;
+  volunteer: Address;
+  recipient: Address;
+  minutes: string | number;
+  category: string | number;
+  servedAt: string | number;
+  noteHash: Hex;
+  status: "recorded" | "confirmed" | "rejected";
+  decidedBy?: Address | null;
+  byProxy?: boolean;
+  txHash: Hex;
+  recordId: string | number;
+};
+export type Partner = { address: Address; profileHash: Hex };
+export type Session = { token: string; address: Address; roles: string[]; expiresAt: number };

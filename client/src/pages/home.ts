@@ -1,0 +1,22 @@
+// Home: what Gongzhi is, and a door for each kind of visitor.
+import { h, replace } from "../lib/dom.js";
+import { t } from "../lib/i18n.js";
+import type { PageContext } from "../lib/page.js";
+
+export function render(root: HTMLElement, _ctx: PageContext): void {
+  const door = (href: string, title: Parameters<typeof t>[0], text: Parameters<typeof t>[0]) =>
+    h("li", { class: "card door" }, h("h2", {}, h("a", { href }, t(title))), h("p", {}, t(text)));
+  replace(
+    root,
+    h("h1", {}, t("home.title")),
+    h("p", { class: "lead" }, t("home.lead")),
+    h(
+      "ul",
+      { class: "cards doors" },
+      door("#/votes", "home.votes", "home.votesText"),
+      door("#/fund", "home.fund", "home.fundText"),
+      door("#/timebank", "home.timebank", "home.timebankText"),
+      door("#/verify", "home.verify", "home.verifyText"),
+    ),
+  );
+}

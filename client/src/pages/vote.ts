@@ -1,0 +1,230 @@
+// One vote: what is decided, the live tally against quorum and approval, and — signed in — casting a ballot
+// (EIP-712 signature, sent to the relayer), following it to the chain and downloading its receipt.
+import type { Address, Hex } from "viem";
+import { ballotId } from "../../../server/src/relayer/ballot.js";
+import { all, ApiError, get, post } from "../lib/api.js";
+import { download, h, notice, replace } from "../lib/dom.js";
+import { area, dateTime, money, short } from "../lib/format.js";
+import { t } from "../lib/i18n.js";
+import { label, matterName, scopeName } from "../lib/labels.js";
+import { sleep, type PageContext } from "../lib/page.js";
+import { signedIn } from "../lib/session.js";
+import { tallyView } from "../lib/tally.js";
+import type { BallotRow, Choice, Eip712, RelayedBallot, VoteDetail } from "../lib/types.js";
+
+const CHOICES: Choice[] = ["for", "against", "abstain"];
+
+/** Downloads the receipt of a record (404 unknown, 409 while its batch is not anchored yet). */
+export async function fetchReceipt(recordId: string | number): Promise<unknown> {
+  return get<unknown>(`/api/receipts/${recordId}`);
+}
+
+function receiptButton(recordId: string | number, testId: string): HTMLElement {
+  const status = h("span", { class: "muted", "aria-live": "polite" });
+  const button = h("button", { type: "button", "data-testid": testId }, t("receipt.download")) as HTMLButtonElement;
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    status.textContent = "";
+    try {
+      const receipt = await fetchReceipt(recordId);
+      download(`gongzhi-receipt-${recordId}.json`, `${JSON.stringify(receipt, null, 2)}\n`, "application/json");
+      status.textContent = t("receipt.downloaded");
+    } catch (err) {
+      status.textContent = err instanceof ApiError && err.status === 409 ? t("receipt.notAnchored") : (err as Error).message;
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return h("span", { class: "receipt-action" }, button, " ", status);
+}
+
+export async function render(root: HTMLElement, ctx: PageContext): Promise<void> {
+  const id = ctx.params.id!;
+  let vote = await get<VoteDetail>(`/api/votes/${id}`, ctx.signal);
+  const who = signedIn();
+
+  const tallyBox = h("div", { "aria-live": "off" }, tallyView(vote.tally, vote.progress));
+  const ballotBox = h("section", { class: "card", "aria-labelledby": "ballot-h" });
+  const ballotsBox = h("section", { class: "card", "aria-labelledby": "ballots-h" });
+  const nowSec = Math.floor(Date.now() / 1000);
+  // The API decides "open" by chain time (the demo chain runs ahead of the wall clock).
+  const isOpen = vote.status ? vote.status === "open" : vote.outcome === "Pending" && Number(vote.end) > nowSec;
+
+  const facts = h(
+    "dl",
+    { class: "facts" },
+    h("dt", {}, t("vote.scope")), h("dd", {}, scopeName(vote.estateId, vote.buildingId)),
+    h("dt", {}, t("vote.kind")), h("dd", {}, vote.major ? t("vote.major") : t("vote.ordinary")),
+    h("dt", {}, t("vote.window")), h("dd", {}, `${dateTime(vote.start)} – ${dateTime(vote.end)}`),
+    vote.budget && vote.budget !== "0" ? [h("dt", {}, t("vote.budget")), h("dd", {}, money(vote.budget))] : null,
+    h("dt", {}, t("vote.outcome")), h("dd", { "data-testid": "vote-outcome" }, label("outcome", vote.outcome)),
+    h("dt", {}, t("vote.contentHash")), h("dd", { class: "mono break" }, vote.contentHash),
+  );
+
+  replace(
+    root,
+    h("p", {}, h("a", { href: "#/votes" }, `← ${t("votes.title")}`)),
+    h("h1", {}, `${matterName(vote.matter)} · #${vote.id}`),
+    h("section", { class: "card" }, facts),
+    h("section", { class: "card", "aria-labelledby": "tally-h" }, h("h2", { id: "tally-h" }, t("vote.tally")), tallyBox),
+    ballotBox,
+    ballotsBox,
+  );
+
+  // Ballots already on chain (with their receipt record ids).
+  let ballots: BallotRow[] = [];
+  const loadBallots = async () => {
+    ballots = await all<BallotRow>(`/api/votes/${id}/ballots`, {}, 2000, ctx.signal);
+    replace(
+      ballotsBox,
+      h("h2", { id: "ballots-h" }, t("vote.ballots", { n: ballots.length })),
+      ballots.length === 0
+        ? h("p", { class: "muted" }, t("vote.noBallots"))
+        : h(
+            "div",
+            { class: "table-wrap" },
+            h(
+              "table",
+              {},
+              h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("vote.holder")), h("th", { scope: "col" }, t("vote.choice")), h("th", { scope: "col" }, t("tally.area")), h("th", { scope: "col" }, t("vote.tx")))),
+              h(
+                "tbody",
+                {},
+                ballots.slice(-10).reverse().map((b) =>
+                  h("tr", {}, h("td", { class: "mono" }, short(b.holder), b.byStaff ? h("span", { class: "badge" }, t("vote.byStaff", { staff: short(b.enteredBy) })) : null), h("td", {}, t(`tally.${b.choice}`)), h("td", {}, area(b.area)), h("td", { class: "mono" }, short(b.txHash))),
+                ),
+              ),
+            ),
+            ballots.length > 10 ? h("p", { class: "muted" }, t("vote.latest10")) : null,
+          ),
+    );
+  };
+
+  const mine = (): BallotRow | undefined => (who ? ballots.find((b) => b.holder.toLowerCase() === who.address.toLowerCase()) : undefined);
+
+  const progressList = h("ol", { class: "progress-steps", "data-testid": "ballot-progress" });
+  const setProgress = (stage: "signed" | "pending" | "counted" | "recorded", detail?: string) => {
+    const order = ["signed", "pending", "counted", "recorded"];
+    const reached = order.indexOf(stage);
+    replace(
+      progressList,
+      order.map((s, i) =>
+        h("li", { class: i <= reached ? "done" : "", "data-stage": s, "aria-current": i === reached ? "step" : undefined }, t(`ballot.stage.${s}` as Parameters<typeof t>[0]), i === reached && detail ? h("span", { class: "mono muted" }, ` ${detail}`) : null),
+      ),
+    );
+    progressList.dataset.stage = stage;
+  };
+
+  const showMine = (row: BallotRow) => {
+    replace(
+      ballotBox,
+      h("h2", { id: "ballot-h" }, t("ballot.title")),
+      notice("ok", t("ballot.yours", { choice: t(`tally.${row.choice}`), area: area(row.area) })),
+      progressList,
+      h("p", { class: "mono muted break" }, `${t("vote.tx")}: ${row.txHash} · ${t("ballot.block", { n: String(row.blockNumber) })}`),
+      h("p", {}, receiptButton(row.recordId, "ballot-receipt"), " ", h("a", { href: "#/verify" }, t("receipt.howToVerify"))),
+    );
+    setProgress("recorded", t("ballot.recordId", { id: String(row.recordId) }));
+  };
+
+  /** Follows a relayed ballot: pending → counted (tx) → in the ballots list (record id, receipt). */
+  const follow = async (relayedId: Hex) => {
+    for (;;) {
+      const b = await get<RelayedBallot>(`/api/ballots/${relayedId}`, ctx.signal);
+      if (b.status === "skipped") {
+        ballotBox.append(notice("error", t("ballot.skipped", { reason: b.reason ?? "" })));
+        return;
+      }
+      if (b.status === "counted") {
+        setProgress("counted", short(b.txHash));
+        await loadBallots();
+        vote = await get<VoteDetail>(`/api/votes/${id}`, ctx.signal);
+        replace(tallyBox, tallyView(vote.tally, vote.progress));
+        const row = mine();
+        if (row) return showMine(row);
+      } else {
+        setProgress("pending");
+      }
+      await sleep(1000, ctx.signal);
+    }
+  };
+
+  const ballotForm = () => {
+    if (!who) {
+      replace(ballotBox, h("h2", { id: "ballot-h" }, t("ballot.title")), h("p", {}, h("a", { href: `#/account?next=votes/${id}`, class: "button primary" }, t("ballot.signInToVote"))));
+      return;
+    }
+    if (!isOpen) {
+      replace(ballotBox, h("h2", { id: "ballot-h" }, t("ballot.title")), h("p", {}, t("ballot.closed")));
+      return;
+    }
+    const status = h("div", { "aria-live": "polite" });
+    const form = h(
+      "form",
+      { "data-testid": "ballot-form" },
+      h(
+        "fieldset",
+        { class: "choices" },
+        h("legend", {}, t("ballot.choose")),
+        CHOICES.map((c) => h("label", { class: `choice ${c}` }, h("input", { type: "radio", name: "choice", value: c, required: true, "data-testid": `choice-${c}` }), h("span", {}, t(`tally.${c}`)))),
+      ),
+      h("p", { class: "muted" }, t("ballot.explain")),
+      h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", "data-testid": "cast-ballot" }, t("ballot.sign"))),
+      status,
+    );
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const choice = new FormData(form as HTMLFormElement).get("choice") as Choice | null;
+      if (!choice) return;
+      void (async () => {
+        const button = form.querySelector("button[type=submit]") as HTMLButtonElement;
+        button.disabled = true;
+        replace(status, notice("info", t("ballot.signing")));
+        try {
+          const eip = await get<Eip712>("/api/eip712");
+          const message = { voteId: BigInt(id), holder: who.address as Address, choice: eip.choices[choice]! };
+          const signature = await who.wallet.signTypedData({
+            account: who.wallet.account ?? who.address,
+            domain: eip.domain,
+            types: eip.types,
+            primaryType: "Ballot",
+            message,
+          });
+          const relayed = await post<RelayedBallot>("/api/ballots", { voteId: id, holder: who.address, choice, signature });
+          replace(ballotBox, h("h2", { id: "ballot-h" }, t("ballot.title")), notice("info", t("ballot.sent", { choice: t(`tally.${choice}`) })), progressList);
+          setProgress("pending");
+          await follow(relayed.id);
+        } catch (err) {
+          if ((err as Error).name === "AbortError") return;
+          replace(status, notice("error", (err as Error).message.split("\n")[0]!));
+          button.disabled = false;
+        }
+      })();
+    });
+    replace(ballotBox, h("h2", { id: "ballot-h" }, t("ballot.title")), form);
+  };
+
+  await loadBallots().catch(() => undefined);
+  const row = mine();
+  if (row) showMine(row);
+  else if (who && isOpen) {
+    // A ballot sent earlier may still be on its way.
+    const relayedId = ballotId(BigInt(id), who.address);
+    const known = await get<RelayedBallot>(`/api/ballots/${relayedId}`).catch(() => null);
+    if (known && known.status !== "skipped") {
+      replace(ballotBox, h("h2", { id: "ballot-h" }, t("ballot.title")), progressList);
+      void follow(relayedId).catch(() => undefined);
+    } else ballotForm();
+  } else ballotForm();
+
+  // Keep the tally live while the vote is open.
+  if (isOpen) {
+    void (async () => {
+      for (;;) {
+        await sleep(5000, ctx.signal);
+        vote = await get<VoteDetail>(`/api/votes/${id}`, ctx.signal);
+        replace(tallyBox, tallyView(vote.tally, vote.progress));
+      }
+    })().catch(() => undefined);
+  }
+}

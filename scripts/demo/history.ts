@@ -1,0 +1,300 @@
+// Plays the demo estate's recent history on chain, in order: an emergency lift repair never disclosed (it shows
+// as overdue), the old building's lift vote that passes, an estate-wide vote to raise the fund that misses its
+// quorum, a roof repair voted, planned and paid in stages, a burst pipe repaired on the emergency path and
+// disclosed, a month of time-bank services, and two votes left open for the visitor to take part in.
+import { getAddress, parseEventLogs, type Address, type Chain, type PublicClient, type Transport } from "viem";
+import { compactSignature } from "../../server/src/relayer/ballot.js";
+import { BALLOT_TYPES, CHOICES, type ChoiceValue } from "../../server/src/relayer/ballot.js";
+import { textHash, writeDocument, type DemoDocument } from "./documents.js";
+import { holderAddress, type DemoPerson, type DemoPlan } from "./plan.js";
+import { DISCLOSURE_DAYS, type DemoContracts, type SeededEstate } from "./seed.js";
+import type { Writer } from "./tx.js";
+
+const DAY = 24 * 3600;
+const VOTE_DAYS = 7;
+const BATCH = 50;
+
+/** Civil Code art. 278 matters, as OwnersVote's `Matter` enum numbers them. */
+const MATTER = { ElectCommittee: 2, UseFund: 4, RaiseFund: 5, Rebuild: 6 } as const;
+const STAGE = { Start: 0, Progress: 1, Acceptance: 2, Warranty: 3 } as const;
+const CATEGORY = { MealDelivery: 0, Companionship: 1, Cleaning: 2, HospitalEscort: 3, Tutoring: 4 } as const;
+const RELATION_CHILD_OF = 3; // "relative is my child"
+const REDEEM_GOODS = 1;
+
+/** Contractors are paid by the custodian; they hold no role, so a derived address stands for each. */
+function contractor(name: string): Address {
+  return getAddress(`0x${textHash(`demo contractor: ${name}`).slice(-40)}`);
+}
+const CONTRACTORS = {
+  elevator: contractor("elevator maintenance"),
+  roofer: contractor("roof waterproofing"),
+  plumber: contractor("plumbing emergency service"),
+};
+
+export type DemoVote = { id: number; title: string; titleEn: string; contentHash: `0x${string}`; open: boolean };
+export type DemoHistory = { votes: DemoVote[]; documents: DemoDocument[]; planIds: number[] };
+
+type Context = {
+  client: PublicClient<Transport, Chain>;
+  write: Writer;
+  contracts: DemoContracts;
+  plan: DemoPlan;
+  estate: SeededEstate;
+  documentsDir: string;
+};
+
+async function now(client: PublicClient<Transport, Chain>): Promise<number> {
+  return Number((await client.getBlock({ blockTag: "latest" })).timestamp);
+}
+
+async function travel(client: PublicClient<Transport, Chain>, seconds: number): Promise<void> {
+  await client.request({ method: "evm_increaseTime" as never, params: [seconds] as never });
+  await client.request({ method: "evm_mine" as never, params: [] as never });
+}
+
+/** The distinct holders of a scope's units (building index, or all buildings). */
+function holdersOf(plan: DemoPlan, building?: number): `0x${string}`[] {
+  const buildings = building === undefined ? plan.buildings : [plan.buildings[building]!];
+  return [...new Set(buildings.flatMap((b) => b.units.map((u) => holderAddress(plan, u))))];
+}
+
+function accountOf(plan: DemoPlan, address: string): DemoPerson {
+  const all = [plan.developer, ...plan.owners];
+  const person = all.find((p) => p.account.address === address);
+  if (!person) throw new Error(`No demo key for ${address}`);
+  return person;
+}
+
+async function openVote(
+  ctx: Context,
+  args: { building?: number; matter: number; title: string; titleEn: string; budgetFen?: bigint },
+): Promise<DemoVote & { start: number; end: number }> {
+  const start = (await now(ctx.client)) + 60;
+  const end = start + VOTE_DAYS * DAY;
+  const contentHash = textHash(`${args.title}\n${args.titleEn}`);
+  const buildingId = args.building === undefined ? 0 : ctx.estate.buildingIds[args.building]!;
+  const { logs } = await ctx.write(ctx.plan.committee[0]!.account, ctx.contracts.vote, "openVote", [
+    ctx.estate.estateId,
+    buildingId,
+    args.matter,
+    contentHash,
+    start,
+    end,
+    args.budgetFen ?? 0n,
+  ]);
+  const [opened] = parseEventLogs({ abi: ctx.contracts.vote.abi, logs, eventName: "VoteOpened" });
+  const id = Number((opened!.args as { voteId: bigint }).voteId);
+  return { id, title: args.title, titleEn: args.titleEn, contentHash, open: true, start, end };
+}
+
+/** Signed ballots of `voters`, relayed in batches as the relayer would: choice by position in `shares`. */
+async function castBallots(ctx: Context, voteId: number, voters: `0x${string}`[], choose: (i: number) => ChoiceValue): Promise<void> {
+  const chainId = await ctx.client.getChainId();
+  const domain = { name: "Gongzhi OwnersVote", version: "1", chainId, verifyingContract: ctx.contracts.vote.address };
+  for (let i = 0; i < voters.length; i += BATCH) {
+    const ballots = await Promise.all(
+      voters.slice(i, i + BATCH).map(async (holder, j) => {
+        const choice = choose(i + j);
+        const signature = await accountOf(ctx.plan, holder).account.signTypedData({
+          domain,
+          types: BALLOT_TYPES,
+          primaryType: "Ballot",
+          message: { voteId: BigInt(voteId), holder, choice },
+        });
+        return { holder, choice, ...compactSignature(signature) };
+      }),
+    );
+    await ctx.write(ctx.plan.relayer.account, ctx.contracts.vote, "castBallotBatch", [voteId, ballots]);
+  }
+}
+
+/** Votes for/against/abstain in the given proportions (per thousand), deterministic by position. */
+function split(forPerMille: number, againstPerMille: number): (i: number) => ChoiceValue {
+  return (i) => {
+    const r = (i * 379) % 1000;
+    if (r < forPerMille) return CHOICES.for;
+    if (r < forPerMille + againstPerMille) return CHOICES.against;
+    return CHOICES.abstain;
+  };
+}
+
+export async function playHistory(ctx: Context): Promise<DemoHistory> {
+  const { client, write, contracts, plan, estate } = ctx;
+  const { fund, vote, timebank } = contracts;
+  const documents: DemoDocument[] = [];
+  const doc = (name: string, title: string, lines: string[]) => {
+    const d = writeDocument(ctx.documentsDir, name, title, lines);
+    documents.push(d);
+    return d.hash;
+  };
+  const committee = plan.committee.map((m) => m.account);
+  const custodian = plan.custodian.account;
+  const planIds: number[] = [];
+  const planIdOf = (logs: Parameters<typeof parseEventLogs>[0]["logs"], eventName: "PlanOpened" | "EmergencyProposed") =>
+    Number((parseEventLogs({ abi: fund.abi, logs, eventName })[0]!.args as { planId: bigint }).planId);
+
+  // 1. A lift in building 1 breaks down: emergency repair, paid, but the committee never discloses it.
+  const liftRepair = await write(committee[2]!, fund, "proposeEmergency", [
+    estate.estateId,
+    estate.buildingIds[0],
+    1_250_000n,
+    textHash("1号楼 2号电梯 曳引机故障 紧急维修 / Building 1 lift 2 traction machine failure"),
+  ]);
+  const liftPlan = planIdOf(liftRepair.logs, "EmergencyProposed");
+  await write(committee[3]!, fund, "approveEmergency", [liftPlan]);
+  await write(committee[4]!, fund, "approveEmergency", [liftPlan]);
+  await write(custodian, fund, "confirmEmergency", [liftPlan]);
+  await write(custodian, fund, "disburse", [
+    liftPlan,
+    CONTRACTORS.elevator,
+    1_250_000n,
+    STAGE.Acceptance,
+    doc("lift-repair-invoice", "Invoice: Building 1 lift 2 traction machine repair", ["Amount: CNY 12,500.00", "Payee: elevator maintenance contractor"]),
+  ]);
+  await write(custodian, fund, "closePlan", [liftPlan, textHash("lift repair accepted")]);
+  planIds.push(liftPlan);
+
+  // 2. Three votes open together.
+  const lift = await openVote(ctx, {
+    building: 2,
+    matter: MATTER.Rebuild,
+    title: "3号楼加装电梯",
+    titleEn: "Install a lift in Building 3",
+  });
+  const raise = await openVote(ctx, {
+    matter: MATTER.RaiseFund,
+    title: "续筹住宅专项维修资金（每平方米30元）",
+    titleEn: "Replenish the maintenance fund (CNY 30 per m²)",
+    budgetFen: 79_000_000n,
+  });
+  const roofBudget = 18_650_000n;
+  const roof = await openVote(ctx, {
+    building: 0,
+    matter: MATTER.UseFund,
+    title: "1号楼屋面防水维修（预算186,500元）",
+    titleEn: "Building 1 roof waterproofing repair (budget CNY 186,500)",
+    budgetFen: roofBudget,
+  });
+  await travel(client, 120);
+  const liftVoters = holdersOf(plan, 2);
+  await castBallots(ctx, lift.id, liftVoters.slice(0, Math.ceil(liftVoters.length * 0.86)), split(880, 70));
+  const estateVoters = holdersOf(plan);
+  await castBallots(ctx, raise.id, estateVoters.slice(0, Math.ceil(estateVoters.length * 0.45)), split(700, 200));
+  const roofVoters = holdersOf(plan, 0);
+  await castBallots(ctx, roof.id, roofVoters.slice(0, Math.ceil(roofVoters.length * 0.8)), split(720, 180));
+  await travel(client, VOTE_DAYS * DAY);
+  for (const v of [lift, raise, roof]) {
+    await write(plan.auditor.account, vote, "finalize", [v.id]);
+    v.open = false;
+  }
+
+  // 3. The roof repair: plan opened against its vote, paid on signing and on acceptance; warranty retained.
+  const roofPlan = planIdOf(
+    (await write(committee[0]!, fund, "openPlan", [roof.id, roofBudget, doc("roof-plan", "Plan: Building 1 roof waterproofing", ["Budget: CNY 186,500.00", "Scope: Building 1"])])).logs,
+    "PlanOpened",
+  );
+  planIds.push(roofPlan);
+  const roofer = CONTRACTORS.roofer;
+  await write(custodian, fund, "disburse", [
+    roofPlan,
+    roofer,
+    5_595_000n,
+    STAGE.Start,
+    doc("roof-contract", "Contract: Building 1 roof waterproofing", ["Advance on signing: CNY 55,950.00 (30%)", "Warranty: 5 years"]),
+  ]);
+  await travel(client, 12 * DAY);
+  await write(custodian, fund, "disburse", [
+    roofPlan,
+    roofer,
+    11_190_000n,
+    STAGE.Acceptance,
+    doc("roof-invoice-acceptance", "Invoice: Building 1 roof waterproofing, on acceptance", ["Amount: CNY 111,900.00 (60%)", "Acceptance report attached"]),
+  ]);
+
+  // 4. A burst pipe in building 2: emergency path, paid the same day, disclosed to all owners.
+  const pipe = await write(committee[1]!, fund, "proposeEmergency", [
+    estate.estateId,
+    estate.buildingIds[1],
+    2_380_000n,
+    textHash("2号楼地下室给水主管爆裂 / Building 2 basement water main burst"),
+  ]);
+  const pipePlan = planIdOf(pipe.logs, "EmergencyProposed");
+  await write(committee[2]!, fund, "approveEmergency", [pipePlan]);
+  await write(committee[3]!, fund, "approveEmergency", [pipePlan]);
+  await write(custodian, fund, "confirmEmergency", [pipePlan]);
+  await write(custodian, fund, "disburse", [
+    pipePlan,
+    CONTRACTORS.plumber,
+    2_380_000n,
+    STAGE.Acceptance,
+    doc("pipe-invoice", "Invoice: Building 2 water main emergency repair", ["Amount: CNY 23,800.00", "Repaired within 30 minutes of the report"]),
+  ]);
+  await write(committee[1]!, fund, "discloseEmergency", [
+    pipePlan,
+    doc("pipe-disclosure", "Disclosure to all owners: Building 2 water main repair", ["Cost: CNY 23,800.00, debited by area to Building 2 units"]),
+  ]);
+  await write(custodian, fund, "closePlan", [pipePlan, textHash("pipe repair accepted")]);
+  planIds.push(pipePlan);
+  // Time passes beyond the disclosure window of the lift repair, which is now overdue.
+  await travel(client, (DISCLOSURE_DAYS - 10) * DAY);
+
+  // 5. The time bank: a month of services to the elderly owners of building 3.
+  const volunteers = plan.volunteers.map((v) => v.account);
+  const elderly = estate.elderly.map((e) => e.account);
+  const staff = plan.staff[0]!.account;
+  const t = await now(client);
+  const services: [number, number, number, number, number][] = [
+    // volunteer, recipient, minutes, category, days ago
+    [0, 0, 60, CATEGORY.MealDelivery, 9],
+    [0, 1, 90, CATEGORY.Companionship, 8],
+    [1, 2, 120, CATEGORY.HospitalEscort, 7],
+    [2, 3, 60, CATEGORY.Cleaning, 6],
+    [3, 4, 45, CATEGORY.MealDelivery, 5],
+    [4, 5, 120, CATEGORY.Tutoring, 4],
+    [1, 0, 60, CATEGORY.Companionship, 3],
+    [5, 1, 30, CATEGORY.MealDelivery, 2],
+    [2, 2, 90, CATEGORY.Cleaning, 1],
+    [3, 3, 60, CATEGORY.Companionship, 1],
+  ];
+  const serviceIds: number[] = [];
+  for (const [v, r, minutes, category, daysAgo] of services) {
+    const { logs } = await write(volunteers[v]!, timebank, "recordService", [
+      elderly[r]!.address,
+      minutes,
+      category,
+      t - daysAgo * DAY,
+      textHash(`service note ${v}-${r}-${daysAgo}`),
+    ]);
+    serviceIds.push(Number((parseEventLogs({ abi: timebank.abi, logs, eventName: "ServiceRecorded" })[0]!.args as { serviceId: bigint }).serviceId));
+  }
+  // Recipients confirm; one uses staff (no phone); one service is rejected; the last two stay pending.
+  for (const [i, id] of serviceIds.slice(0, 7).entries()) {
+    const recipient = elderly[services[i]![1]]!;
+    if (i === 3) await write(staff, timebank, "confirmService", [id]);
+    else if (i === 5) await write(recipient, timebank, "rejectService", [id]);
+    else await write(recipient, timebank, "confirmService", [id]);
+  }
+  // A volunteer's parent is one of the elderly members: hours may be given to family.
+  await write(staff, timebank, "linkFamily", [elderly[0]!.address, volunteers[0]!.address, RELATION_CHILD_OF]);
+  await write(volunteers[0]!, timebank, "gift", [elderly[0]!.address, 60]);
+  await write(elderly[0]!, timebank, "redeem", [plan.partners[0]!.account.address, 60, REDEEM_GOODS, textHash("canteen lunch vouchers")]);
+
+  // 6. Two votes open now, for the visitor to follow and vote in.
+  const lighting = await openVote(ctx, {
+    matter: MATTER.UseFund,
+    title: "全小区楼道照明更换为LED（预算42,000元）",
+    titleEn: "Replace corridor lighting with LEDs across the estate (budget CNY 42,000)",
+    budgetFen: 4_200_000n,
+  });
+  const election = await openVote(ctx, {
+    matter: MATTER.ElectCommittee,
+    title: "增补一名业主委员会委员",
+    titleEn: "Elect an additional owners' committee member",
+  });
+  await travel(client, 120);
+  await castBallots(ctx, lighting.id, estateVoters.slice(20, 110), split(760, 160));
+  await castBallots(ctx, election.id, estateVoters.slice(30, 70), split(650, 250));
+
+  const votes = [lift, raise, roof, lighting, election].map(({ id, title, titleEn, contentHash, open }) => ({ id, title, titleEn, contentHash, open }));
+  return { votes, documents, planIds };
+}

@@ -1,0 +1,57 @@
+// npm run demo: the whole system on this machine with a realistic estate and history. Ctrl-C stops it cleanly;
+// running it again starts from scratch.
+import { Command } from "commander";
+import { DEMO_MNEMONIC, type DemoPerson } from "./plan.js";
+import { startDemoStack } from "./stack.js";
+
+const options = new Command()
+  .name("demo")
+  .option("--rpc-port <port>", "port of the local chain", "8545")
+  .option("--api-port <port>", "port of the server and web client", "8080")
+  .option("--data-dir <dir>", "where the demo keeps its data (wiped at start)")
+  .option("--server-log <level>", "server log level", "warn")
+  .parse()
+  .opts<{ rpcPort: string; apiPort: string; dataDir?: string; serverLog: "warn" }>();
+
+const started = Date.now();
+console.log("Starting the Gongzhi demo 共治演示 …");
+const stack = await startDemoStack({
+  rpcPort: Number(options.rpcPort),
+  apiPort: Number(options.apiPort),
+  dataDir: options.dataDir,
+  log: (line) => console.log(`  ${line}`),
+  serverLogLevel: options.serverLog,
+});
+
+const { plan } = stack;
+const row = (p: DemoPerson) => `  ${p.account.address}  ${p.label} / ${p.labelEn}`;
+console.log(`
+Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.
+
+  Web client 网页:        ${stack.apiUrl}/
+  API:                    ${stack.apiUrl}/api/openapi.json
+  Chain JSON-RPC 链节点:  ${stack.rpcUrl}   (chain id ${stack.deployment.chainId})
+
+Votes 表决:
+${stack.votes.map((v) => `  #${v.id} ${v.open ? "open  进行中" : "closed 已结束"}  ${v.title} / ${v.titleEn}`).join("\n")}
+
+Demo accounts 演示账户 (keys from the well-known development mnemonic "${DEMO_MNEMONIC}", never use them elsewhere):
+${[plan.admin, ...plan.committee, plan.custodian, plan.auditor, ...plan.staff, ...plan.volunteers.slice(0, 3), ...plan.partners].map(row).join("\n")}
+  … and ${plan.owners.length} owners in all (the web client's demo picker lists them).
+
+Documents for the auditor's PDF check 审计文件: ${stack.documents.map((d) => d.file).join(", ")}
+
+Press Ctrl-C to stop 按 Ctrl-C 停止.`);
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\nStopping …");
+    void stack.stop().then(() => {
+      console.log("Stopped. 已停止。");
+      process.exit(0);
+    });
+  });
+}

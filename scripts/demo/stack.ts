@@ -1,0 +1,100 @@
+// The whole system on one machine, for a newcomer and for the end-to-end tests: a local Hardhat node, every
+// contract deployed, the demo estate seeded with its history, and the server (indexer, anchorer, relayer, API,
+// web client) running. `stop` ends it all; a new start begins from a clean data directory.
+import { existsSync, rmSync } from "node:fs";
+import path from "node:path";
+import { pino } from "pino";
+import { createWalletClient, http } from "viem";
+import { chainFor, makePublicClient, makeWalletClient } from "../../server/src/chain/clients.js";
+import { deployContracts } from "../../server/src/chain/deploy.js";
+import { writeDeployment, type Deployment } from "../../server/src/chain/deployment.js";
+import { startLocalNode } from "../../server/src/chain/localNode.js";
+import { loadServerSettings } from "../../server/src/config/server.js";
+import { serverRoutes } from "../../server/src/routes.js";
+import { startServer } from "../../server/src/server.js";
+import type { DemoDocument } from "./documents.js";
+import { playHistory, type DemoVote } from "./history.js";
+import { demoPlan, type DemoPlan } from "./plan.js";
+import { demoContracts, privateKeyOf, seedEstate } from "./seed.js";
+import { makeWriter } from "./tx.js";
+
+const repoRoot = path.resolve(import.meta.dirname, "../..");
+const HARDHAT_CHAIN_ID = 31337;
+
+export type DemoStackOptions = {
+  rpcPort?: number;
+  apiPort?: number;
+  /** Wiped at start. */
+  dataDir?: string;
+  log?: (line: string) => void;
+  /** pino level of the server's own log lines (silent by default: the demo prints its own summary). */
+  serverLogLevel?: "fatal" | "error" | "warn" | "info" | "debug" | "silent";
+};
+
+export type DemoStack = {
+  rpcUrl: string;
+  apiUrl: string;
+  plan: DemoPlan;
+  deployment: Deployment;
+  votes: DemoVote[];
+  documents: DemoDocument[];
+  stop: () => Promise<void>;
+};
+
+export async function startDemoStack(options: DemoStackOptions = {}): Promise<DemoStack> {
+  const log = options.log ?? (() => {});
+  const dataDir = path.resolve(options.dataDir ?? path.join(repoRoot, ".data/demo"));
+  rmSync(dataDir, { recursive: true, force: true });
+  const node = await startLocalNode({ port: options.rpcPort ?? 8545 });
+  const cleanups: (() => Promise<void>)[] = [node.stop];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  };
+  try {
+    log(`chain: Hardhat node at ${node.url}`);
+    const plan = demoPlan();
+    const publicClient = makePublicClient(node.url, HARDHAT_CHAIN_ID);
+    const deployment = await deployContracts({
+      publicClient,
+      walletClient: makeWalletClient(node.url, HARDHAT_CHAIN_ID, plan.admin.account),
+      anchorers: [plan.anchorer.account.address],
+    });
+    const deploymentFile = path.join(dataDir, "deployment.json");
+    writeDeployment(deploymentFile, deployment);
+    log(`contracts: ${Object.entries(deployment.contracts).map(([n, c]) => `${n} ${c.address}`).join(", ")}`);
+
+    const write = makeWriter(publicClient, createWalletClient({ chain: chainFor(HARDHAT_CHAIN_ID, node.url), transport: http(node.url) }));
+    const contracts = demoContracts(deployment);
+    const estate = await seedEstate(publicClient, write, contracts, plan);
+    log(`estate: ${plan.estate.name} (${plan.estate.nameEn}), ${estate.unitIds.flat().length} units, ${plan.owners.length} owners`);
+    const history = await playHistory({ client: publicClient, write, contracts, plan, estate, documentsDir: path.join(dataDir, "documents") });
+    log(`history: ${history.votes.length} votes, ${history.planIds.length} fund plans, documents in ${path.join(dataDir, "documents")}`);
+
+    const staticDir = path.join(repoRoot, "client/dist");
+    const settings = loadServerSettings(
+      {
+        rpcUrl: node.url,
+        chainId: HARDHAT_CHAIN_ID,
+        deployment: deploymentFile,
+        dataDir: path.join(dataDir, "server"),
+        port: options.apiPort ?? 8080,
+        staticDir: existsSync(staticDir) ? staticDir : undefined,
+        pollMs: 500,
+        batchSeconds: 2,
+        relayerIntervalMs: 1000,
+        logLevel: options.serverLogLevel ?? "silent",
+      },
+      {
+        GONGZHI_ANCHORER_KEY: privateKeyOf(plan.anchorer),
+        GONGZHI_RELAYER_KEY: privateKeyOf(plan.relayer),
+      },
+    );
+    const server = await startServer(settings, pino({ level: settings.logLevel, base: undefined }), serverRoutes);
+    cleanups.push(server.stop);
+    log(`server: ${server.url}${settings.staticDir ? "" : " (web client not built: npm run build:client)"}`);
+    return { rpcUrl: node.url, apiUrl: server.url, plan, deployment, votes: history.votes, documents: history.documents, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,226 @@
+// The maintenance fund: an estate's ledger and emergency policy, spend plans (with the vote that authorised
+// them, or the emergency approvals, confirmation and disclosure), their disbursements and closing, and each
+// unit's statement. Amounts in fen as decimal strings.
+import { z } from "zod/v4";
+import { numKey } from "../../indexer/store.js";
+import {
+  planKey,
+  type AccountView,
+  type DisbursementView,
+  type LedgerView,
+  type PlanView,
+  type PolicyView,
+  type StatementEntry,
+} from "../../indexer/models/fund.js";
+import type { RecordRef } from "../../indexer/models/refs.js";
+import type { VoteView } from "../../indexer/models/votes.js";
+import { ApiError } from "../errors.js";
+import { defineRoute, type RouteSpec } from "../routes.js";
+import { get, sub, type ResourceDeps } from "./context.js";
+import { readAll, readPage } from "./paging.js";
+import { requireEstate, requireUnit } from "./registry.js";
+import { address, bigId, checksum, decimal, hash, pageOf, pageQuery, recordRefFields, uint32Id } from "./schemas.js";
+import { summaryOf, voteSummary } from "./votes.js";
+
+/** MaintenanceFund's default disclosure window, when an estate has set no policy. */
+const DEFAULT_DISCLOSURE_DAYS = 30;
+const DISCLOSURES = ["NotRequired", "Pending", "Overdue", "Disclosed", "DisclosedLate"] as const;
+
+const planSummary = z.object({
+  id: z.string(),
+  estateId: z.number(),
+  buildingId: z.number().describe("0 for the whole estate"),
+  kind: z.enum(["vote", "emergency"]),
+  voteId: z.string().nullable().describe("the authorising vote; null for an emergency spend"),
+  status: z.enum(["proposed", "open", "closed"]),
+  budget: decimal,
+  disbursed: decimal,
+  released: decimal.describe("unused budget returned to the units at closing"),
+  planHash: hash.describe("hash of the repair plan, or of the emergency report"),
+  openedBy: address.describe("the committee member who opened (vote) or proposed (emergency) it"),
+  openedAt: z.number().nullable().describe("block of the opening; null while an emergency proposal waits"),
+  disclosure: z.enum(DISCLOSURES),
+  disclosureDue: z.number().nullable().describe("block time by which an emergency spend must be disclosed"),
+  txHash: hash,
+  recordId: z.string(),
+});
+
+function disclosureOf(p: PlanView, now: number): (typeof DISCLOSURES)[number] {
+  if (p.kind !== "emergency" || p.status === "proposed" || !p.confirmation) return "NotRequired";
+  if (p.disclosure) return p.disclosure.late ? "DisclosedLate" : "Disclosed";
+  return now > p.confirmation.disclosureDue ? "Overdue" : "Pending";
+}
+
+function summaryOfPlan(p: PlanView, now: number): z.infer<typeof planSummary> {
+  // The plan's first record: the emergency proposal, or the opening of a vote-backed plan.
+  const origin = (p.proposed ?? p.opened)!;
+  return {
+    id: p.planId,
+    estateId: p.estateId,
+    buildingId: p.buildingId,
+    kind: p.kind,
+    voteId: p.kind === "vote" ? p.voteId : null,
+    status: p.status,
+    budget: p.budget,
+    disbursed: p.disbursed,
+    released: p.released,
+    planHash: p.planHash,
+    openedBy: checksum(p.openedBy),
+    openedAt: p.openedAt ?? null,
+    disclosure: disclosureOf(p, now),
+    disclosureDue: p.confirmation?.disclosureDue ?? null,
+    txHash: origin.txHash,
+    recordId: origin.recordId,
+  };
+}
+
+async function requirePlan(deps: ResourceDeps, planId: string): Promise<PlanView> {
+  const n = Number(planId);
+  const p = Number.isSafeInteger(n) && n > 0 ? await get<PlanView>(deps, "plans", planKey(n)) : undefined;
+  if (!p) throw new ApiError(404, "unknown_plan", { planId });
+  return p;
+}
+
+const refOut = (r: RecordRef) => ({ txHash: r.txHash, blockNumber: r.blockNumber, logIndex: r.logIndex, recordId: r.recordId });
+
+export function fundRoutes(deps: ResourceDeps): RouteSpec[] {
+  return [
+    defineRoute({
+      method: "get",
+      path: "/api/fund/estates/:estateId",
+      summary: "An estate's fund ledger (balance = Σ unit balances; deposited = balance + committed + disbursed) and emergency policy",
+      tags: ["fund"],
+      params: z.object({ estateId: uint32Id }),
+      response: z.object({
+        estateId: z.number(),
+        balance: decimal,
+        committed: decimal,
+        deposited: decimal,
+        disbursed: decimal,
+        emergencyPolicy: z.object({ cap: decimal.describe("largest emergency spend; 0: the emergency path is off"), disclosureDays: z.number() }),
+      }),
+      handler: async ({ params }) => {
+        const e = await requireEstate(deps, params.estateId);
+        const l = await get<LedgerView>(deps, "fundEstates", numKey(e.estateId));
+        const policy = await get<PolicyView>(deps, "fundPolicies", numKey(e.estateId));
+        return {
+          estateId: e.estateId,
+          balance: l?.balance ?? "0",
+          committed: l?.committed ?? "0",
+          deposited: l?.deposited ?? "0",
+          disbursed: l?.disbursed ?? "0",
+          emergencyPolicy: { cap: policy?.cap ?? "0", disclosureDays: policy?.disclosureDays || DEFAULT_DISCLOSURE_DAYS },
+        };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/fund/plans",
+      summary: "Spend plans, filtered by estate, kind (vote-backed or emergency) and status",
+      tags: ["fund"],
+      query: z.object({
+        estateId: uint32Id.optional(),
+        kind: z.enum(["vote", "emergency"]).optional(),
+        status: z.enum(["proposed", "open", "closed"]).optional(),
+        ...pageQuery,
+      }),
+      response: pageOf(planSummary),
+      handler: async ({ query }) => {
+        const now = await deps.now();
+        const keep = (p: PlanView | undefined) =>
+          p && (!query.kind || p.kind === query.kind) && (!query.status || p.status === query.status) ? summaryOfPlan(p, now) : undefined;
+        if (query.estateId !== undefined) {
+          return readPage(deps.store, sub(deps, "plansByEstate"), {
+            prefix: `${numKey(query.estateId)}:`,
+            limit: query.limit,
+            cursor: query.cursor,
+            map: async (planId) => keep(await get<PlanView>(deps, "plans", planKey(planId as string))),
+          });
+        }
+        return readPage(deps.store, sub(deps, "plans"), { limit: query.limit, cursor: query.cursor, map: (p) => keep(p as PlanView) });
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/fund/plans/:planId",
+      summary: "One plan: its vote or emergency approvals, confirmation and disclosure, disbursements, closing",
+      tags: ["fund"],
+      params: z.object({ planId: bigId }),
+      response: planSummary.extend({
+        vote: voteSummary.nullable(),
+        approvals: z.array(z.object({ member: address, approvals: z.number(), ...recordRefFields })),
+        confirmation: z.object({ custodian: address, approvals: z.number(), disclosureDue: z.number(), ...recordRefFields }).nullable(),
+        disclosureRecord: z.object({ member: address, documentHash: hash, late: z.boolean(), ...recordRefFields }).nullable(),
+        disbursements: z.array(
+          z.object({ index: z.number(), payee: address, amount: decimal, stage: z.enum(["Start", "Progress", "Acceptance", "Warranty"]), docHash: hash, ...recordRefFields }),
+        ),
+        closing: z.object({ closedBy: address, disbursed: decimal, released: decimal, closingHash: hash, ...recordRefFields }).nullable(),
+      }),
+      handler: async ({ params }) => {
+        const p = await requirePlan(deps, params.planId);
+        const now = await deps.now();
+        const vote = p.kind === "vote" ? await get<VoteView>(deps, "votes", numKey(Number(p.voteId))) : undefined;
+        const payments = await readAll<DisbursementView>(deps.store, sub(deps, "disbursements"), `${planKey(p.planId)}:`);
+        return {
+          ...summaryOfPlan(p, now),
+          vote: vote ? await summaryOf(deps, vote, now) : null,
+          approvals: p.approvals.map((a) => ({ member: checksum(a.member), approvals: a.approvals, ...refOut(a) })),
+          confirmation: p.confirmation
+            ? { custodian: checksum(p.confirmation.custodian), approvals: p.confirmation.approvals, disclosureDue: p.confirmation.disclosureDue, ...refOut(p.confirmation) }
+            : null,
+          disclosureRecord: p.disclosure
+            ? { member: checksum(p.disclosure.member), documentHash: p.disclosure.documentHash, late: p.disclosure.late, ...refOut(p.disclosure) }
+            : null,
+          disbursements: payments.map((d) => ({ index: d.index, payee: checksum(d.payee), amount: d.amount, stage: d.stage, docHash: d.docHash, ...refOut(d) })),
+          closing: p.closing
+            ? { closedBy: checksum(p.closing.closedBy), disbursed: p.closing.disbursed, released: p.closing.released, closingHash: p.closing.closingHash, ...refOut(p.closing) }
+            : null,
+        };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/fund/units/:unitId/statement",
+      summary: "A unit's sub-account statement: deposits, charges and refunds, each with the balance after it",
+      tags: ["fund"],
+      params: z.object({ unitId: uint32Id }),
+      query: z.object(pageQuery),
+      response: z.object({
+        unitId: z.number(),
+        balance: decimal,
+        entries: z.array(
+          z.object({
+            kind: z.enum(["deposit", "charge", "refund"]),
+            amount: decimal,
+            planId: z.string().optional(),
+            receiptHash: hash.optional().describe("hash of the bank receipt of a deposit"),
+            balanceAfter: decimal,
+            ...recordRefFields,
+          }),
+        ),
+        nextCursor: z.string().optional(),
+      }),
+      handler: async ({ params, query }) => {
+        const u = await requireUnit(deps, params.unitId);
+        const account = await get<AccountView>(deps, "fundAccounts", numKey(u.unitId));
+        const page = await readPage(deps.store, sub(deps, "fundEntries"), {
+          prefix: `${numKey(u.unitId)}:`,
+          limit: query.limit,
+          cursor: query.cursor,
+          map: (value) => {
+            const e = value as StatementEntry;
+            return {
+              kind: e.kind,
+              amount: e.amount,
+              ...(e.planId ? { planId: e.planId } : {}),
+              ...(e.receiptHash ? { receiptHash: e.receiptHash } : {}),
+              balanceAfter: e.balanceAfter,
+              ...refOut(e),
+            };
+          },
+        });
+        return { unitId: u.unitId, balance: account?.balance ?? "0", entries: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+      },
+    }),
+  ];
+}

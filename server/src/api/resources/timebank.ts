@@ -1,0 +1,162 @@
+// The time bank: a member's balance, family links and history; service records with their decision; partners.
+import { z } from "zod/v4";
+import { numKey } from "../../indexer/store.js";
+import { CATEGORIES, serviceKey, type FamilyView, type HistoryEntry, type MemberView, type PartnerView, type ServiceView } from "../../indexer/models/timebank.js";
+import { ApiError } from "../errors.js";
+import { defineRoute, type RouteSpec } from "../routes.js";
+import { get, sub, type ResourceDeps } from "./context.js";
+import { readAll, readPage } from "./paging.js";
+import { address, addressInput, bigId, checksum, hash, pageOf, pageQuery, recordRefFields } from "./schemas.js";
+
+const STATUSES = ["recorded", "confirmed", "rejected"] as const;
+
+const serviceSchema = z.object({
+  id: z.string(),
+  volunteer: address,
+  recipient: address,
+  minutes: z.number(),
+  category: z.enum(CATEGORIES),
+  servedAt: z.number().describe("Unix seconds"),
+  noteHash: hash,
+  status: z.enum(STATUSES).describe("recorded: waiting for the recipient's (or staff's) decision"),
+  decidedBy: address.nullable(),
+  byProxy: z.boolean().describe("decided by staff on the recipient's behalf"),
+  txHash: hash,
+  recordId: z.string(),
+});
+
+function serviceOut(s: ServiceView): z.infer<typeof serviceSchema> {
+  return {
+    id: s.serviceId,
+    volunteer: checksum(s.volunteer),
+    recipient: checksum(s.recipient),
+    minutes: s.minutes,
+    category: s.category,
+    servedAt: s.servedAt,
+    noteHash: s.noteHash,
+    status: s.status,
+    decidedBy: s.decidedBy ? checksum(s.decidedBy) : null,
+    byProxy: s.byProxy,
+    txHash: s.recorded.txHash,
+    recordId: s.recorded.recordId,
+  };
+}
+
+export function timebankRoutes(deps: ResourceDeps): RouteSpec[] {
+  return [
+    defineRoute({
+      method: "get",
+      path: "/api/timebank/members/:address",
+      summary: "A time-bank member: balance (minutes), family links and history (an address never registered answers member: false)",
+      tags: ["timebank"],
+      params: z.object({ address: addressInput }),
+      query: z.object(pageQuery),
+      response: z.object({
+        address,
+        member: z.boolean(),
+        balance: z.number().describe("minutes"),
+        family: z.array(z.object({ address, relation: z.enum(["parent", "spouse", "child"]).describe("what they are to this member") })),
+        history: z.array(
+          z.object({
+            kind: z.enum(["credited", "given", "gift-in", "gift-out", "redeemed"]),
+            minutes: z.number(),
+            serviceId: z.string().optional(),
+            counterparty: address,
+            balanceAfter: z.number(),
+            ...recordRefFields,
+          }),
+        ),
+        nextCursor: z.string().optional(),
+      }),
+      handler: async ({ params, query }) => {
+        const m = await get<MemberView>(deps, "tbMembers", params.address);
+        const family = await readAll<FamilyView>(deps.store, sub(deps, "tbFamily"), `${params.address}:`);
+        const page = await readPage(deps.store, sub(deps, "tbHistory"), {
+          prefix: `${params.address}:`,
+          limit: query.limit,
+          cursor: query.cursor,
+          map: (value) => {
+            const h = value as HistoryEntry;
+            return {
+              kind: h.kind,
+              minutes: h.minutes,
+              ...(h.serviceId ? { serviceId: h.serviceId } : {}),
+              counterparty: checksum(h.counterparty),
+              balanceAfter: h.balanceAfter,
+              txHash: h.txHash,
+              blockNumber: h.blockNumber,
+              logIndex: h.logIndex,
+              recordId: h.recordId,
+            };
+          },
+        });
+        return {
+          address: checksum(params.address),
+          member: m?.member ?? false,
+          balance: m?.balance ?? 0,
+          family: family.map((f) => ({ address: checksum(f.relative), relation: f.relation })),
+          history: page.items,
+          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+        };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/timebank/services",
+      summary: "Service records, filtered by volunteer, recipient and status",
+      tags: ["timebank"],
+      query: z.object({ volunteer: addressInput.optional(), recipient: addressInput.optional(), status: z.enum(STATUSES).optional(), ...pageQuery }),
+      response: pageOf(serviceSchema),
+      handler: ({ query }) => {
+        const keep = (s: ServiceView | undefined) =>
+          s &&
+          (!query.volunteer || s.volunteer === query.volunteer) &&
+          (!query.recipient || s.recipient === query.recipient) &&
+          (!query.status || s.status === query.status)
+            ? serviceOut(s)
+            : undefined;
+        // A volunteer's or recipient's services have their own index; the other filters apply on top.
+        const by = query.volunteer ? `v:${query.volunteer}:` : query.recipient ? `r:${query.recipient}:` : undefined;
+        if (by) {
+          return readPage(deps.store, sub(deps, "tbServicesBy"), {
+            prefix: by,
+            limit: query.limit,
+            cursor: query.cursor,
+            map: async (serviceId) => keep(await get<ServiceView>(deps, "tbServices", serviceKey(serviceId as string))),
+          });
+        }
+        return readPage(deps.store, sub(deps, "tbServices"), { limit: query.limit, cursor: query.cursor, map: (s) => keep(s as ServiceView) });
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/timebank/services/:serviceId",
+      summary: "One service record with its decision",
+      tags: ["timebank"],
+      params: z.object({ serviceId: bigId }),
+      response: serviceSchema.extend({ decision: z.object(recordRefFields).nullable() }),
+      handler: async ({ params }) => {
+        const n = Number(params.serviceId);
+        const s = Number.isSafeInteger(n) && n > 0 ? await get<ServiceView>(deps, "tbServices", numKey(n)) : undefined;
+        if (!s) throw new ApiError(404, "unknown_service", { serviceId: params.serviceId });
+        return { ...serviceOut(s), decision: s.decided ?? null };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/timebank/partners",
+      summary: "Partners (shops, service providers) where credits are redeemed",
+      tags: ["timebank"],
+      query: z.object(pageQuery),
+      response: pageOf(z.object({ address, profileHash: hash })),
+      handler: ({ query }) =>
+        readPage(deps.store, sub(deps, "tbPartners"), {
+          ...query,
+          map: (value) => {
+            const p = value as PartnerView;
+            return { address: checksum(p.address), profileHash: p.profileHash };
+          },
+        }),
+    }),
+  ];
+}

@@ -1,0 +1,193 @@
+// Owners' votes: summaries with the live tally, one vote with its rule and progress against the thresholds,
+// and its counted ballots (with who entered each: the holder, or staff on the holder's behalf).
+import { z } from "zod/v4";
+import { numKey } from "../../indexer/store.js";
+import { MATTERS, OUTCOMES, voteKey, type BallotView, type TallyView, type VoteView } from "../../indexer/models/votes.js";
+import { ApiError } from "../errors.js";
+import { defineRoute, type RouteSpec } from "../routes.js";
+import { get, sub, type ResourceDeps } from "./context.js";
+import { readPage } from "./paging.js";
+import { progressOf } from "./progress.js";
+import { address, bigId, checksum, decimal, hash, pageOf, pageQuery, recordRefFields, uint32Id } from "./schemas.js";
+
+const MAJOR = new Set(["RaiseFund", "Rebuild", "ChangeCommonUse"]);
+export const VOTE_STATUSES = ["upcoming", "open", "closed", "finalized"] as const;
+export type VoteStatus = (typeof VOTE_STATUSES)[number];
+
+const tallySchema = z.object({
+  areaFor: decimal,
+  areaAgainst: decimal,
+  areaAbstain: decimal,
+  headsFor: z.number(),
+  headsAgainst: z.number(),
+  headsAbstain: z.number(),
+  totalArea: decimal,
+  totalHeads: z.number(),
+});
+const threshold = z.object({ numerator: z.number(), denominator: z.number(), strict: z.boolean(), ofTotal: z.boolean() });
+
+export const voteSummary = z.object({
+  id: z.string(),
+  estateId: z.number(),
+  buildingId: z.number().describe("0 for the whole estate"),
+  matter: z.enum(MATTERS),
+  major: z.boolean(),
+  contentHash: hash,
+  start: z.number().describe("block time (Unix seconds) from which ballots count"),
+  end: z.number().describe("block time at which ballots stop"),
+  snapshot: z.number().describe("registry block whose areas and heads the vote uses"),
+  budget: decimal.describe("fen; 0 unless the matter uses or raises the fund"),
+  outcome: z.enum(OUTCOMES),
+  status: z.enum(VOTE_STATUSES).describe("upcoming → open → closed (awaiting finalize) → finalized, by block time"),
+  tally: tallySchema,
+  openedBy: address,
+  txHash: hash,
+  recordId: z.string(),
+});
+export type VoteSummary = z.infer<typeof voteSummary>;
+
+function statusOf(v: VoteView, now: number): VoteStatus {
+  if (v.outcome !== "Pending") return "finalized";
+  if (now < v.start) return "upcoming";
+  return now < v.end ? "open" : "closed";
+}
+
+function tallyOut(t: TallyView): z.infer<typeof tallySchema> {
+  return { areaFor: t.areaFor, areaAgainst: t.areaAgainst, areaAbstain: t.areaAbstain, headsFor: t.headsFor, headsAgainst: t.headsAgainst, headsAbstain: t.headsAbstain, totalArea: t.totalArea, totalHeads: t.totalHeads };
+}
+
+async function tallyOf(deps: ResourceDeps, voteId: string): Promise<TallyView> {
+  const t = await get<TallyView>(deps, "voteTallies", voteKey(voteId));
+  if (!t) throw new Error(`Vote ${voteId} has no tally in the store; re-index into a fresh data directory.`);
+  return t;
+}
+
+export async function summaryOf(deps: ResourceDeps, v: VoteView, now: number): Promise<VoteSummary> {
+  return {
+    id: v.voteId,
+    estateId: v.estateId,
+    buildingId: v.buildingId,
+    matter: v.matter,
+    major: MAJOR.has(v.matter),
+    contentHash: v.contentHash,
+    start: v.start,
+    end: v.end,
+    snapshot: v.snapshot,
+    budget: v.budget,
+    outcome: v.outcome,
+    status: statusOf(v, now),
+    tally: tallyOut(await tallyOf(deps, v.voteId)),
+    openedBy: checksum(v.openedBy),
+    txHash: v.opened.txHash,
+    recordId: v.opened.recordId,
+  };
+}
+
+/** The vote with this id, or a 404; ids beyond 2^53 cannot exist. */
+export async function requireVote(deps: ResourceDeps, voteId: string): Promise<VoteView> {
+  const n = Number(voteId);
+  const v = Number.isSafeInteger(n) && n > 0 ? await get<VoteView>(deps, "votes", voteKey(n)) : undefined;
+  if (!v) throw new ApiError(404, "unknown_vote", { voteId });
+  return v;
+}
+
+const ballotSchema = z.object({
+  holder: address,
+  choice: z.enum(["for", "against", "abstain"]),
+  area: decimal.describe("0.01 m², the holder's area in the scope at the snapshot"),
+  enteredBy: address,
+  byStaff: z.boolean().describe("entered by community staff on the holder's behalf"),
+  ...recordRefFields,
+});
+
+export function voteRoutes(deps: ResourceDeps): RouteSpec[] {
+  return [
+    defineRoute({
+      method: "get",
+      path: "/api/votes",
+      summary: "Owners' votes with their live tally, filtered by estate and status",
+      tags: ["votes"],
+      query: z.object({ estateId: uint32Id.optional(), status: z.enum(VOTE_STATUSES).optional(), ...pageQuery }),
+      response: pageOf(voteSummary),
+      handler: async ({ query }) => {
+        const now = await deps.now();
+        const keep = async (v: VoteView | undefined) => (v && (!query.status || statusOf(v, now) === query.status) ? summaryOf(deps, v, now) : undefined);
+        if (query.estateId !== undefined) {
+          return readPage(deps.store, sub(deps, "votesByEstate"), {
+            prefix: `${numKey(query.estateId)}:`,
+            limit: query.limit,
+            cursor: query.cursor,
+            map: async (voteId) => keep(await get<VoteView>(deps, "votes", voteKey(voteId as string))),
+          });
+        }
+        return readPage(deps.store, sub(deps, "votes"), { limit: query.limit, cursor: query.cursor, map: (v) => keep(v as VoteView) });
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/votes/:voteId",
+      summary: "One vote: summary, the rule it opened with, its tally and progress against the thresholds",
+      tags: ["votes"],
+      params: z.object({ voteId: bigId }),
+      response: voteSummary.extend({
+        scopeKey: decimal,
+        rule: z.object({ quorum: threshold, approval: threshold }),
+        progress: z.object({
+          participatingArea: decimal,
+          participatingHeads: z.number(),
+          quorumArea: decimal.describe("participating area the quorum needs"),
+          quorumHeads: z.number(),
+          quorumMet: z.boolean(),
+          approvalAreaNeeded: decimal.describe("area in favour needed, against the current participation"),
+          approvalHeadsNeeded: z.number(),
+          approvalMet: z.boolean(),
+          projectedOutcome: z.enum(["QuorumNotMet", "Passed", "Rejected"]),
+        }),
+        finalizedTxHash: hash.optional(),
+      }),
+      handler: async ({ params }) => {
+        const v = await requireVote(deps, params.voteId);
+        const summary = await summaryOf(deps, v, await deps.now());
+        return {
+          ...summary,
+          scopeKey: v.scopeKey,
+          rule: v.rule,
+          progress: progressOf(await tallyOf(deps, v.voteId), v.rule),
+          ...(v.finalized ? { finalizedTxHash: v.finalized.txHash } : {}),
+        };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/votes/:voteId/ballots",
+      summary: "The counted ballots of a vote, in the order they were cast",
+      tags: ["votes"],
+      params: z.object({ voteId: bigId }),
+      query: z.object({ choice: z.enum(["for", "against", "abstain"]).optional(), ...pageQuery }),
+      response: pageOf(ballotSchema),
+      handler: async ({ params, query }) => {
+        const v = await requireVote(deps, params.voteId);
+        return readPage(deps.store, sub(deps, "ballots"), {
+          prefix: `${voteKey(v.voteId)}:`,
+          limit: query.limit,
+          cursor: query.cursor,
+          map: (value) => {
+            const b = value as BallotView;
+            if (query.choice && b.choice !== query.choice) return undefined;
+            return {
+              holder: checksum(b.holder),
+              choice: b.choice,
+              area: b.area,
+              enteredBy: checksum(b.enteredBy),
+              byStaff: b.enteredBy !== b.holder,
+              txHash: b.txHash,
+              blockNumber: b.blockNumber,
+              logIndex: b.logIndex,
+              recordId: b.recordId,
+            };
+          },
+        });
+      },
+    }),
+  ];
+}

@@ -1,0 +1,68 @@
+// The server process's configuration: the indexer's settings plus the API's and the relayer's. Command-line
+// options override GONGZHI_* environment variables, which override defaults; keys come from the environment
+// only, because command lines are visible to every local user.
+import { z } from "zod";
+import { ENV as INDEXER_ENV, indexerConfigSchema } from "./indexer.js";
+
+const privateKey = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key");
+
+export const serverConfigSchema = indexerConfigSchema.extend({
+  host: z.string().default("127.0.0.1"),
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** The RPC URL browsers use to verify receipts themselves (may differ from the server's own). */
+  publicRpcUrl: z.string().url().optional(),
+  /** The EIP-4361 domain sign-in messages must name; defaults to host:port. */
+  siweDomain: z.string().optional(),
+  /** Comma-separated origins allowed by CORS; empty means same-origin only. */
+  corsOrigins: z.string().default(""),
+  /** The built web client to serve at `/`. */
+  staticDir: z.string().optional(),
+  /** Key of an account with RELAYER_ROLE; without it, POST /api/ballots is not offered. */
+  relayerKey: privateKey.optional(),
+  relayerBatchSize: z.coerce.number().int().positive().default(50),
+  relayerIntervalMs: z.coerce.number().int().positive().default(2000),
+  rateLimitPerMinute: z.coerce.number().int().positive().default(6000),
+  sessionHours: z.coerce.number().positive().default(12),
+});
+
+export type ServerSettings = z.infer<typeof serverConfigSchema>;
+
+export const SERVER_ENV: Record<keyof ServerSettings, string> = {
+  ...INDEXER_ENV,
+  host: "GONGZHI_HOST",
+  port: "GONGZHI_PORT",
+  publicRpcUrl: "GONGZHI_PUBLIC_RPC_URL",
+  siweDomain: "GONGZHI_SIWE_DOMAIN",
+  corsOrigins: "GONGZHI_CORS_ORIGINS",
+  staticDir: "GONGZHI_STATIC_DIR",
+  relayerKey: "GONGZHI_RELAYER_KEY",
+  relayerBatchSize: "GONGZHI_RELAYER_BATCH_SIZE",
+  relayerIntervalMs: "GONGZHI_RELAYER_INTERVAL_MS",
+  rateLimitPerMinute: "GONGZHI_RATE_LIMIT_PER_MINUTE",
+  sessionHours: "GONGZHI_SESSION_HOURS",
+};
+
+const SECRET_KEYS = new Set<keyof ServerSettings>(["anchorerKey", "relayerKey"]);
+
+export function loadServerSettings(
+  cli: Partial<Record<keyof ServerSettings, unknown>>,
+  env: NodeJS.ProcessEnv = process.env,
+): ServerSettings {
+  const merged: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(SERVER_ENV) as [keyof ServerSettings, string][]) {
+    const value = SECRET_KEYS.has(key) ? env[name] : (cli[key] ?? env[name]);
+    if (value !== undefined && value !== "") {
+      merged[key] = key === "exitAtHead" ? value === true || value === "1" || value === "true" : value;
+    }
+  }
+  const parsed = serverConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const key = issue.path[0] as keyof ServerSettings;
+      const flag = SECRET_KEYS.has(key) ? SERVER_ENV[key] : `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} (or ${SERVER_ENV[key]})`;
+      return `  ${flag}: ${issue.message}`;
+    });
+    throw new Error(`Invalid server configuration:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,154 @@
+// One Gongzhi server process: the indexer following the chain into LevelDB, the anchorer closing receipt
+// batches, the ballot relayer, and the API in front of them. `startServer` is used by main.ts, the demo and
+// the tests; `stop` ends everything in order and leaves the stores closed and consistent.
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { Level } from "level";
+import type { Logger } from "pino";
+import type { Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { z } from "zod/v4";
+import { createApp } from "./api/app.js";
+import { chainRoleReader } from "./api/auth/roles.js";
+import { authRoutes } from "./api/auth/routes.js";
+import { createSessionStore } from "./api/auth/sessions.js";
+import { defineRoute, type RouteSpec } from "./api/routes.js";
+import { loadArtifact } from "./chain/artifacts.js";
+import { makePublicClient, makeWalletClient } from "./chain/clients.js";
+import { readDeployment, type Deployment } from "./chain/deployment.js";
+import type { ServerSettings } from "./config/server.js";
+import { follow } from "./indexer/indexer.js";
+import { setupIndexer, type Service } from "./indexer/setup.js";
+import { closeStore } from "./indexer/store.js";
+import { runAnchorer } from "./receipts/anchorer.js";
+import { relayerChain } from "./relayer/chain.js";
+import { openBallotQueue } from "./relayer/queue.js";
+import { relayerRoutes } from "./relayer/routes.js";
+import { startSubmitter, type Submitter } from "./relayer/submitter.js";
+
+export const SERVER_VERSION = "0.1.0";
+
+export type RunningServer = {
+  url: string;
+  deployment: Deployment;
+  service: Service;
+  stop: () => Promise<void>;
+};
+
+/** Routes that need the indexer's read models; supplied by the caller so this module stays composition only. */
+export type ExtraRoutes = (context: { service: Service; deployment: Deployment; settings: ServerSettings }) => RouteSpec[];
+
+function configRoute(settings: ServerSettings, deployment: Deployment): RouteSpec {
+  return defineRoute({
+    method: "get",
+    path: "/api/config",
+    summary: "The chain and contracts this server follows, so a client can check everything against the chain itself",
+    tags: ["config"],
+    response: z.object({
+      chainId: z.number(),
+      rpcUrl: z.string(),
+      contracts: z.record(z.string(), z.object({ address: z.string(), blockNumber: z.number() })),
+    }),
+    handler: () => ({
+      chainId: deployment.chainId,
+      rpcUrl: settings.publicRpcUrl ?? settings.rpcUrl,
+      contracts: Object.fromEntries(
+        Object.entries(deployment.contracts).map(([name, c]) => [name, { address: c.address, blockNumber: c.blockNumber }]),
+      ),
+    }),
+  });
+}
+
+export async function startServer(
+  settings: ServerSettings,
+  logger: Logger,
+  extraRoutes: ExtraRoutes = () => [],
+): Promise<RunningServer> {
+  const deployment = readDeployment(settings.deployment);
+  const service = await setupIndexer({ ...settings, dataDir: path.join(settings.dataDir, "indexer") }, logger);
+  const controller = new AbortController();
+  const following = follow(service.indexer, { pollMs: settings.pollMs, signal: controller.signal });
+  const anchoring = service.anchorer ? runAnchorer(service.anchorer, settings.pollMs, controller.signal) : undefined;
+
+  const publicClient = makePublicClient(settings.rpcUrl, settings.chainId);
+  const registry = deployment.contracts.CommunityRegistry;
+  if (!registry) throw new Error(`${settings.deployment} has no CommunityRegistry; deploy the contracts first.`);
+  const registryAbi = loadArtifact("CommunityRegistry", settings.artifactsDir).abi;
+  const rolesOf = chainRoleReader({ client: publicClient, registry: registry.address, abi: registryAbi, cacheMs: 10_000 });
+  const sessions = createSessionStore({ nonceTtlMs: 10 * 60_000, sessionTtlMs: settings.sessionHours * 3_600_000 });
+
+  // The EIP-4361 domain is host:port unless configured; the port is known only once listening (it may be 0).
+  let listeningOn = `${settings.host}:${settings.port}`;
+  const auth = {
+    sessions,
+    chainId: settings.chainId,
+    rolesOf,
+    get domain() {
+      return settings.siweDomain ?? listeningOn;
+    },
+  };
+  const routes: RouteSpec[] = [configRoute(settings, deployment), ...authRoutes(auth)];
+  let relayerDb: Level<string, string> | undefined;
+  let submitter: Submitter | undefined;
+  const vote = deployment.contracts.OwnersVote;
+  if (settings.relayerKey && vote) {
+    relayerDb = new Level<string, string>(path.join(settings.dataDir, "relayer"));
+    const queue = await openBallotQueue(relayerDb);
+    const chain = relayerChain({
+      publicClient: makePublicClient(settings.rpcUrl, settings.chainId, { batch: true }),
+      walletClient: makeWalletClient(settings.rpcUrl, settings.chainId, privateKeyToAccount(settings.relayerKey as Hex)),
+      vote: { address: vote.address, abi: loadArtifact("OwnersVote", settings.artifactsDir).abi, deployedAt: BigInt(vote.blockNumber) },
+      registry: { address: registry.address, abi: registryAbi },
+    });
+    submitter = startSubmitter({
+      queue,
+      chain,
+      batchSize: settings.relayerBatchSize,
+      intervalMs: settings.relayerIntervalMs,
+      logger,
+    });
+    // Ballots acknowledged before a restart go out in the first batch.
+    void submitter.flush();
+    routes.push(...relayerRoutes({ chain, queue, submitter }));
+  } else {
+    logger.warn({}, "no relayer key (GONGZHI_RELAYER_KEY) or no OwnersVote: signed ballots are not relayed");
+  }
+
+  const server = await new Promise<{ http: Server; url: string }>((resolve, reject) => {
+    const app = createApp({
+      routes: [...routes, ...extraRoutes({ service, deployment, settings })],
+      logger,
+      corsOrigins: settings.corsOrigins.split(",").map((o) => o.trim()).filter(Boolean),
+      rateLimit: { windowMs: 60_000, limit: settings.rateLimitPerMinute },
+      bodyLimit: "64kb",
+      staticDir: settings.staticDir,
+      version: SERVER_VERSION,
+    });
+    const http = app.listen(settings.port, settings.host);
+    http.once("error", reject);
+    http.once("listening", () => {
+      const { port } = http.address() as AddressInfo;
+      listeningOn = `${settings.host}:${port}`;
+      resolve({ http, url: `http://${listeningOn}` });
+    });
+  });
+  logger.info({ url: server.url, chainId: settings.chainId, relaying: !!submitter, anchoring: !!service.anchorer }, "server listening");
+  let stopped = false;
+  return {
+    url: server.url,
+    deployment,
+    service,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await new Promise<void>((resolve) => server.http.close(() => resolve()));
+      server.http.closeAllConnections();
+      controller.abort();
+      await Promise.allSettled([following, anchoring]);
+      await submitter?.stop();
+      await relayerDb?.close();
+      await closeStore(service.store);
+    },
+  };
+}

@@ -1,0 +1,223 @@
+// The web client end to end, in real headless Chromium against the real demo stack (chain, indexer, anchorer,
+// relayer, API serving the built client): ballots, receipts verified in the browser, the auditor's document
+// check, time-bank confirmations, the language switch. Screenshots of each page go to test-artifacts/client/.
+import { expect } from "chai";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { DemoStack } from "../../scripts/demo/stack.js";
+import { artifactsDir, buildClient, eventually, launchChromium, screenshot, signInAs, startStack } from "./browser.js";
+
+type Json = Record<string, unknown>;
+
+async function api<T>(stack: DemoStack, route: string): Promise<T> {
+  const res = await fetch(`${stack.apiUrl}${route}`);
+  if (!res.ok) throw new Error(`${route}: HTTP ${res.status}`);
+  return (await res.json()) as T;
+}
+
+/** Changes one hex digit of a 0x string (keeping it lowercase hex). */
+function flipHex(value: string, at = 1): string {
+  const i = value.length - at;
+  return value.slice(0, i) + (value[i] === "0" ? "1" : "0") + value.slice(i + 1);
+}
+
+describe("web client (Chromium, demo stack)", function () {
+  this.timeout(300_000);
+  let stack: DemoStack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let base: string;
+  let receiptFile: string;
+
+  before(async function () {
+    await buildClient();
+    stack = await startStack(8960, 8961);
+    base = stack.apiUrl;
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true });
+    page = await context.newPage();
+    page.on("pageerror", (e) => console.error("page error:", e.message));
+  });
+
+  after(async function () {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it("shows the home page in Chinese and switches to English", async function () {
+    await page.goto(`${base}/#/`);
+    await page.waitForSelector("[data-nav=votes]");
+    expect(await page.getAttribute("html", "lang")).to.equal("zh-CN");
+    expect(await page.locator("[data-nav=votes]").innerText()).to.equal("业主投票");
+    expect(await page.locator("h1").innerText()).to.contain("大家商量着办");
+    await screenshot(page, "home-zh");
+    await page.click("[data-testid=lang-switch]");
+    await page.waitForFunction(() => document.querySelector("[data-nav=votes]")?.textContent === "Votes");
+    expect(await page.getAttribute("html", "lang")).to.equal("en");
+    expect(await page.locator("h1").innerText()).to.equal("Our estate, decided together");
+    await screenshot(page, "home-en");
+    await page.click("[data-testid=lang-switch]");
+    await page.waitForFunction(() => document.querySelector("[data-nav=votes]")?.textContent === "业主投票");
+  });
+
+  it("an owner casts a ballot and the tally moves", async function () {
+    const open = stack.votes.find((v) => v.open)!;
+    const ballots = await api<{ items: { holder: string }[] }>(stack, `/api/votes/${open.id}/ballots?limit=500`);
+    const voted = new Set(ballots.items.map((b) => b.holder.toLowerCase()));
+    const owner = stack.plan.owners.find((o) => !voted.has(o.account.address.toLowerCase()))!;
+    await signInAs(page, base, owner.account.address);
+    await screenshot(page, "account");
+
+    await page.goto(`${base}/#/votes`);
+    await page.waitForSelector("[data-testid=open-votes]");
+    await screenshot(page, "votes");
+
+    await page.goto(`${base}/#/votes/${open.id}`);
+    await page.waitForSelector("[data-testid=ballot-form]");
+    const before = await page.locator("[data-value=heads-for]").innerText();
+    const areaBefore = await page.locator("[data-value=area-for]").innerText();
+    await page.check("[data-testid=choice-for]");
+    await page.click("[data-testid=cast-ballot]");
+    await page.waitForSelector("[data-testid=ballot-progress][data-stage=recorded]", { timeout: 60_000 });
+    const after = await page.locator("[data-value=heads-for]").innerText();
+    expect(Number.parseInt(after, 10)).to.equal(Number.parseInt(before, 10) + 1);
+    expect(await page.locator("[data-value=area-for]").innerText()).to.not.equal(areaBefore);
+    const detail = await api<{ tally: { headsFor: string | number } }>(stack, `/api/votes/${open.id}`);
+    expect(String(detail.tally.headsFor)).to.equal(String(Number.parseInt(after, 10)));
+    await screenshot(page, "vote-after-ballot");
+  });
+
+  it("downloads the ballot's receipt, which verifies in the browser", async function () {
+    // The receipt is there once the ballot's batch is anchored (a few seconds).
+    const download = await eventually(async () => {
+      const waiting = page.waitForEvent("download", { timeout: 3000 });
+      await page.click("[data-testid=ballot-receipt]");
+      return await waiting;
+    }, 60_000, "the receipt download");
+    receiptFile = path.join(artifactsDir, "ballot-receipt.json");
+    await download.saveAs(receiptFile);
+    const receipt = JSON.parse(readFileSync(receiptFile, "utf8")) as Json;
+    expect(receipt.format).to.equal("gongzhi-receipt/1");
+    expect((receipt.record as Json).event).to.equal("OwnersVote.BallotCast");
+
+    await page.goto(`${base}/#/verify`);
+    await page.waitForSelector("[data-testid=verify-button]");
+    expect(await page.inputValue("[data-testid=rpc-url]")).to.equal(stack.rpcUrl);
+    await page.setInputFiles("[data-testid=receipt-drop-input]", receiptFile);
+    await page.waitForFunction(() => (document.querySelector("[data-testid=receipt-text]") as HTMLTextAreaElement).value.length > 100);
+    await page.click("[data-testid=verify-button]");
+    await page.waitForSelector("[data-testid=verify-results][data-outcome=ok]", { timeout: 30_000 });
+    const states = await page.locator("[data-testid=verify-results] li.step").evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.state));
+    expect(states).to.deep.equal(Array(10).fill("ok"));
+    await screenshot(page, "verify-ok");
+  });
+
+  it("the same receipt with one byte changed fails at the right step", async function () {
+    const receipt = JSON.parse(readFileSync(receiptFile, "utf8")) as Json & { record: Json; proof: string[] };
+    const cases: { name: string; change: (r: typeof receipt) => void; step: string }[] = [
+      { name: "record-data", change: (r) => (r.record.data = flipHex(r.record.data as string)), step: "encoding" },
+      { name: "leaf", change: (r) => (r.leaf = flipHex(r.leaf as string)), step: "leaf" },
+      { name: "root", change: (r) => (r.root = flipHex(r.root as string)), step: "proof" },
+      { name: "anchoring-tx", change: (r) => ((r.anchoring as Json).txHash = flipHex((r.anchoring as Json).txHash as string)), step: "anchoring-tx" },
+    ];
+    for (const c of cases) {
+      const tampered = structuredClone(receipt);
+      c.change(tampered);
+      const file = path.join(artifactsDir, `tampered-${c.name}.json`);
+      writeFileSync(file, JSON.stringify(tampered, null, 2));
+      await page.setInputFiles("[data-testid=receipt-drop-input]", file);
+      await page.waitForFunction((text) => (document.querySelector("[data-testid=receipt-text]") as HTMLTextAreaElement).value === text, readFileSync(file, "utf8"));
+      await page.click("[data-testid=verify-button]");
+      await page.waitForSelector("[data-testid=verify-results][data-outcome=fail]", { timeout: 30_000 });
+      expect(await page.getAttribute("[data-testid=verify-results]", "data-failed-step"), c.name).to.equal(c.step);
+      expect(await page.locator(`[data-step="${c.step}"]`).getAttribute("data-state")).to.equal("fail");
+      if (c.name === "record-data") await screenshot(page, "verify-tampered");
+    }
+  });
+
+  it("the auditor's PDF check matches the recorded document and rejects an altered one", async function () {
+    await signInAs(page, base, stack.plan.auditor.account.address);
+    await page.goto(`${base}/#/fund`);
+    await page.waitForSelector("[data-testid=plans]");
+    await screenshot(page, "fund");
+    const doc = stack.documents.find((d) => d.name === "roof-invoice-acceptance")!;
+    const plans = await api<{ items: { id: number | string; kind: string }[] }>(stack, "/api/fund/plans");
+    const roofPlan = plans.items.find((p) => p.kind === "vote")!;
+    await page.goto(`${base}/#/fund/plans/${roofPlan.id}`);
+    await page.waitForSelector("[data-testid=disbursements]");
+    expect(await page.locator("[data-testid=plan-vote-outcome]").innerText()).to.equal("通过");
+
+    await page.setInputFiles("[data-testid=doc-drop-input]", doc.file);
+    await page.waitForSelector("[data-testid=doc-check-result][data-result=match]");
+    await screenshot(page, "plan-doc-match");
+
+    const altered = path.join(artifactsDir, "altered-invoice.pdf");
+    copyFileSync(doc.file, altered);
+    const bytes = readFileSync(altered);
+    bytes[bytes.length - 8] ^= 0x01;
+    writeFileSync(altered, bytes);
+    await page.setInputFiles("[data-testid=doc-drop-input]", altered);
+    await page.waitForSelector("[data-testid=doc-check-result][data-result=mismatch]");
+    await screenshot(page, "plan-doc-mismatch");
+
+    const waiting = page.waitForEvent("download");
+    await page.click("[data-testid=export-csv]");
+    const csvFile = path.join(artifactsDir, "plan-audit.csv");
+    await (await waiting).saveAs(csvFile);
+    const csv = readFileSync(csvFile, "utf8");
+    expect(csv).to.contain("disbursement");
+    expect(csv.toLowerCase()).to.contain(doc.hash.toLowerCase());
+
+    const emergency = plans.items.find((p) => p.kind === "emergency")!;
+    await page.goto(`${base}/#/fund/plans/${emergency.id}`);
+    await page.waitForSelector("[data-testid=disbursements]");
+    await screenshot(page, "plan-emergency");
+    await page.goto(`${base}/#/fund/units/1`);
+    await page.waitForSelector("[data-testid=unit-balance]");
+    await screenshot(page, "unit-statement");
+  });
+
+  it("a volunteer's service is confirmed by the recipient and the volunteer's balance moves", async function () {
+    const pending = await api<{ items: { id: number | string; volunteer: string; recipient: string; minutes: number | string }[] }>(stack, "/api/timebank/services?status=recorded");
+    const service = pending.items[0]!;
+    await signInAs(page, base, service.volunteer);
+    await page.goto(`${base}/#/timebank`);
+    await page.waitForSelector("[data-testid=tb-balance]");
+    const before = Number(await page.getAttribute("[data-testid=tb-balance]", "data-minutes"));
+    await screenshot(page, "timebank-volunteer");
+
+    await signInAs(page, base, service.recipient);
+    await page.goto(`${base}/#/timebank`);
+    await page.waitForSelector(`[data-testid=confirm-${service.id}]`);
+    await screenshot(page, "timebank-recipient");
+    await page.click(`[data-testid=confirm-${service.id}]`);
+    await page.waitForSelector("[data-testid=tx-progress][data-stage=recorded]", { timeout: 60_000 });
+    await screenshot(page, "timebank-confirmed");
+
+    await signInAs(page, base, service.volunteer);
+    await page.goto(`${base}/#/timebank`);
+    await page.waitForSelector("[data-testid=tb-balance]");
+    const after = Number(await page.getAttribute("[data-testid=tb-balance]", "data-minutes"));
+    expect(after).to.equal(before + Number(service.minutes));
+  });
+
+  it("fits a phone screen and the large-text mode", async function () {
+    const phone = await context.newPage();
+    await phone.setViewportSize({ width: 360, height: 780 });
+    const open = stack.votes.find((v) => v.open)!;
+    await phone.goto(`${base}/#/votes/${open.id}`);
+    await phone.waitForSelector("[data-testid=tally]");
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).to.be.at.most(0);
+    await screenshot(phone, "phone-vote");
+    await phone.click("[data-testid=large-text]");
+    await phone.waitForFunction(() => document.documentElement.classList.contains("large-text"));
+    await screenshot(phone, "phone-vote-large-text");
+    await phone.goto(`${base}/#/verify`);
+    await phone.waitForSelector("[data-testid=verify-button]");
+    await screenshot(phone, "phone-verify-large-text");
+    await phone.close();
+  });
+});

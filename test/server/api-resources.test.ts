@@ -1,0 +1,421 @@
+// The API's read routes over HTTP, against a Hardhat node process, the indexer (with anchoring) at its head and
+// the scripted history: every route with good input (shapes and figures), bad input (ids, addresses, query
+// values, cursors → 400 invalid_request / invalid_cursor) and unknown resources (404 with the right code),
+// never a 500; receipts served by the API verify on chain.
+import { expect } from "chai";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import path from "node:path";
+import { pino } from "pino";
+import { getAddress, type Abi } from "viem";
+import { createApp } from "../../server/src/api/app.js";
+import { resourceDeps, resourceRoutes } from "../../server/src/api/resources/index.js";
+import { loadArtifact } from "../../server/src/chain/artifacts.js";
+import type { Deployment } from "../../server/src/chain/deployment.js";
+import { verifyReceipt } from "../../server/src/receipts/verify.js";
+import { ANCHORER_KEY, clients, deployAll, freePort, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { doc, playHistory, type History } from "./helpers/history.js";
+import { settingsFor, startIndexer, waitFor, type Running } from "./helpers/indexer.js";
+
+type Json = Record<string, unknown> & { items?: Record<string, unknown>[]; nextCursor?: string };
+type ErrorJson = { error: { code: string; message: string; details?: unknown } };
+
+describe("API read routes over HTTP", function () {
+  this.timeout(240_000);
+  let node: NodeProcess;
+  let tmp: ReturnType<typeof tempDir>;
+  let deployment: Deployment;
+  let history: History;
+  let running: Running;
+  let server: Server;
+  let base: string;
+
+  async function get(path_: string, lang = "en"): Promise<{ status: number; body: Json }> {
+    const res = await fetch(`${base}${path_}`, { headers: { "accept-language": lang } });
+    return { status: res.status, body: (await res.json()) as Json };
+  }
+  async function ok(path_: string): Promise<Json> {
+    const { status, body } = await get(path_);
+    expect(status, `${path_}: ${JSON.stringify(body)}`).to.equal(200);
+    return body;
+  }
+  async function fails(path_: string, status: number, code: string): Promise<ErrorJson> {
+    const res = await get(path_);
+    expect(res.status, `${path_}: ${JSON.stringify(res.body)}`).to.equal(status);
+    const body = res.body as unknown as ErrorJson;
+    expect(body.error.code, path_).to.equal(code);
+    expect(body.error.message).to.be.a("string").and.not.match(/\{\w+\}/);
+    return body;
+  }
+  /** Follows nextCursor through every page. */
+  async function all(path_: string, limit: number): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    let cursor: string | undefined;
+    const sep = path_.includes("?") ? "&" : "?";
+    for (let i = 0; i < 100; i++) {
+      const page = await ok(`${path_}${sep}limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`);
+      out.push(...page.items!);
+      expect(page.items!.length).to.be.at.most(limit);
+      if (!page.nextCursor) return out;
+      cursor = page.nextCursor;
+    }
+    throw new Error("more than 100 pages");
+  }
+
+  before(async function () {
+    node = await startNode({ port: await freePort(8750, 8800) });
+    tmp = tempDir("api-resources");
+    let file: string;
+    ({ deployment, file } = await deployAll(node.url, tmp.dir));
+    running = await startIndexer(settingsFor(node.url, file, path.join(tmp.dir, "db"), { anchorerKey: ANCHORER_KEY, batchLeaves: 16, batchSeconds: 0 }));
+    history = await playHistory(node.url, deployment);
+    const { publicClient } = clients(node.url);
+    const app = createApp({
+      routes: resourceRoutes(resourceDeps(running.service, deployment, publicClient)),
+      logger: pino({ level: "silent" }),
+      corsOrigins: [],
+      rateLimit: { windowMs: 60_000, limit: 100_000 },
+      bodyLimit: "16kb",
+      version: "test",
+    });
+    server = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // Everything the history did is indexed and anchored (only the anchor's own last records may wait).
+    await running.waitForHead();
+    await waitFor("the history to be anchored", async () => {
+      const redeemed = await ok("/api/records?event=CreditsRedeemed");
+      return redeemed.items!.length === 2 && redeemed.items!.every((r) => r.anchored);
+    }, 60_000);
+  });
+  after(async function () {
+    server?.close();
+    await running?.stop();
+    await node?.stop();
+    tmp?.remove();
+  });
+
+  it("lists estates and shows one with its buildings, totals and committee", async function () {
+    const estates = await ok("/api/estates");
+    expect(estates.items).to.deep.equal([
+      { id: history.estateId, developer: getAddress(history.developer), buildingIds: history.buildings, totals: { area: "57500", heads: 5 } },
+    ]);
+    const estate = await ok(`/api/estates/${history.estateId}`);
+    expect(estate.buildings).to.deep.equal([
+      { id: history.buildings[0], totals: { area: "30000", heads: 3 }, unitCount: 4 },
+      { id: history.buildings[1], totals: { area: "27500", heads: 4 }, unitCount: 4 },
+    ]);
+    expect(estate.committee).to.have.members(history.committee.map((c) => c.address));
+    await fails("/api/estates/99", 404, "unknown_estate");
+    await fails("/api/estates/abc", 400, "invalid_request");
+    await fails("/api/estates/-1", 400, "invalid_request");
+    await fails("/api/estates/4294967296", 400, "invalid_request");
+    await fails("/api/estates?limit=0", 400, "invalid_request");
+    await fails("/api/estates?limit=501", 400, "invalid_request");
+    await fails("/api/estates?limit=ten", 400, "invalid_request");
+  });
+
+  it("shows buildings, units (filtered and paged) and holders", async function () {
+    expect(await ok(`/api/buildings/${history.buildings[1]}`)).to.deep.equal({ id: history.buildings[1], estateId: history.estateId, totals: { area: "27500", heads: 4 }, unitCount: 4 });
+    await fails("/api/buildings/77", 404, "unknown_building");
+    await fails("/api/buildings/1.5", 400, "invalid_request");
+
+    const units = await all("/api/units", 3);
+    expect(units.map((u) => u.id)).to.deep.equal(history.units);
+    expect(units[3]).to.deep.equal({ id: history.units[3], buildingId: history.buildings[0], estateId: history.estateId, area: "6000", holder: getAddress(history.developer) });
+    expect((await all(`/api/units?buildingId=${history.buildings[1]}`, 2)).map((u) => u.id)).to.deep.equal(history.units.slice(4));
+    const multi = history.holders.multi.address;
+    expect((await all(`/api/units?holder=${multi.toLowerCase()}`, 1)).map((u) => u.id)).to.deep.equal([history.units[0], history.units[1], history.units[4]]);
+    expect((await ok(`/api/units?holder=${multi}&buildingId=${history.buildings[1]}`)).items!.map((u) => u.id)).to.deep.equal([history.units[4]]);
+    expect((await ok(`/api/units?estateId=${history.estateId + 1}`)).items).to.deep.equal([]);
+    await fails("/api/units?holder=0x123", 400, "invalid_request");
+    await fails("/api/units?buildingId=x&estateId=y", 400, "invalid_request");
+    await fails("/api/units?cursor=bm90LWEta2V5LQ&holder=" + multi, 400, "invalid_cursor");
+    await fails("/api/units?cursor=%E2%9C%93", 400, "invalid_cursor");
+
+    const unit = await ok(`/api/units/${history.units[0]}`);
+    expect(unit.holder).to.equal(multi);
+    expect(unit.fund).to.have.keys(["balance", "deposited", "charged", "refunded"]);
+    expect((unit.fund as Record<string, string>).deposited).to.equal("1250000");
+    await fails("/api/units/999", 404, "unknown_unit");
+
+    const holder = await ok(`/api/holders/${multi.toLowerCase()}`);
+    expect(holder.address).to.equal(multi);
+    expect((holder.units as unknown[]).length).to.equal(3);
+    expect(holder.areaByScope).to.deep.equal([
+      { scope: `estate:${history.estateId}`, area: "22000" },
+      { scope: `building:${history.buildings[0]}`, area: "17000" },
+      { scope: `building:${history.buildings[1]}`, area: "5000" },
+    ]);
+    const nobody = await ok("/api/holders/0x000000000000000000000000000000000000dEaD");
+    expect(nobody).to.deep.equal({ address: "0x000000000000000000000000000000000000dEaD", units: [], areaByScope: [] });
+    await fails("/api/holders/not-an-address", 400, "invalid_request");
+  });
+
+  it("lists votes by estate and status, shows one with its rule, tally and progress, and its ballots", async function () {
+    const votes = await ok(`/api/votes?estateId=${history.estateId}`);
+    expect(votes.items!.map((v) => [v.id, v.matter, v.outcome, v.status, v.major])).to.deep.equal([
+      [history.passedVote, "UseFund", "Passed", "finalized", false],
+      [history.openVote, "ElectCommittee", "Pending", "open", false],
+    ]);
+    expect((await ok("/api/votes?status=open")).items!.map((v) => v.id)).to.deep.equal([history.openVote]);
+    expect((await ok("/api/votes?status=closed")).items).to.deep.equal([]);
+    await fails("/api/votes?status=maybe", 400, "invalid_request");
+    await fails("/api/votes?estateId=0x1", 400, "invalid_request");
+
+    const vote = await ok(`/api/votes/${history.passedVote}`);
+    expect(vote.budget).to.equal("2000000");
+    expect(vote.contentHash).to.equal(doc("lift repair plan"));
+    expect(vote.rule).to.deep.equal({
+      quorum: { numerator: 2, denominator: 3, strict: false, ofTotal: true },
+      approval: { numerator: 1, denominator: 2, strict: true, ofTotal: false },
+    });
+    expect(vote.tally).to.deep.equal({ areaFor: "35500", areaAgainst: "10000", areaAbstain: "0", headsFor: 3, headsAgainst: 1, headsAbstain: 0, totalArea: "57500", totalHeads: 5 });
+    // 2/3 of 57,500 = 38,333.3 → 38,334; 2/3 of 5 heads → 4; more than half of 45,500 → 22,751; of 4 heads → 3.
+    expect(vote.progress).to.deep.equal({
+      participatingArea: "45500",
+      participatingHeads: 4,
+      quorumArea: "38334",
+      quorumHeads: 4,
+      quorumMet: true,
+      approvalAreaNeeded: "22751",
+      approvalHeadsNeeded: 3,
+      approvalMet: true,
+      projectedOutcome: "Passed",
+    });
+    const open = await ok(`/api/votes/${history.openVote}`);
+    expect((open.progress as Record<string, unknown>).projectedOutcome).to.equal("QuorumNotMet");
+    await fails("/api/votes/42", 404, "unknown_vote");
+    await fails("/api/votes/0", 404, "unknown_vote");
+    await fails("/api/votes/123456789012345678901234567890", 404, "unknown_vote");
+    await fails("/api/votes/1e3", 400, "invalid_request");
+
+    const ballots = await ok(`/api/votes/${history.passedVote}/ballots`);
+    const { multi, h2, h3, h4 } = history.holders;
+    expect(ballots.items!.map((b) => [b.holder, b.choice, b.area, b.enteredBy, b.byStaff])).to.deep.equal([
+      [multi.address, "for", "22000", multi.address, false],
+      [h2.address, "for", "7000", h2.address, false],
+      [h3.address, "against", "10000", history.staff.address, true],
+      [h4.address, "for", "6500", h4.address, false],
+    ]);
+    expect(ballots.items![0]).to.include.keys(["txHash", "blockNumber", "logIndex", "recordId"]);
+    expect((await ok(`/api/votes/${history.passedVote}/ballots?choice=against`)).items!.map((b) => b.holder)).to.deep.equal([h3.address]);
+    expect((await all(`/api/votes/${history.passedVote}/ballots`, 3)).length).to.equal(4);
+    await fails(`/api/votes/${history.passedVote}/ballots?choice=yes`, 400, "invalid_request");
+    await fails("/api/votes/42/ballots", 404, "unknown_vote");
+  });
+
+  it("shows the fund ledger, plans (vote-backed and emergency) with their payments, and unit statements", async function () {
+    const ledger = await ok(`/api/fund/estates/${history.estateId}`);
+    // 8 × 1,000,000 + 250,000 deposited; the vote plan paid 1,500,000 and released 300,000; the emergency plan
+    // committed 200,000 and paid 150,000 of it.
+    expect(ledger).to.deep.equal({
+      estateId: history.estateId,
+      balance: String(8_250_000 - 1_500_000 - 200_000),
+      committed: "50000",
+      deposited: "8250000",
+      disbursed: "1650000",
+      emergencyPolicy: { cap: "500000", disclosureDays: 15 },
+    });
+    await fails("/api/fund/estates/5", 404, "unknown_estate");
+
+    const plans = await ok(`/api/fund/plans?estateId=${history.estateId}`);
+    expect(plans.items!.map((p) => [p.id, p.kind, p.voteId, p.status, p.budget, p.disbursed, p.released, p.disclosure])).to.deep.equal([
+      [history.votePlan, "vote", history.passedVote, "closed", "1800000", "1500000", "300000", "NotRequired"],
+      [history.emergencyPlan, "emergency", null, "open", "200000", "150000", "0", "Disclosed"],
+    ]);
+    expect((await ok("/api/fund/plans?kind=emergency")).items!.map((p) => p.id)).to.deep.equal([history.emergencyPlan]);
+    expect((await ok("/api/fund/plans?status=closed&kind=vote")).items!.map((p) => p.id)).to.deep.equal([history.votePlan]);
+    expect((await ok("/api/fund/plans?status=proposed")).items).to.deep.equal([]);
+    await fails("/api/fund/plans?kind=loan", 400, "invalid_request");
+    await fails("/api/fund/plans?status=done", 400, "invalid_request");
+
+    const plan = await ok(`/api/fund/plans/${history.votePlan}`);
+    expect((plan.vote as Record<string, unknown>).outcome).to.equal("Passed");
+    expect(plan.approvals).to.deep.equal([]);
+    expect((plan.disbursements as Record<string, unknown>[]).map((d) => [d.index, d.payee, d.amount, d.stage, d.docHash])).to.deep.equal([
+      [0, getAddress(history.payee), "600000", "Start", doc("invoice 1")],
+      [1, getAddress(history.payee), "900000", "Acceptance", doc("acceptance report")],
+    ]);
+    expect(plan.closing).to.include({ closedBy: history.custodian.address, disbursed: "1500000", released: "300000", closingHash: doc("acceptance report") });
+    const emergency = await ok(`/api/fund/plans/${history.emergencyPlan}`);
+    expect(emergency.vote).to.equal(null);
+    expect((emergency.approvals as Record<string, unknown>[]).map((a) => [a.member, a.approvals])).to.deep.equal([
+      [history.committee[1].address, 1],
+      [history.committee[2].address, 2],
+    ]);
+    expect(emergency.confirmation).to.include({ custodian: history.custodian.address, approvals: 2 });
+    expect(emergency.disclosureRecord).to.include({ member: history.committee[0].address, documentHash: doc("notice to owners"), late: false });
+    expect(emergency.closing).to.equal(null);
+    expect(emergency.disclosureDue).to.be.a("number");
+    await fails("/api/fund/plans/9", 404, "unknown_plan");
+    await fails("/api/fund/plans/plan-1", 400, "invalid_request");
+
+    const statement = await ok(`/api/fund/units/${history.units[0]}/statement`);
+    const entries = statement.entries as Record<string, unknown>[];
+    expect(entries.map((e) => e.kind)).to.deep.equal(["deposit", "deposit", "charge", "refund"]);
+    expect(entries[0].receiptHash).to.equal(doc("bank receipt 0"));
+    expect(entries[2].planId).to.equal(history.votePlan);
+    expect(entries.at(-1)!.balanceAfter).to.equal(statement.balance);
+    const unit = await ok(`/api/units/${history.units[0]}`);
+    expect((unit.fund as Record<string, string>).balance).to.equal(statement.balance);
+    const paged = await ok(`/api/fund/units/${history.units[0]}/statement?limit=3`);
+    expect((paged.entries as unknown[]).length).to.equal(3);
+    const rest = await ok(`/api/fund/units/${history.units[0]}/statement?limit=3&cursor=${paged.nextCursor}`);
+    expect((rest.entries as Record<string, unknown>[]).map((e) => e.kind)).to.deep.equal(["refund"]);
+    expect(rest.nextCursor).to.equal(undefined);
+    await fails("/api/fund/units/999/statement", 404, "unknown_unit");
+    // A cursor of another unit's statement is refused, not followed into that unit's entries.
+    await fails(`/api/fund/units/${history.units[2]}/statement?cursor=${paged.nextCursor}`, 400, "invalid_cursor");
+  });
+
+  it("shows time-bank members with family and history, services with filters, and partners", async function () {
+    const { v1, v2, r1, rc } = history.members;
+    const member = await ok(`/api/timebank/members/${v1.address.toLowerCase()}`);
+    expect(member).to.include({ address: v1.address, member: true, balance: 130 });
+    expect(member.family).to.deep.equal([{ address: r1.address, relation: "parent" }]);
+    expect((member.history as Record<string, unknown>[]).map((h) => [h.kind, h.minutes, h.counterparty, h.balanceAfter])).to.deep.equal([
+      ["credited", 90, r1.address, 90],
+      ["credited", 120, rc.address, 210],
+      ["gift-out", 60, r1.address, 150],
+      ["redeemed", 20, getAddress(history.partner), 130],
+    ]);
+    const r1View = await ok(`/api/timebank/members/${r1.address}`);
+    expect(r1View.balance).to.equal(30);
+    expect((r1View.family as { relation: string }[]).map((f) => f.relation)).to.deep.equal(["child", "child"]);
+    expect((r1View.history as Record<string, unknown>[]).map((h) => [h.kind, h.minutes])).to.deep.equal([
+      ["given", 90],
+      ["gift-in", 60],
+      ["redeemed", 30],
+    ]);
+    expect(await ok("/api/timebank/members/0x000000000000000000000000000000000000dEaD")).to.deep.equal({
+      address: "0x000000000000000000000000000000000000dEaD",
+      member: false,
+      balance: 0,
+      family: [],
+      history: [],
+    });
+    await fails("/api/timebank/members/0xZZ", 400, "invalid_request");
+
+    const services = await ok("/api/timebank/services");
+    expect(services.items!.map((s) => [s.id, s.status, s.byProxy, s.decidedBy])).to.deep.equal([
+      [history.services.confirmed, "confirmed", false, r1.address],
+      [history.services.rejected, "rejected", true, history.staff.address],
+      [history.services.byProxy, "confirmed", true, history.staff.address],
+      [history.services.pending, "recorded", false, null],
+    ]);
+    expect((await ok(`/api/timebank/services?volunteer=${v2.address}`)).items!.map((s) => s.id)).to.deep.equal([history.services.rejected, history.services.pending]);
+    expect((await ok(`/api/timebank/services?recipient=${r1.address}&status=confirmed`)).items!.map((s) => s.id)).to.deep.equal([history.services.confirmed]);
+    expect((await all(`/api/timebank/services?status=confirmed`, 1)).map((s) => s.id)).to.deep.equal([history.services.confirmed, history.services.byProxy]);
+    await fails("/api/timebank/services?status=pending", 400, "invalid_request");
+    await fails("/api/timebank/services?volunteer=bob", 400, "invalid_request");
+
+    const service = await ok(`/api/timebank/services/${history.services.byProxy}`);
+    expect(service).to.include({ category: "Cleaning", minutes: 120, volunteer: v1.address, recipient: rc.address, noteHash: doc("cleaning") });
+    expect(service.decision).to.include.keys(["txHash", "recordId"]);
+    expect((await ok(`/api/timebank/services/${history.services.pending}`)).decision).to.equal(null);
+    await fails("/api/timebank/services/99", 404, "unknown_service");
+    await fails("/api/timebank/services/abc", 400, "invalid_request");
+
+    expect((await ok("/api/timebank/partners")).items).to.deep.equal([{ address: getAddress(history.partner), profileHash: doc("partner profile: corner shop") }]);
+    await fails("/api/timebank/partners?limit=-5", 400, "invalid_request");
+  });
+
+  it("lists records with their anchoring and serves receipts that verify on chain", async function () {
+    const records = await all("/api/records", 100);
+    expect(records.map((r) => r.seq)).to.deep.equal(records.map((_, i) => i));
+    expect(new Set(records.map((r) => r.contract))).to.have.keys(["CommunityRegistry", "RecordAnchor", "OwnersVote", "MaintenanceFund", "TimeBank"]);
+    const ballots = await ok("/api/records?contract=OwnersVote&event=BallotCast");
+    expect(ballots.items!.length).to.equal(5);
+    expect(ballots.items![0]).to.include({ kind: "onchain", contract: "OwnersVote", event: "BallotCast", anchored: true });
+    await fails("/api/records?contract=Nope", 400, "invalid_request");
+    await fails("/api/records?event=<script>", 400, "invalid_request");
+
+    const { publicClient } = clients(node.url);
+    const abi = loadArtifact("RecordAnchor").abi as Abi;
+    for (const event of ["BallotCast", "Disbursed", "EmergencyDisclosed", "ServiceConfirmed", "CreditsGifted"]) {
+      const record = (await ok(`/api/records?event=${event}`)).items![0];
+      const receipt = await ok(`/api/receipts/${record.recordId}`);
+      expect(receipt.format).to.equal("gongzhi-receipt/1");
+      expect(receipt.batchId).to.equal(record.batchId);
+      const onChain = await publicClient.readContract({ address: deployment.contracts.RecordAnchor.address, abi, functionName: "verify", args: [BigInt(receipt.batchId as number), receipt.leaf, receipt.proof] });
+      expect(onChain, `RecordAnchor.verify of ${event}`).to.equal(true);
+      const report = await verifyReceipt(receipt, publicClient);
+      expect(report.ok, `${event}: ${JSON.stringify(report.steps.at(-1))}`).to.equal(true);
+    }
+    // The anchor's own latest BatchAnchored record waits for the next batch: 409 with a message, not a 500.
+    const waiting = records.filter((r) => !r.anchored);
+    expect(waiting.length).to.be.greaterThan(0);
+    const body = await fails(`/api/receipts/${waiting[0].recordId}`, 409, "not_anchored_yet");
+    expect(body.error.message).to.match(/not anchored/);
+    const zh = await get(`/api/receipts/${waiting[0].recordId}`, "zh-CN");
+    expect((zh.body as unknown as ErrorJson).error.message).to.match(/尚未锚定/);
+    const unknown = await fails("/api/receipts/100000", 404, "unknown_record");
+    expect(unknown.error.message).to.equal("There is no record with id 100000.");
+    expect(((await get("/api/receipts/100000", "zh")).body as unknown as ErrorJson).error.message).to.equal("没有编号为 100000 的记录。");
+    await fails("/api/receipts/-3", 400, "invalid_request");
+    await fails("/api/receipts/0x10", 400, "invalid_request");
+  });
+
+  it("documents every route in the OpenAPI document and never answers bad input with a 500", async function () {
+    const doc_ = (await ok("/api/openapi.json")) as { paths: Record<string, Record<string, { parameters: { name: string }[] }>> };
+    for (const p of [
+      "/api/estates",
+      "/api/estates/{estateId}",
+      "/api/buildings/{buildingId}",
+      "/api/units",
+      "/api/units/{unitId}",
+      "/api/holders/{address}",
+      "/api/votes",
+      "/api/votes/{voteId}",
+      "/api/votes/{voteId}/ballots",
+      "/api/fund/estates/{estateId}",
+      "/api/fund/plans",
+      "/api/fund/plans/{planId}",
+      "/api/fund/units/{unitId}/statement",
+      "/api/timebank/members/{address}",
+      "/api/timebank/services",
+      "/api/timebank/services/{serviceId}",
+      "/api/timebank/partners",
+      "/api/records",
+      "/api/receipts/{recordId}",
+    ]) {
+      expect(doc_.paths[p]?.get, p).to.not.equal(undefined);
+    }
+    expect(doc_.paths["/api/units"].get.parameters.map((x) => x.name)).to.include.members(["estateId", "buildingId", "holder", "limit", "cursor"]);
+    const nasty = ["%00", "%FF", "..%2F..", "9".repeat(200), "null", "undefined", "[]", "{}", " 1", "1 ", "+1", "0x", "💥"];
+    const templates = [
+      "/api/estates/X",
+      "/api/buildings/X",
+      "/api/units/X",
+      "/api/units?holder=X",
+      "/api/units?estateId=X&limit=X",
+      "/api/holders/X",
+      "/api/votes/X",
+      "/api/votes?status=X&cursor=X",
+      "/api/votes/X/ballots?choice=X",
+      "/api/fund/estates/X",
+      "/api/fund/plans/X",
+      "/api/fund/plans?cursor=X",
+      "/api/fund/units/X/statement",
+      "/api/timebank/members/X",
+      "/api/timebank/services/X",
+      "/api/timebank/services?recipient=X",
+      "/api/timebank/partners?cursor=X",
+      "/api/records?cursor=X",
+      "/api/receipts/X",
+    ];
+    for (const t of templates) {
+      for (const value of nasty) {
+        const url = t.replaceAll("X", encodeURIComponent(value));
+        const res = await fetch(`${base}${url}`);
+        expect(res.status, `${url}`).to.be.within(200, 499);
+        if (res.status >= 400) expect(((await res.json()) as ErrorJson).error.code, url).to.be.a("string");
+        else await res.arrayBuffer();
+      }
+    }
+    // Repeated query parameters arrive as arrays: still a 400.
+    await fails("/api/votes?status=open&status=closed", 400, "invalid_request");
+    await fails("/api/units?limit=1&limit=2", 400, "invalid_request");
+  });
+});

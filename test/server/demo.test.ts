@@ -1,0 +1,94 @@
+// `npm run demo` as a newcomer runs it: the process comes up with the whole stack, answers, stops cleanly on
+// Ctrl-C (SIGINT) leaving nothing listening, and a second run starts cleanly again.
+import { expect } from "chai";
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { freePort, repoRoot, tempDir } from "./helpers/chain.js";
+
+type DemoRun = { output: () => string; ready: Promise<void>; interrupt: () => Promise<number | null> };
+
+function runDemo(rpcPort: number, apiPort: number, dataDir: string): DemoRun {
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      pathToFileURL(path.join(repoRoot, "node_modules/tsx/dist/loader.mjs")).href,
+      path.join(repoRoot, "scripts/demo/main.ts"),
+      ...["--rpc-port", String(rpcPort), "--api-port", String(apiPort), "--data-dir", dataDir],
+    ],
+    { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (output.includes("Press Ctrl-C")) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 100);
+    void exited.then(() => {
+      clearInterval(timer);
+      reject(new Error(`the demo exited before it was ready:\n${output}`));
+    });
+  });
+  return {
+    output: () => output,
+    ready,
+    interrupt: async () => {
+      child.kill("SIGINT");
+      return exited;
+    },
+  };
+}
+
+async function listening(url: string): Promise<boolean> {
+  try {
+    await fetch(url);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("npm run demo", function () {
+  this.timeout(300_000);
+  let tmp: ReturnType<typeof tempDir>;
+  before(() => (tmp = tempDir("demo")));
+  after(() => tmp?.remove());
+
+  it("starts the whole stack, stops cleanly on Ctrl-C, and starts cleanly again", async function () {
+    const rpcPort = await freePort(8750, 8800);
+    const apiPort = await freePort(rpcPort + 1, 8800);
+    const api = `http://127.0.0.1:${apiPort}`;
+    for (let run = 1; run <= 2; run++) {
+      const demo = runDemo(rpcPort, apiPort, tmp.dir);
+      await demo.ready;
+      expect(demo.output()).to.contain(`${api}/`);
+      // The server follows exactly the contracts the demo deployed, on the chain it started.
+      const config = (await (await fetch(`${api}/api/config`)).json()) as {
+        chainId: number;
+        rpcUrl: string;
+        contracts: Record<string, { address: string }>;
+      };
+      const deployment = JSON.parse(readFileSync(path.join(tmp.dir, "deployment.json"), "utf8")) as {
+        chainId: number;
+        contracts: Record<string, { address: string }>;
+      };
+      expect(config.chainId).to.equal(deployment.chainId);
+      expect(config.rpcUrl).to.equal(`http://127.0.0.1:${rpcPort}`);
+      expect(Object.keys(config.contracts)).to.have.members(Object.keys(deployment.contracts));
+      const votes = (await (await fetch(`${api}/api/votes?status=open`)).json()) as { items: unknown[] };
+      expect(votes.items.length, "the demo leaves votes open to take part in").to.be.greaterThan(0);
+
+      expect(await demo.interrupt()).to.equal(0);
+      expect(demo.output()).to.contain("Stopped");
+      expect(await listening(`${api}/api/health`), "the server still listens after Ctrl-C").to.equal(false);
+      expect(await listening(`http://127.0.0.1:${rpcPort}`), "the chain still listens after Ctrl-C").to.equal(false);
+    }
+  });
+});
