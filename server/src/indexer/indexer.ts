@@ -2,12 +2,13 @@
 // range is fetched while the current one is stored), then follows new blocks. Each range is committed in one
 // atomic batch with its checkpoint; a reorg inside the window is rolled back to the common ancestor.
 import type { Hex, PublicClient } from "viem";
-import { offchainEntry, OnchainEntryWriter, type LogEntry } from "../receipts/log.js";
+import { offchainEntry, type LogEntry } from "../receipts/log.js";
 import { beginChanges, trackBlock, writeChanges, type PendingUndo } from "./changes.js";
 import { makeDecoder, type Decoder, type IndexedContract } from "./decode.js";
 import { blockHeader, ChainMovedError, fetchChunk, headNumber, type Chunk, type RangeState } from "./fetch.js";
 import type { Lock } from "./lock.js";
-import type { EventRecord, ReadModel, Reducer } from "./models/types.js";
+import { makeLogReader, reseq, type LogReader } from "./prepare.js";
+import type { ReadModel, Reducer } from "./models/types.js";
 import {
   modelSublevel,
   numKey,
@@ -50,8 +51,8 @@ export type Indexer = {
   decoder: Decoder;
   /** Reducers by contract, then event. */
   reducers: Map<string, Map<string, Reducer>>;
-  /** Encodes and hashes the log entries of on-chain records. */
-  entries: OnchainEntryWriter;
+  /** Reads, decodes and makes the log entries of a block range (in a worker thread where it can). */
+  read: LogReader;
   addresses: Hex[];
   startBlock: number;
   checkpoint: Checkpoint;
@@ -88,7 +89,11 @@ export async function createIndexer(config: IndexerConfig): Promise<Indexer> {
     config,
     decoder: makeDecoder(config.contracts),
     reducers,
-    entries: new OnchainEntryWriter(config.chainId),
+    read: makeLogReader(config.client, {
+      chainId: config.chainId,
+      contracts: config.contracts.map(({ name, address, abi }) => ({ name, address, abi })),
+      addresses: config.contracts.map((c) => c.address.toLowerCase() as Hex),
+    }),
     addresses: config.contracts.map((c) => c.address.toLowerCase() as Hex),
     startBlock,
     checkpoint,
@@ -105,31 +110,38 @@ async function prune(store: Store, floor: number, batch: ChainedBatch): Promise<
 
 const BUFFER = { valueEncoding: "buffer" } as const;
 
-/** Stores one range: records, log entries, read models, undo information and checkpoint, in one batch. */
-async function applyChunk(ix: Indexer, chunk: Chunk, windowFloor: number): Promise<number> {
+/**
+ * Stores one range: records, log entries, read models, undo information and checkpoint, in one batch. Returns
+ * whether its entries had to be made again for other sequence numbers.
+ */
+async function applyChunk(ix: Indexer, chunk: Chunk, windowFloor: number): Promise<boolean> {
   const { store } = ix.config;
   const cs = beginChanges(store);
   const hashes = new Map<number, Hex>();
   if (store.failed) await settled(store);
   // One native WriteBatch, filled as the range is processed and written atomically at the end.
   const batch = store.db.batch();
+  let renumbered: boolean;
   try {
-    // From the store, not the indexer: off-chain appends advance the log between ranges.
+    // From the store, not the indexer: off-chain appends advance the log between ranges, and the entries were
+    // made for the sequence numbers expected when the range was fetched.
     let seq = store.nextSeq;
+    renumbered = chunk.prepared.firstSeq !== seq;
+    const prepared = renumbered ? reseq(chunk.prepared, seq) : chunk.prepared;
     const logPrefix = store.log.prefix;
     let block = -1;
     let undo: PendingUndo | undefined;
     let sinceYield = 0;
-    for (const log of chunk.logs) {
-      const event = ix.decoder(log) as EventRecord;
-      event.seq = seq;
+    const events = prepared.events();
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i];
       if (event.blockNumber !== block) {
         block = event.blockNumber;
         undo = block > windowFloor ? trackBlock(cs, block) : undefined;
         if (undo) hashes.set(block, event.blockHash);
       }
       if (undo && undo.firstSeq === null) undo.firstSeq = seq;
-      batch.put(logPrefix + numKey(seq), ix.entries.value(seq, event, log), BUFFER);
+      batch.put(logPrefix + numKey(seq), prepared.values[i], BUFFER);
       const reducer = ix.reducers.get(event.contract)?.get(event.event);
       if (reducer) {
         cs.current = undo;
@@ -160,7 +172,7 @@ async function applyChunk(ix: Indexer, chunk: Chunk, windowFloor: number): Promi
     await batch.close();
     throw err;
   }
-  return chunk.logs.length;
+  return renumbered;
 }
 
 /** The highest stored block whose hash the chain still has. */
@@ -239,35 +251,36 @@ export async function syncOnce(ix: Indexer): Promise<SyncResult> {
   const windowFloor = head - reorgWindow;
   let events = 0;
   let reorgs = 0;
-  // Ranges are fetched ahead, each as soon as the one before it has arrived, while earlier ones are stored: the
-  // node works on the next ranges while this process decodes and stores (applyChunk yields now and then, so
-  // that their answers are read meanwhile). Null: nothing left below the target.
-  let ahead: Promise<Chunk | null>[] = [];
+  // Ranges are requested ahead while earlier ones are stored, so that the node (and the worker that prepares
+  // the logs) always has the next ones to work on. A range starts after the planned end of the one before it
+  // and its entries continue that one's sequence numbers; a range that came out otherwise (shrunk after a "too
+  // large" answer, or numbered before an off-chain append) is noticed when it is stored, and the ranges behind
+  // it are requested again.
+  let ahead: Promise<Chunk>[] = [];
+  let nextFrom = 0;
   const fill = () => {
-    while (ahead.length < PREFETCH_RANGES) {
-      const last = ahead.at(-1);
-      const next = last
-        ? last.then((c) => (c && c.to < target ? fetchChunk(client, ix.addresses, c.to + 1, target, range) : null))
-        : fetchChunk(client, ix.addresses, ix.checkpoint.blockNumber + 1, target, range);
+    if (ahead.length === 0) nextFrom = ix.checkpoint.blockNumber + 1;
+    while (ahead.length < PREFETCH_RANGES && nextFrom <= target) {
+      const to = Math.min(target, nextFrom + range.size - 1);
+      const next = fetchChunk(client, ix.read, nextFrom, to, range, ahead.length === 0 ? ix.config.store.nextSeq : null);
       next.catch(() => undefined); // awaited later, or dropped after a reorg
       ahead.push(next);
+      nextFrom = to + 1;
     }
   };
   while (ix.checkpoint.blockNumber < target) {
     fill();
-    let chunk: Chunk | null;
+    let c: Chunk;
     try {
-      chunk = await ahead.shift()!;
+      c = await ahead.shift()!;
     } catch (err) {
       ahead = [];
       if (err instanceof ChainMovedError) continue;
       throw err;
     }
-    if (!chunk) {
-      ahead = []; // the store moved under the prefetched ranges (e.g. a rollback); start again from the checkpoint
-      continue;
-    }
-    const c = chunk;
+    // Entries made for other sequence numbers (an off-chain append came between) are made again; the ranges
+    // fetched after it would be too, so they are fetched again instead.
+    let renumbered = false;
     const moved = await lock(async () => {
       if (c.from !== ix.checkpoint.blockNumber + 1) return true; // an off-chain append cannot move it; a rollback can
       if (c.fromParentHash !== ix.checkpoint.blockHash) {
@@ -277,10 +290,11 @@ export async function syncOnce(ix: Indexer): Promise<SyncResult> {
         reorgs++;
         return true;
       }
-      events += await applyChunk(ix, c, windowFloor);
+      renumbered = await applyChunk(ix, c, windowFloor);
+      events += c.prepared.count;
       return false;
     });
-    if (moved) ahead = [];
+    if (moved || renumbered) ahead = [];
   }
   await settled(ix.config.store);
   return { head, indexedTo: ix.checkpoint.blockNumber, events, reorgs };

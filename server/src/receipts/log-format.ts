@@ -145,3 +145,12 @@ export class OnchainEntryWriter {
     return onchainValue(leafOf(this.scratch.subarray(0, size)), fields, this.scratch, layout);
   }
 }
+
+/** The stored form of an on-chain entry made again for another sequence number (and so another leaf). */
+export function reseqStoredEntry(value: Buffer, seq: number): Buffer {
+  const { record } = decodeLogEntry(value);
+  const fields: OnchainFields = { ...(record as OnchainRecord), seq, event: Buffer.from(record.schema === ONCHAIN_SCHEMA ? record.event : "", "utf8") };
+  const encoded = Buffer.allocUnsafe(onchainEncodedSize(fields.event.length, fields.topics.length, (fields.data.length - 2) / 2));
+  const layout = encodeOnchainInto(encoded, fields);
+  return onchainValue(leafOf(encoded), fields, encoded, layout);
+}
