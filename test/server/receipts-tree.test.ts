@@ -139,6 +139,55 @@ describe("fast paths of the indexer", function () {
     );
   });
 
+  it("stores log entries in a binary form that reads back as the record, with the leaf of encodeRecord", async function () {
+    const { logEntryEncoding, OnchainEntryWriter, storedLeaf } = await import("../../server/src/receipts/log-format.js");
+    const { offchainEntry } = await import("../../server/src/receipts/log.js");
+    const hex = (min: number, max: number) => fc.uint8Array({ minLength: min, maxLength: max }).map((b) => bytesToHex(b));
+    fc.assert(
+      fc.property(
+        fc.record({
+          seq: fc.maxSafeNat(),
+          chainId: fc.integer({ min: 1, max: 2 ** 40 }),
+          address: hex(20, 20),
+          blockNumber: fc.maxSafeNat(),
+          blockHash: hex(32, 32),
+          txHash: hex(32, 32),
+          logIndex: fc.nat({ max: 2 ** 32 - 1 }),
+          contract: fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,20}$/),
+          event: fc.string({ unit: "binary", maxLength: 20 }).filter((e) => !e.includes(".")),
+          topics: fc.array(hex(32, 32), { maxLength: 4 }),
+          data: hex(0, 300),
+        }),
+        (f) => {
+          const log = { address: f.address, topics: f.topics, data: f.data, blockNumber: "0x1", blockHash: f.blockHash, transactionHash: f.txHash, logIndex: "0x0" } as never;
+          const event = { contract: f.contract, event: f.event, args: {}, address: f.address, blockNumber: f.blockNumber, blockHash: f.blockHash, txHash: f.txHash, logIndex: f.logIndex } as never;
+          const value = new OnchainEntryWriter(f.chainId).value(f.seq, event, log);
+          const record: OnchainRecord = {
+            schema: ONCHAIN_SCHEMA,
+            seq: f.seq,
+            chainId: f.chainId,
+            emitter: f.address,
+            blockNumber: f.blockNumber,
+            blockHash: f.blockHash,
+            txHash: f.txHash,
+            logIndex: f.logIndex,
+            event: `${f.contract}.${f.event}`,
+            topics: f.topics,
+            data: f.data,
+          };
+          const leaf = leafOfRecord(record);
+          const entry = logEntryEncoding.decode(value);
+          expect(entry).to.deep.equal({ seq: f.seq, leaf, record, decoded: { contract: f.contract, event: f.event } });
+          expect(bytesToHex(storedLeaf(value))).to.equal(leaf);
+          expect(logEntryEncoding.encode(entry).equals(value)).to.equal(true);
+        },
+      ),
+      { numRuns: 200 },
+    );
+    const off = offchainEntry(7, 31337, { kind: "workorder.created", id: "wo-1", at: 1_700_000_000, payload: canonicalJson({ a: 1 }) });
+    expect(logEntryEncoding.decode(logEntryEncoding.encode(off))).to.deep.equal(off);
+  });
+
   it("decodes simple static event fields exactly as viem's ABI decoder", async function () {
     const { makeDecoder } = await import("../../server/src/indexer/decode.js");
     const { encodeEventTopics, encodeAbiParameters, parseAbi } = await import("viem");

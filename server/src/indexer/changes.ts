@@ -1,79 +1,126 @@
 // The read-model changes of one block range: an overlay that reducers read and write, plus the undo
 // information of the blocks inside the reorg window (each key's value before the block first changed it).
-import { cacheKey, modelSublevel, type BatchOp, numKey, readModel, rememberValue, type BlockUndo, type Store, type UndoEntry } from "./store.js";
+import { modelSublevel, numKey, readModelSync, type BlockUndo, type ChainedBatch, type Store, type UndoEntry } from "./store.js";
 import type { ModelTx } from "./models/types.js";
 
 // Marks an undo entry whose previous value is the stored one, read once at the end of the range (the database
 // does not change while a range is being built).
 const STORED = Symbol("stored");
 
-type Slot = { model: string; key: string; value: unknown };
-type PendingUndo = { entries: [string, string, unknown][]; firstSeq: number | null; touched: Set<string> };
+/**
+ * A key's value in the range (null: absent or deleted); whether the range changed it (or only read it); and the
+ * last block whose undo information has its previous value.
+ */
+type Slot = { value: unknown; dirty: boolean; undo: PendingUndo | undefined };
+export type PendingUndo = { entries: [string, string, unknown][]; firstSeq: number | null };
 
 export type ChangeSet = {
   store: Store;
-  overlay: Map<string, Slot>;
+  /** By model, then key. */
+  overlay: Map<string, Map<string, Slot>>;
   undo: Map<number, PendingUndo>;
+  /** The block of the event being reduced, when it is inside the reorg window (its writes must be undoable). */
+  current: PendingUndo | undefined;
+  /** The one transaction that every reducer of the range gets (it writes for `current`). */
+  tx: ModelTx;
 };
 
-export type { BatchOp };
+/** Values go to LevelDB as JSON text under the model sublevel's prefix (what the sublevel itself would write). */
+const UTF8 = { valueEncoding: "utf8" } as const;
 
 export function beginChanges(store: Store): ChangeSet {
-  return { store, overlay: new Map(), undo: new Map() };
+  const cs: ChangeSet = { store, overlay: new Map(), undo: new Map(), current: undefined, tx: undefined as unknown as ModelTx };
+  const slots = (model: string): Map<string, Slot> => {
+    let m = cs.overlay.get(model);
+    if (!m) {
+      modelSublevel(store, model); // fails early for an undeclared model
+      cs.overlay.set(model, (m = new Map()));
+    }
+    return m;
+  };
+  const write = (model: string, key: string, value: unknown) => {
+    const m = slots(model);
+    const slot = m.get(key);
+    const undo = cs.current;
+    if (!slot) {
+      if (undo) undo.entries.push([model, key, STORED]);
+      m.set(key, { value, dirty: true, undo });
+      return;
+    }
+    // Blocks only grow within a range: a slot last recorded for another block is new to this one.
+    if (undo && slot.undo !== undo) {
+      undo.entries.push([model, key, slot.value]);
+      slot.undo = undo;
+    }
+    slot.value = value;
+    slot.dirty = true;
+  };
+  cs.tx = {
+    get<T>(model: string, key: string): Promise<T | undefined> {
+      const m = slots(model);
+      let slot = m.get(key);
+      if (!slot) {
+        // Kept as a clean slot: later reads in the range, and the undo entry of a later write, need no lookup.
+        slot = { value: readModelSync<T>(store, model, key) ?? null, dirty: false, undo: undefined };
+        m.set(key, slot);
+      }
+      return Promise.resolve(slot.value === null ? undefined : (slot.value as T));
+    },
+    put: (model, key, value) => write(model, key, value),
+    del: (model, key) => write(model, key, null),
+  };
+  return cs;
 }
 
 /** Notes that `blockNumber` is inside the reorg window, so its changes must be undoable. */
 export function trackBlock(cs: ChangeSet, blockNumber: number): PendingUndo {
   let u = cs.undo.get(blockNumber);
   if (!u) {
-    u = { entries: [], firstSeq: null, touched: new Set() };
+    u = { entries: [], firstSeq: null };
     cs.undo.set(blockNumber, u);
   }
   return u;
 }
 
-/** The transaction a reducer sees for one event; `undo` is set when the event's block is in the reorg window. */
-export function modelTx(cs: ChangeSet, undo: PendingUndo | undefined): ModelTx {
-  const write = (model: string, key: string, value: unknown) => {
-    modelSublevel(cs.store, model); // fails early for an undeclared model
-    const ck = cacheKey(model, key);
-    if (undo && !undo.touched.has(ck)) {
-      undo.touched.add(ck);
-      const slot = cs.overlay.get(ck);
-      undo.entries.push([model, key, slot ? slot.value : STORED]);
-    }
-    cs.overlay.set(ck, { model, key, value });
-  };
-  return {
-    async get<T>(model: string, key: string) {
-      const slot = cs.overlay.get(cacheKey(model, key));
-      if (slot) return slot.value === null ? undefined : (slot.value as T);
-      return readModel<T>(cs.store, model, key);
-    },
-    put: (model, key, value) => write(model, key, value),
-    del: (model, key) => write(model, key, null),
-  };
-}
-
-/** The batch operations of the range's read-model changes and undo information. */
-export async function changeOps(cs: ChangeSet): Promise<BatchOp[]> {
-  const ops: BatchOp[] = [];
-  for (const slot of cs.overlay.values()) {
-    const sublevel = modelSublevel(cs.store, slot.model);
-    ops.push(slot.value === null ? { type: "del", sublevel, key: slot.key } : { type: "put", sublevel, key: slot.key, value: slot.value });
-  }
+/**
+ * Adds the range's read-model changes and undo information to its batch. The previous values of keys first
+ * changed in this range come from the batch being written, or else from LevelDB in one getMany (on LevelDB's
+ * thread, while the range's values are serialised here).
+ */
+export async function writeChanges(cs: ChangeSet, batch: ChainedBatch): Promise<void> {
+  const { store } = cs;
+  const lookups: string[] = [];
+  const looked: UndoEntry[] = [];
+  const blocks: [number, BlockUndo][] = [];
   for (const [blockNumber, u] of cs.undo) {
     const entries: UndoEntry[] = [];
     for (const [model, key, previous] of u.entries) {
-      entries.push([model, key, previous === STORED ? ((await readModel(cs.store, model, key)) ?? null) : previous]);
+      const entry: UndoEntry = [model, key, previous];
+      if (previous === STORED) {
+        const slot = store.writing?.get(model)?.get(key);
+        entry[2] = slot ? slot.value : null;
+        if (!slot) {
+          lookups.push(store.modelPrefixes.get(model)! + key);
+          looked.push(entry);
+        }
+      }
+      entries.push(entry);
     }
-    const value: BlockUndo = { entries, firstSeq: u.firstSeq };
-    ops.push({ type: "put", sublevel: cs.store.undo, key: numKey(blockNumber), value });
+    blocks.push([blockNumber, { entries, firstSeq: u.firstSeq }]);
   }
-  return ops;
-}
-
-/** After the batch is written, the cache learns the new values. */
-export function applyToCache(cs: ChangeSet): void {
-  for (const [ck, slot] of cs.overlay) rememberValue(cs.store, ck, slot.value);
+  const stored = lookups.length > 0 ? store.db.getMany(lookups, UTF8) : undefined;
+  stored?.catch(() => undefined); // awaited below
+  for (const [model, slots] of cs.overlay) {
+    const prefix = store.modelPrefixes.get(model)!;
+    for (const [key, slot] of slots) {
+      if (!slot.dirty) continue;
+      if (slot.value === null) batch.del(prefix + key);
+      else batch.put(prefix + key, JSON.stringify(slot.value), UTF8);
+    }
+  }
+  if (stored) {
+    const texts = (await stored) as (string | undefined)[];
+    for (let i = 0; i < texts.length; i++) if (texts[i] !== undefined) looked[i][2] = JSON.parse(texts[i]!);
+  }
+  for (const [blockNumber, value] of blocks) batch.put(numKey(blockNumber), value, { sublevel: store.undo });
 }

@@ -44,9 +44,12 @@ type Plan = {
   event: string;
   indexed: AbiParameter[];
   data: AbiParameter[];
+  indexedNames: string[];
   dataNames: string[];
-  /** Every field is a simple static type that fastWord decodes. */
+  /** Every field is a simple static type that fastWord decodes: its kind per field (see wordKind). */
   fast: boolean;
+  indexedKinds: WordKind[];
+  dataKinds: WordKind[];
 };
 
 function intBits(type: string): number | undefined {
@@ -75,28 +78,48 @@ export function toArgValue(param: AbiParameter, value: unknown): ArgValue {
   return value as boolean;
 }
 
-/**
- * Decodes one 32-byte word of a simple static type without viem's generic decoder (the indexer's hot path);
- * returns undefined for types it leaves to viem (signed integers, fixed bytes other than bytes32).
- */
-function fastWord(type: string, word: string): ArgValue | undefined {
-  if (type === "address") return `0x${word.slice(24)}`.toLowerCase();
-  if (type === "bytes32") return `0x${word}`.toLowerCase();
-  if (type === "bool") return word.endsWith("1");
-  if (type.startsWith("uint")) {
-    const bits = Number(type.slice(4) || 256);
-    return bits <= 48 ? parseInt(word.slice(52), 16) : BigInt(`0x${word}`).toString();
-  }
-  return undefined;
+const enum WordKind {
+  Address,
+  Bytes32,
+  Bool,
+  /** uint8 … uint48: a JSON number. */
+  SmallUint,
+  /** uint56 … uint256: a decimal string. */
+  BigUint,
+  /** Left to viem (signed integers, fixed bytes other than bytes32, dynamic types). */
+  Other,
 }
 
-const FAST_TYPES = /^(address|bytes32|bool|uint\d*)$/;
+function wordKind(type: string): WordKind {
+  if (type === "address") return WordKind.Address;
+  if (type === "bytes32") return WordKind.Bytes32;
+  if (type === "bool") return WordKind.Bool;
+  if (/^uint\d*$/.test(type)) return Number(type.slice(4) || 256) <= 48 ? WordKind.SmallUint : WordKind.BigUint;
+  return WordKind.Other;
+}
+
+/** Decodes the 32-byte word at `at` (hex digits, after any 0x) of `hex` without viem (the indexer's hot path). */
+function fastWord(kind: WordKind, hex: string, at: number): ArgValue {
+  switch (kind) {
+    case WordKind.Address:
+      return `0x${hex.slice(at + 24, at + 64)}`.toLowerCase();
+    case WordKind.Bytes32:
+      return `0x${hex.slice(at, at + 64)}`.toLowerCase();
+    case WordKind.Bool:
+      return hex.charCodeAt(at + 63) === 0x31; // "…1"
+    case WordKind.SmallUint:
+      return parseInt(hex.slice(at + 52, at + 64), 16);
+    default:
+      return BigInt(`0x${hex.slice(at, at + 64)}`).toString();
+  }
+}
 
 function isDynamic(type: string): boolean {
   return type === "string" || type === "bytes" || type.endsWith("]") || type === "tuple";
 }
 
-export type Decoder = (log: RpcLog) => DecodedEvent;
+/** A decoded log with room for its log sequence number (set by the indexer; -1 until then). */
+export type Decoder = (log: RpcLog) => DecodedEvent & { seq: number };
 
 export function makeDecoder(contracts: IndexedContract[]): Decoder {
   const plans = new Map<string, Plan>(); // `${address}|${topic0}`
@@ -107,48 +130,71 @@ export function makeDecoder(contracts: IndexedContract[]): Decoder {
     for (const item of c.abi) {
       if (item.type !== "event" || item.anonymous) continue;
       const ev = item as AbiEvent;
+      const indexed = ev.inputs.filter((i) => i.indexed);
+      const data = ev.inputs.filter((i) => !i.indexed);
+      const indexedKinds = indexed.map((i) => wordKind(i.type));
+      const dataKinds = data.map((i) => wordKind(i.type));
       plans.set(`${address}|${toEventSelector(ev)}`, {
         contract: c.name,
         event: ev.name,
-        indexed: ev.inputs.filter((i) => i.indexed),
-        data: ev.inputs.filter((i) => !i.indexed),
-        dataNames: ev.inputs.filter((i) => !i.indexed).map((i, n) => i.name || `arg${n}`),
-        fast: ev.inputs.every((i) => FAST_TYPES.test(i.type)),
+        indexed,
+        data,
+        indexedNames: indexed.map((i, n) => i.name || `topic${n + 1}`),
+        dataNames: data.map((i, n) => i.name || `arg${n}`),
+        fast: [...indexedKinds, ...dataKinds].every((k) => k !== WordKind.Other),
+        indexedKinds,
+        dataKinds,
       });
     }
   }
   return (log) => {
     const address = log.address.toLowerCase() as Hex;
-    const base = {
+    const topic0 = log.topics[0];
+    const plan = plans.get(`${address}|${topic0?.toLowerCase()}`);
+    let contract: string;
+    let event: string;
+    let args: Record<string, ArgValue> = {};
+    if (!plan) {
+      contract = names.get(address) ?? address;
+      event = `unknown:${topic0 ?? "anonymous"}`;
+    } else {
+      contract = plan.contract;
+      event = plan.event;
+      args = plan.fast && log.data.length === 2 + 64 * plan.data.length ? fastArgs(plan, log) : viemArgs(plan, log);
+    }
+    return {
+      contract,
+      event,
+      args,
       address,
       blockNumber: Number(log.blockNumber),
       blockHash: log.blockHash.toLowerCase() as Hex,
       txHash: log.transactionHash.toLowerCase() as Hex,
       logIndex: Number(log.logIndex),
+      seq: -1,
     };
-    const plan = plans.get(`${address}|${log.topics[0]?.toLowerCase()}`);
-    if (!plan) {
-      return { ...base, contract: names.get(address) ?? address, event: `unknown:${log.topics[0] ?? "anonymous"}`, args: {} };
-    }
-    const args: Record<string, ArgValue> = {};
-    if (plan.fast && log.data.length === 2 + 64 * plan.data.length) {
-      plan.indexed.forEach((p, i) => (args[p.name || `topic${i + 1}`] = fastWord(p.type, log.topics[i + 1].slice(2))!));
-      plan.data.forEach((p, i) => (args[plan.dataNames[i]] = fastWord(p.type, log.data.slice(2 + 64 * i, 66 + 64 * i))!));
-      return { ...base, contract: plan.contract, event: plan.event, args };
-    }
-    plan.indexed.forEach((p, i) => {
-      const topic = log.topics[i + 1];
-      // An indexed dynamic value is stored as its hash only.
-      args[p.name || `topic${i + 1}`] = isDynamic(p.type)
-        ? topic.toLowerCase()
-        : toArgValue(p, decodeAbiParameters([p], topic)[0]);
-    });
-    if (plan.data.length > 0) {
-      const values = decodeAbiParameters(plan.data, log.data);
-      plan.data.forEach((p, i) => {
-        args[plan.dataNames[i]] = toArgValue(p, values[i]);
-      });
-    }
-    return { ...base, contract: plan.contract, event: plan.event, args };
   };
+}
+
+function fastArgs(plan: Plan, log: RpcLog): Record<string, ArgValue> {
+  const args: Record<string, ArgValue> = {};
+  for (let i = 0; i < plan.indexedKinds.length; i++) args[plan.indexedNames[i]] = fastWord(plan.indexedKinds[i], log.topics[i + 1], 2);
+  for (let i = 0; i < plan.dataKinds.length; i++) args[plan.dataNames[i]] = fastWord(plan.dataKinds[i], log.data, 2 + 64 * i);
+  return args;
+}
+
+function viemArgs(plan: Plan, log: RpcLog): Record<string, ArgValue> {
+  const args: Record<string, ArgValue> = {};
+  plan.indexed.forEach((p, i) => {
+    const topic = log.topics[i + 1];
+    // An indexed dynamic value is stored as its hash only.
+    args[plan.indexedNames[i]] = isDynamic(p.type) ? topic.toLowerCase() : toArgValue(p, decodeAbiParameters([p], topic)[0]);
+  });
+  if (plan.data.length > 0) {
+    const values = decodeAbiParameters(plan.data, log.data);
+    plan.data.forEach((p, i) => {
+      args[plan.dataNames[i]] = toArgValue(p, values[i]);
+    });
+  }
+  return args;
 }

@@ -2,7 +2,7 @@
 // the parent hash of the first block and the hash of the last one, read before and after the logs.
 // The range adapts: it halves when the node refuses a query as too large and grows while answers stay small.
 import type { Hex, PublicClient } from "viem";
-import type { RpcLog } from "./decode.js";
+import type { LogReader, PreparedLogs } from "./prepare.js";
 
 export type Chunk = {
   from: number;
@@ -10,7 +10,8 @@ export type Chunk = {
   /** Parent hash of block `from`: must be the hash of the indexer's checkpoint. */
   fromParentHash: Hex;
   toHash: Hex;
-  logs: RpcLog[];
+  /** The range's logs, decoded, with their receipt-log entries (see prepare.ts). */
+  prepared: PreparedLogs;
 };
 
 export type RangeState = { size: number; min: number; max: number; targetLogs: number };
@@ -41,32 +42,27 @@ export function isTooLarge(err: unknown): boolean {
 /** Thrown when the chain changed while a range was read; the caller re-checks for a reorg and retries. */
 export class ChainMovedError extends Error {}
 
-async function getLogs(client: PublicClient, addresses: Hex[], from: number, to: number): Promise<RpcLog[]> {
-  return (await client.request({
-    method: "eth_getLogs",
-    params: [{ address: addresses, fromBlock: toHex(from), toBlock: toHex(to) }],
-  })) as RpcLog[];
-}
-
 /**
  * Fetches the logs of [from, min(to, from + size − 1)], shrinking the range on "too large" answers, then
  * adjusts the size for the next call from the number of logs returned.
  */
 export async function fetchChunk(
   client: PublicClient,
-  addresses: Hex[],
+  read: LogReader,
   from: number,
   maxTo: number,
   range: RangeState,
+  /** The first log entry's sequence number; null: right after the previous request's entries. */
+  firstSeq: number | null,
 ): Promise<Chunk> {
   for (;;) {
     const to = Math.min(maxTo, from + range.size - 1);
     // Headers and logs in parallel; the second read of the last header, after both, catches a change meanwhile.
     const headers = Promise.all([blockHeader(client, from), from === to ? undefined : blockHeader(client, to)]);
     headers.catch(() => undefined);
-    let logs: RpcLog[];
+    let prepared: PreparedLogs;
     try {
-      logs = await getLogs(client, addresses, from, to);
+      prepared = await read(from, to, firstSeq);
     } catch (err) {
       if (to > from && isTooLarge(err)) {
         range.size = Math.max(range.min, Math.floor((to - from + 1) / 2));
@@ -77,13 +73,13 @@ export async function fetchChunk(
     const [first, last] = await headers;
     const toHash = (last ?? first).hash;
     const again = await blockHeader(client, to);
-    const stale = logs.some((l) => {
-      const n = Number(l.blockNumber);
-      return l.removed || (n === from && l.blockHash !== first.hash) || (n === to && l.blockHash !== toHash);
-    });
+    const stale =
+      prepared.removed ||
+      prepared.hashesAt(from).some((h) => h !== first.hash.toLowerCase()) ||
+      prepared.hashesAt(to).some((h) => h !== toHash.toLowerCase());
     if (again.hash !== toHash || stale) throw new ChainMovedError(`Block ${to} changed while its logs were read.`);
-    if (logs.length > range.targetLogs * 2) range.size = Math.max(range.min, Math.floor(range.size / 2));
-    else if (logs.length < range.targetLogs / 2) range.size = Math.min(range.max, range.size * 2);
-    return { from, to, fromParentHash: first.parentHash, toHash, logs };
+    if (prepared.count > range.targetLogs * 2) range.size = Math.max(range.min, Math.floor(range.size / 2));
+    else if (prepared.count < range.targetLogs / 2) range.size = Math.min(range.max, range.size * 2);
+    return { from, to, fromParentHash: first.parentHash, toHash, prepared };
   }
 }

@@ -2,11 +2,12 @@
 // range is fetched while the current one is stored), then follows new blocks. Each range is committed in one
 // atomic batch with its checkpoint; a reorg inside the window is rolled back to the common ancestor.
 import type { Hex, PublicClient } from "viem";
-import { onchainEntry, offchainEntry, type LogEntry } from "../receipts/log.js";
-import { applyToCache, beginChanges, changeOps, modelTx, trackBlock, type BatchOp } from "./changes.js";
+import { offchainEntry, type LogEntry } from "../receipts/log.js";
+import { beginChanges, trackBlock, writeChanges, type PendingUndo } from "./changes.js";
 import { makeDecoder, type Decoder, type IndexedContract } from "./decode.js";
 import { blockHeader, ChainMovedError, fetchChunk, headNumber, type Chunk, type RangeState } from "./fetch.js";
 import type { Lock } from "./lock.js";
+import { makeLogReader, reseq, type LogReader } from "./prepare.js";
 import type { ReadModel, Reducer } from "./models/types.js";
 import {
   modelSublevel,
@@ -14,9 +15,10 @@ import {
   readCheckpoint,
   readNextSeq,
   settled,
-  trimCache,
   writeBehind,
+  type BatchOp,
   type BlockUndo,
+  type ChainedBatch,
   type Checkpoint,
   type Store,
 } from "./store.js";
@@ -47,7 +49,10 @@ export type IndexerConfig = {
 export type Indexer = {
   config: IndexerConfig;
   decoder: Decoder;
-  reducers: Map<string, Reducer>;
+  /** Reducers by contract, then event. */
+  reducers: Map<string, Map<string, Reducer>>;
+  /** Reads, decodes and makes the log entries of a block range (in a worker thread where it can). */
+  read: LogReader;
   addresses: Hex[];
   startBlock: number;
   checkpoint: Checkpoint;
@@ -59,11 +64,19 @@ export class ReorgTooDeepError extends Error {}
 
 const ZERO_HASH = `0x${"0".repeat(64)}` as Hex;
 
+/** Ranges fetched ahead of the one being stored. */
+const PREFETCH_RANGES = 3;
+/** applyChunk lets the event loop run every this many events, so that prefetched answers are read meanwhile. */
+const YIELD_EVERY = 1000;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export async function createIndexer(config: IndexerConfig): Promise<Indexer> {
   if (config.contracts.length === 0) throw new Error("The deployment lists no contracts to index; deploy first.");
-  const reducers = new Map<string, Reducer>();
+  const reducers = new Map<string, Map<string, Reducer>>();
   for (const model of config.readModels) {
-    for (const [event, reducer] of Object.entries(model.reducers)) reducers.set(`${model.contract}.${event}`, reducer);
+    const byEvent = reducers.get(model.contract) ?? new Map<string, Reducer>();
+    reducers.set(model.contract, byEvent);
+    for (const [event, reducer] of Object.entries(model.reducers)) byEvent.set(event, reducer);
   }
   const startBlock = Math.min(...config.contracts.map((c) => c.startBlock));
   let checkpoint = await readCheckpoint(config.store);
@@ -76,6 +89,11 @@ export async function createIndexer(config: IndexerConfig): Promise<Indexer> {
     config,
     decoder: makeDecoder(config.contracts),
     reducers,
+    read: makeLogReader(config.client, {
+      chainId: config.chainId,
+      contracts: config.contracts.map(({ name, address, abi }) => ({ name, address, abi })),
+      addresses: config.contracts.map((c) => c.address.toLowerCase() as Hex),
+    }),
     addresses: config.contracts.map((c) => c.address.toLowerCase() as Hex),
     startBlock,
     checkpoint,
@@ -83,51 +101,78 @@ export async function createIndexer(config: IndexerConfig): Promise<Indexer> {
   };
 }
 
-async function pruneOps(store: Store, floor: number): Promise<BatchOp[]> {
-  const ops: BatchOp[] = [];
+/** Drops the undo information and block hashes that fell below the reorg window. */
+async function prune(store: Store, floor: number, batch: ChainedBatch): Promise<void> {
   for (const sublevel of [store.undo, store.blocks]) {
-    for await (const key of sublevel.keys({ lte: numKey(floor) })) ops.push({ type: "del", sublevel, key });
+    for await (const key of sublevel.keys({ lte: numKey(floor) })) batch.del(key, { sublevel });
   }
-  return ops;
 }
 
-/** Stores one range: records, log entries, read models, undo information and checkpoint, in one batch. */
-async function applyChunk(ix: Indexer, chunk: Chunk, windowFloor: number): Promise<number> {
-  const { store, chainId } = ix.config;
+const BUFFER = { valueEncoding: "buffer" } as const;
+
+/**
+ * Stores one range: records, log entries, read models, undo information and checkpoint, in one batch. Returns
+ * whether its entries had to be made again for other sequence numbers.
+ */
+async function applyChunk(ix: Indexer, chunk: Chunk, windowFloor: number): Promise<boolean> {
+  const { store } = ix.config;
   const cs = beginChanges(store);
-  const ops: BatchOp[] = [];
   const hashes = new Map<number, Hex>();
   if (store.failed) await settled(store);
-  // From the store, not the indexer: off-chain appends advance the log between ranges.
-  let seq = store.nextSeq;
-  for (const log of chunk.logs) {
-    const event = ix.decoder(log);
-    const inWindow = event.blockNumber > windowFloor;
-    const undo = inWindow ? trackBlock(cs, event.blockNumber) : undefined;
-    if (undo && undo.firstSeq === null) undo.firstSeq = seq;
-    if (inWindow) hashes.set(event.blockNumber, event.blockHash);
-    const entry = onchainEntry(seq, chainId, event, log);
-    ops.push({ type: "put", sublevel: store.log, key: numKey(seq), value: entry });
-    const reducer = ix.reducers.get(`${event.contract}.${event.event}`);
-    if (reducer) await reducer({ ...event, seq }, modelTx(cs, undo));
-    seq++;
+  // One native WriteBatch, filled as the range is processed and written atomically at the end.
+  const batch = store.db.batch();
+  let renumbered: boolean;
+  try {
+    // From the store, not the indexer: off-chain appends advance the log between ranges, and the entries were
+    // made for the sequence numbers expected when the range was fetched.
+    let seq = store.nextSeq;
+    renumbered = chunk.prepared.firstSeq !== seq;
+    const prepared = renumbered ? reseq(chunk.prepared, seq) : chunk.prepared;
+    const logPrefix = store.log.prefix;
+    let block = -1;
+    let undo: PendingUndo | undefined;
+    let sinceYield = 0;
+    const events = prepared.events();
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i];
+      if (event.blockNumber !== block) {
+        block = event.blockNumber;
+        undo = block > windowFloor ? trackBlock(cs, block) : undefined;
+        if (undo) hashes.set(block, event.blockHash);
+      }
+      if (undo && undo.firstSeq === null) undo.firstSeq = seq;
+      batch.put(logPrefix + numKey(seq), prepared.values[i], BUFFER);
+      const reducer = ix.reducers.get(event.contract)?.get(event.event);
+      if (reducer) {
+        cs.current = undo;
+        const done = reducer(event, cs.tx);
+        if (done) await done;
+      }
+      seq++;
+      if (++sinceYield === YIELD_EVERY) {
+        sinceYield = 0;
+        await yieldToEventLoop();
+      }
+    }
+    if (chunk.to > windowFloor) hashes.set(chunk.to, chunk.toHash);
+    for (const [n, hash] of hashes) batch.put(numKey(n), hash, { sublevel: store.blocks });
+    await writeChanges(cs, batch);
+    await prune(store, windowFloor, batch);
+    const checkpoint: Checkpoint = { blockNumber: chunk.to, blockHash: chunk.toHash };
+    batch.put("checkpoint", checkpoint, { sublevel: store.meta });
+    batch.put("nextSeq", seq, { sublevel: store.meta });
+    // The previous range must be on disk before its values may leave store.writing for this range's.
+    await settled(store);
+    store.writing = cs.overlay;
+    writeBehind(store, batch);
+    store.nextSeq = seq;
+    ix.checkpoint = checkpoint;
+    ix.nextSeq = seq;
+  } catch (err) {
+    await batch.close();
+    throw err;
   }
-  if (chunk.to > windowFloor) hashes.set(chunk.to, chunk.toHash);
-  for (const [n, hash] of hashes) ops.push({ type: "put", sublevel: store.blocks, key: numKey(n), value: hash });
-  ops.push(...(await changeOps(cs)));
-  ops.push(...(await pruneOps(store, windowFloor)));
-  const checkpoint: Checkpoint = { blockNumber: chunk.to, blockHash: chunk.toHash };
-  ops.push({ type: "put", sublevel: store.meta, key: "checkpoint", value: checkpoint });
-  ops.push({ type: "put", sublevel: store.meta, key: "nextSeq", value: seq });
-  // The previous range must be on disk before the cache may be trimmed and this range's values enter it.
-  await settled(store);
-  trimCache(store);
-  applyToCache(cs);
-  writeBehind(store, ops);
-  store.nextSeq = seq;
-  ix.checkpoint = checkpoint;
-  ix.nextSeq = seq;
-  return chunk.logs.length;
+  return renumbered;
 }
 
 /** The highest stored block whose hash the chain still has. */
@@ -190,7 +235,7 @@ async function rollback(ix: Indexer, ancestor: Checkpoint): Promise<void> {
   ops.push({ type: "put", sublevel: store.meta, key: "checkpoint", value: ancestor });
   ops.push({ type: "put", sublevel: store.meta, key: "nextSeq", value: nextSeq });
   await store.db.batch(ops);
-  store.cache.clear();
+  store.writing = undefined;
   store.nextSeq = nextSeq;
   ix.checkpoint = ancestor;
   ix.nextSeq = nextSeq;
@@ -206,35 +251,50 @@ export async function syncOnce(ix: Indexer): Promise<SyncResult> {
   const windowFloor = head - reorgWindow;
   let events = 0;
   let reorgs = 0;
-  let pending: Promise<Chunk> | undefined;
-  const prefetch = (from: number) => {
-    const p = fetchChunk(client, ix.addresses, from, target, range);
-    p.catch(() => undefined); // awaited later, or dropped after a reorg
-    return p;
+  // Ranges are requested ahead while earlier ones are stored, so that the node (and the worker that prepares
+  // the logs) always has the next ones to work on. A range starts after the planned end of the one before it
+  // and its entries continue that one's sequence numbers; a range that came out otherwise (shrunk after a "too
+  // large" answer, or numbered before an off-chain append) is noticed when it is stored, and the ranges behind
+  // it are requested again.
+  let ahead: Promise<Chunk>[] = [];
+  let nextFrom = 0;
+  const fill = () => {
+    if (ahead.length === 0) nextFrom = ix.checkpoint.blockNumber + 1;
+    while (ahead.length < PREFETCH_RANGES && nextFrom <= target) {
+      const to = Math.min(target, nextFrom + range.size - 1);
+      const next = fetchChunk(client, ix.read, nextFrom, to, range, ahead.length === 0 ? ix.config.store.nextSeq : null);
+      next.catch(() => undefined); // awaited later, or dropped after a reorg
+      ahead.push(next);
+      nextFrom = to + 1;
+    }
   };
   while (ix.checkpoint.blockNumber < target) {
-    let chunk: Chunk;
+    fill();
+    let c: Chunk;
     try {
-      chunk = await (pending ?? prefetch(ix.checkpoint.blockNumber + 1));
+      c = await ahead.shift()!;
     } catch (err) {
-      pending = undefined;
+      ahead = [];
       if (err instanceof ChainMovedError) continue;
       throw err;
     }
-    pending = chunk.to < target ? prefetch(chunk.to + 1) : undefined;
+    // Entries made for other sequence numbers (an off-chain append came between) are made again; the ranges
+    // fetched after it would be too, so they are fetched again instead.
+    let renumbered = false;
     const moved = await lock(async () => {
-      if (chunk.from !== ix.checkpoint.blockNumber + 1) return true; // an off-chain append cannot move it; a rollback can
-      if (chunk.fromParentHash !== ix.checkpoint.blockHash) {
+      if (c.from !== ix.checkpoint.blockNumber + 1) return true; // an off-chain append cannot move it; a rollback can
+      if (c.fromParentHash !== ix.checkpoint.blockHash) {
         const ancestor = await findAncestor(ix, head);
         logger?.warn({ from: ix.checkpoint.blockNumber, to: ancestor.blockNumber }, "chain reorganised: rolling back");
         await rollback(ix, ancestor);
         reorgs++;
         return true;
       }
-      events += await applyChunk(ix, chunk, windowFloor);
+      renumbered = await applyChunk(ix, c, windowFloor);
+      events += c.prepared.count;
       return false;
     });
-    if (moved) pending = undefined;
+    if (moved || renumbered) ahead = [];
   }
   await settled(ix.config.store);
   return { head, indexedTo: ix.checkpoint.blockNumber, events, reorgs };

@@ -2,10 +2,12 @@
 // entries, read models, undo information and the checkpoint — is written in one atomic batch.
 import { Level } from "level";
 import type { Hex } from "viem";
+import { logEntryEncoding } from "../receipts/log-format.js";
 
-import type { AbstractBatchOperation, AbstractSublevel } from "abstract-level";
+import type { AbstractBatchOperation, AbstractChainedBatch, AbstractSublevel } from "abstract-level";
 
 type Db = Level<string, unknown>;
+export type ChainedBatch = AbstractChainedBatch<Db, string, unknown>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type BatchOp = AbstractBatchOperation<any, string, unknown>;
 export type Sublevel = AbstractSublevel<Db, string | Buffer | Uint8Array, string, unknown>;
@@ -27,11 +29,16 @@ export type Store = {
   blocks: Sublevel;
   /** Block number → BlockUndo, for the blocks of the reorg window. */
   undo: Sublevel;
-  /** The receipt log: sequence number → LogEntry. */
+  /** The receipt log: sequence number → LogEntry (stored in the binary form of receipts/log-format.ts). */
   log: Sublevel;
   models: Map<string, Sublevel>;
-  /** Write-through cache of read-model values (null: known absent); cleared on rollback. */
-  cache: Map<string, unknown>;
+  /** Each model sublevel's key prefix in the root database, for writes that skip the sublevel machinery. */
+  modelPrefixes: Map<string, string>;
+  /**
+   * The read-model values of the batch being written (by model, then key; null: deleted), which reads must see
+   * before LevelDB has them. Replaced by the next range's once the batch is on disk; cleared on rollback.
+   */
+  writing: ModelValues | undefined;
   /** The next log sequence number, including a batch still being written. */
   nextSeq: number;
   /** The batch being written while the indexer builds the next one (see writeBehind). */
@@ -39,7 +46,11 @@ export type Store = {
   failed: Error | undefined;
 };
 
-const CACHE_LIMIT = 400_000;
+/**
+ * The store's layout version, in meta: 2 = binary receipt-log entries without the decoded arguments (1, the
+ * JSON entries of the first indexer, had no marker). A directory of another layout is refused, not misread.
+ */
+export const STORE_FORMAT = 2;
 
 /** Fixed-width decimal keys sort numerically. */
 export function numKey(n: number): string {
@@ -61,10 +72,41 @@ export async function openStore(dir: string, modelNames: string[]): Promise<Stor
   }
   const sub = (name: string) => db.sublevel<string, unknown>(name, { valueEncoding: "json" });
   const models = new Map<string, Sublevel>();
-  for (const name of modelNames) models.set(name, sub(`m:${name}`));
+  const modelPrefixes = new Map<string, string>();
+  for (const name of modelNames) {
+    const sublevel = sub(`m:${name}`);
+    models.set(name, sublevel);
+    modelPrefixes.set(name, sublevel.prefix);
+  }
   const meta = sub("meta");
+  const log = db.sublevel<string, unknown>("log", { valueEncoding: logEntryEncoding });
   const nextSeq = ((await meta.get("nextSeq")) as number | undefined) ?? 0;
-  return { db, meta, blocks: sub("blocks"), undo: sub("undo"), log: sub("log"), models, cache: new Map(), nextSeq, inflight: undefined, failed: undefined };
+  const format = (await meta.get("format")) as number | undefined;
+  if (format === undefined) {
+    const empty = nextSeq === 0 && (await meta.get("checkpoint")) === undefined;
+    if (!empty) await failOpen(db, `${dir} holds an index of an older layout (receipt log as JSON)`);
+    await meta.put("format", STORE_FORMAT);
+  } else if (format !== STORE_FORMAT) {
+    await failOpen(db, `${dir} holds an index of layout ${format}, not ${STORE_FORMAT}`);
+  }
+  return {
+    db,
+    meta,
+    blocks: sub("blocks"),
+    undo: sub("undo"),
+    log,
+    models,
+    modelPrefixes,
+    writing: undefined,
+    nextSeq,
+    inflight: undefined,
+    failed: undefined,
+  };
+}
+
+async function failOpen(db: Db, what: string): Promise<never> {
+  await db.close();
+  throw new Error(`${what}; this indexer cannot read it. Re-index into a fresh --data-dir.`);
 }
 
 /** Waits for the batch being written; after a failed write the process state is unknown: refuse to go on. */
@@ -79,16 +121,16 @@ export async function settled(store: Store): Promise<void> {
 
 /**
  * Starts writing one atomic batch after the previous one; the caller goes on building the next batch meanwhile
- * (the cache already holds the batch's values). Batches are written in order, so a crash leaves a prefix.
+ * (`store.writing` holds the batch's read-model values). Batches are written in order, so a crash leaves a prefix.
  */
-export function writeBehind(store: Store, ops: BatchOp[]): void {
+export function writeBehind(store: Store, batch: ChainedBatch): void {
   const previous = store.inflight ?? Promise.resolve();
   store.inflight = previous.then(() =>
     store.failed
-      ? undefined
-      : store.db.batch(ops).catch((err: Error) => {
+      ? batch.close()
+      : batch.write().catch((err: Error) => {
           store.failed = err;
-          store.cache.clear();
+          store.writing = undefined;
         }),
   );
 }
@@ -103,30 +145,31 @@ export function modelSublevel(store: Store, model: string): Sublevel {
   return sublevel;
 }
 
-export function cacheKey(model: string, key: string): string {
-  return `${model}\u0000${key}`;
-}
+/** Read-model values by model, then key (null: deleted). */
+export type ModelValues = Map<string, Map<string, { value: unknown }>>;
 
-/** Reads a read-model value through the cache. */
+/** Reads a read-model value (including those of the batch being written). */
 export async function readModel<T>(store: Store, model: string, key: string): Promise<T | undefined> {
-  const ck = cacheKey(model, key);
-  const cached = store.cache.get(ck);
-  if (cached !== undefined) return cached === null ? undefined : (cached as T);
-  // getSync: LevelDB answers from its memtable and block cache in microseconds; an async get per key would
-  // spend most of a backfill waiting on the thread pool.
-  const value = modelSublevel(store, model).getSync(key) as T | undefined;
-  rememberValue(store, ck, value ?? null);
-  return value;
+  return readModelSync<T>(store, model, key);
 }
 
-export function rememberValue(store: Store, ck: string, value: unknown): void {
-  store.cache.set(ck, value);
+/**
+ * The same, synchronously: LevelDB answers from its memtable and block cache in microseconds, and an async get
+ * per key would spend most of a backfill waiting on the thread pool. No cache of our own: within a range the
+ * overlay of changes.ts holds every key read and written, and a JS cache of past ranges cost more in garbage
+ * collection than the LevelDB reads it saved.
+ */
+export function readModelSync<T>(store: Store, model: string, key: string): T | undefined {
+  const slot = store.writing?.get(model)?.get(key);
+  if (slot) return slot.value === null ? undefined : (slot.value as T);
+  const prefix = store.modelPrefixes.get(model);
+  if (prefix === undefined) modelSublevel(store, model); // throws: undeclared model
+  // The root database with the sublevel's prefix: what the sublevel does, without its per-call machinery.
+  const text = store.db.getSync(prefix + key, UTF8) as string | undefined;
+  return text === undefined ? undefined : (JSON.parse(text) as T);
 }
 
-/** Bounds the cache; only safe when no batch is being written (its values may exist only in the cache). */
-export function trimCache(store: Store): void {
-  if (store.cache.size >= CACHE_LIMIT) store.cache.clear();
-}
+const UTF8 = { valueEncoding: "utf8" } as const;
 
 export async function readCheckpoint(store: Store): Promise<Checkpoint | undefined> {
   return (await store.meta.get("checkpoint")) as Checkpoint | undefined;

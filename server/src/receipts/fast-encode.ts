@@ -20,19 +20,42 @@ function writeHex(buf: Buffer, at: number, hex: string): void {
   buf.write(hex.slice(2), at, "hex");
 }
 
-export function encodeOnchainRecord(r: OnchainRecord): Buffer {
-  const event = Buffer.from(r.event, "utf8");
+/** The fields of an on-chain record that the indexer has at hand (hex in any case; the encoding is bytes). */
+export type OnchainFields = {
+  seq: number;
+  chainId: number;
+  emitter: string;
+  blockNumber: number;
+  blockHash: string;
+  txHash: string;
+  logIndex: number;
+  /** `<ContractName>.<EventName>` as UTF-8 bytes. */
+  event: Buffer;
+  topics: readonly string[];
+  data: string;
+};
+
+/** Byte offsets of the variable parts of an encoding made by encodeOnchainInto. */
+export type EncodedLayout = { size: number; topicsAt: number; dataAt: number; dataLength: number };
+
+/** Size of the canonical encoding of a record with these variable parts. */
+export function onchainEncodedSize(eventLength: number, topicCount: number, dataLength: number): number {
+  return HEAD + 32 + padded(SCHEMA.length) + 32 + padded(eventLength) + 32 + 32 * topicCount + 32 + padded(dataLength);
+}
+
+/**
+ * Writes the canonical encoding into `buf` from offset 0 (which must hold at least onchainEncodedSize bytes;
+ * the padding is zeroed here). Returns where the topics and data went, so that callers can copy them.
+ */
+export function encodeOnchainInto(buf: Buffer, r: OnchainFields): EncodedLayout {
   const dataLength = (r.data.length - 2) / 2;
-  const schemaSize = 32 + padded(SCHEMA.length);
-  const eventSize = 32 + padded(event.length);
-  const topicsSize = 32 + 32 * r.topics.length;
-  const dataSize = 32 + padded(dataLength);
-  const buf = Buffer.alloc(HEAD + schemaSize + eventSize + topicsSize + dataSize);
+  const size = onchainEncodedSize(r.event.length, r.topics.length, dataLength);
+  buf.fill(0, 0, size);
   let tail = HEAD;
   writeUint(buf, 0, tail);
   writeUint(buf, tail, SCHEMA.length);
   SCHEMA.copy(buf, tail + 32);
-  tail += schemaSize;
+  tail += 32 + padded(SCHEMA.length);
   writeUint(buf, 32, r.seq);
   writeUint(buf, 64, r.chainId);
   writeHex(buf, 96 + 12, r.emitter);
@@ -41,16 +64,24 @@ export function encodeOnchainRecord(r: OnchainRecord): Buffer {
   writeHex(buf, 192, r.txHash);
   writeUint(buf, 224, r.logIndex);
   writeUint(buf, 256, tail);
-  writeUint(buf, tail, event.length);
-  event.copy(buf, tail + 32);
-  tail += eventSize;
+  writeUint(buf, tail, r.event.length);
+  r.event.copy(buf, tail + 32);
+  tail += 32 + padded(r.event.length);
   writeUint(buf, 288, tail);
   writeUint(buf, tail, r.topics.length);
-  r.topics.forEach((t, i) => writeHex(buf, tail + 32 + 32 * i, t));
-  tail += topicsSize;
+  const topicsAt = tail + 32;
+  for (let i = 0; i < r.topics.length; i++) writeHex(buf, topicsAt + 32 * i, r.topics[i]);
+  tail = topicsAt + 32 * r.topics.length;
   writeUint(buf, 320, tail);
   writeUint(buf, tail, dataLength);
   writeHex(buf, tail + 32, r.data);
+  return { size, topicsAt, dataAt: tail + 32, dataLength };
+}
+
+export function encodeOnchainRecord(r: OnchainRecord): Buffer {
+  const event = Buffer.from(r.event, "utf8");
+  const buf = Buffer.allocUnsafe(onchainEncodedSize(event.length, r.topics.length, (r.data.length - 2) / 2));
+  encodeOnchainInto(buf, { ...r, event });
   return buf;
 }
 

@@ -4,37 +4,19 @@ import { bytesToHex, hexToBytes, type Hex } from "viem";
 import type { DecodedEvent, RpcLog } from "../indexer/decode.js";
 import type { Lock } from "../indexer/lock.js";
 import { numKey, readNextSeq, settled, type Store } from "../indexer/store.js";
-import { onchainLeaf } from "./fast-encode.js";
 import { leafOf } from "./keccak.js";
-import { canonicalJson, encodeRecord, OFFCHAIN_SCHEMA, ONCHAIN_SCHEMA, type OffchainRecord, type OnchainRecord, type Record_ } from "./record.js";
+import { decodeLogEntry, OnchainEntryWriter, storedLeaf, type LogEntry } from "./log-format.js";
+import { canonicalJson, encodeRecord, OFFCHAIN_SCHEMA, type OffchainRecord, type Record_ } from "./record.js";
 
-export type LogEntry = {
-  seq: number;
-  leaf: Hex;
-  record: Record_;
-  /** The typed form of an on-chain record (decoded with the contract's ABI), for read APIs. */
-  decoded?: Pick<DecodedEvent, "contract" | "event" | "args">;
-};
+export { logEntryEncoding, OnchainEntryWriter, storedLeaf, type LogEntry } from "./log-format.js";
 
 export function leafOfRecord(record: Record_): Hex {
   return bytesToHex(leafOf(Buffer.from(hexToBytes(encodeRecord(record)))));
 }
 
+/** The log entry of a decoded on-chain log (the object form; the indexer writes OnchainEntryWriter's bytes). */
 export function onchainEntry(seq: number, chainId: number, event: DecodedEvent, log: RpcLog): LogEntry {
-  const record: OnchainRecord = {
-    schema: ONCHAIN_SCHEMA,
-    seq,
-    chainId,
-    emitter: event.address,
-    blockNumber: event.blockNumber,
-    blockHash: event.blockHash,
-    txHash: event.txHash,
-    logIndex: event.logIndex,
-    event: `${event.contract}.${event.event}`,
-    topics: log.topics.map((t) => t.toLowerCase() as Hex),
-    data: log.data.toLowerCase() as Hex,
-  };
-  return { seq, leaf: onchainLeaf(record), record, decoded: { contract: event.contract, event: event.event, args: event.args } };
+  return decodeLogEntry(new OnchainEntryWriter(chainId).value(seq, event, log));
 }
 
 export type OffchainInput = { kind: string; id: string; at: number; payload: unknown };
@@ -76,8 +58,9 @@ export async function readLeaves(store: Store, first: number, count: number): Pr
   await settled(store);
   const out = Buffer.allocUnsafe(count * 32);
   let i = 0;
-  for await (const value of store.log.values({ gte: numKey(first), lt: numKey(first + count) })) {
-    Buffer.from(hexToBytes((value as LogEntry).leaf)).copy(out, i * 32);
+  // The stored bytes, not decoded entries: the leaf is at a fixed place.
+  for await (const value of store.log.values({ gte: numKey(first), lt: numKey(first + count), valueEncoding: "buffer" })) {
+    out.set(storedLeaf(value as Buffer), i * 32);
     i++;
   }
   if (i !== count) throw new Error(`The receipt log has ${i} of the leaves ${first}..${first + count - 1}; the data directory is incomplete.`);

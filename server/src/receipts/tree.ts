@@ -11,7 +11,13 @@ export type MerkleTree = {
   levels: { offset: number; length: number }[];
 };
 
-/** Builds a tree. `leaves` holds `n` concatenated 32-byte leaves, in log order (not sorted). */
+/**
+ * Builds a tree. `leaves` holds `n` concatenated 32-byte leaves, in log order (not sorted).
+ *
+ * The hot loop does nothing per node beyond the hash call itself that could allocate or cross into C++: the
+ * pair is compared byte by byte in JS (the first byte almost always decides), copied in sorted order into one
+ * reused 64-byte buffer through 32-bit views, and the digest is written straight into the flat node buffer.
+ */
 export function buildTree(leaves: Buffer, hash: (data: Buffer) => Buffer = defaultKeccak): MerkleTree {
   if (leaves.length === 0 || leaves.length % 32 !== 0) {
     throw new Error(`A tree needs at least one 32-byte leaf; got ${leaves.length} bytes.`);
@@ -24,31 +30,31 @@ export function buildTree(leaves: Buffer, hash: (data: Buffer) => Buffer = defau
     total += length;
     if (length === 1) break;
   }
-  const nodes = Buffer.allocUnsafe(total * 32);
+  // Own ArrayBuffers at offset 0 (never the shared pool), so that the 32-bit views below are aligned.
+  const nodes = Buffer.allocUnsafeSlow(total * 32);
   leaves.copy(nodes, 0);
-  const swapped = Buffer.allocUnsafe(64);
+  const pair = Buffer.allocUnsafeSlow(64);
+  const nodeWords = new Int32Array(nodes.buffer, nodes.byteOffset, nodes.length >>> 2);
+  const pairWords = new Int32Array(pair.buffer, pair.byteOffset, 16);
   for (let l = 1; l < levels.length; l++) {
     const below = levels[l - 1];
-    const level = levels[l];
-    for (let i = 0; i < level.length; i++) {
-      const a = (below.offset + 2 * i) * 32;
-      const out = (level.offset + i) * 32;
-      if (2 * i + 1 === below.length) {
-        nodes.copy(nodes, out, a, a + 32); // odd last node: promoted
-        continue;
-      }
+    const pairs = below.length >>> 1;
+    let a = below.offset * 32; // byte offset of the pair's first node
+    let out = levels[l].offset * 32;
+    for (let i = 0; i < pairs; i++, a += 64, out += 32) {
       const b = a + 32;
-      let digest: Buffer;
-      // Compares nodes[a..a+32) (source) with nodes[b..b+32) (target): ≤ 0 means a ≤ b.
-      if (nodes.compare(nodes, b, b + 32, a, a + 32) <= 0) {
-        digest = hash(nodes.subarray(a, a + 64)); // already in sorted order and contiguous
-      } else {
-        nodes.copy(swapped, 0, b, b + 32);
-        nodes.copy(swapped, 32, a, a + 32);
-        digest = hash(swapped);
+      let k = 0;
+      while (k < 32 && nodes[a + k] === nodes[b + k]) k++;
+      // Sorted pair: the smaller node (unsigned big-endian) first; equal nodes in either order.
+      const lo = (k === 32 || nodes[a + k] < nodes[b + k] ? a : b) >>> 2;
+      const hi = (lo === a >>> 2 ? b : a) >>> 2;
+      for (let w = 0; w < 8; w++) {
+        pairWords[w] = nodeWords[lo + w];
+        pairWords[8 + w] = nodeWords[hi + w];
       }
-      digest.copy(nodes, out);
+      nodes.set(hash(pair), out);
     }
+    if (below.length & 1) nodes.copyWithin(out, a, a + 32); // odd last node: promoted
   }
   return { leafCount, nodes, levels };
 }

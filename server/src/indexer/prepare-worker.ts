@@ -1,0 +1,63 @@
+// The worker thread of prepare.ts: reads eth_getLogs answers over HTTP, decodes them and makes the receipt-log
+// entries (encoding and keccak256), and hands both back in two transferable pieces: the events as JSON text and
+// the entries' stored forms in one buffer.
+import { parentPort, workerData } from "node:worker_threads";
+import type { RpcLog } from "./decode.js";
+import { getLogsParams, hashesAt, makePreparer, sequencer, type WorkerReply, type WorkerRequest, type WorkerSetup } from "./prepare.js";
+
+const setup = workerData as WorkerSetup;
+const prepare = makePreparer(setup);
+const port = parentPort!;
+const numbered = sequencer();
+
+async function getLogs(from: number, to: number): Promise<RpcLog[]> {
+  const res = await fetch(setup.url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getLogs", params: getLogsParams(setup.addresses, from, to) }),
+    signal: AbortSignal.timeout(setup.timeoutMs),
+  });
+  const text = await res.text();
+  let body: { result?: RpcLog[]; error?: { message?: string; data?: unknown } };
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    throw new Error(`eth_getLogs: HTTP ${res.status} ${res.statusText}: ${text.slice(0, 200)}`);
+  }
+  if (body.error) throw new Error(`eth_getLogs: ${body.error.message ?? "error"} ${body.error.data ? JSON.stringify(body.error.data) : ""}`);
+  if (!Array.isArray(body.result)) throw new Error(`eth_getLogs: HTTP ${res.status}: no result`);
+  return body.result;
+}
+
+port.on("message", (request: WorkerRequest) => {
+  const logs = getLogs(request.from, request.to); // in parallel with earlier requests; numbered in order
+  logs.catch(() => undefined);
+  numbered(request.firstSeq, async (base) => prepare(await logs, base)).then(
+    (prepared) => {
+      const events = prepared.events();
+      const offsets = new Uint32Array(prepared.values.length + 1);
+      for (let i = 0; i < prepared.values.length; i++) offsets[i + 1] = offsets[i] + prepared.values[i].length;
+      const all = Buffer.allocUnsafeSlow(offsets[prepared.values.length]);
+      for (let i = 0; i < prepared.values.length; i++) all.set(prepared.values[i], offsets[i]);
+      const buffer = all.buffer as ArrayBuffer;
+      const reply: WorkerReply = {
+        id: request.id,
+        ok: true,
+        events: JSON.stringify(events),
+        count: events.length,
+        buffer,
+        offsets,
+        firstSeq: prepared.firstSeq,
+        removed: prepared.removed,
+        edgeHashes: [
+          [request.from, hashesAt(events, request.from)],
+          [request.to, hashesAt(events, request.to)],
+        ],
+      };
+      port.postMessage(reply, [buffer, offsets.buffer as ArrayBuffer]);
+    },
+    (err: Error) => port.postMessage({ id: request.id, ok: false, message: err.message } satisfies WorkerReply),
+  );
+});
+
+port.postMessage({ ready: true }); // loaded: requests may come here now

@@ -1,0 +1,187 @@
+// Turns a range's raw logs into what applyChunk stores: decoded events (for the read models) and receipt-log
+// entries (canonical encoding, leaf, stored form) for sequence numbers from `firstSeq`. This is most of the CPU
+// of a backfill that does not touch the database, so it runs in a worker thread (prepare-worker.ts) that also
+// reads and parses the node's answers, in parallel with the storing of earlier ranges; in this thread when a
+// worker cannot be had (a transport without a URL, or a runtime without workers).
+import { Worker } from "node:worker_threads";
+import type { Hex, PublicClient } from "viem";
+import { OnchainEntryWriter, reseqStoredEntry } from "../receipts/log-format.js";
+import { makeDecoder, type IndexedContract, type RpcLog } from "./decode.js";
+import type { EventRecord } from "./models/types.js";
+
+export type PreparedLogs = {
+  count: number;
+  /** Decoded events, `seq` set from `firstSeq` on (unpacked when the range is stored, so that the objects of
+   * ranges fetched ahead do not outlive young-generation collections). */
+  events: () => EventRecord[];
+  /** The receipt-log entries' stored form (receipts/log-format.ts), one per event. */
+  values: Buffer[];
+  firstSeq: number;
+  /** Some log was marked removed (the node saw a reorg while answering). */
+  removed: boolean;
+  /** The block hashes the logs give for blocks `from` and `to` (checked against the headers). */
+  hashesAt: (block: number) => string[];
+};
+
+/**
+ * Reads and prepares the logs of blocks [from, to], numbering the entries from `firstSeq`, or (null) right after
+ * those of the previous request that succeeded (requests are answered in order). Numbers can come out wrong
+ * (after a failed request, or an off-chain append): the indexer checks `firstSeq` and renumbers.
+ */
+export type LogReader = (from: number, to: number, firstSeq: number | null) => Promise<PreparedLogs>;
+
+/** Chains requests' sequence numbers: each one's base is the end of the one before it, unless given. */
+export function sequencer(): (firstSeq: number | null, prepared: (base: number) => Promise<PreparedLogs>) => Promise<PreparedLogs> {
+  let lastEnd: Promise<number> = Promise.resolve(0);
+  return (firstSeq, prepare) => {
+    const previous = lastEnd;
+    const result = (firstSeq === null ? previous : Promise.resolve(firstSeq)).then(prepare);
+    lastEnd = result.then(
+      (r) => r.firstSeq + r.count,
+      () => previous, // a failed request takes no numbers
+    );
+    return result;
+  };
+}
+
+export type PrepareSetup = { chainId: number; contracts: IndexedContract[]; addresses: Hex[] };
+
+const toHex = (n: number) => `0x${n.toString(16)}`;
+
+export function getLogsParams(addresses: Hex[], from: number, to: number) {
+  return [{ address: addresses, fromBlock: toHex(from), toBlock: toHex(to) }];
+}
+
+/** The preparation itself, the same in the worker and in this thread. */
+export function makePreparer(setup: PrepareSetup): (logs: RpcLog[], firstSeq: number) => PreparedLogs {
+  const decoder = makeDecoder(setup.contracts);
+  const writer = new OnchainEntryWriter(setup.chainId);
+  return (logs, firstSeq) => {
+    const events: EventRecord[] = new Array(logs.length);
+    const values: Buffer[] = new Array(logs.length);
+    let removed = false;
+    for (let i = 0; i < logs.length; i++) {
+      const log = logs[i];
+      const event = decoder(log);
+      event.seq = firstSeq + i;
+      events[i] = event;
+      values[i] = writer.value(event.seq, event, log);
+      if (log.removed) removed = true;
+    }
+    return { count: events.length, events: () => events, values, firstSeq, removed, hashesAt: (block) => hashesAt(events, block) };
+  };
+}
+
+export function hashesAt(events: { blockNumber: number; blockHash: string }[], block: number): string[] {
+  const hashes = new Set<string>();
+  for (const e of events) if (e.blockNumber === block) hashes.add(e.blockHash);
+  return [...hashes];
+}
+
+/** Gives prepared logs new sequence numbers (an off-chain append took the ones they were made for). */
+export function reseq(prepared: PreparedLogs, firstSeq: number): PreparedLogs {
+  const events = prepared.events().map((e, i) => ({ ...e, seq: firstSeq + i }));
+  const values = prepared.values.map((v, i) => reseqStoredEntry(v, firstSeq + i));
+  return { ...prepared, events: () => events, values, firstSeq };
+}
+
+function inThreadReader(client: PublicClient, setup: PrepareSetup): { read: LogReader; end: () => Promise<number> } {
+  const prepare = makePreparer(setup);
+  const numbered = sequencer();
+  let last: Promise<PreparedLogs> | undefined;
+  const read: LogReader = (from, to, firstSeq) => {
+    const logs = client.request({ method: "eth_getLogs", params: getLogsParams(setup.addresses, from, to) as never }) as Promise<RpcLog[]>;
+    last = numbered(firstSeq, async (base) => prepare(await logs, base));
+    return last;
+  };
+  // Where the last request's numbers end (for a switch to the worker in the middle of a sync).
+  const end = async () => (last ? last.then((r) => r.firstSeq + r.count) : 0);
+  return { read, end };
+}
+
+export type WorkerRequest = { id: number; from: number; to: number; firstSeq: number | null };
+
+export type WorkerReply =
+  | {
+      id: number;
+      ok: true;
+      events: string;
+      count: number;
+      buffer: ArrayBuffer;
+      offsets: Uint32Array;
+      firstSeq: number;
+      removed: boolean;
+      /** Block number → the block hashes its logs give, for the first and last block of the range. */
+      edgeHashes: [number, string[]][];
+    }
+  | { id: number; ok: false; message: string };
+export type WorkerSetup = PrepareSetup & { url: string; timeoutMs: number };
+
+/** Unpacks a worker's reply: the events as JSON text, the entries as one buffer with offsets. */
+function unpack(reply: Extract<WorkerReply, { ok: true }>): PreparedLogs {
+  const values: Buffer[] = new Array(reply.count);
+  const all = Buffer.from(reply.buffer);
+  for (let i = 0; i < reply.count; i++) values[i] = all.subarray(reply.offsets[i], reply.offsets[i + 1]);
+  const edges = new Map(reply.edgeHashes);
+  return {
+    count: reply.count,
+    events: () => JSON.parse(reply.events) as EventRecord[],
+    values,
+    firstSeq: reply.firstSeq,
+    removed: reply.removed,
+    hashesAt: (block) => edges.get(block) ?? [],
+  };
+}
+
+/**
+ * A reader whose requests go to a worker thread (which reads eth_getLogs over HTTP itself) once it has started;
+ * in this thread before that (a small sync is done before a worker has loaded), and if the worker dies. The
+ * worker does not keep the process alive while no answer is awaited.
+ */
+export function makeLogReader(client: PublicClient, setup: PrepareSetup): LogReader {
+  const inThread = inThreadReader(client, setup);
+  const url = (client.transport as { url?: string }).url;
+  if (!url || process.env.GONGZHI_PREPARE_IN_THREAD === "1") return inThread.read;
+  let ready = false;
+  let broken = false;
+  let onWorker = false;
+  let nextId = 0;
+  type Pending = { resolve: (p: PreparedLogs) => void; reject: (e: Error) => void };
+  const pending = new Map<number, Pending>();
+  const workerSetup: WorkerSetup = { ...setup, url, timeoutMs: 60_000 };
+  const worker = new Worker(new URL("./prepare-worker.ts", import.meta.url), { workerData: workerSetup });
+  const fail = (err: Error) => {
+    broken = true;
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+  worker.on("message", (reply: WorkerReply | { ready: true }) => {
+    if ("ready" in reply) {
+      ready = true;
+      return;
+    }
+    const p = pending.get(reply.id);
+    if (!p) return;
+    pending.delete(reply.id);
+    if (pending.size === 0) worker.unref(); // idle: the worker alone does not keep the process alive
+    if (reply.ok) p.resolve(unpack(reply));
+    else p.reject(Object.assign(new Error(reply.message), { details: reply.message }));
+  });
+  worker.on("error", (err) => fail(err));
+  worker.on("exit", (code) => fail(new Error(`The log-preparing worker exited (${code}).`)));
+  worker.unref(); // after the listeners, which would ref it again
+  const send = (from: number, to: number, firstSeq: number | null) =>
+    new Promise<PreparedLogs>((resolve, reject) => {
+      if (pending.size === 0) worker.ref(); // an answer is awaited
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, from, to, firstSeq } satisfies WorkerRequest);
+    });
+  return (from, to, firstSeq) => {
+    if (broken || !ready) return inThread.read(from, to, firstSeq);
+    if (onWorker) return send(from, to, firstSeq);
+    onWorker = true;
+    // The first request on the worker continues the numbers of the last one made here.
+    return firstSeq !== null ? send(from, to, firstSeq) : inThread.end().then((base) => send(from, to, base), () => send(from, to, null));
+  };
+}

@@ -1,0 +1,156 @@
+// The stored form of receipt-log entries and its hot-path writer (apart from log.ts, so that the store can name
+// the encoding without an import cycle).
+import { hexToBytes, type Hex } from "viem";
+import type { DecodedEvent, RpcLog } from "../indexer/decode.js";
+import { encodeOnchainInto, onchainEncodedSize, type EncodedLayout, type OnchainFields } from "./fast-encode.js";
+import { leafOf } from "./keccak.js";
+import { OFFCHAIN_SCHEMA, ONCHAIN_SCHEMA, type OffchainRecord, type OnchainRecord, type Record_ } from "./record.js";
+
+export type LogEntry = {
+  seq: number;
+  leaf: Hex;
+  record: Record_;
+  /**
+   * The contract and event names of an on-chain record (from `record.event`). The decoded arguments are not
+   * stored twice: the read models hold what the API needs, and the ABI decodes `topics`/`data` again if needed.
+   */
+  decoded?: { contract: string; event: string };
+};
+
+// The `log` sublevel stores entries in a positional binary form (about a third of their JSON; no hex or JSON on
+// the indexer's hot path). Integers are float64 (safe integers exactly), hashes and addresses raw bytes:
+//   on-chain  (tag 1): tag | leaf 32 | seq 8 | chainId 8 | blockNumber 8 | logIndex 4 | emitter 20 | blockHash 32
+//                      | txHash 32 | topic count 1 | topics 32·t | data length 4 | data | event name (UTF-8, rest)
+//   off-chain (tag 2): tag | leaf 32 | the record as JSON (UTF-8, rest)
+const TAG_ONCHAIN = 1;
+const TAG_OFFCHAIN = 2;
+const FIXED = 1 + 32 + 8 + 8 + 8 + 4 + 20 + 32 + 32 + 1; // up to the topics
+
+/** The 32-byte leaf of a stored entry, without decoding the rest. */
+export function storedLeaf(value: Uint8Array): Uint8Array {
+  return value.subarray(1, 33);
+}
+
+const hexOf = (buf: Buffer, from: number, to: number) => `0x${buf.toString("hex", from, to)}` as Hex;
+
+export function decodeLogEntry(buf: Buffer): LogEntry {
+  const leaf = hexOf(buf, 1, 33);
+  if (buf[0] === TAG_OFFCHAIN) {
+    const record = JSON.parse(buf.toString("utf8", 33)) as OffchainRecord;
+    return { seq: record.seq, leaf, record };
+  }
+  if (buf[0] !== TAG_ONCHAIN) throw new Error(`Unknown receipt-log entry tag ${buf[0]}; is this data directory from a newer indexer?`);
+  const topicCount = buf[145];
+  const topics: Hex[] = [];
+  for (let i = 0; i < topicCount; i++) topics.push(hexOf(buf, FIXED + 32 * i, FIXED + 32 * i + 32));
+  const dataLengthAt = FIXED + 32 * topicCount;
+  const dataEnd = dataLengthAt + 4 + buf.readUInt32BE(dataLengthAt);
+  const event = buf.toString("utf8", dataEnd);
+  const record: OnchainRecord = {
+    schema: ONCHAIN_SCHEMA,
+    seq: buf.readDoubleBE(33),
+    chainId: buf.readDoubleBE(41),
+    emitter: hexOf(buf, 61, 81),
+    blockNumber: buf.readDoubleBE(49),
+    blockHash: hexOf(buf, 81, 113),
+    txHash: hexOf(buf, 113, 145),
+    logIndex: buf.readUInt32BE(57),
+    event,
+    topics,
+    data: hexOf(buf, dataLengthAt + 4, dataEnd),
+  };
+  const dot = event.indexOf(".");
+  return { seq: record.seq, leaf, record, decoded: { contract: event.slice(0, dot), event: event.slice(dot + 1) } };
+}
+
+/** Writes the stored form of an on-chain entry from its canonical encoding (laid out by encodeOnchainInto). */
+function onchainValue(leaf: Uint8Array, r: OnchainFields, encoded: Buffer, layout: EncodedLayout): Buffer {
+  const t = r.topics.length;
+  const value = Buffer.allocUnsafe(FIXED + 32 * t + 4 + layout.dataLength + r.event.length);
+  value[0] = TAG_ONCHAIN;
+  value.set(leaf, 1);
+  value.writeDoubleBE(r.seq, 33);
+  value.writeDoubleBE(r.chainId, 41);
+  value.writeDoubleBE(r.blockNumber, 49);
+  value.writeUInt32BE(r.logIndex, 57);
+  encoded.copy(value, 61, 96 + 12, 128); // emitter
+  encoded.copy(value, 81, 160, 224); // blockHash, txHash
+  value[145] = t;
+  encoded.copy(value, FIXED, layout.topicsAt, layout.topicsAt + 32 * t);
+  const dataLengthAt = FIXED + 32 * t;
+  value.writeUInt32BE(layout.dataLength, dataLengthAt);
+  encoded.copy(value, dataLengthAt + 4, layout.dataAt, layout.dataAt + layout.dataLength);
+  r.event.copy(value, dataLengthAt + 4 + layout.dataLength);
+  return value;
+}
+
+function encodeLogEntry(entry: LogEntry): Buffer {
+  const leaf = Buffer.from(hexToBytes(entry.leaf));
+  if (entry.record.schema === OFFCHAIN_SCHEMA) {
+    const json = Buffer.from(JSON.stringify(entry.record), "utf8");
+    const value = Buffer.allocUnsafe(33 + json.length);
+    value[0] = TAG_OFFCHAIN;
+    leaf.copy(value, 1);
+    json.copy(value, 33);
+    return value;
+  }
+  const fields: OnchainFields = { ...entry.record, event: Buffer.from(entry.record.event, "utf8") };
+  const encoded = Buffer.allocUnsafe(onchainEncodedSize(fields.event.length, fields.topics.length, (fields.data.length - 2) / 2));
+  return onchainValue(leaf, fields, encoded, encodeOnchainInto(encoded, fields));
+}
+
+/** The `log` sublevel's value encoding: LogEntry objects in, the binary form above on disk. */
+export const logEntryEncoding = {
+  name: "gongzhi-log-entry",
+  format: "buffer" as const,
+  encode: (entry: unknown) => encodeLogEntry(entry as LogEntry),
+  decode: (value: unknown) => decodeLogEntry(value as Buffer) as unknown,
+};
+
+/**
+ * Makes the stored form and leaf of on-chain entries on the indexer's hot path: the canonical encoding goes into
+ * one reused buffer, is hashed twice, and the stored value is copied out of it (no hex strings, no JSON).
+ */
+export class OnchainEntryWriter {
+  private scratch = Buffer.allocUnsafeSlow(4096);
+  private names = new Map<string, Map<string, Buffer>>();
+
+  constructor(private readonly chainId: number) {}
+
+  private eventName(contract: string, event: string): Buffer {
+    let byEvent = this.names.get(contract);
+    if (!byEvent) this.names.set(contract, (byEvent = new Map()));
+    let name = byEvent.get(event);
+    if (!name) byEvent.set(event, (name = Buffer.from(`${contract}.${event}`, "utf8")));
+    return name;
+  }
+
+  /** The stored value of the entry `seq` for a decoded log (its leaf is `storedLeaf(value)`). */
+  value(seq: number, event: DecodedEvent, log: RpcLog): Buffer {
+    const fields: OnchainFields = {
+      seq,
+      chainId: this.chainId,
+      emitter: event.address,
+      blockNumber: event.blockNumber,
+      blockHash: event.blockHash,
+      txHash: event.txHash,
+      logIndex: event.logIndex,
+      event: this.eventName(event.contract, event.event),
+      topics: log.topics,
+      data: log.data,
+    };
+    const size = onchainEncodedSize(fields.event.length, fields.topics.length, (fields.data.length - 2) / 2);
+    if (size > this.scratch.length) this.scratch = Buffer.allocUnsafeSlow(2 * size);
+    const layout = encodeOnchainInto(this.scratch, fields);
+    return onchainValue(leafOf(this.scratch.subarray(0, size)), fields, this.scratch, layout);
+  }
+}
+
+/** The stored form of an on-chain entry made again for another sequence number (and so another leaf). */
+export function reseqStoredEntry(value: Buffer, seq: number): Buffer {
+  const { record } = decodeLogEntry(value);
+  const fields: OnchainFields = { ...(record as OnchainRecord), seq, event: Buffer.from(record.schema === ONCHAIN_SCHEMA ? record.event : "", "utf8") };
+  const encoded = Buffer.allocUnsafe(onchainEncodedSize(fields.event.length, fields.topics.length, (fields.data.length - 2) / 2));
+  const layout = encodeOnchainInto(encoded, fields);
+  return onchainValue(leafOf(encoded), fields, encoded, layout);
+}
