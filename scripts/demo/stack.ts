@@ -91,6 +91,13 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     );
     const server = await startServer(settings, pino({ level: settings.logLevel, base: undefined }), serverRoutes);
     cleanups.push(server.stop);
+    // "Ready" means the API already shows the whole history: wait for the indexer to reach the chain's head.
+    const head = Number(await publicClient.getBlockNumber());
+    const deadline = Date.now() + 120_000;
+    while (server.service.indexer.checkpoint.blockNumber < head) {
+      if (Date.now() > deadline) throw new Error(`The indexer did not reach block ${head} within 2 minutes.`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     log(`server: ${server.url}${settings.staticDir ? "" : " (web client not built: npm run build:client)"}`);
     return { rpcUrl: node.url, apiUrl: server.url, plan, deployment, votes: history.votes, documents: history.documents, stop };
   } catch (error) {
