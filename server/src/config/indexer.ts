@@ -1,6 +1,7 @@
 // The indexer's configuration: command-line options override environment variables, which override defaults.
 // Validated once at start, with messages that name the option to fix.
 import { z } from "zod";
+import { loadSettings } from "./load.js";
 
 export const indexerConfigSchema = z.object({
   rpcUrl: z.string().url(),
@@ -50,18 +51,5 @@ export const ENV: Record<keyof IndexerSettings, string> = {
 };
 
 export function loadIndexerSettings(cli: Partial<Record<keyof IndexerSettings, unknown>>, env = process.env): IndexerSettings {
-  const merged: Record<string, unknown> = {};
-  for (const [key, name] of Object.entries(ENV) as [keyof IndexerSettings, string][]) {
-    const value = cli[key] ?? env[name];
-    if (value !== undefined && value !== "") merged[key] = key === "exitAtHead" ? value === true || value === "1" || value === "true" : value;
-  }
-  const parsed = indexerConfigSchema.safeParse(merged);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => {
-      const key = i.path[0] as keyof IndexerSettings;
-      return `  --${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} (or ${ENV[key]}): ${i.message}`;
-    });
-    throw new Error(`Invalid indexer configuration:\n${lines.join("\n")}`);
-  }
-  return parsed.data;
+  return loadSettings(indexerConfigSchema, { what: "indexer", env: ENV, secrets: new Set<keyof IndexerSettings>(["anchorerKey"]), flags: new Set<keyof IndexerSettings>(["exitAtHead"]) }, cli, env);
 }

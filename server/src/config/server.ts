@@ -3,6 +3,7 @@
 // only, because command lines are visible to every local user.
 import { z } from "zod";
 import { ENV as INDEXER_ENV, indexerConfigSchema } from "./indexer.js";
+import { loadSettings } from "./load.js";
 
 const privateKey = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key");
 
@@ -42,27 +43,14 @@ export const SERVER_ENV: Record<keyof ServerSettings, string> = {
   sessionHours: "GONGZHI_SESSION_HOURS",
 };
 
-const SECRET_KEYS = new Set<keyof ServerSettings>(["anchorerKey", "relayerKey"]);
-
 export function loadServerSettings(
   cli: Partial<Record<keyof ServerSettings, unknown>>,
   env: NodeJS.ProcessEnv = process.env,
 ): ServerSettings {
-  const merged: Record<string, unknown> = {};
-  for (const [key, name] of Object.entries(SERVER_ENV) as [keyof ServerSettings, string][]) {
-    const value = SECRET_KEYS.has(key) ? env[name] : (cli[key] ?? env[name]);
-    if (value !== undefined && value !== "") {
-      merged[key] = key === "exitAtHead" ? value === true || value === "1" || value === "true" : value;
-    }
-  }
-  const parsed = serverConfigSchema.safeParse(merged);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
-      const key = issue.path[0] as keyof ServerSettings;
-      const flag = SECRET_KEYS.has(key) ? SERVER_ENV[key] : `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} (or ${SERVER_ENV[key]})`;
-      return `  ${flag}: ${issue.message}`;
-    });
-    throw new Error(`Invalid server configuration:\n${lines.join("\n")}`);
-  }
-  return parsed.data;
+  return loadSettings(
+    serverConfigSchema,
+    { what: "server", env: SERVER_ENV, secrets: new Set<keyof ServerSettings>(["anchorerKey", "relayerKey"]), flags: new Set<keyof ServerSettings>(["exitAtHead"]) },
+    cli,
+    env,
+  );
 }

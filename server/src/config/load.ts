@@ -1,0 +1,43 @@
+// Loading settings the same way for every process: command-line options override GONGZHI_* environment
+// variables, which override the schema's defaults; secrets come from the environment only (command lines are
+// visible to every local user). Errors name the option or variable to fix.
+import type { z } from "zod";
+
+export type SettingsSource<K extends string> = {
+  /** What is being configured, for the error message ("indexer", "server"). */
+  what: string;
+  /** The environment variable of each setting. */
+  env: Record<K, string>;
+  /** Settings read from the environment only. */
+  secrets?: ReadonlySet<K>;
+  /** Settings given as flags without a value (true when present, "1" or "true" in the environment). */
+  flags?: ReadonlySet<K>;
+};
+
+function optionName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+export function loadSettings<S extends z.ZodTypeAny, K extends string>(
+  schema: S,
+  source: SettingsSource<K>,
+  cli: Partial<Record<K, unknown>>,
+  env: NodeJS.ProcessEnv,
+): z.infer<S> {
+  const merged: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(source.env) as [K, string][]) {
+    const value = source.secrets?.has(key) ? env[name] : (cli[key] ?? env[name]);
+    if (value === undefined || value === "") continue;
+    merged[key] = source.flags?.has(key) ? value === true || value === "1" || value === "true" : value;
+  }
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const key = issue.path[0] as K;
+      const where = source.secrets?.has(key) ? source.env[key] : `${optionName(key)} (or ${source.env[key]})`;
+      return `  ${where}: ${issue.message}`;
+    });
+    throw new Error(`Invalid ${source.what} configuration:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
