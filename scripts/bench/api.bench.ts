@@ -17,6 +17,7 @@ import { deployContracts } from "../../server/src/chain/deploy.js";
 import { writeDeployment } from "../../server/src/chain/deployment.js";
 import { startLocalNode } from "../../server/src/chain/localNode.js";
 import { BALLOT_TYPES } from "../../server/src/relayer/ballot.js";
+import { DEV_KEYS } from "../../test/server/helpers/chain.js";
 import { round, type BenchModule, type Figure } from "./figures.js";
 
 const CHAIN_ID = 31337;
@@ -24,9 +25,7 @@ const HOLDERS = Number(process.env.BENCH_API_HOLDERS ?? 1_000);
 const VOTES = Number(process.env.BENCH_API_VOTES ?? 10);
 const CLIENTS = 100;
 const LOAD_SECONDS = 8;
-const ADMIN_KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-const RELAYER_KEY: Hex = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
-const ANCHORER_KEY: Hex = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3faa8ae4c49d9f1a";
+const [ADMIN_KEY, RELAYER_KEY, ANCHORER_KEY] = DEV_KEYS as [Hex, Hex, Hex];
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 
 async function freePort(): Promise<number> {
