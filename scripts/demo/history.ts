@@ -3,8 +3,7 @@
 // quorum, a roof repair voted, planned and paid in stages, a burst pipe repaired on the emergency path and
 // disclosed, a month of time-bank services, and two votes left open for the visitor to take part in.
 import { getAddress, parseEventLogs, type Address, type Chain, type PublicClient, type Transport } from "viem";
-import { compactSignature } from "../../server/src/relayer/ballot.js";
-import { BALLOT_TYPES, CHOICES, type ChoiceValue } from "../../server/src/relayer/ballot.js";
+import { BALLOT_TYPES, CHOICES, compactSignature, type ChoiceValue } from "../../server/src/relayer/ballot.js";
 import { textHash, writeDocument, type DemoDocument } from "./documents.js";
 import { holderAddress, type DemoPerson, type DemoPlan } from "./plan.js";
 import { DISCLOSURE_DAYS, type DemoContracts, type SeededEstate } from "./seed.js";
