@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import createKeccakHash from "keccak";
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import { keccak256, keccakImplementation } from "../../server/src/receipts/keccak.js";
+import { keccak256, keccakImplementation, nativeKeccak256 } from "../../server/src/receipts/keccak.js";
 import { round, type BenchModule, type Figure } from "./figures.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -48,6 +48,7 @@ const bench: BenchModule = {
     hashRate(keccak256, 100_000); // warm-up
     const rates = {
       [`${keccakImplementation}, state reused`]: hashRate(keccak256),
+      ...(nativeKeccak256 && keccakImplementation !== "keccak (native addon)" ? { "keccak (native addon), state reused": hashRate(nativeKeccak256) } : {}),
       "keccak (native addon), stream API": hashRate((b) => createKeccakHash("keccak256").update(b).digest()),
       "@noble/hashes": hashRate((b) => keccak_256(b)),
     };

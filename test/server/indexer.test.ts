@@ -101,7 +101,7 @@ describe("indexer on a Hardhat node", function () {
       const counts = await expectModelsMatchChain(running.service, publicClient, registry);
       expect(counts.units).to.equal(7);
       expect(await running.service.store.models.get("estates")!.get(numKey(2))).to.equal(undefined);
-      expect(await running.service.store.models.get("scopeHolders")!.get(`${numKey(1)}:${holderAddress(52).toLowerCase()}`)).to.equal(undefined);
+      expect(await running.service.store.models.get("holderAreas")!.get(holderAddress(52).toLowerCase())).to.equal(undefined);
     } finally {
       await running.stop();
     }

@@ -188,25 +188,37 @@ describe("fast paths of the indexer", function () {
     expect(logEntryEncoding.decode(logEntryEncoding.encode(off))).to.deep.equal(off);
   });
 
-  it("decodes simple static event fields exactly as viem's ABI decoder", async function () {
-    const { makeDecoder } = await import("../../server/src/indexer/decode.js");
+  it("decodes simple static event fields exactly as viem's ABI decoder, from the log and from its stored entry", async function () {
+    const { makeDecoder, makeStoredDecoder } = await import("../../server/src/indexer/decode.js");
+    const { OnchainEntryWriter } = await import("../../server/src/receipts/log-format.js");
     const { encodeEventTopics, encodeAbiParameters, parseAbi } = await import("viem");
     const abi = parseAbi(["event E(uint32 indexed a, address indexed b, bytes32 indexed c, uint64 d, bool e, uint256 f)", "event G(string indexed s, int32 x)"]);
     const address = "0x00000000000000000000000000000000000000aa";
     const decode = makeDecoder([{ name: "C", address, abi }]);
+    const fromStored = makeStoredDecoder([{ name: "C", address, abi }]);
+    const named = makeDecoder([{ name: "C", address, abi }], { args: false });
+    const writer = new OnchainEntryWriter(31337);
+    // The indexer's path: the worker names the event and stores the entry; the reducers get it decoded from the bytes.
+    const viaStored = (log: Parameters<typeof decode>[0], seq: number) => fromStored([writer.value(seq, named(log), log)])[0];
     const base = { address, blockNumber: "0x1", blockHash: `0x${"11".repeat(32)}`, transactionHash: `0x${"22".repeat(32)}`, logIndex: "0x0" } as const;
     fc.assert(
       fc.property(fc.nat({ max: 2 ** 32 - 1 }), fc.uint8Array({ minLength: 20, maxLength: 20 }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.boolean(), fc.bigInt({ min: 0n, max: 2n ** 256n - 1n }), (a, b, d, e, f) => {
         const addr = bytesToHex(b);
         const topics = encodeEventTopics({ abi, eventName: "E", args: { a, b: addr, c: `0x${"ab".repeat(32)}` } });
         const data = encodeAbiParameters([{ type: "uint64" }, { type: "bool" }, { type: "uint256" }], [d, e, f]);
-        const ev = decode({ ...base, topics: topics as `0x${string}`[], data });
+        const log = { ...base, topics: topics as `0x${string}`[], data };
+        const ev = decode(log);
         expect(ev.args).to.deep.equal({ a, b: addr, c: `0x${"ab".repeat(32)}`, d: d.toString(), e, f: f.toString() });
+        expect(viaStored(log, a)).to.deep.equal({ ...ev, seq: a });
       }),
       { numRuns: 200 },
     );
     const topics = encodeEventTopics({ abi, eventName: "G", args: { s: "x" } });
-    const ev = decode({ ...base, topics: topics as `0x${string}`[], data: encodeAbiParameters([{ type: "int32" }], [-5]) });
+    const log = { ...base, topics: topics as `0x${string}`[], data: encodeAbiParameters([{ type: "int32" }], [-5]) };
+    const ev = decode(log);
     expect(ev.args.x).to.equal(-5);
+    expect(viaStored(log, 3)).to.deep.equal({ ...ev, seq: 3 });
+    const unknown = { ...base, topics: [`0x${"cd".repeat(32)}`] as `0x${string}`[], data: "0x" as const };
+    expect(viaStored(unknown, 4)).to.deep.equal({ ...decode(unknown), seq: 4 });
   });
 });

@@ -38,12 +38,13 @@ export function beginChanges(store: Store): ChangeSet {
     }
     return m;
   };
-  const write = (model: string, key: string, value: unknown) => {
+  // `known`: the key did not exist before the range (create), so its undo entry needs no lookup.
+  const write = (model: string, key: string, value: unknown, known: boolean) => {
     const m = slots(model);
     const slot = m.get(key);
     const undo = cs.current;
     if (!slot) {
-      if (undo) undo.entries.push([model, key, STORED]);
+      if (undo) undo.entries.push([model, key, known ? null : STORED]);
       m.set(key, { value, dirty: true, undo });
       return;
     }
@@ -56,7 +57,7 @@ export function beginChanges(store: Store): ChangeSet {
     slot.dirty = true;
   };
   cs.tx = {
-    get<T>(model: string, key: string): Promise<T | undefined> {
+    get<T>(model: string, key: string): T | undefined {
       const m = slots(model);
       let slot = m.get(key);
       if (!slot) {
@@ -64,10 +65,11 @@ export function beginChanges(store: Store): ChangeSet {
         slot = { value: readModelSync<T>(store, model, key) ?? null, dirty: false, undo: undefined };
         m.set(key, slot);
       }
-      return Promise.resolve(slot.value === null ? undefined : (slot.value as T));
+      return slot.value === null ? undefined : (slot.value as T);
     },
-    put: (model, key, value) => write(model, key, value),
-    del: (model, key) => write(model, key, null),
+    put: (model, key, value) => write(model, key, value, false),
+    create: (model, key, value) => write(model, key, value, true),
+    del: (model, key) => write(model, key, null, false),
   };
   return cs;
 }

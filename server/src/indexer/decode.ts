@@ -9,6 +9,7 @@ import {
   type Address,
   type Hex,
 } from "viem";
+import { isStoredOnchain, ONCHAIN_AT } from "../receipts/log-format.js";
 
 /** A log as eth_getLogs returns it (hex quantities). */
 export type RpcLog = {
@@ -121,8 +122,12 @@ function isDynamic(type: string): boolean {
 /** A decoded log with room for its log sequence number (set by the indexer; -1 until then). */
 export type Decoder = (log: RpcLog) => DecodedEvent & { seq: number };
 
-export function makeDecoder(contracts: IndexedContract[]): Decoder {
-  const plans = new Map<string, Plan>(); // `${address}|${topic0}`
+type Plans = { byTopic: Map<string, Plan>; byName: Map<string, Plan>; names: Map<string, string> };
+
+/** Each event's decoding plan, by `${address}|${topic0}` and by `${address}|${Contract.Event}`. */
+function eventPlans(contracts: IndexedContract[]): Plans {
+  const byTopic = new Map<string, Plan>();
+  const byName = new Map<string, Plan>();
   const names = new Map<string, string>(); // address → contract name
   for (const c of contracts) {
     const address = c.address.toLowerCase();
@@ -134,7 +139,7 @@ export function makeDecoder(contracts: IndexedContract[]): Decoder {
       const data = ev.inputs.filter((i) => !i.indexed);
       const indexedKinds = indexed.map((i) => wordKind(i.type));
       const dataKinds = data.map((i) => wordKind(i.type));
-      plans.set(`${address}|${toEventSelector(ev)}`, {
+      const plan: Plan = {
         contract: c.name,
         event: ev.name,
         indexed,
@@ -144,9 +149,20 @@ export function makeDecoder(contracts: IndexedContract[]): Decoder {
         fast: [...indexedKinds, ...dataKinds].every((k) => k !== WordKind.Other),
         indexedKinds,
         dataKinds,
-      });
+      };
+      byTopic.set(`${address}|${toEventSelector(ev)}`, plan);
+      byName.set(`${address}|${c.name}.${ev.name}`, plan);
     }
   }
+  return { byTopic, byName, names };
+}
+
+/**
+ * Decodes logs. Without `args` only names and positions are decoded: the worker that makes receipt-log entries
+ * needs no more, and the indexer decodes the arguments from the stored entries (makeStoredDecoder).
+ */
+export function makeDecoder(contracts: IndexedContract[], options: { args: boolean } = { args: true }): Decoder {
+  const { byTopic: plans, names } = eventPlans(contracts);
   return (log) => {
     const address = log.address.toLowerCase() as Hex;
     const topic0 = log.topics[0];
@@ -160,7 +176,7 @@ export function makeDecoder(contracts: IndexedContract[]): Decoder {
     } else {
       contract = plan.contract;
       event = plan.event;
-      args = plan.fast && log.data.length === 2 + 64 * plan.data.length ? fastArgs(plan, log) : viemArgs(plan, log);
+      if (options.args) args = plan.fast && log.data.length === 2 + 64 * plan.data.length ? fastArgs(plan, log) : viemArgs(plan, log);
     }
     return {
       contract,
@@ -176,6 +192,108 @@ export function makeDecoder(contracts: IndexedContract[]): Decoder {
   };
 }
 
+/** Decodes the 32-byte word at byte `at` of `buf` (the stored-entry twin of fastWord). */
+function fastWordAt(kind: WordKind, buf: Buffer, at: number): ArgValue {
+  switch (kind) {
+    case WordKind.Address:
+      return `0x${buf.toString("hex", at + 12, at + 32)}`;
+    case WordKind.Bytes32:
+      return `0x${buf.toString("hex", at, at + 32)}`;
+    case WordKind.Bool:
+      return (buf[at + 31] & 0x0f) === 1; // as fastWord: the last hex digit is 1
+    case WordKind.SmallUint:
+      return buf.readUIntBE(at + 26, 6);
+    default:
+      return BigInt(`0x${buf.toString("hex", at, at + 32)}`).toString();
+  }
+}
+
+/** Decodes a range's stored on-chain receipt-log entries (receipts/log-format.ts) into the reducers' records. */
+export type StoredDecoder = (values: Buffer[]) => (DecodedEvent & { seq: number })[];
+
+/**
+ * The indexer's decoder: it takes the events straight from the bytes of the receipt-log entries that the worker
+ * made (no second parse of the node's answer, no JSON between threads); the same records as makeDecoder's.
+ * Contract names are unique in a deployment, so the stored "Contract.Event" names the plan. Within one range a
+ * block number has one hash (one eth_getLogs answer), and a transaction's logs are adjacent: their hex strings
+ * are made once.
+ */
+export function makeStoredDecoder(contracts: IndexedContract[]): StoredDecoder {
+  const plans = new Map<string, Plan & { address: Hex }>();
+  for (const [key, plan] of eventPlans(contracts).byName) {
+    const bar = key.indexOf("|");
+    plans.set(key.slice(bar + 1), { ...plan, address: key.slice(0, bar) as Hex });
+  }
+  const hex = (value: Buffer, at: number, length: number) => `0x${value.toString("hex", at, at + length)}` as Hex;
+  return (values) => {
+    const events: (DecodedEvent & { seq: number })[] = new Array(values.length);
+    let lastBlock = -1;
+    let blockHash = "0x" as Hex;
+    let lastValue: Buffer | undefined;
+    let txHash = "0x" as Hex;
+    let lastName = "";
+    let lastNameBytes: Buffer | undefined;
+    let plan: (Plan & { address: Hex }) | undefined;
+    for (let n = 0; n < values.length; n++) {
+      const value = values[n];
+      if (!isStoredOnchain(value)) throw new Error("An off-chain receipt-log entry was given to the event decoder; only on-chain entries have events.");
+      const topicCount = value[ONCHAIN_AT.topicCount];
+      const dataLengthAt = ONCHAIN_AT.topics + 32 * topicCount;
+      const dataLength = value.readUInt32BE(dataLengthAt);
+      const dataAt = dataLengthAt + 4;
+      const nameAt = dataAt + dataLength;
+      if (!lastNameBytes || lastNameBytes.compare(value, nameAt) !== 0) {
+        lastNameBytes = value.subarray(nameAt);
+        lastName = lastNameBytes.toString("utf8");
+        plan = plans.get(lastName);
+      }
+      const blockNumber = value.readDoubleBE(ONCHAIN_AT.blockNumber);
+      if (blockNumber !== lastBlock) {
+        lastBlock = blockNumber;
+        blockHash = hex(value, ONCHAIN_AT.blockHash, 32);
+      }
+      if (!lastValue || lastValue.compare(value, ONCHAIN_AT.txHash, ONCHAIN_AT.txHash + 32, ONCHAIN_AT.txHash, ONCHAIN_AT.txHash + 32) !== 0) {
+        txHash = hex(value, ONCHAIN_AT.txHash, 32);
+      }
+      lastValue = value;
+      let contract: string;
+      let event: string;
+      let address: Hex;
+      let args: Record<string, ArgValue> = {};
+      if (!plan) {
+        const dot = lastName.indexOf(".");
+        contract = lastName.slice(0, dot);
+        event = lastName.slice(dot + 1);
+        address = hex(value, ONCHAIN_AT.emitter, 20);
+      } else {
+        contract = plan.contract;
+        event = plan.event;
+        address = plan.address;
+        if (plan.fast && dataLength === 32 * plan.data.length) {
+          for (let i = 0; i < plan.indexedKinds.length; i++) args[plan.indexedNames[i]] = fastWordAt(plan.indexedKinds[i], value, ONCHAIN_AT.topics + 32 * (i + 1));
+          for (let i = 0; i < plan.dataKinds.length; i++) args[plan.dataNames[i]] = fastWordAt(plan.dataKinds[i], value, dataAt + 32 * i);
+        } else {
+          const topics: Hex[] = [];
+          for (let i = 0; i < topicCount; i++) topics.push(hex(value, ONCHAIN_AT.topics + 32 * i, 32));
+          args = viemArgs(plan, { topics, data: hex(value, dataAt, dataLength) });
+        }
+      }
+      events[n] = {
+        contract,
+        event,
+        args,
+        address,
+        blockNumber,
+        blockHash,
+        txHash,
+        logIndex: value.readUInt32BE(ONCHAIN_AT.logIndex),
+        seq: value.readDoubleBE(ONCHAIN_AT.seq),
+      };
+    }
+    return events;
+  };
+}
+
 function fastArgs(plan: Plan, log: RpcLog): Record<string, ArgValue> {
   const args: Record<string, ArgValue> = {};
   for (let i = 0; i < plan.indexedKinds.length; i++) args[plan.indexedNames[i]] = fastWord(plan.indexedKinds[i], log.topics[i + 1], 2);
@@ -183,7 +301,7 @@ function fastArgs(plan: Plan, log: RpcLog): Record<string, ArgValue> {
   return args;
 }
 
-function viemArgs(plan: Plan, log: RpcLog): Record<string, ArgValue> {
+function viemArgs(plan: Plan, log: Pick<RpcLog, "topics" | "data">): Record<string, ArgValue> {
   const args: Record<string, ArgValue> = {};
   plan.indexed.forEach((p, i) => {
     const topic = log.topics[i + 1];

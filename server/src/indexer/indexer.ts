@@ -4,7 +4,7 @@
 import type { Hex, PublicClient } from "viem";
 import { offchainEntry, type LogEntry } from "../receipts/log.js";
 import { beginChanges, trackBlock, writeChanges, type PendingUndo } from "./changes.js";
-import { makeDecoder, type Decoder, type IndexedContract } from "./decode.js";
+import type { IndexedContract } from "./decode.js";
 import { blockHeader, ChainMovedError, fetchChunk, headNumber, type Chunk, type RangeState } from "./fetch.js";
 import type { Lock } from "./lock.js";
 import { makeLogReader, reseq, type LogReader } from "./prepare.js";
@@ -48,7 +48,6 @@ export type IndexerConfig = {
 
 export type Indexer = {
   config: IndexerConfig;
-  decoder: Decoder;
   /** Reducers by contract, then event. */
   reducers: Map<string, Map<string, Reducer>>;
   /** Reads, decodes and makes the log entries of a block range (in a worker thread where it can). */
@@ -85,15 +84,16 @@ export async function createIndexer(config: IndexerConfig): Promise<Indexer> {
     const blockHash = startBlock === 0 ? ZERO_HASH : (await blockHeader(config.client, startBlock - 1)).hash;
     checkpoint = { blockNumber: startBlock - 1, blockHash };
   }
+  const reader = makeLogReader(config.client, {
+    chainId: config.chainId,
+    contracts: config.contracts.map(({ name, address, abi }) => ({ name, address, abi })),
+    addresses: config.contracts.map((c) => c.address.toLowerCase() as Hex),
+  });
+  await reader.started;
   return {
     config,
-    decoder: makeDecoder(config.contracts),
     reducers,
-    read: makeLogReader(config.client, {
-      chainId: config.chainId,
-      contracts: config.contracts.map(({ name, address, abi }) => ({ name, address, abi })),
-      addresses: config.contracts.map((c) => c.address.toLowerCase() as Hex),
-    }),
+    read: reader.read,
     addresses: config.contracts.map((c) => c.address.toLowerCase() as Hex),
     startBlock,
     checkpoint,
@@ -145,8 +145,7 @@ async function applyChunk(ix: Indexer, chunk: Chunk, windowFloor: number): Promi
       const reducer = ix.reducers.get(event.contract)?.get(event.event);
       if (reducer) {
         cs.current = undo;
-        const done = reducer(event, cs.tx);
-        if (done) await done;
+        reducer(event, cs.tx);
       }
       seq++;
       if (++sinceYield === YIELD_EVERY) {

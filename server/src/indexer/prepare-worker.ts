@@ -1,12 +1,12 @@
-// The worker thread of prepare.ts: reads eth_getLogs answers over HTTP, decodes them and makes the receipt-log
-// entries (encoding and keccak256), and hands both back in two transferable pieces: the events as JSON text and
-// the entries' stored forms in one buffer.
+// The worker thread of prepare.ts: reads eth_getLogs answers over HTTP, names the events and makes the receipt-log
+// entries (encoding and keccak256), and hands back the entries' stored forms in one transferable buffer (the
+// indexer decodes the events' arguments from them).
 import { parentPort, workerData } from "node:worker_threads";
 import type { RpcLog } from "./decode.js";
 import { getLogsParams, hashesAt, makePreparer, sequencer, type WorkerReply, type WorkerRequest, type WorkerSetup } from "./prepare.js";
 
 const setup = workerData as WorkerSetup;
-const prepare = makePreparer(setup);
+const prepare = makePreparer(setup, { args: false });
 const port = parentPort!;
 const numbered = sequencer();
 
@@ -43,7 +43,6 @@ port.on("message", (request: WorkerRequest) => {
       const reply: WorkerReply = {
         id: request.id,
         ok: true,
-        events: JSON.stringify(events),
         count: events.length,
         buffer,
         offsets,

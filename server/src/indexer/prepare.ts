@@ -6,7 +6,7 @@
 import { Worker } from "node:worker_threads";
 import type { Hex, PublicClient } from "viem";
 import { OnchainEntryWriter, reseqStoredEntry } from "../receipts/log-format.js";
-import { makeDecoder, type IndexedContract, type RpcLog } from "./decode.js";
+import { makeDecoder, makeStoredDecoder, type IndexedContract, type RpcLog, type StoredDecoder } from "./decode.js";
 import type { EventRecord } from "./models/types.js";
 
 export type PreparedLogs = {
@@ -52,9 +52,12 @@ export function getLogsParams(addresses: Hex[], from: number, to: number) {
   return [{ address: addresses, fromBlock: toHex(from), toBlock: toHex(to) }];
 }
 
-/** The preparation itself, the same in the worker and in this thread. */
-export function makePreparer(setup: PrepareSetup): (logs: RpcLog[], firstSeq: number) => PreparedLogs {
-  const decoder = makeDecoder(setup.contracts);
+/**
+ * The preparation itself, the same in the worker and in this thread. The worker's events carry no arguments: the
+ * indexer decodes them from the entries' bytes (makeStoredDecoder), which cross threads anyway.
+ */
+export function makePreparer(setup: PrepareSetup, options: { args: boolean } = { args: true }): (logs: RpcLog[], firstSeq: number) => PreparedLogs {
+  const decoder = makeDecoder(setup.contracts, options);
   const writer = new OnchainEntryWriter(setup.chainId);
   return (logs, firstSeq) => {
     const events: EventRecord[] = new Array(logs.length);
@@ -105,7 +108,6 @@ export type WorkerReply =
   | {
       id: number;
       ok: true;
-      events: string;
       count: number;
       buffer: ArrayBuffer;
       offsets: Uint32Array;
@@ -117,15 +119,15 @@ export type WorkerReply =
   | { id: number; ok: false; message: string };
 export type WorkerSetup = PrepareSetup & { url: string; timeoutMs: number };
 
-/** Unpacks a worker's reply: the events as JSON text, the entries as one buffer with offsets. */
-function unpack(reply: Extract<WorkerReply, { ok: true }>): PreparedLogs {
+/** Unpacks a worker's reply: the entries as one buffer with offsets; the events are decoded from them. */
+function unpack(reply: Extract<WorkerReply, { ok: true }>, decode: StoredDecoder): PreparedLogs {
   const values: Buffer[] = new Array(reply.count);
   const all = Buffer.from(reply.buffer);
   for (let i = 0; i < reply.count; i++) values[i] = all.subarray(reply.offsets[i], reply.offsets[i + 1]);
   const edges = new Map(reply.edgeHashes);
   return {
     count: reply.count,
-    events: () => JSON.parse(reply.events) as EventRecord[],
+    events: () => decode(values),
     values,
     firstSeq: reply.firstSeq,
     removed: reply.removed,
@@ -133,16 +135,26 @@ function unpack(reply: Extract<WorkerReply, { ok: true }>): PreparedLogs {
   };
 }
 
+/** How long startup waits for the worker to load before it starts in this thread anyway. */
+const WORKER_START_MS = 15_000;
+
 /**
  * A reader whose requests go to a worker thread (which reads eth_getLogs over HTTP itself) once it has started;
- * in this thread before that (a small sync is done before a worker has loaded), and if the worker dies. The
- * worker does not keep the process alive while no answer is awaited.
+ * in this thread before that, and if the worker dies. `started` resolves once the worker has loaded (or failed,
+ * or after WORKER_START_MS): the indexer awaits it at startup, so that a backfill does not begin on the main
+ * thread, which stores ranges. The worker does not keep the process alive while no answer is awaited.
  */
-export function makeLogReader(client: PublicClient, setup: PrepareSetup): LogReader {
+export function makeLogReader(client: PublicClient, setup: PrepareSetup): { read: LogReader; started: Promise<void> } {
   const inThread = inThreadReader(client, setup);
   const url = (client.transport as { url?: string }).url;
-  if (!url || process.env.GONGZHI_PREPARE_IN_THREAD === "1") return inThread.read;
+  if (!url || process.env.GONGZHI_PREPARE_IN_THREAD === "1") return { read: inThread.read, started: Promise.resolve() };
+  const decode = makeStoredDecoder(setup.contracts);
   let ready = false;
+  let markStarted: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => {
+    markStarted = resolve;
+    setTimeout(resolve, WORKER_START_MS).unref();
+  });
   let broken = false;
   let onWorker = false;
   let nextId = 0;
@@ -152,24 +164,26 @@ export function makeLogReader(client: PublicClient, setup: PrepareSetup): LogRea
   const worker = new Worker(new URL("./prepare-worker.ts", import.meta.url), { workerData: workerSetup });
   const fail = (err: Error) => {
     broken = true;
+    markStarted();
     for (const p of pending.values()) p.reject(err);
     pending.clear();
   };
   worker.on("message", (reply: WorkerReply | { ready: true }) => {
     if ("ready" in reply) {
       ready = true;
+      markStarted();
+      if (pending.size === 0) worker.unref(); // idle: the worker alone does not keep the process alive
       return;
     }
     const p = pending.get(reply.id);
     if (!p) return;
     pending.delete(reply.id);
     if (pending.size === 0) worker.unref(); // idle: the worker alone does not keep the process alive
-    if (reply.ok) p.resolve(unpack(reply));
+    if (reply.ok) p.resolve(unpack(reply, decode));
     else p.reject(Object.assign(new Error(reply.message), { details: reply.message }));
   });
   worker.on("error", (err) => fail(err));
   worker.on("exit", (code) => fail(new Error(`The log-preparing worker exited (${code}).`)));
-  worker.unref(); // after the listeners, which would ref it again
   const send = (from: number, to: number, firstSeq: number | null) =>
     new Promise<PreparedLogs>((resolve, reject) => {
       if (pending.size === 0) worker.ref(); // an answer is awaited
@@ -177,11 +191,12 @@ export function makeLogReader(client: PublicClient, setup: PrepareSetup): LogRea
       pending.set(id, { resolve, reject });
       worker.postMessage({ id, from, to, firstSeq } satisfies WorkerRequest);
     });
-  return (from, to, firstSeq) => {
+  const read: LogReader = (from, to, firstSeq) => {
     if (broken || !ready) return inThread.read(from, to, firstSeq);
     if (onWorker) return send(from, to, firstSeq);
     onWorker = true;
     // The first request on the worker continues the numbers of the last one made here.
     return firstSeq !== null ? send(from, to, firstSeq) : inThread.end().then((base) => send(from, to, base), () => send(from, to, null));
   };
+  return { read, started };
 }

@@ -47,10 +47,11 @@ export type Store = {
 };
 
 /**
- * The store's layout version, in meta: 2 = binary receipt-log entries without the decoded arguments (1, the
+ * The store's layout version, in meta: 3 = a holder's areas in one record per holder (`holderAreas`); 2 had one
+ * record per scope and holder; 2 and 3 keep binary receipt-log entries without the decoded arguments (1, the
  * JSON entries of the first indexer, had no marker). A directory of another layout is refused, not misread.
  */
-export const STORE_FORMAT = 2;
+export const STORE_FORMAT = 3;
 
 /** Fixed-width decimal keys sort numerically. */
 export function numKey(n: number): string {

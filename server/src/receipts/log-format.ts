@@ -63,6 +63,24 @@ export function decodeLogEntry(buf: Buffer): LogEntry {
   return { seq: record.seq, leaf, record, decoded: { contract: event.slice(0, dot), event: event.slice(dot + 1) } };
 }
 
+/** Byte offsets of a stored on-chain entry's fixed fields, for readers that take them straight from the bytes. */
+export const ONCHAIN_AT = {
+  tag: 0,
+  seq: 33,
+  blockNumber: 49,
+  logIndex: 57,
+  emitter: 61,
+  blockHash: 81,
+  txHash: 113,
+  topicCount: 145,
+  topics: FIXED,
+} as const;
+
+/** Whether a stored entry is an on-chain one (tag 1). */
+export function isStoredOnchain(value: Uint8Array): boolean {
+  return value[0] === TAG_ONCHAIN;
+}
+
 /** Writes the stored form of an on-chain entry from its canonical encoding (laid out by encodeOnchainInto). */
 function onchainValue(leaf: Uint8Array, r: OnchainFields, encoded: Buffer, layout: EncodedLayout): Buffer {
   const t = r.topics.length;

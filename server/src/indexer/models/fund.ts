@@ -67,24 +67,24 @@ export const planKey = (planId: string | number) => numKey(Number(planId));
 const ZERO_LEDGER = (estateId: number): LedgerView => ({ estateId, balance: "0", committed: "0", deposited: "0", disbursed: "0" });
 const ZERO_ACCOUNT = (unitId: number): AccountView => ({ unitId, balance: "0", deposited: "0", charged: "0", refunded: "0" });
 
-async function ledger(tx: ModelTx, estateId: number): Promise<LedgerView> {
-  return (await tx.get<LedgerView>("fundEstates", numKey(estateId))) ?? ZERO_LEDGER(estateId);
+function ledger(tx: ModelTx, estateId: number): LedgerView {
+  return (tx.get<LedgerView>("fundEstates", numKey(estateId))) ?? ZERO_LEDGER(estateId);
 }
 
-async function requirePlan(tx: ModelTx, planId: string): Promise<PlanView> {
-  const plan = await tx.get<PlanView>("plans", planKey(planId));
+function requirePlan(tx: ModelTx, planId: string): PlanView {
+  const plan = tx.get<PlanView>("plans", planKey(planId));
   if (!plan) throw new Error(`Plan ${planId} has events before it was opened or proposed; the events arrived out of order.`);
   return plan;
 }
 
 /** Applies one movement to a unit's sub-account and appends it to the unit's statement. */
-async function unitEntry(
+function unitEntry(
   e: EventRecord,
   tx: ModelTx,
   kind: StatementEntry["kind"],
   fields: { unitId: number; amount: string; planId?: string; receiptHash?: string },
-): Promise<void> {
-  const account = (await tx.get<AccountView>("fundAccounts", numKey(fields.unitId))) ?? ZERO_ACCOUNT(fields.unitId);
+): void {
+  const account = (tx.get<AccountView>("fundAccounts", numKey(fields.unitId))) ?? ZERO_ACCOUNT(fields.unitId);
   const next: AccountView = { ...account };
   if (kind === "deposit") [next.balance, next.deposited] = [addDec(account.balance, fields.amount), addDec(account.deposited, fields.amount)];
   if (kind === "charge") [next.balance, next.charged] = [subDec(account.balance, fields.amount), addDec(account.charged, fields.amount)];
@@ -94,20 +94,20 @@ async function unitEntry(
   tx.put("fundEntries", `${numKey(fields.unitId)}:${numKey(e.seq)}`, entry);
 }
 
-const deposited = async (e: EventRecord, tx: ModelTx) => {
+const deposited = (e: EventRecord, tx: ModelTx) => {
   const estateId = e.args.estateId as number;
   const amount = e.args.amount as string;
-  await unitEntry(e, tx, "deposit", { unitId: e.args.unitId as number, amount, receiptHash: e.args.receiptHash as string });
-  const l = await ledger(tx, estateId);
+  unitEntry(e, tx, "deposit", { unitId: e.args.unitId as number, amount, receiptHash: e.args.receiptHash as string });
+  const l = ledger(tx, estateId);
   tx.put("fundEstates", numKey(estateId), { ...l, balance: addDec(l.balance, amount), deposited: addDec(l.deposited, amount) });
 };
 
-const planOpened = async (e: EventRecord, tx: ModelTx) => {
+const planOpened = (e: EventRecord, tx: ModelTx) => {
   const a = e.args;
   const planId = a.planId as string;
   const kind = PLAN_KINDS[a.kind as number];
   if (!kind) throw new Error(`Plan ${planId} has kind ${a.kind}; the MaintenanceFund ABI has changed: update PLAN_KINDS.`);
-  const existing = await tx.get<PlanView>("plans", planKey(planId)); // an emergency proposal being confirmed
+  const existing = tx.get<PlanView>("plans", planKey(planId)); // an emergency proposal being confirmed
   const plan: PlanView = {
     approvals: [],
     disbursed: "0",
@@ -129,14 +129,14 @@ const planOpened = async (e: EventRecord, tx: ModelTx) => {
   tx.put("plans", planKey(planId), plan);
   if (!existing) tx.put("plansByEstate", `${numKey(plan.estateId)}:${planKey(planId)}`, planId);
   if (kind === "vote") tx.put("planOfVote", numKey(Number(plan.voteId)), planId);
-  const l = await ledger(tx, plan.estateId);
+  const l = ledger(tx, plan.estateId);
   tx.put("fundEstates", numKey(plan.estateId), { ...l, balance: subDec(l.balance, plan.budget), committed: addDec(l.committed, plan.budget) });
 };
 
-const disbursedEvent = async (e: EventRecord, tx: ModelTx) => {
+const disbursedEvent = (e: EventRecord, tx: ModelTx) => {
   const planId = e.args.planId as string;
   const amount = e.args.amount as string;
-  const plan = await requirePlan(tx, planId);
+  const plan = requirePlan(tx, planId);
   tx.put("plans", planKey(planId), { ...plan, disbursed: addDec(plan.disbursed, amount) });
   const stage = STAGES[e.args.stage as number];
   if (!stage) throw new Error(`Disbursement of plan ${planId} has stage ${e.args.stage}; update STAGES from the ABI.`);
@@ -150,13 +150,13 @@ const disbursedEvent = async (e: EventRecord, tx: ModelTx) => {
     ...recordRef(e),
   };
   tx.put("disbursements", `${planKey(planId)}:${numKey(view.index)}`, view);
-  const l = await ledger(tx, plan.estateId);
+  const l = ledger(tx, plan.estateId);
   tx.put("fundEstates", numKey(plan.estateId), { ...l, committed: subDec(l.committed, amount), disbursed: addDec(l.disbursed, amount) });
 };
 
-const planClosed = async (e: EventRecord, tx: ModelTx) => {
+const planClosed = (e: EventRecord, tx: ModelTx) => {
   const planId = e.args.planId as string;
-  const plan = await requirePlan(tx, planId);
+  const plan = requirePlan(tx, planId);
   const released = e.args.released as string;
   const closing = {
     closedBy: e.args.closedBy as string,
@@ -166,7 +166,7 @@ const planClosed = async (e: EventRecord, tx: ModelTx) => {
     ...recordRef(e),
   };
   tx.put("plans", planKey(planId), { ...plan, status: "closed", released, closing });
-  const l = await ledger(tx, plan.estateId);
+  const l = ledger(tx, plan.estateId);
   tx.put("fundEstates", numKey(plan.estateId), { ...l, committed: subDec(l.committed, released), balance: addDec(l.balance, released) });
 };
 
@@ -205,15 +205,15 @@ export const fundModel: ReadModel = {
     Disbursed: disbursedEvent,
     PlanClosed: planClosed,
     EmergencyProposed: emergencyProposed,
-    EmergencyApproved: async (e, tx) => {
+    EmergencyApproved: (e, tx) => {
       const planId = e.args.planId as string;
-      const plan = await requirePlan(tx, planId);
+      const plan = requirePlan(tx, planId);
       const approval: ApprovalView = { member: e.args.member as string, approvals: Number(e.args.approvals), ...recordRef(e) };
       tx.put("plans", planKey(planId), { ...plan, approvals: [...plan.approvals, approval] });
     },
-    EmergencyConfirmed: async (e, tx) => {
+    EmergencyConfirmed: (e, tx) => {
       const planId = e.args.planId as string;
-      const plan = await requirePlan(tx, planId);
+      const plan = requirePlan(tx, planId);
       const confirmation = {
         custodian: e.args.custodian as string,
         approvals: Number(e.args.approvals),
@@ -222,9 +222,9 @@ export const fundModel: ReadModel = {
       };
       tx.put("plans", planKey(planId), { ...plan, confirmation });
     },
-    EmergencyDisclosed: async (e, tx) => {
+    EmergencyDisclosed: (e, tx) => {
       const planId = e.args.planId as string;
-      const plan = await requirePlan(tx, planId);
+      const plan = requirePlan(tx, planId);
       const disclosure = { member: e.args.member as string, documentHash: e.args.documentHash as string, late: e.args.late as boolean, ...recordRef(e) };
       tx.put("plans", planKey(planId), { ...plan, disclosure });
     },

@@ -29,31 +29,45 @@ export function buildingScope(buildingId: number): string {
 }
 const scopeKeyOf = (scope: string) => numKey(Number(scope));
 
-async function addArea(tx: ModelTx, scope: string, holder: string, area: bigint): Promise<void> {
-  const hk = `${scopeKeyOf(scope)}:${holder}`;
-  const before = BigInt((await tx.get<string>("scopeHolders", hk)) ?? "0");
-  const after = before + area;
-  if (after === 0n) tx.del("scopeHolders", hk);
-  else tx.put("scopeHolders", hk, after.toString());
-  const totals = await tx.get<ScopeView>("scopes", scopeKeyOf(scope));
+/** A holder's area (decimal string, 0.01 m²) in each scope where it holds any: [scope key, area] pairs. */
+export type HolderAreas = [scope: string, area: string][];
+
+/** Adds `area` (negative: removes) to one scope's totals, counting the holder in or out of its headcount. */
+function addToScope(tx: ModelTx, scope: string, before: bigint, after: bigint, area: bigint): void {
+  const key = scopeKeyOf(scope);
+  const totals = tx.get<ScopeView>("scopes", key);
   if (!totals) throw new Error(`Scope ${scope} has no totals; the registry's events arrived out of order.`);
   let heads = totals.heads;
   if (before === 0n && after > 0n) heads += 1;
   if (before > 0n && after === 0n) heads -= 1;
-  tx.put("scopes", scopeKeyOf(scope), { ...totals, area: (BigInt(totals.area) + area).toString(), heads });
+  tx.put("scopes", key, { ...totals, area: (BigInt(totals.area) + area).toString(), heads });
 }
 
-async function holderAreaChange(tx: ModelTx, unit: UnitView, holder: string, sign: 1n | -1n): Promise<void> {
+/**
+ * Moves a unit's area onto (sign 1) or off (−1) a holder, in its building's and its estate's scope. The holder's
+ * areas are one record (read once per unit, not once per scope); a scope drops out of it at zero.
+ */
+function holderAreaChange(tx: ModelTx, unit: UnitView, holder: string, sign: 1n | -1n): void {
   const area = sign * BigInt(unit.area);
-  await addArea(tx, buildingScope(unit.buildingId), holder, area);
-  await addArea(tx, estateScope(unit.estateId), holder, area);
+  let areas: HolderAreas = tx.get<HolderAreas>("holderAreas", holder) ?? [];
+  for (const scope of [buildingScope(unit.buildingId), estateScope(unit.estateId)]) {
+    const at = areas.findIndex(([s]) => s === scope);
+    const before = at < 0 ? 0n : BigInt(areas[at][1]);
+    const after = before + area;
+    if (at < 0) areas = [...areas, [scope, after.toString()]];
+    else if (after === 0n) areas = areas.filter((_, i) => i !== at);
+    else areas = areas.map((pair, i) => (i === at ? [scope, after.toString()] : pair));
+    addToScope(tx, scope, before, after, area);
+  }
+  if (areas.length === 0) tx.del("holderAreas", holder);
+  else tx.put("holderAreas", holder, areas);
 }
 
-const unitRegistered = async (e: EventRecord, tx: ModelTx) => {
+const unitRegistered = (e: EventRecord, tx: ModelTx) => {
   const unitId = e.args.unitId as number;
   const buildingId = e.args.buildingId as number;
   const holder = e.args.holder as string;
-  const building = await tx.get<BuildingView>("buildings", numKey(buildingId));
+  const building = tx.get<BuildingView>("buildings", numKey(buildingId));
   if (!building) throw new Error(`Unit ${unitId} is in unknown building ${buildingId}; the events arrived out of order.`);
   tx.put("buildings", numKey(buildingId), { ...building, unitCount: building.unitCount + 1 });
   const unit: UnitView = {
@@ -64,27 +78,29 @@ const unitRegistered = async (e: EventRecord, tx: ModelTx) => {
     area: e.args.area as string,
     registeredAt: e.blockNumber,
   };
-  tx.put("units", numKey(unitId), unit);
-  tx.put("holderUnits", `${holder}:${numKey(unitId)}`, unitId);
-  await holderAreaChange(tx, unit, holder, 1n);
+  // Unit ids are counted up by the registry: a registered unit's keys are new.
+  const unitKey = numKey(unitId);
+  tx.create("units", unitKey, unit);
+  tx.create("holderUnits", `${holder}:${unitKey}`, unitId);
+  holderAreaChange(tx, unit, holder, 1n);
 };
 
-const unitTransferred = async (e: EventRecord, tx: ModelTx) => {
+const unitTransferred = (e: EventRecord, tx: ModelTx) => {
   const unitId = e.args.unitId as number;
-  const unit = await tx.get<UnitView>("units", numKey(unitId));
+  const unit = tx.get<UnitView>("units", numKey(unitId));
   if (!unit) throw new Error(`Unit ${unitId} was transferred before it was registered; the events arrived out of order.`);
   const from = e.args.from as string;
   const to = e.args.to as string;
   tx.put("units", numKey(unitId), { ...unit, holder: to });
   tx.del("holderUnits", `${from}:${numKey(unitId)}`);
   tx.put("holderUnits", `${to}:${numKey(unitId)}`, unitId);
-  await holderAreaChange(tx, unit, from, -1n);
-  await holderAreaChange(tx, unit, to, 1n);
+  holderAreaChange(tx, unit, from, -1n);
+  holderAreaChange(tx, unit, to, 1n);
 };
 
 export const registryModel: ReadModel = {
   contract: "CommunityRegistry",
-  models: ["estates", "buildings", "units", "holders", "holderUnits", "scopes", "scopeHolders", "roles"],
+  models: ["estates", "buildings", "units", "holders", "holderUnits", "scopes", "holderAreas", "roles"],
   reducers: {
     EstateCreated: (e, tx) => {
       const estateId = e.args.estateId as number;
@@ -93,10 +109,10 @@ export const registryModel: ReadModel = {
       const scope: ScopeView = { scopeKey: estateScope(estateId), estateId, buildingId: 0, area: "0", heads: 0 };
       tx.put("scopes", scopeKeyOf(scope.scopeKey), scope);
     },
-    BuildingAdded: async (e, tx) => {
+    BuildingAdded: (e, tx) => {
       const buildingId = e.args.buildingId as number;
       const estateId = e.args.estateId as number;
-      const estate = await tx.get<EstateView>("estates", numKey(estateId));
+      const estate = tx.get<EstateView>("estates", numKey(estateId));
       if (!estate) throw new Error(`Building ${buildingId} added to unknown estate ${estateId}; events out of order.`);
       tx.put("estates", numKey(estateId), { ...estate, buildingIds: [...estate.buildingIds, buildingId] });
       const building: BuildingView = { buildingId, estateId, unitCount: 0, createdAt: e.blockNumber };

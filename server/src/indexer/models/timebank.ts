@@ -63,8 +63,8 @@ export const serviceKey = (serviceId: string | number) => numKey(Number(serviceI
 
 const NEW_MEMBER = (address: string): MemberView => ({ address, member: false, balance: 0, earned: 0, giftsReceived: 0, giftsGiven: 0, redeemed: 0 });
 
-async function memberOf(tx: ModelTx, address: string): Promise<MemberView> {
-  return (await tx.get<MemberView>("tbMembers", address)) ?? NEW_MEMBER(address);
+function memberOf(tx: ModelTx, address: string): MemberView {
+  return (tx.get<MemberView>("tbMembers", address)) ?? NEW_MEMBER(address);
 }
 
 function relationName(value: number): RelationName {
@@ -80,16 +80,16 @@ function history(e: EventRecord, tx: ModelTx, address: string, entry: Omit<Histo
 }
 
 /** Changes a member's balance and one lifetime total by `delta` minutes. */
-async function move(tx: ModelTx, address: string, delta: number, total: "earned" | "giftsReceived" | "giftsGiven" | "redeemed"): Promise<MemberView> {
-  const m = await memberOf(tx, address);
+function move(tx: ModelTx, address: string, delta: number, total: "earned" | "giftsReceived" | "giftsGiven" | "redeemed"): MemberView {
+  const m = memberOf(tx, address);
   const next: MemberView = { ...m, balance: m.balance + delta, [total]: m[total] + Math.abs(delta) };
   if (next.balance < 0) throw new Error(`Member ${address}'s balance went below zero; the events arrived out of order.`);
   tx.put("tbMembers", address, next);
   return next;
 }
 
-async function requireService(tx: ModelTx, serviceId: string): Promise<ServiceView> {
-  const s = await tx.get<ServiceView>("tbServices", serviceKey(serviceId));
+function requireService(tx: ModelTx, serviceId: string): ServiceView {
+  const s = tx.get<ServiceView>("tbServices", serviceKey(serviceId));
   if (!s) throw new Error(`Service ${serviceId} was decided before it was recorded; the events arrived out of order.`);
   return s;
 }
@@ -116,8 +116,8 @@ const serviceRecorded = (e: EventRecord, tx: ModelTx) => {
   tx.put("tbServicesBy", `r:${s.recipient}:${serviceKey(s.serviceId)}`, s.serviceId);
 };
 
-const serviceConfirmed = async (e: EventRecord, tx: ModelTx) => {
-  const s = await requireService(tx, e.args.serviceId as string);
+const serviceConfirmed = (e: EventRecord, tx: ModelTx) => {
+  const s = requireService(tx, e.args.serviceId as string);
   tx.put("tbServices", serviceKey(s.serviceId), {
     ...s,
     status: "confirmed",
@@ -125,9 +125,9 @@ const serviceConfirmed = async (e: EventRecord, tx: ModelTx) => {
     byProxy: e.args.byProxy as boolean,
     decided: recordRef(e),
   });
-  const volunteer = await move(tx, s.volunteer, s.minutes, "earned");
+  const volunteer = move(tx, s.volunteer, s.minutes, "earned");
   history(e, tx, s.volunteer, { kind: "credited", minutes: s.minutes, serviceId: s.serviceId, counterparty: s.recipient, balanceAfter: volunteer.balance });
-  const recipient = await memberOf(tx, s.recipient);
+  const recipient = memberOf(tx, s.recipient);
   history(e, tx, s.recipient, { kind: "given", minutes: s.minutes, serviceId: s.serviceId, counterparty: s.volunteer, balanceAfter: recipient.balance });
 };
 
@@ -135,14 +135,14 @@ export const timebankModel: ReadModel = {
   contract: "TimeBank",
   models: ["tbMembers", "tbFamily", "tbPartners", "tbServices", "tbServicesBy", "tbGifts", "tbRedemptions", "tbHistory", "tbSettings"],
   reducers: {
-    MemberRegistered: async (e, tx) => {
+    MemberRegistered: (e, tx) => {
       const address = e.args.member as string;
-      const m = await memberOf(tx, address);
+      const m = memberOf(tx, address);
       tx.put("tbMembers", address, { ...m, member: true, registered: recordRef(e), removed: undefined });
     },
-    MemberRemoved: async (e, tx) => {
+    MemberRemoved: (e, tx) => {
       const address = e.args.member as string;
-      const m = await memberOf(tx, address);
+      const m = memberOf(tx, address);
       tx.put("tbMembers", address, { ...m, member: false, removed: recordRef(e) });
     },
     FamilyLinked: (e, tx) => {
@@ -167,8 +167,8 @@ export const timebankModel: ReadModel = {
     DailyCapSet: (e, tx) => tx.put("tbSettings", "dailyCap", e.args.minutes_ as number),
     ServiceRecorded: serviceRecorded,
     ServiceConfirmed: serviceConfirmed,
-    ServiceRejected: async (e, tx) => {
-      const s = await requireService(tx, e.args.serviceId as string);
+    ServiceRejected: (e, tx) => {
+      const s = requireService(tx, e.args.serviceId as string);
       tx.put("tbServices", serviceKey(s.serviceId), {
         ...s,
         status: "rejected",
@@ -177,18 +177,18 @@ export const timebankModel: ReadModel = {
         decided: recordRef(e),
       });
     },
-    CreditsGifted: async (e, tx) => {
+    CreditsGifted: (e, tx) => {
       const from = e.args.from as string;
       const to = e.args.to as string;
       const minutes = e.args.minutes_ as number;
       const gift: GiftView = { from, to, minutes, relation: relationName(e.args.relation as number), ...recordRef(e) };
       tx.put("tbGifts", numKey(e.seq), gift);
-      const giver = await move(tx, from, -minutes, "giftsGiven");
+      const giver = move(tx, from, -minutes, "giftsGiven");
       history(e, tx, from, { kind: "gift-out", minutes, counterparty: to, balanceAfter: giver.balance });
-      const receiver = await move(tx, to, minutes, "giftsReceived");
+      const receiver = move(tx, to, minutes, "giftsReceived");
       history(e, tx, to, { kind: "gift-in", minutes, counterparty: from, balanceAfter: receiver.balance });
     },
-    CreditsRedeemed: async (e, tx) => {
+    CreditsRedeemed: (e, tx) => {
       const member = e.args.member as string;
       const minutes = e.args.minutes_ as number;
       const kind = REDEMPTION_KINDS[e.args.kind as number];
@@ -203,7 +203,7 @@ export const timebankModel: ReadModel = {
         ...recordRef(e),
       };
       tx.put("tbRedemptions", numKey(e.seq), view);
-      const m = await move(tx, member, -minutes, "redeemed");
+      const m = move(tx, member, -minutes, "redeemed");
       history(e, tx, member, { kind: "redeemed", minutes, counterparty: view.partner, balanceAfter: m.balance });
     },
   },

@@ -82,8 +82,8 @@ function ruleOf(value: unknown): Rule {
   return { quorum: t(r.quorum), approval: t(r.approval) };
 }
 
-async function requireVote(tx: ModelTx, voteId: string): Promise<VoteView> {
-  const vote = await tx.get<VoteView>("votes", voteKey(voteId));
+function requireVote(tx: ModelTx, voteId: string): VoteView {
+  const vote = tx.get<VoteView>("votes", voteKey(voteId));
   if (!vote) throw new Error(`Vote ${voteId} has events before its VoteOpened; the events arrived out of order.`);
   return vote;
 }
@@ -122,13 +122,13 @@ const voteOpened = (e: EventRecord, tx: ModelTx) => {
   tx.put("votesByEstate", `${numKey(vote.estateId)}:${voteKey(voteId)}`, voteId);
 };
 
-const ballotCast = async (e: EventRecord, tx: ModelTx) => {
+const ballotCast = (e: EventRecord, tx: ModelTx) => {
   const voteId = e.args.voteId as string;
-  await requireVote(tx, voteId);
+  requireVote(tx, voteId);
   const choice = CHOICES[e.args.choice as number];
   if (!choice || choice === "none") throw new Error(`Vote ${voteId} counted a ballot with choice ${e.args.choice}; the ABI has changed.`);
   const area = BigInt(e.args.area as string);
-  const t = await tx.get<TallyView>("voteTallies", voteKey(voteId));
+  const t = tx.get<TallyView>("voteTallies", voteKey(voteId));
   if (!t) throw new Error(`Vote ${voteId} has no tally; the read model is corrupt: re-index into a fresh --data-dir.`);
   const next: TallyView = { ...t };
   if (choice === "for") [next.areaFor, next.headsFor] = [(BigInt(t.areaFor) + area).toString(), t.headsFor + 1];
@@ -149,9 +149,9 @@ const ballotCast = async (e: EventRecord, tx: ModelTx) => {
   tx.put("holderBallots", `${ballot.holder}:${voteKey(voteId)}`, key);
 };
 
-const voteFinalized = async (e: EventRecord, tx: ModelTx) => {
+const voteFinalized = (e: EventRecord, tx: ModelTx) => {
   const voteId = e.args.voteId as string;
-  const vote = await requireVote(tx, voteId);
+  const vote = requireVote(tx, voteId);
   const outcome = OUTCOMES[e.args.outcome as number];
   if (!outcome) throw new Error(`Vote ${voteId} finalized with outcome ${e.args.outcome}; the ABI has changed: update OUTCOMES.`);
   tx.put("votes", voteKey(voteId), { ...vote, outcome, finalized: recordRef(e) });
