@@ -199,7 +199,7 @@ describe("fast paths of the indexer", function () {
     const named = makeDecoder([{ name: "C", address, abi }], { args: false });
     const writer = new OnchainEntryWriter(31337);
     // The indexer's path: the worker names the event and stores the entry; the reducers get it decoded from the bytes.
-    const viaStored = (log: Parameters<typeof decode>[0], seq: number) => fromStored([writer.value(seq, named(log), log)])[0];
+    const viaStored = (log: Parameters<typeof decode>[0], seq: number) => fromStored([writer.value(seq, named(log), log)])(0);
     const base = { address, blockNumber: "0x1", blockHash: `0x${"11".repeat(32)}`, transactionHash: `0x${"22".repeat(32)}`, logIndex: "0x0" } as const;
     fc.assert(
       fc.property(fc.nat({ max: 2 ** 32 - 1 }), fc.uint8Array({ minLength: 20, maxLength: 20 }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.boolean(), fc.bigInt({ min: 0n, max: 2n ** 256n - 1n }), (a, b, d, e, f) => {

@@ -1,6 +1,6 @@
 // The read-model changes of one block range: an overlay that reducers read and write, plus the undo
 // information of the blocks inside the reorg window (each key's value before the block first changed it).
-import { modelSublevel, numKey, readModelSync, type BlockUndo, type ChainedBatch, type Store, type UndoEntry } from "./store.js";
+import { modelSublevel, numKey, readModelSync, type BlockUndo, type ChainedBatch, type Store } from "./store.js";
 import type { ModelTx } from "./models/types.js";
 
 // Marks an undo entry whose previous value is the stored one, read once at the end of the range (the database
@@ -12,7 +12,8 @@ const STORED = Symbol("stored");
  * last block whose undo information has its previous value.
  */
 type Slot = { value: unknown; dirty: boolean; undo: PendingUndo | undefined };
-export type PendingUndo = { entries: [string, string, unknown][]; firstSeq: number | null };
+/** A block's changes so far, as BlockUndo's flat triples (a previous value may still be STORED). */
+export type PendingUndo = { changes: unknown[]; firstSeq: number | null };
 
 export type ChangeSet = {
   store: Store;
@@ -44,13 +45,13 @@ export function beginChanges(store: Store): ChangeSet {
     const slot = m.get(key);
     const undo = cs.current;
     if (!slot) {
-      if (undo) undo.entries.push([model, key, known ? null : STORED]);
+      if (undo) undo.changes.push(model, key, known ? null : STORED);
       m.set(key, { value, dirty: true, undo });
       return;
     }
     // Blocks only grow within a range: a slot last recorded for another block is new to this one.
     if (undo && slot.undo !== undo) {
-      undo.entries.push([model, key, slot.value]);
+      undo.changes.push(model, key, slot.value);
       slot.undo = undo;
     }
     slot.value = value;
@@ -78,7 +79,7 @@ export function beginChanges(store: Store): ChangeSet {
 export function trackBlock(cs: ChangeSet, blockNumber: number): PendingUndo {
   let u = cs.undo.get(blockNumber);
   if (!u) {
-    u = { entries: [], firstSeq: null };
+    u = { changes: [], firstSeq: null };
     cs.undo.set(blockNumber, u);
   }
   return u;
@@ -92,23 +93,23 @@ export function trackBlock(cs: ChangeSet, blockNumber: number): PendingUndo {
 export async function writeChanges(cs: ChangeSet, batch: ChainedBatch): Promise<void> {
   const { store } = cs;
   const lookups: string[] = [];
-  const looked: UndoEntry[] = [];
-  const blocks: [number, BlockUndo][] = [];
-  for (const [blockNumber, u] of cs.undo) {
-    const entries: UndoEntry[] = [];
-    for (const [model, key, previous] of u.entries) {
-      const entry: UndoEntry = [model, key, previous];
-      if (previous === STORED) {
-        const slot = store.writing?.get(model)?.get(key);
-        entry[2] = slot ? slot.value : null;
-        if (!slot) {
-          lookups.push(store.modelPrefixes.get(model)! + key);
-          looked.push(entry);
-        }
+  // Where each looked-up previous value goes: a block's changes, and the index of the value in them.
+  const lookedIn: unknown[][] = [];
+  const lookedAt: number[] = [];
+  for (const u of cs.undo.values()) {
+    const changes = u.changes;
+    for (let i = 2; i < changes.length; i += 3) {
+      if (changes[i] !== STORED) continue;
+      const model = changes[i - 2] as string;
+      const key = changes[i - 1] as string;
+      const slot = store.writing?.get(model)?.get(key);
+      changes[i] = slot ? slot.value : null;
+      if (!slot) {
+        lookups.push(store.modelPrefixes.get(model)! + key);
+        lookedIn.push(changes);
+        lookedAt.push(i);
       }
-      entries.push(entry);
     }
-    blocks.push([blockNumber, { entries, firstSeq: u.firstSeq }]);
   }
   const stored = lookups.length > 0 ? store.db.getMany(lookups, UTF8) : undefined;
   stored?.catch(() => undefined); // awaited below
@@ -122,7 +123,10 @@ export async function writeChanges(cs: ChangeSet, batch: ChainedBatch): Promise<
   }
   if (stored) {
     const texts = (await stored) as (string | undefined)[];
-    for (let i = 0; i < texts.length; i++) if (texts[i] !== undefined) looked[i][2] = JSON.parse(texts[i]!);
+    for (let i = 0; i < texts.length; i++) if (texts[i] !== undefined) lookedIn[i][lookedAt[i]] = JSON.parse(texts[i]!);
   }
-  for (const [blockNumber, value] of blocks) batch.put(numKey(blockNumber), value, { sublevel: store.undo });
+  for (const [blockNumber, u] of cs.undo) {
+    const value: BlockUndo = { changes: u.changes, firstSeq: u.firstSeq };
+    batch.put(numKey(blockNumber), value, { sublevel: store.undo });
+  }
 }

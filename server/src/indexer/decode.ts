@@ -208,15 +208,17 @@ function fastWordAt(kind: WordKind, buf: Buffer, at: number): ArgValue {
   }
 }
 
-/** Decodes a range's stored on-chain receipt-log entries (receipts/log-format.ts) into the reducers' records. */
-export type StoredDecoder = (values: Buffer[]) => (DecodedEvent & { seq: number })[];
+/**
+ * Decodes a range's stored on-chain receipt-log entries (receipts/log-format.ts) into the reducers' records, one
+ * at a time as they are reduced (so that a range's records are not all alive at once).
+ */
+export type StoredDecoder = (values: Buffer[]) => (index: number) => DecodedEvent & { seq: number };
 
 /**
  * The indexer's decoder: it takes the events straight from the bytes of the receipt-log entries that the worker
  * made (no second parse of the node's answer, no JSON between threads); the same records as makeDecoder's.
- * Contract names are unique in a deployment, so the stored "Contract.Event" names the plan. Within one range a
- * block number has one hash (one eth_getLogs answer), and a transaction's logs are adjacent: their hex strings
- * are made once.
+ * Contract names are unique in a deployment, so the stored "Contract.Event" names the plan. A block's and a
+ * transaction's logs are adjacent: the hex strings of their hashes are made once, while the bytes stay the same.
  */
 export function makeStoredDecoder(contracts: IndexedContract[]): StoredDecoder {
   const plans = new Map<string, Plan & { address: Hex }>();
@@ -226,15 +228,13 @@ export function makeStoredDecoder(contracts: IndexedContract[]): StoredDecoder {
   }
   const hex = (value: Buffer, at: number, length: number) => `0x${value.toString("hex", at, at + length)}` as Hex;
   return (values) => {
-    const events: (DecodedEvent & { seq: number })[] = new Array(values.length);
-    let lastBlock = -1;
     let blockHash = "0x" as Hex;
     let lastValue: Buffer | undefined;
     let txHash = "0x" as Hex;
     let lastName = "";
     let lastNameBytes: Buffer | undefined;
     let plan: (Plan & { address: Hex }) | undefined;
-    for (let n = 0; n < values.length; n++) {
+    return (n) => {
       const value = values[n];
       if (!isStoredOnchain(value)) throw new Error("An off-chain receipt-log entry was given to the event decoder; only on-chain entries have events.");
       const topicCount = value[ONCHAIN_AT.topicCount];
@@ -248,8 +248,7 @@ export function makeStoredDecoder(contracts: IndexedContract[]): StoredDecoder {
         plan = plans.get(lastName);
       }
       const blockNumber = value.readDoubleBE(ONCHAIN_AT.blockNumber);
-      if (blockNumber !== lastBlock) {
-        lastBlock = blockNumber;
+      if (!lastValue || lastValue.compare(value, ONCHAIN_AT.blockHash, ONCHAIN_AT.blockHash + 32, ONCHAIN_AT.blockHash, ONCHAIN_AT.blockHash + 32) !== 0) {
         blockHash = hex(value, ONCHAIN_AT.blockHash, 32);
       }
       if (!lastValue || lastValue.compare(value, ONCHAIN_AT.txHash, ONCHAIN_AT.txHash + 32, ONCHAIN_AT.txHash, ONCHAIN_AT.txHash + 32) !== 0) {
@@ -278,7 +277,7 @@ export function makeStoredDecoder(contracts: IndexedContract[]): StoredDecoder {
           args = viemArgs(plan, { topics, data: hex(value, dataAt, dataLength) });
         }
       }
-      events[n] = {
+      return {
         contract,
         event,
         args,
@@ -289,8 +288,7 @@ export function makeStoredDecoder(contracts: IndexedContract[]): StoredDecoder {
         logIndex: value.readUInt32BE(ONCHAIN_AT.logIndex),
         seq: value.readDoubleBE(ONCHAIN_AT.seq),
       };
-    }
-    return events;
+    };
   };
 }
 

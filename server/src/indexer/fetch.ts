@@ -10,7 +10,7 @@ export type Chunk = {
   /** Parent hash of block `from`: must be the hash of the indexer's checkpoint. */
   fromParentHash: Hex;
   toHash: Hex;
-  /** The range's logs, decoded, with their receipt-log entries (see prepare.ts). */
+  /** The range's receipt-log entries, one per log (see prepare.ts). */
   prepared: PreparedLogs;
 };
 

@@ -4,7 +4,7 @@
 import type { Hex, PublicClient } from "viem";
 import { offchainEntry, type LogEntry } from "../receipts/log.js";
 import { beginChanges, trackBlock, writeChanges, type PendingUndo } from "./changes.js";
-import type { IndexedContract } from "./decode.js";
+import { makeStoredDecoder, type IndexedContract, type StoredDecoder } from "./decode.js";
 import { blockHeader, ChainMovedError, fetchChunk, headNumber, type Chunk, type RangeState } from "./fetch.js";
 import type { Lock } from "./lock.js";
 import { makeLogReader, reseq, type LogReader } from "./prepare.js";
@@ -48,6 +48,8 @@ export type IndexerConfig = {
 
 export type Indexer = {
   config: IndexerConfig;
+  /** Decodes the events of a range from its receipt-log entries. */
+  decode: StoredDecoder;
   /** Reducers by contract, then event. */
   reducers: Map<string, Map<string, Reducer>>;
   /** Reads, decodes and makes the log entries of a block range (in a worker thread where it can). */
@@ -92,6 +94,7 @@ export async function createIndexer(config: IndexerConfig): Promise<Indexer> {
   await reader.started;
   return {
     config,
+    decode: makeStoredDecoder(config.contracts),
     reducers,
     read: reader.read,
     addresses: config.contracts.map((c) => c.address.toLowerCase() as Hex),
@@ -132,9 +135,9 @@ async function applyChunk(ix: Indexer, chunk: Chunk, windowFloor: number): Promi
     let block = -1;
     let undo: PendingUndo | undefined;
     let sinceYield = 0;
-    const events = prepared.events();
-    for (let i = 0; i < events.length; i++) {
-      const event = events[i];
+    const eventAt = ix.decode(prepared.values);
+    for (let i = 0; i < prepared.count; i++) {
+      const event = eventAt(i);
       if (event.blockNumber !== block) {
         block = event.blockNumber;
         undo = block > windowFloor ? trackBlock(cs, block) : undefined;
@@ -201,9 +204,10 @@ async function rollback(ix: Indexer, ancestor: Checkpoint): Promise<void> {
   let cut: number | null = null;
   for await (const [key, value] of store.undo.iterator({ gt: numKey(ancestor.blockNumber), reverse: true })) {
     const undo = value as BlockUndo;
-    for (let i = undo.entries.length - 1; i >= 0; i--) {
-      const [model, k, previous] = undo.entries[i];
-      restore.set(`${model}\u0000${k}`, [model, k, previous]); // the earliest block's value wins
+    for (let i = undo.changes.length - 3; i >= 0; i -= 3) {
+      const model = undo.changes[i] as string;
+      const k = undo.changes[i + 1] as string;
+      restore.set(`${model}\u0000${k}`, [model, k, undo.changes[i + 2]]); // the earliest block's value wins
     }
     if (undo.firstSeq !== null) cut = cut === null ? undo.firstSeq : Math.min(cut, undo.firstSeq);
     ops.push({ type: "del", sublevel: store.undo, key });

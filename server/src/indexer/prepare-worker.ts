@@ -3,10 +3,10 @@
 // indexer decodes the events' arguments from them).
 import { parentPort, workerData } from "node:worker_threads";
 import type { RpcLog } from "./decode.js";
-import { getLogsParams, hashesAt, makePreparer, sequencer, type WorkerReply, type WorkerRequest, type WorkerSetup } from "./prepare.js";
+import { getLogsParams, makePreparer, sequencer, type WorkerReply, type WorkerRequest, type WorkerSetup } from "./prepare.js";
 
 const setup = workerData as WorkerSetup;
-const prepare = makePreparer(setup, { args: false });
+const prepare = makePreparer(setup);
 const port = parentPort!;
 const numbered = sequencer();
 
@@ -32,9 +32,8 @@ async function getLogs(from: number, to: number): Promise<RpcLog[]> {
 port.on("message", (request: WorkerRequest) => {
   const logs = getLogs(request.from, request.to); // in parallel with earlier requests; numbered in order
   logs.catch(() => undefined);
-  numbered(request.firstSeq, async (base) => prepare(await logs, base)).then(
+  numbered(request.firstSeq, async (base) => prepare(await logs, base, request.from, request.to)).then(
     (prepared) => {
-      const events = prepared.events();
       const offsets = new Uint32Array(prepared.values.length + 1);
       for (let i = 0; i < prepared.values.length; i++) offsets[i + 1] = offsets[i] + prepared.values[i].length;
       const all = Buffer.allocUnsafeSlow(offsets[prepared.values.length]);
@@ -43,14 +42,14 @@ port.on("message", (request: WorkerRequest) => {
       const reply: WorkerReply = {
         id: request.id,
         ok: true,
-        count: events.length,
+        count: prepared.count,
         buffer,
         offsets,
         firstSeq: prepared.firstSeq,
         removed: prepared.removed,
         edgeHashes: [
-          [request.from, hashesAt(events, request.from)],
-          [request.to, hashesAt(events, request.to)],
+          [request.from, prepared.hashesAt(request.from)],
+          [request.to, prepared.hashesAt(request.to)],
         ],
       };
       port.postMessage(reply, [buffer, offsets.buffer as ArrayBuffer]);

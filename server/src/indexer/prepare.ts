@@ -1,20 +1,17 @@
-// Turns a range's raw logs into what applyChunk stores: decoded events (for the read models) and receipt-log
-// entries (canonical encoding, leaf, stored form) for sequence numbers from `firstSeq`. This is most of the CPU
-// of a backfill that does not touch the database, so it runs in a worker thread (prepare-worker.ts) that also
-// reads and parses the node's answers, in parallel with the storing of earlier ranges; in this thread when a
-// worker cannot be had (a transport without a URL, or a runtime without workers).
+// Turns a range's raw logs into what applyChunk stores: receipt-log entries (canonical encoding, leaf, stored form)
+// for sequence numbers from `firstSeq`; the indexer decodes each event for the read models from its entry's bytes
+// as it reduces it (decode.ts, makeStoredDecoder). This is most of the CPU of a backfill that does not touch the
+// database, so it runs in a worker thread (prepare-worker.ts) that also reads and parses the node's answers, in
+// parallel with the storing of earlier ranges; in this thread when a worker cannot be had (a transport without a
+// URL, or a runtime without workers).
 import { Worker } from "node:worker_threads";
 import type { Hex, PublicClient } from "viem";
 import { OnchainEntryWriter, reseqStoredEntry } from "../receipts/log-format.js";
-import { makeDecoder, makeStoredDecoder, type IndexedContract, type RpcLog, type StoredDecoder } from "./decode.js";
-import type { EventRecord } from "./models/types.js";
+import { makeDecoder, type IndexedContract, type RpcLog } from "./decode.js";
 
 export type PreparedLogs = {
   count: number;
-  /** Decoded events, `seq` set from `firstSeq` on (unpacked when the range is stored, so that the objects of
-   * ranges fetched ahead do not outlive young-generation collections). */
-  events: () => EventRecord[];
-  /** The receipt-log entries' stored form (receipts/log-format.ts), one per event. */
+  /** The receipt-log entries' stored form (receipts/log-format.ts), one per log, numbered from `firstSeq`. */
   values: Buffer[];
   firstSeq: number;
   /** Some log was marked removed (the node saw a reorg while answering). */
@@ -53,39 +50,35 @@ export function getLogsParams(addresses: Hex[], from: number, to: number) {
 }
 
 /**
- * The preparation itself, the same in the worker and in this thread. The worker's events carry no arguments: the
- * indexer decodes them from the entries' bytes (makeStoredDecoder), which cross threads anyway.
+ * The preparation itself, the same in the worker and in this thread. Only the events' names are decoded here:
+ * the arguments are decoded from the entries' bytes when the range is stored.
  */
-export function makePreparer(setup: PrepareSetup, options: { args: boolean } = { args: true }): (logs: RpcLog[], firstSeq: number) => PreparedLogs {
-  const decoder = makeDecoder(setup.contracts, options);
+export function makePreparer(setup: PrepareSetup): (logs: RpcLog[], firstSeq: number, from: number, to: number) => PreparedLogs {
+  const named = makeDecoder(setup.contracts, { args: false });
   const writer = new OnchainEntryWriter(setup.chainId);
-  return (logs, firstSeq) => {
-    const events: EventRecord[] = new Array(logs.length);
+  return (logs, firstSeq, from, to) => {
     const values: Buffer[] = new Array(logs.length);
+    const edges = new Map<number, Set<string>>([
+      [from, new Set()],
+      [to, new Set()],
+    ]);
     let removed = false;
     for (let i = 0; i < logs.length; i++) {
       const log = logs[i];
-      const event = decoder(log);
-      event.seq = firstSeq + i;
-      events[i] = event;
-      values[i] = writer.value(event.seq, event, log);
+      const event = named(log);
+      values[i] = writer.value(firstSeq + i, event, log);
+      edges.get(event.blockNumber)?.add(event.blockHash);
       if (log.removed) removed = true;
     }
-    return { count: events.length, events: () => events, values, firstSeq, removed, hashesAt: (block) => hashesAt(events, block) };
+    const edgeHashes = new Map([...edges].map(([n, set]) => [n, [...set]]));
+    return { count: logs.length, values, firstSeq, removed, hashesAt: (block) => edgeHashes.get(block) ?? [] };
   };
-}
-
-export function hashesAt(events: { blockNumber: number; blockHash: string }[], block: number): string[] {
-  const hashes = new Set<string>();
-  for (const e of events) if (e.blockNumber === block) hashes.add(e.blockHash);
-  return [...hashes];
 }
 
 /** Gives prepared logs new sequence numbers (an off-chain append took the ones they were made for). */
 export function reseq(prepared: PreparedLogs, firstSeq: number): PreparedLogs {
-  const events = prepared.events().map((e, i) => ({ ...e, seq: firstSeq + i }));
   const values = prepared.values.map((v, i) => reseqStoredEntry(v, firstSeq + i));
-  return { ...prepared, events: () => events, values, firstSeq };
+  return { ...prepared, values, firstSeq };
 }
 
 function inThreadReader(client: PublicClient, setup: PrepareSetup): { read: LogReader; end: () => Promise<number> } {
@@ -94,7 +87,7 @@ function inThreadReader(client: PublicClient, setup: PrepareSetup): { read: LogR
   let last: Promise<PreparedLogs> | undefined;
   const read: LogReader = (from, to, firstSeq) => {
     const logs = client.request({ method: "eth_getLogs", params: getLogsParams(setup.addresses, from, to) as never }) as Promise<RpcLog[]>;
-    last = numbered(firstSeq, async (base) => prepare(await logs, base));
+    last = numbered(firstSeq, async (base) => prepare(await logs, base, from, to));
     return last;
   };
   // Where the last request's numbers end (for a switch to the worker in the middle of a sync).
@@ -119,15 +112,14 @@ export type WorkerReply =
   | { id: number; ok: false; message: string };
 export type WorkerSetup = PrepareSetup & { url: string; timeoutMs: number };
 
-/** Unpacks a worker's reply: the entries as one buffer with offsets; the events are decoded from them. */
-function unpack(reply: Extract<WorkerReply, { ok: true }>, decode: StoredDecoder): PreparedLogs {
+/** Unpacks a worker's reply: the entries as one buffer with offsets. */
+function unpack(reply: Extract<WorkerReply, { ok: true }>): PreparedLogs {
   const values: Buffer[] = new Array(reply.count);
   const all = Buffer.from(reply.buffer);
   for (let i = 0; i < reply.count; i++) values[i] = all.subarray(reply.offsets[i], reply.offsets[i + 1]);
   const edges = new Map(reply.edgeHashes);
   return {
     count: reply.count,
-    events: () => decode(values),
     values,
     firstSeq: reply.firstSeq,
     removed: reply.removed,
@@ -148,7 +140,6 @@ export function makeLogReader(client: PublicClient, setup: PrepareSetup): { read
   const inThread = inThreadReader(client, setup);
   const url = (client.transport as { url?: string }).url;
   if (!url || process.env.GONGZHI_PREPARE_IN_THREAD === "1") return { read: inThread.read, started: Promise.resolve() };
-  const decode = makeStoredDecoder(setup.contracts);
   let ready = false;
   let markStarted: () => void = () => undefined;
   const started = new Promise<void>((resolve) => {
@@ -179,7 +170,7 @@ export function makeLogReader(client: PublicClient, setup: PrepareSetup): { read
     if (!p) return;
     pending.delete(reply.id);
     if (pending.size === 0) worker.unref(); // idle: the worker alone does not keep the process alive
-    if (reply.ok) p.resolve(unpack(reply, decode));
+    if (reply.ok) p.resolve(unpack(reply));
     else p.reject(Object.assign(new Error(reply.message), { details: reply.message }));
   });
   worker.on("error", (err) => fail(err));
