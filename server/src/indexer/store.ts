@@ -63,8 +63,14 @@ export function numKey(n: number): string {
 
 export async function openStore(dir: string, modelNames: string[]): Promise<Store> {
   // A large write buffer: a backfill writes tens of MB per second, and LevelDB's default 4 MB buffer would stall
-  // writes on level-0 compactions.
-  const db: Db = new Level<string, unknown>(dir, { valueEncoding: "json", writeBufferSize: 64 * 1024 * 1024, cacheSize: 32 * 1024 * 1024 });
+  // writes on level-0 compactions. No Snappy compression: most bytes are hashes and hex, which it barely shrinks,
+  // and compressing them cost a backfill about a tenth of its time (docs/benchmarks.md).
+  const db: Db = new Level<string, unknown>(dir, {
+    valueEncoding: "json",
+    writeBufferSize: 64 * 1024 * 1024,
+    cacheSize: 32 * 1024 * 1024,
+    compression: false,
+  });
   try {
     await db.open();
   } catch (err) {

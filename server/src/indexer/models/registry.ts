@@ -27,7 +27,13 @@ export function estateScope(estateId: number): string {
 export function buildingScope(buildingId: number): string {
   return String(2 ** 32 + buildingId);
 }
-const scopeKeyOf = (scope: string) => numKey(Number(scope));
+// Scope keys repeat for every unit of a building: made once each (a registry has thousands of scopes, not millions).
+const scopeKeys = new Map<string, string>();
+const scopeKeyOf = (scope: string): string => {
+  let key = scopeKeys.get(scope);
+  if (key === undefined) scopeKeys.set(scope, (key = numKey(Number(scope))));
+  return key;
+};
 
 /** A holder's area (decimal string, 0.01 m²) in each scope where it holds any: [scope key, area] pairs. */
 export type HolderAreas = [scope: string, area: string][];
