@@ -188,6 +188,20 @@ describe("fast paths of the indexer", function () {
     expect(logEntryEncoding.decode(logEntryEncoding.encode(off))).to.deep.equal(off);
   });
 
+  it("adds and subtracts decimal amounts exactly as BigInt does, across the safe-integer edge", async function () {
+    const { addDec, subDec } = await import("../../server/src/indexer/models/refs.js");
+    const edge = 2n ** 53n;
+    const amount = fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 9n }), fc.bigInt({ min: edge - 1000n, max: edge + 1000n }), fc.bigInt({ min: 0n, max: 2n ** 128n }));
+    fc.assert(
+      fc.property(amount, amount, (a, b) => {
+        expect(addDec(a.toString(), b.toString())).to.equal((a + b).toString());
+        if (a >= b) expect(subDec(a.toString(), b.toString())).to.equal((a - b).toString());
+        else expect(() => subDec(a.toString(), b.toString())).to.throw(/below zero/);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it("decodes simple static event fields exactly as viem's ABI decoder, from the log and from its stored entry", async function () {
     const { makeDecoder, makeStoredDecoder } = await import("../../server/src/indexer/decode.js");
     const { OnchainEntryWriter } = await import("../../server/src/receipts/log-format.js");

@@ -8,12 +8,25 @@ export function recordRef(e: EventRecord): RecordRef {
   return { txHash: e.txHash, blockNumber: e.blockNumber, logIndex: e.logIndex, recordId: String(e.seq) };
 }
 
-/** Decimal-string arithmetic for uint64/uint128 amounts, which JSON numbers cannot hold exactly. */
+/**
+ * Decimal-string arithmetic for uint64/uint128 amounts, which JSON numbers cannot hold exactly: in doubles while
+ * operands and result are safe integers (areas and fen amounts nearly always are; several times faster), else in
+ * BigInt.
+ */
 export function addDec(a: string, b: string | number | bigint): string {
+  const x = Number(a);
+  const y = Number(b);
+  const r = x + y;
+  if (Number.isSafeInteger(x) && Number.isSafeInteger(y) && Number.isSafeInteger(r)) return String(r);
   return (BigInt(a) + BigInt(b)).toString();
 }
 export function subDec(a: string, b: string | number | bigint): string {
-  const r = BigInt(a) - BigInt(b);
-  if (r < 0n) throw new Error(`A read-model amount went below zero (${a} − ${b}); the events arrived out of order.`);
-  return r.toString();
+  const x = Number(a);
+  const y = Number(b);
+  const r = x - y;
+  const exact = Number.isSafeInteger(x) && Number.isSafeInteger(y);
+  if (exact ? r < 0 : BigInt(a) < BigInt(b)) {
+    throw new Error(`A read-model amount went below zero (${a} − ${b}); the events arrived out of order.`);
+  }
+  return exact ? String(r) : (BigInt(a) - BigInt(b)).toString();
 }

@@ -3,6 +3,7 @@
 // same figures the registry checkpoints, so that the API can show them without calling the chain.
 // Values are never mutated in place: a reducer writes a new object, so undo information stays exact.
 import { numKey } from "../store.js";
+import { addDec, subDec } from "./refs.js";
 import type { EventRecord, ModelTx, ReadModel } from "./types.js";
 
 export type EstateView = { estateId: number; developer: string; buildingIds: number[]; createdAt: number };
@@ -35,36 +36,38 @@ const scopeKeyOf = (scope: string): string => {
   return key;
 };
 
-/** A holder's area (decimal string, 0.01 m²) in each scope where it holds any: [scope key, area] pairs. */
-export type HolderAreas = [scope: string, area: string][];
+/** A holder's area in each scope where it holds any, as flat pairs: scope, area (decimal string, 0.01 m²). */
+export type HolderAreas = string[];
 
-/** Adds `area` (negative: removes) to one scope's totals, counting the holder in or out of its headcount. */
-function addToScope(tx: ModelTx, scope: string, before: bigint, after: bigint, area: bigint): void {
+/**
+ * Moves `area` onto (or, with `off`, off) a holder in one scope: its entry in `areas` (changed in place: a copy
+ * made for this event) and the scope's totals, counting the holder in or out of the headcount.
+ */
+function moveArea(tx: ModelTx, areas: HolderAreas, scope: string, area: string, off: boolean): void {
+  let at = -1;
+  for (let i = 0; i < areas.length; i += 2) if (areas[i] === scope) at = i;
+  const before = at < 0 ? "0" : areas[at + 1];
+  const after = off ? subDec(before, area) : addDec(before, area);
+  if (at < 0) areas.push(scope, after);
+  else if (after === "0") areas.splice(at, 2);
+  else areas[at + 1] = after;
   const key = scopeKeyOf(scope);
   const totals = tx.get<ScopeView>("scopes", key);
   if (!totals) throw new Error(`Scope ${scope} has no totals; the registry's events arrived out of order.`);
   let heads = totals.heads;
-  if (before === 0n && after > 0n) heads += 1;
-  if (before > 0n && after === 0n) heads -= 1;
-  tx.put("scopes", key, { ...totals, area: (BigInt(totals.area) + area).toString(), heads });
+  if (before === "0" && after !== "0") heads += 1;
+  if (before !== "0" && after === "0") heads -= 1;
+  tx.put("scopes", key, { ...totals, area: off ? subDec(totals.area, area) : addDec(totals.area, area), heads });
 }
 
 /**
- * Moves a unit's area onto (sign 1) or off (−1) a holder, in its building's and its estate's scope. The holder's
- * areas are one record (read once per unit, not once per scope); a scope drops out of it at zero.
+ * Moves a unit's area onto (or off) a holder, in its building's and its estate's scope. The holder's areas are
+ * one record (read once per unit, not once per scope); a scope drops out of it at zero.
  */
-function holderAreaChange(tx: ModelTx, unit: UnitView, holder: string, sign: 1n | -1n): void {
-  const area = sign * BigInt(unit.area);
-  let areas: HolderAreas = tx.get<HolderAreas>("holderAreas", holder) ?? [];
-  for (const scope of [buildingScope(unit.buildingId), estateScope(unit.estateId)]) {
-    const at = areas.findIndex(([s]) => s === scope);
-    const before = at < 0 ? 0n : BigInt(areas[at][1]);
-    const after = before + area;
-    if (at < 0) areas = [...areas, [scope, after.toString()]];
-    else if (after === 0n) areas = areas.filter((_, i) => i !== at);
-    else areas = areas.map((pair, i) => (i === at ? [scope, after.toString()] : pair));
-    addToScope(tx, scope, before, after, area);
-  }
+function holderAreaChange(tx: ModelTx, unit: UnitView, holder: string, off: boolean): void {
+  const areas = [...(tx.get<HolderAreas>("holderAreas", holder) ?? [])];
+  moveArea(tx, areas, buildingScope(unit.buildingId), unit.area, off);
+  moveArea(tx, areas, estateScope(unit.estateId), unit.area, off);
   if (areas.length === 0) tx.del("holderAreas", holder);
   else tx.put("holderAreas", holder, areas);
 }
@@ -88,7 +91,7 @@ const unitRegistered = (e: EventRecord, tx: ModelTx) => {
   const unitKey = numKey(unitId);
   tx.create("units", unitKey, unit);
   tx.create("holderUnits", `${holder}:${unitKey}`, unitId);
-  holderAreaChange(tx, unit, holder, 1n);
+  holderAreaChange(tx, unit, holder, false);
 };
 
 const unitTransferred = (e: EventRecord, tx: ModelTx) => {
@@ -100,8 +103,8 @@ const unitTransferred = (e: EventRecord, tx: ModelTx) => {
   tx.put("units", numKey(unitId), { ...unit, holder: to });
   tx.del("holderUnits", `${from}:${numKey(unitId)}`);
   tx.put("holderUnits", `${to}:${numKey(unitId)}`, unitId);
-  holderAreaChange(tx, unit, from, -1n);
-  holderAreaChange(tx, unit, to, 1n);
+  holderAreaChange(tx, unit, from, true);
+  holderAreaChange(tx, unit, to, false);
 };
 
 export const registryModel: ReadModel = {
