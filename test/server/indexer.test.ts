@@ -45,6 +45,8 @@ describe("indexer on a Hardhat node", function () {
     const running = await startIndexer(settingsFor(node.url, deploymentFile, path.join(tmp.dir, "follow"), { initialRange: 2 }));
     try {
       await running.waitForHead();
+      // Started from TypeScript under Hardhat, as the server is under tsx: the logs are prepared in the worker.
+      expect(running.service.indexer.preparing()).to.equal("worker");
       const { publicClient } = clients(node.url);
       await expectModelsMatchChain(running.service, publicClient, registry);
       const seqAfterBackfill = running.service.indexer.nextSeq;
@@ -114,5 +116,27 @@ describe("indexer on a Hardhat node", function () {
     const clean = await digestStore(path.join(tmp.dir, "fresh"), ["blocks", "undo"]);
     expect(rolled.entries).to.be.greaterThan(20);
     expect(rolled.digest, "digest of read models, log and checkpoint").to.equal(clean.digest);
+  });
+
+  it("stores exactly the same whether the logs are prepared in the worker thread or in this one", async function () {
+    const settings = (dir: string) => settingsFor(node.url, deploymentFile, path.join(tmp.dir, dir), { initialRange: 3 });
+    const inWorker = await startIndexer(settings("prepared-in-worker"));
+    await inWorker.waitForHead();
+    expect(inWorker.service.indexer.preparing()).to.equal("worker");
+    await inWorker.stop();
+    process.env.GONGZHI_PREPARE_IN_THREAD = "1";
+    let inThread: Awaited<ReturnType<typeof startIndexer>>;
+    try {
+      inThread = await startIndexer(settings("prepared-in-thread"));
+    } finally {
+      delete process.env.GONGZHI_PREPARE_IN_THREAD;
+    }
+    await inThread.waitForHead();
+    expect(inThread.service.indexer.preparing()).to.equal("thread");
+    await inThread.stop();
+    const a = await digestStore(path.join(tmp.dir, "prepared-in-worker"));
+    const b = await digestStore(path.join(tmp.dir, "prepared-in-thread"));
+    expect(a.entries).to.be.greaterThan(20);
+    expect(a.digest, "digest of the whole store").to.equal(b.digest);
   });
 });

@@ -54,6 +54,8 @@ export type Indexer = {
   reducers: Map<string, Map<string, Reducer>>;
   /** Reads, decodes and makes the log entries of a block range (in a worker thread where it can). */
   read: LogReader;
+  /** Where `read` prepares logs now: in the worker thread, or in this one. */
+  preparing: () => "worker" | "thread";
   addresses: Hex[];
   startBlock: number;
   checkpoint: Checkpoint;
@@ -97,6 +99,7 @@ export async function createIndexer(config: IndexerConfig): Promise<Indexer> {
     decode: makeStoredDecoder(config.contracts),
     reducers,
     read: reader.read,
+    preparing: reader.where,
     addresses: config.contracts.map((c) => c.address.toLowerCase() as Hex),
     startBlock,
     checkpoint,

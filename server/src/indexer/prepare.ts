@@ -127,6 +127,18 @@ function unpack(reply: Extract<WorkerReply, { ok: true }>): PreparedLogs {
   };
 }
 
+const WORKER_URL = new URL(import.meta.url.endsWith(".ts") ? "./prepare-worker.ts" : "./prepare-worker.js", import.meta.url);
+
+/**
+ * Run from TypeScript sources, the worker needs a TypeScript loader. tsx's own command passes one in execArgv,
+ * which workers inherit; Hardhat's (tests, benchmarks) registers its loader in-process, which workers do not
+ * inherit: there the worker gets tsx's.
+ */
+function workerExecArgv(): string[] {
+  const hasLoader = process.execArgv.some((arg) => arg.includes("tsx"));
+  return WORKER_URL.pathname.endsWith(".ts") && !hasLoader ? [...process.execArgv, "--import", "tsx"] : process.execArgv;
+}
+
 /** How long startup waits for the worker to load before it starts in this thread anyway. */
 const WORKER_START_MS = 15_000;
 
@@ -136,10 +148,17 @@ const WORKER_START_MS = 15_000;
  * or after WORKER_START_MS): the indexer awaits it at startup, so that a backfill does not begin on the main
  * thread, which stores ranges. The worker does not keep the process alive while no answer is awaited.
  */
-export function makeLogReader(client: PublicClient, setup: PrepareSetup): { read: LogReader; started: Promise<void> } {
+export type LogReaderHandle = {
+  read: LogReader;
+  started: Promise<void>;
+  /** Where requests go now: the worker thread, or this thread (before it started, if it died, or by choice). */
+  where: () => "worker" | "thread";
+};
+
+export function makeLogReader(client: PublicClient, setup: PrepareSetup): LogReaderHandle {
   const inThread = inThreadReader(client, setup);
   const url = (client.transport as { url?: string }).url;
-  if (!url || process.env.GONGZHI_PREPARE_IN_THREAD === "1") return { read: inThread.read, started: Promise.resolve() };
+  if (!url || process.env.GONGZHI_PREPARE_IN_THREAD === "1") return { read: inThread.read, started: Promise.resolve(), where: () => "thread" };
   let ready = false;
   let markStarted: () => void = () => undefined;
   const started = new Promise<void>((resolve) => {
@@ -152,7 +171,7 @@ export function makeLogReader(client: PublicClient, setup: PrepareSetup): { read
   type Pending = { resolve: (p: PreparedLogs) => void; reject: (e: Error) => void };
   const pending = new Map<number, Pending>();
   const workerSetup: WorkerSetup = { ...setup, url, timeoutMs: 60_000 };
-  const worker = new Worker(new URL("./prepare-worker.ts", import.meta.url), { workerData: workerSetup });
+  const worker = new Worker(WORKER_URL, { workerData: workerSetup, execArgv: workerExecArgv() });
   const fail = (err: Error) => {
     broken = true;
     markStarted();
@@ -189,5 +208,5 @@ export function makeLogReader(client: PublicClient, setup: PrepareSetup): { read
     // The first request on the worker continues the numbers of the last one made here.
     return firstSeq !== null ? send(from, to, firstSeq) : inThread.end().then((base) => send(from, to, base), () => send(from, to, null));
   };
-  return { read, started };
+  return { read, started, where: () => (ready && !broken ? "worker" : "thread") };
 }
