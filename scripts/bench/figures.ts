@@ -11,6 +11,8 @@ export type BenchModule = {
   title: string;
   /** Measures and returns its figures; prints its own progress. Must stop by itself. */
   run: () => Promise<Figure[]>;
+  /** Markdown printed under the module's table in docs/benchmarks.md: how to read the figures. */
+  notes?: string;
 };
 
 /** Rounds to a few significant decimals so that the JSON stays readable. */

@@ -12,7 +12,7 @@ const jsonPath = path.join(docs, "benchmarks.json");
 const mdPath = path.join(docs, "benchmarks.md");
 const SECTIONS_START = "<!-- bench:sections -->";
 
-type Section = { file: string; title: string; figures: Figure[] };
+type Section = { file: string; title: string; figures: Figure[]; notes?: string };
 
 async function selectedModules(): Promise<string[]> {
   const wanted = (process.env.BENCH ?? "")
@@ -66,6 +66,7 @@ function renderSection(section: Section, when: string): string {
     "| --- | ---: | --- | --- |",
     rows,
     "",
+    ...(section.notes ? [section.notes.trim(), ""] : []),
   ].join("\n");
 }
 
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
       figures[f.name] = f.value;
       console.log(`${f.name.padEnd(40)} ${String(f.value).padStart(14)} ${f.unit}  ${f.description}`);
     }
-    sections.set(file, renderSection({ file, title: mod.default.title, figures: measured }, when));
+    sections.set(file, renderSection({ file, title: mod.default.title, figures: measured, notes: mod.default.notes }, when));
   }
   await mkdir(docs, { recursive: true });
   const sorted = Object.fromEntries(Object.entries(figures).sort(([a], [b]) => a.localeCompare(b)));
