@@ -25,10 +25,14 @@ export type ScopeView = { scopeKey: string; estateId: number; buildingId: number
 export function estateScope(estateId: number): string {
   return String(estateId);
 }
+const buildingScopes = new Map<number, string>();
 export function buildingScope(buildingId: number): string {
-  return String(2 ** 32 + buildingId);
+  let scope = buildingScopes.get(buildingId);
+  if (scope === undefined) buildingScopes.set(buildingId, (scope = String(2 ** 32 + buildingId)));
+  return scope;
 }
-// Scope keys repeat for every unit of a building: made once each (a registry has thousands of scopes, not millions).
+// Scopes and their keys repeat for every unit of a building: made once each (a registry has thousands of scopes,
+// not millions).
 const scopeKeys = new Map<string, string>();
 const scopeKeyOf = (scope: string): string => {
   let key = scopeKeys.get(scope);
