@@ -15,8 +15,7 @@ import { syncOnce } from "../../server/src/indexer/indexer.js";
 import { setupIndexer } from "../../server/src/indexer/setup.js";
 import { closeStore } from "../../server/src/indexer/store.js";
 import { clients, freePort, startNode } from "../../test/server/helpers/chain.js";
-import { round, type BenchModule, type Figure } from "./figures.js";
-
+import { median, round, type BenchModule, type Figure } from "./figures.js";
 
 const UNITS = Number(process.env.BENCH_INDEXER_UNITS ?? 100_000);
 const PER_TX = 2_000;
@@ -24,8 +23,6 @@ const BUILDINGS = 200;
 const HOLDERS = 20_000;
 const BLOCKS_PER_CALL = 5; // 10,000 logs per eth_getLogs answer, for both measurements
 const ROUNDS = Number(process.env.BENCH_INDEXER_ROUNDS ?? 5);
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function dirBytes(dir: string): number {
   let bytes = 0;

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { bytesToHex } from "viem";
 import { keccak256 } from "../../server/src/receipts/keccak.js";
 import { buildTree, proofOf, type MerkleTree } from "../../server/src/receipts/tree.js";
+import { median } from "./figures.js";
 
 const n = Number(process.argv[2]);
 const proofs = Number(process.argv[3] ?? 0);
@@ -46,8 +47,6 @@ function peakRssMB(): number {
   }
   return process.resourceUsage().maxRSS / 1024;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // Warm-up of both sides: the same few tens of thousands of hashes through each loop before anything is timed.
 rawRate(32_768);

@@ -122,12 +122,15 @@ function isDynamic(type: string): boolean {
 /** A decoded log with room for its log sequence number (set by the indexer; -1 until then). */
 export type Decoder = (log: RpcLog) => DecodedEvent & { seq: number };
 
-type Plans = { byTopic: Map<string, Plan>; byName: Map<string, Plan>; names: Map<string, string> };
+type Plans = { byTopic: Map<string, Plan>; byName: Map<string, Plan & { address: Hex }>; names: Map<string, string> };
 
-/** Each event's decoding plan, by `${address}|${topic0}` and by `${address}|${Contract.Event}`. */
+/**
+ * Each event's decoding plan, by `${address}|${topic0}`, and by "Contract.Event" with its contract's address
+ * (contract names are unique in a deployment).
+ */
 function eventPlans(contracts: IndexedContract[]): Plans {
   const byTopic = new Map<string, Plan>();
-  const byName = new Map<string, Plan>();
+  const byName = new Map<string, Plan & { address: Hex }>();
   const names = new Map<string, string>(); // address → contract name
   for (const c of contracts) {
     const address = c.address.toLowerCase();
@@ -151,7 +154,7 @@ function eventPlans(contracts: IndexedContract[]): Plans {
         dataKinds,
       };
       byTopic.set(`${address}|${toEventSelector(ev)}`, plan);
-      byName.set(`${address}|${c.name}.${ev.name}`, plan);
+      byName.set(`${c.name}.${ev.name}`, { ...plan, address: address as Hex });
     }
   }
   return { byTopic, byName, names };
@@ -227,15 +230,11 @@ export type StoredDecoder = (values: Buffer[]) => (index: number) => DecodedEven
 /**
  * The indexer's decoder: it takes the events straight from the bytes of the receipt-log entries that the worker
  * made (no second parse of the node's answer, no JSON between threads); the same records as makeDecoder's.
- * Contract names are unique in a deployment, so the stored "Contract.Event" names the plan. A block's and a
+ * The stored "Contract.Event" names the plan. A block's and a
  * transaction's logs are adjacent: the hex strings of their hashes are made once, while the bytes stay the same.
  */
 export function makeStoredDecoder(contracts: IndexedContract[]): StoredDecoder {
-  const plans = new Map<string, Plan & { address: Hex }>();
-  for (const [key, plan] of eventPlans(contracts).byName) {
-    const bar = key.indexOf("|");
-    plans.set(key.slice(bar + 1), { ...plan, address: key.slice(0, bar) as Hex });
-  }
+  const plans = eventPlans(contracts).byName;
   const hex = (value: Buffer, at: number, length: number) => `0x${value.toString("hex", at, at + length)}` as Hex;
   return (values) => {
     let blockHash = "0x" as Hex;

@@ -88,10 +88,11 @@ export async function createIndexer(config: IndexerConfig): Promise<Indexer> {
     const blockHash = startBlock === 0 ? ZERO_HASH : (await blockHeader(config.client, startBlock - 1)).hash;
     checkpoint = { blockNumber: startBlock - 1, blockHash };
   }
+  const addresses = config.contracts.map((c) => c.address.toLowerCase() as Hex);
   const reader = makeLogReader(config.client, {
     chainId: config.chainId,
     contracts: config.contracts.map(({ name, address, abi }) => ({ name, address, abi })),
-    addresses: config.contracts.map((c) => c.address.toLowerCase() as Hex),
+    addresses,
   });
   await reader.started;
   return {
@@ -100,7 +101,7 @@ export async function createIndexer(config: IndexerConfig): Promise<Indexer> {
     reducers,
     read: reader.read,
     preparing: reader.where,
-    addresses: config.contracts.map((c) => c.address.toLowerCase() as Hex),
+    addresses,
     startBlock,
     checkpoint,
     nextSeq: await readNextSeq(config.store),

@@ -18,10 +18,10 @@ export type Checkpoint = { blockNumber: number; blockHash: Hex };
 /** What this data directory indexes; a restart with another chain or deployment is refused. */
 export type Identity = { chainId: number; contracts: Record<string, { address: string; blockNumber: number }> };
 
-/** The previous value of a read-model key before a block changed it is `null` if it did not exist. */
 /**
- * What a block changed, in the order it changed it: flat triples model, key, previous value (one array, not one
- * per change: a backfill records hundreds of thousands). `firstSeq`: its first log entry, if it has any.
+ * What a block changed, in the order it changed it: flat triples model, key, previous value (`null`: the key did
+ * not exist), one array rather than one per change (a backfill records hundreds of thousands). `firstSeq`: the
+ * block's first log entry, if it has any.
  */
 export type BlockUndo = { changes: unknown[]; firstSeq: number | null };
 

@@ -26,47 +26,12 @@ const TAG_ONCHAIN = 1;
 const TAG_OFFCHAIN = 2;
 const FIXED = 1 + 32 + 8 + 8 + 8 + 4 + 20 + 32 + 32 + 1; // up to the topics
 
-/** The 32-byte leaf of a stored entry, without decoding the rest. */
-export function storedLeaf(value: Uint8Array): Uint8Array {
-  return value.subarray(1, 33);
-}
-
-const hexOf = (buf: Buffer, from: number, to: number) => `0x${buf.toString("hex", from, to)}` as Hex;
-
-export function decodeLogEntry(buf: Buffer): LogEntry {
-  const leaf = hexOf(buf, 1, 33);
-  if (buf[0] === TAG_OFFCHAIN) {
-    const record = JSON.parse(buf.toString("utf8", 33)) as OffchainRecord;
-    return { seq: record.seq, leaf, record };
-  }
-  if (buf[0] !== TAG_ONCHAIN) throw new Error(`Unknown receipt-log entry tag ${buf[0]}; is this data directory from a newer indexer?`);
-  const topicCount = buf[145];
-  const topics: Hex[] = [];
-  for (let i = 0; i < topicCount; i++) topics.push(hexOf(buf, FIXED + 32 * i, FIXED + 32 * i + 32));
-  const dataLengthAt = FIXED + 32 * topicCount;
-  const dataEnd = dataLengthAt + 4 + buf.readUInt32BE(dataLengthAt);
-  const event = buf.toString("utf8", dataEnd);
-  const record: OnchainRecord = {
-    schema: ONCHAIN_SCHEMA,
-    seq: buf.readDoubleBE(33),
-    chainId: buf.readDoubleBE(41),
-    emitter: hexOf(buf, 61, 81),
-    blockNumber: buf.readDoubleBE(49),
-    blockHash: hexOf(buf, 81, 113),
-    txHash: hexOf(buf, 113, 145),
-    logIndex: buf.readUInt32BE(57),
-    event,
-    topics,
-    data: hexOf(buf, dataLengthAt + 4, dataEnd),
-  };
-  const dot = event.indexOf(".");
-  return { seq: record.seq, leaf, record, decoded: { contract: event.slice(0, dot), event: event.slice(dot + 1) } };
-}
-
-/** Byte offsets of a stored on-chain entry's fixed fields, for readers that take them straight from the bytes. */
+/** Byte offsets of a stored entry's fixed fields (those after `leaf` for on-chain entries only). */
 export const ONCHAIN_AT = {
   tag: 0,
+  leaf: 1,
   seq: 33,
+  chainId: 41,
   blockNumber: 49,
   logIndex: 57,
   emitter: 61,
@@ -75,6 +40,44 @@ export const ONCHAIN_AT = {
   topicCount: 145,
   topics: FIXED,
 } as const;
+const A = ONCHAIN_AT;
+
+/** The 32-byte leaf of a stored entry, without decoding the rest. */
+export function storedLeaf(value: Uint8Array): Uint8Array {
+  return value.subarray(A.leaf, A.leaf + 32);
+}
+
+const hexOf = (buf: Buffer, from: number, to: number) => `0x${buf.toString("hex", from, to)}` as Hex;
+
+export function decodeLogEntry(buf: Buffer): LogEntry {
+  const leaf = hexOf(buf, A.leaf, A.leaf + 32);
+  if (buf[0] === TAG_OFFCHAIN) {
+    const record = JSON.parse(buf.toString("utf8", A.leaf + 32)) as OffchainRecord;
+    return { seq: record.seq, leaf, record };
+  }
+  if (buf[0] !== TAG_ONCHAIN) throw new Error(`Unknown receipt-log entry tag ${buf[0]}; is this data directory from a newer indexer?`);
+  const topicCount = buf[A.topicCount];
+  const topics: Hex[] = [];
+  for (let i = 0; i < topicCount; i++) topics.push(hexOf(buf, A.topics + 32 * i, A.topics + 32 * i + 32));
+  const dataLengthAt = FIXED + 32 * topicCount;
+  const dataEnd = dataLengthAt + 4 + buf.readUInt32BE(dataLengthAt);
+  const event = buf.toString("utf8", dataEnd);
+  const record: OnchainRecord = {
+    schema: ONCHAIN_SCHEMA,
+    seq: buf.readDoubleBE(A.seq),
+    chainId: buf.readDoubleBE(A.chainId),
+    emitter: hexOf(buf, A.emitter, A.emitter + 20),
+    blockNumber: buf.readDoubleBE(A.blockNumber),
+    blockHash: hexOf(buf, A.blockHash, A.blockHash + 32),
+    txHash: hexOf(buf, A.txHash, A.txHash + 32),
+    logIndex: buf.readUInt32BE(A.logIndex),
+    event,
+    topics,
+    data: hexOf(buf, dataLengthAt + 4, dataEnd),
+  };
+  const dot = event.indexOf(".");
+  return { seq: record.seq, leaf, record, decoded: { contract: event.slice(0, dot), event: event.slice(dot + 1) } };
+}
 
 /** Whether a stored entry is an on-chain one (tag 1). */
 export function isStoredOnchain(value: Uint8Array): boolean {
@@ -86,14 +89,14 @@ function onchainValue(leaf: Uint8Array, r: OnchainFields, encoded: Buffer, layou
   const t = r.topics.length;
   const value = Buffer.allocUnsafe(FIXED + 32 * t + 4 + layout.dataLength + r.event.length);
   value[0] = TAG_ONCHAIN;
-  value.set(leaf, 1);
-  value.writeDoubleBE(r.seq, 33);
-  value.writeDoubleBE(r.chainId, 41);
-  value.writeDoubleBE(r.blockNumber, 49);
-  value.writeUInt32BE(r.logIndex, 57);
-  encoded.copy(value, 61, 96 + 12, 128); // emitter
-  encoded.copy(value, 81, 160, 224); // blockHash, txHash
-  value[145] = t;
+  value.set(leaf, A.leaf);
+  value.writeDoubleBE(r.seq, A.seq);
+  value.writeDoubleBE(r.chainId, A.chainId);
+  value.writeDoubleBE(r.blockNumber, A.blockNumber);
+  value.writeUInt32BE(r.logIndex, A.logIndex);
+  encoded.copy(value, A.emitter, 96 + 12, 128); // emitter
+  encoded.copy(value, A.blockHash, 160, 224); // blockHash, txHash (adjacent in both)
+  value[A.topicCount] = t;
   encoded.copy(value, FIXED, layout.topicsAt, layout.topicsAt + 32 * t);
   const dataLengthAt = FIXED + 32 * t;
   value.writeUInt32BE(layout.dataLength, dataLengthAt);
@@ -106,10 +109,10 @@ function encodeLogEntry(entry: LogEntry): Buffer {
   const leaf = Buffer.from(hexToBytes(entry.leaf));
   if (entry.record.schema === OFFCHAIN_SCHEMA) {
     const json = Buffer.from(JSON.stringify(entry.record), "utf8");
-    const value = Buffer.allocUnsafe(33 + json.length);
+    const value = Buffer.allocUnsafe(A.leaf + 32 + json.length);
     value[0] = TAG_OFFCHAIN;
-    leaf.copy(value, 1);
-    json.copy(value, 33);
+    leaf.copy(value, A.leaf);
+    json.copy(value, A.leaf + 32);
     return value;
   }
   const fields: OnchainFields = { ...entry.record, event: Buffer.from(entry.record.event, "utf8") };

@@ -68,7 +68,7 @@ const ZERO_LEDGER = (estateId: number): LedgerView => ({ estateId, balance: "0",
 const ZERO_ACCOUNT = (unitId: number): AccountView => ({ unitId, balance: "0", deposited: "0", charged: "0", refunded: "0" });
 
 function ledger(tx: ModelTx, estateId: number): LedgerView {
-  return (tx.get<LedgerView>("fundEstates", numKey(estateId))) ?? ZERO_LEDGER(estateId);
+  return tx.get<LedgerView>("fundEstates", numKey(estateId)) ?? ZERO_LEDGER(estateId);
 }
 
 function requirePlan(tx: ModelTx, planId: string): PlanView {
@@ -84,7 +84,7 @@ function unitEntry(
   kind: StatementEntry["kind"],
   fields: { unitId: number; amount: string; planId?: string; receiptHash?: string },
 ): void {
-  const account = (tx.get<AccountView>("fundAccounts", numKey(fields.unitId))) ?? ZERO_ACCOUNT(fields.unitId);
+  const account = tx.get<AccountView>("fundAccounts", numKey(fields.unitId)) ?? ZERO_ACCOUNT(fields.unitId);
   const next: AccountView = { ...account };
   if (kind === "deposit") [next.balance, next.deposited] = [addDec(account.balance, fields.amount), addDec(account.deposited, fields.amount)];
   if (kind === "charge") [next.balance, next.charged] = [subDec(account.balance, fields.amount), addDec(account.charged, fields.amount)];

@@ -64,7 +64,7 @@ export const serviceKey = (serviceId: string | number) => numKey(Number(serviceI
 const NEW_MEMBER = (address: string): MemberView => ({ address, member: false, balance: 0, earned: 0, giftsReceived: 0, giftsGiven: 0, redeemed: 0 });
 
 function memberOf(tx: ModelTx, address: string): MemberView {
-  return (tx.get<MemberView>("tbMembers", address)) ?? NEW_MEMBER(address);
+  return tx.get<MemberView>("tbMembers", address) ?? NEW_MEMBER(address);
 }
 
 function relationName(value: number): RelationName {
