@@ -2,47 +2,12 @@
 // backfill, several times; after a final uninterrupted restart its store must equal a clean run's, entry for
 // entry (range-end block hashes aside: where adaptive ranges stop is not chain data).
 import { expect } from "chai";
-import { spawn } from "node:child_process";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { Level } from "level";
 import type { Address } from "viem";
-import { deployAll, freePort, holderAddress, registryWriter, repoRoot, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { deployAll, freePort, holderAddress, registryWriter, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { runIndexer } from "./helpers/indexer-process.js";
 import { digestStore } from "./helpers/store.js";
-
-/** `ms`: from the "indexer starting" log line (after tsx's own start-up) to the exit. */
-type RunResult = { code: number | null; signal: NodeJS.Signals | null; ms: number; stderr: string };
-
-function runIndexer(url: string, deployment: string, dataDir: string, killAfterMs?: number): Promise<RunResult> {
-  let started = Date.now();
-  const child = spawn(
-    process.execPath,
-    [
-      // tsx as a loader in this very process: the tsx CLI would run the indexer in a grandchild that SIGKILL misses.
-      "--import",
-      pathToFileURL(path.join(repoRoot, "node_modules/tsx/dist/loader.mjs")).href,
-      path.join(repoRoot, "server/src/indexer/main.ts"),
-      ...["--rpc-url", url, "--chain-id", "31337", "--deployment", deployment, "--data-dir", dataDir],
-      // Many small ranges, so that a kill lands between, and inside, many commits; undo kept for every block.
-      ...["--initial-range", "1", "--max-range", "1", "--target-logs", "10", "--reorg-window", "100000", "--exit-at-head", "--log-level", "info"],
-    ],
-    { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stderr = "";
-  let timer: NodeJS.Timeout | undefined;
-  child.stderr.on("data", (d) => (stderr += d));
-  child.stdout.on("data", (d: Buffer) => {
-    if (timer || !d.toString().includes("indexer starting")) return;
-    started = Date.now();
-    if (killAfterMs !== undefined) timer = setTimeout(() => child.kill("SIGKILL"), killAfterMs);
-  });
-  return new Promise((resolve) =>
-    child.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, ms: Date.now() - started, stderr });
-    }),
-  );
-}
 
 async function checkpointOf(dir: string): Promise<number> {
   const db = new Level<string, string>(dir, { valueEncoding: "utf8" });

@@ -36,7 +36,13 @@ const controller = new AbortController();
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => controller.abort());
 
 logger.info(
-  { chainId: settings.chainId, from: service.indexer.checkpoint.blockNumber + 1, nextSeq: service.indexer.nextSeq, anchoring: !!service.anchorer },
+  {
+    chainId: settings.chainId,
+    from: service.indexer.checkpoint.blockNumber + 1,
+    nextSeq: service.indexer.nextSeq,
+    anchoring: !!service.anchorer,
+    preparing: service.indexer.preparing(),
+  },
   "indexer starting",
 );
 try {

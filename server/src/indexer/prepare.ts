@@ -130,14 +130,24 @@ function unpack(reply: Extract<WorkerReply, { ok: true }>): PreparedLogs {
 const WORKER_URL = new URL(import.meta.url.endsWith(".ts") ? "./prepare-worker.ts" : "./prepare-worker.js", import.meta.url);
 
 /**
- * Run from TypeScript sources, the worker needs a TypeScript loader. tsx's own command passes one in execArgv,
- * which workers inherit; Hardhat's (tests, benchmarks) registers its loader in-process, which workers do not
- * inherit: there the worker gets tsx's.
+ * The worker's execArgv (undefined: it inherits the parent's). Run from TypeScript sources, the worker needs a
+ * TypeScript loader: tsx's own command passes one in execArgv, which workers inherit; Hardhat's (tests,
+ * benchmarks) registers its loader in-process, which workers do not inherit: there the worker gets tsx's. An
+ * explicit execArgv carries the parent's module hooks only, because a worker refuses process-wide flags in it
+ * (`node --trace-gc …` would otherwise stop the indexer from starting).
  */
-function workerExecArgv(): string[] {
-  const hasLoader = process.execArgv.some((arg) => arg.includes("tsx"));
-  return WORKER_URL.pathname.endsWith(".ts") && !hasLoader ? [...process.execArgv, "--import", "tsx"] : process.execArgv;
+export function workerExecArgv(parentArgv: readonly string[], fromSources: boolean): string[] | undefined {
+  if (!fromSources || parentArgv.some((arg) => arg.includes("tsx"))) return undefined;
+  const hooks: string[] = [];
+  for (let i = 0; i < parentArgv.length; i++) {
+    const flag = parentArgv[i];
+    if (HOOK_WITH_VALUE.test(flag)) hooks.push(flag);
+    else if (HOOK.test(flag) && i + 1 < parentArgv.length) hooks.push(flag, parentArgv[++i]);
+  }
+  return [...hooks, "--import", "tsx"];
 }
+const HOOK = /^(--import|--require|-r|--loader|--experimental-loader|--conditions|-C)$/;
+const HOOK_WITH_VALUE = /^--(import|require|loader|experimental-loader|conditions)=/;
 
 /** How long startup waits for the worker to load before it starts in this thread anyway. */
 const WORKER_START_MS = 15_000;
@@ -171,7 +181,14 @@ export function makeLogReader(client: PublicClient, setup: PrepareSetup): LogRea
   type Pending = { resolve: (p: PreparedLogs) => void; reject: (e: Error) => void };
   const pending = new Map<number, Pending>();
   const workerSetup: WorkerSetup = { ...setup, url, timeoutMs: 60_000 };
-  const worker = new Worker(WORKER_URL, { workerData: workerSetup, execArgv: workerExecArgv() });
+  let worker: Worker;
+  try {
+    const execArgv = workerExecArgv(process.execArgv, WORKER_URL.pathname.endsWith(".ts"));
+    worker = new Worker(WORKER_URL, { workerData: workerSetup, execArgv });
+  } catch {
+    // A runtime that cannot start this worker still indexes, in this thread.
+    return { read: inThread.read, started: Promise.resolve(), where: () => "thread" };
+  }
   const fail = (err: Error) => {
     broken = true;
     markStarted();
