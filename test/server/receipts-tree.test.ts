@@ -202,6 +202,60 @@ describe("fast paths of the indexer", function () {
     );
   });
 
+  it("packs a range's stored entries into one buffer exactly as written one by one, however it grows", async function () {
+    const { makeDecoder } = await import("../../server/src/indexer/decode.js");
+    const { entryAt, EntryPacker, OnchainEntryWriter } = await import("../../server/src/receipts/log-format.js");
+    const { encodeEventTopics, encodeAbiParameters, parseAbi } = await import("viem");
+    const abi = parseAbi(["event E(uint32 indexed a, bytes payload)"]);
+    const address = "0x00000000000000000000000000000000000000aa";
+    const named = makeDecoder([{ name: "C", address, abi }], { args: false });
+    const writer = new OnchainEntryWriter(31337);
+    const base = { address, blockNumber: "0x1", blockHash: `0x${"11".repeat(32)}`, transactionHash: `0x${"22".repeat(32)}`, logIndex: "0x0" } as const;
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 40 }), fc.nat({ max: 5 }), fc.nat({ max: 2000 }), (payloads, expected, size) => {
+        const logs = payloads.map((p, i) => ({
+          ...base,
+          topics: encodeEventTopics({ abi, eventName: "E", args: { a: i } }) as `0x${string}`[],
+          data: encodeAbiParameters([{ type: "bytes" }], [bytesToHex(p)]),
+        }));
+        const packer = new EntryPacker(expected, size); // too small on purpose: it must grow
+        logs.forEach((log, i) => writer.append(packer, 7 + i, named(log), log));
+        const packed = packer.finish();
+        expect(packed.count).to.equal(logs.length);
+        logs.forEach((log, i) => expect(entryAt(packed, i).equals(writer.value(7 + i, named(log), log)), `entry ${i}`).to.equal(true));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("renumbers a prepared range exactly as if it had been prepared for the new sequence numbers", async function () {
+    const { makePreparer, reseq } = await import("../../server/src/indexer/prepare.js");
+    const { encodeEventTopics, encodeAbiParameters, parseAbi } = await import("viem");
+    const abi = parseAbi(["event E(uint32 indexed a, bytes payload)"]);
+    const address = "0x00000000000000000000000000000000000000aa";
+    const prepare = makePreparer({ chainId: 31337, contracts: [{ name: "C", address, abi }], addresses: [address] });
+    const base = { address, blockHash: `0x${"11".repeat(32)}`, transactionHash: `0x${"22".repeat(32)}` } as const;
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 100 }), { maxLength: 30 }), fc.nat({ max: 10_000 }), fc.nat({ max: 10_000 }), (payloads, first, moved) => {
+        const logs = payloads.map((p, i) => ({
+          ...base,
+          blockNumber: `0x${(5 + (i >> 3)).toString(16)}` as const,
+          logIndex: `0x${i.toString(16)}` as const,
+          topics: encodeEventTopics({ abi, eventName: "E", args: { a: i } }) as `0x${string}`[],
+          data: encodeAbiParameters([{ type: "bytes" }], [bytesToHex(p)]),
+        }));
+        const renumbered = reseq(prepare(logs, first, 5, 9), moved);
+        const direct = prepare(logs, moved, 5, 9);
+        expect(renumbered.firstSeq).to.equal(moved);
+        expect(renumbered.count).to.equal(direct.count);
+        const used = (e: typeof direct.entries) => e.bytes.subarray(0, e.offsets[e.count]);
+        expect(used(renumbered.entries).equals(used(direct.entries))).to.equal(true);
+        expect([...renumbered.entries.offsets.subarray(0, logs.length + 1)]).to.deep.equal([...direct.entries.offsets.subarray(0, logs.length + 1)]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it("decodes simple static event fields exactly as viem's ABI decoder, from the log and from its stored entry", async function () {
     const { makeDecoder, makeStoredDecoder } = await import("../../server/src/indexer/decode.js");
     const { OnchainEntryWriter } = await import("../../server/src/receipts/log-format.js");
@@ -213,7 +267,7 @@ describe("fast paths of the indexer", function () {
     const named = makeDecoder([{ name: "C", address, abi }], { args: false });
     const writer = new OnchainEntryWriter(31337);
     // The indexer's path: the worker names the event and stores the entry; the reducers get it decoded from the bytes.
-    const viaStored = (log: Parameters<typeof decode>[0], seq: number) => fromStored([writer.value(seq, named(log), log)])(0);
+    const viaStored = (log: Parameters<typeof decode>[0], seq: number) => fromStored()(writer.value(seq, named(log), log));
     const base = { address, blockNumber: "0x1", blockHash: `0x${"11".repeat(32)}`, transactionHash: `0x${"22".repeat(32)}`, logIndex: "0x0" } as const;
     fc.assert(
       fc.property(fc.nat({ max: 2 ** 32 - 1 }), fc.uint8Array({ minLength: 20, maxLength: 20 }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.boolean(), fc.bigInt({ min: 0n, max: 2n ** 256n - 1n }), (a, b, d, e, f) => {

@@ -223,9 +223,10 @@ function fastWordAt(kind: WordKind, buf: Buffer, at: number): ArgValue {
 
 /**
  * Decodes a range's stored on-chain receipt-log entries (receipts/log-format.ts) into the reducers' records, one
- * at a time as they are reduced (so that a range's records are not all alive at once).
+ * at a time as they are reduced (so that a range's records are not all alive at once). Each call begins a range:
+ * the function it returns decodes that range's entries in order.
  */
-export type StoredDecoder = (values: Buffer[]) => (index: number) => DecodedEvent & { seq: number };
+export type StoredDecoder = () => (value: Buffer) => DecodedEvent & { seq: number };
 
 /**
  * The indexer's decoder: it takes the events straight from the bytes of the receipt-log entries that the worker
@@ -236,15 +237,14 @@ export type StoredDecoder = (values: Buffer[]) => (index: number) => DecodedEven
 export function makeStoredDecoder(contracts: IndexedContract[]): StoredDecoder {
   const plans = eventPlans(contracts).byName;
   const hex = (value: Buffer, at: number, length: number) => `0x${value.toString("hex", at, at + length)}` as Hex;
-  return (values) => {
+  return () => {
     let blockHash = "0x" as Hex;
     let lastValue: Buffer | undefined;
     let txHash = "0x" as Hex;
     let lastName = "";
     let lastNameBytes: Buffer | undefined;
     let plan: (Plan & { address: Hex }) | undefined;
-    return (n) => {
-      const value = values[n];
+    return (value) => {
       if (!isStoredOnchain(value)) throw new Error("An off-chain receipt-log entry was given to the event decoder; only on-chain entries have events.");
       const topicCount = value[ONCHAIN_AT.topicCount];
       const dataLengthAt = ONCHAIN_AT.topics + 32 * topicCount;

@@ -2,6 +2,7 @@
 // range is fetched while the current one is stored), then follows new blocks. Each range is committed in one
 // atomic batch with its checkpoint; a reorg inside the window is rolled back to the common ancestor.
 import type { Hex, PublicClient } from "viem";
+import { entryAt } from "../receipts/log-format.js";
 import { offchainEntry, type LogEntry } from "../receipts/log.js";
 import { beginChanges, trackBlock, writeChanges, type PendingUndo } from "./changes.js";
 import { makeStoredDecoder, type IndexedContract, type StoredDecoder } from "./decode.js";
@@ -139,16 +140,17 @@ async function applyChunk(ix: Indexer, chunk: Chunk, windowFloor: number): Promi
     let block = -1;
     let undo: PendingUndo | undefined;
     let sinceYield = 0;
-    const eventAt = ix.decode(prepared.values);
+    const decode = ix.decode();
     for (let i = 0; i < prepared.count; i++) {
-      const event = eventAt(i);
+      const value = entryAt(prepared.entries, i);
+      const event = decode(value);
       if (event.blockNumber !== block) {
         block = event.blockNumber;
         undo = block > windowFloor ? trackBlock(cs, block) : undefined;
         if (undo) hashes.set(block, event.blockHash);
       }
       if (undo && undo.firstSeq === null) undo.firstSeq = seq;
-      batch.put(logPrefix + numKey(seq), prepared.values[i], BUFFER);
+      batch.put(logPrefix + numKey(seq), value, BUFFER);
       const reducer = ix.reducers.get(event.contract)?.get(event.event);
       if (reducer) {
         cs.current = undo;

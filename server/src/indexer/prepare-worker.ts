@@ -34,11 +34,9 @@ port.on("message", (request: WorkerRequest) => {
   logs.catch(() => undefined);
   numbered(request.firstSeq, async (base) => prepare(await logs, base, request.from, request.to)).then(
     (prepared) => {
-      const offsets = new Uint32Array(prepared.values.length + 1);
-      for (let i = 0; i < prepared.values.length; i++) offsets[i + 1] = offsets[i] + prepared.values[i].length;
-      const all = Buffer.allocUnsafeSlow(offsets[prepared.values.length]);
-      for (let i = 0; i < prepared.values.length; i++) all.set(prepared.values[i], offsets[i]);
-      const buffer = all.buffer as ArrayBuffer;
+      // The packed entries' buffer is the whole of its (unpooled) ArrayBuffer: it moves to the main thread as is.
+      const buffer = prepared.entries.bytes.buffer as ArrayBuffer;
+      const offsets = prepared.entries.offsets;
       const reply: WorkerReply = {
         id: request.id,
         ok: true,

@@ -6,13 +6,13 @@
 // URL, or a runtime without workers).
 import { Worker } from "node:worker_threads";
 import type { Hex, PublicClient } from "viem";
-import { OnchainEntryWriter, reseqStoredEntry } from "../receipts/log-format.js";
+import { entryAt, EntryPacker, OnchainEntryWriter, reseqStoredEntry, type PackedEntries } from "../receipts/log-format.js";
 import { makeDecoder, type IndexedContract, type RpcLog } from "./decode.js";
 
 export type PreparedLogs = {
   count: number;
   /** The receipt-log entries' stored form (receipts/log-format.ts), one per log, numbered from `firstSeq`. */
-  values: Buffer[];
+  entries: PackedEntries;
   firstSeq: number;
   /** Some log was marked removed (the node saw a reorg while answering). */
   removed: boolean;
@@ -57,7 +57,7 @@ export function makePreparer(setup: PrepareSetup): (logs: RpcLog[], firstSeq: nu
   const named = makeDecoder(setup.contracts, { args: false });
   const writer = new OnchainEntryWriter(setup.chainId);
   return (logs, firstSeq, from, to) => {
-    const values: Buffer[] = new Array(logs.length);
+    const packer = new EntryPacker(logs.length);
     const edges = new Map<number, Set<string>>([
       [from, new Set()],
       [to, new Set()],
@@ -66,19 +66,20 @@ export function makePreparer(setup: PrepareSetup): (logs: RpcLog[], firstSeq: nu
     for (let i = 0; i < logs.length; i++) {
       const log = logs[i];
       const event = named(log);
-      values[i] = writer.value(firstSeq + i, event, log);
+      writer.append(packer, firstSeq + i, event, log);
       edges.get(event.blockNumber)?.add(event.blockHash);
       if (log.removed) removed = true;
     }
     const edgeHashes = new Map([...edges].map(([n, set]) => [n, [...set]]));
-    return { count: logs.length, values, firstSeq, removed, hashesAt: (block) => edgeHashes.get(block) ?? [] };
+    return { count: logs.length, entries: packer.finish(), firstSeq, removed, hashesAt: (block) => edgeHashes.get(block) ?? [] };
   };
 }
 
 /** Gives prepared logs new sequence numbers (an off-chain append took the ones they were made for). */
 export function reseq(prepared: PreparedLogs, firstSeq: number): PreparedLogs {
-  const values = prepared.values.map((v, i) => reseqStoredEntry(v, firstSeq + i));
-  return { ...prepared, values, firstSeq };
+  const packer = new EntryPacker(prepared.count, prepared.entries.offsets[prepared.count]);
+  for (let i = 0; i < prepared.count; i++) packer.push(reseqStoredEntry(entryAt(prepared.entries, i), firstSeq + i));
+  return { ...prepared, entries: packer.finish(), firstSeq };
 }
 
 function inThreadReader(client: PublicClient, setup: PrepareSetup): { read: LogReader; end: () => Promise<number> } {
@@ -114,13 +115,10 @@ export type WorkerSetup = PrepareSetup & { url: string; timeoutMs: number };
 
 /** Unpacks a worker's reply: the entries as one buffer with offsets. */
 function unpack(reply: Extract<WorkerReply, { ok: true }>): PreparedLogs {
-  const values: Buffer[] = new Array(reply.count);
-  const all = Buffer.from(reply.buffer);
-  for (let i = 0; i < reply.count; i++) values[i] = all.subarray(reply.offsets[i], reply.offsets[i + 1]);
   const edges = new Map(reply.edgeHashes);
   return {
     count: reply.count,
-    values,
+    entries: { count: reply.count, bytes: Buffer.from(reply.buffer), offsets: reply.offsets },
     firstSeq: reply.firstSeq,
     removed: reply.removed,
     hashesAt: (block) => edges.get(block) ?? [],

@@ -84,24 +84,36 @@ export function isStoredOnchain(value: Uint8Array): boolean {
   return value[0] === TAG_ONCHAIN;
 }
 
-/** Writes the stored form of an on-chain entry from its canonical encoding (laid out by encodeOnchainInto). */
-function onchainValue(leaf: Uint8Array, r: OnchainFields, encoded: Buffer, layout: EncodedLayout): Buffer {
+/** Size of the stored form of an on-chain entry (the layout above). */
+function onchainValueSize(r: OnchainFields, layout: EncodedLayout): number {
+  return FIXED + 32 * r.topics.length + 4 + layout.dataLength + r.event.length;
+}
+
+/**
+ * Writes the stored form of an on-chain entry from its canonical encoding (laid out by encodeOnchainInto) into
+ * `value` at `at` (onchainValueSize bytes).
+ */
+function writeOnchainValue(value: Buffer, at: number, leaf: Uint8Array, r: OnchainFields, encoded: Buffer, layout: EncodedLayout): void {
   const t = r.topics.length;
-  const value = Buffer.allocUnsafe(FIXED + 32 * t + 4 + layout.dataLength + r.event.length);
-  value[0] = TAG_ONCHAIN;
-  value.set(leaf, A.leaf);
-  value.writeDoubleBE(r.seq, A.seq);
-  value.writeDoubleBE(r.chainId, A.chainId);
-  value.writeDoubleBE(r.blockNumber, A.blockNumber);
-  value.writeUInt32BE(r.logIndex, A.logIndex);
-  encoded.copy(value, A.emitter, 96 + 12, 128); // emitter
-  encoded.copy(value, A.blockHash, 160, 224); // blockHash, txHash (adjacent in both)
-  value[A.topicCount] = t;
-  encoded.copy(value, FIXED, layout.topicsAt, layout.topicsAt + 32 * t);
-  const dataLengthAt = FIXED + 32 * t;
+  value[at] = TAG_ONCHAIN;
+  value.set(leaf, at + A.leaf);
+  value.writeDoubleBE(r.seq, at + A.seq);
+  value.writeDoubleBE(r.chainId, at + A.chainId);
+  value.writeDoubleBE(r.blockNumber, at + A.blockNumber);
+  value.writeUInt32BE(r.logIndex, at + A.logIndex);
+  encoded.copy(value, at + A.emitter, 96 + 12, 128); // emitter
+  encoded.copy(value, at + A.blockHash, 160, 224); // blockHash, txHash (adjacent in both)
+  value[at + A.topicCount] = t;
+  encoded.copy(value, at + FIXED, layout.topicsAt, layout.topicsAt + 32 * t);
+  const dataLengthAt = at + FIXED + 32 * t;
   value.writeUInt32BE(layout.dataLength, dataLengthAt);
   encoded.copy(value, dataLengthAt + 4, layout.dataAt, layout.dataAt + layout.dataLength);
   r.event.copy(value, dataLengthAt + 4 + layout.dataLength);
+}
+
+function onchainValue(leaf: Uint8Array, r: OnchainFields, encoded: Buffer, layout: EncodedLayout): Buffer {
+  const value = Buffer.allocUnsafe(onchainValueSize(r, layout));
+  writeOnchainValue(value, 0, leaf, r, encoded, layout);
   return value;
 }
 
@@ -129,6 +141,58 @@ export const logEntryEncoding = {
 };
 
 /**
+ * Stored entries one after another in one buffer: entry i is `bytes[offsets[i], offsets[i + 1])`. A range's
+ * entries travel between threads, and wait to be stored, as two objects rather than one Buffer each.
+ */
+export type PackedEntries = { count: number; bytes: Buffer; offsets: Uint32Array };
+
+/** Entry `i` of packed entries (a view, not a copy). */
+export function entryAt(packed: PackedEntries, i: number): Buffer {
+  return packed.bytes.subarray(packed.offsets[i], packed.offsets[i + 1]);
+}
+
+/** Packs entries written one at a time; the buffer grows by doubling. */
+export class EntryPacker {
+  private bytes: Buffer;
+  private offsets: Uint32Array;
+  private count = 0;
+
+  /** `expected`: the number of entries; `size`: a guess of their total bytes. */
+  constructor(expected: number, size = expected * 400) {
+    // Slow (unpooled) memory: the buffer can be transferred to another thread whole.
+    this.bytes = Buffer.allocUnsafeSlow(Math.max(size, 256));
+    this.offsets = new Uint32Array(expected + 1);
+  }
+
+  /** Makes room for an entry of `size` bytes and returns where to write it. */
+  reserve(size: number): { bytes: Buffer; at: number } {
+    const at = this.offsets[this.count];
+    if (at + size > this.bytes.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(2 * this.bytes.length, at + size));
+      this.bytes.copy(grown, 0, 0, at);
+      this.bytes = grown;
+    }
+    if (this.count + 1 >= this.offsets.length) {
+      const grown = new Uint32Array(2 * this.offsets.length);
+      grown.set(this.offsets);
+      this.offsets = grown;
+    }
+    this.offsets[++this.count] = at + size;
+    return { bytes: this.bytes, at };
+  }
+
+  /** Appends a stored entry made elsewhere. */
+  push(value: Uint8Array): void {
+    const { bytes, at } = this.reserve(value.length);
+    bytes.set(value, at);
+  }
+
+  finish(): PackedEntries {
+    return { count: this.count, bytes: this.bytes, offsets: this.offsets };
+  }
+}
+
+/**
  * Makes the stored form and leaf of on-chain entries on the indexer's hot path: the canonical encoding goes into
  * one reused buffer, is hashed twice, and the stored value is copied out of it (no hex strings, no JSON).
  */
@@ -146,8 +210,7 @@ export class OnchainEntryWriter {
     return name;
   }
 
-  /** The stored value of the entry `seq` for a decoded log (its leaf is `storedLeaf(value)`). */
-  value(seq: number, event: DecodedEvent, log: RpcLog): Buffer {
+  private encode(seq: number, event: DecodedEvent, log: RpcLog): { fields: OnchainFields; layout: EncodedLayout; leaf: Buffer } {
     const fields: OnchainFields = {
       seq,
       chainId: this.chainId,
@@ -163,7 +226,20 @@ export class OnchainEntryWriter {
     const size = onchainEncodedSize(fields.event.length, fields.topics.length, (fields.data.length - 2) / 2);
     if (size > this.scratch.length) this.scratch = Buffer.allocUnsafeSlow(2 * size);
     const layout = encodeOnchainInto(this.scratch, fields);
-    return onchainValue(leafOf(this.scratch.subarray(0, size)), fields, this.scratch, layout);
+    return { fields, layout, leaf: leafOf(this.scratch.subarray(0, size)) };
+  }
+
+  /** The stored value of the entry `seq` for a decoded log (its leaf is `storedLeaf(value)`). */
+  value(seq: number, event: DecodedEvent, log: RpcLog): Buffer {
+    const { fields, layout, leaf } = this.encode(seq, event, log);
+    return onchainValue(leaf, fields, this.scratch, layout);
+  }
+
+  /** The same, written into `packer` as its next entry. */
+  append(packer: EntryPacker, seq: number, event: DecodedEvent, log: RpcLog): void {
+    const { fields, layout, leaf } = this.encode(seq, event, log);
+    const { bytes, at } = packer.reserve(onchainValueSize(fields, layout));
+    writeOnchainValue(bytes, at, leaf, fields, this.scratch, layout);
   }
 }
 
