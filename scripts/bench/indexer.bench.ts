@@ -81,7 +81,8 @@ Where the CPU goes (\`node --cpu-prof\`, and each stage alone on the same 120,00
 keccak256 per record over its ~700-byte canonical encoding take about 0.9 CPU-seconds (hash-wasm, the fastest of
 hash-wasm, @polkadot/wasm-crypto, the native \`keccak\` addon, js-sha3 and @noble/hashes here), \`JSON.parse\` of
 the 81 MB of answers about 0.3, the encoding about 0.3 (a hand-written byte scanner that parses and converts the
-hex in one go measured no faster than \`JSON.parse\` plus Node's hex conversion). On the main thread: some
+hex in one go measured no faster than \`JSON.parse\` plus Node's hex conversion, and parsing an answer in slices of
+500 logs, so that they die young, no faster than parsing it whole). On the main thread: some
 425,000 batch writes, the reducers and their overlay, LevelDB reads, decoding the arguments, and garbage
 collection, whose parallel helpers are most of \`indexer.cpu.otherThreadsSec\` with libuv's pool writing LevelDB.
 The fixture puts 2,000 events in each of 50 blocks, so every block lies in the 128-block reorg window and every
