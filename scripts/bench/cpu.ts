@@ -44,16 +44,12 @@ export function splitThreads(
 ): { mainMs: number; newThreadMs: number; otherMs: number } {
   let mainMs = 0;
   let newThreadMs = 0;
-  let newThread = -1;
   let totalMs = 0;
   for (const [tid, ms] of to) {
     const spent = ms - (from.get(tid) ?? 0);
     totalMs += spent;
     if (tid === process.pid) mainMs = spent;
-    else if (!existed.has(tid) && spent > newThreadMs) {
-      newThreadMs = spent;
-      newThread = tid;
-    }
+    else if (!existed.has(tid)) newThreadMs = Math.max(newThreadMs, spent);
   }
-  return { mainMs, newThreadMs: newThread < 0 ? 0 : newThreadMs, otherMs: totalMs - mainMs - newThreadMs };
+  return { mainMs, newThreadMs, otherMs: totalMs - mainMs - newThreadMs };
 }

@@ -153,7 +153,8 @@ export function entryAt(packed: PackedEntries, i: number): Buffer {
 
 /** Packs entries written one at a time; the buffer grows by doubling. */
 export class EntryPacker {
-  private bytes: Buffer;
+  /** The buffer entries are written into; reserve may replace it. */
+  bytes: Buffer;
   private offsets: Uint32Array;
   private count = 0;
 
@@ -164,8 +165,8 @@ export class EntryPacker {
     this.offsets = new Uint32Array(expected + 1);
   }
 
-  /** Makes room for an entry of `size` bytes and returns where to write it. */
-  reserve(size: number): { bytes: Buffer; at: number } {
+  /** Makes room for an entry of `size` bytes and returns where in `bytes` to write it. */
+  reserve(size: number): number {
     const at = this.offsets[this.count];
     if (at + size > this.bytes.length) {
       const grown = Buffer.allocUnsafeSlow(Math.max(2 * this.bytes.length, at + size));
@@ -178,13 +179,13 @@ export class EntryPacker {
       this.offsets = grown;
     }
     this.offsets[++this.count] = at + size;
-    return { bytes: this.bytes, at };
+    return at;
   }
 
   /** Appends a stored entry made elsewhere. */
   push(value: Uint8Array): void {
-    const { bytes, at } = this.reserve(value.length);
-    bytes.set(value, at);
+    const at = this.reserve(value.length);
+    this.bytes.set(value, at);
   }
 
   finish(): PackedEntries {
@@ -238,8 +239,8 @@ export class OnchainEntryWriter {
   /** The same, written into `packer` as its next entry. */
   append(packer: EntryPacker, seq: number, event: DecodedEvent, log: RpcLog): void {
     const { fields, layout, leaf } = this.encode(seq, event, log);
-    const { bytes, at } = packer.reserve(onchainValueSize(fields, layout));
-    writeOnchainValue(bytes, at, leaf, fields, this.scratch, layout);
+    const at = packer.reserve(onchainValueSize(fields, layout));
+    writeOnchainValue(packer.bytes, at, leaf, fields, this.scratch, layout);
   }
 }
 
