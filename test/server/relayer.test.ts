@@ -528,6 +528,7 @@ describe("Ballot submitter: isolating the ballot the chain refuses", function ()
   /** Holders (lowercase, without 0x) whose presence in a transaction makes the node refuse it. */
   const refusedHolders = new Set<string>();
   let refuseEverything = false;
+  let nodeDown = false;
   const sentTransactions: string[] = [];
   let provider: EIP1193Provider;
   let batchSelector: string;
@@ -545,6 +546,7 @@ describe("Ballot submitter: isolating the ballot the chain refuses", function ()
     provider = {
       ...voting.provider,
       request: (async (args: { method: string; params?: unknown[] }) => {
+        if (nodeDown) throw new Error("connect ECONNREFUSED 127.0.0.1:8545");
         const tx = args.params?.[0] as { data?: string } | undefined;
         if (["eth_call", "eth_estimateGas", "eth_sendTransaction"].includes(args.method) && tx?.data?.startsWith("0x")) {
           const data = tx.data.toLowerCase();
@@ -654,6 +656,21 @@ describe("Ballot submitter: isolating the ballot the chain refuses", function ()
       await submitter.flush();
     } finally {
       refuseEverything = false;
+    }
+    expect(await statusOf(ids)).to.deep.equal(batch.map(() => ["pending", undefined]));
+    await submitter.flush();
+    expect(await statusOf(ids)).to.deep.equal(batch.map(() => ["counted", undefined]));
+  });
+
+  it("keeps ballots pending while the node is unreachable, then counts them", async function () {
+    const [, v2] = voting.votes as [OpenedVote, OpenedVote];
+    const batch = voting.holders.slice(21, 24);
+    const ids = await Promise.all(batch.map(async (h) => accept(await signFor(voting, h, h.address, "for", v2.voteId))));
+    nodeDown = true;
+    try {
+      await submitter.flush();
+    } finally {
+      nodeDown = false;
     }
     expect(await statusOf(ids)).to.deep.equal(batch.map(() => ["pending", undefined]));
     await submitter.flush();

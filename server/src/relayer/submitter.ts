@@ -60,6 +60,12 @@ export function revertReason(error: unknown): string | undefined {
   return undefined;
 }
 
+/** An error in one line: viem's short message and the node's details, without the request it repeats. */
+function briefly(error: unknown): string {
+  if (error instanceof BaseError) return [error.shortMessage, error.details].filter(Boolean).join(" — ");
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
  * Sends pending ballots in batches, one vote per transaction. Nothing is lost or doubled: ballots leave the
  * pending list only once their batch is mined, and a ballot that the chain already holds (a batch mined just
@@ -227,8 +233,9 @@ export function startSubmitter(options: SubmitterOptions): Submitter {
         return submitPending(queuedFullOnly);
       })
       .catch((error: unknown) => {
-      // Ballots stay pending and are retried on the next tick; only the error's text is logged.
-        logger.error({ err: error instanceof Error ? error.message : String(error) }, "ballot batch failed; will retry");
+        // Ballots stay pending and are retried on the next tick. Only what went wrong is logged, not viem's
+        // full message, which repeats the whole batch's calldata.
+        logger.error({ err: briefly(error), reason: revertReason(error) }, "ballot batch failed; will retry");
       });
     return running;
   }
