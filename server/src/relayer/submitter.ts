@@ -71,6 +71,11 @@ function briefly(error: unknown): string {
  * pending list only once their batch is mined, and a ballot that the chain already holds (a batch mined just
  * before a crash, then sent again) comes back as `AlreadyVoted`, which is settled as counted at its original
  * `BallotCast` — the contract itself refuses a second ballot, so no ballot can count twice.
+ *
+ * One ballot never holds up the others: a ballot that cannot be encoded is skipped alone before sending; a
+ * ballot the contract skips is settled with the contract's reason; a transaction the chain refuses for a
+ * reason that may be one ballot's is sent again in halves, down to the culprit, which is skipped with the
+ * revert's name. Failures that are no ballot's (node down, relayer without funds or role) skip nothing.
  */
 export function startSubmitter(options: SubmitterOptions): Submitter {
   const { queue, chain, batchSize, logger } = options;
