@@ -54,6 +54,7 @@ describe("Ballot relayer", function () {
   const staffMember = privateKeyToAccount(generatePrivateKey());
   const stranger = privateKeyToAccount(generatePrivateKey());
   let vote: OwnersVote;
+  let revokeStaff: () => Promise<void>;
   let opened: OpenedVote;
   let later: OpenedVote;
   let domain: BallotDomain;
@@ -80,6 +81,7 @@ describe("Ballot relayer", function () {
     await grantCommittee(registry, estateId, committee.address);
     await registry.grantRole(roles.relayer, relayer.address);
     await registry.grantRole(roles.staff, staffMember.address);
+    revokeStaff = async () => void (await (await registry.revokeRole(roles.staff, staffMember.address)).wait());
     const latest = (await ethers.provider.getBlock("latest"))!.timestamp;
     opened = await openVote(vote, committee, latest, { estateId, matter: Matter.ElectCommittee });
     later = await openVote(vote, committee, latest + 100_000, { estateId, matter: Matter.ElectCommittee });
@@ -272,6 +274,24 @@ describe("Ballot relayer", function () {
     const answers = await Promise.all(ids.map(status));
     expect(answers.map((a) => [a.status, a.txHash])).to.deep.equal(crashed.map(() => ["counted", tx.hash]));
     expect((await vote.tallyOf(opened.voteId)).headsAgainst).to.equal(againstBefore);
+  });
+
+  it("lets a holder send their own ballot after a ballot for them was skipped on chain", async function () {
+    const holder = holders[7]!;
+    const entered = await post(await sign(staffMember, holder.address, "for"));
+    expect(entered.status).to.equal(202);
+    // The staff member loses the role before the batch: the contract skips the ballot they signed.
+    await revokeStaff();
+    await submitter.flush();
+    expect([(await status(entered.body.id)).status, (await status(entered.body.id)).reason]).to.deep.equal([
+      "skipped",
+      "InvalidSignature",
+    ]);
+    const own = await post(await sign(holder, holder.address, "against"));
+    expect([own.status, own.body.id, own.body.status]).to.deep.equal([202, entered.body.id, "pending"]);
+    await submitter.flush();
+    expect((await status(own.body.id)).status).to.equal("counted");
+    expect(await vote.ballotOf(opened.voteId, holder.address)).to.equal(2n);
   });
 
   it("keeps acknowledged ballots across a restart of the queue", async function () {

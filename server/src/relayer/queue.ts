@@ -29,7 +29,10 @@ export type QueuedBallot = {
 };
 
 export type BallotQueue = {
-  /** Stores a new ballot, or returns the stored one with `created: false` if this holder's ballot is known. */
+  /**
+   * Stores a new ballot, or returns the stored one with `created: false` if this holder's ballot is known. A
+   * skipped ballot is replaced: a ballot the chain refused must not keep the holder from sending a good one.
+   */
   accept: (ballot: SignedBallot, signer: Address) => Promise<{ ballot: QueuedBallot; created: boolean }>;
   get: (id: Hex) => Promise<QueuedBallot | undefined>;
   /** The oldest pending ballots, up to `limit`, in acceptance order; with `afterSeq`, only those accepted after it. */
@@ -65,7 +68,7 @@ export async function openBallotQueue(db: Db): Promise<BallotQueue> {
       const run = tail.then(async () => {
         const id = ballotId(ballot.voteId, ballot.holder);
         const existing = await read(id);
-        if (existing) return { ballot: existing, created: false };
+        if (existing && existing.status !== "skipped") return { ballot: existing, created: false };
         const stored: QueuedBallot = {
           id,
           voteId: ballot.voteId.toString(),

@@ -99,9 +99,10 @@ export function relayerRoutes(options: RelayerRouteOptions): RouteSpec[] {
           signature: body.signature as Hex,
         });
         ballotLimiter.take(signer, "ballot");
-        // A repeat of a known ballot gets the stored one back: a client may safely retry.
+        // A repeat of a known ballot gets the stored one back: a client may safely retry. A skipped one does
+        // not stand in the way of a new ballot, which the checks below judge afresh.
         const known = await queue.get(ballotId(ballot.voteId, ballot.holder));
-        if (known) return repeatOf(known, ballot, signer);
+        if (known && known.status !== "skipped") return repeatOf(known, ballot, signer);
         await checkBallot(chain, ballot, signer);
         const { ballot: stored, created } = await queue.accept(ballot, signer);
         if (!created) return repeatOf(stored, ballot, signer);
