@@ -13,6 +13,7 @@ import { createApp } from "./api/app.js";
 import { chainRoleReader } from "./api/auth/roles.js";
 import { authRoutes } from "./api/auth/routes.js";
 import { createSessionStore } from "./api/auth/sessions.js";
+import { addressLimiter } from "./api/limits.js";
 import { defineRoute, type RouteSpec } from "./api/routes.js";
 import { loadArtifact } from "./chain/artifacts.js";
 import { makePublicClient, makeWalletClient } from "./chain/clients.js";
@@ -76,7 +77,16 @@ export async function startServer(
   if (!registry) throw new Error(`${settings.deployment} has no CommunityRegistry; deploy the contracts first.`);
   const registryAbi = loadArtifact("CommunityRegistry", settings.artifactsDir).abi;
   const rolesOf = chainRoleReader({ client: publicClient, registry: registry.address, abi: registryAbi, cacheMs: 10_000 });
-  const sessions = createSessionStore({ nonceTtlMs: 10 * 60_000, sessionTtlMs: settings.sessionHours * 3_600_000 });
+  const sessions = createSessionStore({
+    nonceTtlMs: 10 * 60_000,
+    sessionTtlMs: settings.sessionHours * 3_600_000,
+    maxNonces: settings.nonceMax,
+    maxSessions: settings.sessionMax,
+    maxSessionsPerAddress: settings.sessionMaxPerAddress,
+  });
+  // Addresses tracked by a per-address limiter: as many as sessions, so a flood of throw-away keys only
+  // forgets the quietest addresses.
+  const perAddress = (limit: number) => addressLimiter({ limit, windowMs: 60_000, maxTracked: settings.sessionMax });
 
   // The EIP-4361 domain is host:port unless configured; the port is known only once listening (it may be 0).
   let listeningOn = `${settings.host}:${settings.port}`;
@@ -84,6 +94,8 @@ export async function startServer(
     sessions,
     chainId: settings.chainId,
     rolesOf,
+    clockSkewMs: settings.siweClockSkewSeconds * 1000,
+    signInLimiter: perAddress(settings.signInsPerAddressPerMinute),
     get domain() {
       return settings.siweDomain ?? listeningOn;
     },
@@ -110,7 +122,7 @@ export async function startServer(
     });
     // Ballots acknowledged before a restart go out in the first batch.
     void submitter.flush();
-    routes.push(...relayerRoutes({ chain, queue, submitter }));
+    routes.push(...relayerRoutes({ chain, queue, submitter, ballotLimiter: perAddress(settings.ballotsPerAddressPerMinute) }));
   } else {
     logger.warn({}, "no relayer key (GONGZHI_RELAYER_KEY) or no OwnersVote: signed ballots are not relayed");
   }

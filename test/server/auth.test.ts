@@ -3,23 +3,39 @@ import hre, { network } from "hardhat";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { pino } from "pino";
-import { createPublicClient, custom, type Abi, type Address, type EIP1193Provider } from "viem";
+import { createPublicClient, custom, type Abi, type Address, type EIP1193Provider, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 import { z } from "zod/v4";
 import { createApp } from "../../server/src/api/app.js";
 import { chainRoleReader } from "../../server/src/api/auth/roles.js";
 import { authRoutes, requireRole, requireSession } from "../../server/src/api/auth/routes.js";
-import { createSessionStore } from "../../server/src/api/auth/sessions.js";
+import { createSessionStore, type SessionStore } from "../../server/src/api/auth/sessions.js";
+import { addressLimiter } from "../../server/src/api/limits.js";
 import { defineRoute } from "../../server/src/api/routes.js";
 import { createEstate, deployRegistry, readRoles } from "../helpers/estate.js";
 
 const DOMAIN = "gongzhi.test";
+const SESSIONS_PER_ADDRESS = 3;
+const SIGN_INS_PER_MINUTE = 5;
+const CLOCK_SKEW_MS = 60_000;
+
+/** The order of the secp256k1 group: (r, n − s) with the other parity is the malleated twin of (r, s). */
+const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+
+function malleate(signature: Hex): Hex {
+  const s = BigInt(`0x${signature.slice(66, 130)}`);
+  const v = Number.parseInt(signature.slice(130), 16);
+  return `${signature.slice(0, 66)}${(SECP256K1_N - s).toString(16).padStart(64, "0")}${(v === 27 ? 28 : 27).toString(16)}` as Hex;
+}
 
 describe("Sign-In with Ethereum", function () {
   let server: Server;
   let base: string;
   let chainId: number;
+  let sessions: SessionStore;
+  /** How far the per-address limiter's clock is moved ahead, to pass a window without waiting for it. */
+  let limiterClockAhead = 0;
   const staffMember = privateKeyToAccount(generatePrivateKey());
   const resident = privateKeyToAccount(generatePrivateKey());
 
@@ -40,7 +56,19 @@ describe("Sign-In with Ethereum", function () {
       abi: artifact.abi as Abi,
       cacheMs: 0,
     });
-    const sessions = createSessionStore({ nonceTtlMs: 60_000, sessionTtlMs: 3_600_000 });
+    sessions = createSessionStore({
+      nonceTtlMs: 60_000,
+      sessionTtlMs: 3_600_000,
+      maxNonces: 1000,
+      maxSessions: 1000,
+      maxSessionsPerAddress: SESSIONS_PER_ADDRESS,
+    });
+    const signInLimiter = addressLimiter({
+      limit: SIGN_INS_PER_MINUTE,
+      windowMs: 60_000,
+      maxTracked: 1000,
+      now: () => Date.now() + limiterClockAhead,
+    });
     const staffOnly = defineRoute({
       method: "get",
       path: "/api/staff-only",
@@ -51,7 +79,10 @@ describe("Sign-In with Ethereum", function () {
       handler: () => ({ ok: true }),
     });
     const app = createApp({
-      routes: [...authRoutes({ sessions, domain: DOMAIN, chainId, rolesOf }), staffOnly],
+      routes: [
+        ...authRoutes({ sessions, domain: DOMAIN, chainId, rolesOf, clockSkewMs: CLOCK_SKEW_MS, signInLimiter }),
+        staffOnly,
+      ],
       logger: pino({ level: "silent" }),
       corsOrigins: [],
       rateLimit: { windowMs: 60_000, limit: 1000 },
@@ -146,4 +177,102 @@ describe("Sign-In with Ethereum", function () {
     const missing = await post("/api/auth/sign-in", { message: "hello" });
     expect([missing.status, missing.body.error?.code]).to.deep.equal([400, "invalid_request"]);
   });
+
+  it("refuses a message whose URI is not this site, even when its domain is", async function () {
+    const resident = newAccount();
+    for (const uri of [`https://evil.test`, `https://${DOMAIN}.evil.test/login`, `ftp://${DOMAIN}`]) {
+      const res = await post("/api/auth/sign-in", await signedMessage(resident, { uri }));
+      expect([res.status, res.body.error?.code]).to.deep.equal([401, "siwe_wrong_uri"]);
+    }
+    // http and https of this domain, with any path, are this site.
+    for (const uri of [`http://${DOMAIN}`, `https://${DOMAIN}/#/account`]) {
+      expect((await post("/api/auth/sign-in", await signedMessage(resident, { uri }))).status).to.equal(200);
+    }
+  });
+
+  it("refuses a message issued in the future beyond the allowed clock drift, and dates nonces by the server", async function () {
+    const resident = newAccount();
+    const ahead = await signedMessage(resident, { issuedAt: new Date(Date.now() + 5 * 60_000) });
+    const refused = await post("/api/auth/sign-in", ahead);
+    expect([refused.status, refused.body.error?.code]).to.deep.equal([401, "siwe_issued_in_future"]);
+    expect(refused.body.error).to.have.property("message").that.contains("60 s");
+    const slightlyAhead = await signedMessage(resident, { issuedAt: new Date(Date.now() + 20_000) });
+    expect((await post("/api/auth/sign-in", slightlyAhead)).status).to.equal(200);
+    // The nonce answer carries the server's time, which our client dates its message by.
+    const { body } = await post("/api/auth/nonce", {});
+    expect(Math.abs(Date.parse(body.issuedAt as string) - Date.now())).to.be.below(5_000);
+  });
+
+  it("takes the high-s twin of a sign-in signature as the same signature, once", async function () {
+    const resident = newAccount();
+    const signed = await signedMessage(resident);
+    const twin = await post("/api/auth/sign-in", { message: signed.message, signature: malleate(signed.signature) });
+    expect([twin.status, twin.body.address]).to.deep.equal([200, resident.address]);
+    const replay = await post("/api/auth/sign-in", signed);
+    expect([replay.status, replay.body.error?.code]).to.deep.equal([401, "siwe_bad_nonce"]);
+  });
+
+  it("keeps at most a few sessions per address: a new sign-in ends the oldest", async function () {
+    const owner = newAccount();
+    const tokens: string[] = [];
+    for (let i = 0; i <= SESSIONS_PER_ADDRESS; i++) {
+      const res = await post("/api/auth/sign-in", await signedMessage(owner));
+      expect(res.status).to.equal(200);
+      tokens.push(res.body.token as string);
+    }
+    const answers = await Promise.all(tokens.map(async (token) => (await get("/api/auth/session", token)).status));
+    expect(answers).to.deep.equal([401, ...Array(SESSIONS_PER_ADDRESS).fill(200)]);
+  });
+
+  it("limits sign-ins per address with a 429 that spends no nonce, without slowing other addresses", async function () {
+    const busy = newAccount();
+    for (let i = 0; i < SIGN_INS_PER_MINUTE; i++) {
+      expect((await post("/api/auth/sign-in", await signedMessage(busy))).status).to.equal(200);
+    }
+    const held = await signedMessage(busy);
+    const limited = await post("/api/auth/sign-in", held);
+    expect([limited.status, limited.body.error?.code]).to.deep.equal([429, "address_rate_limited"]);
+    expect(limited.body.error).to.have.property("message").that.contains(busy.address);
+    // Others sign in freely meanwhile.
+    const other = newAccount();
+    expect((await post("/api/auth/sign-in", await signedMessage(other))).status).to.equal(200);
+    // A minute later the same message signs in: its nonce was not spent by the refusal.
+    limiterClockAhead += 61_000;
+    expect((await post("/api/auth/sign-in", held)).status).to.equal(200);
+  });
 });
+
+describe("Session store bounds", function () {
+  it("stays bounded under a flood of throw-away sign-ins, ending the oldest sessions first", function () {
+    let clock = 1_000_000;
+    const store = createSessionStore({
+      nonceTtlMs: 60_000,
+      sessionTtlMs: 3_600_000,
+      maxNonces: 100,
+      maxSessions: 100,
+      maxSessionsPerAddress: 2,
+      now: () => clock,
+    });
+    const first = store.create(privateKeyToAccount(generatePrivateKey()).address);
+    const firstNonce = store.issueNonce();
+    for (let i = 0; i < 519; i++) {
+      store.issueNonce();
+      store.create(privateKeyToAccount(generatePrivateKey()).address);
+      clock += 10;
+    }
+    expect(store.get(first.token)).to.equal(undefined);
+    expect(store.consumeNonce(firstNonce)).to.equal(false);
+    expect(store.size()).to.deep.equal({ nonces: 100, sessions: 100 });
+    // The newest are live, and expired entries go at the next write.
+    const latest = store.create(newAccount().address);
+    expect(store.get(latest.token)?.address).to.equal(latest.address);
+    clock += 3_600_000;
+    store.issueNonce();
+    store.create(newAccount().address);
+    expect(store.size()).to.deep.equal({ nonces: 1, sessions: 1 });
+  });
+});
+
+function newAccount(): PrivateKeyAccount {
+  return privateKeyToAccount(generatePrivateKey());
+}

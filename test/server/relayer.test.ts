@@ -11,6 +11,8 @@ import {
   createPublicClient,
   createWalletClient,
   custom,
+  defineChain,
+  encodeFunctionData,
   type Abi,
   type Address,
   type EIP1193Provider,
@@ -18,6 +20,7 @@ import {
 } from "viem";
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { createApp } from "../../server/src/api/app.js";
+import { addressLimiter } from "../../server/src/api/limits.js";
 import { BALLOT_TYPES, compactSignature, type BallotDomain } from "../../server/src/relayer/ballot.js";
 import { relayerChain, type RelayerChain } from "../../server/src/relayer/chain.js";
 import { openBallotQueue, type BallotQueue } from "../../server/src/relayer/queue.js";
@@ -29,6 +32,8 @@ import { Matter } from "../helpers/rules.js";
 import { deployVoting, grantCommittee, openVote, type OpenedVote } from "../helpers/votes.js";
 
 const BATCH_SIZE = 10;
+/** Ballot submissions one signing address may make per minute in the first suite. */
+const BALLOTS_PER_MINUTE = 5;
 const CHOICE_VALUES = { for: 1, against: 2, abstain: 3 } as const;
 
 type BallotBody = { voteId: string; holder: Address; choice: keyof typeof CHOICE_VALUES; signature: Hex };
@@ -49,6 +54,7 @@ describe("Ballot relayer", function () {
   const staffMember = privateKeyToAccount(generatePrivateKey());
   const stranger = privateKeyToAccount(generatePrivateKey());
   let vote: OwnersVote;
+  let revokeStaff: () => Promise<void>;
   let opened: OpenedVote;
   let later: OpenedVote;
   let domain: BallotDomain;
@@ -75,6 +81,7 @@ describe("Ballot relayer", function () {
     await grantCommittee(registry, estateId, committee.address);
     await registry.grantRole(roles.relayer, relayer.address);
     await registry.grantRole(roles.staff, staffMember.address);
+    revokeStaff = async () => void (await (await registry.revokeRole(roles.staff, staffMember.address)).wait());
     const latest = (await ethers.provider.getBlock("latest"))!.timestamp;
     opened = await openVote(vote, committee, latest, { estateId, matter: Matter.ElectCommittee });
     later = await openVote(vote, committee, latest + 100_000, { estateId, matter: Matter.ElectCommittee });
@@ -104,7 +111,12 @@ describe("Ballot relayer", function () {
     // A long interval: the tests decide when batches go out, through `flush`.
     submitter = startSubmitter({ queue, chain, batchSize: BATCH_SIZE, intervalMs: 3_600_000, logger });
     const app = createApp({
-      routes: relayerRoutes({ chain, queue, submitter }),
+      routes: relayerRoutes({
+        chain,
+        queue,
+        submitter,
+        ballotLimiter: addressLimiter({ limit: BALLOTS_PER_MINUTE, windowMs: 60_000, maxTracked: 1000 }),
+      }),
       logger,
       corsOrigins: [],
       rateLimit: { windowMs: 60_000, limit: 10_000 },
@@ -212,6 +224,21 @@ describe("Ballot relayer", function () {
     expect(await queue.pendingCount()).to.equal(0);
   });
 
+  it("limits ballot submissions per signing address with a 429, without slowing anyone else", async function () {
+    const busy = holders[4]!;
+    const body = await sign(busy, busy.address, "for");
+    const answers: number[] = [];
+    for (let i = 0; i < BALLOTS_PER_MINUTE + 2; i++) answers.push((await post(body)).status);
+    expect(answers).to.deep.equal([202, ...Array(BALLOTS_PER_MINUTE - 1).fill(200), 429, 429]);
+    const limited = await post(body);
+    expect([limited.status, limited.body.error?.code]).to.deep.equal([429, "address_rate_limited"]);
+    expect(limited.body.error?.message).to.contain(busy.address);
+    // Another holder from the same IP is not held up.
+    const other = await post(await sign(holders[6]!, holders[6]!.address, "for"));
+    expect(other.status).to.equal(202);
+    await submitter.flush();
+  });
+
   it("refuses a ballot for a holder who already voted on chain", async function () {
     const direct = await sign(holders[5]!, holders[5]!.address, "for");
     await vote.castBallotBySig(opened.voteId, holders[5]!.address, 1, direct.signature);
@@ -249,6 +276,24 @@ describe("Ballot relayer", function () {
     expect((await vote.tallyOf(opened.voteId)).headsAgainst).to.equal(againstBefore);
   });
 
+  it("lets a holder send their own ballot after a ballot for them was skipped on chain", async function () {
+    const holder = holders[7]!;
+    const entered = await post(await sign(staffMember, holder.address, "for"));
+    expect(entered.status).to.equal(202);
+    // The staff member loses the role before the batch: the contract skips the ballot they signed.
+    await revokeStaff();
+    await submitter.flush();
+    expect([(await status(entered.body.id)).status, (await status(entered.body.id)).reason]).to.deep.equal([
+      "skipped",
+      "InvalidSignature",
+    ]);
+    const own = await post(await sign(holder, holder.address, "against"));
+    expect([own.status, own.body.id, own.body.status]).to.deep.equal([202, entered.body.id, "pending"]);
+    await submitter.flush();
+    expect((await status(own.body.id)).status).to.equal("counted");
+    expect(await vote.ballotOf(opened.voteId, holder.address)).to.equal(2n);
+  });
+
   it("keeps acknowledged ballots across a restart of the queue", async function () {
     const holder = holders[38]!;
     const accepted = await post(await sign(holder, holder.address, "for"));
@@ -258,5 +303,445 @@ describe("Ballot relayer", function () {
     expect(await reopened.pendingCount()).to.equal(1);
     expect((await reopened.get(accepted.body.id))?.status).to.equal("pending");
     queue = reopened;
+  });
+});
+
+/** The order of the secp256k1 group: (r, n − s) with the other parity is the malleated twin of (r, s). */
+const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+
+/** The high-`s` twin of a 65-byte signature: it recovers the same signer, and anyone can make it. */
+function malleate(signature: Hex): Hex {
+  const s = BigInt(`0x${signature.slice(66, 130)}`);
+  const v = Number.parseInt(signature.slice(130), 16);
+  const twin = (SECP256K1_N - s).toString(16).padStart(64, "0");
+  return `${signature.slice(0, 66)}${twin}${(v === 27 ? 28 : 27).toString(16)}` as Hex;
+}
+
+type Voting = {
+  vote: OwnersVote;
+  votes: OpenedVote[];
+  holders: PrivateKeyAccount[];
+  staffMember: PrivateKeyAccount;
+  domain: BallotDomain;
+  relayer: Address;
+  provider: EIP1193Provider;
+  voteAddress: Address;
+  voteAbi: Abi;
+  registryAddress: Address;
+  registryAbi: Abi;
+  revokeStaff: () => Promise<void>;
+  grantRelayer: (account: Address) => Promise<void>;
+};
+
+/** A fresh registry and vote contract, `count` holders and two votes open at once. */
+async function openTwoVotes(count: number): Promise<Voting> {
+  const deployed = await deployVoting(connection);
+  const { registry, roles, signers } = deployed;
+  const [, developer, committee, relayer] = signers;
+  const holders = Array.from({ length: count }, () => privateKeyToAccount(generatePrivateKey()));
+  const staffMember = privateKeyToAccount(generatePrivateKey());
+  const estateId = await createEstate(registry, developer.address);
+  const building = await addBuilding(registry, estateId);
+  await registerUnits(registry, building, holders.map((h, i) => ({ area: 7000 + i * 10, holder: h.address })));
+  await grantCommittee(registry, estateId, committee.address);
+  await registry.grantRole(roles.relayer, relayer.address);
+  await registry.grantRole(roles.staff, staffMember.address);
+  const latest = (await ethers.provider.getBlock("latest"))!.timestamp;
+  const first = await openVote(deployed.vote, committee, latest, { estateId, matter: Matter.ElectCommittee });
+  const second = await openVote(deployed.vote, committee, latest, { estateId, matter: Matter.HirePropertyManager });
+  await networkHelpers.time.increaseTo(Math.max(first.start, second.start));
+  const voteAddress = (await deployed.vote.getAddress()) as Address;
+  const d = await deployed.vote.eip712Domain();
+  return {
+    vote: deployed.vote,
+    votes: [first, second],
+    holders,
+    staffMember,
+    domain: { name: d.name, version: d.version, chainId: Number(d.chainId), verifyingContract: voteAddress },
+    relayer: relayer.address as Address,
+    provider: connection.provider as EIP1193Provider,
+    voteAddress,
+    voteAbi: (await hre.artifacts.readArtifact("OwnersVote")).abi as Abi,
+    registryAddress: (await registry.getAddress()) as Address,
+    registryAbi: (await hre.artifacts.readArtifact("CommunityRegistry")).abi as Abi,
+    revokeStaff: async () => void (await (await registry.revokeRole(roles.staff, staffMember.address)).wait()),
+    grantRelayer: async (account) => void (await (await registry.grantRole(roles.relayer, account)).wait()),
+  };
+}
+
+function chainOver(voting: Voting, provider: EIP1193Provider, account: Address | PrivateKeyAccount): RelayerChain {
+  return relayerChain({
+    publicClient: createPublicClient({ transport: custom(provider) }),
+    walletClient: createWalletClient({ account, transport: custom(provider) }),
+    vote: { address: voting.voteAddress, abi: voting.voteAbi, deployedAt: 0n },
+    registry: { address: voting.registryAddress, abi: voting.registryAbi },
+  });
+}
+
+async function signFor(
+  voting: Voting,
+  signer: PrivateKeyAccount,
+  holder: Address,
+  choice: keyof typeof CHOICE_VALUES,
+  voteId: bigint,
+): Promise<BallotBody> {
+  const signature = await signer.signTypedData({
+    domain: voting.domain,
+    types: BALLOT_TYPES,
+    primaryType: "Ballot",
+    message: { voteId, holder, choice: CHOICE_VALUES[choice] },
+  });
+  return { voteId: voteId.toString(), holder, choice, signature };
+}
+
+async function openQueue(): Promise<{ db: Level<string, string>; queue: BallotQueue; dir: string }> {
+  const dir = await mkdtemp(path.join(tmpdir(), "gongzhi-relayer-"));
+  const db = new Level<string, string>(dir);
+  return { db, queue: await openBallotQueue(db), dir };
+}
+
+describe("Ballot relayer: one malleated ballot holds up nobody", function () {
+  // The submitter runs on its own timer here, as in production.
+  const INTERVAL_MS = 1000;
+  let voting: Voting;
+  let queue: BallotQueue;
+  let db: Level<string, string>;
+  let dir: string;
+  let submitter: Submitter;
+  let server: Server;
+  let base: string;
+
+  before(async function () {
+    voting = await openTwoVotes(12);
+    const chain = chainOver(voting, voting.provider, voting.relayer);
+    ({ db, queue, dir } = await openQueue());
+    const logger = pino({ level: process.env.TEST_LOG ?? "silent" });
+    submitter = startSubmitter({ queue, chain, batchSize: 50, intervalMs: INTERVAL_MS, logger });
+    const app = createApp({
+      routes: relayerRoutes({
+        chain,
+        queue,
+        submitter,
+        ballotLimiter: addressLimiter({ limit: 100, windowMs: 60_000, maxTracked: 1000 }),
+      }),
+      logger,
+      corsOrigins: [],
+      rateLimit: { windowMs: 60_000, limit: 10_000 },
+      bodyLimit: "16kb",
+      version: "test",
+    });
+    server = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  after(async function () {
+    server.close();
+    await submitter.stop();
+    await db.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function post(body: unknown): Promise<{ status: number; body: BallotAnswer }> {
+    const res = await fetch(`${base}/api/ballots`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "accept-language": "en" },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as BallotAnswer };
+  }
+
+  async function statuses(ids: Hex[]): Promise<BallotAnswer[]> {
+    return Promise.all(ids.map(async (id) => (await (await fetch(`${base}/api/ballots/${id}`)).json()) as BallotAnswer));
+  }
+
+  it("counts every valid ballot of two votes within two batch intervals after a high-s ballot", async function () {
+    const [v1, v2] = voting.votes as [OpenedVote, OpenedVote];
+    const owner = voting.holders[0]!;
+    const proper = await signFor(voting, owner, owner.address, "for", v1.voteId);
+    const odd = await post({ ...proper, signature: malleate(proper.signature) });
+    // Stored as its low-`s` twin (or refused outright): never as a signature the chain cannot take.
+    expect([202, 400]).to.include(odd.status);
+    const valid: Hex[] = [];
+    for (const holder of voting.holders.slice(1, 6)) {
+      for (const [opened, choice] of [[v1, "against"], [v2, "for"]] as const) {
+        const res = await post(await signFor(voting, holder, holder.address, choice, opened.voteId));
+        expect(res.status).to.equal(202);
+        valid.push(res.body.id);
+      }
+    }
+    const deadline = Date.now() + 2 * INTERVAL_MS;
+    let answers = await statuses(valid);
+    while (answers.some((a) => a.status !== "counted") && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      answers = await statuses(valid);
+    }
+    expect(answers.map((a) => a.status)).to.deep.equal(valid.map(() => "counted"));
+    expect((await voting.vote.tallyOf(v1.voteId)).headsAgainst).to.equal(5n);
+    expect((await voting.vote.tallyOf(v2.voteId)).headsFor).to.equal(5n);
+    // The odd ballot: counted once, or refused and never stored.
+    await submitter.flush();
+    const casts = await voting.vote.queryFilter(voting.vote.filters.BallotCast(v1.voteId, owner.address));
+    if (odd.status === 202) {
+      expect((await statuses([odd.body.id]))[0]!.status).to.equal("counted");
+      expect(casts.length).to.equal(1);
+      expect((await voting.vote.tallyOf(v1.voteId)).headsFor).to.equal(1n);
+    } else {
+      expect(odd.body.error?.code).to.equal("bad_ballot_signature");
+      expect(casts.length).to.equal(0);
+    }
+    expect(await queue.pendingCount()).to.equal(0);
+  });
+
+  it("answers the owner's proper signature after the malleated twin as the same ballot, never 409", async function () {
+    const [v1, v2] = voting.votes as [OpenedVote, OpenedVote];
+    // After the twin was counted (previous test): the proper signature is the same ballot.
+    const owner = voting.holders[0]!;
+    const again = await post(await signFor(voting, owner, owner.address, "for", v1.voteId));
+    expect([again.status, again.body.status]).to.deep.equal([200, "counted"]);
+    // Before the twin is sent: the proper signature is the same queued ballot, and it is counted once.
+    const late = voting.holders[6]!;
+    const proper = await signFor(voting, late, late.address, "abstain", v2.voteId);
+    const twin = await post({ ...proper, signature: malleate(proper.signature) });
+    const own = await post(proper);
+    expect([twin.status, own.status]).to.deep.equal([202, 200]);
+    expect(own.body.id).to.equal(twin.body.id);
+    // A different choice from the same owner is still a conflict.
+    const other = await post(await signFor(voting, late, late.address, "for", v2.voteId));
+    expect([other.status, other.body.error?.code]).to.deep.equal([409, "ballot_conflict"]);
+    await submitter.flush();
+    expect((await statuses([own.body.id]))[0]!.status).to.equal("counted");
+    expect((await voting.vote.tallyOf(v2.voteId)).headsAbstain).to.equal(1n);
+    expect(await queue.pendingCount()).to.equal(0);
+  });
+
+  it("refuses with 400 a signature that has no canonical form (s = 0, r beyond the curve order, v = 5)", async function () {
+    const [v1] = voting.votes as [OpenedVote];
+    const holder = voting.holders[7]!;
+    const good = (await signFor(voting, holder, holder.address, "for", v1.voteId)).signature;
+    const broken: Hex[] = [
+      `${good.slice(0, 66)}${"0".repeat(64)}${good.slice(130)}` as Hex,
+      `0x${"f".repeat(64)}${good.slice(66)}` as Hex,
+      `${good.slice(0, 130)}05` as Hex,
+    ];
+    for (const signature of broken) {
+      const res = await post({ voteId: v1.voteId.toString(), holder: holder.address, choice: "for", signature });
+      expect([res.status, res.body.error?.code]).to.deep.equal([400, "bad_ballot_signature"]);
+    }
+    expect(await queue.pendingCount()).to.equal(0);
+  });
+});
+
+/** A JSON-RPC error as the node answers a reverted call: code 3 with the revert data. */
+function revertError(data: Hex): Error & { code: number; data: Hex } {
+  return Object.assign(
+    new Error("VM Exception while processing transaction: reverted with panic code 0x11 (Arithmetic operation overflowed outside of an unchecked block)"),
+    { code: 3, data },
+  );
+}
+
+// Panic(0x11): an arithmetic overflow, the kind of revert one ballot's data (an enormous area) could cause.
+const PANIC_OVERFLOW = "0x4e487b710000000000000000000000000000000000000000000000000000000000000011" as Hex;
+
+describe("Ballot submitter: isolating the ballot the chain refuses", function () {
+  let voting: Voting;
+  /** Holders (lowercase, without 0x) whose presence in a transaction makes the node refuse it. */
+  const refusedHolders = new Set<string>();
+  let refuseEverything = false;
+  let nodeDown = false;
+  const sentTransactions: string[] = [];
+  let provider: EIP1193Provider;
+  let batchSelector: string;
+  let queue: BallotQueue;
+  let db: Level<string, string>;
+  let dir: string;
+  let submitter: Submitter;
+  const logger = pino({ level: process.env.TEST_LOG ?? "silent" });
+
+  before(async function () {
+    voting = await openTwoVotes(30);
+    batchSelector = encodeFunctionData({ abi: voting.voteAbi, functionName: "castBallotBatch", args: [1n, []] }).slice(0, 10);
+    // The real node, refusing (as a node does: error code 3 with revert data) any call or transaction that
+    // carries a refused holder's ballot; everything else goes through untouched.
+    provider = {
+      ...voting.provider,
+      request: (async (args: { method: string; params?: unknown[] }) => {
+        if (nodeDown) throw new Error("connect ECONNREFUSED 127.0.0.1:8545");
+        const tx = args.params?.[0] as { data?: string } | undefined;
+        if (["eth_call", "eth_estimateGas", "eth_sendTransaction"].includes(args.method) && tx?.data?.startsWith("0x")) {
+          const data = tx.data.toLowerCase();
+          if (data.startsWith(batchSelector)) {
+            if (refuseEverything || [...refusedHolders].some((h) => data.includes(h))) throw revertError(PANIC_OVERFLOW);
+            if (args.method === "eth_sendTransaction") sentTransactions.push(data);
+          }
+        }
+        return voting.provider.request(args as Parameters<EIP1193Provider["request"]>[0]);
+      }) as EIP1193Provider["request"],
+    } as EIP1193Provider;
+    ({ db, queue, dir } = await openQueue());
+    submitter = startSubmitter({
+      queue,
+      chain: chainOver(voting, provider, voting.relayer),
+      batchSize: 50,
+      intervalMs: 3_600_000,
+      logger,
+    });
+  });
+
+  after(async function () {
+    await submitter.stop();
+    await db.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function accept(body: BallotBody, signer: Address = body.holder): Promise<Hex> {
+    const { ballot } = await queue.accept(
+      { voteId: BigInt(body.voteId), holder: body.holder, choice: CHOICE_VALUES[body.choice], signature: body.signature },
+      signer,
+    );
+    return ballot.id;
+  }
+
+  async function statusOf(ids: Hex[]): Promise<[string, string | undefined][]> {
+    return Promise.all(
+      ids.map(async (id) => {
+        const ballot = (await queue.get(id))!;
+        return [ballot.status, ballot.reason] as [string, string | undefined];
+      }),
+    );
+  }
+
+  it("skips a ballot whose signature cannot be encoded and sends the rest, including a stored high-s one", async function () {
+    const [v1] = voting.votes as [OpenedVote];
+    const [a, b, c, d] = voting.holders as [PrivateKeyAccount, PrivateKeyAccount, PrivateKeyAccount, PrivateKeyAccount];
+    const good = await Promise.all([b, c].map((h) => signFor(voting, h, h.address, "for", v1.voteId)));
+    // Stored before signatures were checked at the door (an old queue): one not a signature at all, one high `s`.
+    const garbled = await signFor(voting, a, a.address, "for", v1.voteId);
+    const unencodable = await accept({ ...garbled, signature: `${garbled.signature.slice(0, 66)}${"0".repeat(64)}1b` as Hex });
+    const highS = await signFor(voting, d, d.address, "against", v1.voteId);
+    const twin = await accept({ ...highS, signature: malleate(highS.signature) });
+    const ids = [unencodable, ...(await Promise.all(good.map((g) => accept(g)))), twin];
+    await submitter.flush();
+    expect(await statusOf(ids)).to.deep.equal([
+      ["skipped", "InvalidSignature"],
+      ["counted", undefined],
+      ["counted", undefined],
+      ["counted", undefined],
+    ]);
+    const tally = await voting.vote.tallyOf(v1.voteId);
+    expect([tally.headsFor, tally.headsAgainst]).to.deep.equal([2n, 1n]);
+    expect(await queue.pendingCount()).to.equal(0);
+  });
+
+  it("skips a ballot the contract refuses inside a batch (staff role revoked after acceptance); the rest count", async function () {
+    const [, v2] = voting.votes as [OpenedVote, OpenedVote];
+    const [e, f, g] = voting.holders.slice(4, 7) as [PrivateKeyAccount, PrivateKeyAccount, PrivateKeyAccount];
+    const entered = await accept(await signFor(voting, voting.staffMember, e.address, "for", v2.voteId), voting.staffMember.address);
+    const own = await Promise.all([f, g].map(async (h) => accept(await signFor(voting, h, h.address, "against", v2.voteId))));
+    await voting.revokeStaff();
+    await submitter.flush();
+    expect(await statusOf([entered, ...own])).to.deep.equal([
+      ["skipped", "InvalidSignature"],
+      ["counted", undefined],
+      ["counted", undefined],
+    ]);
+    expect((await voting.vote.tallyOf(v2.voteId)).headsAgainst).to.equal(2n);
+  });
+
+  it("isolates a ballot whose batch transaction the chain refuses: halves, then one by one", async function () {
+    const [v1] = voting.votes as [OpenedVote];
+    const batch = voting.holders.slice(7, 14);
+    const culprit = batch[4]!;
+    refusedHolders.add(culprit.address.slice(2).toLowerCase());
+    sentTransactions.length = 0;
+    const ids = await Promise.all(batch.map(async (h) => accept(await signFor(voting, h, h.address, "abstain", v1.voteId))));
+    await submitter.flush();
+    refusedHolders.clear();
+    const answers = await statusOf(ids);
+    expect(answers[4]).to.deep.equal(["skipped", "Panic(0x11)"]);
+    expect(answers.filter((_, i) => i !== 4)).to.deep.equal(batch.slice(1).map(() => ["counted", undefined]));
+    expect((await voting.vote.tallyOf(v1.voteId)).headsAbstain).to.equal(6n);
+    expect(await voting.vote.ballotOf(v1.voteId, culprit.address)).to.equal(0n);
+    // Good ballots went out in a few transactions, not one each.
+    expect(sentTransactions.length).to.be.within(2, 4);
+    expect(await queue.pendingCount()).to.equal(0);
+  });
+
+  it("keeps ballots pending (never skipped) when every ballot is refused alone for one same reason", async function () {
+    const [v1] = voting.votes as [OpenedVote];
+    const batch = voting.holders.slice(14, 17);
+    const ids = await Promise.all(batch.map(async (h) => accept(await signFor(voting, h, h.address, "for", v1.voteId))));
+    refuseEverything = true;
+    try {
+      await submitter.flush();
+    } finally {
+      refuseEverything = false;
+    }
+    expect(await statusOf(ids)).to.deep.equal(batch.map(() => ["pending", undefined]));
+    await submitter.flush();
+    expect(await statusOf(ids)).to.deep.equal(batch.map(() => ["counted", undefined]));
+  });
+
+  it("keeps ballots pending while the node is unreachable, then counts them", async function () {
+    const [, v2] = voting.votes as [OpenedVote, OpenedVote];
+    const batch = voting.holders.slice(21, 24);
+    const ids = await Promise.all(batch.map(async (h) => accept(await signFor(voting, h, h.address, "for", v2.voteId))));
+    nodeDown = true;
+    try {
+      await submitter.flush();
+    } finally {
+      nodeDown = false;
+    }
+    expect(await statusOf(ids)).to.deep.equal(batch.map(() => ["pending", undefined]));
+    await submitter.flush();
+    expect(await statusOf(ids)).to.deep.equal(batch.map(() => ["counted", undefined]));
+  });
+
+  it("keeps ballots pending through failures that are no ballot's (relayer without funds or role), then counts them", async function () {
+    const [v1, v2] = voting.votes as [OpenedVote, OpenedVote];
+    const poor = privateKeyToAccount(generatePrivateKey());
+    const { chainId } = await ethers.provider.getNetwork();
+    const poorChain = relayerChain({
+      publicClient: createPublicClient({ transport: custom(voting.provider) }),
+      walletClient: createWalletClient({
+        account: poor,
+        chain: defineChain({
+          id: Number(chainId),
+          name: "hardhat",
+          nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+          rpcUrls: { default: { http: [] } },
+        }),
+        transport: custom(voting.provider),
+      }),
+      vote: { address: voting.voteAddress, abi: voting.voteAbi, deployedAt: 0n },
+      registry: { address: voting.registryAddress, abi: voting.registryAbi },
+    });
+    const { db: poorDb, queue: poorQueue, dir: poorDir } = await openQueue();
+    const poorSubmitter = startSubmitter({ queue: poorQueue, chain: poorChain, batchSize: 50, intervalMs: 3_600_000, logger });
+    try {
+      const batch = voting.holders.slice(17, 21);
+      const ids: Hex[] = [];
+      for (const [i, h] of batch.entries()) {
+        const body = await signFor(voting, h, h.address, "for", (i % 2 === 0 ? v1 : v2).voteId);
+        ids.push((await poorQueue.accept({ ...body, voteId: BigInt(body.voteId), choice: 1 }, h.address)).ballot.id);
+      }
+      const statuses = async () => Promise.all(ids.map(async (id) => (await poorQueue.get(id))!.status));
+      // No RELAYER_ROLE yet: the contract refuses the relayer, not the ballots.
+      await poorSubmitter.flush();
+      expect(await statuses()).to.deep.equal(batch.map(() => "pending"));
+      // The role, but no funds to pay for gas.
+      await voting.grantRelayer(poor.address);
+      await poorSubmitter.flush();
+      expect(await statuses()).to.deep.equal(batch.map(() => "pending"));
+      // Funded: everything goes out.
+      await networkHelpers.setBalance(poor.address, 10n ** 18n);
+      await poorSubmitter.flush();
+      expect(await statuses()).to.deep.equal(batch.map(() => "counted"));
+      expect(await poorQueue.pendingCount()).to.equal(0);
+    } finally {
+      await poorSubmitter.stop();
+      await poorDb.close();
+      await rm(poorDir, { recursive: true, force: true });
+    }
   });
 });

@@ -59,14 +59,19 @@ export async function walletSigner(): Promise<Signer> {
 
 /** Sign-In with Ethereum: nonce from the API, message signed by the signer, session token back. */
 export async function signIn(signer: Signer, statement: string): Promise<SignedIn> {
-  const { nonce, domain, chainId } = await post<{ nonce: string; domain: string; chainId: number }>("/api/auth/nonce", {});
-  const now = new Date();
+  const { nonce, domain, chainId, issuedAt } = await post<{ nonce: string; domain: string; chainId: number; issuedAt?: string }>(
+    "/api/auth/nonce",
+    {},
+  );
+  // Dated by the server's clock (a phone's may run fast, and the server refuses messages from the future),
+  // and addressed to the server's own domain, which the server checks the URI against.
+  const now = issuedAt ? new Date(issuedAt) : new Date();
   const message = createSiweMessage({
     address: signer.address,
     chainId,
     domain,
     nonce,
-    uri: window.location.origin,
+    uri: `${window.location.protocol}//${domain}`,
     version: "1",
     statement,
     issuedAt: now,

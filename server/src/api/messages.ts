@@ -37,6 +37,18 @@ export const messages = {
     "zh-CN": "登录消息的域名 {got} 与本站 {expected} 不符。",
     en: "The sign-in message is for {got}, not for this site ({expected}).",
   },
+  siwe_wrong_uri: {
+    "zh-CN": "登录消息中的网址 {got} 不是本站（{expected}）。请在本站页面上重新登录。",
+    en: "The sign-in message's URI {got} is not this site ({expected}); sign in again from this site's page.",
+  },
+  siwe_issued_in_future: {
+    "zh-CN": "登录消息的签发时间 {issuedAt} 晚于服务器时间 {now}（允许误差 {skew} 秒）。请把设备的日期和时间设为自动，然后重新登录。",
+    en: "The sign-in message is dated {issuedAt}, later than the server's time {now} (allowed drift {skew} s). Set your device's date and time to automatic, then sign in again.",
+  },
+  address_rate_limited: {
+    "zh-CN": "账户 {address} 短时间内{action}次数过多（每分钟最多 {limit} 次），请 {retryAfter} 秒后再试。",
+    en: "Account {address} has made too many {action} in a short time (at most {limit} a minute); try again in {retryAfter} seconds.",
+  },
   siwe_wrong_chain: {
     "zh-CN": "登录消息的链编号 {got} 与本站使用的 {expected} 不符。",
     en: "The sign-in message names chain {got}; this site uses chain {expected}.",

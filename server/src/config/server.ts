@@ -24,6 +24,16 @@ export const serverConfigSchema = indexerConfigSchema.extend({
   relayerIntervalMs: z.coerce.number().int().positive().default(2000),
   rateLimitPerMinute: z.coerce.number().int().positive().default(6000),
   sessionHours: z.coerce.number().positive().default(12),
+  /** Sessions kept in memory at most (the oldest ends first), and per address. */
+  sessionMax: z.coerce.number().int().positive().default(10_000),
+  sessionMaxPerAddress: z.coerce.number().int().positive().default(5),
+  /** Unused sign-in nonces kept at most (the oldest is forgotten first). */
+  nonceMax: z.coerce.number().int().positive().default(10_000),
+  /** How far a sign-in message's `issuedAt` may be ahead of the server's clock. */
+  siweClockSkewSeconds: z.coerce.number().int().min(0).default(60),
+  /** Sign-ins per address per minute, and ballots per signing address per minute. */
+  signInsPerAddressPerMinute: z.coerce.number().int().positive().default(10),
+  ballotsPerAddressPerMinute: z.coerce.number().int().positive().default(60),
 });
 
 export type ServerSettings = z.infer<typeof serverConfigSchema>;
@@ -41,6 +51,12 @@ export const SERVER_ENV: Record<keyof ServerSettings, string> = {
   relayerIntervalMs: "GONGZHI_RELAYER_INTERVAL_MS",
   rateLimitPerMinute: "GONGZHI_RATE_LIMIT_PER_MINUTE",
   sessionHours: "GONGZHI_SESSION_HOURS",
+  sessionMax: "GONGZHI_SESSION_MAX",
+  sessionMaxPerAddress: "GONGZHI_SESSION_MAX_PER_ADDRESS",
+  nonceMax: "GONGZHI_NONCE_MAX",
+  siweClockSkewSeconds: "GONGZHI_SIWE_CLOCK_SKEW_SECONDS",
+  signInsPerAddressPerMinute: "GONGZHI_SIGN_INS_PER_ADDRESS_PER_MINUTE",
+  ballotsPerAddressPerMinute: "GONGZHI_BALLOTS_PER_ADDRESS_PER_MINUTE",
 };
 
 export function loadServerSettings(

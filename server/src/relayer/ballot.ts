@@ -7,6 +7,7 @@ import {
   type Address,
   type Hex,
 } from "viem";
+import { normaliseSignature } from "../chain/signatures.js";
 
 /** EIP-712 types of a ballot, as `OwnersVote.BALLOT_TYPEHASH` defines them. */
 export const BALLOT_TYPES = {
@@ -42,8 +43,11 @@ export function recoverBallotSigner(domain: BallotDomain, ballot: SignedBallot):
   });
 }
 
-/** The EIP-2098 compact form `castBallotBatch` takes (64 bytes instead of 65). */
+/**
+ * The EIP-2098 compact form `castBallotBatch` takes (64 bytes instead of 65). A high-`s` signature is first
+ * turned into its low-`s` twin (EIP-2098 has no room for a high `s`); throws for what is not a signature.
+ */
 export function compactSignature(signature: Hex): { r: Hex; vs: Hex } {
-  const { r, yParityAndS } = signatureToCompactSignature(parseSignature(signature));
+  const { r, yParityAndS } = signatureToCompactSignature(parseSignature(normaliseSignature(signature)));
   return { r, vs: yParityAndS };
 }

@@ -29,11 +29,14 @@ export type QueuedBallot = {
 };
 
 export type BallotQueue = {
-  /** Stores a new ballot, or returns the stored one with `created: false` if this holder's ballot is known. */
+  /**
+   * Stores a new ballot, or returns the stored one with `created: false` if this holder's ballot is known. A
+   * skipped ballot is replaced: a ballot the chain refused must not keep the holder from sending a good one.
+   */
   accept: (ballot: SignedBallot, signer: Address) => Promise<{ ballot: QueuedBallot; created: boolean }>;
   get: (id: Hex) => Promise<QueuedBallot | undefined>;
-  /** The oldest pending ballots, up to `limit`, in acceptance order. */
-  pending: (limit: number) => Promise<QueuedBallot[]>;
+  /** The oldest pending ballots, up to `limit`, in acceptance order; with `afterSeq`, only those accepted after it. */
+  pending: (limit: number, afterSeq?: number) => Promise<QueuedBallot[]>;
   /** Settles ballots (counted or skipped) and drops them from the pending list, atomically. */
   settle: (ballots: QueuedBallot[]) => Promise<void>;
   pendingCount: () => Promise<number>;
@@ -65,7 +68,7 @@ export async function openBallotQueue(db: Db): Promise<BallotQueue> {
       const run = tail.then(async () => {
         const id = ballotId(ballot.voteId, ballot.holder);
         const existing = await read(id);
-        if (existing) return { ballot: existing, created: false };
+        if (existing && existing.status !== "skipped") return { ballot: existing, created: false };
         const stored: QueuedBallot = {
           id,
           voteId: ballot.voteId.toString(),
@@ -90,9 +93,10 @@ export async function openBallotQueue(db: Db): Promise<BallotQueue> {
       return run;
     },
     get: read,
-    async pending(limit) {
+    async pending(limit, afterSeq) {
       const out: QueuedBallot[] = [];
-      for await (const id of pendingList.values({ limit })) {
+      const range = afterSeq === undefined ? { limit } : { limit, gt: seqKey(afterSeq) };
+      for await (const id of pendingList.values(range)) {
         const ballot = await read(id as Hex);
         if (ballot) out.push(ballot);
       }

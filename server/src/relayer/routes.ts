@@ -1,14 +1,21 @@
-import { getAddress, isAddress, type Address, type Hex } from "viem";
+import { getAddress, isAddress, isAddressEqual, type Address, type Hex } from "viem";
 import { z } from "zod/v4";
 import { ApiError } from "../api/errors.js";
+import type { AddressLimiter } from "../api/limits.js";
 import { defineRoute, Reply, type RouteSpec } from "../api/routes.js";
 import { BALLOT_TYPES, ballotId, CHOICES, type SignedBallot } from "./ballot.js";
 import type { RelayerChain } from "./chain.js";
-import { checkBallot } from "./checks.js";
+import { canonicalBallot, checkBallot } from "./checks.js";
 import type { BallotQueue, QueuedBallot } from "./queue.js";
 import type { Submitter } from "./submitter.js";
 
-export type RelayerRouteOptions = { chain: RelayerChain; queue: BallotQueue; submitter: Submitter };
+export type RelayerRouteOptions = {
+  chain: RelayerChain;
+  queue: BallotQueue;
+  submitter: Submitter;
+  /** Counts ballot submissions per signing address. */
+  ballotLimiter: AddressLimiter;
+};
 
 const address = z
   .string()
@@ -54,7 +61,7 @@ function view(ballot: QueuedBallot): z.infer<typeof ballotView> {
 
 /** The ballot relayer: publishes the EIP-712 domain, accepts signed ballots, reports their progress. */
 export function relayerRoutes(options: RelayerRouteOptions): RouteSpec[] {
-  const { chain, queue, submitter } = options;
+  const { chain, queue, submitter, ballotLimiter } = options;
   return [
     defineRoute({
       method: "get",
@@ -85,18 +92,20 @@ export function relayerRoutes(options: RelayerRouteOptions): RouteSpec[] {
       }),
       response: ballotView,
       handler: async ({ body }) => {
-        const ballot: SignedBallot = {
+        const { ballot, signer } = await canonicalBallot(chain, {
           voteId: body.voteId,
           holder: body.holder as Address,
           choice: CHOICES[body.choice],
           signature: body.signature as Hex,
-        };
-        // A repeat of a known ballot gets the stored one back: a client may safely retry.
+        });
+        ballotLimiter.take(signer, "ballot");
+        // A repeat of a known ballot gets the stored one back: a client may safely retry. A skipped one does
+        // not stand in the way of a new ballot, which the checks below judge afresh.
         const known = await queue.get(ballotId(ballot.voteId, ballot.holder));
-        if (known) return repeatOf(known, ballot);
-        const signer = await checkBallot(chain, ballot);
+        if (known && known.status !== "skipped") return repeatOf(known, ballot, signer);
+        await checkBallot(chain, ballot, signer);
         const { ballot: stored, created } = await queue.accept(ballot, signer);
-        if (!created) return repeatOf(stored, ballot);
+        if (!created) return repeatOf(stored, ballot, signer);
         submitter.notify();
         return view(stored);
       },
@@ -117,8 +126,13 @@ export function relayerRoutes(options: RelayerRouteOptions): RouteSpec[] {
   ];
 }
 
-function repeatOf(known: QueuedBallot, ballot: SignedBallot): Reply {
-  const same = known.choice === ballot.choice && known.signature.toLowerCase() === ballot.signature.toLowerCase();
+/**
+ * A ballot for a holder already queued is the same ballot when the same address signed the same choice: the
+ * signature's bytes are not compared, since one signer may sign one ballot more than once (or send the
+ * malleated twin), and none of those may lock the holder out of their own vote.
+ */
+function repeatOf(known: QueuedBallot, ballot: SignedBallot, signer: Address): Reply {
+  const same = known.choice === ballot.choice && isAddressEqual(known.signer, signer);
   if (!same) {
     throw new ApiError(409, "ballot_conflict", { voteId: known.voteId, holder: known.holder, id: known.id });
   }

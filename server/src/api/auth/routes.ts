@@ -2,7 +2,9 @@ import type { Request, RequestHandler } from "express";
 import { isAddressEqual, recoverMessageAddress, type Hex } from "viem";
 import { parseSiweMessage, validateSiweMessage } from "viem/siwe";
 import { z } from "zod/v4";
+import { NonCanonicalSignatureError, normaliseSignature } from "../../chain/signatures.js";
 import { ApiError } from "../errors.js";
+import type { AddressLimiter } from "../limits.js";
 import { defineRoute, type RouteSpec } from "../routes.js";
 import type { Session, SessionStore } from "./sessions.js";
 
@@ -15,6 +17,11 @@ export type AuthOptions = {
   domain: string;
   chainId: number;
   rolesOf: RoleReader;
+  /** How far in the future a message's `issuedAt` may be (the signer's clock may run a little fast). */
+  clockSkewMs: number;
+  /** Counts sign-ins per address (after the signature is checked, so nobody can use up someone else's). */
+  signInLimiter: AddressLimiter;
+  now?: () => number;
 };
 
 const sessionsByRequest = new WeakMap<Request, Session>();
@@ -53,24 +60,57 @@ export function requireRole(role: string, rolesOf: RoleReader): RequestHandler {
 const hex = z.string().regex(/^0x[0-9a-fA-F]*$/, "a 0x-prefixed hex string");
 const sessionView = z.object({ address: z.string(), roles: z.array(z.string()), expiresAt: z.number() });
 
+/**
+ * The message's URI must be this site: an http(s) URL whose host is the sign-in domain. A message signed for
+ * another site (or for another path of trust, e.g. `ftp://` or a bare string) is not a sign-in here.
+ */
+function uriIsThisSite(uri: string, domain: string): boolean {
+  try {
+    const url = new URL(uri);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.host === new URL(`http://${domain}`).host;
+  } catch {
+    return false;
+  }
+}
+
 /** Checks an EIP-4361 message and its signature; returns the signer or throws the precise 4xx. */
-async function verifySignIn(options: AuthOptions, message: string, signature: Hex): Promise<`0x${string}`> {
+async function verifySignIn(options: AuthOptions, message: string, rawSignature: Hex): Promise<`0x${string}`> {
   let parsed: ReturnType<typeof parseSiweMessage>;
   try {
     parsed = parseSiweMessage(message);
   } catch {
     throw new ApiError(400, "siwe_malformed");
   }
-  if (!parsed.address || !parsed.nonce || !parsed.domain || parsed.chainId === undefined) {
+  if (!parsed.address || !parsed.nonce || !parsed.domain || parsed.chainId === undefined || !parsed.uri || !parsed.issuedAt) {
     throw new ApiError(400, "siwe_malformed");
   }
   if (parsed.domain !== options.domain) {
     throw new ApiError(401, "siwe_wrong_domain", { got: parsed.domain, expected: options.domain });
   }
+  if (!uriIsThisSite(parsed.uri, options.domain)) {
+    throw new ApiError(401, "siwe_wrong_uri", { got: parsed.uri, expected: `http(s)://${options.domain}` });
+  }
   if (parsed.chainId !== options.chainId) {
     throw new ApiError(401, "siwe_wrong_chain", { got: parsed.chainId, expected: options.chainId });
   }
-  if (!validateSiweMessage({ message: parsed, time: new Date() })) throw new ApiError(401, "siwe_expired");
+  const now = new Date((options.now ?? Date.now)());
+  if (Number.isNaN(parsed.issuedAt.getTime())) throw new ApiError(400, "siwe_malformed");
+  if (parsed.issuedAt.getTime() > now.getTime() + options.clockSkewMs) {
+    throw new ApiError(401, "siwe_issued_in_future", {
+      issuedAt: parsed.issuedAt.toISOString(),
+      now: now.toISOString(),
+      skew: Math.round(options.clockSkewMs / 1000),
+    });
+  }
+  if (!validateSiweMessage({ message: parsed, time: now })) throw new ApiError(401, "siwe_expired");
+  let signature: Hex;
+  try {
+    // One signature per message: the high-`s` twin of a signature is the same signature.
+    signature = normaliseSignature(rawSignature);
+  } catch (error) {
+    if (!(error instanceof NonCanonicalSignatureError)) throw error;
+    throw new ApiError(401, "siwe_bad_signature", { address: parsed.address });
+  }
   let signer: `0x${string}`;
   try {
     signer = await recoverMessageAddress({ message, signature });
@@ -80,6 +120,9 @@ async function verifySignIn(options: AuthOptions, message: string, signature: He
   if (!isAddressEqual(signer, parsed.address)) {
     throw new ApiError(401, "siwe_bad_signature", { address: parsed.address });
   }
+  // Counted only once the signature is the address's own, and before the nonce is spent: a refused sign-in
+  // may be sent again once the window has passed.
+  options.signInLimiter.take(parsed.address, "sign-in");
   // The nonce is spent only by a message that is otherwise valid, so a typo does not burn it.
   if (!options.sessions.consumeNonce(parsed.nonce)) throw new ApiError(401, "siwe_bad_nonce");
   return parsed.address;
@@ -94,8 +137,14 @@ export function authRoutes(options: AuthOptions): RouteSpec[] {
       path: "/api/auth/nonce",
       summary: "A one-time nonce for an EIP-4361 sign-in message",
       tags: ["auth"],
-      response: z.object({ nonce: z.string(), domain: z.string(), chainId: z.number() }),
-      handler: () => ({ nonce: options.sessions.issueNonce(), domain: options.domain, chainId: options.chainId }),
+      // The server's clock: a client whose clock runs fast dates its message by this, not by its own.
+      response: z.object({ nonce: z.string(), domain: z.string(), chainId: z.number(), issuedAt: z.string() }),
+      handler: () => ({
+        nonce: options.sessions.issueNonce(),
+        domain: options.domain,
+        chainId: options.chainId,
+        issuedAt: new Date((options.now ?? Date.now)()).toISOString(),
+      }),
     }),
     defineRoute({
       method: "post",
