@@ -215,7 +215,7 @@ describe("API read routes over HTTP", function () {
       committed: "50000",
       deposited: "8250000",
       disbursed: "1650000",
-      emergencyPolicy: { cap: "500000", disclosureDays: 15 },
+      emergencyPolicy: { cap: "500000", periodLimit: "1000000", periodDays: 365, disclosureDays: 15 },
     });
     await fails("/api/fund/estates/5", 404, "unknown_estate");
 

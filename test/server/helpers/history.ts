@@ -110,7 +110,7 @@ export async function playHistory(url: string, deployment: Deployment): Promise<
   for (const c of committee) await send(admin, "CommunityRegistry", "grantRole", [seat, c.address]);
   await send(admin, "CommunityRegistry", "grantRole", [await read("CUSTODIAN_ROLE"), custodian.address]);
   await send(admin, "CommunityRegistry", "grantRole", [await read("STAFF_ROLE"), staff.address]);
-  await send(admin, "MaintenanceFund", "setEmergencyPolicy", [estateId, 500_000n, 15]);
+  await send(admin, "MaintenanceFund", "setEmergencyPolicy", [estateId, 500_000n, 1_000_000n, 365, 15]);
 
   // Deposits: 10,000 yuan per unit, a top-up for the first unit.
   for (const [i, unitId] of units.entries()) {
