@@ -204,6 +204,7 @@ export const en: Record<TextKey, string> = {
   "fund.deposited": "Deposited in total",
   "fund.disbursed": "Disbursed in total",
   "fund.emergencyCap": "Emergency use",
+  "fund.emergencyOff": "none: without a policy, nothing can be spent without a vote",
   "fund.emergencyPolicy": "up to {cap} each and {limit} in all within any {period} days; disclosed to all owners within {days} days",
   "fund.overdueAlert": "{n} emergency spend(s) not disclosed in time: {ids}",
   "fund.emergencyNote": "{n} spend(s) went through the emergency path (no prior vote) and are flagged.",

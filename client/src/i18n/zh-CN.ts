@@ -202,6 +202,7 @@ export const zhCN = {
   "fund.deposited": "累计缴存",
   "fund.disbursed": "累计拨付",
   "fund.emergencyCap": "紧急使用规则",
+  "fund.emergencyOff": "未设定：不经业主表决，不能动用维修资金",
   "fund.emergencyPolicy": "单次上限 {cap}，任意 {period} 天内合计不超过 {limit}，须在 {days} 天内向全体业主公示",
   "fund.overdueAlert": "有 {n} 项紧急支出逾期未公示：{ids}",
   "fund.emergencyNote": "有 {n} 项支出走了紧急程序（未经事先表决），已标出。",

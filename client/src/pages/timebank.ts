@@ -38,6 +38,9 @@ export function noteOnChain(note: string): Hex {
   return commitNote(note.trim()).commitment;
 }
 
+/** How far (seconds) this device's clock may put a service before the chain's latest block. */
+const SERVED_AT_SLACK = 3600;
+
 /** Kept across the re-render that follows a transaction, so its outcome stays visible. */
 let lastOutcome: HTMLElement | null = null;
 
@@ -130,8 +133,10 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     const to = recipient.value.trim();
     if (!isAddress(to)) return void replace(progress, notice("error", t("timebank.badAddress")));
     void (async () => {
-      const block = await client.getBlock();
-      const servedAt = BigInt(Math.min(Math.floor(Date.now() / 1000), Number(block.timestamp)));
+      // "Now" by this device's clock, kept within the hour before the chain's latest block: the contract refuses
+      // a future time and one more than a week old by the chain's clock, which is the one that counts.
+      const chainNow = Number((await client.getBlock()).timestamp);
+      const servedAt = BigInt(Math.max(chainNow - SERVED_AT_SLACK, Math.min(Math.floor(Date.now() / 1000), chainNow)));
       await act(t("timebank.recording"), "recordService", [to as Address, Number(mins.value), Number(category.value), servedAt, noteOnChain(note.value)], (hash) =>
         all<ServiceRow>("/api/timebank/services", { volunteer: me }).then((list) => list.some((s) => s.txHash.toLowerCase() === hash.toLowerCase())),
       );
