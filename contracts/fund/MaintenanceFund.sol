@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {CommunityRegistry} from "../registry/CommunityRegistry.sol";
 import {RegistryAccess} from "../registry/RegistryAccess.sol";
 import {IOwnersVote} from "../votes/IOwnersVote.sol";
@@ -28,6 +29,14 @@ import {Matter, Outcome} from "../votes/VoteTypes.sol";
  * one fen of the exact proportion `amount·a_i/T`. A unit's net cost of a closed plan is its share of the budget
  * minus its share of the unused part, so it is within two fen of its exact share of what was disbursed.
  *
+ * Emergency path (art. 281). Without a vote, a committee member proposes a spend of at most the estate's cap;
+ * it opens when at least `MIN_EMERGENCY_APPROVALS` members approve and they hold more than half of the
+ * committee's current seats, and the custodian confirms. The emergency spends confirmed in an estate within any
+ * rolling period of `periodDays` days never exceed the estate's `periodLimit`: a budget counts in full from its
+ * confirmation, even if part of it is later released, so splitting one spend into many proposals gains nothing.
+ *
+ * Documents. Each supporting document (its hash) justifies at most one disbursement, across all plans.
+ *
  * Separation of duties. A plan is opened by the owners' side (a committee member after a vote, or the committee
  * plus the custodian on the emergency path) and paid by the custodian. No address that opened, proposed or
  * approved a plan may confirm it or pay from it (the registry also forbids a custodian from holding a seat).
@@ -35,10 +44,13 @@ import {Matter, Outcome} from "../votes/VoteTypes.sol";
  * it): closing can only return money to the units, never send it anywhere else.
  */
 contract MaintenanceFund is RegistryAccess {
-    /// @notice Basis-point denominator.
-    uint256 public constant BPS = 10_000;
-    /// @notice Share of the committee's seats that must approve an emergency spend (art. 281): at least half.
-    uint256 public constant EMERGENCY_APPROVAL_BPS = 5_000;
+    using Checkpoints for Checkpoints.Trace208;
+
+    /// @notice Fewest committee approvals an emergency spend needs, however small the committee (art. 281); it
+    /// also needs approvals from more than half of the committee's current seats.
+    uint256 public constant MIN_EMERGENCY_APPROVALS = 2;
+    /// @notice Longest rolling period over which an estate's emergency spends are limited.
+    uint16 public constant MAX_EMERGENCY_PERIOD_DAYS = 366;
     /// @notice How long an emergency proposal may wait for approvals and the custodian's confirmation.
     uint256 public constant EMERGENCY_PROPOSAL_TTL = 3 days;
     /// @notice Disclosure window of an emergency spend when the estate has no policy of its own.
@@ -126,6 +138,8 @@ contract MaintenanceFund is RegistryAccess {
     /// @notice An estate's emergency-spend parameters, set by the registry admin.
     struct EmergencyPolicy {
         uint64 cap; // largest emergency spend in fen; 0 disables the emergency path
+        uint64 periodLimit; // most fen spent on the emergency path within any `periodDays` days (≥ cap)
+        uint16 periodDays; // length of the rolling period, 1 to MAX_EMERGENCY_PERIOD_DAYS
         uint16 disclosureDays; // 0 means DEFAULT_DISCLOSURE_DAYS
     }
 
@@ -141,6 +155,9 @@ contract MaintenanceFund is RegistryAccess {
     mapping(uint256 voteId => uint256 planId) private _planOfVote;
     mapping(uint256 planId => address[]) private _approvers;
     mapping(uint256 planId => mapping(address account => bool)) private _approved;
+    /// @dev Per estate, the cumulative emergency budgets confirmed, checkpointed by confirmation timestamp.
+    mapping(uint32 estateId => Checkpoints.Trace208) private _emergencySpent;
+    mapping(bytes32 documentHash => uint256 planId) private _documentPlan;
     uint256 private _planCount;
 
     /// @notice The custodian recorded a deposit into a unit's sub-account.
@@ -199,8 +216,14 @@ contract MaintenanceFund is RegistryAccess {
     event EmergencyConfirmed(uint256 indexed planId, address indexed custodian, uint256 approvals, uint48 disclosureDue);
     /// @notice The disclosure document of an emergency spend was recorded.
     event EmergencyDisclosed(uint256 indexed planId, address indexed member, bytes32 documentHash, bool late);
-    /// @notice The registry admin set an estate's emergency cap and disclosure window.
-    event EmergencyPolicySet(uint32 indexed estateId, uint64 cap, uint16 disclosureDays);
+    /// @notice The registry admin set an estate's emergency cap, rolling limit and disclosure window.
+    event EmergencyPolicySet(
+        uint32 indexed estateId,
+        uint64 cap,
+        uint64 periodLimit,
+        uint16 periodDays,
+        uint16 disclosureDays
+    );
 
     /// @notice The constructor was given no vote contract.
     error ZeroVoteContract();
@@ -236,8 +259,15 @@ contract MaintenanceFund is RegistryAccess {
     error EmergencyCapExceeded(uint32 estateId, uint64 amount, uint64 cap);
     /// @notice This member already approved the emergency proposal.
     error AlreadyApproved(uint256 planId, address member);
-    /// @notice Fewer than half of the committee's seats approved the emergency proposal.
-    error InsufficientApprovals(uint256 planId, uint256 approvals, uint256 committeeSize);
+    /// @notice The emergency proposal has `approvals` from current seats; it needs `required` (at least
+    /// `MIN_EMERGENCY_APPROVALS` and more than half of `committeeSize`).
+    error InsufficientApprovals(uint256 planId, uint256 approvals, uint256 required, uint256 committeeSize);
+    /// @notice Spending `amount` would take the estate's emergency spends within the rolling period beyond its limit.
+    error EmergencyLimitExceeded(uint32 estateId, uint256 spentInPeriod, uint64 amount, uint64 periodLimit);
+    /// @notice The rolling limit must be at least the cap, over 1 to `maxDays` days.
+    error InvalidEmergencyLimit(uint64 cap, uint64 periodLimit, uint16 periodDays, uint16 maxDays);
+    /// @notice This document already justified a disbursement of plan `planId`.
+    error DocumentAlreadyUsed(bytes32 documentHash, uint256 planId);
     /// @notice The emergency proposal was not confirmed in time.
     error ProposalExpired(uint256 planId, uint256 expiredAt);
     /// @notice `account` opened, proposed or approved the plan, so it may not confirm or pay it.
@@ -334,7 +364,7 @@ contract MaintenanceFund is RegistryAccess {
      * proposer's approval. The units and areas are those of the block before the proposal.
      * @param estateId the estate whose committee the proposer sits on
      * @param buildingId the building concerned, or 0 for the whole estate
-     * @param amount the budget in fen, at most the estate's emergency cap
+     * @param amount the budget in fen, at most the estate's emergency cap and what its rolling limit has left
      * @param reasonHash hash of the emergency report (what broke, the quote)
      * @return planId the plan's id, in status `Proposed`
      */
@@ -349,6 +379,7 @@ contract MaintenanceFund is RegistryAccess {
         if (amount == 0) revert ZeroAmount();
         if (reasonHash == bytes32(0)) revert ZeroHash();
         _checkEmergencyCap(estateId, amount);
+        _checkEmergencyLimit(estateId, amount);
 
         planId = ++_planCount;
         Plan storage p = _plans[planId];
@@ -382,19 +413,27 @@ contract MaintenanceFund is RegistryAccess {
     }
 
     /**
-     * @notice The custodian agrees to an emergency proposal approved by at least half of the committee's current
-     * seats (approvals of members who have since lost their seat do not count). The plan opens and its amount is
-     * apportioned like a vote-backed plan. The custodian can be neither the proposer nor an approver.
+     * @notice The custodian agrees to an emergency proposal approved by at least `MIN_EMERGENCY_APPROVALS`
+     * members holding more than half of the committee's current seats (approvals of members who have since lost
+     * their seat do not count), within the estate's cap and what its rolling limit has left. The plan opens, its
+     * amount counts against the rolling limit from now on, and it is apportioned like a vote-backed plan. The
+     * custodian can be neither the proposer nor an approver.
      * @param planId the proposed plan
      */
     function confirmEmergency(uint256 planId) external onlyRegistryRole(registry.CUSTODIAN_ROLE()) {
         Plan storage p = _emergencyProposal(planId);
         _checkNotInvolved(planId, p, msg.sender);
-        _checkEmergencyCap(p.estateId, p.budget);
-        uint256 approvals = _seatedApprovals(planId, p.estateId);
-        uint256 seats = registry.committeeSize(p.estateId);
-        if (approvals * BPS < seats * EMERGENCY_APPROVAL_BPS) revert InsufficientApprovals(planId, approvals, seats);
+        uint32 estateId = p.estateId;
+        uint64 amount = p.budget;
+        _checkEmergencyCap(estateId, amount);
+        uint256 approvals = _seatedApprovals(planId, estateId);
+        uint256 seats = registry.committeeSize(estateId);
+        uint256 required = requiredApprovals(seats);
+        if (approvals < required) revert InsufficientApprovals(planId, approvals, required, seats);
+        _checkEmergencyLimit(estateId, amount);
 
+        Checkpoints.Trace208 storage spent = _emergencySpent[estateId];
+        spent.push(uint48(block.timestamp), spent.latest() + amount);
         uint48 due = uint48(block.timestamp + uint256(_disclosureDays(p.estateId)) * 1 days);
         p.disclosureDue = due;
         emit EmergencyConfirmed(planId, msg.sender, approvals, due);
@@ -420,22 +459,35 @@ contract MaintenanceFund is RegistryAccess {
     }
 
     /**
-     * @notice Sets an estate's emergency cap and disclosure window. Only the registry admin.
+     * @notice Sets an estate's emergency cap, rolling limit and disclosure window. Only the registry admin.
+     * Spends already confirmed keep counting against the new limit over the new period.
      * @param estateId the estate
      * @param cap the largest emergency spend in fen (0 disables the emergency path)
+     * @param periodLimit the most fen the emergency path may spend within any `periodDays` days; at least `cap`
+     * @param periodDays length of the rolling period, from 1 to `MAX_EMERGENCY_PERIOD_DAYS`
      * @param disclosureDays days after opening within which an emergency spend must be disclosed
      */
     function setEmergencyPolicy(
         uint32 estateId,
         uint64 cap,
+        uint64 periodLimit,
+        uint16 periodDays,
         uint16 disclosureDays
     ) external onlyRegistryRole(registry.DEFAULT_ADMIN_ROLE()) {
         if (registry.developerOf(estateId) == address(0)) revert UnknownEstate(estateId);
+        if (periodLimit < cap || periodDays == 0 || periodDays > MAX_EMERGENCY_PERIOD_DAYS) {
+            revert InvalidEmergencyLimit(cap, periodLimit, periodDays, MAX_EMERGENCY_PERIOD_DAYS);
+        }
         if (disclosureDays == 0 || disclosureDays > MAX_DISCLOSURE_DAYS) {
             revert InvalidDisclosureWindow(disclosureDays, MAX_DISCLOSURE_DAYS);
         }
-        _policies[estateId] = EmergencyPolicy({cap: cap, disclosureDays: disclosureDays});
-        emit EmergencyPolicySet(estateId, cap, disclosureDays);
+        _policies[estateId] = EmergencyPolicy({
+            cap: cap,
+            periodLimit: periodLimit,
+            periodDays: periodDays,
+            disclosureDays: disclosureDays
+        });
+        emit EmergencyPolicySet(estateId, cap, periodLimit, periodDays, disclosureDays);
     }
 
     // ───────────────────────────── disbursements and closing ─────────────────────────────
@@ -447,7 +499,8 @@ contract MaintenanceFund is RegistryAccess {
      * @param payee the contractor's address (a bank-account alias; no personal data)
      * @param amount the amount in fen; the plan's payments never exceed its budget
      * @param stage the stage paid for
-     * @param documentHash hash of the contract, invoice or acceptance report justifying the payment
+     * @param documentHash hash of the contract, invoice or acceptance report justifying the payment; a document
+     * justifies one payment only, across all plans
      * @return index the payment's index in the plan's disbursement list
      */
     function disburse(
@@ -462,11 +515,14 @@ contract MaintenanceFund is RegistryAccess {
         if (payee == address(0)) revert ZeroPayee();
         if (amount == 0) revert ZeroAmount();
         if (documentHash == bytes32(0)) revert ZeroHash();
+        uint256 usedBy = _documentPlan[documentHash];
+        if (usedBy != 0) revert DocumentAlreadyUsed(documentHash, usedBy);
         uint64 disbursed = p.disbursed;
         if (amount > p.budget - disbursed) {
             revert DisbursementExceedsBudget(planId, p.budget, disbursed, amount);
         }
 
+        _documentPlan[documentHash] = planId;
         p.disbursed = disbursed + amount;
         EstateLedger storage ledger = _estates[p.estateId];
         ledger.committed -= amount;
@@ -569,9 +625,35 @@ contract MaintenanceFund is RegistryAccess {
         return _approvers[planId];
     }
 
-    /// @notice An estate's emergency cap (fen) and disclosure window (days, default applied).
-    function emergencyPolicy(uint32 estateId) external view returns (uint64 cap, uint16 disclosureDays) {
-        return (_policies[estateId].cap, _disclosureDays(estateId));
+    /// @notice An estate's emergency cap and rolling limit (fen), its period and disclosure window (days, the
+    /// disclosure default applied).
+    function emergencyPolicy(
+        uint32 estateId
+    ) external view returns (uint64 cap, uint64 periodLimit, uint16 periodDays, uint16 disclosureDays) {
+        EmergencyPolicy memory policy = _policies[estateId];
+        return (policy.cap, policy.periodLimit, policy.periodDays, _disclosureDays(estateId));
+    }
+
+    /**
+     * @notice What an estate's emergency path has spent within the current rolling period (budgets confirmed
+     * after `now − periodDays`), and what its limit has left (fen).
+     */
+    function emergencySpending(uint32 estateId) external view returns (uint256 spentInPeriod, uint64 remaining) {
+        spentInPeriod = _emergencySpentInPeriod(estateId);
+        uint64 limit = _policies[estateId].periodLimit;
+        remaining = spentInPeriod >= limit ? 0 : limit - uint64(spentInPeriod);
+    }
+
+    /// @notice Approvals from current seats an emergency spend needs in a committee of `committeeSize` seats:
+    /// more than half of the seats, and never fewer than `MIN_EMERGENCY_APPROVALS`.
+    function requiredApprovals(uint256 committeeSize) public pure returns (uint256) {
+        uint256 majority = committeeSize / 2 + 1;
+        return majority < MIN_EMERGENCY_APPROVALS ? MIN_EMERGENCY_APPROVALS : majority;
+    }
+
+    /// @notice The plan whose disbursement a document justified (0 if none).
+    function documentUsedBy(bytes32 documentHash) external view returns (uint256 planId) {
+        return _documentPlan[documentHash];
     }
 
     /// @notice Where an emergency plan stands with its disclosure.
@@ -668,6 +750,21 @@ contract MaintenanceFund is RegistryAccess {
     function _checkEmergencyCap(uint32 estateId, uint64 amount) private view {
         uint64 cap = _policies[estateId].cap;
         if (amount > cap) revert EmergencyCapExceeded(estateId, amount, cap);
+    }
+
+    /// @dev Reverts if `amount` more would take the estate's emergency spends in the rolling period past its limit.
+    function _checkEmergencyLimit(uint32 estateId, uint64 amount) private view {
+        uint256 spent = _emergencySpentInPeriod(estateId);
+        uint64 limit = _policies[estateId].periodLimit;
+        if (spent + amount > limit) revert EmergencyLimitExceeded(estateId, spent, amount, limit);
+    }
+
+    /// @dev Σ budgets confirmed after `now − periodDays` (the cumulative total now minus the total at that time).
+    function _emergencySpentInPeriod(uint32 estateId) private view returns (uint256) {
+        Checkpoints.Trace208 storage spent = _emergencySpent[estateId];
+        uint256 period = uint256(_policies[estateId].periodDays) * 1 days;
+        uint208 before = block.timestamp > period ? spent.upperLookupRecent(uint48(block.timestamp - period)) : 0;
+        return spent.latest() - before;
     }
 
     function _disclosureDays(uint32 estateId) private view returns (uint16) {

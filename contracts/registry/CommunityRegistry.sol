@@ -18,6 +18,12 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
  *
  * Owners' committee (业委会) seats are estate-scoped roles: `estateRole(COMMITTEE_ROLE, estateId)`. The other
  * roles are global. A custodian of the maintenance fund can never hold a committee seat (separation of duties).
+ * Only the roles above and the committee seats of existing estates can be granted: a seat of an estate that does
+ * not exist yet is refused, since it would escape the separation of duties when the estate is created.
+ *
+ * Areas. A unit's area is a uint64 (0.01 m²); no scope's total area may exceed `MAX_SCOPE_AREA` (the uint64 range),
+ * so that every total and every holder's area is exact where it is read as a uint64. Registrations that would
+ * pass it are refused; reads are checked casts all the same.
  */
 contract CommunityRegistry is AccessControlEnumerable {
     using Checkpoints for Checkpoints.Trace208;
@@ -36,6 +42,9 @@ contract CommunityRegistry is AccessControlEnumerable {
     bytes32 public constant STAFF_ROLE = keccak256("STAFF_ROLE");
     /// @notice Anchors Merkle roots of off-chain records.
     bytes32 public constant ANCHORER_ROLE = keccak256("ANCHORER_ROLE");
+
+    /// @notice Largest total registered area (0.01 m²) of any scope, so that totals and holders' areas fit a uint64.
+    uint64 public constant MAX_SCOPE_AREA = type(uint64).max;
 
     /// @dev Scope keys: an estate's key is its id; a building's key has this bit set above its id.
     uint64 private constant BUILDING_SCOPE_FLAG = uint64(1) << 32;
@@ -93,6 +102,10 @@ contract CommunityRegistry is AccessControlEnumerable {
     error SameHolder(uint32 unitId, address holder);
     error DutyConflict(address account, bytes32 role);
     error FutureLookup(uint256 timepoint, uint48 currentBlock);
+    /// @notice Registering the unit at `position` would take the scope's total area to `total`, beyond `maxArea`.
+    error ScopeAreaTooLarge(uint64 scopeKey, uint256 position, uint256 total, uint64 maxArea);
+    /// @notice The role is neither one of the registry's roles nor the committee seat of an existing estate.
+    error UnknownRole(bytes32 role);
 
     constructor(address admin) {
         if (admin == address(0)) revert ZeroAddress();
@@ -152,8 +165,8 @@ contract CommunityRegistry is AccessControlEnumerable {
             _unitHolder[unitId] = holder;
             _buildingUnits[buildingId].push(unitId);
             _indexHolder(holder);
-            _addArea(buildingKey, holder, areas[i], now_);
-            _addArea(estateKey, holder, areas[i], now_);
+            _addArea(buildingKey, holder, areas[i], now_, i);
+            _addArea(estateKey, holder, areas[i], now_, i);
             emit UnitRegistered(unitId, buildingId, holder, areas[i]);
         }
     }
@@ -175,8 +188,9 @@ contract CommunityRegistry is AccessControlEnumerable {
         uint64 estateKey = _estateKey(_buildingEstate[u.buildingId]);
         _removeArea(buildingKey, previous, u.area, now_);
         _removeArea(estateKey, previous, u.area, now_);
-        _addArea(buildingKey, newHolder, u.area, now_);
-        _addArea(estateKey, newHolder, u.area, now_);
+        // The totals are unchanged by a transfer, so these cannot pass MAX_SCOPE_AREA.
+        _addArea(buildingKey, newHolder, u.area, now_, 0);
+        _addArea(estateKey, newHolder, u.area, now_, 0);
         emit UnitTransferred(unitId, previous, newHolder);
     }
 
@@ -197,13 +211,29 @@ contract CommunityRegistry is AccessControlEnumerable {
         return getRoleMemberCount(_estates[estateId].committeeRole);
     }
 
-    /// @dev Enforces the separation of duties: custodian and committee seats exclude each other.
+    /**
+     * @dev Grants only known roles: the registry's roles and the committee seats of existing estates (a seat of a
+     * future estate would escape the exclusion below). Enforces the separation of duties: custodian and committee
+     * seats exclude each other.
+     */
     function _grantRole(bytes32 role, address account) internal override returns (bool granted) {
         bool committeeSeat = _committeeRoleEstate[role] != 0;
+        if (!committeeSeat && !_isGlobalRole(role)) revert UnknownRole(role);
         if (committeeSeat && hasRole(CUSTODIAN_ROLE, account)) revert DutyConflict(account, role);
         if (role == CUSTODIAN_ROLE && _committeeSeats[account] != 0) revert DutyConflict(account, role);
         granted = super._grantRole(role, account);
         if (granted && committeeSeat) ++_committeeSeats[account];
+    }
+
+    function _isGlobalRole(bytes32 role) private pure returns (bool) {
+        return
+            role == DEFAULT_ADMIN_ROLE ||
+            role == REGISTRAR_ROLE ||
+            role == CUSTODIAN_ROLE ||
+            role == AUDITOR_ROLE ||
+            role == RELAYER_ROLE ||
+            role == STAFF_ROLE ||
+            role == ANCHORER_ROLE;
     }
 
     function _revokeRole(bytes32 role, address account) internal override returns (bool revoked) {
@@ -229,8 +259,8 @@ contract CommunityRegistry is AccessControlEnumerable {
     /// @notice Total registered area (0.01 m²) and headcount of a scope at the end of block `timepoint`.
     function scopeTotalsAt(uint64 key, uint48 timepoint) external view returns (uint64 area, uint32 heads) {
         _requirePast(timepoint);
-        area = uint64(_totalArea[key].upperLookupRecent(timepoint));
-        heads = uint32(_totalHeads[key].upperLookupRecent(timepoint));
+        area = SafeCast.toUint64(_totalArea[key].upperLookupRecent(timepoint));
+        heads = SafeCast.toUint32(_totalHeads[key].upperLookupRecent(timepoint));
     }
 
     /**
@@ -244,17 +274,17 @@ contract CommunityRegistry is AccessControlEnumerable {
     ) external view returns (uint32 holderIndex, uint64 area) {
         _requirePast(timepoint);
         holderIndex = _holderIndex[holder];
-        if (holderIndex != 0) area = uint64(_holderArea[key][holder].upperLookupRecent(timepoint));
+        if (holderIndex != 0) area = SafeCast.toUint64(_holderArea[key][holder].upperLookupRecent(timepoint));
     }
 
     /// @notice A holder's current area in a scope.
     function holderArea(uint64 key, address holder) external view returns (uint64) {
-        return uint64(_holderArea[key][holder].latest());
+        return SafeCast.toUint64(_holderArea[key][holder].latest());
     }
 
     /// @notice Current total area and headcount of a scope.
     function scopeTotals(uint64 key) external view returns (uint64 area, uint32 heads) {
-        return (uint64(_totalArea[key].latest()), uint32(_totalHeads[key].latest()));
+        return (SafeCast.toUint64(_totalArea[key].latest()), SafeCast.toUint32(_totalHeads[key].latest()));
     }
 
     /**
@@ -334,10 +364,13 @@ contract CommunityRegistry is AccessControlEnumerable {
 
     // ───────────────────────────── internals ─────────────────────────────
 
-    function _addArea(uint64 key, address holder, uint64 area, uint48 now_) private {
+    /// @dev Adds `area` to `holder` and to the scope's total; `position` names the unit in a registration batch.
+    function _addArea(uint64 key, address holder, uint64 area, uint48 now_, uint256 position) private {
+        uint208 total = _totalArea[key].latest() + area;
+        if (total > MAX_SCOPE_AREA) revert ScopeAreaTooLarge(key, position, total, MAX_SCOPE_AREA);
         uint208 before = _holderArea[key][holder].latest();
         _holderArea[key][holder].push(now_, before + area);
-        _totalArea[key].push(now_, _totalArea[key].latest() + area);
+        _totalArea[key].push(now_, total);
         if (before == 0) _totalHeads[key].push(now_, _totalHeads[key].latest() + 1);
     }
 

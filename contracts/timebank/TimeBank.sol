@@ -12,19 +12,28 @@ import {RegistryAccess} from "../registry/RegistryAccess.sol";
  * another member; it is credited only when the recipient confirms it, or when staff confirm on the recipient's
  * behalf (recorded as a proxy confirmation). The recipient, or staff on their behalf, can reject it. Nobody
  * credits themselves: the volunteer is never the recipient nor the confirmer. Credits per volunteer per UTC day
- * of the service time are capped (default 12 hours), counted when a service is confirmed.
+ * of the service time are capped (default 12 hours): a service is refused when it is recorded if the minutes
+ * already claimed for that day (pending or confirmed) plus its own would pass the cap, and checked again when it
+ * is confirmed (the cap may have been lowered meanwhile). A rejected service frees its claim. A service can be
+ * recorded at most `MAX_SERVICE_AGE` after it was given, so back-dating cannot reach days long past.
  *
  * Credits cannot be transferred, except as a gift to a family member (parent, spouse, child) whose link staff
  * registered. They are redeemed, and burnt, for a service or for goods at a partner registered by staff.
  *
  * Conservation: Σ balances = totalCredited − totalRedeemed at every step, and no balance is ever negative.
- * Personal data stays off chain: notes and partner profiles are recorded as hashes.
+ * Personal data stays off chain. A service or redemption note is free text about people, easy to guess, so what
+ * goes on chain (`noteHash`) must be a salted commitment, never a plain hash of the text:
+ * `keccak256(abi.encode(salt, note))` with `salt` 32 random bytes kept off chain with the note (the note's UTF-8
+ * text as a Solidity `string`). Without the salt the commitment reveals nothing; with salt and note anyone can
+ * check it. Partner profiles are public business details and are recorded as plain hashes.
  */
 contract TimeBank is RegistryAccess {
     /// @notice Default cap on the minutes credited to one volunteer per UTC day: 12 hours.
     uint32 public constant DEFAULT_DAILY_CAP = 720;
     /// @notice Minutes in a day: no service record and no daily cap can exceed it.
     uint32 public constant MINUTES_PER_DAY = 1440;
+    /// @notice Longest time after a service within which it may be recorded.
+    uint256 public constant MAX_SERVICE_AGE = 7 days;
     /// @notice Seconds in a UTC day, to bucket service times into days.
     uint256 private constant SECONDS_PER_DAY = 1 days;
 
@@ -94,6 +103,8 @@ contract TimeBank is RegistryAccess {
     mapping(address member => mapping(address relative => Relation)) private _relations;
     mapping(address partner => bytes32 profileHash) private _partners;
     mapping(address volunteer => mapping(uint256 day => uint32 minutes_)) private _creditedOnDay;
+    /// @dev Minutes of services recorded and not rejected (pending or confirmed), per volunteer per UTC day.
+    mapping(address volunteer => mapping(uint256 day => uint32 minutes_)) private _claimedOnDay;
     mapping(uint256 serviceId => Service) private _services;
     uint256 private _serviceCount;
     uint32 private _dailyCap;
@@ -161,13 +172,17 @@ contract TimeBank is RegistryAccess {
     error InvalidMinutes(uint32 minutes_, uint32 maxMinutes);
     /// @notice A service cannot be recorded before it happens.
     error FutureService(uint48 servedAt, uint256 now_);
+    /// @notice A service must be recorded within `MAX_SERVICE_AGE` of being given: `earliest` is the oldest time
+    /// accepted now.
+    error ServiceTooOld(uint48 servedAt, uint256 earliest);
     /// @notice No service has this id.
     error UnknownService(uint256 serviceId);
     /// @notice The service was already confirmed or rejected.
     error ServiceNotPending(uint256 serviceId, ServiceStatus status);
     /// @notice Only the recipient, or staff for them, decide on a service.
     error NotRecipient(address account, uint256 serviceId);
-    /// @notice Crediting the service would take the volunteer beyond the daily cap for that UTC day.
+    /// @notice Recording or crediting the service would take the volunteer beyond the daily cap for that UTC day
+    /// (`alreadyCredited`: minutes already claimed when recording, already credited when confirming).
     error DailyCapExceeded(address volunteer, uint256 day, uint32 alreadyCredited, uint32 minutes_, uint32 cap);
     /// @notice A family link needs a relation (parent, spouse or child).
     error InvalidRelation();
@@ -283,12 +298,13 @@ contract TimeBank is RegistryAccess {
 
     /**
      * @notice A volunteer (the caller, a member) records a service given to another member. Not credited until
-     * confirmed.
+     * confirmed. The minutes count against the volunteer's daily cap for the UTC day of `servedAt` from now on
+     * (until the service is rejected).
      * @param recipient the member who received the service
      * @param minutes_ its length, from 1 to `MINUTES_PER_DAY`
      * @param category its kind
-     * @param servedAt when it was given (unix time, not in the future)
-     * @param noteHash hash of the off-chain note
+     * @param servedAt when it was given (unix time, not in the future, at most `MAX_SERVICE_AGE` ago)
+     * @param noteHash salted commitment to the off-chain note, `keccak256(abi.encode(salt, note))` (see above)
      * @return serviceId the record's id, counting from 1
      */
     function recordService(
@@ -303,7 +319,15 @@ contract TimeBank is RegistryAccess {
         if (recipient == msg.sender) revert SelfService(msg.sender);
         if (minutes_ == 0 || minutes_ > MINUTES_PER_DAY) revert InvalidMinutes(minutes_, MINUTES_PER_DAY);
         if (servedAt > block.timestamp) revert FutureService(servedAt, block.timestamp);
+        if (block.timestamp > MAX_SERVICE_AGE && servedAt < block.timestamp - MAX_SERVICE_AGE) {
+            revert ServiceTooOld(servedAt, block.timestamp - MAX_SERVICE_AGE);
+        }
         if (noteHash == bytes32(0)) revert ZeroHash();
+        uint256 day = servedAt / SECONDS_PER_DAY;
+        uint32 claimed = _claimedOnDay[msg.sender][day];
+        uint32 cap = _dailyCap;
+        if (claimed + minutes_ > cap) revert DailyCapExceeded(msg.sender, day, claimed, minutes_, cap);
+        _claimedOnDay[msg.sender][day] = claimed + minutes_;
         serviceId = ++_serviceCount;
         _services[serviceId] = Service({
             volunteer: msg.sender,
@@ -351,6 +375,7 @@ contract TimeBank is RegistryAccess {
         (Service storage s, bool byProxy) = _decide(serviceId);
         s.status = ServiceStatus.Rejected;
         s.byProxy = byProxy;
+        _claimedOnDay[s.volunteer][s.servedAt / SECONDS_PER_DAY] -= s.minutes_; // the day's claim is freed
         emit ServiceRejected(serviceId, msg.sender, byProxy);
     }
 
@@ -454,6 +479,12 @@ contract TimeBank is RegistryAccess {
     /// @notice Minutes already credited to a volunteer for a UTC day (`day` = unix time / 86400).
     function creditedOnDay(address volunteer, uint256 day) external view returns (uint32) {
         return _creditedOnDay[volunteer][day];
+    }
+
+    /// @notice Minutes a volunteer has recorded for a UTC day and not had rejected (pending or confirmed); a new
+    /// record for that day must keep this within the daily cap.
+    function claimedOnDay(address volunteer, uint256 day) external view returns (uint32) {
+        return _claimedOnDay[volunteer][day];
     }
 
     // ───────────────────────────── internals ─────────────────────────────

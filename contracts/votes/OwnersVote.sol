@@ -23,7 +23,8 @@ import {Choice, Matter, Outcome} from "./VoteTypes.sol";
  * Thresholds are exact fractions compared by cross-multiplication. The defaults are the Civil Code's: a quorum of
  * 2/3 of the scope's area and heads, then 3/4 of the participating area and heads for a major matter and more
  * than 1/2 for the others. The registry admin can override the rule of a matter for an estate (a city's local
- * rule); a vote keeps the rule it opened with.
+ * rule); a vote keeps the rule it opened with. A local rule may be stricter than the Civil Code, never looser:
+ * each of its thresholds must be at least the default one (see `setRule`).
  */
 contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
     /// @notice `numerator/denominator` of a base: `ofTotal` takes the scope's total as base instead of the
@@ -208,6 +209,11 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
     error ScopeTooLarge(uint64 scopeKey, uint64 totalArea, uint64 maxArea);
     error InvalidThreshold(uint16 numerator, uint16 denominator);
     error QuorumNotOfTotal();
+    /// @notice A local quorum below the Civil Code's (`floor`: at least 2/3 of the scope's area and heads).
+    error QuorumBelowFloor(Threshold quorum, Threshold floor);
+    /// @notice A local approval threshold for `matter` below the Civil Code's `floor` (≥ 3/4 of the participants
+    /// for a major matter, > 1/2 for the others).
+    error ApprovalBelowFloor(Matter matter, Threshold approval, Threshold floor);
     error NoRuleOverride(uint32 estateId, Matter matter);
     error BallotBeforeOpening(uint256 voteId, uint256 now_, uint48 start);
     error BallotAfterClosing(uint256 voteId, uint256 now_, uint48 end);
@@ -228,14 +234,23 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
     // ───────────────────────────── rules ─────────────────────────────
 
     /**
-     * @notice Sets the rule of `matter` for votes opened later in `estateId` (a city's local rule).
-     * @dev Registry admin only. The quorum must be of the scope's totals; fractions must be at most 1.
+     * @notice Sets the rule of `matter` for votes opened later in `estateId` (a city's local rule). A local rule
+     * may only be stricter than the Civil Code's: its quorum at least 2/3 of the scope's totals, its approval at
+     * least the default fraction (≥ 3/4 for a major matter, > 1/2 otherwise).
+     * @dev Registry admin only. The quorum must be of the scope's totals; fractions must be at most 1. An approval
+     * counted against the scope's total (`ofTotal`) is compared with the floor as the same fraction: the
+     * participants are never more than the total, so `part ≥ f·total` implies `part ≥ f·participants`; a smaller
+     * fraction of the total is refused, since with every owner taking part it would be a smaller fraction of the
+     * participants than the law asks.
      */
     function setRule(uint32 estateId, Matter matter, Rule calldata rule) external onlyRegistryRole(_adminRole) {
         if (registry.developerOf(estateId) == address(0)) revert UnknownEstate(estateId);
         if (!rule.quorum.ofTotal) revert QuorumNotOfTotal();
         _validateThreshold(rule.quorum);
         _validateThreshold(rule.approval);
+        Rule memory floor = defaultRule(matter);
+        if (!_atLeast(rule.quorum, floor.quorum)) revert QuorumBelowFloor(rule.quorum, floor.quorum);
+        if (!_atLeast(rule.approval, floor.approval)) revert ApprovalBelowFloor(matter, rule.approval, floor.approval);
         _ruleOverrides[estateId][matter] = RuleOverride({rule: rule, active: true});
         emit RuleSet(estateId, matter, rule);
     }
@@ -640,6 +655,19 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
     function _requireVote(uint256 voteId) private view returns (VoteRecord storage v) {
         v = _votes[voteId];
         if (v.core.start == 0) revert UnknownVote(voteId);
+    }
+
+    /**
+     * @dev Whether `threshold` asks at least as much as `floor`: a larger fraction, or the same fraction with a
+     * strictness at least the floor's. The base (participants or total) is not compared: a threshold of the total
+     * asks at least the same fraction of the participants, and every floor is of the participants or, for the
+     * quorum, of the total like the threshold.
+     */
+    function _atLeast(Threshold calldata threshold, Threshold memory floor) private pure returns (bool) {
+        uint256 lhs = uint256(threshold.numerator) * floor.denominator;
+        uint256 rhs = uint256(floor.numerator) * threshold.denominator;
+        if (lhs != rhs) return lhs > rhs;
+        return threshold.strict || !floor.strict;
     }
 
     function _validateThreshold(Threshold calldata threshold) private pure {

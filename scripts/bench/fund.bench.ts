@@ -66,7 +66,7 @@ const bench: BenchModule = {
         await (await registry.registerUnits(buildingId, areas, areas.map((_, j) => holders[(i + j) % holders.length]))).wait();
         for (let j = 0; j < n; j++) unitIds.push(first + BigInt(j));
       }
-      await (await fund.setEmergencyPolicy(estateId, 10n ** 15n, 30)).wait();
+      await (await fund.setEmergencyPolicy(estateId, 10n ** 15n, 10n ** 15n, 365, 30)).wait();
       return { estateId, unitIds };
     }
 

@@ -40,7 +40,10 @@ export function writeDocument(dir: string, name: string, title: string, lines: s
   return { name, title, file, hash: keccak256(bytes) };
 }
 
-/** keccak256 of a short text: the content hash of a vote's text or a note kept off chain. */
+/**
+ * keccak256 of a short public text: a vote's content hash, an emergency's public reason. Never for a note about
+ * people, which would be guessed back from its hash: those go on chain as salted commitments (commitNote).
+ */
 export function textHash(text: string): Hex {
   return keccak256(new TextEncoder().encode(text));
 }

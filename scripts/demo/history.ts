@@ -1,8 +1,11 @@
 // Plays the demo estate's recent history on chain, in order: an emergency lift repair never disclosed (it shows
 // as overdue), the old building's lift vote that passes, an estate-wide vote to raise the fund that misses its
 // quorum, a roof repair voted, planned and paid in stages, a burst pipe repaired on the emergency path and
-// disclosed, a month of time-bank services, and two votes left open for the visitor to take part in.
+// disclosed, a week of time-bank services, and two votes left open for the visitor to take part in.
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { getAddress, parseEventLogs, type Address, type Chain, type PublicClient, type Transport } from "viem";
+import { commitNote } from "../../server/src/chain/commitment.js";
 import { BALLOT_TYPES, CHOICES, compactSignature, type ChoiceValue } from "../../server/src/relayer/ballot.js";
 import { textHash, writeDocument, type DemoDocument } from "./documents.js";
 import { holderAddress, type DemoPerson, type DemoPlan } from "./plan.js";
@@ -31,7 +34,11 @@ const CONTRACTORS = {
 };
 
 export type DemoVote = { id: number; title: string; titleEn: string; contentHash: `0x${string}`; open: boolean };
-export type DemoHistory = { votes: DemoVote[]; documents: DemoDocument[]; planIds: number[] };
+/** A time-bank note as the demo keeps it off chain: the text, its salt, and the commitment recorded on chain. */
+export type DemoNote = { kind: "service" | "redemption"; serviceId?: number; note: string; salt: `0x${string}`; commitment: `0x${string}` };
+export type DemoHistory = { votes: DemoVote[]; documents: DemoDocument[]; planIds: number[]; notesFile: string };
+/** Where the demo keeps its time-bank notes with their salts (the off-chain store of notes comes later). */
+export const NOTES_FILE = "timebank-notes.json";
 
 type Context = {
   client: PublicClient<Transport, Chain>;
@@ -237,34 +244,33 @@ export async function playHistory(ctx: Context): Promise<DemoHistory> {
   // Time passes beyond the disclosure window of the lift repair, which is now overdue.
   await travel(client, (DISCLOSURE_DAYS - 10) * DAY);
 
-  // 5. The time bank: a month of services to the elderly owners of building 3.
+  // 5. The time bank: a week of services to the elderly owners of building 3, each recorded within the week
+  // TimeBank allows. Notes go on chain as salted commitments; the demo keeps text and salt in NOTES_FILE.
   const volunteers = plan.volunteers.map((v) => v.account);
   const elderly = estate.elderly.map((e) => e.account);
   const staff = plan.staff[0]!.account;
   const t = await now(client);
-  const services: [number, number, number, number, number][] = [
-    // volunteer, recipient, minutes, category, days ago
-    [0, 0, 60, CATEGORY.MealDelivery, 9],
-    [0, 1, 90, CATEGORY.Companionship, 8],
-    [1, 2, 120, CATEGORY.HospitalEscort, 7],
-    [2, 3, 60, CATEGORY.Cleaning, 6],
-    [3, 4, 45, CATEGORY.MealDelivery, 5],
-    [4, 5, 120, CATEGORY.Tutoring, 4],
-    [1, 0, 60, CATEGORY.Companionship, 3],
-    [5, 1, 30, CATEGORY.MealDelivery, 2],
-    [2, 2, 90, CATEGORY.Cleaning, 1],
-    [3, 3, 60, CATEGORY.Companionship, 1],
+  const services: [number, number, number, number, number, string][] = [
+    // volunteer, recipient, minutes, category, days ago, note
+    [0, 0, 60, CATEGORY.MealDelivery, 6, "送午餐，老人说想吃软一点的米饭 / lunch delivered, would like softer rice"],
+    [0, 1, 90, CATEGORY.Companionship, 6, "陪聊天、读报 / company and reading the newspaper"],
+    [1, 2, 120, CATEGORY.HospitalEscort, 5, "陪同去社区医院复诊 / escorted to a follow-up at the clinic"],
+    [2, 3, 60, CATEGORY.Cleaning, 5, "打扫厨房 / cleaned the kitchen"],
+    [3, 4, 45, CATEGORY.MealDelivery, 4, "送晚餐 / dinner delivered"],
+    [4, 5, 120, CATEGORY.Tutoring, 3, "教用智能手机视频通话 / taught video calls on a smartphone"],
+    [1, 0, 60, CATEGORY.Companionship, 3, "陪散步 / a walk together"],
+    [5, 1, 30, CATEGORY.MealDelivery, 2, "送午餐 / lunch delivered"],
+    [2, 2, 90, CATEGORY.Cleaning, 1, "擦窗、换床单 / windows and bed linen"],
+    [3, 3, 60, CATEGORY.Companionship, 1, "陪下棋 / a game of chess"],
   ];
+  const notes: DemoNote[] = [];
   const serviceIds: number[] = [];
-  for (const [v, r, minutes, category, daysAgo] of services) {
-    const { logs } = await write(volunteers[v]!, timebank, "recordService", [
-      elderly[r]!.address,
-      minutes,
-      category,
-      t - daysAgo * DAY,
-      textHash(`service note ${v}-${r}-${daysAgo}`),
-    ]);
-    serviceIds.push(Number((parseEventLogs({ abi: timebank.abi, logs, eventName: "ServiceRecorded" })[0]!.args as { serviceId: bigint }).serviceId));
+  for (const [v, r, minutes, category, daysAgo, note] of services) {
+    const { salt, commitment } = commitNote(note);
+    const { logs } = await write(volunteers[v]!, timebank, "recordService", [elderly[r]!.address, minutes, category, t - daysAgo * DAY, commitment]);
+    const serviceId = Number((parseEventLogs({ abi: timebank.abi, logs, eventName: "ServiceRecorded" })[0]!.args as { serviceId: bigint }).serviceId);
+    serviceIds.push(serviceId);
+    notes.push({ kind: "service", serviceId, note, salt, commitment });
   }
   // Recipients confirm; one uses staff (no phone); one service is rejected; the last two stay pending.
   for (const [i, id] of serviceIds.slice(0, 7).entries()) {
@@ -276,7 +282,12 @@ export async function playHistory(ctx: Context): Promise<DemoHistory> {
   // A volunteer's parent is one of the elderly members: hours may be given to family.
   await write(staff, timebank, "linkFamily", [elderly[0]!.address, volunteers[0]!.address, RELATION_CHILD_OF]);
   await write(volunteers[0]!, timebank, "gift", [elderly[0]!.address, 60]);
-  await write(elderly[0]!, timebank, "redeem", [plan.partners[0]!.account.address, 60, REDEEM_GOODS, textHash("canteen lunch vouchers")]);
+  const voucherNote = "食堂午餐券 / canteen lunch vouchers";
+  const voucher = commitNote(voucherNote);
+  await write(elderly[0]!, timebank, "redeem", [plan.partners[0]!.account.address, 60, REDEEM_GOODS, voucher.commitment]);
+  notes.push({ kind: "redemption", note: voucherNote, ...voucher });
+  const notesFile = path.join(ctx.documentsDir, NOTES_FILE);
+  writeFileSync(notesFile, `${JSON.stringify(notes, null, 2)}\n`);
 
   // 6. Two votes open now, for the visitor to follow and vote in.
   const lighting = await openVote(ctx, {
@@ -295,5 +306,5 @@ export async function playHistory(ctx: Context): Promise<DemoHistory> {
   await castBallots(ctx, election.id, estateVoters.slice(30, 70), split(650, 250));
 
   const votes = [lift, raise, roof, lighting, election].map(({ id, title, titleEn, contentHash, open }) => ({ id, title, titleEn, contentHash, open }));
-  return { votes, documents, planIds };
+  return { votes, documents, planIds, notesFile };
 }

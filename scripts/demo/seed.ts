@@ -29,8 +29,13 @@ export type SeededEstate = { estateId: number; buildingIds: number[]; unitIds: n
 
 /** Initial deposit per unit: 100 CNY per m² of registered area (area is in 0.01 m², money in fen). */
 export const DEPOSIT_FEN_PER_AREA_UNIT = 100n;
-/** Emergency repairs (art. 281) up to 50,000 CNY without a vote, disclosed within 30 days. */
+/**
+ * Emergency repairs (art. 281) up to 50,000 CNY each without a vote, at most 200,000 CNY within any 365 days,
+ * disclosed within 30 days.
+ */
 export const EMERGENCY_CAP_FEN = 5_000_000n;
+export const EMERGENCY_LIMIT_FEN = 20_000_000n;
+export const EMERGENCY_PERIOD_DAYS = 365;
 export const DISCLOSURE_DAYS = 30;
 const UNITS_PER_TX = 36;
 const ETHER_FOR_GAS = toHex(10n ** 21n);
@@ -100,7 +105,7 @@ export async function seedEstate(
   for (const [roleId, person] of grants) {
     await write(admin, registry, "grantRole", [roleId, person.account.address]);
   }
-  await write(admin, fund, "setEmergencyPolicy", [estateId, EMERGENCY_CAP_FEN, DISCLOSURE_DAYS]);
+  await write(admin, fund, "setEmergencyPolicy", [estateId, EMERGENCY_CAP_FEN, EMERGENCY_LIMIT_FEN, EMERGENCY_PERIOD_DAYS, DISCLOSURE_DAYS]);
 
   // Time bank: volunteers, the elderly owners of the old building they serve, and the partners' shops.
   const staff = plan.staff[0]!.account;

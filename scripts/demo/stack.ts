@@ -68,7 +68,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     const estate = await seedEstate(publicClient, write, contracts, plan);
     log(`estate: ${plan.estate.name} (${plan.estate.nameEn}), ${estate.unitIds.flat().length} units, ${plan.owners.length} owners`);
     const history = await playHistory({ client: publicClient, write, contracts, plan, estate, documentsDir: path.join(dataDir, "documents") });
-    log(`history: ${history.votes.length} votes, ${history.planIds.length} fund plans, documents in ${path.join(dataDir, "documents")}`);
+    log(`history: ${history.votes.length} votes, ${history.planIds.length} fund plans, documents and time-bank notes in ${path.join(dataDir, "documents")}`);
 
     const staticDir = path.join(repoRoot, "client/dist");
     const settings = loadServerSettings(

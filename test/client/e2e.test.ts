@@ -5,6 +5,7 @@ import { expect } from "chai";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { keccak256, stringToBytes } from "viem";
 import type { DemoStack } from "../../scripts/demo/stack.js";
 import { artifactsDir, buildClient, eventually, launchChromium, screenshot, signInAs, startStack } from "./browser.js";
 
@@ -201,6 +202,20 @@ describe("web client (Chromium, demo stack)", function () {
     await page.waitForSelector("[data-testid=tb-balance]");
     const after = Number(await page.getAttribute("[data-testid=tb-balance]", "data-minutes"));
     expect(after).to.equal(before + Number(service.minutes));
+
+    // The volunteer records another service: its note reaches the chain only as a salted commitment.
+    type Row = { id: number | string; minutes: number; noteHash: string };
+    const given = async () => (await api<{ items: Row[] }>(stack, `/api/timebank/services?volunteer=${service.volunteer}`)).items;
+    const known = new Set((await given()).map((s) => String(s.id)));
+    const note = "送午餐 / lunch delivered";
+    await page.fill("[data-testid=svc-recipient]", service.recipient);
+    await page.fill("[data-testid=svc-minutes]", "25");
+    await page.fill("[data-testid=svc-note]", note);
+    await page.click("[data-testid=record-service]");
+    const recorded = await eventually(async () => (await given()).find((s) => !known.has(String(s.id))), 60_000);
+    expect(recorded.minutes).to.equal(25);
+    expect(recorded.noteHash).to.match(/^0x[0-9a-f]{64}$/);
+    expect(recorded.noteHash).to.not.equal(keccak256(stringToBytes(note)), "not a plain hash of the note");
   });
 
   it("fits a phone screen and the large-text mode", async function () {

@@ -72,7 +72,7 @@ async function matrixFixture() {
   for (const m of [proposer, approver, actors.committee]) await registry.grantRole(seat, m.address);
   const ownersVote = await ethers.deployContract("OwnersVote", [await registry.getAddress()]);
   const fund = await ethers.deployContract("MaintenanceFund", [await registry.getAddress(), await ownersVote.getAddress()]);
-  await fund.setEmergencyPolicy(e.estateId, 10_000_000n, 30n);
+  await fund.setEmergencyPolicy(e.estateId, 10_000_000n, 20_000_000n, 365n, 30n);
   for (const u of e.unitIds[0]) await fund.connect(custodian2).deposit(u, 1_000_000n, doc(`opening ${u}`));
   // A passed UseFund vote (the estate's only holder votes for it), first: it moves time past the vote's end.
   const voteId = await decide(connection, ownersVote, proposer, { estateId: e.estateId, matter: Matter.UseFund, budget: 50_000n }, [
@@ -143,7 +143,7 @@ const ROWS: Row[] = [
   { fn: "fund.approveEmergency", allowed: ["committee"], call: (f, w) => f.fund.connect(w).approveEmergency(f.proposed), denied: notCommittee },
   { fn: "fund.confirmEmergency", allowed: ["custodian"], call: (f, w) => f.fund.connect(w).confirmEmergency(f.proposed), denied: missing("custodian", "fund") },
   { fn: "fund.discloseEmergency", allowed: ["committee"], call: (f, w) => f.fund.connect(w).discloseEmergency(f.open, doc("notice")), denied: notCommittee },
-  { fn: "fund.setEmergencyPolicy", allowed: ["admin"], call: (f, w) => f.fund.connect(w).setEmergencyPolicy(f.estateId, 1n, 10n), denied: missing("admin", "fund") },
+  { fn: "fund.setEmergencyPolicy", allowed: ["admin"], call: (f, w) => f.fund.connect(w).setEmergencyPolicy(f.estateId, 1n, 1n, 30n, 10n), denied: missing("admin", "fund") },
   {
     fn: "fund.disburse",
     allowed: ["custodian"],

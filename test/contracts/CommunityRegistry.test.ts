@@ -118,6 +118,64 @@ describe("CommunityRegistry", function () {
       .withArgs(bob.address, await registry.REGISTRAR_ROLE());
   });
 
+  it("refuses a committee seat of an estate that does not exist yet, and any role it does not know", async function () {
+    const { registry, developer, committee, custodian, estateId } = await networkHelpers.loadFixture(estateFixture);
+    const roles = await readRoles(registry);
+    await registry.grantRole(roles.custodian, custodian.address);
+    const nextEstate = estateId + 1n;
+    const futureSeat = await registry.estateRole(roles.committee, nextEstate);
+    // Granted early, the seat would escape the custodian exclusion and could never be revoked.
+    for (const who of [custodian, committee]) {
+      await expect(registry.grantRole(futureSeat, who.address))
+        .to.be.revertedWithCustomError(registry, "UnknownRole")
+        .withArgs(futureSeat);
+    }
+    for (const role of [roles.committee, ethers.id("SUPERUSER_ROLE"), await registry.estateRole(roles.custodian, estateId)]) {
+      await expect(registry.grantRole(role, committee.address)).to.be.revertedWithCustomError(registry, "UnknownRole").withArgs(role);
+    }
+    expect(await createEstate(registry, developer.address)).to.equal(nextEstate);
+    await expect(registry.grantRole(futureSeat, custodian.address))
+      .to.be.revertedWithCustomError(registry, "DutyConflict")
+      .withArgs(custodian.address, futureSeat);
+    await registry.grantRole(futureSeat, committee.address);
+    expect(await registry.committeeSize(nextEstate)).to.equal(1n);
+    await registry.revokeRole(futureSeat, committee.address);
+    expect(await registry.committeeSize(nextEstate)).to.equal(0n);
+    await registry.grantRole(roles.custodian, committee.address);
+  });
+
+  it("never lets a scope's total area pass the uint64 range, so totals are read exactly", async function () {
+    const { registry, alice, bob, estateId, b1, b2 } = await networkHelpers.loadFixture(estateFixture);
+    const max = await registry.MAX_SCOPE_AREA();
+    expect(max).to.equal(2n ** 64n - 1n);
+    const half = 2n ** 63n;
+    const b1Key = await registry.scopeKey(estateId, b1);
+    const estateKey = await registry.scopeKey(estateId, 0);
+    // Two units of 2^63 (0.01 m²) used to wrap the total to 0.
+    await expect(registry.registerUnits(b1, [half, half], [alice.address, bob.address]))
+      .to.be.revertedWithCustomError(registry, "ScopeAreaTooLarge")
+      .withArgs(b1Key, 1n, 2n ** 64n, max);
+    // Up to the range exactly is accepted, and read back exactly.
+    await registerUnits(registry, b1, [
+      { area: half, holder: alice.address },
+      { area: half - 1n, holder: bob.address },
+    ]);
+    expect(await registry.scopeTotals(estateKey)).to.deep.equal([max, 2n]);
+    const block = await ethers.provider.getBlockNumber();
+    await networkHelpers.mine();
+    expect(await registry.scopeTotalsAt(b1Key, block)).to.deep.equal([max, 2n]);
+    expect(await registry.holderWeightAt(estateKey, alice.address, block)).to.deep.equal([1n, half]);
+    // One more 0.01 m², even in another building, passes the estate's total.
+    await expect(registry.registerUnits(b2, [1n], [alice.address]))
+      .to.be.revertedWithCustomError(registry, "ScopeAreaTooLarge")
+      .withArgs(estateKey, 0n, 2n ** 64n, max);
+    // A sale moves area between holders without changing the totals.
+    const [u1] = await registry.unitsOf(b1);
+    await registry.transferUnit(u1, bob.address);
+    expect(await registry.scopeTotals(estateKey)).to.deep.equal([max, 1n]);
+    expect(await registry.holderArea(estateKey, bob.address)).to.equal(max);
+  });
+
   it("keeps custodian and committee seats apart", async function () {
     const { registry, committee, custodian, estateId } = await networkHelpers.loadFixture(estateFixture);
     const roles = await readRoles(registry);

@@ -27,6 +27,8 @@ const { time } = networkHelpers;
 const DAY = 86_400n;
 const CAP = 50_000_000n; // 500,000.00 CNY
 const DISCLOSURE_DAYS = 15n;
+const LIMIT = 4n * CAP; // emergency spends within any PERIOD_DAYS days
+const PERIOD_DAYS = 365n;
 const DEPOSIT = 1_000_000n; // 10,000.00 CNY per unit
 const AREAS_A = [8_000n, 9_000n, 10_000n];
 const AREAS_B = [7_000n, 5_000n];
@@ -40,7 +42,7 @@ async function fundFixture() {
   const people = await cast(connection, registry, estateId);
   const ownersVote = await ethers.deployContract("OwnersVote", [await registry.getAddress()]);
   const fund = await ethers.deployContract("MaintenanceFund", [await registry.getAddress(), await ownersVote.getAddress()]);
-  await fund.setEmergencyPolicy(estateId, CAP, DISCLOSURE_DAYS);
+  await fund.setEmergencyPolicy(estateId, CAP, LIMIT, PERIOD_DAYS, DISCLOSURE_DAYS);
   const units = [...unitIds[0], ...unitIds[1]];
   await depositAll(fund, people.custodian, units, () => DEPOSIT);
   const roles = {
@@ -137,7 +139,7 @@ describe("MaintenanceFund", function () {
   });
 
   describe("emergency path (art. 281)", function () {
-    it("opens after half the committee approve and the custodian confirms, debiting each unit its share", async function () {
+    it("opens after more than half the committee approve and the custodian confirms, debiting each unit its share", async function () {
       const f = await networkHelpers.loadFixture(fundFixture);
       const amount = 300_001n;
       const reason = doc("lift cable snapped");
@@ -153,7 +155,7 @@ describe("MaintenanceFund", function () {
         .withArgs(1n, f.committee[1].address, 2n);
       await expect(f.fund.connect(f.custodian).confirmEmergency(1n))
         .to.be.revertedWithCustomError(f.fund, "InsufficientApprovals")
-        .withArgs(1n, 2n, 5n);
+        .withArgs(1n, 2n, 3n, 5n);
       await f.fund.connect(f.committee[2]).approveEmergency(1n);
 
       const confirm = f.fund.connect(f.custodian).confirmEmergency(1n);
@@ -188,11 +190,18 @@ describe("MaintenanceFund", function () {
       await expectBooksBalance(f.fund, f.registry, f.estateId);
     });
 
-    it("needs at least half of the current seats; approvals of members who left do not count", async function () {
+    it("needs two approvals and more than half of the current seats; approvals of members who left do not count", async function () {
       const f = await networkHelpers.loadFixture(fundFixture);
-      // Four seats: two approvals are exactly half, which is enough.
+      expect(await Promise.all([1n, 2n, 3n, 4n, 5n, 9n].map((n) => f.fund.requiredApprovals(n)))).to.deep.equal([2n, 2n, 2n, 3n, 3n, 5n]);
+      // Four seats: two approvals are exactly half, which is not enough; three are.
       await f.registry.revokeRole(f.roles.seat, f.committee[4].address);
-      await openEmergency(f, 1_000n, 0n, 2);
+      const half = await planIdOf(f.fund, f.fund.connect(f.committee[0]).proposeEmergency(f.estateId, 0n, 1_000n, doc("half")));
+      await f.fund.connect(f.committee[1]).approveEmergency(half);
+      await expect(f.fund.connect(f.custodian).confirmEmergency(half))
+        .to.be.revertedWithCustomError(f.fund, "InsufficientApprovals")
+        .withArgs(half, 2n, 3n, 4n);
+      await f.fund.connect(f.committee[2]).approveEmergency(half);
+      await f.fund.connect(f.custodian).confirmEmergency(half);
 
       const planId = await planIdOf(
         f.fund,
@@ -202,18 +211,97 @@ describe("MaintenanceFund", function () {
       await f.fund.connect(f.committee[2]).approveEmergency(planId);
       await f.registry.revokeRole(f.roles.seat, f.committee[1].address);
       await f.registry.revokeRole(f.roles.seat, f.committee[2].address);
-      // Two seats left (committee[0] and [3]); only committee[0]'s approval still counts: 1 of 2 is half.
+      // Two seats left (committee[0] and [3]); only committee[0]'s approval still counts: 1 is not enough.
+      await expect(f.fund.connect(f.custodian).confirmEmergency(planId))
+        .to.be.revertedWithCustomError(f.fund, "InsufficientApprovals")
+        .withArgs(planId, 1n, 2n, 2n);
+      await f.fund.connect(f.committee[3]).approveEmergency(planId);
       await f.fund.connect(f.custodian).confirmEmergency(planId);
+
+      // One seat: the emergency path is closed, whoever approves.
+      await f.registry.revokeRole(f.roles.seat, f.committee[3].address);
+      const alone = await planIdOf(f.fund, f.fund.connect(f.committee[0]).proposeEmergency(f.estateId, 0n, 1_000n, doc("alone")));
+      await expect(f.fund.connect(f.custodian).confirmEmergency(alone))
+        .to.be.revertedWithCustomError(f.fund, "InsufficientApprovals")
+        .withArgs(alone, 1n, 2n, 1n);
 
       const third = await planIdOf(
         f.fund,
         f.fund.connect(f.committee[0]).proposeEmergency(f.estateId, 0n, 1_000n, doc("third")),
       );
-      await f.registry.grantRole(f.roles.seat, f.committee[1].address);
-      await f.registry.grantRole(f.roles.seat, f.committee[2].address);
+      for (const m of [1, 2, 3]) await f.registry.grantRole(f.roles.seat, f.committee[m].address);
       await expect(f.fund.connect(f.custodian).confirmEmergency(third))
         .to.be.revertedWithCustomError(f.fund, "InsufficientApprovals")
-        .withArgs(third, 1n, 4n);
+        .withArgs(third, 1n, 3n, 4n);
+    });
+
+    it("refuses the old exploit: six proposals at the cap with one approver of a two-seat committee", async function () {
+      const f = await networkHelpers.loadFixture(fundFixture);
+      const cap = 100_000n;
+      const limit = 250_000n;
+      await f.fund.setEmergencyPolicy(f.estateId, cap, limit, 30n, DISCLOSURE_DAYS);
+      for (const m of f.committee.slice(2)) await f.registry.revokeRole(f.roles.seat, m.address);
+      expect(await f.registry.committeeSize(f.estateId)).to.equal(2n);
+      const six: bigint[] = [];
+      for (let i = 0; i < 6; i++) {
+        six.push(await planIdOf(f.fund, f.fund.connect(f.committee[0]).proposeEmergency(f.estateId, 0n, cap, doc(`leak ${i}`))));
+      }
+      // One approval of two seats (half) no longer opens anything.
+      for (const planId of six) {
+        await expect(f.fund.connect(f.custodian).confirmEmergency(planId))
+          .to.be.revertedWithCustomError(f.fund, "InsufficientApprovals")
+          .withArgs(planId, 1n, 2n, 2n);
+      }
+      // Both members approve every one: the rolling limit stops the third.
+      for (const planId of six) await f.fund.connect(f.committee[1]).approveEmergency(planId);
+      await f.fund.connect(f.custodian).confirmEmergency(six[0]);
+      await f.fund.connect(f.custodian).confirmEmergency(six[1]);
+      expect(await f.fund.emergencySpending(f.estateId)).to.deep.equal([2n * cap, limit - 2n * cap]);
+      for (const planId of six.slice(2)) {
+        await expect(f.fund.connect(f.custodian).confirmEmergency(planId))
+          .to.be.revertedWithCustomError(f.fund, "EmergencyLimitExceeded")
+          .withArgs(f.estateId, 2n * cap, cap, limit);
+      }
+      // A new proposal beyond what is left is refused at once; what is left can still be spent.
+      await expect(f.fund.connect(f.committee[0]).proposeEmergency(f.estateId, 0n, limit - 2n * cap + 1n, doc("one fen too many")))
+        .to.be.revertedWithCustomError(f.fund, "EmergencyLimitExceeded")
+        .withArgs(f.estateId, 2n * cap, limit - 2n * cap + 1n, limit);
+      const rest = await planIdOf(f.fund, f.fund.connect(f.committee[0]).proposeEmergency(f.estateId, 0n, limit - 2n * cap, doc("rest")));
+      await f.fund.connect(f.committee[1]).approveEmergency(rest);
+      await f.fund.connect(f.custodian).confirmEmergency(rest);
+      expect(await f.fund.emergencySpending(f.estateId)).to.deep.equal([limit, 0n]);
+      const ledger = await f.fund.estateLedger(f.estateId);
+      expect(ledger.committed).to.equal(limit, "only what the limit allows was spent");
+      // Closing a plan early does not give its budget back to the limit.
+      await f.fund.connect(f.committee[0]).closePlan(six[0], doc("abandoned"));
+      expect(await f.fund.emergencySpending(f.estateId)).to.deep.equal([limit, 0n]);
+    });
+
+    it("counts emergency spends over a rolling period: each leaves the count when the period has passed", async function () {
+      const f = await networkHelpers.loadFixture(fundFixture);
+      const cap = 100_000n;
+      await f.fund.setEmergencyPolicy(f.estateId, cap, 2n * cap, 30n, DISCLOSURE_DAYS);
+      const { receipt: first } = await openEmergency(f, cap);
+      const t1 = BigInt((await first.getBlock()).timestamp);
+      await time.increaseTo(t1 + 10n * DAY);
+      await openEmergency(f, cap);
+      await expect(f.fund.connect(f.committee[0]).proposeEmergency(f.estateId, 0n, 1n, doc("too soon")))
+        .to.be.revertedWithCustomError(f.fund, "EmergencyLimitExceeded")
+        .withArgs(f.estateId, 2n * cap, 1n, 2n * cap);
+      // A spend counts for 30 days from its confirmation: in the last second of them, it still counts…
+      await time.increaseTo(t1 + 30n * DAY - 1n);
+      expect(await f.fund.emergencySpending(f.estateId)).to.deep.equal([2n * cap, 0n]);
+      // …one second later it has left the count; the second spend still counts.
+      await time.increaseTo(t1 + 30n * DAY);
+      expect(await f.fund.emergencySpending(f.estateId)).to.deep.equal([cap, cap]);
+      const late = await planIdOf(f.fund, f.fund.connect(f.committee[0]).proposeEmergency(f.estateId, 0n, 1n, doc("late")));
+      await f.fund.connect(f.committee[1]).approveEmergency(late);
+      await f.fund.connect(f.committee[2]).approveEmergency(late);
+      await f.fund.connect(f.custodian).confirmEmergency(late);
+      expect(await f.fund.emergencySpending(f.estateId)).to.deep.equal([cap + 1n, cap - 1n]);
+      // A longer period brings the first spend back into the count.
+      await f.fund.setEmergencyPolicy(f.estateId, cap, 2n * cap, 60n, DISCLOSURE_DAYS);
+      expect(await f.fund.emergencySpending(f.estateId)).to.deep.equal([2n * cap + 1n, 0n]);
     });
 
     it("keeps proposer and approvers away from confirming and paying", async function () {
@@ -232,9 +320,11 @@ describe("MaintenanceFund", function () {
           .to.be.revertedWithCustomError(f.fund, "SeparationOfDuties")
           .withArgs(m.address, planId);
       }
-      // Seats now: committee[2], [3], [4] and a newcomer; of the approvals only committee[2]'s still counts.
+      // Seats now: committee[2], [3], [4] and a newcomer; of the approvals only committee[2]'s still counts, and
+      // three of the four seats must approve.
       await f.registry.grantRole(f.roles.seat, f.outsider.address);
       await f.fund.connect(f.committee[3]).approveEmergency(planId);
+      await f.fund.connect(f.committee[4]).approveEmergency(planId);
       await f.fund.connect(f.custodian).confirmEmergency(planId);
       for (const m of [f.committee[0], f.committee[1]]) {
         await expect(f.fund.connect(m).disburse(planId, f.owners[0].address, 1n, Stage.Start, doc("invoice")))
@@ -255,7 +345,7 @@ describe("MaintenanceFund", function () {
       );
       await f.fund.connect(f.committee[1]).approveEmergency(planId);
       await f.fund.connect(f.committee[2]).approveEmergency(planId);
-      await f.fund.setEmergencyPolicy(f.estateId, CAP - 1n, DISCLOSURE_DAYS);
+      await f.fund.setEmergencyPolicy(f.estateId, CAP - 1n, LIMIT, PERIOD_DAYS, DISCLOSURE_DAYS);
       await expect(f.fund.connect(f.custodian).confirmEmergency(planId))
         .to.be.revertedWithCustomError(f.fund, "EmergencyCapExceeded")
         .withArgs(f.estateId, CAP, CAP - 1n);
@@ -265,7 +355,7 @@ describe("MaintenanceFund", function () {
         await f.registry.estateRole(await f.registry.COMMITTEE_ROLE(), other.estateId),
         f.committee[0].address,
       );
-      expect(await f.fund.emergencyPolicy(other.estateId)).to.deep.equal([0n, 30n]);
+      expect(await f.fund.emergencyPolicy(other.estateId)).to.deep.equal([0n, 0n, 0n, 30n]);
       await expect(f.fund.connect(f.committee[0]).proposeEmergency(other.estateId, 0n, 1n, doc("x")))
         .to.be.revertedWithCustomError(f.fund, "EmergencyCapExceeded")
         .withArgs(other.estateId, 1n, 0n);
@@ -375,22 +465,32 @@ describe("MaintenanceFund", function () {
 
     it("lets only the registry admin set the policy, within bounds, for a known estate", async function () {
       const f = await networkHelpers.loadFixture(fundFixture);
-      await expect(f.fund.setEmergencyPolicy(f.estateId, 7n, 10n))
+      await expect(f.fund.setEmergencyPolicy(f.estateId, 7n, 20n, 90n, 10n))
         .to.emit(f.fund, "EmergencyPolicySet")
-        .withArgs(f.estateId, 7n, 10n);
-      expect(await f.fund.emergencyPolicy(f.estateId)).to.deep.equal([7n, 10n]);
+        .withArgs(f.estateId, 7n, 20n, 90n, 10n);
+      expect(await f.fund.emergencyPolicy(f.estateId)).to.deep.equal([7n, 20n, 90n, 10n]);
       for (const who of [f.committee[0], f.custodian, f.staff]) {
-        await expect(f.fund.connect(who).setEmergencyPolicy(f.estateId, 7n, 10n))
+        await expect(f.fund.connect(who).setEmergencyPolicy(f.estateId, 7n, 20n, 90n, 10n))
           .to.be.revertedWithCustomError(f.fund, "MissingRole")
           .withArgs(who.address, f.roles.admin);
       }
-      await expect(f.fund.setEmergencyPolicy(99n, 7n, 10n)).to.be.revertedWithCustomError(f.fund, "UnknownEstate").withArgs(99n);
-      await expect(f.fund.setEmergencyPolicy(f.estateId, 7n, 0n))
+      await expect(f.fund.setEmergencyPolicy(99n, 7n, 20n, 90n, 10n)).to.be.revertedWithCustomError(f.fund, "UnknownEstate").withArgs(99n);
+      await expect(f.fund.setEmergencyPolicy(f.estateId, 7n, 6n, 90n, 10n))
+        .to.be.revertedWithCustomError(f.fund, "InvalidEmergencyLimit")
+        .withArgs(7n, 6n, 90n, 366n);
+      await expect(f.fund.setEmergencyPolicy(f.estateId, 7n, 20n, 0n, 10n))
+        .to.be.revertedWithCustomError(f.fund, "InvalidEmergencyLimit")
+        .withArgs(7n, 20n, 0n, 366n);
+      await expect(f.fund.setEmergencyPolicy(f.estateId, 7n, 20n, 367n, 10n))
+        .to.be.revertedWithCustomError(f.fund, "InvalidEmergencyLimit")
+        .withArgs(7n, 20n, 367n, 366n);
+      await expect(f.fund.setEmergencyPolicy(f.estateId, 7n, 20n, 90n, 0n))
         .to.be.revertedWithCustomError(f.fund, "InvalidDisclosureWindow")
         .withArgs(0n, 365n);
-      await expect(f.fund.setEmergencyPolicy(f.estateId, 7n, 366n))
+      await expect(f.fund.setEmergencyPolicy(f.estateId, 7n, 20n, 90n, 366n))
         .to.be.revertedWithCustomError(f.fund, "InvalidDisclosureWindow")
         .withArgs(366n, 365n);
+      expect(await f.fund.emergencyPolicy(f.estateId)).to.deep.equal([7n, 20n, 90n, 10n]);
     });
 
     it("charges only the units of a building-scoped plan, as registered at the proposal's snapshot", async function () {
@@ -422,11 +522,9 @@ describe("MaintenanceFund", function () {
       const f = await networkHelpers.loadFixture(fundFixture);
       const poor = await buildEstate(f.registry, f.developer.address, [[1_000n, 3_000n]], [f.owners[0].address]);
       const [u1, u2] = poor.unitIds[0];
-      await f.registry.grantRole(
-        await f.registry.estateRole(await f.registry.COMMITTEE_ROLE(), poor.estateId),
-        f.committee[0].address,
-      );
-      await f.fund.setEmergencyPolicy(poor.estateId, CAP, DISCLOSURE_DAYS);
+      const poorSeat = await f.registry.estateRole(await f.registry.COMMITTEE_ROLE(), poor.estateId);
+      for (const m of f.committee.slice(0, 2)) await f.registry.grantRole(poorSeat, m.address);
+      await f.fund.setEmergencyPolicy(poor.estateId, CAP, LIMIT, PERIOD_DAYS, DISCLOSURE_DAYS);
       await f.fund.connect(f.custodian).deposit(u1, 1_000n, doc("u1"));
       await f.fund.connect(f.custodian).deposit(u2, 2_000n, doc("u2"));
       // 4,000 fen by area 1:3 → 1,000 and 3,000; u2 holds only 2,000.
@@ -434,6 +532,7 @@ describe("MaintenanceFund", function () {
         f.fund,
         f.fund.connect(f.committee[0]).proposeEmergency(poor.estateId, 0n, 4_000n, doc("gate")),
       );
+      await f.fund.connect(f.committee[1]).approveEmergency(planId);
       await expect(f.fund.connect(f.custodian).confirmEmergency(planId))
         .to.be.revertedWithCustomError(f.fund, "InsufficientUnitBalance")
         .withArgs(u2, 2_000n, 3_000n);
@@ -497,6 +596,26 @@ describe("MaintenanceFund", function () {
       const ledger = await f.fund.estateLedger(f.estateId);
       expect([ledger.committed, ledger.disbursed]).to.deep.equal([0n, budget]);
       await expectBooksBalance(f.fund, f.registry, f.estateId);
+    });
+
+    it("lets one document justify one disbursement only, in any plan", async function () {
+      const f = await networkHelpers.loadFixture(fundFixture);
+      const { planId } = await openEmergency(f, 10_000n);
+      const { planId: other } = await openEmergency(f, 10_000n);
+      const invoice = doc("invoice 2024-117");
+      expect(await f.fund.documentUsedBy(invoice)).to.equal(0n);
+      await f.fund.connect(f.custodian).disburse(planId, f.owners[6].address, 1_000n, Stage.Progress, invoice);
+      expect(await f.fund.documentUsedBy(invoice)).to.equal(planId);
+      for (const [plan, stage] of [
+        [planId, Stage.Acceptance],
+        [other, Stage.Progress],
+      ]) {
+        await expect(f.fund.connect(f.custodian2).disburse(plan, f.owners[5].address, 1_000n, stage, invoice))
+          .to.be.revertedWithCustomError(f.fund, "DocumentAlreadyUsed")
+          .withArgs(invoice, planId);
+      }
+      expect((await f.fund.plan(other)).disbursed).to.equal(0n);
+      expect((await f.fund.plan(planId)).disbursed).to.equal(1_000n);
     });
 
     it("rejects bad disbursements with their values", async function () {
@@ -611,16 +730,19 @@ describe("MaintenanceFund", function () {
 
     async function estateWith(f: Fixture, areas: bigint[]) {
       const e = await buildEstate(f.registry, f.developer.address, [areas], f.owners.map((o) => o.address));
-      await f.registry.grantRole(await f.registry.estateRole(await f.registry.COMMITTEE_ROLE(), e.estateId), f.committee[0].address);
-      await f.fund.setEmergencyPolicy(e.estateId, 100_000_000n, DISCLOSURE_DAYS);
+      const seat = await f.registry.estateRole(await f.registry.COMMITTEE_ROLE(), e.estateId);
+      for (const m of f.committee.slice(0, 2)) await f.registry.grantRole(seat, m.address);
+      await f.fund.setEmergencyPolicy(e.estateId, 100_000_000n, 100_000_000n, PERIOD_DAYS, DISCLOSURE_DAYS);
       return e;
     }
 
-    async function openAlone(f: Fixture, estateId: bigint, amount: bigint) {
+    /** Proposed and approved by the estate's two committee members, confirmed by the custodian. */
+    async function openByTwo(f: Fixture, estateId: bigint, amount: bigint) {
       const planId = await planIdOf(
         f.fund,
         f.fund.connect(f.committee[0]).proposeEmergency(estateId, 0n, amount, doc(`apportion ${amount}`)),
       );
+      await f.fund.connect(f.committee[1]).approveEmergency(planId);
       const receipt = (await (await f.fund.connect(f.custodian).confirmEmergency(planId)).wait())!;
       return { planId, receipt };
     }
@@ -630,7 +752,7 @@ describe("MaintenanceFund", function () {
       const areas = [10_000n, 10_000n, 10_000n];
       const e = await estateWith(f, areas);
       await depositAll(f.fund, f.custodian, e.unitIds[0], () => 1n, "one-fen");
-      const { receipt } = await openAlone(f, e.estateId, 1n);
+      const { receipt } = await openByTwo(f, e.estateId, 1n);
       const charged = unitEvents(f.fund, receipt, "UnitCharged");
       expect(charged).to.deep.equal([{ unitId: e.unitIds[0][2], amount: 1n }]);
       const shares = e.unitIds[0].map((u) => charged.find((c) => c.unitId === u)?.amount ?? 0n);
@@ -647,7 +769,7 @@ describe("MaintenanceFund", function () {
       const amount = 10_000_001n;
       const e = await estateWith(f, areas);
       await depositAll(f.fund, f.custodian, e.unitIds[0], () => 100_000n, "odd");
-      const { planId, receipt } = await openAlone(f, e.estateId, amount);
+      const { planId, receipt } = await openByTwo(f, e.estateId, amount);
       const charged = unitEvents(f.fund, receipt, "UnitCharged");
       expect(charged.map((c) => c.unitId)).to.deep.equal(e.unitIds[0]); // every share is positive here
       const shares = charged.map((c) => c.amount);
@@ -672,13 +794,15 @@ describe("MaintenanceFund", function () {
       const f = await networkHelpers.loadFixture(fundFixture);
       const areas = Array.from({ length: 1_000 }, (_, i) => 5_000n + BigInt((i * 37) % 9_000));
       const e = await buildEstate(f.registry, f.developer.address, [areas.slice(0, 500), areas.slice(500)], f.owners.map((o) => o.address));
-      await f.registry.grantRole(await f.registry.estateRole(await f.registry.COMMITTEE_ROLE(), e.estateId), f.committee[0].address);
-      await f.fund.setEmergencyPolicy(e.estateId, 1_000_000_000n, DISCLOSURE_DAYS);
+      const seat = await f.registry.estateRole(await f.registry.COMMITTEE_ROLE(), e.estateId);
+      for (const m of f.committee.slice(0, 2)) await f.registry.grantRole(seat, m.address);
+      await f.fund.setEmergencyPolicy(e.estateId, 1_000_000_000n, 1_000_000_000n, PERIOD_DAYS, DISCLOSURE_DAYS);
       await depositAll(f.fund, f.custodian, e.unitIds.flat(), () => 2_000_000n, "big");
       const planId = await planIdOf(
         f.fund,
         f.fund.connect(f.committee[0]).proposeEmergency(e.estateId, 0n, 987_654_321n, doc("façades")),
       );
+      await f.fund.connect(f.committee[1]).approveEmergency(planId);
       const opened = (await (await f.fund.connect(f.custodian).confirmEmergency(planId)).wait())!;
       expect(unitEvents(f.fund, opened, "UnitCharged").length).to.equal(1_000);
       expect(opened.gasUsed < 15_000_000n, `open: ${opened.gasUsed} gas`).to.equal(true);

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { ZeroAddress } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { addBuilding, createEstate, registerUnits } from "../helpers/estate.js";
-import { Choice, MATTER_COUNT, Matter, countBallots, decide, defaultRule, scopeWeights } from "../helpers/rules.js";
+import { Choice, MATTER_COUNT, Matter, Outcome, atLeast, countBallots, decide, defaultRule, meetsFloor, scopeWeights } from "../helpers/rules.js";
 import type { ChoiceValue, MatterValue, Rule, UnitRecord } from "../helpers/rules.js";
 import {
   asTally,
@@ -216,6 +216,8 @@ describe("OwnersVote (property)", function () {
   this.timeout(120_000);
 
   it("agrees with the reference rules on random estates, scopes, rules and ballots", async function () {
+    let stricter = 0;
+    let looser = 0;
     await fc.assert(
       fc.asyncProperty(scenarioArb, async (s) => {
         const base = await networkHelpers.loadFixture(baseFixture);
@@ -223,8 +225,22 @@ describe("OwnersVote (property)", function () {
         // Scope 0 is the estate; a building without units falls back to the estate (it cannot be voted on).
         const scoped = s.scope === 0 ? undefined : buildingIds[(s.scope - 1) % s.buildings];
         const buildingId = scoped !== undefined && units.some((u) => u.buildingId === scoped) ? scoped : 0n;
+        // A local rule below the Civil Code's floors is refused, and the default applies.
+        let rule = defaultRule(s.matter);
         if (s.override) {
-          await (await base.vote.connect(base.admin).setRule(base.estateId, s.matter, s.override)).wait();
+          const setting = base.vote.connect(base.admin).setRule(base.estateId, s.matter, s.override);
+          if (meetsFloor(s.override, s.matter)) {
+            await (await setting).wait();
+            rule = s.override;
+            stricter++;
+          } else {
+            const floor = defaultRule(s.matter);
+            await expect(setting).to.be.revertedWithCustomError(
+              base.vote,
+              atLeast(s.override.quorum, floor.quorum) ? "ApprovalBelowFloor" : "QuorumBelowFloor",
+            );
+            looser++;
+          }
         }
         const fundMatter = s.matter === Matter.UseFund || s.matter === Matter.RaiseFund;
         const opened = await openVote(base.vote, base.committee, await time.latest(), {
@@ -248,9 +264,13 @@ describe("OwnersVote (property)", function () {
         await time.increaseTo(opened.end);
         await (await base.vote.finalize(opened.voteId)).wait();
         const outcome = Number((await base.vote.authorization(opened.voteId)).outcome);
-        expect(outcome).to.equal(decide(expected, s.override ?? defaultRule(s.matter)));
+        expect(outcome).to.equal(decide(expected, rule));
+        // Stricter, never looser: what passes under an accepted local rule passes under the Civil Code too.
+        if (outcome === Outcome.Passed) expect(decide(expected, defaultRule(s.matter))).to.equal(Outcome.Passed);
       }),
       { numRuns: RUNS },
     );
+    expect(stricter, "accepted local rules").to.be.greaterThan(0);
+    expect(looser, "refused local rules").to.be.greaterThan(0);
   });
 });

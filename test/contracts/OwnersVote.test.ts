@@ -263,12 +263,13 @@ describe("OwnersVote", function () {
   });
 
   describe("local rules", function () {
+    // Stricter than the Civil Code's 3/4 of the participants: 3/4 of all the building's owners.
     const liftRule = {
       quorum: { numerator: 2, denominator: 3, strict: false, ofTotal: true },
-      approval: { numerator: 2, denominator: 3, strict: false, ofTotal: true },
+      approval: { numerator: 3, denominator: 4, strict: false, ofTotal: true },
     };
 
-    it("applies an estate's override (2/3 of the building's owners agree) to votes opened after it only", async function () {
+    it("applies an estate's override (3/4 of the building's owners agree) to votes opened after it only", async function () {
       const f = await networkHelpers.loadFixture(votingFixture);
       const holders = await holdersWithAreas(f, [100, 100, 100, 100, 100, 100]);
       const options = { buildingId: f.b1 };
@@ -281,12 +282,12 @@ describe("OwnersVote", function () {
         .to.emit(f.vote, "RuleSet")
         .withArgs(f.estateId, Matter.Rebuild, [
           [2n, 3n, false, true],
-          [2n, 3n, false, true],
+          [3n, 4n, false, true],
         ]);
       const after = await openAndStart(f, Matter.Rebuild, options);
       const otherMatter = await openAndStart(f, Matter.ChangeCommonUse, options);
       expect((await f.vote.ruleOfVote(before.voteId)).approval).to.deep.equal([3n, 4n, false, false]);
-      expect((await f.vote.ruleOfVote(after.voteId)).approval).to.deep.equal([2n, 3n, false, true]);
+      expect((await f.vote.ruleOfVote(after.voteId)).approval).to.deep.equal([3n, 4n, false, true]);
       // Four of six take part (the quorum), three agree: 3/4 of the participants but only 1/2 of the building.
       const ballots: [HardhatEthersSigner, ChoiceValue][] = [
         [holders[0], For],
@@ -300,7 +301,7 @@ describe("OwnersVote", function () {
       expect(await finalizeAfterEnd(f.vote, otherMatter)).to.equal(Outcome.Passed);
     });
 
-    it("passes under the override once 2/3 of the building agree", async function () {
+    it("passes under the override once 3/4 of the building agree", async function () {
       const f = await networkHelpers.loadFixture(votingFixture);
       const holders = await holdersWithAreas(f, [100, 100, 100, 100, 100, 100]);
       await (await f.vote.connect(f.admin).setRule(f.estateId, Matter.Rebuild, liftRule)).wait();
@@ -310,9 +311,48 @@ describe("OwnersVote", function () {
         [holders[1], For],
         [holders[2], For],
         [holders[3], For],
-        [holders[4], Against],
+        [holders[4], For],
+        [holders[5], Against],
       ]);
       expect(await finalizeAfterEnd(f.vote, opened)).to.equal(Outcome.Passed);
+    });
+
+    it("refuses a local rule looser than the Civil Code, naming the rule and the floor", async function () {
+      const f = await networkHelpers.loadFixture(votingFixture);
+      const admin = f.vote.connect(f.admin);
+      const t = (numerator: number, denominator: number, strict = false, ofTotal = false) => ({ numerator, denominator, strict, ofTotal });
+      const asArgs = (x: ReturnType<typeof t>) => [BigInt(x.numerator), BigInt(x.denominator), x.strict, x.ofTotal];
+      const quorumFloor = t(2, 3, false, true);
+      const majorFloor = t(3, 4);
+      const ordinaryFloor = t(1, 2, true);
+      // Quorum below 2/3 of the totals.
+      await expect(admin.setRule(f.estateId, Matter.UseFund, { quorum: t(3, 5, true, true), approval: ordinaryFloor }))
+        .to.be.revertedWithCustomError(f.vote, "QuorumBelowFloor")
+        .withArgs(asArgs(t(3, 5, true, true)), asArgs(quorumFloor));
+      // Major matters: below 3/4, of the participants or of the total ("2/3 of the building's owners" is looser
+      // than the law when every owner takes part).
+      for (const approval of [t(2, 3), t(2, 3, false, true), t(74, 100, true, true)]) {
+        await expect(admin.setRule(f.estateId, Matter.Rebuild, { quorum: quorumFloor, approval }))
+          .to.be.revertedWithCustomError(f.vote, "ApprovalBelowFloor")
+          .withArgs(Matter.Rebuild, asArgs(approval), asArgs(majorFloor));
+      }
+      // Other matters: exactly 1/2 without "more than", or less.
+      for (const approval of [t(1, 2), t(1, 2, false, true), t(0, 1, true), t(499, 1000, true, true)]) {
+        await expect(admin.setRule(f.estateId, Matter.ElectCommittee, { quorum: quorumFloor, approval }))
+          .to.be.revertedWithCustomError(f.vote, "ApprovalBelowFloor")
+          .withArgs(Matter.ElectCommittee, asArgs(approval), asArgs(ordinaryFloor));
+      }
+      expect(await f.vote.ruleOf(f.estateId, Matter.Rebuild)).to.deep.equal(await f.vote.defaultRule(Matter.Rebuild));
+      // At the floor or stricter is accepted: equal fractions in other terms, a strict bound, a share of the total.
+      const accepted: [number, { quorum: ReturnType<typeof t>; approval: ReturnType<typeof t> }][] = [
+        [Matter.Rebuild, { quorum: t(4, 6, false, true), approval: t(6, 8) }],
+        [Matter.RaiseFund, { quorum: t(2, 3, true, true), approval: t(3, 4, true, true) }],
+        [Matter.ElectCommittee, { quorum: t(1, 1, false, true), approval: t(2, 4, true, true) }],
+        [Matter.UseFund, { quorum: quorumFloor, approval: t(501, 1000) }],
+      ];
+      for (const [matter, rule] of accepted) {
+        await expect(admin.setRule(f.estateId, matter, rule)).to.emit(f.vote, "RuleSet");
+      }
     });
 
     it("validates overrides, restricts them to the admin and can clear them", async function () {
@@ -340,7 +380,7 @@ describe("OwnersVote", function () {
         .to.be.revertedWithCustomError(f.vote, "MissingRole")
         .withArgs(f.committee.address, await f.registry.DEFAULT_ADMIN_ROLE());
       await (await admin.setRule(f.estateId, Matter.UseFund, liftRule)).wait();
-      expect((await f.vote.ruleOf(f.estateId, Matter.UseFund)).approval).to.deep.equal([2n, 3n, false, true]);
+      expect((await f.vote.ruleOf(f.estateId, Matter.UseFund)).approval).to.deep.equal([3n, 4n, false, true]);
       await expect(admin.clearRule(f.estateId, Matter.UseFund))
         .to.emit(f.vote, "RuleCleared")
         .withArgs(f.estateId, Matter.UseFund);
@@ -431,6 +471,55 @@ describe("OwnersVote", function () {
       await expect(c.openVote(f.estateId, 0, Matter.ElectCommittee, content, now + 500, now + 900, 0))
         .to.be.revertedWithCustomError(f.vote, "ScopeTooLarge")
         .withArgs(await f.registry.scopeKey(f.estateId, 0), huge + 100n, huge - 1n);
+    });
+  });
+
+  describe("areas near the limits", function () {
+    it("counts a scope at the tally's limit exactly, and refuses one beyond it by its exact total", async function () {
+      const f = await networkHelpers.loadFixture(votingFixture);
+      const [alice, bob, carol] = f.holders;
+      const half = 2n ** 47n; // 0.01 m²
+      await registerUnits(f.registry, f.b1, [
+        { area: half, holder: alice.address },
+        { area: half - 2n, holder: bob.address },
+        { area: 1n, holder: carol.address },
+      ]);
+      const opened = await openAndStart(f, Matter.ElectCommittee);
+      await castAll(f.vote, opened.voteId, [
+        [alice, For],
+        [bob, Against],
+        [carol, For],
+      ]);
+      const t = await f.vote.tallyOf(opened.voteId);
+      expect([t.areaFor, t.areaAgainst, t.totalArea, t.headsFor, t.totalHeads]).to.deep.equal([
+        half + 1n,
+        half - 2n,
+        2n ** 48n - 1n,
+        2n,
+        3n,
+      ]);
+      expect(await finalizeAfterEnd(f.vote, opened)).to.equal(Outcome.Passed);
+      await registerUnits(f.registry, f.b2, [{ area: 1n, holder: bob.address }]);
+      await expect(openVote(f.vote, f.committee, await time.latest(), { estateId: f.estateId, matter: Matter.ElectCommittee }))
+        .to.be.revertedWithCustomError(f.vote, "ScopeTooLarge")
+        .withArgs(await f.registry.scopeKey(f.estateId, 0), 2n ** 48n, 2n ** 48n - 1n);
+    });
+
+    it("refuses areas that used to wrap the scope's total (and flip a vote); ScopeTooLarge sees the true total", async function () {
+      const f = await networkHelpers.loadFixture(votingFixture);
+      const [alice, bob] = f.holders;
+      const max = 2n ** 64n - 1n;
+      // Registered, these wrapped the total to 50: a vote opened over "0.5 m²" that one owner of 1 m² decided.
+      await expect(f.registry.registerUnits(f.b1, [max - 49n, 100n], [alice.address, bob.address]))
+        .to.be.revertedWithCustomError(f.registry, "ScopeAreaTooLarge")
+        .withArgs(await f.registry.scopeKey(f.estateId, f.b1), 1n, max + 51n, max);
+      await registerUnits(f.registry, f.b1, [
+        { area: max - 49n, holder: alice.address },
+        { area: 49n, holder: bob.address },
+      ]);
+      await expect(openVote(f.vote, f.committee, await time.latest(), { estateId: f.estateId, matter: Matter.ElectCommittee }))
+        .to.be.revertedWithCustomError(f.vote, "ScopeTooLarge")
+        .withArgs(await f.registry.scopeKey(f.estateId, 0), max, 2n ** 48n - 1n);
     });
   });
 

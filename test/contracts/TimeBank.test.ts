@@ -143,26 +143,37 @@ describe("TimeBank", function () {
       .withArgs(f.neighbour.address, id);
   });
 
-  it("caps each volunteer's credit per UTC day of the service, counted at confirmation", async function () {
+  it("caps each volunteer's minutes per UTC day of the service, when recorded and again when confirmed", async function () {
     const f = await networkHelpers.loadFixture(timeBankFixture);
     expect(await f.bank.dailyCap()).to.equal(720n);
     const today = await earlierToday(1n);
     const day = today / DAY;
     const yesterday = today - DAY + 22n * 3_600n; // 23:00 the day before
     const a = await record(f.bank, f.volunteer, f.elder.address, 600n, today);
-    const b = await record(f.bank, f.volunteer, f.neighbour.address, 121n, await earlierToday(11n));
-    const c = await record(f.bank, f.volunteer, f.neighbour.address, 120n, await earlierToday(11n), "c");
-    const d = await record(f.bank, f.volunteer, f.neighbour.address, 720n, yesterday, "d");
-    await f.bank.connect(f.elder).confirmService(a);
-    await expect(f.bank.connect(f.neighbour).confirmService(b))
+    // A pending service already counts: 600 + 121 is refused when it is recorded.
+    await expect(f.bank.connect(f.volunteer).recordService(f.neighbour.address, 121n, Category.MealDelivery, await earlierToday(11n), doc("b")))
       .to.be.revertedWithCustomError(f.bank, "DailyCapExceeded")
       .withArgs(f.volunteer.address, day, 600n, 121n, 720n);
+    const c = await record(f.bank, f.volunteer, f.neighbour.address, 120n, await earlierToday(11n), "c");
+    const d = await record(f.bank, f.volunteer, f.neighbour.address, 720n, yesterday, "d");
+    expect(await f.bank.claimedOnDay(f.volunteer.address, day)).to.equal(720n);
+    await f.bank.connect(f.elder).confirmService(a);
     await f.bank.connect(f.neighbour).confirmService(c); // exactly 720
     await f.bank.connect(f.neighbour).confirmService(d); // another UTC day
     expect(await f.bank.creditedOnDay(f.volunteer.address, day)).to.equal(720n);
     expect(await f.bank.creditedOnDay(f.volunteer.address, day - 1n)).to.equal(720n);
-    // The rejected-at-cap record can still be rejected by its recipient.
-    await f.bank.connect(f.neighbour).rejectService(b);
+    // A rejected service frees its minutes for another record of that day.
+    const wrong = await record(f.bank, f.neighbour, f.elder.address, 700n, yesterday, "typed 700 for 70");
+    await f.bank.connect(f.elder).rejectService(wrong);
+    expect(await f.bank.claimedOnDay(f.neighbour.address, day - 1n)).to.equal(0n);
+    await f.bank.connect(f.elder).confirmService(await record(f.bank, f.neighbour, f.elder.address, 70n, yesterday, "70"));
+    // The cap is checked again at confirmation: lowered after a record, it still binds.
+    const late = await record(f.bank, f.daughter, f.elder.address, 600n, today, "before the cap changed");
+    await f.bank.setDailyCap(300n);
+    await expect(f.bank.connect(f.elder).confirmService(late))
+      .to.be.revertedWithCustomError(f.bank, "DailyCapExceeded")
+      .withArgs(f.daughter.address, day, 0n, 600n, 300n);
+    await f.bank.setDailyCap(720n);
     // The cap is per volunteer: another volunteer serves the same day.
     const other = await record(f.bank, f.neighbour, f.elder.address, 720n, today, "other");
     await f.bank.connect(f.elder).confirmService(other);
@@ -175,6 +186,34 @@ describe("TimeBank", function () {
     await expect(f.bank.connect(f.staff).setDailyCap(60n))
       .to.be.revertedWithCustomError(f.bank, "MissingRole")
       .withArgs(f.staff.address, f.adminRole);
+  });
+
+  it("refuses back-dated services beyond a week, so that past days cannot be filled up at once", async function () {
+    const f = await networkHelpers.loadFixture(timeBankFixture);
+    const now = BigInt(await time.latest());
+    const week = await f.bank.MAX_SERVICE_AGE();
+    expect(week).to.equal(7n * DAY);
+    // The old bypass: a full day's cap on each of the past 30 days, all recorded today.
+    let recorded = 0n;
+    for (let daysBack = 1n; daysBack <= 30n; daysBack++) {
+      const servedAt = now - daysBack * DAY;
+      const tx = f.bank.connect(f.volunteer).recordService(f.elder.address, 720n, Category.Companionship, servedAt, doc(`day ${daysBack}`));
+      if (servedAt < now + 1n - week) {
+        await expect(tx).to.be.revertedWithCustomError(f.bank, "ServiceTooOld");
+      } else {
+        await tx;
+        recorded += 720n;
+      }
+    }
+    expect(recorded).to.equal(6n * 720n, "only the days of the past week");
+    // Exactly at the limit is accepted, one second more is refused with both times.
+    const at = BigInt(await time.latest()) + 10n;
+    await time.setNextBlockTimestamp(at);
+    await f.bank.connect(f.daughter).recordService(f.elder.address, 30n, Category.Cleaning, at - week, doc("at the limit"));
+    await time.setNextBlockTimestamp(at + 1n);
+    await expect(f.bank.connect(f.daughter).recordService(f.elder.address, 30n, Category.Cleaning, at - week, doc("a second late")))
+      .to.be.revertedWithCustomError(f.bank, "ServiceTooOld")
+      .withArgs(at - week, at + 1n - week);
   });
 
   it("rejects bad service records with their values", async function () {

@@ -56,6 +56,25 @@ export function defaultRule(matter: MatterValue): Rule {
 }
 
 /**
+ * Whether fraction `f` asks at least as much as `floor`: a larger fraction, or the same one at least as strict.
+ * Whether `f` counts against the scope's total or the participants does not matter here: the participants are
+ * never more than the total, so a fraction of the total asks at least that fraction of the participants, while a
+ * smaller fraction of the total is looser than the floor when every owner takes part.
+ */
+export function atLeast(f: Fraction, floor: Fraction): boolean {
+  const lhs = f.numerator * floor.denominator;
+  const rhs = floor.numerator * f.denominator;
+  if (lhs !== rhs) return lhs > rhs;
+  return f.strict || !floor.strict;
+}
+
+/** A local rule may be stricter than the Civil Code, never looser: both its thresholds reach the default's. */
+export function meetsFloor(rule: Rule, matter: MatterValue): boolean {
+  const floor = defaultRule(matter);
+  return rule.quorum.ofTotal && atLeast(rule.quorum, floor.quorum) && atLeast(rule.approval, floor.approval);
+}
+
+/**
  * Each holder's area in a scope (building 0 = whole estate). One holder is one head however many units it
  * holds; the developer holds its unsold units under one address, so it is one head too.
  */

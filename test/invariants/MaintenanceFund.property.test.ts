@@ -25,7 +25,7 @@ async function propertyFixture() {
   const people = await cast(connection, registry, e.estateId, 3);
   const ownersVote = await ethers.deployContract("OwnersVote", [await registry.getAddress()]);
   const fund = await ethers.deployContract("MaintenanceFund", [await registry.getAddress(), await ownersVote.getAddress()]);
-  await fund.setEmergencyPolicy(e.estateId, 2n ** 63n, 30n);
+  await fund.setEmergencyPolicy(e.estateId, 2n ** 63n, 2n ** 63n, 365n, 30n); // neither cap nor limit binds here
   for (const u of e.unitIds.flat()) await fund.connect(people.custodian).deposit(u, OPENING_BALANCE, doc(`opening ${u}`));
   return { registry, ownersVote, fund, ...e, ...people };
 }

@@ -215,7 +215,7 @@ describe("API read routes over HTTP", function () {
       committed: "50000",
       deposited: "8250000",
       disbursed: "1650000",
-      emergencyPolicy: { cap: "500000", disclosureDays: 15 },
+      emergencyPolicy: { cap: "500000", periodLimit: "1000000", periodDays: 365, disclosureDays: 15 },
     });
     await fails("/api/fund/estates/5", 404, "unknown_estate");
 
@@ -311,7 +311,7 @@ describe("API read routes over HTTP", function () {
     await fails("/api/timebank/services?volunteer=bob", 400, "invalid_request");
 
     const service = await ok(`/api/timebank/services/${history.services.byProxy}`);
-    expect(service).to.include({ category: "Cleaning", minutes: 120, volunteer: v1.address, recipient: rc.address, noteHash: doc("cleaning") });
+    expect(service).to.include({ category: "Cleaning", minutes: 120, volunteer: v1.address, recipient: rc.address, noteHash: history.notes.cleaning });
     expect(service.decision).to.include.keys(["txHash", "recordId"]);
     expect((await ok(`/api/timebank/services/${history.services.pending}`)).decision).to.equal(null);
     await fails("/api/timebank/services/99", 404, "unknown_service");

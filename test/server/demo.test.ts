@@ -5,6 +5,8 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { keccak256, stringToBytes, type Hex } from "viem";
+import { noteCommitment } from "../../server/src/chain/commitment.js";
 import { freePort, repoRoot, tempDir } from "./helpers/chain.js";
 
 type DemoRun = { output: () => string; ready: Promise<void>; interrupt: () => Promise<number | null> };
@@ -55,6 +57,28 @@ async function listening(url: string): Promise<boolean> {
   }
 }
 
+/**
+ * The time-bank notes the demo kept off chain: each service's on-chain noteHash is the salted commitment to its
+ * note, never the plain hash of the text (which could be guessed back).
+ */
+async function expectSaltedNotes(api: string, dataDir: string): Promise<void> {
+  const notes = JSON.parse(readFileSync(path.join(dataDir, "documents", "timebank-notes.json"), "utf8")) as {
+    kind: string;
+    serviceId?: number;
+    note: string;
+    salt: Hex;
+    commitment: Hex;
+  }[];
+  const services = notes.filter((n) => n.kind === "service");
+  expect(services.length).to.be.greaterThan(5);
+  for (const n of services) {
+    const onChain = (await (await fetch(`${api}/api/timebank/services/${n.serviceId}`)).json()) as { noteHash: string };
+    expect(onChain.noteHash).to.equal(noteCommitment(n.salt, n.note));
+    expect(onChain.noteHash).to.not.equal(keccak256(stringToBytes(n.note)));
+  }
+  expect(new Set(notes.map((n) => n.salt)).size, "a fresh salt per note").to.equal(notes.length);
+}
+
 describe("npm run demo", function () {
   this.timeout(300_000);
   let tmp: ReturnType<typeof tempDir>;
@@ -84,6 +108,7 @@ describe("npm run demo", function () {
       expect(Object.keys(config.contracts)).to.have.members(Object.keys(deployment.contracts));
       const votes = (await (await fetch(`${api}/api/votes?status=open`)).json()) as { items: unknown[] };
       expect(votes.items.length, "the demo leaves votes open to take part in").to.be.greaterThan(0);
+      if (run === 1) await expectSaltedNotes(api, tmp.dir);
 
       expect(await demo.interrupt()).to.equal(0);
       expect(demo.output()).to.contain("Stopped");

@@ -5,6 +5,7 @@ import { expect } from "chai";
 import path from "node:path";
 import type { Abi, Address, PublicClient } from "viem";
 import { loadArtifact } from "../../server/src/chain/artifacts.js";
+import { commitNote } from "../../server/src/chain/commitment.js";
 import type { Deployment } from "../../server/src/chain/deployment.js";
 import type { AccountView, LedgerView, PlanView } from "../../server/src/indexer/models/fund.js";
 import type { MemberView, ServiceView } from "../../server/src/indexer/models/timebank.js";
@@ -193,7 +194,7 @@ describe("vote, fund and time-bank read models on a Hardhat node", function () {
       await send(holders.h4.key, "OwnersVote", "castBallot", [BigInt(openVote), 1]);
       await send(committee[1].key, "MaintenanceFund", "proposeEmergency", [estateId, buildings[0], 100_000n, doc("dropped emergency")]);
       const served = Number((await publicClient.getBlock()).timestamp) - 60;
-      await send(members.v2.key, "TimeBank", "recordService", [members.rc.address, 45, 5, served, doc("dropped service")]);
+      await send(members.v2.key, "TimeBank", "recordService", [members.rc.address, 45, 5, served, commitNote("dropped service").commitment]);
       await send(members.rc.key, "TimeBank", "confirmService", [5n]);
       await send(members.v1.key, "TimeBank", "gift", [members.r1.address, 10]);
       await running.waitForHead();

@@ -133,7 +133,7 @@ export type FundEstate = {
   committed: string;
   deposited: string;
   disbursed: string;
-  emergencyPolicy: { cap: string; disclosureDays: number };
+  emergencyPolicy: { cap: string; periodLimit: string; periodDays: number; disclosureDays: number };
 };
 export type StatementEntry = {
   kind: "deposit" | "charge" | "refund";

@@ -53,7 +53,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
               h("dt", {}, t("fund.committed")), h("dd", {}, money(l.committed)),
               h("dt", {}, t("fund.deposited")), h("dd", {}, money(l.deposited)),
               h("dt", {}, t("fund.disbursed")), h("dd", {}, money(l.disbursed)),
-              h("dt", {}, t("fund.emergencyCap")), h("dd", {}, t("fund.emergencyPolicy", { cap: money(l.emergencyPolicy.cap), days: l.emergencyPolicy.disclosureDays })),
+              h("dt", {}, t("fund.emergencyCap")), h("dd", {}, l.emergencyPolicy.cap === "0" ? t("fund.emergencyOff") : t("fund.emergencyPolicy", { cap: money(l.emergencyPolicy.cap), limit: money(l.emergencyPolicy.periodLimit), period: l.emergencyPolicy.periodDays, days: l.emergencyPolicy.disclosureDays })),
             )
           : h("p", { class: "muted" }, t("app.unavailable")),
       );

@@ -1,8 +1,10 @@
 // Time bank for volunteers and the people they serve: balance and history, services waiting for one's
 // confirmation, recording a service, redeeming at a partner, gifting to family. Transactions go from the
-// signed-in key or wallet straight to the TimeBank contract; notes stay in the browser (only their hash is sent).
-import { isAddress, keccak256, stringToBytes, type Abi, type Address, type Hex } from "viem";
+// signed-in key or wallet straight to the TimeBank contract. A note is sent only as a salted commitment (never a
+// plain hash, which could be guessed back); neither the note nor its salt is kept anywhere yet, and the page says so.
+import { isAddress, type Abi, type Address, type Hex } from "viem";
 import { abi as timeBankAbi } from "virtual:abi/TimeBank";
+import { commitNote } from "../../../server/src/chain/commitment.js";
 import { all, allOf, get } from "../lib/api.js";
 import { config, contractAddress, publicClientFor } from "../lib/chain.js";
 import { field, h, notice, replace } from "../lib/dom.js";
@@ -27,10 +29,17 @@ function relationName(value: string | number): string {
   return t(key) === key ? name : t(key);
 }
 
-/** The note's hash: keccak256 of its UTF-8 text. The text itself never leaves the browser. */
-export function noteHash(note: string): Hex {
-  return keccak256(stringToBytes(note.trim() || "-"));
+/**
+ * What goes on chain for a note: keccak256(abi.encode(salt, note)) with a fresh random salt, so that the text
+ * cannot be guessed back from the chain. Nothing keeps the note or the salt yet (an off-chain store comes later),
+ * so the commitment proves nothing afterwards either; it only records that a note was written.
+ */
+export function noteOnChain(note: string): Hex {
+  return commitNote(note.trim()).commitment;
 }
+
+/** How far (seconds) this device's clock may put a service before the chain's latest block. */
+const SERVED_AT_SLACK = 3600;
 
 /** Kept across the re-render that follows a transaction, so its outcome stays visible. */
 let lastOutcome: HTMLElement | null = null;
@@ -124,9 +133,11 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     const to = recipient.value.trim();
     if (!isAddress(to)) return void replace(progress, notice("error", t("timebank.badAddress")));
     void (async () => {
-      const block = await client.getBlock();
-      const servedAt = BigInt(Math.min(Math.floor(Date.now() / 1000), Number(block.timestamp)));
-      await act(t("timebank.recording"), "recordService", [to as Address, Number(mins.value), Number(category.value), servedAt, noteHash(note.value)], (hash) =>
+      // "Now" by this device's clock, kept within the hour before the chain's latest block: the contract refuses
+      // a future time and one more than a week old by the chain's clock, which is the one that counts.
+      const chainNow = Number((await client.getBlock()).timestamp);
+      const servedAt = BigInt(Math.max(chainNow - SERVED_AT_SLACK, Math.min(Math.floor(Date.now() / 1000), chainNow)));
+      await act(t("timebank.recording"), "recordService", [to as Address, Number(mins.value), Number(category.value), servedAt, noteOnChain(note.value)], (hash) =>
         all<ServiceRow>("/api/timebank/services", { volunteer: me }).then((list) => list.some((s) => s.txHash.toLowerCase() === hash.toLowerCase())),
       );
     })();
@@ -148,7 +159,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   );
   redeemForm.addEventListener("submit", (e) => {
     e.preventDefault();
-    void act(t("timebank.redeeming"), "redeem", [partner.value as Address, Number(redeemMins.value), Number(redeemKind.value), noteHash(redeemNote.value)], inHistory);
+    void act(t("timebank.redeeming"), "redeem", [partner.value as Address, Number(redeemMins.value), Number(redeemKind.value), noteOnChain(redeemNote.value)], inHistory);
   });
 
   // Gift to family.

@@ -6,6 +6,7 @@
 import { decodeEventLog, keccak256, toHex, type Abi, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { loadArtifact } from "../../../server/src/chain/artifacts.js";
+import { commitNote } from "../../../server/src/chain/commitment.js";
 import type { Deployment } from "../../../server/src/chain/deployment.js";
 import { CHAIN_ID, clients, DEV_KEYS, rpc } from "./chain.js";
 
@@ -38,6 +39,8 @@ export type History = {
   members: { v1: Actor; v2: Actor; r1: Actor; rc: Actor };
   partner: Address;
   services: { confirmed: string; rejected: string; byProxy: string; pending: string };
+  /** Each service note's salted commitment, as recorded on chain, by the note's text. */
+  notes: Record<string, Hex>;
 };
 
 export type Writer = (key: Hex, contract: string, functionName: string, args: unknown[]) => Promise<{ eventName: string; args: Record<string, unknown> }[]>;
@@ -110,7 +113,7 @@ export async function playHistory(url: string, deployment: Deployment): Promise<
   for (const c of committee) await send(admin, "CommunityRegistry", "grantRole", [seat, c.address]);
   await send(admin, "CommunityRegistry", "grantRole", [await read("CUSTODIAN_ROLE"), custodian.address]);
   await send(admin, "CommunityRegistry", "grantRole", [await read("STAFF_ROLE"), staff.address]);
-  await send(admin, "MaintenanceFund", "setEmergencyPolicy", [estateId, 500_000n, 15]);
+  await send(admin, "MaintenanceFund", "setEmergencyPolicy", [estateId, 500_000n, 1_000_000n, 365, 15]);
 
   // Deposits: 10,000 yuan per unit, a top-up for the first unit.
   for (const [i, unitId] of units.entries()) {
@@ -163,8 +166,12 @@ export async function playHistory(url: string, deployment: Deployment): Promise<
   await send(staff.key, "TimeBank", "linkFamily", [members.r1.address, members.v1.address, 3]);
   await send(staff.key, "TimeBank", "registerPartner", [partner, doc("partner profile: corner shop")]);
   const served = (await chainTime(url)) - 3600;
-  const record = async (by: Actor, to: Actor, minutes: number, category: number, note: string) =>
-    id(await send(by.key, "TimeBank", "recordService", [to.address, minutes, category, served, doc(note)]), "ServiceRecorded", "serviceId");
+  // Notes go on chain as salted commitments, as the client records them; `notes` keeps each one's commitment.
+  const notes: Record<string, Hex> = {};
+  const record = async (by: Actor, to: Actor, minutes: number, category: number, note: string) => {
+    notes[note] = commitNote(note).commitment;
+    return id(await send(by.key, "TimeBank", "recordService", [to.address, minutes, category, served, notes[note]]), "ServiceRecorded", "serviceId");
+  };
   const confirmed = await record(members.v1, members.r1, 90, 0, "meal delivery");
   await send(members.r1.key, "TimeBank", "confirmService", [BigInt(confirmed)]);
   const rejected = await record(members.v2, members.r1, 60, 1, "companionship");
@@ -193,5 +200,6 @@ export async function playHistory(url: string, deployment: Deployment): Promise<
     members,
     partner,
     services: { confirmed, rejected, byProxy, pending },
+    notes,
   };
 }

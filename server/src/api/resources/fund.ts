@@ -97,7 +97,12 @@ export function fundRoutes(deps: ResourceDeps): RouteSpec[] {
         committed: decimal,
         deposited: decimal,
         disbursed: decimal,
-        emergencyPolicy: z.object({ cap: decimal.describe("largest emergency spend; 0: the emergency path is off"), disclosureDays: z.number() }),
+        emergencyPolicy: z.object({
+          cap: decimal.describe("largest emergency spend; 0: the emergency path is off"),
+          periodLimit: decimal.describe("most the emergency path may spend within any periodDays days"),
+          periodDays: z.number().describe("length of the rolling period of periodLimit; 0: no policy set"),
+          disclosureDays: z.number(),
+        }),
       }),
       handler: async ({ params }) => {
         const e = await requireEstate(deps, params.estateId);
@@ -109,7 +114,12 @@ export function fundRoutes(deps: ResourceDeps): RouteSpec[] {
           committed: l?.committed ?? "0",
           deposited: l?.deposited ?? "0",
           disbursed: l?.disbursed ?? "0",
-          emergencyPolicy: { cap: policy?.cap ?? "0", disclosureDays: policy?.disclosureDays || DEFAULT_DISCLOSURE_DAYS },
+          emergencyPolicy: {
+            cap: policy?.cap ?? "0",
+            periodLimit: policy?.periodLimit ?? "0",
+            periodDays: policy?.periodDays ?? 0,
+            disclosureDays: policy?.disclosureDays || DEFAULT_DISCLOSURE_DAYS,
+          },
         };
       },
     }),

@@ -17,7 +17,7 @@ const serviceSchema = z.object({
   minutes: z.number(),
   category: z.enum(CATEGORIES),
   servedAt: z.number().describe("Unix seconds"),
-  noteHash: hash,
+  noteHash: hash.describe("salted commitment keccak256(abi.encode(salt, note)); the note and its salt stay off chain"),
   status: z.enum(STATUSES).describe("recorded: waiting for the recipient's (or staff's) decision"),
   decidedBy: address.nullable(),
   byProxy: z.boolean().describe("decided by staff on the recipient's behalf"),

@@ -15,7 +15,8 @@ export type StageName = (typeof STAGES)[number];
 
 export type LedgerView = { estateId: number; balance: string; committed: string; deposited: string; disbursed: string };
 export type AccountView = { unitId: number; balance: string; deposited: string; charged: string; refunded: string };
-export type PolicyView = { estateId: number; cap: string; disclosureDays: number } & RecordRef;
+/** An estate's emergency policy: cap per spend and rolling limit (fen), the limit's period and the disclosure window (days). */
+export type PolicyView = { estateId: number; cap: string; periodLimit: string; periodDays: number; disclosureDays: number } & RecordRef;
 
 export type StatementEntry = {
   unitId: number;
@@ -229,7 +230,14 @@ export const fundModel: ReadModel = {
       tx.put("plans", planKey(planId), { ...plan, disclosure });
     },
     EmergencyPolicySet: (e, tx) => {
-      const view: PolicyView = { estateId: e.args.estateId as number, cap: e.args.cap as string, disclosureDays: e.args.disclosureDays as number, ...recordRef(e) };
+      const view: PolicyView = {
+        estateId: e.args.estateId as number,
+        cap: e.args.cap as string,
+        periodLimit: e.args.periodLimit as string,
+        periodDays: e.args.periodDays as number,
+        disclosureDays: e.args.disclosureDays as number,
+        ...recordRef(e),
+      };
       tx.put("fundPolicies", numKey(view.estateId), view);
     },
   },
