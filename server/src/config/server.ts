@@ -24,6 +24,12 @@ export const serverConfigSchema = indexerConfigSchema.extend({
   relayerIntervalMs: z.coerce.number().int().positive().default(2000),
   rateLimitPerMinute: z.coerce.number().int().positive().default(6000),
   sessionHours: z.coerce.number().positive().default(12),
+  /** How long an address's on-chain roles are reused: also how long a revoked role may still count. */
+  roleCacheMs: z.coerce.number().int().nonnegative().default(10_000),
+  /** How many addresses' roles are kept at most (least recently used dropped first). */
+  roleCacheSize: z.coerce.number().int().positive().default(10_000),
+  /** /api/health says degraded when the indexer is more than this many blocks behind the chain's head. */
+  healthMaxLagBlocks: z.coerce.number().int().nonnegative().default(20),
 });
 
 export type ServerSettings = z.infer<typeof serverConfigSchema>;
@@ -41,6 +47,9 @@ export const SERVER_ENV: Record<keyof ServerSettings, string> = {
   relayerIntervalMs: "GONGZHI_RELAYER_INTERVAL_MS",
   rateLimitPerMinute: "GONGZHI_RATE_LIMIT_PER_MINUTE",
   sessionHours: "GONGZHI_SESSION_HOURS",
+  roleCacheMs: "GONGZHI_ROLE_CACHE_MS",
+  roleCacheSize: "GONGZHI_ROLE_CACHE_SIZE",
+  healthMaxLagBlocks: "GONGZHI_HEALTH_MAX_LAG_BLOCKS",
 };
 
 export function loadServerSettings(

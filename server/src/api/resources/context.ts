@@ -14,20 +14,44 @@ export type ResourceDeps = {
   treeCache: TreeCache;
 };
 
-/** The latest block's timestamp, asked at most once per `maxAgeMs`. */
-export function chainClock(client: PublicClient, maxAgeMs = 1000): () => Promise<number> {
-  let cached: { at: number; value: number } | undefined;
+/**
+ * The latest block's timestamp, asked at most once per `maxAgeMs`. Read routes are served from the store and
+ * must keep answering while the node is down or frozen: once a block time is known, a read that fails or takes
+ * longer than `waitMs` gives the last one read plus the seconds since (block time follows the clock on a QBFT
+ * chain). Only the very first read, with nothing to go on, fails with the node's error.
+ */
+export function chainClock(client: PublicClient, maxAgeMs = 1000, waitMs = 1000): () => Promise<number> {
+  let known: { at: number; value: number } | undefined;
+  let reading: Promise<number> | undefined;
+  const read = () =>
+    (reading ??= client
+      .getBlock({ blockTag: "latest" })
+      .then((block) => {
+        known = { at: Date.now(), value: Number(block.timestamp) };
+        return known.value;
+      })
+      .finally(() => (reading = undefined)));
   return async () => {
-    if (cached && Date.now() - cached.at < maxAgeMs) return cached.value;
-    const block = await client.getBlock({ blockTag: "latest" });
-    cached = { at: Date.now(), value: Number(block.timestamp) };
-    return cached.value;
+    if (known && Date.now() - known.at < maxAgeMs) return known.value;
+    const fresh = read();
+    if (!known) return fresh;
+    const last = known;
+    const estimate = () => last.value + Math.floor((Date.now() - last.at) / 1000);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<number>((resolve) => (timer = setTimeout(() => resolve(estimate()), waitMs)));
+    try {
+      return await Promise.race([fresh.catch(estimate), late]);
+    } finally {
+      clearTimeout(timer);
+    }
   };
 }
 
 /** Deps from a running indexer (`setupIndexer(...)` gives `store`), its deployment file and a public client. */
 export function resourceDeps(service: { store: Store }, deployment: Deployment, client: PublicClient): ResourceDeps {
-  return { store: service.store, deployment, now: chainClock(client), treeCache: createTreeCache() };
+  const now = chainClock(client);
+  void now().catch(() => undefined); // read once now, so that a node lost later leaves a time to go on
+  return { store: service.store, deployment, now, treeCache: createTreeCache() };
 }
 
 export const get = <T>(deps: ResourceDeps, model: string, key: string): Promise<T | undefined> => readModel<T>(deps.store, model, key);
