@@ -36,8 +36,8 @@ export const HEALTH_RPC_MS = 2000;
 /** Chain reads are shared by the health checks of this long, so polling health cannot flood the node. */
 const PROBE_REUSE_MS = 1000;
 /**
- * Gas a full batch of relayed ballots may need: measured at about 34,000 per ballot plus 40,000 per
- * transaction on OwnersVote.castBallotBatch, with room to spare. The relayer should hold at least that much.
+ * Gas a full batch of relayed ballots may need, to tell when the relayer account runs low: OwnersVote's
+ * castBallotBatch used 83,166 gas for a batch of two on Hardhat; this allows about twice that.
  */
 const GAS_PER_BATCH = (ballots: number) => 60_000n + 60_000n * BigInt(ballots);
 

@@ -18,10 +18,9 @@ export async function checkBallot(chain: RelayerChain, ballot: SignedBallot): Pr
   }
   // The three checks are independent: run them at once, then report the first failure in a fixed order.
   const [signer, weight, onChain] = await Promise.all([
-    chain
-      .domain()
-      .then((domain) => recoverBallotSigner(domain, ballot))
-      .catch(() => undefined),
+    // Only a signature that cannot be recovered is the ballot's fault; a domain that cannot be read (node
+    // down) fails the request as the chain's (503), not as a bad signature.
+    chain.domain().then((domain) => recoverBallotSigner(domain, ballot).catch(() => undefined)),
     chain.weight(vote, ballot.holder),
     chain.ballotOf(ballot.voteId, ballot.holder),
   ]);

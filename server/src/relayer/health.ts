@@ -15,7 +15,7 @@ export function isOutOfFunds(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; current && depth < 10; depth++) {
     const { name, message, details } = current as { name?: string; message?: string; details?: string };
-    if (name === "InsufficientFundsError" || /insufficient funds|insufficient balance|not enough funds/i.test(`${message} ${details}`)) return true;
+    if (name === "InsufficientFundsError" || /insufficient funds|insufficient balance|enough funds/i.test(`${message} ${details}`)) return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;

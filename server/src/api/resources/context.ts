@@ -16,9 +16,9 @@ export type ResourceDeps = {
 
 /**
  * The latest block's timestamp, asked at most once per `maxAgeMs`. Read routes are served from the store and
- * must keep answering while the node is down or frozen: once a block time is known, a read that fails or takes
- * longer than `waitMs` gives the last one read plus the seconds since (block time follows the clock on a QBFT
- * chain). Only the very first read, with nothing to go on, fails with the node's error.
+ * must keep answering while the node is down or frozen: a read that fails or takes longer than `waitMs` gives
+ * the last block time read plus the seconds since, or, if none was ever read, this server's clock (block time
+ * follows the clock on a QBFT chain). The answer's lag headers say how stale the store may be.
  */
 export function chainClock(client: PublicClient, maxAgeMs = 1000, waitMs = 1000): () => Promise<number> {
   let known: { at: number; value: number } | undefined;
@@ -31,16 +31,13 @@ export function chainClock(client: PublicClient, maxAgeMs = 1000, waitMs = 1000)
         return known.value;
       })
       .finally(() => (reading = undefined)));
+  const estimate = () => (known ? known.value + Math.floor((Date.now() - known.at) / 1000) : Math.floor(Date.now() / 1000));
   return async () => {
     if (known && Date.now() - known.at < maxAgeMs) return known.value;
-    const fresh = read();
-    if (!known) return fresh;
-    const last = known;
-    const estimate = () => last.value + Math.floor((Date.now() - last.at) / 1000);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<number>((resolve) => (timer = setTimeout(() => resolve(estimate()), waitMs)));
     try {
-      return await Promise.race([fresh.catch(estimate), late]);
+      return await Promise.race([read().catch(estimate), late]);
     } finally {
       clearTimeout(timer);
     }
