@@ -233,7 +233,8 @@ describe("Faults: nothing stays broken after a passing fault", function () {
   });
 
   it("answers within the timeout while the node is frozen: 503 where the chain is needed, reads with their lag, health degraded", async function () {
-    await waitFor("the indexer at the head", async () => (await health()).status === "ok", 30_000);
+    const head = Number(await rpc<string>(node.url, "eth_blockNumber"));
+    await waitFor("the indexer at the head", async () => (await health()).status === "ok" && server.service.indexer.checkpoint.blockNumber >= head, 30_000);
     expect((await call("GET", `/api/votes/${voteId}`)).body.status, "the vote is open by block time").to.equal("open");
     proxy.freeze();
     const signIn1 = await signIn(holders[2]!);
