@@ -27,8 +27,10 @@ function isUnavailable(error: unknown): boolean {
   if (error instanceof TimeoutError || error instanceof SocketClosedError) return true;
   if (error instanceof WaitForTransactionReceiptTimeoutError) return true;
   if (error instanceof HttpRequestError) return error.status === undefined || UNAVAILABLE_STATUSES.has(error.status);
-  const { name, code } = (error ?? {}) as { name?: string; code?: string };
+  const { name, code, message } = (error ?? {}) as { name?: string; code?: string; message?: string };
   if (name === "TimeoutError" || name === "AbortError") return true; // AbortSignal.timeout in a plain fetch
+  // A plain fetch's failure as passed on by the indexer's worker thread, which keeps only the message.
+  if (message === "fetch failed" || message === "The operation was aborted due to timeout") return true;
   return typeof code === "string" && CONNECTION_CODES.has(code);
 }
 
