@@ -55,6 +55,7 @@ const healthSchema = z.object({
     head: z.number().optional().describe("the chain's head as last read"),
     lagBlocks: z.number().optional(),
     headSeenSecondsAgo: z.number().optional(),
+    syncedSecondsAgo: z.number().optional().describe("since the indexer last caught up with the head"),
     failing: failingSchema.optional(),
   }),
   relayer: z.object({
@@ -172,6 +173,7 @@ export function healthRoute(sources: HealthSources): RouteSpec {
         head,
         lagBlocks,
         headSeenSecondsAgo: secondsSince(chain.head !== undefined ? chain.at : status.headAt, now),
+        syncedSecondsAgo: secondsSince(status.syncedAt, now),
         failing: status.failing ? { since: status.failing.since, error: status.failing.error } : undefined,
       },
       relayer: relayerView,
