@@ -21,6 +21,7 @@ const program = new Command()
   .option("--public-rpc-url <url>", "RPC URL that browsers use to verify receipts")
   .option("--static-dir <dir>", "built web client to serve at /")
   .option("--cors-origins <list>", "comma-separated origins allowed by CORS")
+  .option("--rpc-timeout-ms <ms>", "how long one chain request may take (default 5000)")
   .option("--log-level <level>", "fatal, error, warn, info, debug or silent")
   .parse();
 

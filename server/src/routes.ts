@@ -2,7 +2,12 @@
 // the composition does not depend on which resources exist.
 import { resourceDeps, resourceRoutes } from "./api/resources/index.js";
 import { makePublicClient } from "./chain/clients.js";
+import { lagHeaders } from "./health.js";
 import type { ExtraRoutes } from "./server.js";
 
-export const serverRoutes: ExtraRoutes = ({ service, deployment, settings }) =>
-  resourceRoutes(resourceDeps(service, deployment, makePublicClient(settings.rpcUrl, settings.chainId)));
+/** Every answer of these routes says how far behind the chain the store is (see lagHeaders). */
+export const serverRoutes: ExtraRoutes = ({ service, deployment, settings }) => {
+  const client = makePublicClient(settings.rpcUrl, settings.chainId, { timeoutMs: settings.rpcTimeoutMs, retryCount: 0 });
+  const lag = lagHeaders(service.indexer);
+  return resourceRoutes(resourceDeps(service, deployment, client)).map((route) => ({ ...route, before: [lag, ...(route.before ?? [])] }));
+};

@@ -16,14 +16,16 @@ import { createSessionStore } from "./api/auth/sessions.js";
 import { addressLimiter } from "./api/limits.js";
 import { defineRoute, type RouteSpec } from "./api/routes.js";
 import { loadArtifact } from "./chain/artifacts.js";
-import { makePublicClient, makeWalletClient } from "./chain/clients.js";
+import { makePublicClient, makeWalletClient, type RpcOptions } from "./chain/clients.js";
 import { readDeployment, type Deployment } from "./chain/deployment.js";
 import type { ServerSettings } from "./config/server.js";
+import { HEALTH_RPC_MS, healthRoute, type RelayerHealthSource } from "./health.js";
 import { follow } from "./indexer/indexer.js";
 import { setupIndexer, type Service } from "./indexer/setup.js";
 import { closeStore } from "./indexer/store.js";
 import { runAnchorer } from "./receipts/anchorer.js";
 import { relayerChain } from "./relayer/chain.js";
+import { trackSubmissions } from "./relayer/health.js";
 import { openBallotQueue } from "./relayer/queue.js";
 import { relayerRoutes } from "./relayer/routes.js";
 import { startSubmitter, type Submitter } from "./relayer/submitter.js";
@@ -69,14 +71,23 @@ export async function startServer(
   const deployment = readDeployment(settings.deployment);
   const service = await setupIndexer({ ...settings, dataDir: path.join(settings.dataDir, "indexer") }, logger);
   const controller = new AbortController();
-  const following = follow(service.indexer, { pollMs: settings.pollMs, signal: controller.signal });
+  const following = follow(service.indexer, { pollMs: settings.pollMs, retryMaxMs: settings.retryMaxMs, signal: controller.signal });
   const anchoring = service.anchorer ? runAnchorer(service.anchorer, settings.pollMs, controller.signal) : undefined;
 
-  const publicClient = makePublicClient(settings.rpcUrl, settings.chainId);
+  // Every chain call of a request fails within rpcTimeoutMs, without retries: a request that needs a node that
+  // is down answers 503 chain_unavailable in seconds (the client may ask again), instead of hanging.
+  const rpc: RpcOptions = { timeoutMs: settings.rpcTimeoutMs, retryCount: 0 };
+  const publicClient = makePublicClient(settings.rpcUrl, settings.chainId, rpc);
   const registry = deployment.contracts.CommunityRegistry;
   if (!registry) throw new Error(`${settings.deployment} has no CommunityRegistry; deploy the contracts first.`);
   const registryAbi = loadArtifact("CommunityRegistry", settings.artifactsDir).abi;
-  const rolesOf = chainRoleReader({ client: publicClient, registry: registry.address, abi: registryAbi, cacheMs: 10_000 });
+  const rolesOf = chainRoleReader({
+    client: publicClient,
+    registry: registry.address,
+    abi: registryAbi,
+    cacheMs: settings.roleCacheMs,
+    maxEntries: settings.roleCacheSize,
+  });
   const sessions = createSessionStore({
     nonceTtlMs: 10 * 60_000,
     sessionTtlMs: settings.sessionHours * 3_600_000,
@@ -103,16 +114,28 @@ export async function startServer(
   const routes: RouteSpec[] = [configRoute(settings, deployment), ...authRoutes(auth)];
   let relayerDb: Level<string, string> | undefined;
   let submitter: Submitter | undefined;
+  let relayerHealth: RelayerHealthSource | undefined;
   const vote = deployment.contracts.OwnersVote;
   if (settings.relayerKey && vote) {
     relayerDb = new Level<string, string>(path.join(settings.dataDir, "relayer"));
     const queue = await openBallotQueue(relayerDb);
-    const chain = relayerChain({
-      publicClient: makePublicClient(settings.rpcUrl, settings.chainId, { batch: true }),
-      walletClient: makeWalletClient(settings.rpcUrl, settings.chainId, privateKeyToAccount(settings.relayerKey as Hex)),
-      vote: { address: vote.address, abi: loadArtifact("OwnersVote", settings.artifactsDir).abi, deployedAt: BigInt(vote.blockNumber) },
-      registry: { address: registry.address, abi: registryAbi },
-    });
+    const relayerAccount = privateKeyToAccount(settings.relayerKey as Hex);
+    const tracked = trackSubmissions(
+      relayerChain({
+        publicClient: makePublicClient(settings.rpcUrl, settings.chainId, { batch: true, ...rpc }),
+        walletClient: makeWalletClient(settings.rpcUrl, settings.chainId, relayerAccount, rpc),
+        vote: { address: vote.address, abi: loadArtifact("OwnersVote", settings.artifactsDir).abi, deployedAt: BigInt(vote.blockNumber) },
+        registry: { address: registry.address, abi: registryAbi },
+      }),
+    );
+    const chain = tracked.chain;
+    relayerHealth = {
+      queue,
+      submissions: tracked.state,
+      account: relayerAccount.address,
+      batchSize: settings.relayerBatchSize,
+      intervalMs: settings.relayerIntervalMs,
+    };
     submitter = startSubmitter({
       queue,
       chain,
@@ -126,6 +149,16 @@ export async function startServer(
   } else {
     logger.warn({}, "no relayer key (GONGZHI_RELAYER_KEY) or no OwnersVote: signed ballots are not relayed");
   }
+  routes.push(
+    healthRoute({
+      version: SERVER_VERSION,
+      client: makePublicClient(settings.rpcUrl, settings.chainId, { timeoutMs: Math.min(HEALTH_RPC_MS, settings.rpcTimeoutMs), retryCount: 0 }),
+      indexer: service.indexer,
+      maxLagBlocks: settings.healthMaxLagBlocks,
+      relayer: relayerHealth,
+      anchorer: service.anchorer,
+    }),
+  );
 
   const server = await new Promise<{ http: Server; url: string }>((resolve, reject) => {
     const app = createApp({

@@ -62,13 +62,14 @@ export function createApp(options: AppOptions): Express {
 
   const router = Router();
   const info = { title: "Gongzhi API 共治接口", version: options.version };
-  router.get("/api/health", (_req, res) => {
-    res.json({ ok: true, version: options.version });
-  });
   router.get("/api/openapi.json", (_req, res) => {
     res.json(openApiDocument(options.routes, info));
   });
   mountRoutes(router, options.routes);
+  // A bare liveness answer for an app without a health route of its own (the server mounts one: server/src/health.ts).
+  router.get("/api/health", (_req, res) => {
+    res.json({ ok: true, version: options.version });
+  });
   app.use(router);
   if (options.staticDir) app.use(express.static(options.staticDir, { index: "index.html" }));
   app.use(notFound);

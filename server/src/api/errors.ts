@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
+import { isChainUnavailable } from "../chain/errors.js";
 import { formatMessage, pickLanguage, type ErrorCode, type MessageParams } from "./messages.js";
 
 /** An error the client can act on: an HTTP status, a machine-readable code and optional details. */
@@ -44,7 +45,9 @@ function fromBodyParser(error: unknown): ApiError | undefined {
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    const apiError = error instanceof ApiError ? error : fromBodyParser(error);
+    // A chain node that is down or frozen is the one failure a client can only wait out: 503, not 500.
+    const apiError =
+      error instanceof ApiError ? error : (fromBodyParser(error) ?? (isChainUnavailable(error) ? new ApiError(503, "chain_unavailable") : undefined));
     if (apiError) {
       res.status(apiError.status).json(errorBody(apiError, req.get("accept-language")));
       return;

@@ -125,6 +125,10 @@ export const messages = {
     "zh-CN": "分页游标无效。请使用上一页返回的 nextCursor，或去掉 cursor 从头开始。",
     en: "The page cursor is not valid; pass the nextCursor of the previous page, or leave cursor out to start from the beginning.",
   },
+  chain_unavailable: {
+    "zh-CN": "暂时连不上区块链节点，这项操作需要它。已保存的数据不受影响，请过一两分钟再试。",
+    en: "The blockchain node cannot be reached right now, and this action needs it. Nothing saved is affected; please try again in a minute or two.",
+  },
   internal: {
     "zh-CN": "服务器内部错误，已记录。请稍后重试。",
     en: "Something went wrong on the server; it has been logged. Please try again later.",

@@ -21,17 +21,30 @@ export function chainFor(chainId: number, rpcUrl: string): Chain {
   });
 }
 
+/**
+ * How long one JSON-RPC request may take, and how often the transport retries it. The server passes its
+ * configured few seconds and no retry (`rpcTimeoutMs`): a frozen node must make a request fail fast, and the
+ * callers already retry on their own terms (the indexer backs off, the anchorer reconciles, the relayer keeps
+ * ballots pending, an API client asks again after a 503). Scripts and tests keep the patient defaults.
+ */
+export type RpcOptions = { timeoutMs?: number; retryCount?: number };
+
+const PATIENT: Required<RpcOptions> = { timeoutMs: 60_000, retryCount: 1 };
+
 export function makePublicClient(
   rpcUrl: string,
   chainId: number,
-  options: { batch?: boolean } = {},
+  options: { batch?: boolean } & RpcOptions = {},
 ): PublicClient<Transport, Chain> {
-  // Retries are ours to decide (the indexer backs off and the anchorer reconciles), so the transport does few.
   // `batch` gathers the calls made within a few milliseconds into one JSON-RPC batch request: worth it for
   // many small concurrent reads (the relayer's checks), not for the indexer's large eth_getLogs answers.
   return createPublicClient({
     chain: chainFor(chainId, rpcUrl),
-    transport: http(rpcUrl, { retryCount: 1, timeout: 60_000, batch: options.batch ? { wait: 2, batchSize: 200 } : false }),
+    transport: http(rpcUrl, {
+      retryCount: options.retryCount ?? PATIENT.retryCount,
+      timeout: options.timeoutMs ?? PATIENT.timeoutMs,
+      batch: options.batch ? { wait: 2, batchSize: 200 } : false,
+    }),
   });
 }
 
@@ -39,11 +52,12 @@ export function makeWalletClient(
   rpcUrl: string,
   chainId: number,
   account: Account,
+  options: RpcOptions = {},
 ): WalletClient<Transport, Chain, Account> {
   return createWalletClient({
     account,
     chain: chainFor(chainId, rpcUrl),
-    transport: http(rpcUrl, { retryCount: 1, timeout: 60_000 }),
+    transport: http(rpcUrl, { retryCount: options.retryCount ?? PATIENT.retryCount, timeout: options.timeoutMs ?? PATIENT.timeoutMs }),
   });
 }
 

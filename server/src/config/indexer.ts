@@ -12,6 +12,10 @@ export const indexerConfigSchema = z.object({
   confirmations: z.coerce.number().int().nonnegative().default(0),
   reorgWindow: z.coerce.number().int().positive().default(128),
   pollMs: z.coerce.number().int().positive().default(1000),
+  /** How long one JSON-RPC request may take before it counts as failed (a frozen node must not hang us). */
+  rpcTimeoutMs: z.coerce.number().int().positive().max(600_000).default(5000),
+  /** The longest wait between retries while the node is unreachable: the indexer resumes this soon after it returns. */
+  retryMaxMs: z.coerce.number().int().positive().default(2000),
   initialRange: z.coerce.number().int().positive().default(1000),
   maxRange: z.coerce.number().int().positive().default(50_000),
   targetLogs: z.coerce.number().int().positive().default(5000),
@@ -40,6 +44,8 @@ export const ENV: Record<keyof IndexerSettings, string> = {
   confirmations: "GONGZHI_CONFIRMATIONS",
   reorgWindow: "GONGZHI_REORG_WINDOW",
   pollMs: "GONGZHI_POLL_MS",
+  rpcTimeoutMs: "GONGZHI_RPC_TIMEOUT_MS",
+  retryMaxMs: "GONGZHI_RETRY_MAX_MS",
   initialRange: "GONGZHI_INITIAL_RANGE",
   maxRange: "GONGZHI_MAX_RANGE",
   targetLogs: "GONGZHI_TARGET_LOGS",

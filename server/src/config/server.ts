@@ -34,6 +34,12 @@ export const serverConfigSchema = indexerConfigSchema.extend({
   /** Sign-ins per address per minute, and ballots per signing address per minute. */
   signInsPerAddressPerMinute: z.coerce.number().int().positive().default(10),
   ballotsPerAddressPerMinute: z.coerce.number().int().positive().default(60),
+  /** How long an address's on-chain roles are reused: also how long a revoked role may still count. */
+  roleCacheMs: z.coerce.number().int().nonnegative().default(10_000),
+  /** How many addresses' roles are kept at most (least recently used dropped first). */
+  roleCacheSize: z.coerce.number().int().positive().default(10_000),
+  /** /api/health says degraded when the indexer is more than this many blocks behind the chain's head. */
+  healthMaxLagBlocks: z.coerce.number().int().nonnegative().default(20),
 });
 
 export type ServerSettings = z.infer<typeof serverConfigSchema>;
@@ -57,6 +63,9 @@ export const SERVER_ENV: Record<keyof ServerSettings, string> = {
   siweClockSkewSeconds: "GONGZHI_SIWE_CLOCK_SKEW_SECONDS",
   signInsPerAddressPerMinute: "GONGZHI_SIGN_INS_PER_ADDRESS_PER_MINUTE",
   ballotsPerAddressPerMinute: "GONGZHI_BALLOTS_PER_ADDRESS_PER_MINUTE",
+  roleCacheMs: "GONGZHI_ROLE_CACHE_MS",
+  roleCacheSize: "GONGZHI_ROLE_CACHE_SIZE",
+  healthMaxLagBlocks: "GONGZHI_HEALTH_MAX_LAG_BLOCKS",
 };
 
 export function loadServerSettings(

@@ -20,11 +20,17 @@ type RpcBlock = { hash: Hex; parentHash: Hex; number: Hex };
 
 const toHex = (n: number) => `0x${n.toString(16)}` as Hex;
 
-export async function blockHeader(client: PublicClient, n: number): Promise<RpcBlock> {
+/** Block `n`'s header, or undefined when the node answers that it has no such block (its chain is shorter). */
+export async function findBlockHeader(client: PublicClient, n: number): Promise<RpcBlock | undefined> {
   const block = (await client.request({
     method: "eth_getBlockByNumber",
     params: [toHex(n), false],
   })) as RpcBlock | null;
+  return block ?? undefined;
+}
+
+export async function blockHeader(client: PublicClient, n: number): Promise<RpcBlock> {
+  const block = await findBlockHeader(client, n);
   if (!block) throw new Error(`The node has no block ${n}; is it still syncing?`);
   return block;
 }
@@ -59,12 +65,17 @@ export async function fetchChunk(
     const to = Math.min(maxTo, from + range.size - 1);
     // Headers and logs in parallel; the second read of the last header, after both, catches a change meanwhile.
     const headers = Promise.all([blockHeader(client, from), from === to ? undefined : blockHeader(client, to)]);
-    headers.catch(() => undefined);
+    const headersRead = headers.then(
+      () => true,
+      () => false,
+    );
     let prepared: PreparedLogs;
     try {
       prepared = await read(from, to, firstSeq);
     } catch (err) {
-      if (to > from && isTooLarge(err)) {
+      // A timeout may mean "too large", or a node that is down: then the small header reads failed too, and
+      // shrinking the range would only slow the catch-up once it is back.
+      if (to > from && isTooLarge(err) && (await headersRead)) {
         range.size = Math.max(range.min, Math.floor((to - from + 1) / 2));
         continue;
       }

@@ -6,7 +6,8 @@ import { entryAt } from "../receipts/log-format.js";
 import { offchainEntry, type LogEntry } from "../receipts/log.js";
 import { beginChanges, trackBlock, writeChanges, type PendingUndo } from "./changes.js";
 import { makeStoredDecoder, type IndexedContract, type StoredDecoder } from "./decode.js";
-import { blockHeader, ChainMovedError, fetchChunk, headNumber, type Chunk, type RangeState } from "./fetch.js";
+import { isChainUnavailable, shortChainError } from "../chain/errors.js";
+import { blockHeader, ChainMovedError, fetchChunk, findBlockHeader, headNumber, type Chunk, type RangeState } from "./fetch.js";
 import type { Lock } from "./lock.js";
 import { makeLogReader, reseq, type LogReader } from "./prepare.js";
 import type { ReadModel, Reducer } from "./models/types.js";
@@ -61,6 +62,18 @@ export type Indexer = {
   startBlock: number;
   checkpoint: Checkpoint;
   nextSeq: number;
+  /** How the following goes, for /api/health and the read routes' lag headers. */
+  status: FollowStatus;
+};
+
+export type FollowStatus = {
+  /** The chain's head block when the indexer last read it, and when (ms since epoch). */
+  head?: number;
+  headAt?: number;
+  /** When the indexer last caught up with that head. */
+  syncedAt?: number;
+  /** Set while rounds fail: since when, the last error's first line, and whether the node was unreachable. */
+  failing?: { since: number; error: string; unreachable: boolean };
 };
 
 /** A reorg deeper than the window: the store cannot be rolled back; a human must decide. */
@@ -106,6 +119,7 @@ export async function createIndexer(config: IndexerConfig): Promise<Indexer> {
     startBlock,
     checkpoint,
     nextSeq: await readNextSeq(config.store),
+    status: {},
   };
 }
 
@@ -189,7 +203,7 @@ async function findAncestor(ix: Indexer, head: number): Promise<Checkpoint> {
   for await (const [key, hash] of ix.config.store.blocks.iterator({ lte: numKey(ix.checkpoint.blockNumber), reverse: true })) {
     const n = Number(key);
     if (n < floor) break;
-    if ((await blockHeader(ix.config.client, n)).hash === hash) return { blockNumber: n, blockHash: hash as Hex };
+    if ((await findBlockHeader(ix.config.client, n))?.hash === hash) return { blockNumber: n, blockHash: hash as Hex };
   }
   if (ix.startBlock - 1 >= floor) {
     const blockHash = ix.startBlock === 0 ? ZERO_HASH : (await blockHeader(ix.config.client, ix.startBlock - 1)).hash;
@@ -256,6 +270,8 @@ export type SyncResult = { head: number; indexedTo: number; events: number; reor
 export async function syncOnce(ix: Indexer): Promise<SyncResult> {
   const { client, lock, confirmations, reorgWindow, range, logger } = ix.config;
   const head = await headNumber(client);
+  ix.status.head = head;
+  ix.status.headAt = Date.now();
   const target = head - confirmations;
   const windowFloor = head - reorgWindow;
   let events = 0;
@@ -309,21 +325,32 @@ export async function syncOnce(ix: Indexer): Promise<SyncResult> {
   return { head, indexedTo: ix.checkpoint.blockNumber, events, reorgs };
 }
 
-/** Also detects a reorg that happened while no new block arrived (same height, other hash). */
+/**
+ * Also detects a reorg that happened while no new block arrived (same height, other hash). Only an answer of
+ * the node counts as evidence: a header read that fails (node down, timeout) throws and the round is retried,
+ * and "no such block" (the chain got shorter) or another hash is checked against the stored blocks first.
+ */
 async function checkTip(ix: Indexer): Promise<boolean> {
   if (ix.checkpoint.blockNumber < ix.startBlock) return false;
-  const header = await blockHeader(ix.config.client, ix.checkpoint.blockNumber).catch(() => undefined);
+  const header = await findBlockHeader(ix.config.client, ix.checkpoint.blockNumber);
   if (header && header.hash === ix.checkpoint.blockHash) return false;
   const head = await headNumber(ix.config.client);
-  await ix.config.lock(async () => {
+  return ix.config.lock(async () => {
     const ancestor = await findAncestor(ix, head);
+    if (ancestor.blockNumber === ix.checkpoint.blockNumber && ancestor.blockHash === ix.checkpoint.blockHash) return false;
     ix.config.logger?.warn({ from: ix.checkpoint.blockNumber, to: ancestor.blockNumber }, "chain reorganised: rolling back");
     await rollback(ix, ancestor);
+    return true;
   });
-  return true;
 }
 
-export type FollowOptions = { pollMs: number; signal?: AbortSignal; exitAtHead?: boolean };
+export type FollowOptions = {
+  pollMs: number;
+  signal?: AbortSignal;
+  exitAtHead?: boolean;
+  /** The longest wait between failed rounds (2 s unless said): the indexer resumes this soon after the node returns. */
+  retryMaxMs?: number;
+};
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -337,18 +364,31 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 /** Syncs, then polls for new blocks until aborted (or until caught up, with exitAtHead). */
 export async function follow(ix: Indexer, options: FollowOptions): Promise<void> {
   const logger = ix.config.logger;
+  const retryMaxMs = Math.max(options.retryMaxMs ?? 2000, options.pollMs);
   let delay = options.pollMs;
   while (!options.signal?.aborted) {
     try {
       await checkTip(ix);
       const r = await syncOnce(ix);
       if (r.events > 0 || r.reorgs > 0) logger?.info({ indexedTo: r.indexedTo, head: r.head, events: r.events, nextSeq: ix.nextSeq }, "indexed");
+      if (ix.status.failing) logger?.info({ indexedTo: r.indexedTo, failedForMs: Date.now() - ix.status.failing.since }, "indexing resumed");
+      ix.status.failing = undefined;
+      ix.status.syncedAt = Date.now();
       delay = options.pollMs;
       if (options.exitAtHead) return;
     } catch (err) {
+      // A reorg deeper than the window needs a human: stop. Anything else may pass (a node restarting, a
+      // timeout, a refused anchoring rollback being fixed): retry, backing off to at most retryMaxMs so that
+      // indexing resumes within seconds of the node's return.
       if (err instanceof ReorgTooDeepError) throw err;
-      logger?.error({ err: (err as Error).message }, "indexing failed; retrying");
-      delay = Math.min(delay * 2, 30_000);
+      const unreachable = isChainUnavailable(err);
+      const error = shortChainError(err);
+      if (!ix.status.failing || ix.status.failing.error !== error) {
+        if (unreachable) logger?.warn({ err: error }, "chain node unreachable; retrying");
+        else logger?.error({ err: error }, "indexing failed; retrying");
+      }
+      ix.status.failing = { since: ix.status.failing?.since ?? Date.now(), error, unreachable };
+      delay = Math.min(delay * 2, retryMaxMs);
     }
     await sleep(delay, options.signal);
   }

@@ -19,6 +19,7 @@ const program = new Command()
   .option("--confirmations <n>", "blocks to wait behind the head (0 for QBFT)")
   .option("--reorg-window <n>", "recent blocks kept undoable")
   .option("--poll-ms <ms>", "new-block polling interval")
+  .option("--rpc-timeout-ms <ms>", "how long one chain request may take (default 5000)")
   .option("--initial-range <blocks>", "first eth_getLogs range")
   .option("--max-range <blocks>", "largest eth_getLogs range")
   .option("--target-logs <n>", "logs per eth_getLogs answer the range adapts to")
@@ -47,7 +48,7 @@ logger.info(
 );
 try {
   const anchoring = service.anchorer && !settings.exitAtHead ? runAnchorer(service.anchorer, settings.pollMs, controller.signal) : undefined;
-  await follow(service.indexer, { pollMs: settings.pollMs, signal: controller.signal, exitAtHead: settings.exitAtHead });
+  await follow(service.indexer, { pollMs: settings.pollMs, retryMaxMs: settings.retryMaxMs, signal: controller.signal, exitAtHead: settings.exitAtHead });
   if (settings.exitAtHead && service.anchorer) {
     const { anchorOnce } = await import("../receipts/anchorer.js");
     await anchorOnce(service.anchorer);

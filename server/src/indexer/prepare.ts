@@ -178,7 +178,9 @@ export function makeLogReader(client: PublicClient, setup: PrepareSetup): LogRea
   let nextId = 0;
   type Pending = { resolve: (p: PreparedLogs) => void; reject: (e: Error) => void };
   const pending = new Map<number, Pending>();
-  const workerSetup: WorkerSetup = { ...setup, url, timeoutMs: 60_000 };
+  // The worker's own requests time out like the client's, so a frozen node stops it as soon as the main thread.
+  const timeoutMs = (client.transport as { timeout?: number }).timeout ?? 60_000;
+  const workerSetup: WorkerSetup = { ...setup, url, timeoutMs };
   let worker: Worker;
   try {
     const execArgv = workerExecArgv(process.execArgv, WORKER_URL.pathname.endsWith(".ts"));

@@ -19,7 +19,8 @@ export async function setupIndexer(settings: IndexerSettings, logger?: Logger): 
   if (deployment.chainId !== settings.chainId) {
     throw new Error(`${settings.deployment} is for chain ${deployment.chainId}, but chain ${settings.chainId} is configured.`);
   }
-  const client = makePublicClient(settings.rpcUrl, settings.chainId);
+  const rpc = { timeoutMs: settings.rpcTimeoutMs, retryCount: 0 };
+  const client = makePublicClient(settings.rpcUrl, settings.chainId, rpc);
   await assertChainId(client, settings.chainId);
   const contracts = Object.entries(deployment.contracts).map(([name, c]) => ({
     name,
@@ -53,7 +54,7 @@ export async function setupIndexer(settings: IndexerSettings, logger?: Logger): 
   let anchorer: AnchorerState | undefined;
   if (settings.anchorerKey) {
     if (!anchor) throw new Error("Anchoring needs RecordAnchor in the deployment file; deploy it or unset the anchoring key.");
-    const walletClient = makeWalletClient(settings.rpcUrl, settings.chainId, privateKeyToAccount(settings.anchorerKey as Hex));
+    const walletClient = makeWalletClient(settings.rpcUrl, settings.chainId, privateKeyToAccount(settings.anchorerKey as Hex), rpc);
     anchorer = createAnchorer({
       publicClient: client,
       walletClient,

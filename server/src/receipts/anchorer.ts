@@ -22,7 +22,13 @@ export type AnchorerConfig = {
   logger?: Logger;
 };
 
-export type AnchorerState = { config: AnchorerConfig; pendingSince: number | undefined };
+export type AnchorerState = {
+  config: AnchorerConfig;
+  pendingSince: number | undefined;
+  /** For /api/health: when the last round succeeded, and since when rounds fail (with the last error's first line). */
+  lastOkAt?: number;
+  failing?: { since: number; error: string };
+};
 
 /** The anchor's own BatchAnchored records ride along in the next batch but never start its timer, or every
  * anchoring would cause another one forever. */
@@ -124,12 +130,16 @@ export async function runAnchorer(state: AnchorerState, tickMs: number, signal?:
   while (!signal?.aborted) {
     try {
       const r = await anchorOnce(state);
+      state.lastOkAt = Date.now();
+      state.failing = undefined;
       delay = r.anchored ? 0 : tickMs;
     } catch (err) {
       // viem's first line is generic ("Missing or invalid parameters."); its `details` say what the node said.
       const { message, details } = err as Error & { details?: string };
       state.config.logger?.error({ err: message.split("\n")[0], details }, "anchoring failed; retrying");
-      delay = Math.min(Math.max(delay * 2, tickMs), 30_000);
+      state.failing = { since: state.failing?.since ?? Date.now(), error: `${message.split("\n")[0]}${details ? ` (${details})` : ""}` };
+      // Capped at a few seconds, so anchoring resumes soon after the node returns.
+      delay = Math.min(Math.max(delay * 2, tickMs), Math.max(tickMs, 5_000));
     }
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, delay);

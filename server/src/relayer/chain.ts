@@ -47,8 +47,10 @@ export function relayerChain(options: RelayerChainOptions): RelayerChain {
     publicClient.readContract({ address: vote.address, abi: vote.abi, functionName, args });
   const readRegistry = (functionName: string, args: unknown[] = []) =>
     publicClient.readContract({ address: registry.address, abi: registry.abi, functionName, args });
-  let staffRole: Promise<Hex> | undefined;
-  let domain: Promise<BallotDomain> | undefined;
+  // Constants of the contracts, kept once read. Only answers are kept: a read that failed (node down at first
+  // use) is asked again next time, or every ballot would fail until a restart.
+  let staffRole: Hex | undefined;
+  let domain: BallotDomain | undefined;
   // A vote's window, scope and snapshot never change once opened; the chain's time moves slowly enough that
   // half a second of staleness is harmless (the contract itself judges the window again).
   const votes = new Map<bigint, Promise<VoteWindow | undefined>>();
@@ -69,15 +71,10 @@ export function relayerChain(options: RelayerChainOptions): RelayerChain {
 
 
   return {
-    domain() {
-      domain ??= (readVote("eip712Domain") as Promise<readonly [Hex, string, string, bigint, Address]>).then(
-        ([, name, version, chainId, verifyingContract]) => ({
-          name,
-          version,
-          chainId: Number(chainId),
-          verifyingContract,
-        }),
-      );
+    async domain() {
+      if (domain) return domain;
+      const [, name, version, chainId, verifyingContract] = (await readVote("eip712Domain")) as readonly [Hex, string, string, bigint, Address];
+      domain = { name, version, chainId: Number(chainId), verifyingContract };
       return domain;
     },
     vote(voteId) {
@@ -95,8 +92,11 @@ export function relayerChain(options: RelayerChainOptions): RelayerChain {
     },
     now() {
       if (!clock || Date.now() - clock.at > NOW_CACHE_MS) {
-        clock = { at: Date.now(), now: publicClient.getBlock({ blockTag: "latest" }).then((b) => Number(b.timestamp)) };
-        clock.now.catch(() => (clock = undefined));
+        const reading = { at: Date.now(), now: publicClient.getBlock({ blockTag: "latest" }).then((b) => Number(b.timestamp)) };
+        clock = reading;
+        reading.now.catch(() => {
+          if (clock === reading) clock = undefined;
+        });
       }
       return clock.now;
     },
@@ -111,8 +111,8 @@ export function relayerChain(options: RelayerChainOptions): RelayerChain {
       return BigInt(area);
     },
     async isStaff(account) {
-      staffRole ??= readRegistry("STAFF_ROLE") as Promise<Hex>;
-      return (await readRegistry("hasRole", [await staffRole, account])) as boolean;
+      staffRole ??= (await readRegistry("STAFF_ROLE")) as Hex;
+      return (await readRegistry("hasRole", [staffRole, account])) as boolean;
     },
     async submitBatch(voteId, ballots) {
       const args = [

@@ -14,20 +14,41 @@ export type ResourceDeps = {
   treeCache: TreeCache;
 };
 
-/** The latest block's timestamp, asked at most once per `maxAgeMs`. */
-export function chainClock(client: PublicClient, maxAgeMs = 1000): () => Promise<number> {
-  let cached: { at: number; value: number } | undefined;
+/**
+ * The latest block's timestamp, asked at most once per `maxAgeMs`. Read routes are served from the store and
+ * must keep answering while the node is down or frozen: a read that fails or takes longer than `waitMs` gives
+ * the last block time read plus the seconds since, or, if none was ever read, this server's clock (block time
+ * follows the clock on a QBFT chain). The answer's lag headers say how stale the store may be.
+ */
+export function chainClock(client: PublicClient, maxAgeMs = 1000, waitMs = 1000): () => Promise<number> {
+  let known: { at: number; value: number } | undefined;
+  let reading: Promise<number> | undefined;
+  const read = () =>
+    (reading ??= client
+      .getBlock({ blockTag: "latest" })
+      .then((block) => {
+        known = { at: Date.now(), value: Number(block.timestamp) };
+        return known.value;
+      })
+      .finally(() => (reading = undefined)));
+  const estimate = () => (known ? known.value + Math.floor((Date.now() - known.at) / 1000) : Math.floor(Date.now() / 1000));
   return async () => {
-    if (cached && Date.now() - cached.at < maxAgeMs) return cached.value;
-    const block = await client.getBlock({ blockTag: "latest" });
-    cached = { at: Date.now(), value: Number(block.timestamp) };
-    return cached.value;
+    if (known && Date.now() - known.at < maxAgeMs) return known.value;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<number>((resolve) => (timer = setTimeout(() => resolve(estimate()), waitMs)));
+    try {
+      return await Promise.race([read().catch(estimate), late]);
+    } finally {
+      clearTimeout(timer);
+    }
   };
 }
 
 /** Deps from a running indexer (`setupIndexer(...)` gives `store`), its deployment file and a public client. */
 export function resourceDeps(service: { store: Store }, deployment: Deployment, client: PublicClient): ResourceDeps {
-  return { store: service.store, deployment, now: chainClock(client), treeCache: createTreeCache() };
+  const now = chainClock(client);
+  void now().catch(() => undefined); // read once now, so that a node lost later leaves a time to go on
+  return { store: service.store, deployment, now, treeCache: createTreeCache() };
 }
 
 export const get = <T>(deps: ResourceDeps, model: string, key: string): Promise<T | undefined> => readModel<T>(deps.store, model, key);
