@@ -6,7 +6,7 @@ export type RawResponse = { status: number; headers: Record<string, string>; bod
 
 export class HangError extends Error {}
 
-function parse(buffer: Buffer, eof = false): { status: number; headers: Record<string, string>; body: Buffer } | undefined {
+function parse(buffer: Buffer, eof = false, noBody = false): { status: number; headers: Record<string, string>; body: Buffer } | undefined {
   const end = buffer.indexOf("\r\n\r\n");
   if (end < 0) return undefined;
   const [statusLine, ...lines] = buffer.subarray(0, end).toString("latin1").split("\r\n");
@@ -17,6 +17,7 @@ function parse(buffer: Buffer, eof = false): { status: number; headers: Record<s
     if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
   let rest = buffer.subarray(end + 4);
+  if (noBody) return { status, headers, body: Buffer.alloc(0) };
   if (headers["content-length"] !== undefined) {
     const length = Number(headers["content-length"]);
     if (rest.length < length) return undefined;
@@ -41,6 +42,8 @@ export type RawOptions = {
   timeoutMs: number;
   /** Called once connected, to write more (slowly) after the first bytes; the request may never complete. */
   then?: (socket: Socket) => void;
+  /** The answer has headers only (a HEAD request), whatever its Content-Length says. */
+  head?: boolean;
 };
 
 /**
@@ -68,11 +71,11 @@ export function rawRequest(port: number, bytes: Buffer | string, options: RawOpt
     });
     socket.on("data", (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
-      const parsed = parse(received);
+      const parsed = parse(received, false, options.head);
       if (parsed) finish({ status: parsed.status, headers: parsed.headers, body: parsed.body.toString("utf8"), ms: Date.now() - started });
     });
     const answered = () => {
-      const parsed = parse(received, true);
+      const parsed = parse(received, true, options.head);
       return parsed && { status: parsed.status, headers: parsed.headers, body: parsed.body.toString("utf8"), ms: Date.now() - started };
     };
     // A reset after an answer arrived is the server closing a request it gave up on: the answer counts.
