@@ -180,6 +180,7 @@ describe("API under abuse (raw HTTP)", function () {
     expectError(await send(Buffer.from("THIS IS NOT HTTP\r\n\r\n")), 400, "malformed_request");
     expectError(await send(Buffer.from("GET /api/things/1 HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n")), 400, "malformed_request");
     expectError(await send(Buffer.from("GET /api/things/\u0000 HTTP/1.1\r\nHost: x\r\n\r\n", "latin1")), 400, "malformed_request");
+    expectError(await send(requestBytes("GET", `/api/things/${"1".repeat(20_000)}`)), 431, "headers_too_large");
   });
 
   it("answers a bug with 500 internal: the stack goes to the log, never into the answer", async function () {

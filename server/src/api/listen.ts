@@ -17,7 +17,7 @@ const TIMEOUT = "ERR_HTTP_REQUEST_TIMEOUT";
 
 function clientErrorOf(code: string | undefined): ApiError {
   if (code === TIMEOUT) return new ApiError(408, "request_timeout");
-  if (code === "HPE_HEADER_OVERFLOW") return new ApiError(431, "malformed_request");
+  if (code === "HPE_HEADER_OVERFLOW") return new ApiError(431, "headers_too_large");
   return new ApiError(400, "malformed_request");
 }
 

@@ -45,6 +45,10 @@ export const messages = {
     "zh-CN": "无法解析这个 HTTP 请求（请求行或请求头有误），请检查后重试。",
     en: "This HTTP request cannot be parsed (its request line or headers are malformed); check it and try again.",
   },
+  headers_too_large: {
+    "zh-CN": "请求头过大（例如网址太长），请缩短后重试。",
+    en: "The request's headers are too large (for example, the address is too long); shorten them and try again.",
+  },
   rate_limited: {
     "zh-CN": "请求过于频繁，请稍后再试。",
     en: "Too many requests; please wait a moment and try again.",
