@@ -66,7 +66,7 @@ export function fromFramework(error: unknown): ApiError | undefined {
   // zlib's errors carry an errno: body-parser could not decompress the gzip, deflate or brotli body.
   if (typeof e.errno === "number") return new ApiError(400, "invalid_body_encoding");
   if (status === 408) return new ApiError(408, "request_timeout");
-  if (status === 413) return new ApiError(413, "body_too_large", { limit: "?" });
+  if (status === 413) return new ApiError(413, "body_too_large", { limit: { "zh-CN": "服务器设定的大小", en: "the server's limit" } });
   if (status === 415) return new ApiError(415, "unsupported_media_type");
   return new ApiError(status, "invalid_request", {}, typeof e.type === "string" ? { reason: e.type } : undefined);
 }
