@@ -7,16 +7,22 @@ import { startDemoStack } from "./stack.js";
 const options = new Command()
   .name("demo")
   .option("--rpc-port <port>", "port of the local chain", "8545")
+  .option(
+    "--rpc-host <host>",
+    "interface the local chain listens on (its development keys are unlocked: keep it on this machine unless you must share it)",
+    process.env.GONGZHI_NODE_HOST || "127.0.0.1",
+  )
   .option("--api-port <port>", "port of the server and web client", "8080")
   .option("--data-dir <dir>", "where the demo keeps its data (wiped at start)")
   .option("--server-log <level>", "server log level", "warn")
   .parse()
-  .opts<{ rpcPort: string; apiPort: string; dataDir?: string; serverLog: "warn" }>();
+  .opts<{ rpcPort: string; rpcHost: string; apiPort: string; dataDir?: string; serverLog: "warn" }>();
 
 const started = Date.now();
 console.log("Starting the Gongzhi demo 共治演示 …");
 const stack = await startDemoStack({
   rpcPort: Number(options.rpcPort),
+  rpcHost: options.rpcHost,
   apiPort: Number(options.apiPort),
   dataDir: options.dataDir,
   log: (line) => console.log(`  ${line}`),

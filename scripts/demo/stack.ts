@@ -8,7 +8,7 @@ import { createWalletClient, http } from "viem";
 import { chainFor, makePublicClient, makeWalletClient } from "../../server/src/chain/clients.js";
 import { deployContracts } from "../../server/src/chain/deploy.js";
 import { writeDeployment, type Deployment } from "../../server/src/chain/deployment.js";
-import { startLocalNode } from "../../server/src/chain/localNode.js";
+import { isLoopback, startLocalNode } from "../../server/src/chain/localNode.js";
 import { loadServerSettings } from "../../server/src/config/server.js";
 import { serverRoutes } from "../../server/src/routes.js";
 import { startServer } from "../../server/src/server.js";
@@ -23,6 +23,8 @@ const HARDHAT_CHAIN_ID = 31337;
 
 export type DemoStackOptions = {
   rpcPort?: number;
+  /** The chain node's interface: 127.0.0.1 unless said, since its development keys are unlocked. */
+  rpcHost?: string;
   apiPort?: number;
   /** Wiped at start. */
   dataDir?: string;
@@ -45,13 +47,16 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
   const log = options.log ?? (() => {});
   const dataDir = path.resolve(options.dataDir ?? path.join(repoRoot, ".data/demo"));
   rmSync(dataDir, { recursive: true, force: true });
-  const node = await startLocalNode({ port: options.rpcPort ?? 8545 });
+  const node = await startLocalNode({ port: options.rpcPort ?? 8545, host: options.rpcHost });
   const cleanups: (() => Promise<void>)[] = [node.stop];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   };
   try {
     log(`chain: Hardhat node at ${node.url}`);
+    if (!isLoopback(node.host)) {
+      log(`WARNING: the chain node listens on ${node.host}: anyone who can reach it can send transactions from its unlocked development accounts.`);
+    }
     const plan = demoPlan();
     const publicClient = makePublicClient(node.url, HARDHAT_CHAIN_ID);
     const deployment = await deployContracts({

@@ -2,7 +2,6 @@
 // batches, the ballot relayer, and the API in front of them. `startServer` is used by main.ts, the demo and
 // the tests; `stop` ends everything in order and leaves the stores closed and consistent.
 import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { Level } from "level";
 import type { Logger } from "pino";
@@ -10,6 +9,7 @@ import type { Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { z } from "zod/v4";
 import { createApp } from "./api/app.js";
+import { listen } from "./api/listen.js";
 import { chainRoleReader } from "./api/auth/roles.js";
 import { authRoutes } from "./api/auth/routes.js";
 import { createSessionStore } from "./api/auth/sessions.js";
@@ -160,24 +160,23 @@ export async function startServer(
     }),
   );
 
-  const server = await new Promise<{ http: Server; url: string }>((resolve, reject) => {
-    const app = createApp({
-      routes: [...routes, ...extraRoutes({ service, deployment, settings })],
-      logger,
-      corsOrigins: settings.corsOrigins.split(",").map((o) => o.trim()).filter(Boolean),
-      rateLimit: { windowMs: 60_000, limit: settings.rateLimitPerMinute },
-      bodyLimit: "64kb",
-      staticDir: settings.staticDir,
-      version: SERVER_VERSION,
-    });
-    const http = app.listen(settings.port, settings.host);
-    http.once("error", reject);
-    http.once("listening", () => {
-      const { port } = http.address() as AddressInfo;
-      listeningOn = `${settings.host}:${port}`;
-      resolve({ http, url: `http://${listeningOn}` });
-    });
+  const app = createApp({
+    routes: [...routes, ...extraRoutes({ service, deployment, settings })],
+    logger,
+    corsOrigins: settings.corsOrigins.split(",").map((o) => o.trim()).filter(Boolean),
+    rateLimit: { windowMs: 60_000, limit: settings.rateLimitPerMinute },
+    bodyLimit: "64kb",
+    bodyTimeoutMs: settings.bodyTimeoutMs,
+    staticDir: settings.staticDir,
+    version: SERVER_VERSION,
   });
+  const listening = await listen(app, {
+    host: settings.host,
+    port: settings.port,
+    limits: { headersTimeoutMs: settings.headersTimeoutMs, requestTimeoutMs: settings.requestTimeoutMs },
+  });
+  listeningOn = `${settings.host}:${listening.port}`;
+  const server: { http: Server; url: string } = { http: listening.server, url: `http://${listeningOn}` };
   logger.info({ url: server.url, chainId: settings.chainId, relaying: !!submitter, anchoring: !!service.anchorer }, "server listening");
   let stopped = false;
   return {

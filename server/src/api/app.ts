@@ -3,7 +3,7 @@ import express, { Router, type Express, type RequestHandler } from "express";
 import { rateLimit } from "express-rate-limit";
 import helmet from "helmet";
 import type { Logger } from "pino";
-import { ApiError, errorHandler, notFound } from "./errors.js";
+import { ApiError, errorBody, errorHandler, notFound } from "./errors.js";
 import { mountRoutes, openApiDocument, type RouteSpec } from "./routes.js";
 
 export type AppOptions = {
@@ -15,6 +15,8 @@ export type AppOptions = {
   rateLimit: { windowMs: number; limit: number };
   /** Largest accepted JSON body, e.g. "64kb". */
   bodyLimit: string;
+  /** How long a request's body may take to arrive once its headers have (default 15 s); then 408. */
+  bodyTimeoutMs?: number;
   /** Static files (the built web client) served at `/`, if any. */
   staticDir?: string;
   version: string;
@@ -29,6 +31,29 @@ function requestLog(logger: Logger): RequestHandler {
       const route = req.route?.path ?? (res.statusCode === 404 ? "(unknown)" : req.path);
       logger.info({ method: req.method, route, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
     });
+    next();
+  };
+}
+
+/**
+ * A client that sends its headers and then trickles (or withholds) the body must not hold a connection and a
+ * body parser forever: after `ms` it gets a 408 in the API's shape and the connection is closed. The server's
+ * own `requestTimeout` (see listen.ts) is the backstop for requests that never reach Express.
+ */
+function bodyTimeout(ms: number): RequestHandler {
+  return (req, res, next) => {
+    const expectsBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+    if (!expectsBody || req.complete) return next();
+    const timer = setTimeout(() => {
+      if (req.complete || res.headersSent) return;
+      res.status(408).set("connection", "close").json(errorBody(new ApiError(408, "request_timeout"), req.get("accept-language")));
+      // The rest of the body will never be read: close our side once the answer is out.
+      res.once("finish", () => req.socket.end());
+    }, ms);
+    timer.unref();
+    const clear = () => clearTimeout(timer);
+    req.once("end", clear);
+    res.once("close", clear);
     next();
   };
 }
@@ -58,6 +83,7 @@ export function createApp(options: AppOptions): Express {
       handler: (_req, _res, next) => next(new ApiError(429, "rate_limited")),
     }),
   );
+  app.use(bodyTimeout(options.bodyTimeoutMs ?? 15_000));
   app.use(express.json({ limit: options.bodyLimit }));
 
   const router = Router();

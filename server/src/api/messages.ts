@@ -17,6 +17,38 @@ export const messages = {
     "zh-CN": "请求体过大，上限为 {limit}。",
     en: "The request body is too large; the limit is {limit}.",
   },
+  invalid_path: {
+    "zh-CN": "网址中有无法识别的转义字符（%后应跟两位十六进制数字），请检查网址后重试。",
+    en: "The address (URL) has a malformed percent-escape (% must be followed by two hex digits); check the address and try again.",
+  },
+  invalid_body_encoding: {
+    "zh-CN": "请求体声明已压缩（Content-Encoding），但无法解压，请发送完整的压缩数据或不压缩后重试。",
+    en: "The request body says it is compressed (Content-Encoding) but cannot be decompressed; send it whole, or uncompressed, and try again.",
+  },
+  unsupported_encoding: {
+    "zh-CN": "不支持这种请求体压缩方式（Content-Encoding），请改用 gzip、deflate、br，或不压缩。",
+    en: "This Content-Encoding is not supported; use gzip, deflate or br, or send the body uncompressed.",
+  },
+  unsupported_charset: {
+    "zh-CN": "请求体的字符集不受支持，请使用 UTF-8。",
+    en: "The request body's charset is not supported; use UTF-8.",
+  },
+  unsupported_media_type: {
+    "zh-CN": "请求体须为 JSON，请将 Content-Type 设为 application/json。",
+    en: "The request body must be JSON; send it with Content-Type: application/json.",
+  },
+  request_timeout: {
+    "zh-CN": "请求没有在服务器的等待时限内完整送达，连接已关闭。请检查网络后重试。",
+    en: "The request did not arrive in full within the server's time limit, so the connection was closed; check the network and try again.",
+  },
+  malformed_request: {
+    "zh-CN": "无法解析这个 HTTP 请求（请求行或请求头有误），请检查后重试。",
+    en: "This HTTP request cannot be parsed (its request line or headers are malformed); check it and try again.",
+  },
+  headers_too_large: {
+    "zh-CN": "请求头过大（例如网址太长），请缩短后重试。",
+    en: "The request's headers are too large (for example, the address is too long); shorten them and try again.",
+  },
   rate_limited: {
     "zh-CN": "请求过于频繁，请稍后再试。",
     en: "Too many requests; please wait a moment and try again.",

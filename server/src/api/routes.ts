@@ -70,6 +70,15 @@ export function validateInput<P, Q, B>(spec: RouteSpec<P, Q, B>, req: Request): 
   return { params: params.data as P, query: query.data as Q, body: body.data as B, req };
 }
 
+/**
+ * A route that takes a body reads JSON only: a body of another type would be skipped by the JSON parser and
+ * reported as missing fields, which misleads; 415 says what to change.
+ */
+const requireJsonBody: RequestHandler = (req, _res, next) => {
+  const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+  next(hasBody && !req.is("application/json") ? new ApiError(415, "unsupported_media_type") : undefined);
+};
+
 export function mountRoutes(router: Router, specs: RouteSpec[]): void {
   for (const spec of specs) {
     const handle: RequestHandler = async (req, res) => {
@@ -77,7 +86,7 @@ export function mountRoutes(router: Router, specs: RouteSpec[]): void {
       if (result instanceof Reply) res.status(result.status).json(result.body);
       else res.status(spec.status ?? 200).json(result);
     };
-    router[spec.method](spec.path, ...(spec.before ?? []), handle);
+    router[spec.method](spec.path, ...(spec.body ? [requireJsonBody] : []), ...(spec.before ?? []), handle);
   }
 }
 

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 
-export type LocalNode = { url: string; port: number; child: ChildProcess; stop: () => Promise<void> };
+export type LocalNode = { url: string; port: number; /** the interface it listens on */ host: string; child: ChildProcess; stop: () => Promise<void> };
 
 const repoRoot = path.resolve(import.meta.dirname, "../../..");
 
@@ -20,19 +20,38 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-export async function startLocalNode(options: { port: number; kind?: "hardhat" | "anvil" }): Promise<LocalNode> {
+/** Whether `host` is a loopback address: only this machine can reach a node listening there. */
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+export type LocalNodeOptions = {
+  port: number;
+  kind?: "hardhat" | "anvil";
+  /**
+   * The interface to listen on; 127.0.0.1 unless said. The node's development accounts are unlocked (it signs
+   * eth_sendTransaction for anyone), so listening on every interface (0.0.0.0, Hardhat's default inside
+   * Docker) hands them to the whole network. The env GONGZHI_NODE_HOST sets it too.
+   */
+  host?: string;
+};
+
+export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNode> {
   const kind = options.kind ?? "hardhat";
-  const url = `http://127.0.0.1:${options.port}`;
+  const host = options.host ?? (process.env.GONGZHI_NODE_HOST || "127.0.0.1");
+  // A node on every interface is still reached here through loopback.
+  const reachAt = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  const url = `http://${reachAt}:${options.port}`;
   if (await answers(url)) {
     throw new Error(`Something already answers JSON-RPC on port ${options.port}; stop it or choose another port.`);
   }
   const child =
     kind === "hardhat"
-      ? spawn(process.execPath, [path.join(repoRoot, "node_modules/hardhat/dist/src/cli.js"), "node", "--port", String(options.port)], {
+      ? spawn(process.execPath, [path.join(repoRoot, "node_modules/hardhat/dist/src/cli.js"), "node", "--hostname", host, "--port", String(options.port)], {
           cwd: repoRoot,
           stdio: "ignore",
         })
-      : spawn(path.join(repoRoot, "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"), ["--port", String(options.port), "--silent"], {
+      : spawn(path.join(repoRoot, "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"), ["--host", host, "--port", String(options.port), "--silent"], {
           stdio: "ignore",
         });
   let exited = false;
@@ -47,7 +66,7 @@ export async function startLocalNode(options: { port: number; kind?: "hardhat" |
   };
   for (let i = 0; i < 200; i++) {
     if (exited) throw new Error(`The ${kind} node on port ${options.port} exited at start; is the port taken?`);
-    if (await answers(url)) return { url, port: options.port, child, stop };
+    if (await answers(url)) return { url, port: options.port, host, child, stop };
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
   await stop();

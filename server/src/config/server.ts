@@ -7,7 +7,7 @@ import { loadSettings } from "./load.js";
 
 const privateKey = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key");
 
-export const serverConfigSchema = indexerConfigSchema.extend({
+const serverFields = indexerConfigSchema.extend({
   host: z.string().default("127.0.0.1"),
   port: z.coerce.number().int().min(0).max(65535).default(8080),
   /** The RPC URL browsers use to verify receipts themselves (may differ from the server's own). */
@@ -40,6 +40,17 @@ export const serverConfigSchema = indexerConfigSchema.extend({
   roleCacheSize: z.coerce.number().int().positive().default(10_000),
   /** /api/health says degraded when the indexer is more than this many blocks behind the chain's head. */
   healthMaxLagBlocks: z.coerce.number().int().nonnegative().default(20),
+  /** Slow clients (slowloris): time allowed for a request's headers … */
+  headersTimeoutMs: z.coerce.number().int().positive().default(20_000),
+  /** … for its body once the headers are in (answered 408 in the API's shape) … */
+  bodyTimeoutMs: z.coerce.number().int().positive().default(15_000),
+  /** … and for the whole request; the connection is closed after any of them. */
+  requestTimeoutMs: z.coerce.number().int().positive().default(30_000),
+});
+
+export const serverConfigSchema = serverFields.refine((s) => s.headersTimeoutMs <= s.requestTimeoutMs, {
+  message: "must be at least headersTimeoutMs: the whole request includes its headers",
+  path: ["requestTimeoutMs"],
 });
 
 export type ServerSettings = z.infer<typeof serverConfigSchema>;
@@ -66,6 +77,9 @@ export const SERVER_ENV: Record<keyof ServerSettings, string> = {
   roleCacheMs: "GONGZHI_ROLE_CACHE_MS",
   roleCacheSize: "GONGZHI_ROLE_CACHE_SIZE",
   healthMaxLagBlocks: "GONGZHI_HEALTH_MAX_LAG_BLOCKS",
+  headersTimeoutMs: "GONGZHI_HEADERS_TIMEOUT_MS",
+  bodyTimeoutMs: "GONGZHI_BODY_TIMEOUT_MS",
+  requestTimeoutMs: "GONGZHI_REQUEST_TIMEOUT_MS",
 };
 
 export function loadServerSettings(
