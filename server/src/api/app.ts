@@ -71,7 +71,13 @@ export function createApp(options: AppOptions): Express {
       },
     }),
   );
-  app.use(cors({ origin: options.corsOrigins.length > 0 ? options.corsOrigins : false }));
+  app.use(
+    cors({
+      origin: options.corsOrigins.length > 0 ? options.corsOrigins : false,
+      // A client on another origin can see how far behind the chain a read answer is (server/src/routes.ts).
+      exposedHeaders: ["X-Indexed-Block", "X-Chain-Head", "X-Indexer-Lag-Blocks", "X-Chain-Head-Age"],
+    }),
+  );
   app.use(requestLog(options.logger));
   app.use(
     "/api",

@@ -73,8 +73,15 @@ function uriIsThisSite(uri: string, domain: string): boolean {
   }
 }
 
-/** Checks an EIP-4361 message and its signature; returns the signer or throws the precise 4xx. */
-async function verifySignIn(options: AuthOptions, message: string, rawSignature: Hex): Promise<`0x${string}`> {
+/**
+ * Checks an EIP-4361 message and its signature; returns the signer and the message's nonce, or throws the
+ * precise 4xx. The nonce is not spent here: the caller spends it once nothing else can fail for the chain's sake.
+ */
+async function verifySignIn(
+  options: AuthOptions,
+  message: string,
+  rawSignature: Hex,
+): Promise<{ address: `0x${string}`; nonce: string }> {
   let parsed: ReturnType<typeof parseSiweMessage>;
   try {
     parsed = parseSiweMessage(message);
@@ -123,9 +130,8 @@ async function verifySignIn(options: AuthOptions, message: string, rawSignature:
   // Counted only once the signature is the address's own, and before the nonce is spent: a refused sign-in
   // may be sent again once the window has passed.
   options.signInLimiter.take(parsed.address, "sign-in");
-  // The nonce is spent only by a message that is otherwise valid, so a typo does not burn it.
-  if (!options.sessions.consumeNonce(parsed.nonce)) throw new ApiError(401, "siwe_bad_nonce");
-  return parsed.address;
+  if (!options.sessions.hasNonce(parsed.nonce)) throw new ApiError(401, "siwe_bad_nonce");
+  return { address: parsed.address, nonce: parsed.nonce };
 }
 
 /** Sign-In with Ethereum: nonce, sign-in, session, sign-out. */
@@ -154,9 +160,12 @@ export function authRoutes(options: AuthOptions): RouteSpec[] {
       body: z.object({ message: z.string().min(1).max(4096), signature: hex }),
       response: sessionView.extend({ token: z.string() }),
       handler: async ({ body }) => {
-        const address = await verifySignIn(options, body.message, body.signature as Hex);
-        const session = options.sessions.create(address);
+        const { address, nonce } = await verifySignIn(options, body.message, body.signature as Hex);
+        // Roles are read before the nonce is spent: a chain node that is down (503) leaves the message usable.
         const roles = await options.rolesOf(address);
+        // Spent only by a message that is otherwise valid, so a typo does not burn it; once only (replays fail).
+        if (!options.sessions.consumeNonce(nonce)) throw new ApiError(401, "siwe_bad_nonce");
+        const session = options.sessions.create(address);
         return { token: session.token, address, roles, expiresAt: session.expiresAt };
       },
     }),

@@ -14,6 +14,8 @@ export type SessionStore = {
   issueNonce: () => string;
   /** True once per issued, unexpired nonce: a signed message cannot be replayed. */
   consumeNonce: (nonce: string) => boolean;
+  /** True for an issued, unexpired, unspent nonce (spends nothing). */
+  hasNonce: (nonce: string) => boolean;
   create: (address: `0x${string}`) => Session;
   get: (token: string) => Session | undefined;
   revoke: (token: string) => void;
@@ -71,6 +73,10 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
       const nonce = randomBytes(16).toString("hex");
       nonces.set(nonce, now() + options.nonceTtlMs);
       return nonce;
+    },
+    hasNonce(nonce) {
+      const expiresAt = nonces.get(nonce);
+      return expiresAt !== undefined && expiresAt > now();
     },
     consumeNonce(nonce) {
       const expiresAt = nonces.get(nonce);
