@@ -3,6 +3,7 @@ import { network } from "hardhat";
 import type { BaseContract, ContractTransactionResponse } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { deployRegistry } from "../helpers/estate.js";
+import { deployProxies } from "../helpers/proxies.js";
 import { buildEstate, doc, planIdOf, Stage } from "../helpers/fund.js";
 import { decide } from "../helpers/fundVotes.js";
 import { Choice, Matter } from "../helpers/rules.js";
@@ -70,7 +71,8 @@ async function matrixFixture() {
   const e = await buildEstate(registry.connect(actors.registrar), developer.address, [[8_000n, 9_000n, 10_000n]], [holder.address]);
   const seat = await registry.estateRole(await registry.COMMITTEE_ROLE(), e.estateId);
   for (const m of [proposer, approver, actors.committee]) await registry.grantRole(seat, m.address);
-  const ownersVote = await ethers.deployContract("OwnersVote", [await registry.getAddress()]);
+  const proxies = await deployProxies(connection, registry);
+  const ownersVote = await ethers.deployContract("OwnersVote", [await registry.getAddress(), await proxies.getAddress()]);
   const fund = await ethers.deployContract("MaintenanceFund", [await registry.getAddress(), await ownersVote.getAddress()]);
   await fund.setEmergencyPolicy(e.estateId, 10_000_000n, 30n);
   for (const u of e.unitIds[0]) await fund.connect(custodian2).deposit(u, 1_000_000n, doc(`opening ${u}`));
