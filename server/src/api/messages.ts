@@ -105,6 +105,10 @@ export const messages = {
     "zh-CN": "时间银行中没有编号为 {serviceId} 的服务记录。",
     en: "The time bank has no service record {serviceId}.",
   },
+  unknown_proxy_authorization: {
+    "zh-CN": "没有编号为 {authorizationId} 的代办授权。请核对社区工作者给您的授权编号。",
+    en: "There is no proxy authorisation {authorizationId}. Check the number the community office gave you.",
+  },
   not_anchored_yet: {
     "zh-CN": "记录 {id} 已入账，但所在批次尚未锚定上链，暂时无法出具凭证。批次每隔几十秒锚定一次，请稍后重试。",
     en: "Record {id} is logged, but its batch is not anchored on chain yet, so there is no receipt for it. Batches are anchored every minute or so; try again shortly.",
