@@ -78,8 +78,8 @@ export const messages = {
     en: "Holder {holder} already has a different ballot queued for vote {voteId} (id {id}).",
   },
   bad_ballot_signature: {
-    "zh-CN": "选票签名无效：签名者 {signer} 既不是业主 {holder}，也不是社区工作人员。请用 /api/eip712 公布的域重新签名。",
-    en: "The ballot's signature is not valid: signer {signer} is neither holder {holder} nor community staff. Sign again with the domain from /api/eip712.",
+    "zh-CN": "选票签名无效：签名者 {signer} 不是业主 {holder} 本人。请业主本人用 /api/eip712 公布的域重新签名；社区工作者代为投票须凭书面授权在社区办理。",
+    en: "The ballot's signature is not valid: signer {signer} is not holder {holder}. The holder must sign it with the domain from /api/eip712; staff cast a ballot for a resident only under a written authorisation, at the community office.",
   },
   unknown_ballot: {
     "zh-CN": "没有编号为 {id} 的选票。",

@@ -5,7 +5,8 @@ import type { RelayerChain } from "./chain.js";
 
 /**
  * Checks a signed ballot against the chain before the relayer accepts it, so that a refusal is immediate
- * and precise instead of a silent skip in a later batch. Returns the signer (the holder, or staff).
+ * and precise instead of a silent skip in a later batch. Returns the signer: the holder (OwnersVote counts no
+ * other signature; staff act for a resident only under a written authorisation, through castBallotOnBehalf).
  */
 export async function checkBallot(chain: RelayerChain, ballot: SignedBallot): Promise<Address> {
   const params = { voteId: ballot.voteId.toString(), holder: ballot.holder };
@@ -26,10 +27,9 @@ export async function checkBallot(chain: RelayerChain, ballot: SignedBallot): Pr
     chain.ballotOf(ballot.voteId, ballot.holder),
   ]);
   if (!signer) throw new ApiError(400, "bad_ballot_signature", { ...params, signer: "(unrecoverable)" });
-  if (!isAddressEqual(signer, ballot.holder) && !(await chain.isStaff(signer))) {
-    throw new ApiError(400, "bad_ballot_signature", { ...params, signer });
-  }
+  if (!isAddressEqual(signer, ballot.holder)) throw new ApiError(400, "bad_ballot_signature", { ...params, signer });
   if (weight === 0n) throw new ApiError(403, "not_eligible", params);
-  if (onChain !== 0) throw new ApiError(409, "already_voted", params);
+  // The holder's own ballot replaces a proxy ballot staff cast for them; any other ballot on chain is final.
+  if (onChain !== 0 && !(await chain.isProxyBallot(ballot.voteId, ballot.holder))) throw new ApiError(409, "already_voted", params);
   return signer;
 }
