@@ -108,7 +108,7 @@ export const zhCN = {
   "vote.choice": "意见",
   "vote.tx": "交易",
   "vote.byStaff": "由社区工作者代为办理（工作者 {staff}，授权书 {authorization} 号）",
-  "vote.replaced": "已由业主本人重新投票取代，这张不计入",
+  "vote.replaced": "业主本人已亲自投票，这张作废，不计入",
   "vote.latest10": "只显示最近 10 张。",
 
   "tally.area": "专有部分面积",
@@ -123,7 +123,7 @@ export const zhCN = {
   "tally.met": "已达到",
   "tally.notMet": "未达到",
   "tally.caption": "按目前票数，结果将是：",
-  "tally.proxy": "其中由社区工作者代为办理的选票：{heads}，面积 {area}。业主本人在截止前投票，会取代代办的那一张。",
+  "tally.proxy": "其中由社区工作者代为办理的选票：{heads}，面积 {area}。业主本人在截止前投票的，以本人的选票为准，代办的那一张作废。",
 
   "outcome.Pending": "尚未结束",
   "outcome.QuorumNotMet": "参与不足，未形成决定",
@@ -139,7 +139,7 @@ export const zhCN = {
   "ballot.signing": "正在签名……",
   "ballot.sent": "已收到您的选票（{choice}），正在上链。",
   "ballot.yours": "您的选票已计入：{choice}，面积 {area}。",
-  "ballot.proxyCast": "社区工作者已凭您的授权书（{authorization} 号）代您投了“{choice}”。如果您想亲自投票，可以在截止前在下面投，您本人的选票会取代代办的那一张。",
+  "ballot.proxyCast": "社区工作者已凭您的授权书（{authorization} 号）代您投了“{choice}”。如果您想亲自投票，可以在截止前在下面投，以您本人的选票为准，代办的那一张作废。",
   "ballot.skipped": "选票未被计入：{reason}",
   "ballot.block": "区块 {n}",
   "ballot.recordId": "记录编号 {id}",
