@@ -77,7 +77,8 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     ballots = await all<BallotRow>(`/api/votes/${id}/ballots`, {}, 2000, ctx.signal);
     replace(
       ballotsBox,
-      h("h2", { id: "ballots-h" }, t("vote.ballots", { n: ballots.length })),
+      // A proxy ballot the holder replaced stays listed (marked) but is not counted.
+      h("h2", { id: "ballots-h" }, t("vote.ballots", { n: ballots.filter((b) => !b.replaced).length })),
       ballots.length === 0
         ? h("p", { class: "muted" }, t("vote.noBallots"))
         : h(
