@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {CommunityRegistry} from "../registry/CommunityRegistry.sol";
+import {ProxyAuthorizations} from "../registry/ProxyAuthorizations.sol";
 import {RegistryAccess} from "../registry/RegistryAccess.sol";
 
 /**
@@ -10,7 +11,8 @@ import {RegistryAccess} from "../registry/RegistryAccess.sol";
  *
  * Only members registered by community staff (registry STAFF_ROLE) act. A volunteer records a service given to
  * another member; it is credited only when the recipient confirms it, or when staff confirm on the recipient's
- * behalf (recorded as a proxy confirmation). The recipient, or staff on their behalf, can reject it. Nobody
+ * behalf under the recipient's recorded written authorisation (ProxyAuthorizations; recorded as a proxy
+ * confirmation with the authorisation's id). The recipient, or staff so authorised, can reject it. Nobody
  * credits themselves: the volunteer is never the recipient nor the confirmer. Credits per volunteer per UTC day
  * of the service time are capped (default 12 hours): a service is refused when it is recorded if the minutes
  * already claimed for that day (pending or confirmed) plus its own would pass the cap, and checked again when it
@@ -18,7 +20,10 @@ import {RegistryAccess} from "../registry/RegistryAccess.sol";
  * recorded at most `MAX_SERVICE_AGE` after it was given, so back-dating cannot reach days long past.
  *
  * Credits cannot be transferred, except as a gift to a family member (parent, spouse, child) whose link staff
- * registered. They are redeemed, and burnt, for a service or for goods at a partner registered by staff.
+ * registered. They are redeemed, and burnt, for a service or for goods at a partner registered by staff; staff
+ * redeem for a member only under the member's authorisation. A staff member is never a partner: registering one
+ * is refused, and a partner later granted STAFF_ROLE receives no redemption while it holds the role (so staff
+ * can never redeem anyone's credits to themselves).
  *
  * Conservation: Σ balances = totalCredited − totalRedeemed at every step, and no balance is ever negative.
  * Personal data stays off chain. A service or redemption note is free text about people, easy to guess, so what
@@ -99,6 +104,9 @@ contract TimeBank is RegistryAccess {
         uint64 members;
     }
 
+    /// @notice The written authorisations under which staff decide services and redeem credits for a member.
+    ProxyAuthorizations public immutable proxies;
+
     mapping(address account => Member) private _members;
     mapping(address member => mapping(address relative => Relation)) private _relations;
     mapping(address partner => bytes32 profileHash) private _partners;
@@ -134,26 +142,30 @@ contract TimeBank is RegistryAccess {
         uint48 servedAt,
         bytes32 noteHash
     );
-    /// @notice A service was confirmed and credited to its volunteer (`byProxy`: by staff for the recipient).
+    /// @notice A service was confirmed and credited to its volunteer (`byProxy`: by staff `confirmer` for the
+    /// recipient under authorisation `authorizationId`, 0 otherwise).
     event ServiceConfirmed(
         uint256 indexed serviceId,
         address indexed volunteer,
         address indexed confirmer,
         uint32 minutes_,
-        bool byProxy
+        bool byProxy,
+        uint256 authorizationId
     );
-    /// @notice A service was rejected (`byProxy`: by staff for the recipient).
-    event ServiceRejected(uint256 indexed serviceId, address indexed rejecter, bool byProxy);
+    /// @notice A service was rejected (`byProxy`: by staff for the recipient under `authorizationId`, else 0).
+    event ServiceRejected(uint256 indexed serviceId, address indexed rejecter, bool byProxy, uint256 authorizationId);
     /// @notice A member gave credits to a registered family member.
     event CreditsGifted(address indexed from, address indexed to, uint48 minutes_, Relation relation);
-    /// @notice Credits were redeemed at a partner and burnt (`by` is staff when it acted for the member).
+    /// @notice Credits were redeemed at a partner and burnt (`by` is staff when it acted for the member, under
+    /// authorisation `authorizationId`; 0 when the member redeemed).
     event CreditsRedeemed(
         address indexed member,
         address indexed partner,
         uint48 minutes_,
         RedemptionKind kind,
         bytes32 noteHash,
-        address by
+        address by,
+        uint256 authorizationId
     );
 
     /// @notice A member or partner address of zero.
@@ -198,9 +210,18 @@ contract TimeBank is RegistryAccess {
     error InsufficientCredit(address member, uint48 balance, uint48 minutes_);
     /// @notice The daily cap must be from 1 to `maxMinutes` minutes.
     error InvalidDailyCap(uint32 minutes_, uint32 maxMinutes);
+    /// @notice A staff member cannot be registered as a partner, nor receive a redemption while holding the role.
+    error StaffCannotBePartner(address partner);
+    /// @notice A member cannot redeem credits at themselves.
+    error SelfRedemption(address member);
+    /// @notice The proxy authorisations contract address is zero.
+    error ZeroProxies();
 
     /// @param registry_ the community registry whose STAFF_ROLE and admin manage the time bank
-    constructor(CommunityRegistry registry_) RegistryAccess(registry_) {
+    /// @param proxies_ the staff authorisations on the same registry
+    constructor(CommunityRegistry registry_, ProxyAuthorizations proxies_) RegistryAccess(registry_) {
+        if (address(proxies_) == address(0)) revert ZeroProxies();
+        proxies = proxies_;
         _dailyCap = DEFAULT_DAILY_CAP;
     }
 
@@ -262,12 +283,13 @@ contract TimeBank is RegistryAccess {
     }
 
     /**
-     * @notice Registers a partner where credits can be redeemed. Only staff.
+     * @notice Registers a partner where credits can be redeemed. Only staff; never a staff address.
      * @param partner the partner's address
      * @param profileHash hash of the partner's off-chain profile (name, licence, offer)
      */
     function registerPartner(address partner, bytes32 profileHash) external onlyRegistryRole(registry.STAFF_ROLE()) {
         if (partner == address(0)) revert ZeroAddress();
+        if (registry.hasRole(registry.STAFF_ROLE(), partner)) revert StaffCannotBePartner(partner);
         if (profileHash == bytes32(0)) revert ZeroHash();
         if (_partners[partner] != bytes32(0)) revert AlreadyPartner(partner);
         _partners[partner] = profileHash;
@@ -344,12 +366,50 @@ contract TimeBank is RegistryAccess {
 
     /**
      * @notice Confirms a pending service and credits its minutes to the volunteer, within the volunteer's daily
-     * cap for the UTC day of the service. The recipient (a current member), or staff on the recipient's behalf
-     * (recorded as a proxy confirmation); never the volunteer.
+     * cap for the UTC day of the service. The recipient only (a current member); never the volunteer.
      * @param serviceId the service
      */
     function confirmService(uint256 serviceId) external {
-        (Service storage s, bool byProxy) = _decide(serviceId);
+        _confirm(serviceId, 0);
+    }
+
+    /**
+     * @notice Staff confirm a pending service for its recipient, under the recipient's written authorisation
+     * `authorizationId` (services scope); recorded as a proxy confirmation with that id. Never the volunteer.
+     * @param serviceId the service
+     * @param authorizationId the recipient's authorisation (ProxyAuthorizations)
+     */
+    function confirmServiceFor(
+        uint256 serviceId,
+        uint256 authorizationId
+    ) external onlyRegistryRole(registry.STAFF_ROLE()) {
+        _confirm(serviceId, authorizationId);
+    }
+
+    /**
+     * @notice Rejects a pending service: nothing is credited. The recipient only.
+     * @param serviceId the service
+     */
+    function rejectService(uint256 serviceId) external {
+        _reject(serviceId, 0);
+    }
+
+    /**
+     * @notice Staff reject a pending service for its recipient, under the recipient's written authorisation
+     * `authorizationId` (services scope): nothing is credited.
+     * @param serviceId the service
+     * @param authorizationId the recipient's authorisation (ProxyAuthorizations)
+     */
+    function rejectServiceFor(
+        uint256 serviceId,
+        uint256 authorizationId
+    ) external onlyRegistryRole(registry.STAFF_ROLE()) {
+        _reject(serviceId, authorizationId);
+    }
+
+    /// @dev `authorizationId` 0: the recipient decides; otherwise staff under that authorisation.
+    function _confirm(uint256 serviceId, uint256 authorizationId) private {
+        (Service storage s, bool byProxy) = _decide(serviceId, authorizationId);
         address volunteer = s.volunteer;
         uint32 minutes_ = s.minutes_;
         uint256 day = s.servedAt / SECONDS_PER_DAY;
@@ -364,19 +424,15 @@ contract TimeBank is RegistryAccess {
         m.balance += minutes_;
         m.earned += minutes_;
         _totals.credited += minutes_;
-        emit ServiceConfirmed(serviceId, volunteer, msg.sender, minutes_, byProxy);
+        emit ServiceConfirmed(serviceId, volunteer, msg.sender, minutes_, byProxy, authorizationId);
     }
 
-    /**
-     * @notice Rejects a pending service: nothing is credited. The recipient, or staff on their behalf.
-     * @param serviceId the service
-     */
-    function rejectService(uint256 serviceId) external {
-        (Service storage s, bool byProxy) = _decide(serviceId);
+    function _reject(uint256 serviceId, uint256 authorizationId) private {
+        (Service storage s, bool byProxy) = _decide(serviceId, authorizationId);
         s.status = ServiceStatus.Rejected;
         s.byProxy = byProxy;
         _claimedOnDay[s.volunteer][s.servedAt / SECONDS_PER_DAY] -= s.minutes_; // the day's claim is freed
-        emit ServiceRejected(serviceId, msg.sender, byProxy);
+        emit ServiceRejected(serviceId, msg.sender, byProxy, authorizationId);
     }
 
     // ───────────────────────────── gifts and redemptions ─────────────────────────────
@@ -412,26 +468,31 @@ contract TimeBank is RegistryAccess {
      */
     function redeem(address partner, uint48 minutes_, RedemptionKind kind, bytes32 noteHash) external {
         _requireMember(msg.sender);
-        _redeem(msg.sender, partner, minutes_, kind, noteHash);
+        _redeem(msg.sender, partner, minutes_, kind, noteHash, 0);
     }
 
     /**
-     * @notice Staff redeem credits on behalf of a member who cannot use a phone; recorded as such.
+     * @notice Staff redeem credits for a member who cannot use a phone, under the member's written authorisation
+     * `authorizationId` (redemptions scope); recorded with the staff address and that id. The partner is never
+     * a staff member, so staff cannot redeem to themselves.
      * @param member the member whose credits are burnt (registered)
      * @param partner the partner providing the service or goods
      * @param minutes_ how many minutes
      * @param kind service or goods
-     * @param noteHash hash of the off-chain redemption record, including the member's consent
+     * @param noteHash hash of the off-chain redemption record
+     * @param authorizationId the member's authorisation (ProxyAuthorizations)
      */
     function redeemFor(
         address member,
         address partner,
         uint48 minutes_,
         RedemptionKind kind,
-        bytes32 noteHash
+        bytes32 noteHash,
+        uint256 authorizationId
     ) external onlyRegistryRole(registry.STAFF_ROLE()) {
         _requireMember(member);
-        _redeem(member, partner, minutes_, kind, noteHash);
+        proxies.checkProxy(authorizationId, msg.sender, member, proxies.SCOPE_REDEMPTIONS(), 0);
+        _redeem(member, partner, minutes_, kind, noteHash, authorizationId);
     }
 
     // ───────────────────────────── views ─────────────────────────────
@@ -489,21 +550,35 @@ contract TimeBank is RegistryAccess {
 
     // ───────────────────────────── internals ─────────────────────────────
 
-    /// @dev The pending service `serviceId` and whether the caller decides as staff for its recipient.
-    function _decide(uint256 serviceId) private view returns (Service storage s, bool byProxy) {
+    /**
+     * @dev The pending service `serviceId` and whether the caller decides as staff for its recipient: without an
+     * authorisation only the recipient decides; with one, the caller (staff, checked by the caller's modifier)
+     * must hold the recipient's authorisation for services.
+     */
+    function _decide(uint256 serviceId, uint256 authorizationId) private view returns (Service storage s, bool byProxy) {
         s = _service(serviceId);
         if (s.status != ServiceStatus.Pending) revert ServiceNotPending(serviceId, s.status);
         if (msg.sender == s.volunteer) revert SelfCredit(msg.sender, serviceId);
-        if (msg.sender == s.recipient) {
+        if (authorizationId == 0) {
+            if (msg.sender != s.recipient) revert NotRecipient(msg.sender, serviceId);
             _requireMember(msg.sender);
             return (s, false);
         }
-        if (!registry.hasRole(registry.STAFF_ROLE(), msg.sender)) revert NotRecipient(msg.sender, serviceId);
+        proxies.checkProxy(authorizationId, msg.sender, s.recipient, proxies.SCOPE_SERVICES(), 0);
         return (s, true);
     }
 
-    function _redeem(address member_, address partner, uint48 minutes_, RedemptionKind kind, bytes32 noteHash) private {
+    function _redeem(
+        address member_,
+        address partner,
+        uint48 minutes_,
+        RedemptionKind kind,
+        bytes32 noteHash,
+        uint256 authorizationId
+    ) private {
         if (_partners[partner] == bytes32(0)) revert NotPartner(partner);
+        if (partner == member_) revert SelfRedemption(member_);
+        if (registry.hasRole(registry.STAFF_ROLE(), partner)) revert StaffCannotBePartner(partner);
         if (minutes_ == 0) revert ZeroMinutes();
         if (noteHash == bytes32(0)) revert ZeroHash();
         Member storage m = _members[member_];
@@ -511,7 +586,7 @@ contract TimeBank is RegistryAccess {
         m.balance -= minutes_;
         m.redeemed += minutes_;
         _totals.redeemed += minutes_;
-        emit CreditsRedeemed(member_, partner, minutes_, kind, noteHash, msg.sender);
+        emit CreditsRedeemed(member_, partner, minutes_, kind, noteHash, msg.sender, authorizationId);
     }
 
     function _service(uint256 serviceId) private view returns (Service storage s) {

@@ -5,6 +5,7 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {CommunityRegistry} from "../registry/CommunityRegistry.sol";
+import {ProxyAuthorizations} from "../registry/ProxyAuthorizations.sol";
 import {RegistryAccess} from "../registry/RegistryAccess.sol";
 import {IOwnersVote} from "./IOwnersVote.sol";
 import {Choice, Matter, Outcome} from "./VoteTypes.sol";
@@ -15,10 +16,12 @@ import {Choice, Matter, Outcome} from "./VoteTypes.sol";
  * scope (a whole estate or one building); holders cast one final ballot each, weighing their area in the scope
  * and one head, as of the registry block before the opening; after the closing time anyone finalizes it.
  *
- * Ballots come in directly, as EIP-712 signatures (by the holder, or by community staff entering a ballot on a
- * resident's behalf), in relayed batches of compact signatures, or from staff directly. Ballots are stored as
- * 2-bit choices packed 128 holders to a storage word, indexed by the registry's holder index, so that a batch
- * mostly writes words it has already dirtied; the tally is one packed slot written once per batch.
+ * Ballots come in directly, as EIP-712 signatures by the holder, in relayed batches of compact signatures, or
+ * from community staff acting for a resident under a recorded written authorisation (ProxyAuthorizations). A
+ * proxy ballot is marked (staff address and authorisation id in its event), counted apart in the tally's proxy
+ * area and heads, and replaced by the holder's own ballot if the holder votes before the close. Ballots are
+ * stored as 2-bit choices packed 128 holders to a storage word, indexed by the registry's holder index, so that a
+ * batch mostly writes words it has already dirtied; the tally is one packed slot written once per batch.
  *
  * Thresholds are exact fractions compared by cross-multiplication. The defaults are the Civil Code's: a quorum of
  * 2/3 of the scope's area and heads, then 3/4 of the participating area and heads for a major matter and more
@@ -43,7 +46,7 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
         Threshold approval;
     }
 
-    /// @notice A ballot signed by its holder (or by staff for the holder), with an EIP-2098 compact signature.
+    /// @notice A ballot signed by its holder, with an EIP-2098 compact signature.
     struct SignedBallot {
         address holder;
         uint8 choice;
@@ -51,7 +54,8 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
         bytes32 vs;
     }
 
-    /// @notice A vote's tally with its scope's totals at the snapshot. Areas in 0.01 m².
+    /// @notice A vote's tally with its scope's totals at the snapshot. Areas in 0.01 m². `proxyArea` and
+    /// `proxyHeads` are the part of the ballots counted above that staff cast for residents (any choice).
     struct Tally {
         uint64 areaFor;
         uint64 areaAgainst;
@@ -61,6 +65,8 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
         uint32 headsAgainst;
         uint32 headsAbstain;
         uint32 totalHeads;
+        uint64 proxyArea;
+        uint32 proxyHeads;
     }
 
     /// @notice Everything a vote was opened with, and its outcome.
@@ -118,12 +124,19 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
         uint32 headsAbstain;
     }
 
+    /// @dev One slot, written only by proxy ballots and their replacement.
+    struct ProxyTally {
+        uint48 area;
+        uint32 heads;
+    }
+
     struct VoteRecord {
         VoteCore core;
         VoteScope scope;
         Rule rule;
         bytes32 contentHash;
         PackedTally tally;
+        ProxyTally proxies;
     }
 
     struct RuleOverride {
@@ -153,6 +166,8 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
     uint256 private constant CHOICE_BITS = 2;
     uint256 private constant CHOICE_MASK = (1 << CHOICE_BITS) - 1;
     uint256 private constant HOLDERS_PER_WORD = 256 / CHOICE_BITS;
+    /// @dev Holders per word of the proxy-ballot bitmap (one bit each).
+    uint256 private constant HOLDERS_PER_PROXY_WORD = 256;
     uint64 private constant MAX_SCOPE_AREA = type(uint48).max;
 
     uint16 private constant QUORUM_NUMERATOR = 2;
@@ -165,10 +180,15 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
     bytes32 private immutable _adminRole;
     bytes32 private immutable _relayerRole;
     bytes32 private immutable _staffRole;
+    uint8 private immutable _votesScope;
+
+    /// @notice The written authorisations under which staff cast a resident's ballot.
+    ProxyAuthorizations public immutable proxies;
 
     uint256 private _voteCount;
     mapping(uint256 voteId => VoteRecord) private _votes;
     mapping(uint256 voteId => mapping(uint256 word => uint256 choices)) private _ballotWords;
+    mapping(uint256 voteId => mapping(uint256 word => uint256 proxyBits)) private _proxyWords;
     mapping(uint32 estateId => mapping(Matter => RuleOverride)) private _ruleOverrides;
 
     /// @notice A vote was opened; its totals and rule are those of `snapshot` and of the opening.
@@ -188,8 +208,19 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
         Rule rule,
         address indexed openedBy
     );
-    /// @notice A ballot was counted; `enteredBy` is the holder, or the staff member who entered it for them.
-    event BallotCast(uint256 indexed voteId, address indexed holder, Choice choice, uint64 area, address enteredBy);
+    /// @notice A ballot was counted; `enteredBy` is the holder, or the staff member who cast it for them under
+    /// authorisation `authorizationId` (0 for the holder's own ballot).
+    event BallotCast(
+        uint256 indexed voteId,
+        address indexed holder,
+        Choice choice,
+        uint64 area,
+        address enteredBy,
+        uint256 authorizationId
+    );
+    /// @notice The holder's own ballot replaced the proxy ballot staff had cast for them (its `previous` choice was
+    /// taken out of the tally); the `BallotCast` of the holder's ballot follows.
+    event ProxyBallotReplaced(uint256 indexed voteId, address indexed holder, Choice previous, uint64 area);
     /// @notice A ballot of a relayed batch was not counted.
     event BallotSkipped(uint256 indexed voteId, address indexed holder, SkipReason reason);
     /// @notice A vote was decided after its closing time.
@@ -221,14 +252,23 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
     error InvalidSignature(uint256 voteId, address holder, address signer);
     error NotEligible(uint256 voteId, address holder);
     error AlreadyVoted(uint256 voteId, address holder);
+    error ZeroProxies();
     error EmptyBatch(uint256 voteId);
     error FinalizeBeforeClosing(uint256 voteId, uint256 now_, uint48 end);
     error AlreadyFinalized(uint256 voteId, Outcome outcome);
 
-    constructor(CommunityRegistry registry_) RegistryAccess(registry_) EIP712("Gongzhi OwnersVote", "1") {
+    /// @param registry_ the community registry (estates, holders, roles)
+    /// @param proxies_ the staff authorisations on the same registry
+    constructor(
+        CommunityRegistry registry_,
+        ProxyAuthorizations proxies_
+    ) RegistryAccess(registry_) EIP712("Gongzhi OwnersVote", "1") {
+        if (address(proxies_) == address(0)) revert ZeroProxies();
         _adminRole = registry_.DEFAULT_ADMIN_ROLE();
         _relayerRole = registry_.RELAYER_ROLE();
         _staffRole = registry_.STAFF_ROLE();
+        proxies = proxies_;
+        _votesScope = proxies_.SCOPE_VOTES();
     }
 
     // ───────────────────────────── rules ─────────────────────────────
@@ -346,14 +386,15 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
 
     // ───────────────────────────── ballots ─────────────────────────────
 
-    /// @notice Casts the caller's final ballot.
+    /// @notice Casts the caller's final ballot (replacing a proxy ballot staff cast for the caller, if any).
     function castBallot(uint256 voteId, Choice choice) external {
-        _castOne(voteId, msg.sender, choice, msg.sender);
+        _castOne(voteId, msg.sender, choice, msg.sender, 0);
     }
 
     /**
      * @notice Casts a holder's final ballot from an EIP-712 `Ballot(voteId, holder, choice)` signature (65 bytes)
-     * by the holder, or by a community staff member entering it on the holder's behalf. Anyone may submit it.
+     * by the holder itself (staff act only through `castBallotOnBehalf`). Anyone may submit it. It replaces a
+     * proxy ballot staff cast for the holder, if any.
      */
     function castBallotBySig(uint256 voteId, address holder, Choice choice, bytes calldata signature) external {
         bytes32 digest = MessageHashUtils.toTypedDataHash(
@@ -361,17 +402,25 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
             _ballotStructHash(voteId, holder, uint8(choice))
         );
         (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(digest, signature);
-        address enteredBy = _enteredBy(err, signer, holder);
-        if (enteredBy == address(0)) revert InvalidSignature(voteId, holder, signer);
-        _castOne(voteId, holder, choice, enteredBy);
+        if (!_signedByHolder(err, signer, holder)) revert InvalidSignature(voteId, holder, signer);
+        _castOne(voteId, holder, choice, holder, 0);
     }
 
     /**
-     * @notice Staff enter a ballot for a resident who cannot use a phone; it is recorded as entered by them.
-     * @dev Registry STAFF_ROLE only.
+     * @notice Staff cast the ballot of a resident who cannot use a phone, under the resident's recorded written
+     * authorisation (or paper ballot) `authorizationId`. It is marked as entered by the caller, counted in the
+     * tally's proxy area and heads, and replaced by the holder's own ballot if the holder votes before the close.
+     * @dev Registry STAFF_ROLE only; the authorisation must name `holder`, cover votes (this one, or any), and be
+     * neither expired nor revoked (ProxyAuthorizations.checkProxy reverts with the reason).
      */
-    function castBallotOnBehalf(uint256 voteId, address holder, Choice choice) external onlyRegistryRole(_staffRole) {
-        _castOne(voteId, holder, choice, msg.sender);
+    function castBallotOnBehalf(
+        uint256 voteId,
+        address holder,
+        Choice choice,
+        uint256 authorizationId
+    ) external onlyRegistryRole(_staffRole) {
+        proxies.checkProxy(authorizationId, msg.sender, holder, _votesScope, voteId);
+        _castOne(voteId, holder, choice, msg.sender, authorizationId);
     }
 
     /**
@@ -473,6 +522,13 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
         return _requireVote(voteId).rule;
     }
 
+    /// @notice Whether the ballot counted for `holder` in `voteId` is a proxy ballot staff cast for them.
+    function isProxyBallot(uint256 voteId, address holder) external view returns (bool) {
+        _requireVote(voteId);
+        uint32 index = registry.holderIndexOf(holder);
+        return index != 0 && _isProxy(_proxyWords[voteId], index);
+    }
+
     /// @notice The ballot of `holder` in `voteId`, `None` if it has not voted.
     function ballotOf(uint256 voteId, address holder) external view returns (Choice) {
         _requireVote(voteId);
@@ -482,7 +538,7 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
         return Choice(uint8((word >> ((index % HOLDERS_PER_WORD) * CHOICE_BITS)) & CHOICE_MASK));
     }
 
-    /// @notice The EIP-712 digest a holder (or staff) signs for a ballot.
+    /// @notice The EIP-712 digest a holder signs for a ballot.
     function ballotDigest(uint256 voteId, address holder, uint8 choice) external view returns (bytes32) {
         return MessageHashUtils.toTypedDataHash(_domainSeparatorV4(), _ballotStructHash(voteId, holder, choice));
     }
@@ -494,18 +550,62 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
 
     // ───────────────────────────── internals ─────────────────────────────
 
-    function _castOne(uint256 voteId, address holder, Choice choice, address enteredBy) private {
+    /// @dev `authorizationId` 0: the holder's own ballot, which may replace a proxy ballot; otherwise a proxy one.
+    function _castOne(uint256 voteId, address holder, Choice choice, address enteredBy, uint256 authorizationId) private {
         VoteRecord storage v = _votes[voteId];
         VoteCore memory core = v.core;
         _requireOpen(voteId, core);
         if (choice == Choice.None) revert InvalidChoice(voteId, uint8(choice));
         (uint32 index, uint64 area) = registry.holderWeightAt(core.scopeKey, holder, core.snapshot);
         if (area == 0) revert NotEligible(voteId, holder);
-        if (!_record(_ballotWords[voteId], index, uint8(choice))) revert AlreadyVoted(voteId, holder);
+        mapping(uint256 => uint256) storage words = _ballotWords[voteId];
+        if (!_record(words, index, uint8(choice))) {
+            if (authorizationId != 0 || !_isProxy(_proxyWords[voteId], index)) revert AlreadyVoted(voteId, holder);
+            _replaceProxy(v, voteId, words, holder, index, area, uint8(choice));
+        }
         if (choice == Choice.For) _addToTally(v.tally, area, 0, 0, 1, 0, 0);
         else if (choice == Choice.Against) _addToTally(v.tally, 0, area, 0, 0, 1, 0);
         else _addToTally(v.tally, 0, 0, area, 0, 0, 1);
-        emit BallotCast(voteId, holder, choice, area, enteredBy);
+        if (authorizationId != 0) {
+            _setProxy(_proxyWords[voteId], index);
+            ProxyTally memory p = v.proxies;
+            // Within the scope's total area, which fits in 48 bits (checked at opening).
+            v.proxies = ProxyTally({area: uint48(p.area + area), heads: p.heads + 1});
+        }
+        emit BallotCast(voteId, holder, choice, area, enteredBy, authorizationId);
+    }
+
+    /**
+     * @dev Takes the proxy ballot of `holder` out of the tally and the proxy counts, clears its proxy mark and
+     * writes the holder's own `choice` in its place. The proxy ballot was counted straight into storage, so the
+     * subtraction cannot underflow.
+     */
+    function _replaceProxy(
+        VoteRecord storage v,
+        uint256 voteId,
+        mapping(uint256 => uint256) storage words,
+        address holder,
+        uint32 index,
+        uint64 area,
+        uint8 choice
+    ) private {
+        uint8 previous = _overwrite(words, index, choice);
+        _clearProxy(_proxyWords[voteId], index);
+        PackedTally memory t = v.tally;
+        if (previous == uint8(Choice.For)) {
+            t.areaFor -= uint48(area);
+            --t.headsFor;
+        } else if (previous == uint8(Choice.Against)) {
+            t.areaAgainst -= uint48(area);
+            --t.headsAgainst;
+        } else {
+            t.areaAbstain -= uint48(area);
+            --t.headsAbstain;
+        }
+        v.tally = t;
+        ProxyTally memory p = v.proxies;
+        v.proxies = ProxyTally({area: p.area - uint48(area), heads: p.heads - 1});
+        emit ProxyBallotReplaced(voteId, holder, Choice(previous), area);
     }
 
     /// @dev Counts one ballot of a batch into `batch`, or emits why it is skipped.
@@ -525,8 +625,7 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
             _ballotStructHash(batch.voteId, holder, choice)
         );
         (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecover(digest, ballot.r, ballot.vs);
-        address enteredBy = _enteredBy(err, signer, holder);
-        if (enteredBy == address(0)) {
+        if (!_signedByHolder(err, signer, holder)) {
             emit BallotSkipped(batch.voteId, holder, SkipReason.InvalidSignature);
             return;
         }
@@ -536,8 +635,12 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
             return;
         }
         if (!_record(words, index, choice)) {
-            emit BallotSkipped(batch.voteId, holder, _repeatReason(batch, index));
-            return;
+            if (!_isProxy(_proxyWords[batch.voteId], index)) {
+                emit BallotSkipped(batch.voteId, holder, _repeatReason(batch, index));
+                return;
+            }
+            // Rare: written to storage at once, so the batch's own sums only ever grow.
+            _replaceProxy(_votes[batch.voteId], batch.voteId, words, holder, index, area, choice);
         }
         batch.countedIndices[batch.counted++] = index;
         if (choice == uint8(Choice.For)) {
@@ -550,7 +653,7 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
             batch.areaAbstain += area;
             ++batch.headsAbstain;
         }
-        emit BallotCast(batch.voteId, holder, Choice(choice), area, enteredBy);
+        emit BallotCast(batch.voteId, holder, Choice(choice), area, holder, 0);
     }
 
     /// @dev Only scanned when a ballot is refused, so the common path does not pay for it.
@@ -561,11 +664,10 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
         return SkipReason.AlreadyVoted;
     }
 
-    /// @dev The holder itself or a staff member; zero if the signature is bad or by anyone else.
-    function _enteredBy(ECDSA.RecoverError err, address signer, address holder) private view returns (address) {
-        if (err != ECDSA.RecoverError.NoError) return address(0);
-        if (signer == holder) return holder;
-        return registry.hasRole(_staffRole, signer) ? signer : address(0);
+    /// @dev Only the holder's own signature counts: staff act for a resident only under an authorisation, through
+    /// `castBallotOnBehalf`, so that every proxy ballot names its authorisation.
+    function _signedByHolder(ECDSA.RecoverError err, address signer, address holder) private pure returns (bool) {
+        return err == ECDSA.RecoverError.NoError && signer == holder;
     }
 
     /// @dev Sets the holder's 2-bit choice; false if it already has one.
@@ -580,6 +682,31 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
         if ((word >> shift) & CHOICE_MASK != 0) return false;
         words[wordIndex] = word | (uint256(choice) << shift);
         return true;
+    }
+
+    /// @dev Replaces the holder's 2-bit choice; returns the previous one.
+    function _overwrite(
+        mapping(uint256 => uint256) storage words,
+        uint32 index,
+        uint8 choice
+    ) private returns (uint8 previous) {
+        uint256 wordIndex = index / HOLDERS_PER_WORD;
+        uint256 shift = (index % HOLDERS_PER_WORD) * CHOICE_BITS;
+        uint256 word = words[wordIndex];
+        previous = uint8((word >> shift) & CHOICE_MASK);
+        words[wordIndex] = (word & ~(CHOICE_MASK << shift)) | (uint256(choice) << shift);
+    }
+
+    function _isProxy(mapping(uint256 => uint256) storage bits, uint32 index) private view returns (bool) {
+        return (bits[index / HOLDERS_PER_PROXY_WORD] >> (index % HOLDERS_PER_PROXY_WORD)) & 1 != 0;
+    }
+
+    function _setProxy(mapping(uint256 => uint256) storage bits, uint32 index) private {
+        bits[index / HOLDERS_PER_PROXY_WORD] |= uint256(1) << (index % HOLDERS_PER_PROXY_WORD);
+    }
+
+    function _clearProxy(mapping(uint256 => uint256) storage bits, uint32 index) private {
+        bits[index / HOLDERS_PER_PROXY_WORD] &= ~(uint256(1) << (index % HOLDERS_PER_PROXY_WORD));
     }
 
     function _addToTally(
@@ -603,6 +730,7 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
 
     function _tallyOf(VoteRecord storage v) private view returns (Tally memory) {
         PackedTally memory t = v.tally;
+        ProxyTally memory p = v.proxies;
         return
             Tally({
                 areaFor: t.areaFor,
@@ -612,7 +740,9 @@ contract OwnersVote is IOwnersVote, RegistryAccess, EIP712 {
                 headsFor: t.headsFor,
                 headsAgainst: t.headsAgainst,
                 headsAbstain: t.headsAbstain,
-                totalHeads: v.scope.totalHeads
+                totalHeads: v.scope.totalHeads,
+                proxyArea: p.area,
+                proxyHeads: p.heads
             });
     }
 

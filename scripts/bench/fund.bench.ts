@@ -43,7 +43,8 @@ const bench: BenchModule = {
     await (await registry.grantRole(await registry.CUSTODIAN_ROLE(), custodian.address)).wait();
     await (await registry.grantRole(await registry.STAFF_ROLE(), staff.address)).wait();
     await (await registry.grantRole(await registry.ANCHORER_ROLE(), anchorer.address)).wait();
-    const ownersVote = await ethers.deployContract("OwnersVote", [await registry.getAddress()]);
+    const proxies = await ethers.deployContract("ProxyAuthorizations", [await registry.getAddress()]);
+    const ownersVote = await ethers.deployContract("OwnersVote", [await registry.getAddress(), await proxies.getAddress()]);
     const fund = await ethers.deployContract("MaintenanceFund", [await registry.getAddress(), await ownersVote.getAddress()]);
     const holderSigners = signers.slice(13, 20);
     const holders = holderSigners.map((s) => s.address);
@@ -136,7 +137,7 @@ const bench: BenchModule = {
     );
 
     // Time bank: a service recorded by the volunteer and confirmed by the recipient.
-    const bank = await ethers.deployContract("TimeBank", [await registry.getAddress()]);
+    const bank = await ethers.deployContract("TimeBank", [await registry.getAddress(), await proxies.getAddress()]);
     for (const m of [volunteer, elder]) await (await bank.connect(staff).registerMember(m.address)).wait();
     const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
     // A first service warms the volunteer's day counter as on any working day after the first.

@@ -79,7 +79,8 @@ async function setUpOwnersVote(
   areas: bigint[],
 ): Promise<{ vote: OwnersVote; voteId: bigint; domain: TypedDataDomain }> {
   const registry: CommunityRegistry = await connection.ethers.deployContract("CommunityRegistry", [admin.address]);
-  const vote: OwnersVote = await connection.ethers.deployContract("OwnersVote", [await registry.getAddress()]);
+  const proxies = await connection.ethers.deployContract("ProxyAuthorizations", [await registry.getAddress()]);
+  const vote: OwnersVote = await connection.ethers.deployContract("OwnersVote", [await registry.getAddress(), await proxies.getAddress()]);
   await (await registry.createEstate(admin.address)).wait();
   const estateId = 1n;
   await (await registry.addBuilding(estateId)).wait();

@@ -1,7 +1,9 @@
 // Plays the demo estate's recent history on chain, in order: an emergency lift repair never disclosed (it shows
-// as overdue), the old building's lift vote that passes, an estate-wide vote to raise the fund that misses its
-// quorum, a roof repair voted, planned and paid in stages, a burst pipe repaired on the emergency path and
-// disclosed, a week of time-bank services, and two votes left open for the visitor to take part in.
+// as overdue), the old building's lift vote that passes (with a paper ballot staff enter for an elderly owner),
+// an estate-wide vote to raise the fund that misses its quorum, a roof repair voted, planned and paid in stages,
+// a burst pipe repaired on the emergency path and disclosed, a week of time-bank services (one confirmed and
+// one redeemed by staff under the elderly member's written authorisation), and two votes left open for the
+// visitor to take part in (in one, staff entered a ballot for an owner, who may still replace it).
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { getAddress, parseEventLogs, type Address, type Chain, type PublicClient, type Transport } from "viem";
@@ -22,6 +24,11 @@ const STAGE = { Start: 0, Progress: 1, Acceptance: 2, Warranty: 3 } as const;
 const CATEGORY = { MealDelivery: 0, Companionship: 1, Cleaning: 2, HospitalEscort: 3, Tutoring: 4 } as const;
 const RELATION_CHILD_OF = 3; // "relative is my child"
 const REDEEM_GOODS = 1;
+const REDEEM_SERVICE = 0;
+/** ProxyAuthorizations' scope bits. */
+const SCOPE = { Votes: 1, Services: 2, Redemptions: 4 } as const;
+/** A paper authorisation for the time bank runs a year; a paper ballot, to the vote's close. */
+const AUTHORIZATION_DAYS = 365;
 
 /** Contractors are paid by the custodian; they hold no role, so a derived address stands for each. */
 function contractor(name: string): Address {
@@ -114,6 +121,19 @@ async function castBallots(ctx: Context, voteId: number, voters: `0x${string}`[]
   }
 }
 
+/** Staff record a resident's written authorisation (the hash of its scan); returns its id. */
+async function recordAuthorization(ctx: Context, resident: Address, scopes: number, voteId: number, expiresAt: number, documentHash: `0x${string}`): Promise<bigint> {
+  const { logs } = await ctx.write(ctx.plan.staff[0]!.account, ctx.contracts.proxies, "record", [resident, scopes, voteId, expiresAt, documentHash]);
+  const [recorded] = parseEventLogs({ abi: ctx.contracts.proxies.abi, logs, eventName: "AuthorizationRecorded" });
+  return (recorded!.args as { authorizationId: bigint }).authorizationId;
+}
+
+/** A paper ballot: staff record its scan for this vote only, then enter the ballot under it. */
+async function proxyBallot(ctx: Context, vote: { id: number; end: number }, holder: Address, choice: ChoiceValue, documentHash: `0x${string}`): Promise<void> {
+  const auth = await recordAuthorization(ctx, holder, SCOPE.Votes, vote.id, vote.end, documentHash);
+  await ctx.write(ctx.plan.staff[0]!.account, ctx.contracts.vote, "castBallotOnBehalf", [vote.id, holder, choice, auth]);
+}
+
 /** Votes for/against/abstain in the given proportions (per thousand), deterministic by position. */
 function split(forPerMille: number, againstPerMille: number): (i: number) => ChoiceValue {
   return (i) => {
@@ -183,7 +203,14 @@ export async function playHistory(ctx: Context): Promise<DemoHistory> {
   });
   await travel(client, 120);
   const liftVoters = holdersOf(plan, 2);
-  await castBallots(ctx, lift.id, liftVoters.slice(0, Math.ceil(liftVoters.length * 0.86)), split(880, 70));
+  const liftTurnout = Math.ceil(liftVoters.length * 0.86);
+  await castBallots(ctx, lift.id, liftVoters.slice(0, liftTurnout), split(880, 70));
+  // An elderly owner without a phone fills in a paper ballot at the community office: staff record its scan,
+  // then enter the ballot under it (marked as entered on her behalf, counted apart in the tally).
+  const paperVoter = liftVoters.slice(liftTurnout).find((a) => a !== plan.developer.account.address);
+  if (paperVoter) {
+    await proxyBallot(ctx, lift, paperVoter, CHOICES.for, doc("paper-ballot-lift", "Paper ballot: Install a lift in Building 3", ["Choice: FOR", "Signed by the owner at the community office"]));
+  }
   const estateVoters = holdersOf(plan);
   await castBallots(ctx, raise.id, estateVoters.slice(0, Math.ceil(estateVoters.length * 0.45)), split(700, 200));
   const roofVoters = holdersOf(plan, 0);
@@ -272,10 +299,21 @@ export async function playHistory(ctx: Context): Promise<DemoHistory> {
     serviceIds.push(serviceId);
     notes.push({ kind: "service", serviceId, note, salt, commitment });
   }
-  // Recipients confirm; one uses staff (no phone); one service is rejected; the last two stay pending.
+  // One elderly member has no phone: she signed a written authorisation at the community office for staff to
+  // confirm services and redeem credits for her; staff record its scan's hash first, then act under it.
+  const noPhone = elderly[services[3]![1]]!;
+  const timebankAuth = await recordAuthorization(
+    ctx,
+    noPhone.address,
+    SCOPE.Services | SCOPE.Redemptions,
+    0,
+    (await now(client)) + AUTHORIZATION_DAYS * DAY,
+    doc("authorisation-timebank", "Written authorisation: time bank", ["Community staff may confirm services received and redeem credits", "for the member who signed below, for one year."]),
+  );
+  // Recipients confirm; one through staff (no phone); one service is rejected; the last two stay pending.
   for (const [i, id] of serviceIds.slice(0, 7).entries()) {
     const recipient = elderly[services[i]![1]]!;
-    if (i === 3) await write(staff, timebank, "confirmService", [id]);
+    if (i === 3) await write(staff, timebank, "confirmServiceFor", [id, timebankAuth]);
     else if (i === 5) await write(recipient, timebank, "rejectService", [id]);
     else await write(recipient, timebank, "confirmService", [id]);
   }
@@ -286,6 +324,13 @@ export async function playHistory(ctx: Context): Promise<DemoHistory> {
   const voucher = commitNote(voucherNote);
   await write(elderly[0]!, timebank, "redeem", [plan.partners[0]!.account.address, 60, REDEEM_GOODS, voucher.commitment]);
   notes.push({ kind: "redemption", note: voucherNote, ...voucher });
+  // Her son gives her an hour, and staff redeem it for her at the canteen under her authorisation.
+  await write(staff, timebank, "linkFamily", [noPhone.address, volunteers[2]!.address, RELATION_CHILD_OF]);
+  await write(volunteers[2]!, timebank, "gift", [noPhone.address, 60]);
+  const mealsNote = "送餐到家 / canteen meals delivered";
+  const meals = commitNote(mealsNote);
+  await write(staff, timebank, "redeemFor", [noPhone.address, plan.partners[0]!.account.address, 60, REDEEM_SERVICE, meals.commitment, timebankAuth]);
+  notes.push({ kind: "redemption", note: mealsNote, ...meals });
   const notesFile = path.join(ctx.documentsDir, NOTES_FILE);
   writeFileSync(notesFile, `${JSON.stringify(notes, null, 2)}\n`);
 
@@ -304,6 +349,11 @@ export async function playHistory(ctx: Context): Promise<DemoHistory> {
   await travel(client, 120);
   await castBallots(ctx, lighting.id, estateVoters.slice(20, 110), split(760, 160));
   await castBallots(ctx, election.id, estateVoters.slice(30, 70), split(650, 250));
+  // A paper ballot entered by staff in an open vote: the owner may still vote himself before the close.
+  const openPaperVoter = estateVoters.slice(75).find((a) => a !== plan.developer.account.address);
+  if (openPaperVoter) {
+    await proxyBallot(ctx, election, openPaperVoter, CHOICES.abstain, doc("paper-ballot-election", "Paper ballot: Elect an additional committee member", ["Choice: ABSTAIN", "Signed by the owner at the community office"]));
+  }
 
   const votes = [lift, raise, roof, lighting, election].map(({ id, title, titleEn, contentHash, open }) => ({ id, title, titleEn, contentHash, open }));
   return { votes, documents, planIds, notesFile };

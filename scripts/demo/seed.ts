@@ -8,7 +8,7 @@ import { holderAddress, type DemoPerson, type DemoPlan } from "./plan.js";
 import type { Writer } from "./tx.js";
 
 export type DemoContract = { address: Address; abi: Abi };
-export type DemoContracts = Record<"registry" | "vote" | "fund" | "timebank" | "anchor", DemoContract>;
+export type DemoContracts = Record<"registry" | "proxies" | "vote" | "fund" | "timebank" | "anchor", DemoContract>;
 
 export function demoContracts(deployment: Deployment): DemoContracts {
   const entry = (name: string): DemoContract => {
@@ -18,6 +18,7 @@ export function demoContracts(deployment: Deployment): DemoContracts {
   };
   return {
     registry: entry("CommunityRegistry"),
+    proxies: entry("ProxyAuthorizations"),
     vote: entry("OwnersVote"),
     fund: entry("MaintenanceFund"),
     timebank: entry("TimeBank"),

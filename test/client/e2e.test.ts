@@ -180,6 +180,34 @@ describe("web client (Chromium, demo stack)", function () {
     await screenshot(page, "unit-statement");
   });
 
+  it("shows a paper ballot entered by staff as such, and the owner's own ballot replaces it", async function () {
+    type Row = { holder: string; byStaff: boolean; replaced: boolean; authorizationId: string | null };
+    const election = stack.votes.filter((v) => v.open).at(-1)!;
+    const ballots = await api<{ items: Row[] }>(stack, `/api/votes/${election.id}/ballots?limit=500`);
+    const proxy = ballots.items.find((b) => b.byStaff && !b.replaced)!;
+    expect(proxy.authorizationId, "the demo enters a paper ballot under its authorisation").to.be.a("string");
+    await signInAs(page, base, proxy.holder);
+    await page.goto(`${base}/#/votes/${election.id}`);
+    await page.waitForSelector("[data-testid=ballot-form]");
+    // The ballot list marks it, the tally counts it apart, and the owner is told they may still vote.
+    expect(await page.locator(`[data-proxy="${proxy.authorizationId}"]`).innerText()).to.contain("由社区工作者代为办理");
+    expect(await page.locator("[data-testid=tally-proxy]").innerText()).to.contain("1 人");
+    expect(await page.locator("#ballot-h + .notice").innerText()).to.contain(`授权书（${proxy.authorizationId} 号）`);
+    await screenshot(page, "vote-proxy-ballot");
+    await page.check("[data-testid=choice-against]");
+    await page.click("[data-testid=cast-ballot]");
+    await page.waitForSelector("[data-testid=ballot-progress][data-stage=recorded]", { timeout: 60_000 });
+    const after = await api<{ tally: { proxyHeads: number } }>(stack, `/api/votes/${election.id}`);
+    expect(after.tally.proxyHeads).to.equal(0);
+    const rows = (await api<{ items: Row[] }>(stack, `/api/votes/${election.id}/ballots?limit=500`)).items.filter((b) => b.holder === proxy.holder);
+    expect(rows.map((b) => [b.byStaff, b.replaced])).to.deep.equal([
+      [true, true],
+      [false, false],
+    ]);
+    await page.waitForFunction(() => document.querySelector("[data-testid=tally-proxy]") === null, undefined, { timeout: 15_000 });
+    await screenshot(page, "vote-proxy-replaced");
+  });
+
   it("a volunteer's service is confirmed by the recipient and the volunteer's balance moves", async function () {
     const pending = await api<{ items: { id: number | string; volunteer: string; recipient: string; minutes: number | string }[] }>(stack, "/api/timebank/services?status=recorded");
     const service = pending.items[0]!;

@@ -3,15 +3,17 @@ import { network } from "hardhat";
 import type { BaseContract, ContractTransactionResponse } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { deployRegistry } from "../helpers/estate.js";
+import { authorize, deployProxies, paper, Scope } from "../helpers/proxies.js";
 import { buildEstate, doc, planIdOf, Stage } from "../helpers/fund.js";
 import { decide } from "../helpers/fundVotes.js";
 import { Choice, Matter } from "../helpers/rules.js";
 import { Category, Relation, RedemptionKind } from "../helpers/timebank.js";
 
 /**
- * Every actor × every state-changing function of MaintenanceFund, TimeBank and RecordAnchor: each call is made
- * from a state where it would succeed for an authorised caller, and must succeed exactly for the actors listed.
- * `openPlan` runs against a UseFund vote passed on the real OwnersVote.
+ * Every actor × every state-changing function of MaintenanceFund, TimeBank, ProxyAuthorizations and RecordAnchor,
+ * and OwnersVote's proxy ballot: each call is made from a state where it would succeed for an authorised caller,
+ * and must succeed exactly for the actors listed. `openPlan` runs against a UseFund vote passed on the real
+ * OwnersVote. Staff act for the member actor only under the member's recorded authorisation.
  */
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -70,7 +72,8 @@ async function matrixFixture() {
   const e = await buildEstate(registry.connect(actors.registrar), developer.address, [[8_000n, 9_000n, 10_000n]], [holder.address]);
   const seat = await registry.estateRole(await registry.COMMITTEE_ROLE(), e.estateId);
   for (const m of [proposer, approver, actors.committee]) await registry.grantRole(seat, m.address);
-  const ownersVote = await ethers.deployContract("OwnersVote", [await registry.getAddress()]);
+  const proxies = await deployProxies(connection, registry);
+  const ownersVote = await ethers.deployContract("OwnersVote", [await registry.getAddress(), await proxies.getAddress()]);
   const fund = await ethers.deployContract("MaintenanceFund", [await registry.getAddress(), await ownersVote.getAddress()]);
   await fund.setEmergencyPolicy(e.estateId, 10_000_000n, 20_000_000n, 365n, 30n);
   for (const u of e.unitIds[0]) await fund.connect(custodian2).deposit(u, 1_000_000n, doc(`opening ${u}`));
@@ -87,7 +90,7 @@ async function matrixFixture() {
   await fund.connect(custodian2).confirmEmergency(open);
 
   // Time bank: the member actor has 120 minutes of credit, a relative, and a pending service it received.
-  const bank = await ethers.deployContract("TimeBank", [await registry.getAddress()]);
+  const bank = await ethers.deployContract("TimeBank", [await registry.getAddress(), await proxies.getAddress()]);
   for (const m of [volunteer, relative, actors.member]) await bank.connect(actors.staff).registerMember(m.address);
   await bank.connect(actors.staff).linkFamily(actors.member.address, relative.address, Relation.Child);
   await bank.connect(actors.staff).registerPartner(actors.partner.address, doc("partner"));
@@ -96,6 +99,13 @@ async function matrixFixture() {
   await bank.connect(volunteer).confirmService(1n);
   await bank.connect(volunteer).recordService(actors.member.address, 60n, Category.MealDelivery, now, doc("pending"));
   const pendingService = 2n;
+  // The member's written authorisation for staff in the time bank; the holder's for votes, and a vote open.
+  const memberAuth = await authorize(proxies, actors.staff, actors.member.address, Scope.Services | Scope.Redemptions);
+  const holderAuth = await authorize(proxies, actors.staff, holder.address, Scope.Votes);
+  const latest = (await ethers.provider.getBlock("latest"))!.timestamp;
+  const opened = await ownersVote.connect(proposer).openVote(e.estateId, 0n, Matter.ElectCommittee, doc("election"), latest + 10, latest + 86_400, 0n);
+  const openVoteId = (await opened.wait())!.logs.map((l) => ownersVote.interface.parseLog(l)).find((l) => l?.name === "VoteOpened")!.args.voteId as bigint;
+  await networkHelpers.time.increaseTo(latest + 10);
 
   const anchor = await ethers.deployContract("RecordAnchor", [await registry.getAddress()]);
   return {
@@ -103,6 +113,12 @@ async function matrixFixture() {
     fund,
     bank,
     anchor,
+    proxies,
+    ownersVote,
+    memberAuth,
+    holderAuth,
+    holder,
+    openVoteId,
     actors,
     roles,
     estateId: e.estateId,
@@ -127,7 +143,7 @@ type Row = {
   denied: (f: F, who: HardhatEthersSigner) => [BaseContract, string, unknown[]];
 };
 
-const missing = (role: keyof F["roles"], on: "fund" | "bank" | "anchor") => (f: F, who: HardhatEthersSigner): [BaseContract, string, unknown[]] => [
+const missing = (role: keyof F["roles"], on: "fund" | "bank" | "anchor" | "proxies" | "ownersVote") => (f: F, who: HardhatEthersSigner): [BaseContract, string, unknown[]] => [
   f[on],
   "MissingRole",
   [who.address, f.roles[role]],
@@ -182,15 +198,27 @@ const ROWS: Row[] = [
   },
   {
     fn: "bank.confirmService",
-    allowed: ["member", "staff"],
+    allowed: ["member"],
     call: (f, w) => f.bank.connect(w).confirmService(f.pendingService),
     denied: (f, w) => [f.bank, "NotRecipient", [w.address, f.pendingService]],
   },
   {
     fn: "bank.rejectService",
-    allowed: ["member", "staff"],
+    allowed: ["member"],
     call: (f, w) => f.bank.connect(w).rejectService(f.pendingService),
     denied: (f, w) => [f.bank, "NotRecipient", [w.address, f.pendingService]],
+  },
+  {
+    fn: "bank.confirmServiceFor",
+    allowed: ["staff"],
+    call: (f, w) => f.bank.connect(w).confirmServiceFor(f.pendingService, f.memberAuth),
+    denied: missing("staff", "bank"),
+  },
+  {
+    fn: "bank.rejectServiceFor",
+    allowed: ["staff"],
+    call: (f, w) => f.bank.connect(w).rejectServiceFor(f.pendingService, f.memberAuth),
+    denied: missing("staff", "bank"),
   },
   { fn: "bank.gift", allowed: ["member"], call: (f, w) => f.bank.connect(w).gift(f.relative.address, 10n), denied: notMember },
   {
@@ -202,15 +230,38 @@ const ROWS: Row[] = [
   {
     fn: "bank.redeemFor",
     allowed: ["staff"],
-    call: (f, w) => f.bank.connect(w).redeemFor(f.actors.member.address, f.actors.partner.address, 10n, RedemptionKind.Service, doc("haircut")),
+    call: (f, w) => f.bank.connect(w).redeemFor(f.actors.member.address, f.actors.partner.address, 10n, RedemptionKind.Service, doc("haircut"), f.memberAuth),
     denied: missing("staff", "bank"),
+  },
+  // ── ProxyAuthorizations ──
+  {
+    fn: "proxies.record",
+    allowed: ["staff"],
+    call: async (f, w) => {
+      const now = (await ethers.provider.getBlock("latest"))!.timestamp;
+      return f.proxies.connect(w).record(f.fresh.address, Scope.Votes, 0n, now + 86_400, paper("matrix"));
+    },
+    denied: missing("staff", "proxies"),
+  },
+  {
+    fn: "proxies.revoke",
+    allowed: ["staff", "member"],
+    call: (f, w) => f.proxies.connect(w).revoke(f.memberAuth),
+    denied: (f, w) => [f.proxies, "NotRevoker", [w.address, f.memberAuth]],
+  },
+  // ── OwnersVote: the proxy ballot ──
+  {
+    fn: "ownersVote.castBallotOnBehalf",
+    allowed: ["staff"],
+    call: (f, w) => f.ownersVote.connect(w).castBallotOnBehalf(f.openVoteId, f.holder.address, Choice.For, f.holderAuth),
+    denied: missing("staff", "ownersVote"),
   },
   // ── RecordAnchor ──
   { fn: "anchor.anchor", allowed: ["anchorer"], call: (f, w) => f.anchor.connect(w).anchor(doc("root"), 0n, 1n), denied: missing("anchorer", "anchor") },
 ];
 
 describe("Access-control matrix (actor × state-changing function)", function () {
-  it("covers every state-changing function of the three contracts", async function () {
+  it("covers every state-changing function of the fund, the time bank, the authorisations and the anchor", async function () {
     const f = await networkHelpers.loadFixture(matrixFixture);
     const mutating = (c: BaseContract, prefix: string) =>
       c.interface.fragments
@@ -218,8 +269,8 @@ describe("Access-control matrix (actor × state-changing function)", function ()
         .map((fr) => fr as unknown as { name: string; stateMutability: string })
         .filter((fn) => fn.stateMutability !== "view" && fn.stateMutability !== "pure")
         .map((fn) => `${prefix}.${fn.name}`);
-    const all = [...mutating(f.fund, "fund"), ...mutating(f.bank, "bank"), ...mutating(f.anchor, "anchor")].sort();
-    const covered = ROWS.map((r) => r.fn).sort();
+    const all = [...mutating(f.fund, "fund"), ...mutating(f.bank, "bank"), ...mutating(f.proxies, "proxies"), ...mutating(f.anchor, "anchor")].sort();
+    const covered = ROWS.map((r) => r.fn).filter((fn) => !fn.startsWith("ownersVote.")).sort();
     expect(covered).to.deep.equal(all);
   });
 

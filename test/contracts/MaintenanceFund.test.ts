@@ -4,6 +4,7 @@ import { ZeroAddress, ZeroHash } from "ethers";
 import type { ContractTransactionReceipt } from "ethers";
 import type { MaintenanceFund } from "../../types/ethers-contracts/index.js";
 import { addBuilding, deployRegistry } from "../helpers/estate.js";
+import { deployProxies } from "../helpers/proxies.js";
 import {
   apportion,
   buildEstate,
@@ -40,7 +41,8 @@ async function fundFixture() {
   const owners = signers.slice(13, 20).map((s) => s.address);
   const { estateId, buildingIds, unitIds } = await buildEstate(registry, signers[1].address, [AREAS_A, AREAS_B], owners);
   const people = await cast(connection, registry, estateId);
-  const ownersVote = await ethers.deployContract("OwnersVote", [await registry.getAddress()]);
+  const proxies = await deployProxies(connection, registry);
+  const ownersVote = await ethers.deployContract("OwnersVote", [await registry.getAddress(), await proxies.getAddress()]);
   const fund = await ethers.deployContract("MaintenanceFund", [await registry.getAddress(), await ownersVote.getAddress()]);
   await fund.setEmergencyPolicy(estateId, CAP, LIMIT, PERIOD_DAYS, DISCLOSURE_DAYS);
   const units = [...unitIds[0], ...unitIds[1]];

@@ -4,6 +4,7 @@ import { Signature, TypedDataEncoder, ZeroAddress, toBeHex } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { OwnersVote } from "../../types/ethers-contracts/index.js";
 import { addBuilding, createEstate, registerUnits } from "../helpers/estate.js";
+import { authorize, Scope } from "../helpers/proxies.js";
 import { Choice, Matter, Outcome } from "../helpers/rules.js";
 import type { ChoiceValue, MatterValue, OutcomeValue } from "../helpers/rules.js";
 import {
@@ -27,7 +28,7 @@ const BUDGET = 1_500_000n; // fen
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
 async function votingFixture() {
-  const { registry, vote, roles, admin, signers } = await deployVoting(connection);
+  const { registry, proxies, vote, roles, admin, signers } = await deployVoting(connection);
   const [, developer, committee, relayer, staff, outsider, ...holders] = signers;
   const estateId = await createEstate(registry, developer.address);
   const b1 = await addBuilding(registry, estateId);
@@ -35,7 +36,7 @@ async function votingFixture() {
   await grantCommittee(registry, estateId, committee.address);
   await (await registry.grantRole(roles.relayer, relayer.address)).wait();
   await (await registry.grantRole(roles.staff, staff.address)).wait();
-  return { registry, vote, roles, admin, developer, committee, relayer, staff, outsider, holders, estateId, b1, b2 };
+  return { registry, proxies, vote, roles, admin, developer, committee, relayer, staff, outsider, holders, estateId, b1, b2 };
 }
 
 type Fixture = Awaited<ReturnType<typeof votingFixture>>;
@@ -192,7 +193,7 @@ describe("OwnersVote", function () {
       const opened = await openAndStart(f, Matter.ElectCommittee);
       await expect(f.vote.connect(alice).castBallot(opened.voteId, For))
         .to.emit(f.vote, "BallotCast")
-        .withArgs(opened.voteId, alice.address, For, 600n, alice.address);
+        .withArgs(opened.voteId, alice.address, For, 600n, alice.address, 0n);
       const t = await f.vote.tallyOf(opened.voteId);
       expect([t.areaFor, t.headsFor, t.totalArea, t.totalHeads]).to.deep.equal([600n, 1n, 1000n, 2n]);
     });
@@ -209,7 +210,7 @@ describe("OwnersVote", function () {
       const opened = await openAndStart(f, Matter.ElectCommittee);
       await expect(f.vote.connect(f.developer).castBallot(opened.voteId, Against))
         .to.emit(f.vote, "BallotCast")
-        .withArgs(opened.voteId, f.developer.address, Against, 700n, f.developer.address);
+        .withArgs(opened.voteId, f.developer.address, Against, 700n, f.developer.address, 0n);
       const t = await f.vote.tallyOf(opened.voteId);
       expect([t.areaAgainst, t.headsAgainst, t.totalArea, t.totalHeads]).to.deep.equal([700n, 1n, 1000n, 2n]);
     });
@@ -230,7 +231,7 @@ describe("OwnersVote", function () {
       expect([t.totalArea, t.totalHeads]).to.deep.equal([300n, 2n]);
       await expect(f.vote.connect(alice).castBallot(opened.voteId, For))
         .to.emit(f.vote, "BallotCast")
-        .withArgs(opened.voteId, alice.address, For, 100n, alice.address);
+        .withArgs(opened.voteId, alice.address, For, 100n, alice.address, 0n);
       await expect(f.vote.connect(carol).castBallot(opened.voteId, For))
         .to.be.revertedWithCustomError(f.vote, "NotEligible")
         .withArgs(opened.voteId, carol.address);
@@ -256,7 +257,7 @@ describe("OwnersVote", function () {
         .withArgs(opened.voteId, f.outsider.address);
       await expect(f.vote.connect(alice).castBallot(opened.voteId, For))
         .to.emit(f.vote, "BallotCast")
-        .withArgs(opened.voteId, alice.address, For, 100n, alice.address);
+        .withArgs(opened.voteId, alice.address, For, 100n, alice.address, 0n);
       const t = await f.vote.tallyOf(opened.voteId);
       expect([t.totalArea, t.totalHeads]).to.deep.equal([300n, 2n]);
     });
@@ -559,7 +560,7 @@ describe("OwnersVote", function () {
       const sig = await signBallot(alice, f.domain, f.opened.voteId, alice.address, Against);
       await expect(f.vote.connect(f.outsider).castBallotBySig(f.opened.voteId, alice.address, Against, sig))
         .to.emit(f.vote, "BallotCast")
-        .withArgs(f.opened.voteId, alice.address, Against, 100n, alice.address);
+        .withArgs(f.opened.voteId, alice.address, Against, 100n, alice.address, 0n);
       await expect(f.vote.connect(f.outsider).castBallotBySig(f.opened.voteId, alice.address, Against, sig))
         .to.be.revertedWithCustomError(f.vote, "AlreadyVoted")
         .withArgs(f.opened.voteId, alice.address);
@@ -590,13 +591,18 @@ describe("OwnersVote", function () {
         .withArgs(f.opened.voteId, alice.address, recovered);
     });
 
-    it("rejects a signature by someone else than the holder or staff, and a malleable one", async function () {
+    it("rejects a signature by someone else than the holder (staff included), and a malleable one", async function () {
       const f = await networkHelpers.loadFixture(openVoteFixture);
       const [alice, bob] = f.holders;
       const byBob = await signBallot(bob, f.domain, f.opened.voteId, alice.address, For);
       await expect(f.vote.castBallotBySig(f.opened.voteId, alice.address, For, byBob))
         .to.be.revertedWithCustomError(f.vote, "InvalidSignature")
         .withArgs(f.opened.voteId, alice.address, bob.address);
+      // Staff act for a resident only under an authorisation, through castBallotOnBehalf: never by signature.
+      const byStaff = await signBallot(f.staff, f.domain, f.opened.voteId, alice.address, For);
+      await expect(f.vote.connect(f.relayer).castBallotBySig(f.opened.voteId, alice.address, For, byStaff))
+        .to.be.revertedWithCustomError(f.vote, "InvalidSignature")
+        .withArgs(f.opened.voteId, alice.address, f.staff.address);
       const good = Signature.from(await signBallot(alice, f.domain, f.opened.voteId, alice.address, For));
       const highS = toBeHex(SECP256K1_N - BigInt(good.s), 32);
       const flipped = `${good.r}${highS.slice(2)}${(good.v === 27 ? 28 : 27).toString(16)}`;
@@ -640,25 +646,125 @@ describe("OwnersVote", function () {
         .withArgs(f.opened.voteId, f.opened.end, f.opened.end);
       await expect(f.vote.finalize(f.opened.voteId))
         .to.emit(f.vote, "VoteFinalized")
-        .withArgs(f.opened.voteId, Outcome.QuorumNotMet, [0n, 0n, 0n, 1500n, 0n, 0n, 0n, 5n]);
+        .withArgs(f.opened.voteId, Outcome.QuorumNotMet, [0n, 0n, 0n, 1500n, 0n, 0n, 0n, 5n, 0n, 0n]);
       await expect(f.vote.finalize(f.opened.voteId))
         .to.be.revertedWithCustomError(f.vote, "AlreadyFinalized")
         .withArgs(f.opened.voteId, Outcome.QuorumNotMet);
     });
 
-    it("marks a ballot entered by staff, directly or by a staff signature", async function () {
+    it("casts a proxy ballot only under the resident's authorisation, marked and counted apart", async function () {
       const f = await networkHelpers.loadFixture(openVoteFixture);
       const [alice, bob] = f.holders;
-      await expect(f.vote.connect(f.staff).castBallotOnBehalf(f.opened.voteId, alice.address, For))
+      const id = f.opened.voteId;
+      const auth = await authorize(f.proxies, f.staff, alice.address, Scope.Votes);
+      await expect(f.vote.connect(f.staff).castBallotOnBehalf(id, alice.address, For, auth))
         .to.emit(f.vote, "BallotCast")
-        .withArgs(f.opened.voteId, alice.address, For, 100n, f.staff.address);
-      const sig = await signBallot(f.staff, f.domain, f.opened.voteId, bob.address, Abstain);
-      await expect(f.vote.connect(f.relayer).castBallotBySig(f.opened.voteId, bob.address, Abstain, sig))
-        .to.emit(f.vote, "BallotCast")
-        .withArgs(f.opened.voteId, bob.address, Abstain, 200n, f.staff.address);
-      await expect(f.vote.connect(bob).castBallotOnBehalf(f.opened.voteId, bob.address, For))
+        .withArgs(id, alice.address, For, 100n, f.staff.address, auth);
+      expect(await f.vote.isProxyBallot(id, alice.address)).to.equal(true);
+      expect(await f.vote.isProxyBallot(id, bob.address)).to.equal(false);
+      await (await f.vote.connect(bob).castBallot(id, Against)).wait();
+      const t = await f.vote.tallyOf(id);
+      expect([t.areaFor, t.headsFor, t.areaAgainst, t.headsAgainst, t.proxyArea, t.proxyHeads]).to.deep.equal([100n, 1n, 200n, 1n, 100n, 1n]);
+      // Only staff, and never twice for the same holder.
+      await expect(f.vote.connect(bob).castBallotOnBehalf(id, alice.address, For, auth))
         .to.be.revertedWithCustomError(f.vote, "MissingRole")
         .withArgs(bob.address, f.roles.staff);
+      await expect(f.vote.connect(f.staff).castBallotOnBehalf(id, alice.address, Against, auth))
+        .to.be.revertedWithCustomError(f.vote, "AlreadyVoted")
+        .withArgs(id, alice.address);
+      // A holder who voted themselves cannot be overridden by a proxy ballot.
+      const bobs = await authorize(f.proxies, f.staff, bob.address, Scope.Votes);
+      await expect(f.vote.connect(f.staff).castBallotOnBehalf(id, bob.address, For, bobs))
+        .to.be.revertedWithCustomError(f.vote, "AlreadyVoted")
+        .withArgs(id, bob.address);
+    });
+
+    it("refuses a proxy ballot without a valid authorisation, naming why", async function () {
+      const f = await networkHelpers.loadFixture(openVoteFixture);
+      const [alice, bob, carol] = f.holders;
+      const id = f.opened.voteId;
+      const cast = (holder: string, auth: bigint, voteId = id) => f.vote.connect(f.staff).castBallotOnBehalf(voteId, holder, For, auth);
+      await expect(cast(alice.address, 99n)).to.be.revertedWithCustomError(f.proxies, "UnknownAuthorization").withArgs(99n);
+      const bobs = await authorize(f.proxies, f.staff, bob.address, Scope.Votes);
+      await expect(cast(alice.address, bobs)).to.be.revertedWithCustomError(f.proxies, "WrongResident").withArgs(bobs, bob.address, alice.address);
+      const services = await authorize(f.proxies, f.staff, alice.address, Scope.Services | Scope.Redemptions);
+      await expect(cast(alice.address, services))
+        .to.be.revertedWithCustomError(f.proxies, "ScopeNotAuthorized")
+        .withArgs(services, Scope.Votes, Scope.Services | Scope.Redemptions);
+      const otherVote = await authorize(f.proxies, f.staff, alice.address, Scope.Votes, { voteId: f.other.voteId });
+      await expect(cast(alice.address, otherVote))
+        .to.be.revertedWithCustomError(f.proxies, "WrongVote")
+        .withArgs(otherVote, f.other.voteId, id);
+      await expect(cast(alice.address, otherVote, f.other.voteId)).to.emit(f.vote, "BallotCast");
+      const revoked = await authorize(f.proxies, f.staff, carol.address, Scope.Votes);
+      await (await f.proxies.connect(carol).revoke(revoked)).wait();
+      await expect(cast(carol.address, revoked)).to.be.revertedWithCustomError(f.proxies, "RevokedAuthorization").withArgs(revoked);
+      const now = BigInt(await time.latest());
+      const short = await authorize(f.proxies, f.staff, alice.address, Scope.Votes, { expiresAt: now + 10n });
+      await time.setNextBlockTimestamp(now + 10n);
+      await expect(cast(alice.address, short))
+        .to.be.revertedWithCustomError(f.proxies, "AuthorizationExpired")
+        .withArgs(short, now + 10n, now + 10n);
+      // A staff member whose role was taken away can no longer use any authorisation; another staff member can.
+      await (await f.registry.revokeRole(f.roles.staff, f.staff.address)).wait();
+      await expect(cast(bob.address, bobs)).to.be.revertedWithCustomError(f.vote, "MissingRole").withArgs(f.staff.address, f.roles.staff);
+      const t = await f.vote.tallyOf(id);
+      expect([t.headsFor, t.headsAgainst, t.headsAbstain, t.proxyHeads]).to.deep.equal([0n, 0n, 0n, 0n]);
+    });
+
+    it("replaces a proxy ballot by the holder's own before the close, in every path, adjusting the tally exactly", async function () {
+      const f = await networkHelpers.loadFixture(openVoteFixture);
+      const [alice, bob, carol, dave] = f.holders;
+      const id = f.opened.voteId;
+      for (const [h, choice] of [[alice, For], [bob, For], [carol, Against], [dave, Abstain]] as const) {
+        const auth = await authorize(f.proxies, f.staff, h.address, Scope.Votes, { voteId: id });
+        await (await f.vote.connect(f.staff).castBallotOnBehalf(id, h.address, choice, auth)).wait();
+      }
+      let t = await f.vote.tallyOf(id);
+      expect([...t]).to.deep.equal([300n, 300n, 400n, 1500n, 2n, 1n, 1n, 5n, 1000n, 4n]);
+      // Directly.
+      await expect(f.vote.connect(alice).castBallot(id, Against))
+        .to.emit(f.vote, "ProxyBallotReplaced")
+        .withArgs(id, alice.address, For, 100n)
+        .and.to.emit(f.vote, "BallotCast")
+        .withArgs(id, alice.address, Against, 100n, alice.address, 0n);
+      expect(await f.vote.isProxyBallot(id, alice.address)).to.equal(false);
+      t = await f.vote.tallyOf(id);
+      expect([...t]).to.deep.equal([200n, 400n, 400n, 1500n, 1n, 2n, 1n, 5n, 900n, 3n]);
+      // By signature, with the same choice as the proxy: only the proxy counts change.
+      const sig = await signBallot(bob, f.domain, id, bob.address, For);
+      await expect(f.vote.connect(f.outsider).castBallotBySig(id, bob.address, For, sig))
+        .to.emit(f.vote, "ProxyBallotReplaced")
+        .withArgs(id, bob.address, For, 200n);
+      t = await f.vote.tallyOf(id);
+      expect([...t]).to.deep.equal([200n, 400n, 400n, 1500n, 1n, 2n, 1n, 5n, 700n, 2n]);
+      // In a relayed batch, once: the holder's repeat in the same batch is a duplicate.
+      const batch = [
+        await signCompact(carol, f.domain, id, carol.address, For),
+        await signCompact(carol, f.domain, id, carol.address, Abstain),
+      ];
+      const receipt = await (await f.vote.connect(f.relayer).castBallotBatch(id, batch)).wait();
+      const events = receipt!.logs.map((l) => {
+        const parsed = f.vote.interface.parseLog(l)!;
+        return [parsed.name, ...parsed.args.toArray()];
+      });
+      expect(events).to.deep.equal([
+        ["ProxyBallotReplaced", id, carol.address, BigInt(Against), 300n],
+        ["BallotCast", id, carol.address, BigInt(For), 300n, carol.address, 0n],
+        ["BallotSkipped", id, carol.address, BigInt(SkipReason.DuplicateInBatch)],
+      ]);
+      t = await f.vote.tallyOf(id);
+      expect([...t]).to.deep.equal([500n, 100n, 400n, 1500n, 2n, 1n, 1n, 5n, 400n, 1n]);
+      // The holder's own ballot is final.
+      await expect(f.vote.connect(alice).castBallot(id, For)).to.be.revertedWithCustomError(f.vote, "AlreadyVoted").withArgs(id, alice.address);
+      // After the close the proxy ballot stands, and the outcome carries the proxy counts.
+      await time.setNextBlockTimestamp(f.opened.end);
+      await expect(f.vote.connect(dave).castBallot(id, For))
+        .to.be.revertedWithCustomError(f.vote, "BallotAfterClosing")
+        .withArgs(id, f.opened.end, f.opened.end);
+      await expect(f.vote.finalize(id))
+        .to.emit(f.vote, "VoteFinalized")
+        .withArgs(id, Outcome.Rejected, [500n, 100n, 400n, 1500n, 2n, 1n, 1n, 5n, 400n, 1n]);
     });
 
     it("counts a batch, skipping each bad ballot with its reason", async function () {
@@ -674,26 +780,26 @@ describe("OwnersVote", function () {
         await signCompact(alice, f.domain, id, alice.address, Against), // alice again in this batch
         await signCompact(dave, f.domain, id, dave.address, For), // voted before the batch
         { ...(await signCompact(bob, f.domain, id, bob.address, For)), choice: Choice.None },
-        await signCompact(f.staff, f.domain, id, erin.address, Abstain), // staff for erin
+        await signCompact(f.staff, f.domain, id, erin.address, Abstain), // staff for erin: not counted by signature
       ];
-      expect(await f.vote.connect(f.relayer).castBallotBatch.staticCall(id, batch)).to.equal(3n);
+      expect(await f.vote.connect(f.relayer).castBallotBatch.staticCall(id, batch)).to.equal(2n);
       const receipt = await (await f.vote.connect(f.relayer).castBallotBatch(id, batch)).wait();
       const events = receipt!.logs.map((l) => {
         const parsed = f.vote.interface.parseLog(l)!;
         return [parsed.name, ...parsed.args.toArray()];
       });
       expect(events).to.deep.equal([
-        ["BallotCast", id, alice.address, BigInt(For), 100n, alice.address],
+        ["BallotCast", id, alice.address, BigInt(For), 100n, alice.address, 0n],
         ["BallotSkipped", id, bob.address, BigInt(SkipReason.InvalidSignature)],
-        ["BallotCast", id, carol.address, BigInt(Against), 300n, carol.address],
+        ["BallotCast", id, carol.address, BigInt(Against), 300n, carol.address, 0n],
         ["BallotSkipped", id, f.outsider.address, BigInt(SkipReason.NotEligible)],
         ["BallotSkipped", id, alice.address, BigInt(SkipReason.DuplicateInBatch)],
         ["BallotSkipped", id, dave.address, BigInt(SkipReason.AlreadyVoted)],
         ["BallotSkipped", id, bob.address, BigInt(SkipReason.InvalidChoice)],
-        ["BallotCast", id, erin.address, BigInt(Abstain), 500n, f.staff.address],
+        ["BallotSkipped", id, erin.address, BigInt(SkipReason.InvalidSignature)],
       ]);
       const t = await f.vote.tallyOf(id);
-      expect([...t]).to.deep.equal([100n, 700n, 500n, 1500n, 1n, 2n, 1n, 5n]);
+      expect([...t]).to.deep.equal([100n, 700n, 0n, 1500n, 1n, 2n, 0n, 5n, 0n, 0n]);
       expect(await f.vote.ballotOf(id, alice.address)).to.equal(BigInt(For));
       expect(await f.vote.ballotOf(id, bob.address)).to.equal(BigInt(Choice.None));
     });

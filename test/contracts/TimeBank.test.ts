@@ -4,6 +4,7 @@ import { ZeroAddress, ZeroHash } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { TimeBank } from "../../types/ethers-contracts/index.js";
 import { deployRegistry } from "../helpers/estate.js";
+import { authorize, deployProxies, Scope } from "../helpers/proxies.js";
 import { doc } from "../helpers/fund.js";
 import { Category, Relation, RedemptionKind, ServiceStatus } from "../helpers/timebank.js";
 
@@ -18,7 +19,8 @@ async function timeBankFixture() {
   const [, staff, staff2, volunteer, elder, daughter, neighbour, partner, outsider] = signers;
   await registry.grantRole(await registry.STAFF_ROLE(), staff.address);
   await registry.grantRole(await registry.STAFF_ROLE(), staff2.address);
-  const bank = await ethers.deployContract("TimeBank", [await registry.getAddress()]);
+  const proxies = await deployProxies(connection, registry);
+  const bank = await ethers.deployContract("TimeBank", [await registry.getAddress(), await proxies.getAddress()]);
   for (const m of [volunteer, elder, daughter, neighbour]) await bank.connect(staff).registerMember(m.address);
   await bank.connect(staff).registerPartner(partner.address, doc("canteen on Zhongshan Rd"));
   // Volunteer and daughter are family: the daughter is the volunteer's child.
@@ -28,7 +30,7 @@ async function timeBankFixture() {
   await time.increaseTo(now - (now % DAY) + DAY + 12n * 3_600n);
   const staffRole = await registry.STAFF_ROLE();
   const adminRole = await registry.DEFAULT_ADMIN_ROLE();
-  return { registry, bank, admin, staff, staff2, volunteer, elder, daughter, neighbour, partner, outsider, staffRole, adminRole };
+  return { registry, proxies, bank, admin, staff, staff2, volunteer, elder, daughter, neighbour, partner, outsider, staffRole, adminRole };
 }
 
 /** Start of the current UTC day plus `hours`, as a service time in the past. */
@@ -82,7 +84,7 @@ describe("TimeBank", function () {
     ]);
     await expect(f.bank.connect(f.elder).confirmService(1n))
       .to.emit(f.bank, "ServiceConfirmed")
-      .withArgs(1n, f.volunteer.address, f.elder.address, 90n, false);
+      .withArgs(1n, f.volunteer.address, f.elder.address, 90n, false, 0n);
     expect(await f.bank.balanceOf(f.volunteer.address)).to.equal(90n);
     expect((await f.bank.service(1n)).status).to.equal(ServiceStatus.Confirmed);
     expect(await f.bank.creditedOnDay(f.volunteer.address, servedAt / DAY)).to.equal(90n);
@@ -92,23 +94,50 @@ describe("TimeBank", function () {
     await expectConservation(f.bank, [f.volunteer.address, f.elder.address]);
   });
 
-  it("lets staff confirm or reject for the recipient, recorded as a proxy decision", async function () {
+  it("lets staff confirm or reject for the recipient under the recipient's authorisation, recorded as a proxy decision", async function () {
     const f = await networkHelpers.loadFixture(timeBankFixture);
     const at = await earlierToday(8n);
     const a = await record(f.bank, f.volunteer, f.elder.address, 60n, at);
     const b = await record(f.bank, f.volunteer, f.elder.address, 30n, at, "second");
-    await expect(f.bank.connect(f.staff).confirmService(a))
+    const auth = await authorize(f.proxies, f.staff, f.elder.address, Scope.Services);
+    await expect(f.bank.connect(f.staff).confirmServiceFor(a, auth))
       .to.emit(f.bank, "ServiceConfirmed")
-      .withArgs(a, f.volunteer.address, f.staff.address, 60n, true);
+      .withArgs(a, f.volunteer.address, f.staff.address, 60n, true, auth);
     expect((await f.bank.service(a)).byProxy).to.equal(true);
-    await expect(f.bank.connect(f.staff2).rejectService(b)).to.emit(f.bank, "ServiceRejected").withArgs(b, f.staff2.address, true);
+    // Any staff member may use the recorded authorisation.
+    await expect(f.bank.connect(f.staff2).rejectServiceFor(b, auth)).to.emit(f.bank, "ServiceRejected").withArgs(b, f.staff2.address, true, auth);
     expect(await f.bank.balanceOf(f.volunteer.address)).to.equal(60n);
+  });
+
+  it("refuses staff decisions without the recipient's authorisation, naming why", async function () {
+    const f = await networkHelpers.loadFixture(timeBankFixture);
+    const at = await earlierToday(8n);
+    const id = await record(f.bank, f.volunteer, f.elder.address, 60n, at);
+    // Without an authorisation, staff are no longer the recipient.
+    await expect(f.bank.connect(f.staff).confirmService(id)).to.be.revertedWithCustomError(f.bank, "NotRecipient").withArgs(f.staff.address, id);
+    await expect(f.bank.connect(f.staff).rejectService(id)).to.be.revertedWithCustomError(f.bank, "NotRecipient").withArgs(f.staff.address, id);
+    await expect(f.bank.connect(f.staff).confirmServiceFor(id, 5n)).to.be.revertedWithCustomError(f.proxies, "UnknownAuthorization").withArgs(5n);
+    const neighbours = await authorize(f.proxies, f.staff, f.neighbour.address, Scope.Services);
+    await expect(f.bank.connect(f.staff).confirmServiceFor(id, neighbours))
+      .to.be.revertedWithCustomError(f.proxies, "WrongResident")
+      .withArgs(neighbours, f.neighbour.address, f.elder.address);
+    const redemptionsOnly = await authorize(f.proxies, f.staff, f.elder.address, Scope.Redemptions | Scope.Votes);
+    await expect(f.bank.connect(f.staff).rejectServiceFor(id, redemptionsOnly))
+      .to.be.revertedWithCustomError(f.proxies, "ScopeNotAuthorized")
+      .withArgs(redemptionsOnly, Scope.Services, Scope.Redemptions | Scope.Votes);
+    const revoked = await authorize(f.proxies, f.staff, f.elder.address, Scope.Services);
+    await f.proxies.connect(f.elder).revoke(revoked);
+    await expect(f.bank.connect(f.staff).confirmServiceFor(id, revoked)).to.be.revertedWithCustomError(f.proxies, "RevokedAuthorization").withArgs(revoked);
+    const valid = await authorize(f.proxies, f.staff, f.elder.address, Scope.Services);
+    await expect(f.bank.connect(f.elder).confirmServiceFor(id, valid)).to.be.revertedWithCustomError(f.bank, "MissingRole").withArgs(f.elder.address, f.staffRole);
+    expect((await f.bank.service(id)).status).to.equal(ServiceStatus.Pending);
+    expect(await f.bank.balanceOf(f.volunteer.address)).to.equal(0n);
   });
 
   it("lets the recipient reject: nothing is credited", async function () {
     const f = await networkHelpers.loadFixture(timeBankFixture);
     const id = await record(f.bank, f.volunteer, f.elder.address, 60n, await earlierToday(8n));
-    await expect(f.bank.connect(f.elder).rejectService(id)).to.emit(f.bank, "ServiceRejected").withArgs(id, f.elder.address, false);
+    await expect(f.bank.connect(f.elder).rejectService(id)).to.emit(f.bank, "ServiceRejected").withArgs(id, f.elder.address, false, 0n);
     expect((await f.bank.service(id)).status).to.equal(ServiceStatus.Rejected);
     expect(await f.bank.balanceOf(f.volunteer.address)).to.equal(0n);
     await expect(f.bank.connect(f.elder).confirmService(id))
@@ -126,13 +155,14 @@ describe("TimeBank", function () {
     await expect(f.bank.connect(f.volunteer).confirmService(id))
       .to.be.revertedWithCustomError(f.bank, "SelfCredit")
       .withArgs(f.volunteer.address, id);
-    // A staff member who volunteers cannot confirm their own service as proxy either.
+    // A staff member who volunteers cannot confirm their own service as proxy either, even authorised.
     await f.bank.connect(f.staff).registerMember(f.staff.address);
     const own = await record(f.bank, f.staff, f.elder.address, 60n, at);
-    await expect(f.bank.connect(f.staff).confirmService(own))
+    const auth = await authorize(f.proxies, f.staff2, f.elder.address, Scope.Services);
+    await expect(f.bank.connect(f.staff).confirmServiceFor(own, auth))
       .to.be.revertedWithCustomError(f.bank, "SelfCredit")
       .withArgs(f.staff.address, own);
-    await expect(f.bank.connect(f.staff).rejectService(own))
+    await expect(f.bank.connect(f.staff).rejectServiceFor(own, auth))
       .to.be.revertedWithCustomError(f.bank, "SelfCredit")
       .withArgs(f.staff.address, own);
     await expect(f.bank.connect(f.neighbour).confirmService(id))
@@ -269,17 +299,18 @@ describe("TimeBank", function () {
     await expectConservation(f.bank, [f.volunteer.address, f.daughter.address, f.elder.address]);
   });
 
-  it("redeems credits at registered partners, burning them, by the member or by staff for the member", async function () {
+  it("redeems credits at registered partners, burning them, by the member or by staff under the member's authorisation", async function () {
     const f = await networkHelpers.loadFixture(timeBankFixture);
     const id = await record(f.bank, f.volunteer, f.elder.address, 240n, await earlierToday(2n));
     await f.bank.connect(f.elder).confirmService(id);
     const note = doc("two lunches");
     await expect(f.bank.connect(f.volunteer).redeem(f.partner.address, 60n, RedemptionKind.Goods, note))
       .to.emit(f.bank, "CreditsRedeemed")
-      .withArgs(f.volunteer.address, f.partner.address, 60n, RedemptionKind.Goods, note, f.volunteer.address);
-    await expect(f.bank.connect(f.staff).redeemFor(f.volunteer.address, f.partner.address, 100n, RedemptionKind.Service, note))
+      .withArgs(f.volunteer.address, f.partner.address, 60n, RedemptionKind.Goods, note, f.volunteer.address, 0n);
+    const auth = await authorize(f.proxies, f.staff, f.volunteer.address, Scope.Redemptions);
+    await expect(f.bank.connect(f.staff).redeemFor(f.volunteer.address, f.partner.address, 100n, RedemptionKind.Service, note, auth))
       .to.emit(f.bank, "CreditsRedeemed")
-      .withArgs(f.volunteer.address, f.partner.address, 100n, RedemptionKind.Service, note, f.staff.address);
+      .withArgs(f.volunteer.address, f.partner.address, 100n, RedemptionKind.Service, note, f.staff.address, auth);
     expect(await f.bank.balanceOf(f.volunteer.address)).to.equal(80n);
     const t = await f.bank.totals();
     expect([t.credited, t.redeemed]).to.deep.equal([240n, 160n]);
@@ -297,16 +328,71 @@ describe("TimeBank", function () {
       f.bank,
       "ZeroHash",
     );
-    await expect(f.bank.connect(f.elder).redeemFor(f.volunteer.address, f.partner.address, 1n, RedemptionKind.Goods, note))
+    await expect(f.bank.connect(f.elder).redeemFor(f.volunteer.address, f.partner.address, 1n, RedemptionKind.Goods, note, auth))
       .to.be.revertedWithCustomError(f.bank, "MissingRole")
       .withArgs(f.elder.address, f.staffRole);
-    await expect(f.bank.connect(f.staff).redeemFor(f.outsider.address, f.partner.address, 1n, RedemptionKind.Goods, note))
+    await expect(f.bank.connect(f.staff).redeemFor(f.outsider.address, f.partner.address, 1n, RedemptionKind.Goods, note, auth))
       .to.be.revertedWithCustomError(f.bank, "NotMember")
       .withArgs(f.outsider.address);
     await expect(f.bank.connect(f.staff).removePartner(f.partner.address)).to.emit(f.bank, "PartnerRemoved").withArgs(f.partner.address, f.staff.address);
     await expect(f.bank.connect(f.volunteer).redeem(f.partner.address, 1n, RedemptionKind.Goods, note))
       .to.be.revertedWithCustomError(f.bank, "NotPartner")
       .withArgs(f.partner.address);
+    await expectConservation(f.bank, [f.volunteer.address, f.elder.address]);
+  });
+
+  it("refuses staff redemptions without the member's authorisation for redemptions", async function () {
+    const f = await networkHelpers.loadFixture(timeBankFixture);
+    const id = await record(f.bank, f.volunteer, f.elder.address, 240n, await earlierToday(2n));
+    await f.bank.connect(f.elder).confirmService(id);
+    const note = doc("haircut");
+    const redeemFor = (auth: bigint) => f.bank.connect(f.staff).redeemFor(f.volunteer.address, f.partner.address, 30n, RedemptionKind.Service, note, auth);
+    await expect(redeemFor(0n)).to.be.revertedWithCustomError(f.proxies, "UnknownAuthorization").withArgs(0n);
+    const elders = await authorize(f.proxies, f.staff, f.elder.address, Scope.Redemptions);
+    await expect(redeemFor(elders)).to.be.revertedWithCustomError(f.proxies, "WrongResident").withArgs(elders, f.elder.address, f.volunteer.address);
+    const servicesOnly = await authorize(f.proxies, f.staff, f.volunteer.address, Scope.Services);
+    await expect(redeemFor(servicesOnly))
+      .to.be.revertedWithCustomError(f.proxies, "ScopeNotAuthorized")
+      .withArgs(servicesOnly, Scope.Redemptions, Scope.Services);
+    const now = BigInt(await time.latest());
+    const short = await authorize(f.proxies, f.staff, f.volunteer.address, Scope.Redemptions, { expiresAt: now + 60n });
+    await time.setNextBlockTimestamp(now + 60n);
+    await expect(redeemFor(short)).to.be.revertedWithCustomError(f.proxies, "AuthorizationExpired").withArgs(short, now + 60n, now + 60n);
+    expect(await f.bank.balanceOf(f.volunteer.address)).to.equal(240n);
+  });
+
+  it("never lets staff be a partner, nor anyone redeem to themselves", async function () {
+    const f = await networkHelpers.loadFixture(timeBankFixture);
+    const id = await record(f.bank, f.volunteer, f.elder.address, 240n, await earlierToday(2n));
+    await f.bank.connect(f.elder).confirmService(id);
+    const note = doc("goods");
+    // Staff registering itself, or another staff member, as a partner is refused.
+    await expect(f.bank.connect(f.staff).registerPartner(f.staff.address, doc("me")))
+      .to.be.revertedWithCustomError(f.bank, "StaffCannotBePartner")
+      .withArgs(f.staff.address);
+    await expect(f.bank.connect(f.staff).registerPartner(f.staff2.address, doc("colleague")))
+      .to.be.revertedWithCustomError(f.bank, "StaffCannotBePartner")
+      .withArgs(f.staff2.address);
+    // A partner later granted STAFF_ROLE receives no redemption while it holds the role, not even by proxy.
+    await f.registry.grantRole(f.staffRole, f.partner.address);
+    const auth = await authorize(f.proxies, f.staff, f.volunteer.address, Scope.Redemptions);
+    await expect(f.bank.connect(f.volunteer).redeem(f.partner.address, 10n, RedemptionKind.Goods, note))
+      .to.be.revertedWithCustomError(f.bank, "StaffCannotBePartner")
+      .withArgs(f.partner.address);
+    await expect(f.bank.connect(f.partner).redeemFor(f.volunteer.address, f.partner.address, 10n, RedemptionKind.Goods, note, auth))
+      .to.be.revertedWithCustomError(f.bank, "StaffCannotBePartner")
+      .withArgs(f.partner.address);
+    await f.registry.revokeRole(f.staffRole, f.partner.address);
+    await expect(f.bank.connect(f.volunteer).redeem(f.partner.address, 10n, RedemptionKind.Goods, note)).to.emit(f.bank, "CreditsRedeemed");
+    // A member who is also a partner cannot redeem at themselves.
+    await f.bank.connect(f.staff).registerPartner(f.volunteer.address, doc("volunteer's shop"));
+    await expect(f.bank.connect(f.volunteer).redeem(f.volunteer.address, 10n, RedemptionKind.Goods, note))
+      .to.be.revertedWithCustomError(f.bank, "SelfRedemption")
+      .withArgs(f.volunteer.address);
+    await expect(f.bank.connect(f.staff).redeemFor(f.volunteer.address, f.volunteer.address, 10n, RedemptionKind.Goods, note, auth))
+      .to.be.revertedWithCustomError(f.bank, "SelfRedemption")
+      .withArgs(f.volunteer.address);
+    expect(await f.bank.balanceOf(f.volunteer.address)).to.equal(230n);
     await expectConservation(f.bank, [f.volunteer.address, f.elder.address]);
   });
 
@@ -366,7 +452,7 @@ describe("TimeBank", function () {
     await expect(f.bank.connect(f.volunteer).redeem(f.partner.address, 1n, RedemptionKind.Goods, doc("n")))
       .to.be.revertedWithCustomError(f.bank, "NotMember")
       .withArgs(f.volunteer.address);
-    await f.bank.connect(f.staff).confirmService(pending);
+    await f.bank.connect(f.staff).confirmServiceFor(pending, await authorize(f.proxies, f.staff, f.elder.address, Scope.Services));
     expect(await f.bank.balanceOf(f.volunteer.address)).to.equal(90n);
     await expectConservation(f.bank, [f.volunteer.address, f.elder.address]);
   });

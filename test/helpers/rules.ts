@@ -38,6 +38,9 @@ export type Tally = {
   headsAgainst: bigint;
   headsAbstain: bigint;
   totalHeads: bigint;
+  /** The part of the counted ballots that staff cast for residents under an authorisation (any choice). */
+  proxyArea: bigint;
+  proxyHeads: bigint;
 };
 
 const MAJOR_MATTERS: readonly MatterValue[] = [Matter.RaiseFund, Matter.Rebuild, Matter.ChangeCommonUse];
@@ -88,10 +91,14 @@ export function scopeWeights(units: readonly UnitRecord[], buildingId: bigint): 
   return weights;
 }
 
-/** Counts the first ballot of each eligible holder; later ballots and ballots of non-holders do not count. */
+/**
+ * Counts the first ballot of each eligible holder; later ballots and ballots of non-holders do not count, except
+ * that a holder's own ballot replaces a ballot staff cast for them by proxy (a proxy ballot never replaces
+ * anything, and the holder's own ballot is final).
+ */
 export function countBallots(
   weights: ReadonlyMap<string, bigint>,
-  ballots: readonly { holder: string; choice: ChoiceValue }[],
+  ballots: readonly { holder: string; choice: ChoiceValue; proxy?: boolean }[],
 ): Tally {
   const tally: Tally = {
     areaFor: 0n,
@@ -102,25 +109,40 @@ export function countBallots(
     headsAgainst: 0n,
     headsAbstain: 0n,
     totalHeads: BigInt(weights.size),
+    proxyArea: 0n,
+    proxyHeads: 0n,
   };
-  const seen = new Set<string>();
+  // The ballot that stands for each holder so far.
+  const standing = new Map<string, { choice: ChoiceValue; proxy: boolean }>();
   for (const b of ballots) {
     const key = b.holder.toLowerCase();
     const area = weights.get(key);
-    if (area === undefined || seen.has(key) || b.choice === Choice.None) continue;
-    seen.add(key);
-    if (b.choice === Choice.For) {
-      tally.areaFor += area;
-      tally.headsFor += 1n;
-    } else if (b.choice === Choice.Against) {
-      tally.areaAgainst += area;
-      tally.headsAgainst += 1n;
-    } else {
-      tally.areaAbstain += area;
-      tally.headsAbstain += 1n;
-    }
+    if (area === undefined || b.choice === Choice.None) continue;
+    const proxy = b.proxy ?? false;
+    const before = standing.get(key);
+    if (before && (proxy || !before.proxy)) continue;
+    if (before) add(tally, before.choice, -area, -1n, true);
+    standing.set(key, { choice: b.choice, proxy });
+    add(tally, b.choice, area, 1n, proxy);
   }
   return tally;
+}
+
+function add(tally: Tally, choice: ChoiceValue, area: bigint, heads: bigint, proxy: boolean): void {
+  if (choice === Choice.For) {
+    tally.areaFor += area;
+    tally.headsFor += heads;
+  } else if (choice === Choice.Against) {
+    tally.areaAgainst += area;
+    tally.headsAgainst += heads;
+  } else {
+    tally.areaAbstain += area;
+    tally.headsAbstain += heads;
+  }
+  if (proxy) {
+    tally.proxyArea += area;
+    tally.proxyHeads += heads;
+  }
 }
 
 /** Whether `part/base` reaches the fraction, exactly (no rounding). */

@@ -1,8 +1,9 @@
 import { Signature, TypedDataEncoder, recoverAddress } from "ethers";
 import type { Signer, TypedDataDomain } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import type { CommunityRegistry, OwnersVote } from "../../types/ethers-contracts/index.js";
+import type { CommunityRegistry, OwnersVote, ProxyAuthorizations } from "../../types/ethers-contracts/index.js";
 import { deployRegistry, readRoles } from "./estate.js";
+import { deployProxies } from "./proxies.js";
 import type { Connection, Roles } from "./estate.js";
 import type { ChoiceValue, MatterValue, Tally } from "./rules.js";
 
@@ -20,17 +21,19 @@ export const BALLOT_TYPES = {
 
 export type SignedBallot = { holder: string; choice: number; r: string; vs: string };
 
-/** Deploys a registry and an OwnersVote on it; the caller grants roles. */
+/** Deploys a registry, staff authorisations and an OwnersVote on them; the caller grants roles. */
 export async function deployVoting(connection: Connection): Promise<{
   registry: CommunityRegistry;
+  proxies: ProxyAuthorizations;
   vote: OwnersVote;
   roles: Roles;
   admin: HardhatEthersSigner;
   signers: HardhatEthersSigner[];
 }> {
   const { registry, admin, signers } = await deployRegistry(connection);
-  const vote = await connection.ethers.deployContract("OwnersVote", [await registry.getAddress()]);
-  return { registry, vote, roles: await readRoles(registry), admin, signers };
+  const proxies = await deployProxies(connection, registry);
+  const vote = await connection.ethers.deployContract("OwnersVote", [await registry.getAddress(), await proxies.getAddress()]);
+  return { registry, proxies, vote, roles: await readRoles(registry), admin, signers };
 }
 
 /** Gives `account` a committee seat of `estateId`. */
@@ -113,5 +116,7 @@ export function asTally(t: OwnersVote.TallyStructOutput): Tally {
     headsAgainst: t.headsAgainst,
     headsAbstain: t.headsAbstain,
     totalHeads: t.totalHeads,
+    proxyArea: t.proxyArea,
+    proxyHeads: t.proxyHeads,
   };
 }

@@ -4,6 +4,7 @@ import fc from "fast-check";
 import type { ContractTransactionResponse } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { deployRegistry } from "../helpers/estate.js";
+import { deployProxies } from "../helpers/proxies.js";
 import { apportion, buildEstate, cast, doc, planIdOf, Stage } from "../helpers/fund.js";
 import { decide } from "../helpers/fundVotes.js";
 import { Choice, Matter } from "../helpers/rules.js";
@@ -23,7 +24,8 @@ async function propertyFixture() {
   const signers = await ethers.getSigners();
   const e = await buildEstate(registry, signers[1].address, BUILDINGS, signers.slice(13, 20).map((s) => s.address));
   const people = await cast(connection, registry, e.estateId, 3);
-  const ownersVote = await ethers.deployContract("OwnersVote", [await registry.getAddress()]);
+  const proxies = await deployProxies(connection, registry);
+  const ownersVote = await ethers.deployContract("OwnersVote", [await registry.getAddress(), await proxies.getAddress()]);
   const fund = await ethers.deployContract("MaintenanceFund", [await registry.getAddress(), await ownersVote.getAddress()]);
   await fund.setEmergencyPolicy(e.estateId, 2n ** 63n, 2n ** 63n, 365n, 30n); // neither cap nor limit binds here
   for (const u of e.unitIds.flat()) await fund.connect(people.custodian).deposit(u, OPENING_BALANCE, doc(`opening ${u}`));

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import fc from "fast-check";
 import { deployRegistry } from "../helpers/estate.js";
+import { authorize, deployProxies, Scope } from "../helpers/proxies.js";
 import { doc } from "../helpers/fund.js";
 import { Category, Relation, RedemptionKind, ServiceStatus } from "../helpers/timebank.js";
 
@@ -19,16 +20,20 @@ async function propertyFixture() {
   const [, staff, partner, ...rest] = signers;
   const members = rest.slice(0, 4);
   await registry.grantRole(await registry.STAFF_ROLE(), staff.address);
-  const bank = await ethers.deployContract("TimeBank", [await registry.getAddress()]);
+  const proxies = await deployProxies(connection, registry);
+  const bank = await ethers.deployContract("TimeBank", [await registry.getAddress(), await proxies.getAddress()]);
   for (const m of members) await bank.connect(staff).registerMember(m.address);
   await bank.setDailyCap(CAP);
   await bank.connect(staff).registerPartner(partner.address, doc("partner"));
   await bank.connect(staff).linkFamily(members[0].address, members[1].address, Relation.Child);
   await bank.connect(staff).linkFamily(members[2].address, members[3].address, Relation.Spouse);
+  // Each member's written authorisation for staff to decide services and redeem for them.
+  const auths: bigint[] = [];
+  for (const m of members) auths.push(await authorize(proxies, staff, m.address, Scope.Services | Scope.Redemptions));
   const now = BigInt(await time.latest());
   const noon = now - (now % DAY) + DAY + 12n * HOUR;
   await time.increaseTo(noon);
-  return { bank, staff, partner, members, noon };
+  return { bank, staff, partner, members, noon, auths };
 }
 
 type Op =
@@ -124,7 +129,11 @@ describe("TimeBank invariants (fast-check)", function () {
             const s = services[op.service % Math.max(services.length, 1)];
             if (s === undefined) continue;
             const decider = op.byStaff ? f.staff : m[s.recipient];
-            const tx = op.kind === "confirm" ? f.bank.connect(decider).confirmService(s.id) : f.bank.connect(decider).rejectService(s.id);
+            const bank = f.bank.connect(decider);
+            const auth = f.auths[s.recipient];
+            const tx = op.byStaff
+              ? op.kind === "confirm" ? bank.confirmServiceFor(s.id, auth) : bank.rejectServiceFor(s.id, auth)
+              : op.kind === "confirm" ? bank.confirmService(s.id) : bank.rejectService(s.id);
             if (s.status !== ServiceStatus.Pending) {
               await expect(tx).to.be.revertedWithCustomError(f.bank, "ServiceNotPending").withArgs(s.id, s.status);
               continue;
@@ -164,7 +173,7 @@ describe("TimeBank invariants (fast-check)", function () {
             const member = m[op.member];
             const note = doc("redemption");
             const tx = op.byStaff
-              ? f.bank.connect(f.staff).redeemFor(member.address, f.partner.address, op.minutes, RedemptionKind.Service, note)
+              ? f.bank.connect(f.staff).redeemFor(member.address, f.partner.address, op.minutes, RedemptionKind.Service, note, f.auths[op.member])
               : f.bank.connect(member).redeem(f.partner.address, op.minutes, RedemptionKind.Goods, note);
             if (balance[op.member] < op.minutes) {
               await expect(tx)

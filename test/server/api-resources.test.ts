@@ -170,7 +170,19 @@ describe("API read routes over HTTP", function () {
       quorum: { numerator: 2, denominator: 3, strict: false, ofTotal: true },
       approval: { numerator: 1, denominator: 2, strict: true, ofTotal: false },
     });
-    expect(vote.tally).to.deep.equal({ areaFor: "35500", areaAgainst: "10000", areaAbstain: "0", headsFor: 3, headsAgainst: 1, headsAbstain: 0, totalArea: "57500", totalHeads: 5 });
+    // h3's paper ballot entered by staff is counted apart; h2's was replaced by h2's own ballot.
+    expect(vote.tally).to.deep.equal({
+      areaFor: "35500",
+      areaAgainst: "10000",
+      areaAbstain: "0",
+      headsFor: 3,
+      headsAgainst: 1,
+      headsAbstain: 0,
+      totalArea: "57500",
+      totalHeads: 5,
+      proxyArea: "10000",
+      proxyHeads: 1,
+    });
     // 2/3 of 57,500 = 38,333.3 → 38,334; 2/3 of 5 heads → 4; more than half of 45,500 → 22,751; of 4 heads → 3.
     expect(vote.progress).to.deep.equal({
       participatingArea: "45500",
@@ -192,15 +204,19 @@ describe("API read routes over HTTP", function () {
 
     const ballots = await ok(`/api/votes/${history.passedVote}/ballots`);
     const { multi, h2, h3, h4 } = history.holders;
-    expect(ballots.items!.map((b) => [b.holder, b.choice, b.area, b.enteredBy, b.byStaff])).to.deep.equal([
-      [multi.address, "for", "22000", multi.address, false],
-      [h2.address, "for", "7000", h2.address, false],
-      [h3.address, "against", "10000", history.staff.address, true],
-      [h4.address, "for", "6500", h4.address, false],
+    const { h2Ballot, h3Ballot } = history.authorizations;
+    expect(ballots.items!.map((b) => [b.holder, b.choice, b.area, b.enteredBy, b.byStaff, b.authorizationId, b.replaced])).to.deep.equal([
+      [multi.address, "for", "22000", multi.address, false, null, false],
+      [h2.address, "against", "7000", history.staff.address, true, h2Ballot, true],
+      [h3.address, "against", "10000", history.staff.address, true, h3Ballot, false],
+      [h2.address, "for", "7000", h2.address, false, null, false],
+      [h4.address, "for", "6500", h4.address, false, null, false],
     ]);
     expect(ballots.items![0]).to.include.keys(["txHash", "blockNumber", "logIndex", "recordId"]);
-    expect((await ok(`/api/votes/${history.passedVote}/ballots?choice=against`)).items!.map((b) => b.holder)).to.deep.equal([h3.address]);
-    expect((await all(`/api/votes/${history.passedVote}/ballots`, 3)).length).to.equal(4);
+    // The replaced proxy ballot names the transaction of the holder's own ballot that replaced it.
+    expect(ballots.items![1]!.replacedTxHash).to.equal(ballots.items![3]!.txHash);
+    expect((await ok(`/api/votes/${history.passedVote}/ballots?choice=against`)).items!.map((b) => b.holder)).to.deep.equal([h2.address, h3.address]);
+    expect((await all(`/api/votes/${history.passedVote}/ballots`, 3)).length).to.equal(5);
     await fails(`/api/votes/${history.passedVote}/ballots?choice=yes`, 400, "invalid_request");
     await fails("/api/votes/42/ballots", 404, "unknown_vote");
   });
@@ -280,6 +296,13 @@ describe("API read routes over HTTP", function () {
       ["gift-out", 60, r1.address, 150],
       ["redeemed", 20, getAddress(history.partner), 130],
     ]);
+    // The redemption staff made for v1 names the staff member and v1's written authorisation.
+    expect((member.history as Record<string, unknown>[]).map((h) => [h.by, h.authorizationId])).to.deep.equal([
+      [undefined, undefined],
+      [undefined, undefined],
+      [undefined, undefined],
+      [history.staff.address, history.authorizations.v1],
+    ]);
     const r1View = await ok(`/api/timebank/members/${r1.address}`);
     expect(r1View.balance).to.equal(30);
     expect((r1View.family as { relation: string }[]).map((f) => f.relation)).to.deep.equal(["child", "child"]);
@@ -298,11 +321,11 @@ describe("API read routes over HTTP", function () {
     await fails("/api/timebank/members/0xZZ", 400, "invalid_request");
 
     const services = await ok("/api/timebank/services");
-    expect(services.items!.map((s) => [s.id, s.status, s.byProxy, s.decidedBy])).to.deep.equal([
-      [history.services.confirmed, "confirmed", false, r1.address],
-      [history.services.rejected, "rejected", true, history.staff.address],
-      [history.services.byProxy, "confirmed", true, history.staff.address],
-      [history.services.pending, "recorded", false, null],
+    expect(services.items!.map((s) => [s.id, s.status, s.byProxy, s.decidedBy, s.authorizationId])).to.deep.equal([
+      [history.services.confirmed, "confirmed", false, r1.address, null],
+      [history.services.rejected, "rejected", true, history.staff.address, history.authorizations.r1],
+      [history.services.byProxy, "confirmed", true, history.staff.address, history.authorizations.rc],
+      [history.services.pending, "recorded", false, null, null],
     ]);
     expect((await ok(`/api/timebank/services?volunteer=${v2.address}`)).items!.map((s) => s.id)).to.deep.equal([history.services.rejected, history.services.pending]);
     expect((await ok(`/api/timebank/services?recipient=${r1.address}&status=confirmed`)).items!.map((s) => s.id)).to.deep.equal([history.services.confirmed]);
@@ -321,12 +344,33 @@ describe("API read routes over HTTP", function () {
     await fails("/api/timebank/partners?limit=-5", 400, "invalid_request");
   });
 
+  it("shows staff's written authorisations by id and by resident", async function () {
+    const { h3Ballot, r1 } = history.authorizations;
+    const ballot = await ok(`/api/proxy-authorizations/${h3Ballot}`);
+    expect(ballot).to.include({
+      id: h3Ballot,
+      resident: history.holders.h3.address,
+      voteId: history.passedVote,
+      documentHash: doc("scan: paper ballot of h3"),
+      recordedBy: history.staff.address,
+      status: "active",
+      revokedBy: null,
+    });
+    expect(ballot.scopes).to.deep.equal(["votes"]);
+    const ofR1 = await ok(`/api/proxy-authorizations?resident=${history.members.r1.address.toLowerCase()}`);
+    expect(ofR1.items!.map((a) => [a.id, a.scopes, a.voteId])).to.deep.equal([[r1, ["services"], null]]);
+    expect((await ok("/api/proxy-authorizations?resident=0x000000000000000000000000000000000000dEaD")).items).to.deep.equal([]);
+    await fails("/api/proxy-authorizations/999", 404, "unknown_proxy_authorization");
+    await fails("/api/proxy-authorizations/x1", 400, "invalid_request");
+    await fails("/api/proxy-authorizations", 400, "invalid_request");
+  });
+
   it("lists records with their anchoring and serves receipts that verify on chain", async function () {
     const records = await all("/api/records", 100);
     expect(records.map((r) => r.seq)).to.deep.equal(records.map((_, i) => i));
-    expect(new Set(records.map((r) => r.contract))).to.have.keys(["CommunityRegistry", "RecordAnchor", "OwnersVote", "MaintenanceFund", "TimeBank"]);
+    expect(new Set(records.map((r) => r.contract))).to.have.keys(["CommunityRegistry", "RecordAnchor", "ProxyAuthorizations", "OwnersVote", "MaintenanceFund", "TimeBank"]);
     const ballots = await ok("/api/records?contract=OwnersVote&event=BallotCast");
-    expect(ballots.items!.length).to.equal(5);
+    expect(ballots.items!.length).to.equal(6);
     expect(ballots.items![0]).to.include({ kind: "onchain", contract: "OwnersVote", event: "BallotCast", anchored: true });
     await fails("/api/records?contract=Nope", 400, "invalid_request");
     await fails("/api/records?event=<script>", 400, "invalid_request");

@@ -51,7 +51,7 @@ describe("npm run deploy", function () {
       chainId: number;
       contracts: Record<string, { address: Address; blockNumber: number }>;
     };
-    expect(Object.keys(deployment.contracts)).to.have.members(["CommunityRegistry", "RecordAnchor", "OwnersVote", "MaintenanceFund", "TimeBank"]);
+    expect(Object.keys(deployment.contracts)).to.have.members(["CommunityRegistry", "RecordAnchor", "ProxyAuthorizations", "OwnersVote", "MaintenanceFund", "TimeBank"]);
     const client = createPublicClient({ transport: http(node.url) });
     expect(deployment.chainId).to.equal(await client.getChainId());
     for (const { address } of Object.values(deployment.contracts)) {

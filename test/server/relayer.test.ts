@@ -26,8 +26,10 @@ import { relayerChain, type RelayerChain } from "../../server/src/relayer/chain.
 import { openBallotQueue, type BallotQueue } from "../../server/src/relayer/queue.js";
 import { relayerRoutes } from "../../server/src/relayer/routes.js";
 import { startSubmitter, type Submitter } from "../../server/src/relayer/submitter.js";
-import type { OwnersVote } from "../../types/ethers-contracts/index.js";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type { OwnersVote, ProxyAuthorizations } from "../../types/ethers-contracts/index.js";
 import { addBuilding, createEstate, registerUnits } from "../helpers/estate.js";
+import { authorize, Scope } from "../helpers/proxies.js";
 import { Matter } from "../helpers/rules.js";
 import { deployVoting, grantCommittee, openVote, type OpenedVote } from "../helpers/votes.js";
 
@@ -55,6 +57,8 @@ describe("Ballot relayer", function () {
   const stranger = privateKeyToAccount(generatePrivateKey());
   let vote: OwnersVote;
   let revokeStaff: () => Promise<void>;
+  let proxies: ProxyAuthorizations;
+  let staffSigner: HardhatEthersSigner;
   let opened: OpenedVote;
   let later: OpenedVote;
   let domain: BallotDomain;
@@ -69,8 +73,10 @@ describe("Ballot relayer", function () {
   before(async function () {
     const deployed = await deployVoting(connection);
     vote = deployed.vote;
+    proxies = deployed.proxies;
     const { registry, roles, signers } = deployed;
-    const [, developer, committee, relayer] = signers;
+    const [, developer, committee, relayer, staff] = signers;
+    staffSigner = staff!;
     const estateId = await createEstate(registry, developer.address);
     const building = await addBuilding(registry, estateId);
     await registerUnits(
@@ -82,6 +88,7 @@ describe("Ballot relayer", function () {
     await registry.grantRole(roles.relayer, relayer.address);
     await registry.grantRole(roles.staff, staffMember.address);
     revokeStaff = async () => void (await (await registry.revokeRole(roles.staff, staffMember.address)).wait());
+    await registry.grantRole(roles.staff, staffSigner.address);
     const latest = (await ethers.provider.getBlock("latest"))!.timestamp;
     opened = await openVote(vote, committee, latest, { estateId, matter: Matter.ElectCommittee });
     later = await openVote(vote, committee, latest + 100_000, { estateId, matter: Matter.ElectCommittee });
@@ -199,14 +206,39 @@ describe("Ballot relayer", function () {
     expect((await vote.tallyOf(opened.voteId)).headsAgainst).to.equal(1n);
   });
 
-  it("marks a ballot signed by staff on a resident's behalf", async function () {
-    const accepted = await post(await sign(staffMember, holders[2]!.address, "abstain"));
+  it("refuses a ballot signed by staff: staff act for a resident only under a recorded authorisation", async function () {
+    const bySig = await post(await sign(staffMember, holders[2]!.address, "abstain"));
+    expect([bySig.status, bySig.body.error?.code]).to.deep.equal([400, "bad_ballot_signature"]);
+    expect(bySig.body.error?.message).to.contain(staffMember.address);
+    expect(await queue.pendingCount()).to.equal(0);
+    expect(await vote.ballotOf(opened.voteId, holders[2]!.address)).to.equal(0n);
+  });
+
+  it("relays a holder's own ballot over the proxy ballot staff entered for them, which it replaces", async function () {
+    const holder = holders[2]!;
+    const auth = await authorize(proxies, staffSigner, holder.address, Scope.Votes, { voteId: opened.voteId });
+    await (await vote.connect(staffSigner).castBallotOnBehalf(opened.voteId, holder.address, CHOICE_VALUES.abstain, auth)).wait();
+    const before = await vote.tallyOf(opened.voteId);
+    expect(before.proxyHeads).to.equal(1n);
+    const accepted = await post(await sign(holder, holder.address, "for"));
     expect(accepted.status).to.equal(202);
-    expect(accepted.body.enteredByStaff).to.equal(true);
     await submitter.flush();
-    expect((await status(accepted.body.id)).status).to.equal("counted");
-    const [event] = await vote.queryFilter(vote.filters.BallotCast(opened.voteId, holders[2]!.address));
-    expect(event!.args.enteredBy).to.equal(staffMember.address);
+    const counted = await status(accepted.body.id);
+    expect(counted.status).to.equal("counted");
+    const after = await vote.tallyOf(opened.voteId);
+    expect([after.headsFor - before.headsFor, before.headsAbstain - after.headsAbstain, after.proxyHeads]).to.deep.equal([1n, 1n, 0n]);
+    expect(await vote.ballotOf(opened.voteId, holder.address)).to.equal(BigInt(CHOICE_VALUES.for));
+    // Both BallotCast events are on chain; the relayer's record points at the holder's own, the last.
+    const events = await vote.queryFilter(vote.filters.BallotCast(opened.voteId, holder.address));
+    expect(events.map((e) => [e.args.enteredBy, e.args.authorizationId])).to.deep.equal([
+      [staffSigner.address, auth],
+      [holder.address, 0n],
+    ]);
+    expect(counted.txHash).to.equal(events[1]!.transactionHash);
+    expect((await chain.findBallotCast(opened.voteId, holder.address))?.txHash).to.equal(events[1]!.transactionHash);
+    // Once the holder's own ballot stands, another is refused as final.
+    const again = await post(await sign(holder, holder.address, "against"));
+    expect([again.status, again.body.error?.code]).to.deep.equal([409, "ballot_conflict"]);
   });
 
   it("refuses bad ballots before accepting them, each with its own 4xx", async function () {
@@ -278,17 +310,17 @@ describe("Ballot relayer", function () {
 
   it("lets a holder send their own ballot after a ballot for them was skipped on chain", async function () {
     const holder = holders[7]!;
-    const entered = await post(await sign(staffMember, holder.address, "for"));
-    expect(entered.status).to.equal(202);
-    // The staff member loses the role before the batch: the contract skips the ballot they signed.
-    await revokeStaff();
+    // A ballot for the holder signed by someone else, already in the queue (accepted before staff signatures
+    // stopped counting): the contract skips it.
+    const foreign = await sign(staffMember, holder.address, "for");
+    const { ballot: entered } = await queue.accept(
+      { voteId: BigInt(foreign.voteId), holder: foreign.holder, choice: CHOICE_VALUES[foreign.choice], signature: foreign.signature },
+      staffMember.address,
+    );
     await submitter.flush();
-    expect([(await status(entered.body.id)).status, (await status(entered.body.id)).reason]).to.deep.equal([
-      "skipped",
-      "InvalidSignature",
-    ]);
+    expect([(await status(entered.id)).status, (await status(entered.id)).reason]).to.deep.equal(["skipped", "InvalidSignature"]);
     const own = await post(await sign(holder, holder.address, "against"));
-    expect([own.status, own.body.id, own.body.status]).to.deep.equal([202, entered.body.id, "pending"]);
+    expect([own.status, own.body.id, own.body.status]).to.deep.equal([202, entered.id, "pending"]);
     await submitter.flush();
     expect((await status(own.body.id)).status).to.equal("counted");
     expect(await vote.ballotOf(opened.voteId, holder.address)).to.equal(2n);
@@ -633,7 +665,7 @@ describe("Ballot submitter: isolating the ballot the chain refuses", function ()
     expect(await queue.pendingCount()).to.equal(0);
   });
 
-  it("skips a ballot the contract refuses inside a batch (staff role revoked after acceptance); the rest count", async function () {
+  it("skips a ballot the contract refuses inside a batch (signed by staff, not the holder); the rest count", async function () {
     const [, v2] = voting.votes as [OpenedVote, OpenedVote];
     const [e, f, g] = voting.holders.slice(4, 7) as [PrivateKeyAccount, PrivateKeyAccount, PrivateKeyAccount];
     const entered = await accept(await signFor(voting, voting.staffMember, e.address, "for", v2.voteId), voting.staffMember.address);

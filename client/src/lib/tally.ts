@@ -102,5 +102,9 @@ export function tallyView(tally: Tally, progress: Progress | undefined): HTMLEle
     rowView(areaRow, "area"),
     rowView(headsRow, "heads"),
     h("figcaption", {}, t("tally.caption"), " ", h("strong", { "data-testid": "projected" }, t(`outcome.${p.projectedOutcome}`))),
+    // Ballots staff entered for residents are shown apart, so nobody mistakes them for the holders' own.
+    tally.proxyHeads !== undefined && big(tally.proxyHeads) > 0n
+      ? h("p", { class: "muted", "data-testid": "tally-proxy" }, t("tally.proxy", { heads: t("tally.people", { n: count(tally.proxyHeads) }), area: area(tally.proxyArea ?? "0") }))
+      : null,
   );
 }

@@ -31,6 +31,9 @@ export type Tally = {
   headsAbstain: string | number;
   totalArea: string;
   totalHeads: string | number;
+  /** The part of the counted ballots staff entered for residents under a written authorisation. */
+  proxyArea?: string;
+  proxyHeads?: string | number;
 };
 export type Threshold = { numerator: number | string; denominator: number | string; strict: boolean; ofTotal?: boolean };
 export type Progress = {
@@ -67,6 +70,10 @@ export type BallotRow = {
   area: string;
   enteredBy: Address;
   byStaff: boolean;
+  /** The written authorisation a proxy ballot was entered under. */
+  authorizationId?: string | null;
+  /** A proxy ballot the holder's own ballot replaced: not counted. */
+  replaced?: boolean;
   txHash: Hex;
   blockNumber: string | number;
   logIndex: number;
@@ -157,6 +164,9 @@ export type Member = {
     minutes: string | number;
     serviceId?: string | number;
     counterparty: Address;
+    /** A redemption staff made for the member, and the member's authorisation. */
+    by?: Address;
+    authorizationId?: string;
     txHash: Hex;
     blockNumber: string | number;
     recordId: string | number;
@@ -174,6 +184,7 @@ export type ServiceRow = {
   status: "recorded" | "confirmed" | "rejected";
   decidedBy?: Address | null;
   byProxy?: boolean;
+  authorizationId?: string | null;
   txHash: Hex;
   recordId: string | number;
 };

@@ -193,7 +193,14 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
               "tbody",
               {},
               [...member.history].reverse().map((e) =>
-                h("tr", {}, h("td", {}, t(`history.${e.kind}` as TextKey)), h("td", { class: "num" }, minutes(e.minutes)), h("td", { class: "mono" }, short(e.counterparty)), h("td", { class: "mono" }, short(e.txHash))),
+                h(
+                  "tr",
+                  {},
+                  h("td", {}, t(`history.${e.kind}` as TextKey), e.by ? h("span", { class: "badge" }, t("history.byStaff", { authorization: e.authorizationId ?? "?" })) : null),
+                  h("td", { class: "num" }, minutes(e.minutes)),
+                  h("td", { class: "mono" }, short(e.counterparty)),
+                  h("td", { class: "mono" }, short(e.txHash)),
+                ),
               ),
             ),
           ),
@@ -209,7 +216,15 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
       : h(
           "ul",
           { class: "plain-list", "data-testid": "given" },
-          [...given].reverse().map((s) => h("li", { "data-service": String(s.id), "data-status": s.status }, `#${s.id} · ${t("timebank.serviceTo", { recipient: short(s.recipient), minutes: minutes(s.minutes), category: categoryName(s.category) })} — `, h("strong", {}, t(`serviceStatus.${s.status}` as TextKey)))),
+          [...given].reverse().map((s) =>
+            h(
+              "li",
+              { "data-service": String(s.id), "data-status": s.status },
+              `#${s.id} · ${t("timebank.serviceTo", { recipient: short(s.recipient), minutes: minutes(s.minutes), category: categoryName(s.category) })} — `,
+              h("strong", {}, t(`serviceStatus.${s.status}` as TextKey)),
+              s.byProxy ? h("span", { class: "badge" }, t("timebank.proxyDecided", { authorization: s.authorizationId ?? "?" })) : null,
+            ),
+          ),
         ),
   );
 

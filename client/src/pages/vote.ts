@@ -77,7 +77,8 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     ballots = await all<BallotRow>(`/api/votes/${id}/ballots`, {}, 2000, ctx.signal);
     replace(
       ballotsBox,
-      h("h2", { id: "ballots-h" }, t("vote.ballots", { n: ballots.length })),
+      // A proxy ballot the holder replaced stays listed (marked) but is not counted.
+      h("h2", { id: "ballots-h" }, t("vote.ballots", { n: ballots.filter((b) => !b.replaced).length })),
       ballots.length === 0
         ? h("p", { class: "muted" }, t("vote.noBallots"))
         : h(
@@ -91,7 +92,20 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
                 "tbody",
                 {},
                 ballots.slice(-10).reverse().map((b) =>
-                  h("tr", {}, h("td", { class: "mono" }, short(b.holder), b.byStaff ? h("span", { class: "badge" }, t("vote.byStaff", { staff: short(b.enteredBy) })) : null), h("td", {}, t(`tally.${b.choice}`)), h("td", {}, area(b.area)), h("td", { class: "mono" }, short(b.txHash))),
+                  h(
+                    "tr",
+                    { class: b.replaced ? "replaced" : "", "data-proxy": b.byStaff ? String(b.authorizationId ?? "") : null },
+                    h(
+                      "td",
+                      { class: "mono" },
+                      short(b.holder),
+                      b.byStaff ? h("span", { class: "badge" }, t("vote.byStaff", { staff: short(b.enteredBy), authorization: b.authorizationId ?? "?" })) : null,
+                      b.replaced ? h("span", { class: "badge muted" }, t("vote.replaced")) : null,
+                    ),
+                    h("td", {}, t(`tally.${b.choice}`)),
+                    h("td", {}, area(b.area)),
+                    h("td", { class: "mono" }, short(b.txHash)),
+                  ),
                 ),
               ),
             ),
@@ -100,7 +114,10 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     );
   };
 
-  const mine = (): BallotRow | undefined => (who ? ballots.find((b) => b.holder.toLowerCase() === who.address.toLowerCase()) : undefined);
+  const ofMine = (b: BallotRow) => !!who && b.holder.toLowerCase() === who.address.toLowerCase() && !b.replaced;
+  // The holder's own ballot is final; a ballot staff entered for them stands only until they vote themselves.
+  const mine = (): BallotRow | undefined => ballots.find((b) => ofMine(b) && !b.byStaff);
+  const proxyForMe = (): BallotRow | undefined => ballots.find((b) => ofMine(b) && b.byStaff);
 
   const progressList = h("ol", { class: "progress-steps", "data-testid": "ballot-progress" });
   const setProgress = (stage: "signed" | "pending" | "counted" | "recorded", detail?: string) => {
@@ -201,7 +218,13 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
         }
       })();
     });
-    replace(ballotBox, h("h2", { id: "ballot-h" }, t("ballot.title")), form);
+    const proxy = proxyForMe();
+    replace(
+      ballotBox,
+      h("h2", { id: "ballot-h" }, t("ballot.title")),
+      proxy ? notice("info", t("ballot.proxyCast", { choice: t(`tally.${proxy.choice}`), authorization: proxy.authorizationId ?? "?" })) : null,
+      form,
+    );
   };
 
   await loadBallots().catch(() => undefined);

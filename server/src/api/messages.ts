@@ -122,8 +122,8 @@ export const messages = {
     en: "Holder {holder} already has a different ballot queued for vote {voteId} (id {id}).",
   },
   bad_ballot_signature: {
-    "zh-CN": "选票签名无效：签名者 {signer} 既不是业主 {holder}，也不是社区工作人员。请用 /api/eip712 公布的域重新签名。",
-    en: "The ballot's signature is not valid: signer {signer} is neither holder {holder} nor community staff. Sign again with the domain from /api/eip712.",
+    "zh-CN": "选票签名无效：签名者 {signer} 不是业主 {holder} 本人。请业主本人用 /api/eip712 公布的域重新签名；社区工作者代为投票须凭书面授权在社区办理。",
+    en: "The ballot's signature is not valid: signer {signer} is not holder {holder}. The holder must sign it with the domain from /api/eip712; staff cast a ballot for a resident only under a written authorisation, at the community office.",
   },
   unknown_ballot: {
     "zh-CN": "没有编号为 {id} 的选票。",
@@ -148,6 +148,10 @@ export const messages = {
   unknown_service: {
     "zh-CN": "时间银行中没有编号为 {serviceId} 的服务记录。",
     en: "The time bank has no service record {serviceId}.",
+  },
+  unknown_proxy_authorization: {
+    "zh-CN": "没有编号为 {authorizationId} 的代办授权。请核对社区工作者给您的授权编号。",
+    en: "There is no proxy authorisation {authorizationId}. Check the number the community office gave you.",
   },
   not_anchored_yet: {
     "zh-CN": "记录 {id} 已入账，但所在批次尚未锚定上链，暂时无法出具凭证。批次每隔几十秒锚定一次，请稍后重试。",

@@ -14,9 +14,11 @@ export type DeployStep = {
 export const DEPLOY_PLAN: DeployStep[] = [
   { name: "CommunityRegistry", args: (_, admin) => [admin] },
   { name: "RecordAnchor", args: (d) => [need(d, "CommunityRegistry")] },
-  { name: "OwnersVote", args: (d) => [need(d, "CommunityRegistry")] },
+  // Staff's written authorisations to act for residents; OwnersVote and TimeBank check every proxy action there.
+  { name: "ProxyAuthorizations", args: (d) => [need(d, "CommunityRegistry")] },
+  { name: "OwnersVote", args: (d) => [need(d, "CommunityRegistry"), need(d, "ProxyAuthorizations")] },
   { name: "MaintenanceFund", args: (d) => [need(d, "CommunityRegistry"), need(d, "OwnersVote")] },
-  { name: "TimeBank", args: (d) => [need(d, "CommunityRegistry")] },
+  { name: "TimeBank", args: (d) => [need(d, "CommunityRegistry"), need(d, "ProxyAuthorizations")] },
 ];
 
 /** A dependency's address; a custom plan that leaves it out fails here rather than deploying with address 0. */

@@ -26,9 +26,10 @@ export type RelayerChain = {
   ballotOf: (voteId: bigint, holder: Address) => Promise<number>;
   /** The holder's area in the vote's scope at its snapshot; 0 means not eligible. */
   weight: (vote: VoteWindow, holder: Address) => Promise<bigint>;
-  isStaff: (account: Address) => Promise<boolean>;
+  /** Whether the holder's ballot on chain is a proxy ballot staff cast for them (their own ballot replaces it). */
+  isProxyBallot: (voteId: bigint, holder: Address) => Promise<boolean>;
   submitBatch: (voteId: bigint, ballots: SignedBallot[]) => Promise<BatchResult>;
-  /** The `BallotCast` event of a holder's ballot, if it is on chain. */
+  /** The `BallotCast` event of a holder's standing ballot (their own, after a replaced proxy ballot), if on chain. */
   findBallotCast: (voteId: bigint, holder: Address) => Promise<BallotLocation | undefined>;
 };
 
@@ -49,7 +50,6 @@ export function relayerChain(options: RelayerChainOptions): RelayerChain {
     publicClient.readContract({ address: registry.address, abi: registry.abi, functionName, args });
   // Constants of the contracts, kept once read. Only answers are kept: a read that failed (node down at first
   // use) is asked again next time, or every ballot would fail until a restart.
-  let staffRole: Hex | undefined;
   let domain: BallotDomain | undefined;
   // A vote's window, scope and snapshot never change once opened; the chain's time moves slowly enough that
   // half a second of staleness is harmless (the contract itself judges the window again).
@@ -110,9 +110,8 @@ export function relayerChain(options: RelayerChainOptions): RelayerChain {
       ];
       return BigInt(area);
     },
-    async isStaff(account) {
-      staffRole ??= (await readRegistry("STAFF_ROLE")) as Hex;
-      return (await readRegistry("hasRole", [staffRole, account])) as boolean;
+    async isProxyBallot(voteId, holder) {
+      return (await readVote("isProxyBallot", [voteId, holder])) as boolean;
     },
     async submitBatch(voteId, ballots) {
       const args = [
@@ -153,7 +152,8 @@ export function relayerChain(options: RelayerChainOptions): RelayerChain {
         fromBlock: vote.deployedAt,
         toBlock: "latest",
       });
-      const log = logs[0];
+      // A replaced proxy ballot comes first; the holder's own ballot, which stands, is the last.
+      const log = logs.at(-1);
       if (!log || log.transactionHash === null || log.blockNumber === null || log.logIndex === null) return undefined;
       return { txHash: log.transactionHash, blockNumber: log.blockNumber, logIndex: log.logIndex };
     },

@@ -40,11 +40,13 @@ export async function canonicalBallot(
 
 /**
  * Checks a signed ballot against the chain before the relayer accepts it, so that a refusal is immediate
- * and precise instead of a silent skip in a later batch. `signer` is the one `canonicalBallot` recovered:
- * the holder, or staff entering the ballot for the holder.
+ * and precise instead of a silent skip in a later batch. `signer` is the one `canonicalBallot` recovered: it must
+ * be the holder (OwnersVote counts no other signature; staff act for a resident only under a written
+ * authorisation, through castBallotOnBehalf).
  */
 export async function checkBallot(chain: RelayerChain, ballot: SignedBallot, signer: Address): Promise<void> {
   const params = { voteId: ballot.voteId.toString(), holder: ballot.holder };
+  if (!isAddressEqual(signer, ballot.holder)) throw new ApiError(400, "bad_ballot_signature", { ...params, signer });
   const vote = await chain.vote(ballot.voteId);
   if (!vote) throw new ApiError(404, "unknown_vote", params);
   const now = await chain.now();
@@ -52,13 +54,12 @@ export async function checkBallot(chain: RelayerChain, ballot: SignedBallot, sig
   if (now < vote.start || now >= vote.end) {
     throw new ApiError(409, "vote_not_open", { ...params, start: vote.start, end: vote.end, now });
   }
-  // The three checks are independent: run them at once, then report the first failure in a fixed order.
-  const [staffOrHolder, weight, onChain] = await Promise.all([
-    isAddressEqual(signer, ballot.holder) ? true : chain.isStaff(signer),
+  // The two reads are independent: run them at once, then report the first failure in a fixed order.
+  const [weight, onChain] = await Promise.all([
     chain.weight(vote, ballot.holder),
     chain.ballotOf(ballot.voteId, ballot.holder),
   ]);
-  if (!staffOrHolder) throw new ApiError(400, "bad_ballot_signature", { ...params, signer });
   if (weight === 0n) throw new ApiError(403, "not_eligible", params);
-  if (onChain !== 0) throw new ApiError(409, "already_voted", params);
+  // The holder's own ballot replaces a proxy ballot staff cast for them; any other ballot on chain is final.
+  if (onChain !== 0 && !(await chain.isProxyBallot(ballot.voteId, ballot.holder))) throw new ApiError(409, "already_voted", params);
 }

@@ -1,8 +1,10 @@
 // A scripted history on a node process, through every contract of the deployment: an estate of two buildings
 // (a holder of three units across both, the developer's unsold units), a UseFund vote with ballots cast
-// directly, by staff and by signature, finalized Passed; a plan opened against it with two disbursements and
-// closing; an emergency spend proposed, approved, confirmed, paid and disclosed; a second vote still open;
-// time-bank members, services confirmed (directly and by proxy), rejected and pending, a gift and redemptions.
+// directly, by staff under a paper ballot (one of them replaced by the holder's own ballot) and by signature,
+// finalized Passed; a plan opened against it with two disbursements and closing; an emergency spend proposed,
+// approved, confirmed, paid and disclosed; a second vote still open; time-bank members, services confirmed
+// (directly and by staff under a written authorisation), rejected by staff and pending, a gift and redemptions
+// (one by staff under the member's authorisation).
 import { decodeEventLog, keccak256, toHex, type Abi, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { loadArtifact } from "../../../server/src/chain/artifacts.js";
@@ -41,6 +43,8 @@ export type History = {
   services: { confirmed: string; rejected: string; byProxy: string; pending: string };
   /** Each service note's salted commitment, as recorded on chain, by the note's text. */
   notes: Record<string, Hex>;
+  /** Staff's written authorisations: paper ballots of h2 and h3 in the passed vote; r1's, rc's and v1's time-bank ones. */
+  authorizations: { h2Ballot: string; h3Ballot: string; r1: string; rc: string; v1: string };
 };
 
 export type Writer = (key: Hex, contract: string, functionName: string, args: unknown[]) => Promise<{ eventName: string; args: Record<string, unknown> }[]>;
@@ -121,14 +125,24 @@ export async function playHistory(url: string, deployment: Deployment): Promise<
   }
   await send(custodian.key, "MaintenanceFund", "deposit", [units[0], 250_000n, doc("bank receipt top-up")]);
 
-  // A UseFund vote of the estate: ballots directly, by staff for a resident, and by signature; finalized Passed.
+  // Staff's written authorisations (the hash of each signed paper's scan), valid for thirty days.
+  const authorize = async (resident: Address, scopes: number, voteId: string | number, paper: string) => {
+    const expiresAt = (await chainTime(url)) + 30 * 86400;
+    return id(await send(staff.key, "ProxyAuthorizations", "record", [resident, scopes, BigInt(voteId), expiresAt, doc(paper)]), "AuthorizationRecorded", "authorizationId");
+  };
+
+  // A UseFund vote of the estate: ballots directly, by staff under paper ballots, and by signature; h2's own
+  // ballot replaces the paper ballot staff entered for h2. Finalized Passed.
   let now = await chainTime(url);
   const opened = await send(committee[0].key, "OwnersVote", "openVote", [estateId, 0, 4, doc("lift repair plan"), now + 10, now + 3610, 2_000_000n]);
   const passedVote = id(opened, "VoteOpened", "voteId");
+  const h2Ballot = await authorize(holders.h2.address, 1, passedVote, "scan: paper ballot of h2");
+  const h3Ballot = await authorize(holders.h3.address, 1, passedVote, "scan: paper ballot of h3");
   await travelTo(url, now + 10);
   await send(holders.multi.key, "OwnersVote", "castBallot", [BigInt(passedVote), 1]);
+  await send(staff.key, "OwnersVote", "castBallotOnBehalf", [BigInt(passedVote), holders.h2.address, 2, BigInt(h2Ballot)]);
+  await send(staff.key, "OwnersVote", "castBallotOnBehalf", [BigInt(passedVote), holders.h3.address, 2, BigInt(h3Ballot)]);
   await send(holders.h2.key, "OwnersVote", "castBallot", [BigInt(passedVote), 1]);
-  await send(staff.key, "OwnersVote", "castBallotOnBehalf", [BigInt(passedVote), holders.h3.address, 2]);
   const voteAddress = deployment.contracts.OwnersVote.address;
   const signature = await privateKeyToAccount(holders.h4.key).signTypedData({
     domain: { name: "Gongzhi OwnersVote", version: "1", chainId: CHAIN_ID, verifyingContract: voteAddress },
@@ -172,16 +186,21 @@ export async function playHistory(url: string, deployment: Deployment): Promise<
     notes[note] = commitNote(note).commitment;
     return id(await send(by.key, "TimeBank", "recordService", [to.address, minutes, category, served, notes[note]]), "ServiceRecorded", "serviceId");
   };
+  const auths = {
+    r1: await authorize(members.r1.address, 2, 0, "scan: r1's time-bank authorisation"),
+    rc: await authorize(members.rc.address, 2, 0, "scan: rc's time-bank authorisation"),
+    v1: await authorize(members.v1.address, 4, 0, "scan: v1's redemption authorisation"),
+  };
   const confirmed = await record(members.v1, members.r1, 90, 0, "meal delivery");
   await send(members.r1.key, "TimeBank", "confirmService", [BigInt(confirmed)]);
   const rejected = await record(members.v2, members.r1, 60, 1, "companionship");
-  await send(staff.key, "TimeBank", "rejectService", [BigInt(rejected)]);
+  await send(staff.key, "TimeBank", "rejectServiceFor", [BigInt(rejected), BigInt(auths.r1)]);
   const byProxy = await record(members.v1, members.rc, 120, 2, "cleaning");
-  await send(staff.key, "TimeBank", "confirmService", [BigInt(byProxy)]);
+  await send(staff.key, "TimeBank", "confirmServiceFor", [BigInt(byProxy), BigInt(auths.rc)]);
   const pending = await record(members.v2, members.v1, 30, 4, "tutoring");
   await send(members.v1.key, "TimeBank", "gift", [members.r1.address, 60]);
   await send(members.r1.key, "TimeBank", "redeem", [partner, 30, 1, doc("rice and oil")]);
-  await send(staff.key, "TimeBank", "redeemFor", [members.v1.address, partner, 20, 0, doc("haircut, consent on paper")]);
+  await send(staff.key, "TimeBank", "redeemFor", [members.v1.address, partner, 20, 0, doc("haircut"), BigInt(auths.v1)]);
 
   return {
     estateId,
@@ -201,5 +220,6 @@ export async function playHistory(url: string, deployment: Deployment): Promise<
     partner,
     services: { confirmed, rejected, byProxy, pending },
     notes,
+    authorizations: { h2Ballot, h3Ballot, ...auths },
   };
 }

@@ -2,6 +2,7 @@
 import type { RouteSpec } from "../routes.js";
 import type { ResourceDeps } from "./context.js";
 import { fundRoutes } from "./fund.js";
+import { proxyRoutes } from "./proxies.js";
 import { recordRoutes } from "./records.js";
 import { registryRoutes } from "./registry.js";
 import { timebankRoutes } from "./timebank.js";
@@ -10,5 +11,5 @@ import { voteRoutes } from "./votes.js";
 export { chainClock, resourceDeps, type ResourceDeps } from "./context.js";
 
 export function resourceRoutes(deps: ResourceDeps): RouteSpec[] {
-  return [...registryRoutes(deps), ...voteRoutes(deps), ...fundRoutes(deps), ...timebankRoutes(deps), ...recordRoutes(deps)];
+  return [...registryRoutes(deps), ...voteRoutes(deps), ...fundRoutes(deps), ...timebankRoutes(deps), ...proxyRoutes(deps), ...recordRoutes(deps)];
 }

@@ -21,6 +21,7 @@ const serviceSchema = z.object({
   status: z.enum(STATUSES).describe("recorded: waiting for the recipient's (or staff's) decision"),
   decidedBy: address.nullable(),
   byProxy: z.boolean().describe("decided by staff on the recipient's behalf"),
+  authorizationId: z.string().nullable().describe("the recipient's written authorisation a proxy decision was made under"),
   txHash: hash,
   recordId: z.string(),
 });
@@ -37,6 +38,7 @@ function serviceOut(s: ServiceView): z.infer<typeof serviceSchema> {
     status: s.status,
     decidedBy: s.decidedBy ? checksum(s.decidedBy) : null,
     byProxy: s.byProxy,
+    authorizationId: s.byProxy && s.authorizationId ? s.authorizationId : null,
     txHash: s.recorded.txHash,
     recordId: s.recorded.recordId,
   };
@@ -63,6 +65,8 @@ export function timebankRoutes(deps: ResourceDeps): RouteSpec[] {
             serviceId: z.string().optional(),
             counterparty: address,
             balanceAfter: z.number(),
+            by: address.optional().describe("for a redemption staff made for the member: the staff member"),
+            authorizationId: z.string().optional().describe("…and the member's written authorisation it was made under"),
             ...recordRefFields,
           }),
         ),
@@ -83,6 +87,7 @@ export function timebankRoutes(deps: ResourceDeps): RouteSpec[] {
               ...(h.serviceId ? { serviceId: h.serviceId } : {}),
               counterparty: checksum(h.counterparty),
               balanceAfter: h.balanceAfter,
+              ...(h.by ? { by: checksum(h.by), authorizationId: h.authorizationId } : {}),
               txHash: h.txHash,
               blockNumber: h.blockNumber,
               logIndex: h.logIndex,

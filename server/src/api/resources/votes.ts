@@ -1,5 +1,6 @@
-// Owners' votes: summaries with the live tally, one vote with its rule and progress against the thresholds,
-// and its counted ballots (with who entered each: the holder, or staff on the holder's behalf).
+// Owners' votes: summaries with the live tally (with the part staff cast for residents by proxy), one vote with
+// its rule and progress against the thresholds, and its ballots (with who entered each: the holder, or staff on
+// the holder's behalf under a written authorisation; a proxy ballot the holder later replaced is listed as such).
 import { z } from "zod/v4";
 import { numKey } from "../../indexer/store.js";
 import { MATTERS, OUTCOMES, voteKey, type BallotView, type TallyView, type VoteView } from "../../indexer/models/votes.js";
@@ -23,6 +24,8 @@ const tallySchema = z.object({
   headsAbstain: z.number(),
   totalArea: decimal,
   totalHeads: z.number(),
+  proxyArea: decimal.describe("0.01 m²: the part of the counted area whose ballots staff cast for residents"),
+  proxyHeads: z.number().describe("the counted ballots staff cast for residents under a written authorisation"),
 });
 const threshold = z.object({ numerator: z.number(), denominator: z.number(), strict: z.boolean(), ofTotal: z.boolean() });
 
@@ -53,7 +56,18 @@ function statusOf(v: VoteView, now: number): VoteStatus {
 }
 
 function tallyOut(t: TallyView): z.infer<typeof tallySchema> {
-  return { areaFor: t.areaFor, areaAgainst: t.areaAgainst, areaAbstain: t.areaAbstain, headsFor: t.headsFor, headsAgainst: t.headsAgainst, headsAbstain: t.headsAbstain, totalArea: t.totalArea, totalHeads: t.totalHeads };
+  return {
+    areaFor: t.areaFor,
+    areaAgainst: t.areaAgainst,
+    areaAbstain: t.areaAbstain,
+    headsFor: t.headsFor,
+    headsAgainst: t.headsAgainst,
+    headsAbstain: t.headsAbstain,
+    totalArea: t.totalArea,
+    totalHeads: t.totalHeads,
+    proxyArea: t.proxyArea,
+    proxyHeads: t.proxyHeads,
+  };
 }
 
 async function tallyOf(deps: ResourceDeps, voteId: string): Promise<TallyView> {
@@ -97,6 +111,9 @@ const ballotSchema = z.object({
   area: decimal.describe("0.01 m², the holder's area in the scope at the snapshot"),
   enteredBy: address,
   byStaff: z.boolean().describe("entered by community staff on the holder's behalf"),
+  authorizationId: z.string().nullable().describe("the written authorisation a proxy ballot was cast under; GET /api/proxy-authorizations/{id}"),
+  replaced: z.boolean().describe("a proxy ballot the holder's own ballot replaced before the close: not counted"),
+  replacedTxHash: hash.optional(),
   ...recordRefFields,
 });
 
@@ -160,7 +177,7 @@ export function voteRoutes(deps: ResourceDeps): RouteSpec[] {
     defineRoute({
       method: "get",
       path: "/api/votes/:voteId/ballots",
-      summary: "The counted ballots of a vote, in the order they were cast",
+      summary: "The ballots of a vote, in the order they were cast (a replaced proxy ballot is marked and not counted)",
       tags: ["votes"],
       params: z.object({ voteId: bigId }),
       query: z.object({ choice: z.enum(["for", "against", "abstain"]).optional(), ...pageQuery }),
@@ -180,6 +197,9 @@ export function voteRoutes(deps: ResourceDeps): RouteSpec[] {
               area: b.area,
               enteredBy: checksum(b.enteredBy),
               byStaff: b.enteredBy !== b.holder,
+              authorizationId: b.authorizationId !== "0" ? b.authorizationId : null,
+              replaced: b.replaced !== undefined,
+              ...(b.replaced ? { replacedTxHash: b.replaced.txHash } : {}),
               txHash: b.txHash,
               blockNumber: b.blockNumber,
               logIndex: b.logIndex,

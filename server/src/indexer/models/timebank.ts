@@ -40,12 +40,23 @@ export type ServiceView = {
   status: ServiceStatusName;
   decidedBy?: string;
   byProxy: boolean;
+  /** The recipient's authorisation a proxy decision was made under ("0" when the recipient decided). */
+  authorizationId?: string;
   recorded: RecordRef;
   decided?: RecordRef;
 };
 
 export type GiftView = { from: string; to: string; minutes: number; relation: RelationName } & RecordRef;
-export type RedemptionView = { member: string; partner: string; minutes: number; kind: (typeof REDEMPTION_KINDS)[number]; noteHash: string; by: string } & RecordRef;
+/** `by` is the member, or staff acting under the member's authorisation `authorizationId` ("0" otherwise). */
+export type RedemptionView = {
+  member: string;
+  partner: string;
+  minutes: number;
+  kind: (typeof REDEMPTION_KINDS)[number];
+  noteHash: string;
+  by: string;
+  authorizationId: string;
+} & RecordRef;
 
 /**
  * One line of a member's history: `credited` (a confirmed service they gave), `given` (a confirmed service
@@ -57,6 +68,9 @@ export type HistoryEntry = {
   serviceId?: string;
   counterparty: string;
   balanceAfter: number;
+  /** A redemption staff made for the member: the staff member and the member's authorisation. */
+  by?: string;
+  authorizationId?: string;
 } & RecordRef;
 
 export const serviceKey = (serviceId: string | number) => numKey(Number(serviceId));
@@ -123,6 +137,7 @@ const serviceConfirmed = (e: EventRecord, tx: ModelTx) => {
     status: "confirmed",
     decidedBy: e.args.confirmer as string,
     byProxy: e.args.byProxy as boolean,
+    authorizationId: e.args.authorizationId as string,
     decided: recordRef(e),
   });
   const volunteer = move(tx, s.volunteer, s.minutes, "earned");
@@ -174,6 +189,7 @@ export const timebankModel: ReadModel = {
         status: "rejected",
         decidedBy: e.args.rejecter as string,
         byProxy: e.args.byProxy as boolean,
+        authorizationId: e.args.authorizationId as string,
         decided: recordRef(e),
       });
     },
@@ -200,11 +216,13 @@ export const timebankModel: ReadModel = {
         kind,
         noteHash: e.args.noteHash as string,
         by: e.args.by as string,
+        authorizationId: e.args.authorizationId as string,
         ...recordRef(e),
       };
       tx.put("tbRedemptions", numKey(e.seq), view);
       const m = move(tx, member, -minutes, "redeemed");
-      history(e, tx, member, { kind: "redeemed", minutes, counterparty: view.partner, balanceAfter: m.balance });
+      const proxy = view.authorizationId !== "0" ? { by: view.by, authorizationId: view.authorizationId } : {};
+      history(e, tx, member, { kind: "redeemed", minutes, counterparty: view.partner, balanceAfter: m.balance, ...proxy });
     },
   },
 };

@@ -1,6 +1,8 @@
 // Read models of OwnersVote: every vote as it was opened (scope, matter, window, snapshot totals, rule), its
-// live tally (summed from BallotCast, so it equals `tallyOf` at every block), its outcome once finalized, each
-// counted ballot (by vote in cast order, and by holder), and the estates' rule overrides.
+// live tally (summed from BallotCast and ProxyBallotReplaced, so it equals `tallyOf` at every block, proxy counts
+// included), its outcome once finalized, each ballot (by vote in cast order, and by holder; a proxy ballot names
+// its staff member and authorisation, and is marked replaced when the holder's own ballot took its place), and
+// the estates' rule overrides.
 import { numKey } from "../store.js";
 import { recordRef, type RecordRef } from "./refs.js";
 import type { EventRecord, ModelTx, ReadModel } from "./types.js";
@@ -27,7 +29,10 @@ export type ChoiceName = Exclude<(typeof CHOICES)[number], "none">;
 export type Threshold = { numerator: number; denominator: number; strict: boolean; ofTotal: boolean };
 export type Rule = { quorum: Threshold; approval: Threshold };
 
-/** Areas (0.01 m²) as decimal strings, heads as numbers, as OwnersVote.Tally. */
+/**
+ * Areas (0.01 m²) as decimal strings, heads as numbers, as OwnersVote.Tally. `proxyArea`/`proxyHeads`: the part
+ * of the counted ballots that staff cast for residents under an authorisation.
+ */
 export type TallyView = {
   areaFor: string;
   areaAgainst: string;
@@ -37,6 +42,8 @@ export type TallyView = {
   headsAgainst: number;
   headsAbstain: number;
   totalHeads: number;
+  proxyArea: string;
+  proxyHeads: number;
 };
 
 export type VoteView = {
@@ -63,7 +70,12 @@ export type BallotView = {
   holder: string;
   choice: ChoiceName;
   area: string;
+  /** The holder, or the staff member who cast it for them. */
   enteredBy: string;
+  /** The authorisation a proxy ballot was cast under ("0" for the holder's own ballot). */
+  authorizationId: string;
+  /** A proxy ballot that the holder's own ballot replaced: no longer counted. */
+  replaced?: RecordRef;
 } & RecordRef;
 
 export type RuleOverrideView = { estateId: number; matter: MatterName; rule: Rule } & RecordRef;
@@ -116,37 +128,65 @@ const voteOpened = (e: EventRecord, tx: ModelTx) => {
     headsAgainst: 0,
     headsAbstain: 0,
     totalHeads: a.totalHeads as number,
+    proxyArea: "0",
+    proxyHeads: 0,
   };
   tx.put("votes", voteKey(voteId), vote);
   tx.put("voteTallies", voteKey(voteId), tally);
   tx.put("votesByEstate", `${numKey(vote.estateId)}:${voteKey(voteId)}`, voteId);
 };
 
-const ballotCast = (e: EventRecord, tx: ModelTx) => {
-  const voteId = e.args.voteId as string;
-  requireVote(tx, voteId);
-  const choice = CHOICES[e.args.choice as number];
-  if (!choice || choice === "none") throw new Error(`Vote ${voteId} counted a ballot with choice ${e.args.choice}; the ABI has changed.`);
-  const area = BigInt(e.args.area as string);
+function choiceName(voteId: string, value: unknown): ChoiceName {
+  const choice = CHOICES[value as number];
+  if (!choice || choice === "none") throw new Error(`Vote ${voteId} has a ballot with choice ${String(value)}; the ABI has changed: update CHOICES.`);
+  return choice;
+}
+
+/** Adds `sign` (1 or −1) times one ballot of `area` with `choice` to a vote's tally, and to its proxy counts. */
+function count(tx: ModelTx, voteId: string, choice: ChoiceName, area: bigint, sign: 1 | -1, proxy: boolean): void {
   const t = tx.get<TallyView>("voteTallies", voteKey(voteId));
   if (!t) throw new Error(`Vote ${voteId} has no tally; the read model is corrupt: re-index into a fresh --data-dir.`);
   const next: TallyView = { ...t };
-  if (choice === "for") [next.areaFor, next.headsFor] = [(BigInt(t.areaFor) + area).toString(), t.headsFor + 1];
-  if (choice === "against") [next.areaAgainst, next.headsAgainst] = [(BigInt(t.areaAgainst) + area).toString(), t.headsAgainst + 1];
-  if (choice === "abstain") [next.areaAbstain, next.headsAbstain] = [(BigInt(t.areaAbstain) + area).toString(), t.headsAbstain + 1];
+  const d = BigInt(sign) * area;
+  if (choice === "for") [next.areaFor, next.headsFor] = [(BigInt(t.areaFor) + d).toString(), t.headsFor + sign];
+  if (choice === "against") [next.areaAgainst, next.headsAgainst] = [(BigInt(t.areaAgainst) + d).toString(), t.headsAgainst + sign];
+  if (choice === "abstain") [next.areaAbstain, next.headsAbstain] = [(BigInt(t.areaAbstain) + d).toString(), t.headsAbstain + sign];
+  if (proxy) [next.proxyArea, next.proxyHeads] = [(BigInt(t.proxyArea) + d).toString(), t.proxyHeads + sign];
   tx.put("voteTallies", voteKey(voteId), next);
+}
+
+const ballotCast = (e: EventRecord, tx: ModelTx) => {
+  const voteId = e.args.voteId as string;
+  requireVote(tx, voteId);
+  const choice = choiceName(voteId, e.args.choice);
+  const area = BigInt(e.args.area as string);
+  const authorizationId = e.args.authorizationId as string;
+  count(tx, voteId, choice, area, 1, authorizationId !== "0");
   const ballot: BallotView = {
     voteId,
     holder: e.args.holder as string,
     choice,
     area: area.toString(),
     enteredBy: e.args.enteredBy as string,
+    authorizationId,
     ...recordRef(e),
   };
   // Cast order within a vote; a holder's ballots by vote.
   const key = `${voteKey(voteId)}:${numKey(e.seq)}`;
   tx.put("ballots", key, ballot);
   tx.put("holderBallots", `${ballot.holder}:${voteKey(voteId)}`, key);
+};
+
+/** The holder's own ballot replaces a proxy ballot: out of the tally, and marked replaced in the ballot list. */
+const proxyBallotReplaced = (e: EventRecord, tx: ModelTx) => {
+  const voteId = e.args.voteId as string;
+  requireVote(tx, voteId);
+  const holder = e.args.holder as string;
+  count(tx, voteId, choiceName(voteId, e.args.previous), BigInt(e.args.area as string), -1, true);
+  const key = tx.get<string>("holderBallots", `${holder}:${voteKey(voteId)}`);
+  const proxy = key === undefined ? undefined : tx.get<BallotView>("ballots", key);
+  if (!key || !proxy) throw new Error(`Vote ${voteId} replaced a proxy ballot of ${holder} it never counted; the events arrived out of order.`);
+  tx.put("ballots", key, { ...proxy, replaced: recordRef(e) });
 };
 
 const voteFinalized = (e: EventRecord, tx: ModelTx) => {
@@ -163,6 +203,7 @@ export const votesModel: ReadModel = {
   reducers: {
     VoteOpened: voteOpened,
     BallotCast: ballotCast,
+    ProxyBallotReplaced: proxyBallotReplaced,
     VoteFinalized: voteFinalized,
     RuleSet: (e, tx) => {
       const view: RuleOverrideView = {
