@@ -12,7 +12,8 @@ import { createApp } from "../../server/src/api/app.js";
 import { resourceDeps, resourceRoutes } from "../../server/src/api/resources/index.js";
 import { loadArtifact } from "../../server/src/chain/artifacts.js";
 import type { Deployment } from "../../server/src/chain/deployment.js";
-import { verifyReceipt } from "../../server/src/receipts/verify.js";
+import { artifactAbiOf } from "../../server/src/receipts/abis.js";
+import { pinOf, verifyReceipt } from "../../server/src/receipts/verify.js";
 import { ANCHORER_KEY, clients, deployAll, freePort, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { doc, playHistory, type History } from "./helpers/history.js";
 import { settingsFor, startIndexer, waitFor, type Running } from "./helpers/indexer.js";
@@ -340,7 +341,7 @@ describe("API read routes over HTTP", function () {
       expect(receipt.batchId).to.equal(record.batchId);
       const onChain = await publicClient.readContract({ address: deployment.contracts.RecordAnchor.address, abi, functionName: "verify", args: [BigInt(receipt.batchId as number), receipt.leaf, receipt.proof] });
       expect(onChain, `RecordAnchor.verify of ${event}`).to.equal(true);
-      const report = await verifyReceipt(receipt, publicClient);
+      const report = await verifyReceipt(receipt, publicClient, { pin: pinOf(deployment), abiOf: artifactAbiOf(deployment) });
       expect(report.ok, `${event}: ${JSON.stringify(report.steps.at(-1))}`).to.equal(true);
     }
     // The anchor's own latest BatchAnchored record waits for the next batch: 409 with a message, not a 500.
