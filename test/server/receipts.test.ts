@@ -7,8 +7,13 @@ import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
+import type { AddressInfo } from "node:net";
+import { pino } from "pino";
 import { bytesToHex, concat, keccak256, type Abi, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { createApp } from "../../server/src/api/app.js";
+import { resourceDeps, resourceRoutes } from "../../server/src/api/resources/index.js";
+import type { ResourceDeps } from "../../server/src/api/resources/context.js";
 import { loadArtifact } from "../../server/src/chain/artifacts.js";
 import { deployContracts, DEPLOY_PLAN } from "../../server/src/chain/deploy.js";
 import type { Deployment } from "../../server/src/chain/deployment.js";
@@ -35,6 +40,24 @@ function run(...args: string[]) {
 /** Runs `npm run verify-receipt -- <file> --rpc <url> ...args`. */
 function cli(file: string, url: string, ...args: string[]) {
   return run(file, "--rpc", url, ...args);
+}
+
+/** GET /api/receipts/:id from an API over `deps`, in both languages: the status, code and messages. */
+async function receiptAnswer(deps: ResourceDeps, id: number): Promise<{ status: number; code: string; en: string; zh: string }> {
+  const app = createApp({ routes: resourceRoutes(deps), logger: pino({ level: "silent" }), corsOrigins: [], rateLimit: { windowMs: 60_000, limit: 1000 }, bodyLimit: "16kb", version: "test" });
+  const server = app.listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/receipts/${id}`;
+    const ask = async (lang: string) => {
+      const res = await fetch(url, { headers: { "Accept-Language": lang } });
+      return { status: res.status, error: ((await res.json()) as { error: { code: string; message: string } }).error };
+    };
+    const [en, zh] = [await ask("en"), await ask("zh-CN")];
+    return { status: en.status, code: en.error.code, en: en.error.message, zh: zh.error.message };
+  } finally {
+    server.close();
+  }
 }
 
 /** What the verifier needs from the real deployment: its pin and the ABIs of its contracts. */
@@ -398,6 +421,16 @@ describe("receipts on a Hardhat node", function () {
     await appendOffchain(store, lock, CHAIN_ID, { kind: "mediation.closed", id: "md-7", at: 1_700_000_100, payload: { outcome: "agreed" } });
     const first = await chainNextLeaf(publicClient, anchor);
     const length = running.service.indexer.nextSeq + 1;
+    // Not anchored yet: the API says what the anchorer will do, with this server's schedule, or that it does not anchor.
+    const deps = resourceDeps(running.service, deployment, publicClient);
+    const elsewhere = await receiptAnswer(deps, length - 1);
+    expect([elsewhere.status, elsewhere.code]).to.deep.equal([409, "not_anchored_elsewhere"]);
+    expect(elsewhere.en).to.contain("This server does not anchor");
+    expect(elsewhere.zh).to.contain("本服务器不负责锚定");
+    const scheduled = await receiptAnswer({ ...deps, anchoring: { batchLeaves: 1000, batchSeconds: 45 } }, length - 1);
+    expect([scheduled.status, scheduled.code]).to.deep.equal([409, "not_anchored_yet"]);
+    expect(scheduled.en).to.contain(`Record ${length - 1} is logged`).and.contain("once 1000 records are waiting, or 45 seconds after the first of them");
+    expect(scheduled.zh).to.contain("有 1000 条记录等待时，或第一条等待的记录等满 45 秒后");
     // The "crashed" anchorer's transaction: it went through, but the anchorer never saw the receipt.
     const root = bytesToHex(rootOf(buildTree(await readLeaves(store, first, length - first)))) as Hex;
     await publicClient.waitForTransactionReceipt({

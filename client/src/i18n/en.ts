@@ -149,7 +149,7 @@ export const en: Record<TextKey, string> = {
 
   "receipt.download": "Download receipt",
   "receipt.downloaded": "Receipt downloaded.",
-  "receipt.notAnchored": "This record is still waiting to be anchored on chain; try again shortly (usually within a minute).",
+  "receipt.notAnchored": "This record is not anchored on chain yet. Most records are anchored within a minute or so; the record of an anchoring itself waits until the next record is logged.",
   "receipt.howToVerify": "How do I verify a receipt?",
 
   "verify.title": "Verify a receipt",

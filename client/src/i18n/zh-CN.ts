@@ -147,7 +147,7 @@ export const zhCN = {
 
   "receipt.download": "下载回执",
   "receipt.downloaded": "回执已下载。",
-  "receipt.notAnchored": "这条记录还在等待锚定上链，请稍后再试（通常不超过一分钟）。",
+  "receipt.notAnchored": "这条记录还没有锚定上链。大多数记录在一分钟左右内锚定；锚定操作本身的记录要等到下一条记录入账后才锚定。",
   "receipt.howToVerify": "如何核验回执？",
 
   "verify.title": "核验回执",

@@ -24,10 +24,17 @@ export type AnchorerConfig = {
 
 export type AnchorerState = { config: AnchorerConfig; pendingSince: number | undefined };
 
-/** The anchor's own BatchAnchored records ride along in the next batch but never start its timer, or every
- * anchoring would cause another one forever. */
+/**
+ * Whether a log entry is the anchor's own BatchAnchored record. Such records ride along in the next batch but
+ * never start its timer, or every anchoring would cause another one forever: so the latest one waits until some
+ * other record is logged (and then for that record's batch), however long that takes.
+ */
+export function isAnchoringRecord(entry: Pick<LogEntry, "decoded">): boolean {
+  return entry.decoded?.contract === "RecordAnchor" && entry.decoded.event === "BatchAnchored";
+}
+
 function startsTimer(entry: LogEntry): boolean {
-  return !(entry.decoded?.contract === "RecordAnchor" && entry.decoded.event === "BatchAnchored");
+  return !isAnchoringRecord(entry);
 }
 
 export async function chainNextLeaf(client: PublicClient, anchor: AnchorContract): Promise<number> {

@@ -12,6 +12,8 @@ export type ResourceDeps = {
   now: () => Promise<number>;
   /** Merkle trees of recently asked batches, shared by all receipt requests. */
   treeCache: TreeCache;
+  /** When this process anchors: when it closes a batch (so a 409 can say when to ask again). */
+  anchoring?: { batchLeaves: number; batchSeconds: number };
 };
 
 /** The latest block's timestamp, asked at most once per `maxAgeMs`. */
@@ -25,9 +27,14 @@ export function chainClock(client: PublicClient, maxAgeMs = 1000): () => Promise
   };
 }
 
-/** Deps from a running indexer (`setupIndexer(...)` gives `store`), its deployment file and a public client. */
-export function resourceDeps(service: { store: Store }, deployment: Deployment, client: PublicClient): ResourceDeps {
-  return { store: service.store, deployment, now: chainClock(client), treeCache: createTreeCache() };
+/** Deps from a running indexer (`setupIndexer(...)` gives `store`, and `anchorer` with a key), its deployment file and a public client. */
+export function resourceDeps(
+  service: { store: Store; anchorer?: { config: { batchLeaves: number; batchSeconds: number } } },
+  deployment: Deployment,
+  client: PublicClient,
+): ResourceDeps {
+  const anchoring = service.anchorer && { batchLeaves: service.anchorer.config.batchLeaves, batchSeconds: service.anchorer.config.batchSeconds };
+  return { store: service.store, deployment, now: chainClock(client), treeCache: createTreeCache(), anchoring };
 }
 
 export const get = <T>(deps: ResourceDeps, model: string, key: string): Promise<T | undefined> => readModel<T>(deps.store, model, key);
