@@ -193,8 +193,16 @@ describe("web client (Chromium, demo stack)", function () {
     expect(await verify("unreachable")).to.equal("chain");
     const alert = await page.locator("[data-testid=verify-results] [role=alert]").innerText();
     expect(alert).to.contain("无法连接区块链节点").and.contain(closed).and.not.contain("核验失败");
+    expect(await page.locator('[data-step="chain"]').getAttribute("data-state")).to.equal("unchecked");
     await screenshot(page, "verify-unreachable");
     await page.fill("[data-testid=rpc-url]", stack.rpcUrl);
+
+    // With the anchor field emptied, a genuine receipt is only "consistent", never "verified".
+    await page.fill("[data-testid=anchor-address]", "");
+    expect(await verify("unpinned")).to.equal(null);
+    expect(await page.locator('[data-step="pinned-anchor"]').getAttribute("data-state")).to.equal("unpinned");
+    expect(await page.locator("[data-testid=verify-results] [role=status]").first().innerText()).to.contain("还不能算核验通过");
+    await page.fill("[data-testid=anchor-address]", anchor);
   });
 
   it("the auditor's PDF check matches the recorded document and rejects an altered one", async function () {

@@ -208,6 +208,7 @@ export const en: Record<TextKey, string> = {
   "verify.unreachableNote": "Nothing could be checked against the chain at {url}, so this says nothing about the receipt, either way. Check the node's address, or try another node.",
   "verify.notReceipt": "This is not a Gongzhi receipt.",
   "verify.notReceiptNote": "{detail}. Check that you chose the receipt file (gongzhi-receipt/1) and not another document.",
+  "verify.state.unchecked": "could not check",
   "verify.state.unpinned": "not pinned",
   "verify.step.pinned-anchor": "Anchor contract",
   "verify.step.event": "Event name",

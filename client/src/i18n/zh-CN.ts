@@ -206,6 +206,7 @@ export const zhCN = {
   "verify.unreachableNote": "没能向 {url} 的节点核对任何链上数据，所以这既不说明回执有问题，也不说明回执没问题。请检查节点地址，或换一个节点再试。",
   "verify.notReceipt": "这不是共治的回执。",
   "verify.notReceiptNote": "{detail}。请确认您选择的是回执文件（gongzhi-receipt/1），而不是别的文件。",
+  "verify.state.unchecked": "无法检查",
   "verify.state.unpinned": "未指定锚定合约",
   "verify.step.pinned-anchor": "锚定合约",
   "verify.step.event": "事件名称",

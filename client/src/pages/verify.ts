@@ -208,12 +208,14 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
       const report = await runVerification(json, url, pin, (step) => {
         const li = items.get(step.step);
         if (!li) return;
-        // Unpinned, the anchor step holds but proves nothing: shown as a warning, not a tick.
-        const state = !step.ok ? "fail" : step.step === "pinned-anchor" && !pin ? "warn" : "ok";
-        li.className = `step ${state}`;
+        // Unpinned, the anchor step holds but proves nothing: shown as a warning, not a tick. A node that could
+        // not be asked is not a failed check either.
+        const state = step.ok ? (step.step === "pinned-anchor" && !pin ? "unpinned" : "ok") : step.failure === "unreachable" ? "unchecked" : "fail";
+        const looks = { ok: ["ok", "✓", t("verify.state.ok")], fail: ["fail", "✗", t("verify.state.fail")], unpinned: ["warn", "!", t("verify.state.unpinned")], unchecked: ["warn", "?", t("verify.state.unchecked")] }[state];
+        li.className = `step ${looks[0]}`;
         li.dataset.state = state;
-        li.querySelector(".step-icon")!.textContent = { ok: "✓", fail: "✗", warn: "!" }[state];
-        li.querySelector(".state-text")!.textContent = ` — ${{ ok: t("verify.state.ok"), fail: t("verify.state.fail"), warn: t("verify.state.unpinned") }[state]}`;
+        li.querySelector(".step-icon")!.textContent = looks[1]!;
+        li.querySelector(".state-text")!.textContent = ` — ${looks[2]}`;
         li.lastElementChild!.append(h("p", { class: "detail mono" }, step.detail));
         if (step.step === "proof" && step.ok) {
           const r = json as { leaf: Hex; proof: Hex[]; root: Hex };
