@@ -20,7 +20,7 @@ import { readDeployment, type Deployment } from "./chain/deployment.js";
 import type { ServerSettings } from "./config/server.js";
 import { follow } from "./indexer/indexer.js";
 import { setupIndexer, type Service } from "./indexer/setup.js";
-import { closeStore } from "./indexer/store.js";
+import { closeStore } from "./store/store.js";
 import { runAnchorer } from "./receipts/anchorer.js";
 import { relayerChain } from "./relayer/chain.js";
 import { openBallotQueue } from "./relayer/queue.js";

@@ -3,9 +3,9 @@
 // transaction that went through before a crash is adopted, and one sent twice fails on chain with LeafGap
 // instead of anchoring a leaf twice.
 import { bytesToHex, type Abi, type Account, type Address, type Chain, type Hex, type PublicClient, type Transport, type WalletClient } from "viem";
-import type { Logger } from "../indexer/indexer.js";
-import type { Lock } from "../indexer/lock.js";
-import { numKey, readNextSeq, type Store } from "../indexer/store.js";
+import type { Logger } from "../common/logger.js";
+import type { Lock } from "../store/lock.js";
+import { numKey, readNextSeq, type Store } from "../store/store.js";
 import { readLeaves, type LogEntry } from "./log.js";
 import { buildTree, rootOf } from "./tree.js";
 

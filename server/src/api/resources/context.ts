@@ -2,7 +2,7 @@
 // the chain's clock. The API runs in the indexer's process, since LevelDB admits one process per directory.
 import type { PublicClient } from "viem";
 import type { Deployment } from "../../chain/deployment.js";
-import { modelSublevel, readModel, type Store, type Sublevel } from "../../indexer/store.js";
+import { modelSublevel, readModel, type Store, type Sublevel } from "../../store/store.js";
 import { createTreeCache, type TreeCache } from "../../receipts/receipt.js";
 
 export type ResourceDeps = {

@@ -2,11 +2,10 @@
 // with whether its batch is anchored yet, and the receipt of one record (docs/receipts.md).
 import type { Hex } from "viem";
 import { z } from "zod/v4";
-import type { BatchView } from "../../indexer/models/anchor.js";
-import { modelSublevel, numKey, readModel, type Store } from "../../indexer/store.js";
+import { modelSublevel, numKey, readModel, type Store } from "../../store/store.js";
 import { isAnchoringRecord } from "../../receipts/anchorer.js";
 import { readEntry, type LogEntry } from "../../receipts/log.js";
-import { buildReceipt } from "../../receipts/receipt.js";
+import { buildReceipt, type BatchView } from "../../receipts/receipt.js";
 import { ONCHAIN_SCHEMA } from "../../receipts/record.js";
 import { ApiError } from "../errors.js";
 import { defineRoute, type RouteSpec } from "../routes.js";

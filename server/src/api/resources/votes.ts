@@ -1,7 +1,7 @@
 // Owners' votes: summaries with the live tally, one vote with its rule and progress against the thresholds,
 // and its counted ballots (with who entered each: the holder, or staff on the holder's behalf).
 import { z } from "zod/v4";
-import { numKey } from "../../indexer/store.js";
+import { numKey } from "../../store/store.js";
 import { MATTERS, OUTCOMES, voteKey, type BallotView, type TallyView, type VoteView } from "../../indexer/models/votes.js";
 import { ApiError } from "../errors.js";
 import { defineRoute, type RouteSpec } from "../routes.js";

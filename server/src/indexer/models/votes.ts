@@ -1,7 +1,7 @@
 // Read models of OwnersVote: every vote as it was opened (scope, matter, window, snapshot totals, rule), its
 // live tally (summed from BallotCast, so it equals `tallyOf` at every block), its outcome once finalized, each
 // counted ballot (by vote in cast order, and by holder), and the estates' rule overrides.
-import { numKey } from "../store.js";
+import { numKey } from "../../store/store.js";
 import { recordRef, type RecordRef } from "./refs.js";
 import type { EventRecord, ModelTx, ReadModel } from "./types.js";
 
