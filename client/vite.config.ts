@@ -73,24 +73,39 @@ function artifactFile(dir: string, name: string): string | undefined {
   return undefined;
 }
 
+/** The names of the contracts with an artifact `<name>.sol/<name>.json` under `dir`. */
+function contractNames(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const full = path.join(dir, entry);
+    if (!statSync(full).isDirectory()) return [];
+    const name = entry.endsWith(".sol") ? entry.slice(0, -4) : undefined;
+    return name && readdirSync(full).includes(`${name}.json`) ? [name] : contractNames(full);
+  });
+}
+
 /**
  * `virtual:abi/<Contract>`: the ABI from Hardhat's compiled artifact, read at build time (never hand-copied), without
  * the bytecode the browser does not need. Run `npx hardhat build` first.
  */
 function artifactAbis(): Plugin {
   const prefix = "virtual:abi/";
+  const all = "virtual:abis";
   const artifacts = path.resolve(here, "../artifacts/contracts");
   return {
     name: "gongzhi-artifact-abis",
-    resolveId: (source) => (source.startsWith(prefix) ? `\0${source}` : undefined),
+    resolveId: (source) => (source.startsWith(prefix) || source === all ? `\0${source}` : undefined),
     load(resolved) {
+      const abiOf = (name: string): unknown => {
+        const file = artifactFile(artifacts, name);
+        if (!file) throw new Error(`No compiled artifact for ${name} under ${artifacts}: run \`npx hardhat build\` first.`);
+        this.addWatchFile(file);
+        return (JSON.parse(readFileSync(file, "utf8")) as { abi: unknown }).abi;
+      };
+      // `virtual:abis`: the ABI of every contract compiled from contracts/, by name (as the verify-receipt CLI
+      // without a deployment file), so the verify page can name any record's event.
+      if (resolved === `\0${all}`) return `export const abis = ${JSON.stringify(Object.fromEntries(contractNames(artifacts).map((n) => [n, abiOf(n)])))};`;
       if (!resolved.startsWith(`\0${prefix}`)) return undefined;
-      const name = resolved.slice(prefix.length + 1);
-      const file = artifactFile(artifacts, name);
-      if (!file) throw new Error(`No compiled artifact for ${name} under ${artifacts}: run \`npx hardhat build\` first.`);
-      this.addWatchFile(file);
-      const { abi } = JSON.parse(readFileSync(file, "utf8")) as { abi: unknown };
-      return `export const abi = ${JSON.stringify(abi)};`;
+      return `export const abi = ${JSON.stringify(abiOf(resolved.slice(prefix.length + 1)))};`;
     },
   };
 }

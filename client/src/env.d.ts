@@ -9,3 +9,8 @@ declare module "virtual:demo-accounts" {
   export const demoAccounts: DemoAccount[];
 }
 declare module "*.css";
+
+declare module "virtual:abis" {
+  /** Every contract of the deploy plan (server/src/chain/deploy.ts) by name: its ABI from the compiled artifact. */
+  export const abis: Record<string, import("viem").Abi>;
+}

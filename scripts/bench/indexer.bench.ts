@@ -13,7 +13,7 @@ import { writeDeployment } from "../../server/src/chain/deployment.js";
 import { loadIndexerSettings } from "../../server/src/config/indexer.js";
 import { syncOnce } from "../../server/src/indexer/indexer.js";
 import { setupIndexer } from "../../server/src/indexer/setup.js";
-import { closeStore } from "../../server/src/indexer/store.js";
+import { closeStore } from "../../server/src/store/store.js";
 import { clients, freePort, startNode } from "../../test/server/helpers/chain.js";
 import { canAccountCpu, processCpuMs, splitThreads, threadCpuMs } from "./cpu.js";
 import { median, round, type BenchModule, type Figure } from "./figures.js";

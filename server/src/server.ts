@@ -22,7 +22,7 @@ import type { ServerSettings } from "./config/server.js";
 import { HEALTH_RPC_MS, healthRoute, type RelayerHealthSource } from "./health.js";
 import { follow } from "./indexer/indexer.js";
 import { setupIndexer, type Service } from "./indexer/setup.js";
-import { closeStore } from "./indexer/store.js";
+import { closeStore } from "./store/store.js";
 import { runAnchorer } from "./receipts/anchorer.js";
 import { relayerChain } from "./relayer/chain.js";
 import { trackSubmissions } from "./relayer/health.js";

@@ -5,8 +5,9 @@ import { expect } from "chai";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { keccak256, stringToBytes } from "viem";
+import { concat, keccak256, stringToBytes, type Hex } from "viem";
 import type { DemoStack } from "../../scripts/demo/stack.js";
+import { freePort } from "../server/helpers/chain.js";
 import { artifactsDir, buildClient, eventually, launchChromium, screenshot, signInAs, startStack } from "./browser.js";
 
 type Json = Record<string, unknown>;
@@ -111,7 +112,7 @@ describe("web client (Chromium, demo stack)", function () {
     await page.click("[data-testid=verify-button]");
     await page.waitForSelector("[data-testid=verify-results][data-outcome=ok]", { timeout: 30_000 });
     const states = await page.locator("[data-testid=verify-results] li.step").evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.state));
-    expect(states).to.deep.equal(Array(10).fill("ok"));
+    expect(states).to.deep.equal(Array(12).fill("ok"));
     await screenshot(page, "verify-ok");
   });
 
@@ -136,6 +137,72 @@ describe("web client (Chromium, demo stack)", function () {
       expect(await page.locator(`[data-step="${c.step}"]`).getAttribute("data-state")).to.equal("fail");
       if (c.name === "record-data") await screenshot(page, "verify-tampered");
     }
+  });
+
+  it("pins the receipt to the deployment's anchor, and tells an unreachable node and a non-receipt from a mismatch", async function () {
+    const receipt = JSON.parse(readFileSync(receiptFile, "utf8")) as Json & { leaf: Hex; proof: Hex[] };
+    const anchor = stack.deployment.contracts.RecordAnchor!.address.toLowerCase();
+    const loadReceipt = async (name: string, json: unknown) => {
+      const file = path.join(artifactsDir, `${name}.json`);
+      writeFileSync(file, JSON.stringify(json, null, 2));
+      await page.setInputFiles("[data-testid=receipt-drop-input]", file);
+      await page.waitForFunction((text) => (document.querySelector("[data-testid=receipt-text]") as HTMLTextAreaElement).value === text, readFileSync(file, "utf8"));
+    };
+    const verify = async (outcome: string) => {
+      await page.click("[data-testid=verify-button]");
+      await page.waitForSelector(`[data-testid=verify-results][data-outcome=${outcome}]`, { timeout: 30_000 });
+      return page.getAttribute("[data-testid=verify-results]", "data-failed-step");
+    };
+    await page.goto(`${base}/#/verify`);
+    await page.waitForSelector("[data-testid=anchor-address]");
+    // By default the anchor this site publishes, shown with its address.
+    expect((await page.inputValue("[data-testid=anchor-address]")).toLowerCase()).to.equal(anchor);
+    expect(await page.locator("form").innerText()).to.contain(anchor);
+
+    // Pinned to another deployment, the genuine receipt does not match, at the anchor step.
+    await loadReceipt("pinned-genuine", receipt);
+    await page.fill("[data-testid=anchor-address]", `0x${"12".repeat(20)}`);
+    expect(await verify("fail")).to.equal("pinned-anchor");
+    expect(await page.locator("[data-testid=verify-results] [role=alert]").innerText()).to.contain("核验失败");
+    await screenshot(page, "verify-pinned-mismatch");
+
+    // The deployment file puts the real anchor back; the receipt verifies.
+    const deploymentFile = path.join(artifactsDir, "deployment.json");
+    writeFileSync(deploymentFile, JSON.stringify(stack.deployment, null, 2));
+    await page.setInputFiles("[data-testid=deployment-drop-input]", deploymentFile);
+    await page.waitForFunction((a) => (document.querySelector("[data-testid=anchor-address]") as HTMLInputElement).value === a, anchor);
+    expect(await verify("ok")).to.equal(null);
+
+    // An inner Merkle node passed as the leaf (with the rest of the path) fails: the page recomputes the leaf.
+    // Record 0 is in the history's first batch, so its proof has hashes to fold.
+    const first = await api<Json & { leaf: Hex; proof: Hex[] }>(stack, "/api/receipts/0");
+    expect(first.proof.length).to.be.greaterThan(0);
+    const [a, b] = [first.leaf, first.proof[0]!].sort() as [Hex, Hex];
+    await loadReceipt("inner-node-as-leaf", { ...first, leaf: keccak256(concat([a, b])), proof: first.proof.slice(1) });
+    expect(await verify("fail")).to.equal("leaf");
+
+    // A JSON document that is not a receipt is told apart from a tampered receipt.
+    await loadReceipt("not-a-receipt", { hello: "world" });
+    expect(await verify("invalid")).to.equal("format");
+    expect(await page.locator("[data-testid=verify-results] [role=alert]").innerText()).to.contain("这不是共治的回执");
+
+    // A node that cannot be reached: "could not reach the chain node", not "does not match".
+    await loadReceipt("unreachable-genuine", receipt);
+    const closed = `http://127.0.0.1:${await freePort(8990, 9000)}`;
+    await page.fill("[data-testid=rpc-url]", closed);
+    expect(await verify("unreachable")).to.equal("chain");
+    const alert = await page.locator("[data-testid=verify-results] [role=alert]").innerText();
+    expect(alert).to.contain("无法连接区块链节点").and.contain(closed).and.not.contain("核验失败");
+    expect(await page.locator('[data-step="chain"]').getAttribute("data-state")).to.equal("unchecked");
+    await screenshot(page, "verify-unreachable");
+    await page.fill("[data-testid=rpc-url]", stack.rpcUrl);
+
+    // With the anchor field emptied, a genuine receipt is only "consistent", never "verified".
+    await page.fill("[data-testid=anchor-address]", "");
+    expect(await verify("unpinned")).to.equal(null);
+    expect(await page.locator('[data-step="pinned-anchor"]').getAttribute("data-state")).to.equal("unpinned");
+    expect(await page.locator("[data-testid=verify-results] [role=status]").first().innerText()).to.contain("还不能算核验通过");
+    await page.fill("[data-testid=anchor-address]", anchor);
   });
 
   it("the auditor's PDF check matches the recorded document and rejects an altered one", async function () {

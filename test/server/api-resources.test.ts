@@ -12,7 +12,8 @@ import { createApp } from "../../server/src/api/app.js";
 import { resourceDeps, resourceRoutes } from "../../server/src/api/resources/index.js";
 import { loadArtifact } from "../../server/src/chain/artifacts.js";
 import type { Deployment } from "../../server/src/chain/deployment.js";
-import { verifyReceipt } from "../../server/src/receipts/verify.js";
+import { artifactAbiOf } from "../../server/src/receipts/abis.js";
+import { pinOf, verifyReceipt } from "../../server/src/receipts/verify.js";
 import { ANCHORER_KEY, clients, deployAll, freePort, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { doc, playHistory, type History } from "./helpers/history.js";
 import { settingsFor, startIndexer, waitFor, type Running } from "./helpers/indexer.js";
@@ -384,16 +385,18 @@ describe("API read routes over HTTP", function () {
       expect(receipt.batchId).to.equal(record.batchId);
       const onChain = await publicClient.readContract({ address: deployment.contracts.RecordAnchor.address, abi, functionName: "verify", args: [BigInt(receipt.batchId as number), receipt.leaf, receipt.proof] });
       expect(onChain, `RecordAnchor.verify of ${event}`).to.equal(true);
-      const report = await verifyReceipt(receipt, publicClient);
+      const report = await verifyReceipt(receipt, publicClient, { pin: pinOf(deployment), abiOf: artifactAbiOf(deployment) });
       expect(report.ok, `${event}: ${JSON.stringify(report.steps.at(-1))}`).to.equal(true);
     }
-    // The anchor's own latest BatchAnchored record waits for the next batch: 409 with a message, not a 500.
+    // The anchor's own latest BatchAnchored record waits for the next record (it never starts a batch): a 409 that
+    // says so, not "every few tens of seconds", and not a 500.
     const waiting = records.filter((r) => !r.anchored);
     expect(waiting.length).to.be.greaterThan(0);
-    const body = await fails(`/api/receipts/${waiting[0].recordId}`, 409, "not_anchored_yet");
-    expect(body.error.message).to.match(/not anchored/);
+    expect(waiting.map((r) => r.event)).to.deep.equal(waiting.map(() => "BatchAnchored"));
+    const body = await fails(`/api/receipts/${waiting[0].recordId}`, 409, "anchoring_record_waits");
+    expect(body.error.message).to.contain(`Record ${waiting[0].recordId} is the chain's record of an anchoring itself`).and.contain("waits until some other record");
     const zh = await get(`/api/receipts/${waiting[0].recordId}`, "zh-CN");
-    expect((zh.body as unknown as ErrorJson).error.message).to.match(/尚未锚定/);
+    expect((zh.body as unknown as ErrorJson).error.message).to.contain("要等到有别的记录").and.contain(`记录 ${waiting[0].recordId} 是一次锚定操作`);
     const unknown = await fails("/api/receipts/100000", 404, "unknown_record");
     expect(unknown.error.message).to.equal("There is no record with id 100000.");
     expect(((await get("/api/receipts/100000", "zh")).body as unknown as ErrorJson).error.message).to.equal("没有编号为 100000 的记录。");

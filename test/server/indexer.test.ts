@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import path from "node:path";
 import type { Address } from "viem";
-import { numKey } from "../../server/src/indexer/store.js";
+import { numKey } from "../../server/src/store/store.js";
 import type { LogEntry } from "../../server/src/receipts/log.js";
 import { clients, deployAll, freePort, holderAddress, registryWriter, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { expectModelsMatchChain, settingsFor, startIndexer } from "./helpers/indexer.js";

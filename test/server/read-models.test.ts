@@ -10,7 +10,7 @@ import type { Deployment } from "../../server/src/chain/deployment.js";
 import type { AccountView, LedgerView, PlanView } from "../../server/src/indexer/models/fund.js";
 import type { MemberView, ServiceView } from "../../server/src/indexer/models/timebank.js";
 import { OUTCOMES, type TallyView, type VoteView } from "../../server/src/indexer/models/votes.js";
-import { numKey, readModel, type Store } from "../../server/src/indexer/store.js";
+import { numKey, readModel, type Store } from "../../server/src/store/store.js";
 import { clients, deployAll, freePort, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { doc, playHistory, writer, type History } from "./helpers/history.js";
 import { settingsFor, startIndexer } from "./helpers/indexer.js";

@@ -11,7 +11,7 @@ import { buildTree, leafAt, processProof, proofOf, rootOf } from "../../server/s
 import { keccak256 } from "../../server/src/receipts/keccak.js";
 import { canonicalJson, encodeRecord, OFFCHAIN_SCHEMA, ONCHAIN_SCHEMA, type OnchainRecord } from "../../server/src/receipts/record.js";
 import { leafOfRecord } from "../../server/src/receipts/log.js";
-import { RECORD_ANCHOR_VERIFY_ABI } from "../../server/src/receipts/verify.js";
+import { expectedProofLength, RECORD_ANCHOR_VERIFY_ABI } from "../../server/src/receipts/verify.js";
 import { loadArtifact } from "../../server/src/chain/artifacts.js";
 
 const jsKeccak = (data: Buffer) => createKeccakHash("keccak256").update(data).digest();
@@ -34,6 +34,13 @@ describe("receipt tree", function () {
         expect(proofOf(ours, i).map((p) => bytesToHex(p)), `proof ${i} of ${n}`).to.deep.equal(theirs.getHexProof(leafList[i], i));
         expect(processProof(leafAt(ours, i), proofOf(ours, i)).equals(rootOf(ours))).to.equal(true);
       }
+    }
+  });
+
+  it("gives every leaf a proof of exactly the length the verifier expects from its position (1–300 leaves)", function () {
+    for (let n = 1; n <= 300; n++) {
+      const tree = buildTree(Buffer.alloc(32 * n, 7));
+      for (let i = 0; i < n; i++) expect(expectedProofLength(i, n), `leaf ${i} of ${n}`).to.equal(proofOf(tree, i).length);
     }
   });
 

@@ -56,7 +56,6 @@ describe("Ballot relayer", function () {
   const staffMember = privateKeyToAccount(generatePrivateKey());
   const stranger = privateKeyToAccount(generatePrivateKey());
   let vote: OwnersVote;
-  let revokeStaff: () => Promise<void>;
   let proxies: ProxyAuthorizations;
   let staffSigner: HardhatEthersSigner;
   let opened: OpenedVote;
@@ -87,7 +86,6 @@ describe("Ballot relayer", function () {
     await grantCommittee(registry, estateId, committee.address);
     await registry.grantRole(roles.relayer, relayer.address);
     await registry.grantRole(roles.staff, staffMember.address);
-    revokeStaff = async () => void (await (await registry.revokeRole(roles.staff, staffMember.address)).wait());
     await registry.grantRole(roles.staff, staffSigner.address);
     const latest = (await ethers.provider.getBlock("latest"))!.timestamp;
     opened = await openVote(vote, committee, latest, { estateId, matter: Matter.ElectCommittee });

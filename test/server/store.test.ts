@@ -3,7 +3,8 @@
 import { expect } from "chai";
 import path from "node:path";
 import { Level } from "level";
-import { openStore, closeStore, STORE_FORMAT } from "../../server/src/indexer/store.js";
+import { logEntryEncoding } from "../../server/src/receipts/log-format.js";
+import { openStore, closeStore, STORE_FORMAT } from "../../server/src/store/store.js";
 import { tempDir } from "./helpers/chain.js";
 
 async function writeMeta(dir: string, entries: Record<string, unknown>): Promise<void> {
@@ -32,7 +33,7 @@ describe("indexer store layout", function () {
     await writeMeta(dir, { format: 2, nextSeq: 7, checkpoint: { blockNumber: 5, blockHash: "0x01" } });
     let error: Error | undefined;
     try {
-      await openStore(dir, ["units"]);
+      await openStore(dir, ["units"], logEntryEncoding);
     } catch (err) {
       error = err as Error;
     }
@@ -46,7 +47,7 @@ describe("indexer store layout", function () {
     await writeMeta(dir, { nextSeq: 3 });
     let error: Error | undefined;
     try {
-      await openStore(dir, ["units"]);
+      await openStore(dir, ["units"], logEntryEncoding);
     } catch (err) {
       error = err as Error;
     }
@@ -56,8 +57,8 @@ describe("indexer store layout", function () {
 
   it("marks a fresh directory with the current layout and opens it again", async function () {
     const dir = path.join(tmp.dir, "fresh");
-    await closeStore(await openStore(dir, ["units"]));
-    await closeStore(await openStore(dir, ["units"]));
+    await closeStore(await openStore(dir, ["units"], logEntryEncoding));
+    await closeStore(await openStore(dir, ["units"], logEntryEncoding));
     expect(await readMeta(dir, "format")).to.equal(STORE_FORMAT);
   });
 });

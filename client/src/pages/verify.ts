@@ -1,18 +1,39 @@
 // Verify: anyone drops or pastes a receipt and watches each step checked in this browser — the record
 // re-encoded, the leaf recomputed, the proof walked, then the chain read over JSON-RPC from a node they choose.
-// Our server is not asked anything (the default node address merely comes from its configuration).
-import { concat, createPublicClient, custom, keccak256, type Hex, type PublicClient } from "viem";
-import { verifyReceipt, type Step, type StepName } from "../../../server/src/receipts/verify.js";
+// The receipt must be anchored by the deployment's RecordAnchor, which the user sees and may change (by default
+// the one this site publishes); the checks are the CLI's own (server/src/receipts/verify.ts). Our server is not
+// asked anything during a check (the default node and anchor addresses merely come from its configuration).
+import { abis } from "virtual:abis";
+import { concat, createPublicClient, custom, isAddress, keccak256, type Address, type Hex, type PublicClient } from "viem";
+import { pinOf, verifyReceipt, type Outcome, type Pin, type Step, type StepName } from "../../../server/src/receipts/verify.js";
 import { config } from "../lib/chain.js";
 import { dropZone, field, h, notice, replace } from "../lib/dom.js";
 import { t, type TextKey } from "../lib/i18n.js";
 import type { PageContext } from "../lib/page.js";
 
-const ONCHAIN_STEPS: StepName[] = ["format", "encoding", "leaf", "index", "proof", "chain", "anchored-batch", "anchor-verify", "anchoring-tx", "source-log"];
+const ONCHAIN_STEPS: StepName[] = ["format", "pinned-anchor", "encoding", "event", "leaf", "index", "proof", "chain", "anchored-batch", "anchor-verify", "anchoring-tx", "source-log"];
+const OFFCHAIN_STEPS = ONCHAIN_STEPS.filter((s) => s !== "event" && s !== "source-log");
 
-/** Kept across re-renders (e.g. a language switch) so a pasted receipt is not lost. */
+/** The deployment receipts are pinned to: its RecordAnchor, and when known its chain and contracts. */
+type PinChoice = { anchor: string; chainId?: number; contracts?: Record<string, Address> };
+
+/** Kept across re-renders (e.g. a language switch) so a pasted receipt or a chosen deployment is not lost. */
 let receiptText = "";
 let rpcUrl = "";
+let pinChoice: PinChoice | undefined;
+/** What this site publishes (GET /api/config), shown next to the user's choice. */
+let published: { anchor: string; chainId: number } | undefined;
+
+/** A deployment file (gongzhi-deployment/1) as the user's pin; throws saying what is wrong with it. */
+export function pinFromDeploymentFile(json: unknown): Pin {
+  const d = json as { format?: unknown; chainId?: unknown; contracts?: Record<string, { address?: unknown }> };
+  if (d?.format !== "gongzhi-deployment/1") throw new Error('format is not "gongzhi-deployment/1"');
+  if (typeof d.chainId !== "number" || typeof d.contracts !== "object" || d.contracts === null) throw new Error("chainId or contracts is missing");
+  for (const [name, c] of Object.entries(d.contracts)) {
+    if (typeof c?.address !== "string" || !isAddress(c.address, { strict: false })) throw new Error(`contracts.${name}.address is not an address`);
+  }
+  return pinOf(d as { chainId: number; contracts: Record<string, { address: string }> });
+}
 
 export type Timing = { totalMs: number; rpcMs: number; computeMs: number; rpcCalls: number };
 
@@ -40,11 +61,16 @@ export function timedClient(url: string): { client: PublicClient; timing: { rpcM
   return { client: createPublicClient({ transport: custom({ request }, { retryCount: 0 }) }) as PublicClient, timing };
 }
 
-/** Runs the verifier, reporting each step; returns the report and where the time went. */
-export async function runVerification(json: unknown, url: string, onStep?: (step: Step) => void): Promise<{ ok: boolean; steps: Step[]; timing: Timing }> {
+/** Runs the verifier against `pin` (none: unpinned), reporting each step; returns the report and where the time went. */
+export async function runVerification(
+  json: unknown,
+  url: string,
+  pin: Pin | undefined,
+  onStep?: (step: Step) => void,
+): Promise<{ ok: boolean; outcome: Outcome; steps: Step[]; timing: Timing }> {
   const { client, timing } = timedClient(url);
   const started = performance.now();
-  const report = await verifyReceipt(json, client, onStep);
+  const report = await verifyReceipt(json, client, { pin, abiOf: (contract) => abis[contract], onStep });
   const totalMs = performance.now() - started;
   return { ...report, timing: { totalMs, rpcMs: timing.rpcMs, computeMs: Math.max(0, totalMs - timing.rpcMs), rpcCalls: timing.calls } };
 }
@@ -68,12 +94,22 @@ function stepHelp(step: StepName): string {
   return t(`verify.help.${step}` as TextKey);
 }
 
+/** The pin for a check: the user's choice (or what the site publishes); undefined when the field is empty. */
+function currentPin(): Pin | undefined {
+  if (!pinChoice?.anchor) return undefined;
+  return { anchor: pinChoice.anchor.toLowerCase() as Address, chainId: pinChoice.chainId, contracts: pinChoice.contracts };
+}
+
 export async function render(root: HTMLElement, ctx: PageContext): Promise<void> {
-  if (!rpcUrl) {
+  if (!rpcUrl || !published) {
     try {
-      rpcUrl = (await config()).rpcUrl;
+      const cfg = await config();
+      rpcUrl ||= cfg.rpcUrl;
+      const sitePin = pinOf(cfg);
+      published = { anchor: sitePin.anchor, chainId: cfg.chainId };
+      pinChoice ??= { ...sitePin };
     } catch {
-      rpcUrl = "http://127.0.0.1:8545";
+      rpcUrl ||= "http://127.0.0.1:8545";
     }
   }
   if (ctx.signal.aborted) return;
@@ -83,6 +119,13 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   textarea.addEventListener("input", () => (receiptText = textarea.value));
   const rpcInput = h("input", { type: "url", value: rpcUrl, class: "mono", "data-testid": "rpc-url", autocomplete: "off" }) as HTMLInputElement;
   rpcInput.addEventListener("input", () => (rpcUrl = rpcInput.value.trim()));
+  const anchorInput = h("input", { type: "text", value: pinChoice?.anchor ?? "", class: "mono", "data-testid": "anchor-address", autocomplete: "off", spellcheck: "false" }) as HTMLInputElement;
+  const anchorNote = h("p", { class: "muted", "aria-live": "polite", "data-testid": "anchor-note" });
+  // Typing an address pins that contract alone: the chain and contract addresses of a file no longer apply.
+  anchorInput.addEventListener("input", () => {
+    pinChoice = { anchor: anchorInput.value.trim() };
+    anchorNote.textContent = "";
+  });
   const fileNote = h("p", { class: "muted", "aria-live": "polite" });
   const results = h("section", { "aria-labelledby": "verify-results-h", class: "results", "data-testid": "verify-results" });
   const button = h("button", { type: "submit", class: "primary", "data-testid": "verify-button" }, t("verify.run"));
@@ -92,13 +135,27 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     textarea.value = receiptText;
     fileNote.textContent = t("verify.loaded", { name: file.name, size: file.size });
   };
+  const onDeployment = async (file: File) => {
+    try {
+      const pin = pinFromDeploymentFile(JSON.parse(await file.text()));
+      pinChoice = { anchor: pin.anchor, chainId: pin.chainId, contracts: pin.contracts };
+      anchorInput.value = pin.anchor;
+      anchorNote.textContent = t("verify.deploymentLoaded", { name: file.name, address: pin.anchor, chainId: pin.chainId ?? "?" });
+    } catch (err) {
+      anchorNote.textContent = t("verify.deploymentInvalid", { name: file.name, error: (err as Error).message });
+    }
+  };
 
+  const anchorHint = published ? t("verify.anchorHint", { address: published.anchor, chainId: published.chainId }) : t("verify.anchorNoneHint");
   const form = h(
     "form",
     { class: "card" },
     dropZone(t("verify.drop"), "application/json,.json", (f) => void onFile(f), "receipt-drop"),
     fileNote,
     field(t("verify.paste"), textarea),
+    field(t("verify.anchor"), anchorInput, anchorHint),
+    dropZone(t("verify.deploymentDrop"), "application/json,.json", (f) => void onDeployment(f), "deployment-drop"),
+    anchorNote,
     field(t("verify.rpc"), rpcInput, t("verify.rpcHint")),
     h("div", { class: "actions" }, button),
   );
@@ -107,43 +164,58 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     void verify();
   });
 
+  /** A result that is not a step-by-step run (not JSON, a bad anchor address). */
+  function stop(outcome: Outcome | "fail", failedStep: StepName, ...message: HTMLElement[]): void {
+    replace(results, h("h2", { id: "verify-results-h" }, t("verify.results")), ...message);
+    results.dataset.outcome = outcome;
+    results.dataset.failedStep = failedStep;
+  }
+
   async function verify(): Promise<void> {
     let json: unknown;
     try {
       json = JSON.parse(textarea.value);
     } catch (err) {
-      replace(results, h("h2", { id: "verify-results-h" }, t("verify.results")), notice("error", t("verify.notJson", { error: (err as Error).message })));
-      results.dataset.outcome = "fail";
-      results.dataset.failedStep = "format";
+      stop("invalid", "format", notice("error", h("strong", {}, t("verify.notReceipt")), " ", t("verify.notJson", { error: (err as Error).message })));
+      return;
+    }
+    const pin = currentPin();
+    if (pin && !isAddress(pin.anchor, { strict: false })) {
+      stop("invalid", "pinned-anchor", notice("error", t("verify.anchorInvalid", { value: pin.anchor })));
       return;
     }
     const onchain = (json as { record?: { schema?: string } })?.record?.schema !== "gongzhi/offchain-record/v1";
-    const names = onchain ? ONCHAIN_STEPS : ONCHAIN_STEPS.slice(0, -1);
+    const names = onchain ? ONCHAIN_STEPS : OFFCHAIN_STEPS;
     const items = new Map<StepName, HTMLLIElement>();
     const list = h("ol", { class: "steps" });
-    for (const name of names) {
+    names.forEach((name, i) => {
       const li = h(
         "li",
         { class: "step pending", "data-step": name, "data-state": "pending" },
         h("span", { class: "step-icon", "aria-hidden": "true" }, "…"),
-        h("div", {}, h("strong", {}, stepTitle(name)), h("span", { class: "state-text" }, ` — ${t("verify.state.waiting")}`), h("p", { class: "muted" }, stepHelp(name))),
+        h("div", {}, h("strong", {}, `${i + 1}. ${stepTitle(name)}`), h("span", { class: "state-text" }, ` — ${t("verify.state.waiting")}`), h("p", { class: "muted" }, stepHelp(name))),
       ) as HTMLLIElement;
       items.set(name, li);
       list.append(li);
-    }
+    });
     const summary = h("div", { "aria-live": "polite" });
     replace(results, h("h2", { id: "verify-results-h" }, t("verify.results")), summary, list);
     results.dataset.outcome = "running";
     delete results.dataset.failedStep;
     button.disabled = true;
+    const url = rpcUrl || rpcInput.value;
     try {
-      const report = await runVerification(json, rpcUrl || rpcInput.value, (step) => {
+      const report = await runVerification(json, url, pin, (step) => {
         const li = items.get(step.step);
         if (!li) return;
-        li.className = `step ${step.ok ? "ok" : "fail"}`;
-        li.dataset.state = step.ok ? "ok" : "fail";
-        li.querySelector(".step-icon")!.textContent = step.ok ? "✓" : "✗";
-        li.querySelector(".state-text")!.textContent = ` — ${step.ok ? t("verify.state.ok") : t("verify.state.fail")}`;
+        // Unpinned, the anchor step holds but proves nothing: shown as a warning, not a tick. A node that could
+        // not be asked is not a failed check either.
+        const state = step.ok ? (step.step === "pinned-anchor" && !pin ? "unpinned" : "ok") : step.failure === "unreachable" ? "unchecked" : "fail";
+        const looks = { ok: ["ok", "✓", t("verify.state.ok")], fail: ["fail", "✗", t("verify.state.fail")], unpinned: ["warn", "!", t("verify.state.unpinned")], unchecked: ["warn", "?", t("verify.state.unchecked")] }[state];
+        li.className = `step ${looks[0]}`;
+        li.dataset.state = state;
+        li.querySelector(".step-icon")!.textContent = looks[1]!;
+        li.querySelector(".state-text")!.textContent = ` — ${looks[2]}`;
         li.lastElementChild!.append(h("p", { class: "detail mono" }, step.detail));
         if (step.step === "proof" && step.ok) {
           const r = json as { leaf: Hex; proof: Hex[]; root: Hex };
@@ -159,24 +231,31 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
           );
         }
       });
-      for (const [name, li] of items) {
+      for (const li of items.values()) {
         if (li.dataset.state === "pending") {
           li.className = "step skipped";
           li.dataset.state = "skipped";
           li.querySelector(".step-icon")!.textContent = "–";
           li.querySelector(".state-text")!.textContent = ` — ${t("verify.state.skipped")}`;
-          void name;
         }
       }
       const failed = report.steps.find((s) => !s.ok);
-      results.dataset.outcome = report.ok ? "ok" : "fail";
+      // "fail" is a receipt that does not match; a node that could not be asked or a document that is not a
+      // receipt says nothing about the receipt, and is told apart.
+      const outcomes: Record<Outcome, { state: string; message: HTMLElement }> = {
+        verified: { state: "ok", message: notice("ok", h("strong", {}, t("verify.passed")), " ", t("verify.passedNote", { address: pin?.anchor ?? "" })) },
+        unpinned: { state: "unpinned", message: notice("warn", h("strong", {}, t("verify.unpinned")), " ", t("verify.unpinnedNote")) },
+        mismatch: { state: "fail", message: notice("error", h("strong", {}, t("verify.failed", { step: stepTitle(failed?.step ?? "format") })), " ", t("verify.failedNote")) },
+        unreachable: { state: "unreachable", message: notice("error", h("strong", {}, t("verify.unreachable")), " ", t("verify.unreachableNote", { url })) },
+        invalid: { state: "invalid", message: notice("error", h("strong", {}, t("verify.notReceipt")), " ", t("verify.notReceiptNote", { detail: failed?.detail ?? "" })) },
+      };
+      const shown = outcomes[report.outcome];
+      results.dataset.outcome = shown.state;
       if (failed) results.dataset.failedStep = failed.step;
       results.dataset.computeMs = report.timing.computeMs.toFixed(2);
       replace(
         summary,
-        report.ok
-          ? notice("ok", h("strong", {}, t("verify.passed")), " ", t("verify.passedNote"))
-          : notice("error", h("strong", {}, t("verify.failed", { step: stepTitle(failed!.step) })), " ", t("verify.failedNote")),
+        shown.message,
         h(
           "p",
           { class: "muted", "data-testid": "verify-timing" },

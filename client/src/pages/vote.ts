@@ -30,7 +30,9 @@ function receiptButton(recordId: string | number, testId: string): HTMLElement {
       download(`gongzhi-receipt-${recordId}.json`, `${JSON.stringify(receipt, null, 2)}\n`, "application/json");
       status.textContent = t("receipt.downloaded");
     } catch (err) {
-      status.textContent = err instanceof ApiError && err.status === 409 ? t("receipt.notAnchored") : (err as Error).message;
+      // A 409 says why this record is not anchored yet and when to ask again (the server knows its schedule, and
+      // that the record of an anchoring itself waits for the next record); our own text only if it says nothing.
+      status.textContent = err instanceof ApiError && err.status === 409 ? err.message || t("receipt.notAnchored") : (err as Error).message;
     } finally {
       button.disabled = false;
     }

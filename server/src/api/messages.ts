@@ -154,8 +154,16 @@ export const messages = {
     en: "There is no proxy authorisation {authorizationId}. Check the number the community office gave you.",
   },
   not_anchored_yet: {
-    "zh-CN": "记录 {id} 已入账，但所在批次尚未锚定上链，暂时无法出具凭证。批次每隔几十秒锚定一次，请稍后重试。",
-    en: "Record {id} is logged, but its batch is not anchored on chain yet, so there is no receipt for it. Batches are anchored every minute or so; try again shortly.",
+    "zh-CN": "记录 {id} 已入账，但所在批次还没有锚定上链，暂时没有回执。本服务器在有 {leaves} 条记录等待时，或第一条等待的记录等满 {seconds} 秒后，就锚定一个批次；锚定交易被索引后即可取得回执。请稍等片刻再试。",
+    en: "Record {id} is logged, but its batch is not anchored on chain yet, so there is no receipt for it yet. This server anchors a batch once {leaves} records are waiting, or {seconds} seconds after the first of them; the receipt is ready as soon as that anchoring is indexed. Try again shortly.",
+  },
+  anchoring_record_waits: {
+    "zh-CN": "记录 {id} 是一次锚定操作本身留下的链上记录（RecordAnchor.BatchAnchored）。这类记录随下一个批次锚定，但自己不会触发新批次（否则锚定会没完没了）：它要等到有别的记录（投票、资金收支、时间银行记录等）入账后，随那个批次一起锚定。小区长时间没有新动态时，可能要等上几小时甚至几天；请在有新动态之后再试。",
+    en: "Record {id} is the chain's record of an anchoring itself (RecordAnchor.BatchAnchored). Such records are anchored with the next batch but never start one on their own (or anchoring would never stop): this one waits until some other record (a ballot, a fund movement, a time-bank entry…) is logged, and is anchored in that record's batch. On a quiet estate that can take hours or days; try again after the next activity.",
+  },
+  not_anchored_elsewhere: {
+    "zh-CN": "记录 {id} 已入账，但所在批次还没有锚定上链，暂时没有回执。本服务器不负责锚定（没有配置锚定密钥）：要等负责锚定的服务器锚定该批次、本服务器索引到之后，才能取得回执。",
+    en: "Record {id} is logged, but its batch is not anchored on chain yet, so there is no receipt for it yet. This server does not anchor (it has no anchoring key): the receipt is ready once the estate's anchoring server has anchored the batch and this server has indexed it.",
   },
   invalid_cursor: {
     "zh-CN": "分页游标无效。请使用上一页返回的 nextCursor，或去掉 cursor 从头开始。",

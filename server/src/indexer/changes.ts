@@ -1,6 +1,6 @@
 // The read-model changes of one block range: an overlay that reducers read and write, plus the undo
 // information of the blocks inside the reorg window (each key's value before the block first changed it).
-import { modelSublevel, numKey, readModelSync, type BlockUndo, type ChainedBatch, type Store } from "./store.js";
+import { modelSublevel, numKey, readModelSync, type BlockUndo, type ChainedBatch, type Store } from "../store/store.js";
 import type { ModelTx } from "./models/types.js";
 
 // Marks an undo entry whose previous value is the stored one, read once at the end of the range (the database

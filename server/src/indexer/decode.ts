@@ -9,34 +9,10 @@ import {
   type Address,
   type Hex,
 } from "viem";
+import type { ArgValue, DecodedEvent, RpcLog } from "../chain/logs.js";
 import { isStoredOnchain, ONCHAIN_AT } from "../receipts/log-format.js";
 
-/** A log as eth_getLogs returns it (hex quantities). */
-export type RpcLog = {
-  address: Hex;
-  topics: Hex[];
-  data: Hex;
-  blockNumber: Hex;
-  blockHash: Hex;
-  transactionHash: Hex;
-  logIndex: Hex;
-  removed?: boolean;
-};
-
-/** JSON-safe argument values: integers up to 48 bits are numbers, wider ones decimal strings; hex lowercase. */
-export type ArgValue = number | string | boolean | ArgValue[] | { [k: string]: ArgValue };
-
-export type DecodedEvent = {
-  contract: string;
-  /** The event's name, or `unknown:<topic0>` for a log no ABI describes. */
-  event: string;
-  args: Record<string, ArgValue>;
-  address: Hex;
-  blockNumber: number;
-  blockHash: Hex;
-  txHash: Hex;
-  logIndex: number;
-};
+export type { ArgValue, DecodedEvent, RpcLog };
 
 export type IndexedContract = { name: string; address: Address; abi: Abi };
 

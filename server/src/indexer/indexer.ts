@@ -2,13 +2,14 @@
 // range is fetched while the current one is stored), then follows new blocks. Each range is committed in one
 // atomic batch with its checkpoint; a reorg inside the window is rolled back to the common ancestor.
 import type { Hex, PublicClient } from "viem";
+import type { Logger } from "../common/logger.js";
 import { entryAt } from "../receipts/log-format.js";
 import { offchainEntry, type LogEntry } from "../receipts/log.js";
 import { beginChanges, trackBlock, writeChanges, type PendingUndo } from "./changes.js";
 import { makeStoredDecoder, type IndexedContract, type StoredDecoder } from "./decode.js";
 import { isChainUnavailable, shortChainError } from "../chain/errors.js";
 import { blockHeader, ChainMovedError, fetchChunk, findBlockHeader, headNumber, type Chunk, type RangeState } from "./fetch.js";
-import type { Lock } from "./lock.js";
+import type { Lock } from "../store/lock.js";
 import { makeLogReader, reseq, type LogReader } from "./prepare.js";
 import type { ReadModel, Reducer } from "./models/types.js";
 import {
@@ -23,13 +24,9 @@ import {
   type ChainedBatch,
   type Checkpoint,
   type Store,
-} from "./store.js";
+} from "../store/store.js";
 
-export type Logger = {
-  info: (obj: object, msg?: string) => void;
-  warn: (obj: object, msg?: string) => void;
-  error: (obj: object, msg?: string) => void;
-};
+export type { Logger } from "../common/logger.js";
 
 export type IndexerConfig = {
   client: PublicClient;

@@ -5,7 +5,7 @@ import { Command } from "commander";
 import pino from "pino";
 import { loadIndexerSettings } from "../config/indexer.js";
 import { runAnchorer } from "../receipts/anchorer.js";
-import { closeStore } from "./store.js";
+import { closeStore } from "../store/store.js";
 import { follow } from "./indexer.js";
 import { setupIndexer } from "./setup.js";
 

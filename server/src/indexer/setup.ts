@@ -7,10 +7,12 @@ import { assertChainId, makePublicClient, makeWalletClient } from "../chain/clie
 import { readDeployment } from "../chain/deployment.js";
 import type { IndexerSettings } from "../config/indexer.js";
 import { checkLastBatch, createAnchorer, truncateGuard, type AnchorContract, type AnchorerState } from "../receipts/anchorer.js";
-import { createIndexer, type Indexer, type Logger } from "./indexer.js";
-import { createLock, type Lock } from "./lock.js";
+import type { Logger } from "../common/logger.js";
+import { logEntryEncoding } from "../receipts/log-format.js";
+import { createLock, type Lock } from "../store/lock.js";
+import { checkIdentity, openStore, type Store } from "../store/store.js";
+import { createIndexer, type Indexer } from "./indexer.js";
 import { READ_MODELS } from "./models/index.js";
-import { checkIdentity, openStore, type Store } from "./store.js";
 
 export type Service = { indexer: Indexer; anchorer?: AnchorerState; store: Store; lock: Lock; anchor?: AnchorContract };
 
@@ -28,7 +30,7 @@ export async function setupIndexer(settings: IndexerSettings, logger?: Logger): 
     abi: loadArtifact(c.artifact ?? name, settings.artifactsDir).abi,
     startBlock: c.blockNumber,
   }));
-  const store = await openStore(settings.dataDir, READ_MODELS.flatMap((m) => m.models));
+  const store = await openStore(settings.dataDir, READ_MODELS.flatMap((m) => m.models), logEntryEncoding);
   await checkIdentity(store, {
     chainId: settings.chainId,
     contracts: Object.fromEntries(Object.entries(deployment.contracts).map(([n, c]) => [n, { address: c.address, blockNumber: c.blockNumber }])),

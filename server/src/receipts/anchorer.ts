@@ -3,9 +3,9 @@
 // transaction that went through before a crash is adopted, and one sent twice fails on chain with LeafGap
 // instead of anchoring a leaf twice.
 import { bytesToHex, type Abi, type Account, type Address, type Chain, type Hex, type PublicClient, type Transport, type WalletClient } from "viem";
-import type { Logger } from "../indexer/indexer.js";
-import type { Lock } from "../indexer/lock.js";
-import { numKey, readNextSeq, type Store } from "../indexer/store.js";
+import type { Logger } from "../common/logger.js";
+import type { Lock } from "../store/lock.js";
+import { numKey, readNextSeq, type Store } from "../store/store.js";
 import { readLeaves, type LogEntry } from "./log.js";
 import { buildTree, rootOf } from "./tree.js";
 
@@ -30,10 +30,17 @@ export type AnchorerState = {
   failing?: { since: number; error: string };
 };
 
-/** The anchor's own BatchAnchored records ride along in the next batch but never start its timer, or every
- * anchoring would cause another one forever. */
+/**
+ * Whether a log entry is the anchor's own BatchAnchored record. Such records ride along in the next batch but
+ * never start its timer, or every anchoring would cause another one forever: so the latest one waits until some
+ * other record is logged (and then for that record's batch), however long that takes.
+ */
+export function isAnchoringRecord(entry: Pick<LogEntry, "decoded">): boolean {
+  return entry.decoded?.contract === "RecordAnchor" && entry.decoded.event === "BatchAnchored";
+}
+
 function startsTimer(entry: LogEntry): boolean {
-  return !(entry.decoded?.contract === "RecordAnchor" && entry.decoded.event === "BatchAnchored");
+  return !isAnchoringRecord(entry);
 }
 
 export async function chainNextLeaf(client: PublicClient, anchor: AnchorContract): Promise<number> {

@@ -1,7 +1,7 @@
 // The stored form of receipt-log entries and its hot-path writer (apart from log.ts, so that the store can name
 // the encoding without an import cycle).
 import { hexToBytes, type Hex } from "viem";
-import type { DecodedEvent, RpcLog } from "../indexer/decode.js";
+import type { DecodedEvent, RpcLog } from "../chain/logs.js";
 import { encodeOnchainInto, onchainEncodedSize, type EncodedLayout, type OnchainFields } from "./fast-encode.js";
 import { leafOf } from "./keccak.js";
 import { OFFCHAIN_SCHEMA, ONCHAIN_SCHEMA, type OffchainRecord, type OnchainRecord, type Record_ } from "./record.js";

@@ -1,9 +1,9 @@
 // The receipt log: every record gets the next sequence number and its leaf. On-chain records are appended by
 // the indexer inside its block-range batch; off-chain records by `appendOffchain`, under the same lock.
 import { bytesToHex, hexToBytes, type Hex } from "viem";
-import type { DecodedEvent, RpcLog } from "../indexer/decode.js";
-import type { Lock } from "../indexer/lock.js";
-import { numKey, readNextSeq, settled, type Store } from "../indexer/store.js";
+import type { DecodedEvent, RpcLog } from "../chain/logs.js";
+import type { Lock } from "../store/lock.js";
+import { numKey, readNextSeq, settled, type Store } from "../store/store.js";
 import { leafOf } from "./keccak.js";
 import { decodeLogEntry, OnchainEntryWriter, storedLeaf, type LogEntry } from "./log-format.js";
 import { canonicalJson, encodeRecord, OFFCHAIN_SCHEMA, type OffchainRecord, type Record_ } from "./record.js";

@@ -1,12 +1,22 @@
 // Builds the receipt of one log entry from the store: its batch (from the indexed BatchAnchored events, so
 // from what the chain says), the batch's tree (rebuilt from the stored leaves, cached) and the proof.
 import { bytesToHex, type Hex } from "viem";
-import type { BatchView } from "../indexer/models/anchor.js";
-import { numKey, readModel, type Store } from "../indexer/store.js";
+import { numKey, readModel, type Store } from "../store/store.js";
 import { RECEIPT_FORMAT, type Receipt } from "./format.js";
 import { readEntry, readLeaves } from "./log.js";
 import { encodeRecord } from "./record.js";
 import { buildTree, proofOf, rootOf, type MerkleTree } from "./tree.js";
+
+/** An anchored batch as the chain's BatchAnchored event gives it (the indexer's `batches` read model). */
+export type BatchView = {
+  batchId: number;
+  root: string;
+  firstLeaf: number;
+  leafCount: number;
+  txHash: string;
+  blockNumber: number;
+  blockHash: string;
+};
 
 export type TreeCache = Map<number, MerkleTree>;
 

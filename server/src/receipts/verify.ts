@@ -1,12 +1,23 @@
 // Verifies a receipt against the chain, step by step, without our server: viem only and no Node APIs, so the
-// web client can run it in a browser. Every field of the receipt is checked by some step, so a receipt with
-// any byte changed fails, and the failing step says which part is wrong.
+// web client can run it in a browser (the CLI and the verify page share this one module). Every field of the
+// receipt is checked by some step, so a receipt with any byte changed fails, and the failing step says which
+// part is wrong. A receipt names its own anchor contract, and anyone can deploy a RecordAnchor and anchor an
+// invented record in it: only a receipt checked against a pinned anchor (the deployment's) is "verified".
 import {
+  AbiDecodingDataSizeTooSmallError,
+  AbiDecodingZeroDataError,
+  BaseError,
   concat,
+  ContractFunctionRevertedError,
+  ContractFunctionZeroDataError,
   encodeAbiParameters,
   keccak256,
   parseAbi,
   toEventSelector,
+  TransactionReceiptNotFoundError,
+  type Abi,
+  type AbiEvent,
+  type Address,
   type Hex,
   type PublicClient,
 } from "viem";
@@ -22,7 +33,10 @@ export const RECORD_ANCHOR_VERIFY_ABI = parseAbi([
 
 export type StepName =
   | "format"
+  | "pinned-anchor"
+  | "record"
   | "encoding"
+  | "event"
   | "leaf"
   | "index"
   | "proof"
@@ -32,8 +46,49 @@ export type StepName =
   | "anchoring-tx"
   | "source-log";
 
-export type Step = { step: StepName; ok: boolean; detail: string };
-export type VerifyReport = { ok: boolean; steps: Step[] };
+/**
+ * Why a step failed: `mismatch` — the receipt does not match itself, the pinned deployment or the chain;
+ * `invalid` — the document is not a gongzhi-receipt/1 at all; `unreachable` — the chain node could not be asked
+ * (nothing is known about the receipt).
+ */
+export type Failure = "mismatch" | "invalid" | "unreachable";
+export type Step = { step: StepName; ok: boolean; detail: string; failure?: Failure };
+
+/**
+ * `verified`: every step held against the pinned anchor. `unpinned`: every step held, but against the anchor the
+ * receipt names itself, which proves nothing (anyone can deploy a RecordAnchor). Otherwise the failure's kind.
+ */
+export type Outcome = "verified" | "unpinned" | Failure;
+export type VerifyReport = { ok: boolean; outcome: Outcome; steps: Step[] };
+
+/** The deployment a receipt must belong to (what the verifier trusts, never what the receipt says). */
+export type Pin = {
+  /** The deployment's RecordAnchor. */
+  anchor: Address;
+  /** The deployment's chain id, if known. */
+  chainId?: number;
+  /** The deployment's contracts by name: when given, an on-chain record's emitter must be the one it names. */
+  contracts?: Record<string, Address>;
+};
+
+/** The pin of a deployment (a deployment file, or the configuration a server publishes). */
+export function pinOf(deployment: { chainId: number; contracts: Record<string, { address: string }> }): Pin {
+  const anchor = deployment.contracts.RecordAnchor?.address;
+  if (!anchor || !ADDRESS.test(anchor.toLowerCase())) throw new Error("The deployment has no RecordAnchor address, so it cannot pin receipts.");
+  const contracts = Object.fromEntries(Object.entries(deployment.contracts).map(([name, c]) => [name, c.address.toLowerCase() as Address]));
+  return { anchor: anchor.toLowerCase() as Address, chainId: deployment.chainId, contracts };
+}
+
+export type VerifyOptions = {
+  /** Without a pin every step still runs, and the outcome is at best `unpinned`. */
+  pin?: Pin;
+  /** The ABI of a contract name as used in `record.event` ("<Contract>.<Event>"), or undefined if there is none. */
+  abiOf: (contract: string) => Abi | undefined;
+  /** The record id asked about (the API's record id: its `seq`); the receipt must be for this record. */
+  recordId?: string;
+  /** Hears each step as soon as it is decided (the web client shows them one by one). */
+  onStep?: (step: Step) => void;
+};
 
 const ADDRESS = /^0x[0-9a-f]{40}$/;
 const BYTES32 = /^0x[0-9a-f]{64}$/;
@@ -113,10 +168,50 @@ const BATCH_ANCHORED = toEventSelector(
 const uint256Topic = (n: number) => encodeAbiParameters([{ type: "uint256" }], [BigInt(n)]);
 
 /**
- * Verifies a receipt; `client` reads the chain (never our server). Stops at the first failing step.
- * `onStep`, if given, hears each step as soon as it is decided (the web client shows them one by one).
+ * The exact number of sibling hashes on the path of the leaf at `position` (0-based, in its batch) in a tree of
+ * `leafCount` leaves built as tree.ts builds it: one per level where the node has a sibling (an odd last node is
+ * promoted without one). A proof of any other length starts from some other node, e.g. an inner node.
  */
-export async function verifyReceipt(json: unknown, client: PublicClient, onStep?: (step: Step) => void): Promise<VerifyReport> {
+export function expectedProofLength(position: number, leafCount: number): number {
+  let length = 0;
+  for (let width = leafCount, index = position; width > 1; width = Math.ceil(width / 2), index >>= 1) {
+    if ((index ^ 1) < width) length++;
+  }
+  return length;
+}
+
+/** The selectors (topics[0]) of the non-anonymous events named `name` in `abi` (several if overloaded). */
+function eventSelectors(abi: Abi, name: string): Hex[] {
+  return abi
+    .filter((item): item is AbiEvent => item.type === "event" && item.name === name && !item.anonymous)
+    .map((item) => toEventSelector(item));
+}
+
+/**
+ * Whether a failed chain read means "the chain says otherwise" (a revert, no contract, no such transaction, data
+ * of the wrong shape) rather than "the node could not be asked". Anything else — a refused connection, a time-out,
+ * an HTTP or JSON-RPC error — is `unreachable`: it never passes, and never claims the receipt is wrong either.
+ */
+function chainSaysNo(err: unknown): boolean {
+  return (
+    err instanceof BaseError &&
+    !!err.walk(
+      (e) =>
+        e instanceof ContractFunctionRevertedError ||
+        e instanceof ContractFunctionZeroDataError ||
+        e instanceof TransactionReceiptNotFoundError ||
+        e instanceof AbiDecodingZeroDataError ||
+        e instanceof AbiDecodingDataSizeTooSmallError,
+    )
+  );
+}
+
+/**
+ * Verifies a receipt; `client` reads the chain (never our server). Stops at the first failing step.
+ * `report.ok` is true only when every step held against a pinned anchor (`outcome` "verified").
+ */
+export async function verifyReceipt(json: unknown, client: PublicClient, options: VerifyOptions): Promise<VerifyReport> {
+  const { pin, abiOf, recordId, onStep } = options;
   const steps: Step[] = [];
   let receipt: Receipt | undefined;
   const run = async (step: StepName, check: () => Promise<string> | string): Promise<boolean> => {
@@ -124,8 +219,16 @@ export async function verifyReceipt(json: unknown, client: PublicClient, onStep?
     try {
       decided = { step, ok: true, detail: await check() };
     } catch (err) {
-      const message = err instanceof Invalid || err instanceof Mismatch ? err.message : `${(err as Error).message.split("\n")[0]}`;
-      decided = { step, ok: false, detail: message };
+      if (err instanceof Invalid) decided = { step, ok: false, detail: err.message, failure: "invalid" };
+      else if (err instanceof Mismatch) decided = { step, ok: false, detail: err.message, failure: "mismatch" };
+      else {
+        // viem's first line is generic for RPC failures; its `shortMessage`/`details` say what the node did.
+        const e = err as Error & { shortMessage?: string; details?: string };
+        const what = [e.shortMessage ?? e.message.split("\n")[0], e.details].filter(Boolean).join(" — ");
+        decided = chainSaysNo(err)
+          ? { step, ok: false, detail: `the chain says no: ${what}`, failure: "mismatch" }
+          : { step, ok: false, detail: `could not reach the chain node: ${what}`, failure: "unreachable" };
+      }
     }
     steps.push(decided);
     onStep?.(decided);
@@ -137,11 +240,49 @@ export async function verifyReceipt(json: unknown, client: PublicClient, onStep?
       return `${RECEIPT_FORMAT}, ${receipt.record.schema}`;
     }))) return false;
     const r = receipt!;
+    if (!(await run("pinned-anchor", () => {
+      if (!pin) {
+        return `NOT PINNED: trusting the receipt's own anchor ${r.anchor}, which anyone could have deployed; pin the deployment's RecordAnchor`;
+      }
+      const anchor = pin.anchor.toLowerCase();
+      if (r.anchor !== anchor) throw new Mismatch(`the receipt was anchored by ${r.anchor}, not by the pinned RecordAnchor ${anchor}`);
+      if (pin.chainId !== undefined && r.chainId !== pin.chainId) {
+        throw new Mismatch(`the receipt is for chain ${r.chainId}, the pinned deployment is on chain ${pin.chainId}`);
+      }
+      return `anchored by the pinned RecordAnchor ${anchor}`;
+    }))) return false;
+    if (recordId !== undefined) {
+      if (!(await run("record", () => {
+        if (String(r.record.seq) !== recordId) throw new Mismatch(`the receipt is for record ${r.record.seq}, not for record ${recordId}`);
+        return `the receipt is for record ${recordId}`;
+      }))) return false;
+    }
     if (!(await run("encoding", () => {
       const encoded = encodeRecord(r.record);
       if (encoded !== r.encoded) throw new Mismatch("the record's fields do not encode to `encoded`");
       return `record encodes to the ${(encoded.length - 2) / 2} canonical bytes`;
     }))) return false;
+    const onchain = r.record.schema === ONCHAIN_SCHEMA ? r.record : undefined;
+    if (onchain) {
+      if (!(await run("event", () => {
+        const dot = onchain.event.indexOf(".");
+        const [contract, event] = [onchain.event.slice(0, dot), onchain.event.slice(dot + 1)];
+        if (dot <= 0 || !event) throw new Mismatch(`record.event "${onchain.event}" is not "<Contract>.<Event>"`);
+        if (pin?.contracts) {
+          const address = pin.contracts[contract];
+          if (!address) throw new Mismatch(`the pinned deployment has no contract ${contract}`);
+          if (address.toLowerCase() !== onchain.emitter) throw new Mismatch(`${contract} is ${address.toLowerCase()} in the pinned deployment; the log was emitted by ${onchain.emitter}`);
+        }
+        const abi = abiOf(contract);
+        if (!abi) throw new Mismatch(`no ABI is known for contract ${contract}, so its events cannot be named`);
+        const selectors = eventSelectors(abi, event);
+        if (selectors.length === 0) throw new Mismatch(`${contract}'s ABI has no event ${event}`);
+        if (!selectors.includes(onchain.topics[0])) {
+          throw new Mismatch(`topics[0] ${onchain.topics[0] ?? "(none)"} is not the selector of ${onchain.event} (${selectors.join(" or ")})`);
+        }
+        return `topics[0] is the selector of ${onchain.event}`;
+      }))) return false;
+    }
     if (!(await run("leaf", () => {
       const leaf = keccak256(keccak256(r.encoded));
       if (leaf !== r.leaf) throw new Mismatch(`keccak256(keccak256(encoded)) is ${leaf}, not the receipt's leaf`);
@@ -153,8 +294,12 @@ export async function verifyReceipt(json: unknown, client: PublicClient, onStep?
       if (r.leafIndex < r.firstLeaf || r.leafIndex >= r.firstLeaf + r.leafCount) {
         throw new Mismatch(`leaf ${r.leafIndex} is outside the batch's leaves ${r.firstLeaf}..${r.firstLeaf + r.leafCount - 1}`);
       }
-      if (r.proof.length > Math.ceil(Math.log2(Math.max(1, r.leafCount)))) throw new Mismatch("the proof is longer than the batch's tree is deep");
-      return `log entry ${r.leafIndex} in leaves ${r.firstLeaf}..${r.firstLeaf + r.leafCount - 1}`;
+      const position = r.leafIndex - r.firstLeaf;
+      const wanted = expectedProofLength(position, r.leafCount);
+      if (r.proof.length !== wanted) {
+        throw new Mismatch(`the proof has ${r.proof.length} hashes; leaf ${position} of a batch of ${r.leafCount} needs exactly ${wanted}`);
+      }
+      return `log entry ${r.leafIndex} in leaves ${r.firstLeaf}..${r.firstLeaf + r.leafCount - 1}, proof of ${wanted} hashes`;
     }))) return false;
     if (!(await run("proof", () => {
       const root = processProofHex(r.leaf, r.proof);
@@ -196,8 +341,8 @@ export async function verifyReceipt(json: unknown, client: PublicClient, onStep?
       if (!found) throw new Mismatch(`transaction ${r.anchoring.txHash} did not emit BatchAnchored(${r.batchId}, root, ${r.firstLeaf}, ${r.leafCount})`);
       return `transaction ${r.anchoring.txHash} emitted BatchAnchored in block ${tx.blockNumber}`;
     }))) return false;
-    const rec = r.record;
-    if (rec.schema === ONCHAIN_SCHEMA) {
+    const rec = onchain;
+    if (rec) {
       if (!(await run("source-log", async () => {
         const tx = await client.getTransactionReceipt({ hash: rec.txHash });
         if (Number(tx.blockNumber) !== rec.blockNumber || tx.blockHash.toLowerCase() !== rec.blockHash) {
@@ -214,7 +359,8 @@ export async function verifyReceipt(json: unknown, client: PublicClient, onStep?
     }
     return true;
   };
-  const ok = await all();
-  return { ok, steps };
+  const passed = await all();
+  const outcome: Outcome = passed ? (pin ? "verified" : "unpinned") : (steps.at(-1)!.failure ?? "mismatch");
+  return { ok: outcome === "verified", outcome, steps };
 }
 

@@ -9,7 +9,7 @@ import { follow } from "../../../server/src/indexer/indexer.js";
 import { runAnchorer } from "../../../server/src/receipts/anchorer.js";
 import { buildingScope, estateScope, type ScopeView, type UnitView } from "../../../server/src/indexer/models/registry.js";
 import { setupIndexer, type Service } from "../../../server/src/indexer/setup.js";
-import { closeStore, numKey } from "../../../server/src/indexer/store.js";
+import { closeStore, numKey } from "../../../server/src/store/store.js";
 import { CHAIN_ID, rpc } from "./chain.js";
 
 export type Running = { service: Service; stop: () => Promise<void>; waitForHead: () => Promise<void> };

@@ -2,7 +2,7 @@
 // the chain's clock. The API runs in the indexer's process, since LevelDB admits one process per directory.
 import type { PublicClient } from "viem";
 import type { Deployment } from "../../chain/deployment.js";
-import { modelSublevel, readModel, type Store, type Sublevel } from "../../indexer/store.js";
+import { modelSublevel, readModel, type Store, type Sublevel } from "../../store/store.js";
 import { createTreeCache, type TreeCache } from "../../receipts/receipt.js";
 
 export type ResourceDeps = {
@@ -12,6 +12,8 @@ export type ResourceDeps = {
   now: () => Promise<number>;
   /** Merkle trees of recently asked batches, shared by all receipt requests. */
   treeCache: TreeCache;
+  /** When this process anchors: when it closes a batch (so a 409 can say when to ask again). */
+  anchoring?: { batchLeaves: number; batchSeconds: number };
 };
 
 /**
@@ -44,11 +46,16 @@ export function chainClock(client: PublicClient, maxAgeMs = 1000, waitMs = 1000)
   };
 }
 
-/** Deps from a running indexer (`setupIndexer(...)` gives `store`), its deployment file and a public client. */
-export function resourceDeps(service: { store: Store }, deployment: Deployment, client: PublicClient): ResourceDeps {
+/** Deps from a running indexer (`setupIndexer(...)` gives `store`, and `anchorer` with a key), its deployment file and a public client. */
+export function resourceDeps(
+  service: { store: Store; anchorer?: { config: { batchLeaves: number; batchSeconds: number } } },
+  deployment: Deployment,
+  client: PublicClient,
+): ResourceDeps {
   const now = chainClock(client);
   void now().catch(() => undefined); // read once now, so that a node lost later leaves a time to go on
-  return { store: service.store, deployment, now, treeCache: createTreeCache() };
+  const anchoring = service.anchorer && { batchLeaves: service.anchorer.config.batchLeaves, batchSeconds: service.anchorer.config.batchSeconds };
+  return { store: service.store, deployment, now, treeCache: createTreeCache(), anchoring };
 }
 
 export const get = <T>(deps: ResourceDeps, model: string, key: string): Promise<T | undefined> => readModel<T>(deps.store, model, key);

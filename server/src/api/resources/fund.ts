@@ -2,7 +2,7 @@
 // them, or the emergency approvals, confirmation and disclosure), their disbursements and closing, and each
 // unit's statement. Amounts in fen as decimal strings.
 import { z } from "zod/v4";
-import { numKey } from "../../indexer/store.js";
+import { numKey } from "../../store/store.js";
 import {
   planKey,
   type AccountView,

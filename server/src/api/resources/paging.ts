@@ -1,7 +1,7 @@
 // Keyset pagination over a LevelDB sublevel: the cursor is the last key of the page (base64url, opaque to
 // clients), so pages stay stable while the indexer appends, and a filter skips entries without breaking it.
 import { ApiError } from "../errors.js";
-import { settled, type Store, type Sublevel } from "../../indexer/store.js";
+import { settled, type Store, type Sublevel } from "../../store/store.js";
 
 export type Page<T> = { items: T[]; nextCursor?: string };
 

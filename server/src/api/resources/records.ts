@@ -2,10 +2,10 @@
 // with whether its batch is anchored yet, and the receipt of one record (docs/receipts.md).
 import type { Hex } from "viem";
 import { z } from "zod/v4";
-import type { BatchView } from "../../indexer/models/anchor.js";
-import { modelSublevel, numKey, readModel, type Store } from "../../indexer/store.js";
+import { modelSublevel, numKey, readModel, type Store } from "../../store/store.js";
+import { isAnchoringRecord } from "../../receipts/anchorer.js";
 import { readEntry, type LogEntry } from "../../receipts/log.js";
-import { buildReceipt } from "../../receipts/receipt.js";
+import { buildReceipt, type BatchView } from "../../receipts/receipt.js";
 import { ONCHAIN_SCHEMA } from "../../receipts/record.js";
 import { ApiError } from "../errors.js";
 import { defineRoute, type RouteSpec } from "../routes.js";
@@ -69,6 +69,17 @@ const receiptSchema = z.object({
   anchoring: z.object({ txHash: hex, blockNumber: z.number() }),
 });
 
+/**
+ * Why a logged record has no receipt yet, as the anchorer (receipts/anchorer.ts) decides it: a batch is anchored
+ * when `batchLeaves` records wait or `batchSeconds` after the first of them; but the anchor's own BatchAnchored
+ * records never start that timer, so the latest one waits for the next other record, however long that takes.
+ */
+function notAnchored(deps: ResourceDeps, entry: LogEntry, id: string): ApiError {
+  if (isAnchoringRecord(entry)) return new ApiError(409, "anchoring_record_waits", { id });
+  if (!deps.anchoring) return new ApiError(409, "not_anchored_elsewhere", { id });
+  return new ApiError(409, "not_anchored_yet", { id, leaves: deps.anchoring.batchLeaves, seconds: deps.anchoring.batchSeconds });
+}
+
 export function recordRoutes(deps: ResourceDeps): RouteSpec[] {
   const contracts = Object.keys(deps.deployment.contracts) as [string, ...string[]];
   return [
@@ -123,7 +134,7 @@ export function recordRoutes(deps: ResourceDeps): RouteSpec[] {
         const entry = Number.isSafeInteger(seq) ? await readEntry(deps.store, seq) : undefined;
         if (!entry) throw new ApiError(404, "unknown_record", { kind: RECORD, id: params.recordId });
         const anchor = deps.deployment.contracts.RecordAnchor?.address;
-        if (!anchor || !(await batchOfRecord(deps.store, seq))) throw new ApiError(409, "not_anchored_yet", { id: params.recordId });
+        if (!anchor || !(await batchOfRecord(deps.store, seq))) throw notAnchored(deps, entry, params.recordId);
         return buildReceipt(deps.store, seq, { chainId: deps.deployment.chainId, anchor: anchor as Hex, cache: deps.treeCache });
       },
     }),

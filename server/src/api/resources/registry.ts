@@ -1,7 +1,7 @@
 // Estates, buildings, units and holders, from the registry's read model (with each unit's fund account).
 import { encodeAbiParameters, keccak256, toHex } from "viem";
 import { z } from "zod/v4";
-import { numKey } from "../../indexer/store.js";
+import { numKey } from "../../store/store.js";
 import { buildingScope, estateScope, type BuildingView, type EstateView, type ScopeView, type UnitView } from "../../indexer/models/registry.js";
 import type { AccountView } from "../../indexer/models/fund.js";
 import { ApiError } from "../errors.js";

@@ -1,6 +1,6 @@
 // The time bank: a member's balance, family links and history; service records with their decision; partners.
 import { z } from "zod/v4";
-import { numKey } from "../../indexer/store.js";
+import { numKey } from "../../store/store.js";
 import { CATEGORIES, serviceKey, type FamilyView, type HistoryEntry, type MemberView, type PartnerView, type ServiceView } from "../../indexer/models/timebank.js";
 import { ApiError } from "../errors.js";
 import { defineRoute, type RouteSpec } from "../routes.js";

@@ -2,7 +2,7 @@
 // its rule and progress against the thresholds, and its ballots (with who entered each: the holder, or staff on
 // the holder's behalf under a written authorisation; a proxy ballot the holder later replaced is listed as such).
 import { z } from "zod/v4";
-import { numKey } from "../../indexer/store.js";
+import { numKey } from "../../store/store.js";
 import { MATTERS, OUTCOMES, voteKey, type BallotView, type TallyView, type VoteView } from "../../indexer/models/votes.js";
 import { ApiError } from "../errors.js";
 import { defineRoute, type RouteSpec } from "../routes.js";

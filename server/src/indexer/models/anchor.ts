@@ -1,17 +1,9 @@
 // Read model of RecordAnchor: the anchored batches as the chain has them (root, leaf range, transaction,
 // block), by batch id and by first leaf, so a receipt finds its batch with one reverse seek.
-import { numKey } from "../store.js";
+import type { BatchView } from "../../receipts/receipt.js";
+import { numKey } from "../../store/store.js";
 import type { ReadModel } from "./types.js";
 
-export type BatchView = {
-  batchId: number;
-  root: string;
-  firstLeaf: number;
-  leafCount: number;
-  txHash: string;
-  blockNumber: number;
-  blockHash: string;
-};
 
 export const anchorModel: ReadModel = {
   contract: "RecordAnchor",

@@ -3,7 +3,7 @@
 // emergency approvals, confirmation and disclosure, disbursements, and the estates' emergency policies.
 // Amounts are fen as decimal strings (uint64). The contract emits a plan's UnitCharged events before its
 // PlanOpened, so charges touch only the units and PlanOpened moves the budget in the estate's ledger.
-import { numKey } from "../store.js";
+import { numKey } from "../../store/store.js";
 import { addDec, recordRef, subDec, type RecordRef } from "./refs.js";
 import type { EventRecord, ModelTx, ReadModel } from "./types.js";
 

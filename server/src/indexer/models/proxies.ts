@@ -1,7 +1,7 @@
 // Read model of ProxyAuthorizations: the written authorisations under which staff act for a resident (who,
 // what for, until when, the hash of the signed paper, who recorded it, and whether it was revoked), by id and
 // by resident, so that every proxy ballot, decision or redemption can be traced to its paper.
-import { numKey } from "../store.js";
+import { numKey } from "../../store/store.js";
 import { recordRef, type RecordRef } from "./refs.js";
 import type { EventRecord, ModelTx, ReadModel } from "./types.js";
 

@@ -2,7 +2,7 @@
 // units, role members, and per scope (a whole estate or one building) the total area and headcount — the
 // same figures the registry checkpoints, so that the API can show them without calling the chain.
 // Values are never mutated in place: a reducer writes a new object, so undo information stays exact.
-import { numKey } from "../store.js";
+import { numKey } from "../../store/store.js";
 import { addDec, subDec } from "./refs.js";
 import type { EventRecord, ModelTx, ReadModel } from "./types.js";
 

@@ -1,7 +1,7 @@
 // Read models of TimeBank: members with their balances and lifetime totals (minutes), family links (both
 // directions, as the contract stores them), partners, service records with their decision, gifts,
 // redemptions, and each member's history (every credit and debit, plus the services they received).
-import { numKey } from "../store.js";
+import { numKey } from "../../store/store.js";
 import { recordRef, type RecordRef } from "./refs.js";
 import type { EventRecord, ModelTx, ReadModel } from "./types.js";
 

@@ -3,7 +3,7 @@
 // included), its outcome once finalized, each ballot (by vote in cast order, and by holder; a proxy ballot names
 // its staff member and authorisation, and is marked replaced when the holder's own ballot took its place), and
 // the estates' rule overrides.
-import { numKey } from "../store.js";
+import { numKey } from "../../store/store.js";
 import { recordRef, type RecordRef } from "./refs.js";
 import type { EventRecord, ModelTx, ReadModel } from "./types.js";
 

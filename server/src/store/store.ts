@@ -1,8 +1,8 @@
 // The indexer's LevelDB: one sublevel per entity. Everything a block range changes — records, receipt-log
-// entries, read models, undo information and the checkpoint — is written in one atomic batch.
+// entries, read models, undo information and the checkpoint — is written in one atomic batch. The indexer writes
+// it and the receipts read it, so it sits below both; the receipt log's stored form is the opener's to give.
 import { Level } from "level";
 import type { Hex } from "viem";
-import { logEntryEncoding } from "../receipts/log-format.js";
 
 import type { AbstractBatchOperation, AbstractChainedBatch, AbstractSublevel } from "abstract-level";
 
@@ -63,7 +63,10 @@ export function numKey(n: number): string {
 }
 const ZEROS = Array.from({ length: 17 }, (_, length) => "0".repeat(16 - length));
 
-export async function openStore(dir: string, modelNames: string[]): Promise<Store> {
+/** How the receipt log's entries are stored (receipts/log-format.ts gives the real one). */
+export type LogEncoding = { name: string; format: "buffer"; encode: (entry: unknown) => Buffer; decode: (value: Buffer) => unknown };
+
+export async function openStore(dir: string, modelNames: string[], logEncoding: LogEncoding): Promise<Store> {
   // A large write buffer: a backfill writes tens of MB per second, and LevelDB's default 4 MB buffer would stall
   // writes on level-0 compactions. No Snappy compression: most bytes are hashes and hex, which it barely shrinks,
   // and compressing them cost a backfill about a tenth of its time (docs/benchmarks.md).
@@ -91,7 +94,7 @@ export async function openStore(dir: string, modelNames: string[]): Promise<Stor
     modelPrefixes.set(name, sublevel.prefix);
   }
   const meta = sub("meta");
-  const log = db.sublevel<string, unknown>("log", { valueEncoding: logEntryEncoding });
+  const log = db.sublevel<string, unknown>("log", { valueEncoding: logEncoding });
   const nextSeq = ((await meta.get("nextSeq")) as number | undefined) ?? 0;
   const format = (await meta.get("format")) as number | undefined;
   if (format === undefined) {

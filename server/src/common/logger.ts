@@ -1,0 +1,6 @@
+// The logging the indexer and the anchorer need (pino's Logger has it): structured fields first, then a message.
+export type Logger = {
+  info: (obj: object, msg?: string) => void;
+  warn: (obj: object, msg?: string) => void;
+  error: (obj: object, msg?: string) => void;
+};
