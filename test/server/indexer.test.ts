@@ -134,9 +134,11 @@ describe("indexer on a Hardhat node", function () {
     await inThread.waitForHead();
     expect(inThread.service.indexer.preparing()).to.equal("thread");
     await inThread.stop();
-    const a = await digestStore(path.join(tmp.dir, "prepared-in-worker"));
-    const b = await digestStore(path.join(tmp.dir, "prepared-in-thread"));
+    // Range-end block hashes and undo entries follow how the backfill was cut into ranges, which a slow answer
+    // (a busy machine, the RPC timeout) may change; the records, read models and checkpoint may not differ.
+    const a = await digestStore(path.join(tmp.dir, "prepared-in-worker"), ["blocks", "undo"]);
+    const b = await digestStore(path.join(tmp.dir, "prepared-in-thread"), ["blocks", "undo"]);
     expect(a.entries).to.be.greaterThan(20);
-    expect(a.digest, "digest of the whole store").to.equal(b.digest);
+    expect(a.digest, "digest of read models, log and checkpoint").to.equal(b.digest);
   });
 });
