@@ -1,19 +1,16 @@
 // Time bank for volunteers and the people they serve: balance and history, services waiting for one's
 // confirmation, recording a service, redeeming at a partner, gifting to family. Transactions go from the
 // signed-in key or wallet straight to the TimeBank contract; notes stay in the browser (only their hash is sent).
-import { isAddress, keccak256, stringToBytes, type Abi, type Address, type Hex } from "viem";
-import { abi as timeBankAbi } from "virtual:abi/TimeBank";
+import type { Address, Hex } from "viem";
 import { all, allOf, get } from "../lib/api.js";
-import { config, contractAddress, publicClientFor } from "../lib/chain.js";
+import { config, contractAddress } from "../lib/config.js";
 import { field, h, notice, replace } from "../lib/dom.js";
 import { dateTime, minutes, short } from "../lib/format.js";
 import { t, type TextKey } from "../lib/i18n.js";
 import type { PageContext } from "../lib/page.js";
 import { signedIn } from "../lib/session.js";
-import { sendContractTx } from "../lib/tx.js";
 import type { Member, Partner, ServiceRow } from "../lib/types.js";
 
-const ABI = timeBankAbi as unknown as Abi;
 export const CATEGORIES = ["MealDelivery", "Companionship", "Cleaning", "HospitalEscort", "Tutoring", "Other"] as const;
 const RELATIONS = ["None", "Parent", "Spouse", "Child"];
 
@@ -27,11 +24,6 @@ function relationName(value: string | number): string {
   return t(key) === key ? name : t(key);
 }
 
-/** The note's hash: keccak256 of its UTF-8 text. The text itself never leaves the browser. */
-export function noteHash(note: string): Hex {
-  return keccak256(stringToBytes(note.trim() || "-"));
-}
-
 /** Kept across the re-render that follows a transaction, so its outcome stays visible. */
 let lastOutcome: HTMLElement | null = null;
 
@@ -42,6 +34,8 @@ function signInPrompt(root: HTMLElement): void {
 export async function render(root: HTMLElement, ctx: PageContext): Promise<void> {
   const who = signedIn();
   if (!who) return signInPrompt(root);
+  // The transaction code (viem's client, keccak, the ABI) only once signed in, fetched beside the data.
+  const chainCode = import("../lib/timebank-chain.js");
   const me = who.address;
   const [member, toConfirm, given, partners, cfg, tbAddress] = await Promise.all([
     allOf<Member, "history">(`/api/timebank/members/${me}`, "history", 5000, ctx.signal),
@@ -51,6 +45,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     config(),
     contractAddress("TimeBank"),
   ]);
+  const { ABI, isAddress, noteHash, publicClientFor, sendContractTx } = await chainCode;
   const client = publicClientFor(cfg.rpcUrl, cfg.chainId);
   const progress = h("div", { class: "tx-box", "aria-live": "polite", "data-testid": "tx-progress" });
   if (lastOutcome) {

@@ -3,6 +3,7 @@ import express, { Router, type Express, type RequestHandler } from "express";
 import { rateLimit } from "express-rate-limit";
 import helmet from "helmet";
 import type { Logger } from "pino";
+import { compressJson, serveClient } from "./delivery.js";
 import { ApiError, errorHandler, notFound } from "./errors.js";
 import { mountRoutes, openApiDocument, type RouteSpec } from "./routes.js";
 
@@ -48,6 +49,7 @@ export function createApp(options: AppOptions): Express {
   );
   app.use(cors({ origin: options.corsOrigins.length > 0 ? options.corsOrigins : false }));
   app.use(requestLog(options.logger));
+  app.use(compressJson());
   app.use(
     "/api",
     rateLimit({
@@ -70,7 +72,7 @@ export function createApp(options: AppOptions): Express {
   });
   mountRoutes(router, options.routes);
   app.use(router);
-  if (options.staticDir) app.use(express.static(options.staticDir, { index: "index.html" }));
+  if (options.staticDir) app.use(serveClient(options.staticDir));
   app.use(notFound);
   app.use(errorHandler(options.logger));
   return app;
