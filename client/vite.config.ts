@@ -132,7 +132,7 @@ try{s=window.localStorage;if(s.getItem("gongzhi.lang")==="en")l="en";if(s.getIte
 d.lang=l;
 try{p=decodeURIComponent(location.hash.replace(/^#\\/?/,"")).split("?")[0].replace(/\\/$/,"")}catch(e){}
 var R=${JSON.stringify(preloads.routes)},T=${JSON.stringify(preloads.texts)},f=T[l]||[];
-for(var i=0;i<R.length;i++)if(new RegExp(R[i][0]).test(p)){f=f.concat(R[i][1]);d.setAttribute("data-nav",p.split("/")[0]);break}
+for(var i=0;i<R.length;i++)if(new RegExp(R[i][0]).test(p)){f=f.concat(R[i][1]);d.setAttribute("data-route",p.split("/")[0]);break}
 for(var j=0;j<f.length;j++){var k=document.createElement("link");k.rel="modulepreload";k.crossOrigin="";k.href=${JSON.stringify(preloads.base)}+f[j];document.head.appendChild(k)}
 })();`;
 }

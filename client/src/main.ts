@@ -108,7 +108,7 @@ function renderHeader(active: string): void {
     ),
   );
   document.getElementById("skip-link")!.textContent = t("app.skip");
-  document.documentElement.removeAttribute("data-nav"); // index.html's highlight, until this header took over
+  document.documentElement.removeAttribute("data-route"); // index.html's highlight, until this header took over
   replace(footer, h("p", {}, t("app.footer")));
 }
 

@@ -34,10 +34,27 @@ const gz = promisify(gzip);
 
 type Encoding = "br" | "gzip";
 
-/** The encoding the request accepts, brotli first when the client rates both alike; undefined for none. */
+/**
+ * The encoding to answer with: brotli unless the client rates gzip higher (browsers list gzip first but rate them
+ * alike, and brotli is smaller), gzip, or undefined for none. `*` stands for any encoding not named; q=0 refuses.
+ */
 export function chosenEncoding(req: Request): Encoding | undefined {
-  const chosen = req.acceptsEncodings("br", "gzip");
-  return chosen === "br" || chosen === "gzip" ? chosen : undefined;
+  const header = req.headers["accept-encoding"];
+  if (!header) return undefined;
+  const q = new Map<string, number>();
+  for (const part of header.split(",")) {
+    const [name, ...params] = part.trim().toLowerCase().split(";");
+    if (!name) continue;
+    const weight = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+    const value = weight === undefined ? 1 : Number(weight);
+    q.set(name, Number.isFinite(value) ? value : 0);
+  }
+  const any = q.get("*") ?? 0;
+  const br = q.get("br") ?? any;
+  const gzip = q.get("gzip") ?? q.get("x-gzip") ?? any;
+  if (br > 0 && br >= gzip) return "br";
+  if (gzip > 0) return "gzip";
+  return undefined;
 }
 
 function addVary(res: Response): void {
