@@ -6,7 +6,8 @@ import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { DemoStack } from "../../scripts/demo/stack.js";
-import { artifactsDir, buildClient, eventually, launchChromium, screenshot, signInAs, startStack } from "./browser.js";
+import type { Rollup } from "vite";
+import { artifactsDir, buildClient, eventually, filesWith, launchChromium, screenshot, signInAs, SIGNING_MODULES, startStack } from "./browser.js";
 
 type Json = Record<string, unknown>;
 
@@ -30,9 +31,10 @@ describe("web client (Chromium, demo stack)", function () {
   let page: Page;
   let base: string;
   let receiptFile: string;
+  let chunks: Rollup.OutputChunk[];
 
   before(async function () {
-    await buildClient();
+    chunks = await buildClient();
     stack = await startStack(8960, 8961);
     base = stack.apiUrl;
     browser = await launchChromium();
@@ -44,6 +46,28 @@ describe("web client (Chromium, demo stack)", function () {
   after(async function () {
     await browser?.close();
     await stack?.stop();
+  });
+
+  it("a signed-out visit to the votes page downloads no signing code; the account page does", async function () {
+    const signing = filesWith(chunks, SIGNING_MODULES);
+    const fresh = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    try {
+      const tab = await fresh.newPage();
+      const requested: string[] = [];
+      tab.on("request", (r) => requested.push(new URL(r.url()).pathname.replace(/^\//, "")));
+      await tab.goto(`${base}/#/votes`);
+      await tab.waitForSelector("[data-testid=open-votes]");
+      await tab.waitForLoadState("networkidle");
+      const scripts = requested.filter((f) => f.endsWith(".js"));
+      expect(scripts.length, "scripts requested").to.be.greaterThan(1);
+      expect(scripts.filter((f) => signing.has(f)).map((f) => `${f}: ${signing.get(f)!.slice(0, 3).join(", ")}`)).to.deep.equal([]);
+      // The check can see signing code: the sign-in page downloads it.
+      await tab.goto(`${base}/#/account`);
+      await tab.waitForSelector("[data-testid=demo-account]");
+      expect(requested.filter((f) => signing.has(f))).to.not.deep.equal([]);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it("shows the home page in Chinese and switches to English", async function () {
