@@ -151,9 +151,30 @@ function chunkFiles(bundle: Rollup.OutputBundle, fileName: string, skip: Set<str
  * The first paint from the HTML itself: header, navigation, footer and a loading line written into index.html
  * from the i18n files, the stylesheet inlined (no second round trip before drawing), and the boot script.
  */
+/** The entry's stylesheets, to be inlined into index.html (taken out of the bundle by firstPaint). */
+const inlinedCss: string[] = [];
+
 function firstPaint(): Plugin {
   return {
     name: "gongzhi-first-paint",
+    generateBundle: {
+      // Before Vite writes index.html's <link>s and each chunk's preload list: the entry's stylesheet leaves the
+      // bundle, so that neither links it nor a page chunk fetches it again (it is inline in index.html).
+      order: "pre",
+      handler(_options, bundle) {
+        inlinedCss.length = 0;
+        for (const chunk of Object.values(bundle)) {
+          if (chunk.type !== "chunk" || !chunk.isEntry || !chunk.viteMetadata) continue;
+          for (const file of [...chunk.viteMetadata.importedCss]) {
+            const asset = bundle[file];
+            if (asset?.type !== "asset") continue;
+            inlinedCss.push(String(asset.source));
+            chunk.viteMetadata.importedCss.delete(file);
+            delete bundle[file];
+          }
+        }
+      },
+    },
     transformIndexHtml: {
       order: "post",
       handler(html, ctx) {
@@ -175,12 +196,7 @@ function firstPaint(): Plugin {
             if (chunk) preloads.texts[lang] = [...chunkFiles(bundle, chunk.fileName, skip)];
           }
           // The stylesheet inline: one request fewer before the first paint (index.html is revalidated anyway).
-          out = out.replace(/<link rel="stylesheet"[^>]*href="\.\/([^"]+\.css)"[^>]*>/g, (tag, file: string) => {
-            const asset = bundle[file];
-            if (!asset || asset.type !== "asset") return tag;
-            delete bundle[file];
-            return `<style>${String(asset.source)}</style>`;
-          });
+          out = out.replace("</head>", `${inlinedCss.map((css) => `<style>${css}</style>`).join("")}</head>`);
         }
         return out.replace(/<!-- gongzhi:boot[^>]*-->/, `<script>${bootScript(preloads)}</script>`);
       },
