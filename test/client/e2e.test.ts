@@ -61,10 +61,41 @@ describe("web client (Chromium, demo stack)", function () {
       const scripts = requested.filter((f) => f.endsWith(".js"));
       expect(scripts.length, "scripts requested").to.be.greaterThan(1);
       expect(scripts.filter((f) => signing.has(f)).map((f) => `${f}: ${signing.get(f)!.slice(0, 3).join(", ")}`)).to.deep.equal([]);
+      // Only the chosen language's texts (Chinese by default).
+      const [zh] = [...filesWith(chunks, [/client[\\/]src[\\/]i18n[\\/]zh-CN\.ts$/]).keys()];
+      const [en] = [...filesWith(chunks, [/client[\\/]src[\\/]i18n[\\/]en\.ts$/]).keys()];
+      expect(zh && en && zh !== en, "one chunk per language").to.equal(true);
+      expect(scripts).to.include(zh);
+      expect(scripts).to.not.include(en);
       // The check can see signing code: the sign-in page downloads it.
       await tab.goto(`${base}/#/account`);
       await tab.waitForSelector("[data-testid=demo-account]");
       expect(requested.filter((f) => signing.has(f))).to.not.deep.equal([]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it("paints the header, navigation and a loading line from the HTML alone, in the saved language and text size", async function () {
+    const fresh = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    try {
+      const tab = await fresh.newPage();
+      await tab.addInitScript(() => {
+        localStorage.setItem("gongzhi.lang", "en");
+        localStorage.setItem("gongzhi.largeText", "1");
+      });
+      // No script file arrives: what shows is index.html's own.
+      await tab.route(/\.js(\?|$)/, (route) => route.abort());
+      await tab.goto(`${base}/#/votes`);
+      expect(await tab.getAttribute("html", "lang")).to.equal("en");
+      expect(await tab.getAttribute("html", "class")).to.contain("large-text");
+      expect(await tab.locator("nav").innerText()).to.contain("Votes").and.contain("Maintenance fund").and.not.contain("业主投票");
+      expect(await tab.locator("main").innerText()).to.equal("Loading…");
+      expect(await tab.locator("footer").innerText()).to.contain("Gongzhi");
+      const highlighted = await tab.$eval("nav a[data-nav=votes]", (a) => getComputedStyle(a).backgroundColor);
+      const plain = await tab.$eval("nav a[data-nav=fund]", (a) => getComputedStyle(a).backgroundColor);
+      expect(highlighted).to.not.equal(plain);
+      await screenshot(tab, "first-paint-en-large");
     } finally {
       await fresh.close();
     }
