@@ -126,13 +126,16 @@ function shell(): Record<string, string> {
  * size (so the first paint is already right), and `<link rel="modulepreload">` for the route's page chunk and
  * the language's texts, so they download beside the entry instead of after it.
  */
-function bootScript(preloads: { routes: [string, string[]][]; texts: Record<string, string[]>; base: string }): string {
+function bootScript(preloads: { routes: [string, string[], string[]][]; texts: Record<string, string[]>; base: string }): string {
   return `(function(){var d=document.documentElement,s=null,l="zh-CN",p="";
 try{s=window.localStorage;if(s.getItem("gongzhi.lang")==="en")l="en";if(s.getItem("gongzhi.largeText")==="1")d.classList.add("large-text")}catch(e){}
 d.lang=l;
 try{p=decodeURIComponent(location.hash.replace(/^#\\/?/,"")).split("?")[0].replace(/\\/$/,"")}catch(e){}
 var R=${JSON.stringify(preloads.routes)},T=${JSON.stringify(preloads.texts)},f=T[l]||[];
-for(var i=0;i<R.length;i++)if(new RegExp(R[i][0]).test(p)){f=f.concat(R[i][1]);d.setAttribute("data-route",p.split("/")[0]);break}
+var E=window.__gongzhiEarly={},H={Accept:"application/json","Accept-Language":l};
+for(var i=0;i<R.length;i++){var m=new RegExp(R[i][0]).exec(p);if(!m)continue;f=f.concat(R[i][1]);d.setAttribute("data-route",p.split("/")[0]);
+for(var a=0;a<R[i][2].length;a++){var u=R[i][2][a].replace(/\\{(\\d)\\}/g,function(_,n){return m[n]===undefined?"\\u0000":m[n]});
+if(u.indexOf("\\u0000")<0){E[u]=fetch(u,{headers:H});E[u].catch(function(){})}}break}
 for(var j=0;j<f.length;j++){var k=document.createElement("link");k.rel="modulepreload";k.crossOrigin="";k.href=${JSON.stringify(preloads.base)}+f[j];document.head.appendChild(k)}
 })();`;
 }
@@ -181,7 +184,7 @@ function firstPaint(): Plugin {
         const parts = shell();
         let out = html.replace(/<!-- gongzhi:(skip|header|loading|footer) -->/g, (_m, name: string) => parts[name]!);
         const bundle = ctx.bundle;
-        const preloads = { routes: [] as [string, string[]][], texts: {} as Record<string, string[]>, base: "./" };
+        const preloads = { routes: [] as [string, string[], string[]][], texts: {} as Record<string, string[]>, base: "./" };
         if (bundle) {
           const entry = Object.values(bundle).find((c): c is Rollup.OutputChunk => c.type === "chunk" && c.isEntry);
           const skip = entry ? chunkFiles(bundle, entry.fileName, new Set()) : new Set<string>();
@@ -189,7 +192,9 @@ function firstPaint(): Plugin {
             Object.values(bundle).find((c): c is Rollup.OutputChunk => c.type === "chunk" && !!c.facadeModuleId?.endsWith(suffix));
           for (const route of routes) {
             const chunk = byModule(`/src/pages/${route.page}.ts`);
-            if (chunk) preloads.routes.push([route.pattern.source, [...chunkFiles(bundle, chunk.fileName, skip)]]);
+            // `{name}` → the capture group's number, for the boot script.
+            const data = (route.data ?? []).map((u) => u.replace(/\{(\w+)\}/g, (_m, name: string) => `{${route.names.indexOf(name) + 1}}`));
+            if (chunk) preloads.routes.push([route.pattern.source, [...chunkFiles(bundle, chunk.fileName, skip)], data]);
           }
           for (const [lang, file] of [["zh-CN", "zh-CN.ts"], ["en", "en.ts"]] as const) {
             const chunk = byModule(`/src/i18n/${file}`);

@@ -1,6 +1,7 @@
 // The client's entry: layout (header, navigation, language and text-size switches), hash routing to one
 // module per page, and re-rendering when the language or the signed-in account changes.
 import "./styles.css";
+import { dropEarlyAnswers } from "./lib/api.js";
 import { h, replace } from "./lib/dom.js";
 import { lang, loadTexts, onLangChange, setLang, t } from "./lib/i18n.js";
 import { short } from "./lib/format.js";
@@ -152,6 +153,7 @@ async function render(): Promise<void> {
     replace(main, h("h1", {}, t("app.error")), h("p", { role: "alert" }, (err as Error).message));
   } finally {
     if (mine === renderCount) main.removeAttribute("aria-busy");
+    dropEarlyAnswers();
   }
 }
 

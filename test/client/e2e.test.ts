@@ -54,10 +54,25 @@ describe("web client (Chromium, demo stack)", function () {
     try {
       const tab = await fresh.newPage();
       const requested: string[] = [];
-      tab.on("request", (r) => requested.push(new URL(r.url()).pathname.replace(/^\//, "")));
+      const events: string[] = [];
+      const where = (url: string) => new URL(url).pathname.replace(/^\//, "");
+      tab.on("request", (r) => {
+        requested.push(where(r.url()));
+        events.push(`start ${where(r.url())}${new URL(r.url()).search}`);
+      });
+      tab.on("requestfinished", (r) => events.push(`end ${where(r.url())}`));
       await tab.goto(`${base}/#/votes`);
       await tab.waitForSelector("[data-testid=open-votes]");
       await tab.waitForLoadState("networkidle");
+      // The page's data is asked for by index.html's boot script, before the entry script has even arrived, and
+      // each request goes out once (the page takes the boot script's answers instead of asking again).
+      const entry = chunks.find((c) => c.isEntry)!.fileName;
+      const firstData = events.indexOf("start api/votes?status=open&limit=500");
+      expect(firstData, "the open votes requested").to.be.greaterThan(-1);
+      expect(firstData, "requested before the entry script arrived").to.be.lessThan(events.indexOf(`end ${entry}`));
+      const apiCalls = events.filter((e) => e.startsWith("start api/"));
+      expect(apiCalls.length).to.be.greaterThan(3);
+      expect(apiCalls).to.deep.equal([...new Set(apiCalls)]);
       const scripts = requested.filter((f) => f.endsWith(".js"));
       expect(scripts.length, "scripts requested").to.be.greaterThan(1);
       expect(scripts.filter((f) => signing.has(f)).map((f) => `${f}: ${signing.get(f)!.slice(0, 3).join(", ")}`)).to.deep.equal([]);
