@@ -60,6 +60,8 @@ async function load(browser: Browser, url: string, slow: boolean): Promise<Load>
     }
     await page.goto(url, { waitUntil: "commit" });
     await page.waitForFunction(() => (window as unknown as { __ready?: number }).__ready !== undefined, undefined, { timeout: 60_000, polling: 100 });
+    // The paint entry is recorded once the frame is presented, which can come after the DOM is ready.
+    await page.waitForFunction(() => performance.getEntriesByName("first-contentful-paint").length > 0, undefined, { timeout: 30_000, polling: 50 });
     return await page.evaluate(() => {
       const ready = (window as unknown as { __ready: number }).__ready;
       const paint = performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN;
