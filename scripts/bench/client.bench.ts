@@ -4,6 +4,7 @@
 // Goals: < 300 kB gzipped; on the slow phone a first paint ≤ 1 s, ready ≤ 2 s, ≤ 120 kB before ready;
 // < 50 ms per verification.
 import { readdirSync, readFileSync, statSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Browser } from "playwright-core";
@@ -124,8 +125,10 @@ const bench: BenchModule = {
         ["timebank", "#/timebank"],
         ["verify", "#/verify"],
       ] as [string, string][]).map(([n, hash]) => [n, `${stack.apiUrl}/${hash}`]);
+      const loadBefore = loadavg()[0]!;
       const slow = await measurePages(browser, pages, true);
       const fast = await measurePages(browser, pages, false);
+      const loadAfter = loadavg()[0]!;
       const over = (m: Map<string, Load>, key: keyof Load) => median([...m.values()].map((l) => l[key]));
       const row = (name: string) => {
         const s = slow.get(name)!;
@@ -138,6 +141,9 @@ const bench: BenchModule = {
         "| page | slow phone: first paint (ms) | slow phone: ready (ms) | kB before ready | unthrottled: first paint (ms) | unthrottled: ready (ms) |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
         ...pages.map(([n]) => row(n)),
+        "",
+        `Load average of the machine (${cpus().length} CPUs) while the pages were measured: ${loadBefore.toFixed(1)} at the start, ${loadAfter.toFixed(1)} at the end. ` +
+          "Page timings need a quiet machine: above about 1 per CPU, Chromium's renderer waits for the CPU and every time grows.",
       ].join("\n");
       const pageFigures: Figure[] = [
         { name: "client.slowPhoneFirstPaintMs", value: round(over(slow, "firstPaintMs"), 0), unit: "ms", description: `first contentful paint, median over the ${pages.length} pages (each the median of ${LOADS} fresh loads) with CPU 4× slower and "Fast 3G" (150 ms, 1.6 Mbit/s down, 750 kbit/s up); goal ≤ 1,000` },
