@@ -1,10 +1,14 @@
 // Vite build of the web client: `npm run build:client` → client/dist, served by the API server at `/`.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { brotliCompressSync, constants as zlib, gzipSync } from "node:zlib";
 import { bytesToHex } from "viem";
-import { defineConfig, type Plugin } from "vite";
+import { defineConfig, type Plugin, type Rollup } from "vite";
 import { demoPlan, type DemoPerson } from "../scripts/demo/plan.js";
+import { en } from "./src/i18n/en.js";
+import { zhCN, type TextKey } from "./src/i18n/zh-CN.js";
+import { routes } from "./src/routes.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -110,10 +114,146 @@ function artifactAbis(): Plugin {
   };
 }
 
+const escapeHtml = (text: string): string => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A text in both languages; the stylesheet shows the one `<html lang>` names (set by the boot script). */
+function both(key: TextKey): string {
+  return `<span data-l="zh-CN">${escapeHtml(zhCN[key])}</span><span data-l="en" lang="en">${escapeHtml(en[key])}</span>`;
+}
+
+/** The same header, navigation and footer main.ts draws for a signed-out visitor, as static HTML. */
+function shell(): Record<string, string> {
+  const link = (key: string, label: TextKey) => `<li><a href="#/${key}" data-nav="${key}">${both(label)}</a></li>`;
+  return {
+    skip: both("app.skip"),
+    header:
+      `<div class="bar"><a class="brand" href="#/"><span class="brand-mark" aria-hidden="true">共</span><span>${both("app.name")}</span></a>` +
+      `<div class="switches"><button type="button" class="switch" disabled>${both("app.switchLang")}</button>` +
+      `<button type="button" class="switch" disabled>${both("app.largeText")}</button></div></div>` +
+      `<nav aria-label="${escapeHtml(zhCN["nav.label"])}"><ul>${link("votes", "nav.votes")}${link("fund", "nav.fund")}${link("timebank", "nav.timebank")}${link("verify", "nav.verify")}${link("account", "nav.signIn")}</ul></nav>`,
+    loading: `<div class="page"><p class="muted" data-loading>${both("app.loading")}</p></div>`,
+    footer: `<p>${both("app.footer")}</p>`,
+  };
+}
+
+/**
+ * The boot script, inline in index.html's head so it runs before anything is drawn: the saved language and text
+ * size (so the first paint is already right), and `<link rel="modulepreload">` for the route's page chunk and
+ * the language's texts, so they download beside the entry instead of after it.
+ */
+function bootScript(preloads: { routes: [string, string[], string[]][]; texts: Record<string, string[]>; base: string }): string {
+  return `(function(){var d=document.documentElement,s=null,l="zh-CN",p="";
+try{s=window.localStorage;if(s.getItem("gongzhi.lang")==="en")l="en";if(s.getItem("gongzhi.largeText")==="1")d.classList.add("large-text")}catch(e){}
+d.lang=l;
+try{p=decodeURIComponent(location.hash.replace(/^#\\/?/,"")).split("?")[0].replace(/\\/$/,"")}catch(e){}
+var R=${JSON.stringify(preloads.routes)},T=${JSON.stringify(preloads.texts)},f=T[l]||[];
+var E=window.__gongzhiEarly={},H={Accept:"application/json","Accept-Language":l};
+for(var i=0;i<R.length;i++){var m=new RegExp(R[i][0]).exec(p);if(!m)continue;f=f.concat(R[i][1]);d.setAttribute("data-route",p.split("/")[0]);
+for(var a=0;a<R[i][2].length;a++){var u=R[i][2][a].replace(/\\{(\\d)\\}/g,function(_,n){return m[n]===undefined?"\\u0000":m[n]});
+if(u.indexOf("\\u0000")<0){E[u]=fetch(u,{headers:H});E[u].catch(function(){})}}break}
+for(var j=0;j<f.length;j++){var k=document.createElement("link");k.rel="modulepreload";k.crossOrigin="";k.href=${JSON.stringify(preloads.base)}+f[j];document.head.appendChild(k)}
+})();`;
+}
+
+/** Every file a chunk needs (itself and its static imports), less those the entry already brings. */
+function chunkFiles(bundle: Rollup.OutputBundle, fileName: string, skip: Set<string>, out = new Set<string>()): Set<string> {
+  if (skip.has(fileName) || out.has(fileName)) return out;
+  const chunk = bundle[fileName];
+  if (!chunk || chunk.type !== "chunk") return out;
+  out.add(fileName);
+  for (const dep of chunk.imports) chunkFiles(bundle, dep, skip, out);
+  return out;
+}
+
+/**
+ * The first paint from the HTML itself: header, navigation, footer and a loading line written into index.html
+ * from the i18n files, the stylesheet inlined (no second round trip before drawing), and the boot script.
+ */
+/** The entry's stylesheets, to be inlined into index.html (taken out of the bundle by firstPaint). */
+const inlinedCss: string[] = [];
+
+function firstPaint(): Plugin {
+  return {
+    name: "gongzhi-first-paint",
+    generateBundle: {
+      // Before Vite writes index.html's <link>s and each chunk's preload list: the entry's stylesheet leaves the
+      // bundle, so that neither links it nor a page chunk fetches it again (it is inline in index.html).
+      order: "pre",
+      handler(_options, bundle) {
+        inlinedCss.length = 0;
+        for (const chunk of Object.values(bundle)) {
+          if (chunk.type !== "chunk" || !chunk.isEntry || !chunk.viteMetadata) continue;
+          for (const file of [...chunk.viteMetadata.importedCss]) {
+            const asset = bundle[file];
+            if (asset?.type !== "asset") continue;
+            inlinedCss.push(String(asset.source));
+            chunk.viteMetadata.importedCss.delete(file);
+            delete bundle[file];
+          }
+        }
+      },
+    },
+    transformIndexHtml: {
+      order: "post",
+      handler(html, ctx) {
+        const parts = shell();
+        let out = html.replace(/<!-- gongzhi:(skip|header|loading|footer) -->/g, (_m, name: string) => parts[name]!);
+        const bundle = ctx.bundle;
+        const preloads = { routes: [] as [string, string[], string[]][], texts: {} as Record<string, string[]>, base: "./" };
+        if (bundle) {
+          const entry = Object.values(bundle).find((c): c is Rollup.OutputChunk => c.type === "chunk" && c.isEntry);
+          const skip = entry ? chunkFiles(bundle, entry.fileName, new Set()) : new Set<string>();
+          const byModule = (suffix: string) =>
+            Object.values(bundle).find((c): c is Rollup.OutputChunk => c.type === "chunk" && !!c.facadeModuleId?.endsWith(suffix));
+          for (const route of routes) {
+            const chunk = byModule(`/src/pages/${route.page}.ts`);
+            // `{name}` → the capture group's number, for the boot script.
+            const data = (route.data ?? []).map((u) => u.replace(/\{(\w+)\}/g, (_m, name: string) => `{${route.names.indexOf(name) + 1}}`));
+            if (chunk) preloads.routes.push([route.pattern.source, [...chunkFiles(bundle, chunk.fileName, skip)], data]);
+          }
+          for (const [lang, file] of [["zh-CN", "zh-CN.ts"], ["en", "en.ts"]] as const) {
+            const chunk = byModule(`/src/i18n/${file}`);
+            if (chunk) preloads.texts[lang] = [...chunkFiles(bundle, chunk.fileName, skip)];
+          }
+          // The stylesheet inline: one request fewer before the first paint (index.html is revalidated anyway).
+          out = out.replace("</head>", `${inlinedCss.map((css) => `<style>${css}</style>`).join("")}</head>`);
+        }
+        return out.replace(/<!-- gongzhi:boot[^>]*-->/, `<script>${bootScript(preloads)}</script>`);
+      },
+    },
+  };
+}
+
+/** `<file>.br` and `<file>.gz` beside each text file of the build, sent by the server to browsers that accept them. */
+function precompress(): Plugin {
+  let outDir = "";
+  return {
+    name: "gongzhi-precompress",
+    apply: "build",
+    configResolved(config) {
+      outDir = path.resolve(config.root, config.build.outDir);
+    },
+    closeBundle() {
+      const walk = (dir: string): string[] =>
+        readdirSync(dir).flatMap((name) => {
+          const full = path.join(dir, name);
+          return statSync(full).isDirectory() ? walk(full) : [full];
+        });
+      for (const file of walk(outDir)) {
+        if (!/\.(js|mjs|css|html|json|svg|txt)$/.test(file)) continue;
+        const raw = readFileSync(file);
+        if (raw.length < 1024) continue;
+        writeFileSync(`${file}.br`, brotliCompressSync(raw, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: raw.length } }));
+        writeFileSync(`${file}.gz`, gzipSync(raw, { level: 9 }));
+      }
+    },
+  };
+}
+
 export default defineConfig({
   root: here,
   base: "./",
-  plugins: [demoAccounts(), artifactAbis()],
+  plugins: [demoAccounts(), artifactAbis(), firstPaint(), precompress()],
   build: {
     outDir: path.join(here, "dist"),
     emptyOutDir: true,

@@ -1,25 +1,27 @@
 // The client's entry: layout (header, navigation, language and text-size switches), hash routing to one
 // module per page, and re-rendering when the language or the signed-in account changes.
 import "./styles.css";
+import { dropEarlyAnswers } from "./lib/api.js";
 import { h, replace } from "./lib/dom.js";
-import { lang, onLangChange, setLang, t } from "./lib/i18n.js";
+import { lang, loadTexts, onLangChange, setLang, t } from "./lib/i18n.js";
 import { short } from "./lib/format.js";
 import { onSessionChange, signedIn } from "./lib/session.js";
 import type { PageContext, PageModule } from "./lib/page.js";
+import { routePath, routes, type PageName } from "./routes.js";
 
-type Route = { pattern: RegExp; names: string[]; load: () => Promise<PageModule>; nav: string };
-
-const routes: Route[] = [
-  { pattern: /^$/, names: [], load: () => import("./pages/home.js"), nav: "" },
-  { pattern: /^account$/, names: [], load: () => import("./pages/account.js"), nav: "account" },
-  { pattern: /^votes$/, names: [], load: () => import("./pages/votes.js"), nav: "votes" },
-  { pattern: /^votes\/(\d+)$/, names: ["id"], load: () => import("./pages/vote.js"), nav: "votes" },
-  { pattern: /^verify$/, names: [], load: () => import("./pages/verify.js"), nav: "verify" },
-  { pattern: /^fund$/, names: [], load: () => import("./pages/fund.js"), nav: "fund" },
-  { pattern: /^fund\/plans\/(\d+)$/, names: ["id"], load: () => import("./pages/plan.js"), nav: "fund" },
-  { pattern: /^fund\/units(?:\/(\d+))?$/, names: ["id"], load: () => import("./pages/statement.js"), nav: "fund" },
-  { pattern: /^timebank$/, names: [], load: () => import("./pages/timebank.js"), nav: "timebank" },
-];
+// One loader per page: each page is a chunk of its own, fetched when its route is first shown (index.html's boot
+// script has usually asked for it already, while the HTML was still arriving).
+const pages: Record<PageName, () => Promise<PageModule>> = {
+  home: () => import("./pages/home.js"),
+  account: () => import("./pages/account.js"),
+  votes: () => import("./pages/votes.js"),
+  vote: () => import("./pages/vote.js"),
+  verify: () => import("./pages/verify.js"),
+  fund: () => import("./pages/fund.js"),
+  plan: () => import("./pages/plan.js"),
+  statement: () => import("./pages/statement.js"),
+  timebank: () => import("./pages/timebank.js"),
+};
 
 const header = document.getElementById("site-header")!;
 const main = document.getElementById("main")!;
@@ -45,7 +47,11 @@ function applyLargeText(on: boolean): void {
 }
 
 function currentPath(): string {
-  return decodeURIComponent(window.location.hash.replace(/^#\/?/, "")).split("?")[0]!.replace(/\/$/, "");
+  try {
+    return routePath(window.location.hash);
+  } catch {
+    return "\u0000"; // a malformed hash: no route matches, "no such page"
+  }
 }
 
 function renderHeader(active: string): void {
@@ -68,7 +74,7 @@ function renderHeader(active: string): void {
             class: "switch",
             lang: lang() === "en" ? "zh-CN" : "en",
             "data-testid": "lang-switch",
-            onclick: () => setLang(lang() === "en" ? "zh-CN" : "en"),
+            onclick: () => void setLang(lang() === "en" ? "zh-CN" : "en").catch((err: unknown) => alert((err as Error).message)),
           },
           t("app.switchLang"),
         ),
@@ -103,6 +109,7 @@ function renderHeader(active: string): void {
     ),
   );
   document.getElementById("skip-link")!.textContent = t("app.skip");
+  document.documentElement.removeAttribute("data-route"); // index.html's highlight, until this header took over
   replace(footer, h("p", {}, t("app.footer")));
 }
 
@@ -112,6 +119,15 @@ async function render(): Promise<void> {
   controller?.abort();
   controller = new AbortController();
   const mine = ++renderCount;
+  // The page's chunk is asked for before the texts are awaited: the two downloads overlap.
+  const loading = route ? pages[route.page]() : null;
+  loading?.catch(() => undefined); // awaited (and reported) below
+  try {
+    await loadTexts();
+  } catch {
+    // Texts unreachable (offline): keys are shown rather than nothing; the page below says what failed.
+  }
+  if (mine !== renderCount) return;
   document.documentElement.lang = lang();
   renderHeader(route?.nav ?? "");
   if (!route) {
@@ -125,9 +141,10 @@ async function render(): Promise<void> {
   });
   main.setAttribute("aria-busy", "true");
   try {
-    const mod = await route.load();
+    const mod = await loading!;
     if (mine !== renderCount) return;
-    const root = h("div", { class: "page" });
+    // "Loading…" stays until the page has its data and replaces it.
+    const root = h("div", { class: "page" }, h("p", { class: "muted", "data-loading": "" }, t("app.loading")));
     replace(main, root);
     const ctx: PageContext = { params, signal: controller.signal, rerender: () => void render() };
     await mod.render(root, ctx);
@@ -136,6 +153,7 @@ async function render(): Promise<void> {
     replace(main, h("h1", {}, t("app.error")), h("p", { role: "alert" }, (err as Error).message));
   } finally {
     if (mine === renderCount) main.removeAttribute("aria-busy");
+    dropEarlyAnswers();
   }
 }
 

@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { build } from "vite";
+import { build, type Rollup } from "vite";
 import { startDemoStack, type DemoStack } from "../../scripts/demo/stack.js";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../..");
@@ -11,9 +11,34 @@ export const artifactsDir = path.join(repoRoot, "test-artifacts/client");
 
 export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
-/** `npm run build:client`, in process. */
-export async function buildClient(): Promise<void> {
-  await build({ configFile: path.join(repoRoot, "client/vite.config.ts"), logLevel: "warn" });
+/** `npm run build:client`, in process; the bundle's chunks (with the modules in each) for tests to inspect. */
+export async function buildClient(): Promise<Rollup.OutputChunk[]> {
+  const out = await build({ configFile: path.join(repoRoot, "client/vite.config.ts"), logLevel: "warn" });
+  const first = Array.isArray(out) ? out[0] : out;
+  if (!first || !("output" in first)) throw new Error("vite build returned no bundle");
+  return first.output.filter((o): o is Rollup.OutputChunk => o.type === "chunk");
+}
+
+/**
+ * Modules needed only to sign or send: secp256k1 (keys, signatures), viem's accounts and SIWE, keccak, and our
+ * key store, sign-in, transaction and ballot-id code.
+ */
+export const SIGNING_MODULES = [
+  /[\\/]@noble[\\/]curves[\\/]/,
+  /[\\/]viem[\\/]_esm[\\/](accounts|siwe)[\\/]/,
+  /[\\/]@noble[\\/]hashes[\\/].*sha3/,
+  /client[\\/]src[\\/]lib[\\/](signing|keys|tx)\.ts$/,
+  /server[\\/]src[\\/]relayer[\\/]ballot\.ts$/,
+];
+
+/** The built files (as requested, e.g. `assets/x-1a2b3c4d.js`) holding any module matching `patterns`. */
+export function filesWith(chunks: Rollup.OutputChunk[], patterns: RegExp[]): Map<string, string[]> {
+  const files = new Map<string, string[]>();
+  for (const chunk of chunks) {
+    const hits = chunk.moduleIds.filter((id) => patterns.some((p) => p.test(id)));
+    if (hits.length > 0) files.set(chunk.fileName, hits);
+  }
+  return files;
 }
 
 /** The demo stack on ports of our range, with the freshly built client. */

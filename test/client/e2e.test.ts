@@ -7,8 +7,9 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { concat, keccak256, stringToBytes, type Hex } from "viem";
 import type { DemoStack } from "../../scripts/demo/stack.js";
+import type { Rollup } from "vite";
 import { freePort } from "../server/helpers/chain.js";
-import { artifactsDir, buildClient, eventually, launchChromium, screenshot, signInAs, startStack } from "./browser.js";
+import { artifactsDir, buildClient, eventually, filesWith, launchChromium, screenshot, signInAs, SIGNING_MODULES, startStack } from "./browser.js";
 
 type Json = Record<string, unknown>;
 
@@ -32,9 +33,10 @@ describe("web client (Chromium, demo stack)", function () {
   let page: Page;
   let base: string;
   let receiptFile: string;
+  let chunks: Rollup.OutputChunk[];
 
   before(async function () {
-    await buildClient();
+    chunks = await buildClient();
     stack = await startStack(8960, 8961);
     base = stack.apiUrl;
     browser = await launchChromium();
@@ -46,6 +48,74 @@ describe("web client (Chromium, demo stack)", function () {
   after(async function () {
     await browser?.close();
     await stack?.stop();
+  });
+
+  it("a signed-out visit to the votes page downloads no signing code; the account page does", async function () {
+    const signing = filesWith(chunks, SIGNING_MODULES);
+    const fresh = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    try {
+      const tab = await fresh.newPage();
+      const requested: string[] = [];
+      const events: string[] = [];
+      const where = (url: string) => new URL(url).pathname.replace(/^\//, "");
+      tab.on("request", (r) => {
+        requested.push(where(r.url()));
+        events.push(`start ${where(r.url())}${new URL(r.url()).search}`);
+      });
+      tab.on("requestfinished", (r) => events.push(`end ${where(r.url())}`));
+      await tab.goto(`${base}/#/votes`);
+      await tab.waitForSelector("[data-testid=open-votes]");
+      await tab.waitForLoadState("networkidle");
+      // The page's data is asked for by index.html's boot script, before the entry script has even arrived, and
+      // each request goes out once (the page takes the boot script's answers instead of asking again).
+      const entry = chunks.find((c) => c.isEntry)!.fileName;
+      const firstData = events.indexOf("start api/votes?status=open&limit=500");
+      expect(firstData, "the open votes requested").to.be.greaterThan(-1);
+      expect(firstData, "requested before the entry script arrived").to.be.lessThan(events.indexOf(`end ${entry}`));
+      const apiCalls = events.filter((e) => e.startsWith("start api/"));
+      expect(apiCalls.length).to.be.greaterThan(3);
+      expect(apiCalls).to.deep.equal([...new Set(apiCalls)]);
+      const scripts = requested.filter((f) => f.endsWith(".js"));
+      expect(scripts.length, "scripts requested").to.be.greaterThan(1);
+      expect(scripts.filter((f) => signing.has(f)).map((f) => `${f}: ${signing.get(f)!.slice(0, 3).join(", ")}`)).to.deep.equal([]);
+      // Only the chosen language's texts (Chinese by default).
+      const [zh] = [...filesWith(chunks, [/client[\\/]src[\\/]i18n[\\/]zh-CN\.ts$/]).keys()];
+      const [en] = [...filesWith(chunks, [/client[\\/]src[\\/]i18n[\\/]en\.ts$/]).keys()];
+      expect(zh && en && zh !== en, "one chunk per language").to.equal(true);
+      expect(scripts).to.include(zh);
+      expect(scripts).to.not.include(en);
+      // The check can see signing code: the sign-in page downloads it.
+      await tab.goto(`${base}/#/account`);
+      await tab.waitForSelector("[data-testid=demo-account]");
+      expect(requested.filter((f) => signing.has(f))).to.not.deep.equal([]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it("paints the header, navigation and a loading line from the HTML alone, in the saved language and text size", async function () {
+    const fresh = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    try {
+      const tab = await fresh.newPage();
+      await tab.addInitScript(() => {
+        localStorage.setItem("gongzhi.lang", "en");
+        localStorage.setItem("gongzhi.largeText", "1");
+      });
+      // No script file arrives: what shows is index.html's own.
+      await tab.route(/\.js(\?|$)/, (route) => route.abort());
+      await tab.goto(`${base}/#/votes`);
+      expect(await tab.getAttribute("html", "lang")).to.equal("en");
+      expect(await tab.getAttribute("html", "class")).to.contain("large-text");
+      expect(await tab.locator("nav").innerText()).to.contain("Votes").and.contain("Maintenance fund").and.not.contain("业主投票");
+      expect(await tab.locator("main").innerText()).to.equal("Loading…");
+      expect(await tab.locator("footer").innerText()).to.contain("Gongzhi");
+      const highlighted = await tab.$eval("nav a[data-nav=votes]", (a) => getComputedStyle(a).backgroundColor);
+      const plain = await tab.$eval("nav a[data-nav=fund]", (a) => getComputedStyle(a).backgroundColor);
+      expect(highlighted).to.not.equal(plain);
+      await screenshot(tab, "first-paint-en-large");
+    } finally {
+      await fresh.close();
+    }
   });
 
   it("shows the home page in Chinese and switches to English", async function () {

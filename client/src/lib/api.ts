@@ -15,6 +15,27 @@ export class ApiError extends Error {
 
 let token: string | null = null;
 
+declare global {
+  interface Window {
+    /** Answers index.html's boot script asked for before any module ran (see client/src/routes.ts, `data`). */
+    __gongzhiEarly?: Record<string, Promise<Response>>;
+  }
+}
+
+/** The boot script's answer for `path`, handed out once; never for a signed-in request (it went without a token). */
+function early(path: string): Promise<Response> | undefined {
+  const answers = window.__gongzhiEarly;
+  if (!answers || token || !(path in answers)) return undefined;
+  const answer = answers[path];
+  delete answers[path];
+  return answer;
+}
+
+/** Drops answers the page did not ask for: later requests must not get data from the time of the first load. */
+export function dropEarlyAnswers(): void {
+  delete window.__gongzhiEarly;
+}
+
 /** The session token sent as `Authorization: Bearer` (set by sign-in). */
 export function setToken(value: string | null): void {
   token = value;
@@ -31,7 +52,9 @@ export async function request<T>(method: "GET" | "POST", path: string, body?: un
   if (token) headers.Authorization = `Bearer ${token}`;
   let res: Response;
   try {
-    res = await fetch(url(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+    const answer = method === "GET" ? early(path) : undefined;
+    res = await (answer ?? fetch(url(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal }));
+    signal?.throwIfAborted();
   } catch (err) {
     if ((err as Error).name === "AbortError") throw err;
     throw new ApiError(0, "network", (err as Error).message);

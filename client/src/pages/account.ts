@@ -8,7 +8,8 @@ import { area, short } from "../lib/format.js";
 import { lang, t } from "../lib/i18n.js";
 import { forgetKey, importKey, storedKeys, unlockKey, WrongPassphrase } from "../lib/keys.js";
 import type { PageContext } from "../lib/page.js";
-import { hasBrowserWallet, keySigner, signedIn, signIn, signOut, walletSigner } from "../lib/session.js";
+import { hasBrowserWallet, signedIn, signOut } from "../lib/session.js";
+import { keySigner, signIn, walletSigner } from "../lib/signing.js";
 import type { Holder } from "../lib/types.js";
 
 /** Where to go after signing in: `#/account?next=votes/3`. */

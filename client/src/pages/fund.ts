@@ -21,16 +21,23 @@ export function planTitle(plan: PlanSummary): string {
 }
 
 export async function render(root: HTMLElement, ctx: PageContext): Promise<void> {
-  const estates = await all<EstateSummary>("/api/estates", {}, 100, ctx.signal);
-  const ledgers = await Promise.all(estates.map((e) => get<FundEstate>(`/api/fund/estates/${e.id}`, ctx.signal).catch(() => null)));
-  const plans = await all<PlanSummary>("/api/fund/plans", {}, 500, ctx.signal);
+  // Two rounds instead of four: the estates (then their ledgers) beside the plans (then their votes).
   const votes = new Map<string, VoteSummary>();
-  await Promise.all(
-    [...new Set(plans.filter((p) => p.voteId !== null && p.voteId !== undefined).map((p) => String(p.voteId)))].map(async (id) => {
-      const v = await get<VoteSummary>(`/api/votes/${id}`, ctx.signal).catch(() => null);
-      if (v) votes.set(id, v);
+  const [[estates, ledgers], plans] = await Promise.all([
+    all<EstateSummary>("/api/estates", {}, 100, ctx.signal).then(async (list) => [
+      list,
+      await Promise.all(list.map((e) => get<FundEstate>(`/api/fund/estates/${e.id}`, ctx.signal).catch(() => null))),
+    ] as const),
+    all<PlanSummary>("/api/fund/plans", {}, 500, ctx.signal).then(async (list) => {
+      await Promise.all(
+        [...new Set(list.filter((p) => p.voteId !== null && p.voteId !== undefined).map((p) => String(p.voteId)))].map(async (id) => {
+          const v = await get<VoteSummary>(`/api/votes/${id}`, ctx.signal).catch(() => null);
+          if (v) votes.set(id, v);
+        }),
+      );
+      return list;
     }),
-  );
+  ]);
   const flagged = plans.filter((p) => p.kind === "emergency");
   const overdue = plans.filter((p) => p.disclosure === "Overdue");
 

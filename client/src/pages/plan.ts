@@ -1,7 +1,7 @@
 // One spend plan for the auditor: its vote and outcome (or emergency approvals), budget against disbursed,
 // the stages paid and their documents; drop an invoice PDF to check its hash against the recorded one; export
 // the plan's audit trail as CSV.
-import { keccak256, type Hex } from "viem";
+import type { Hex } from "viem";
 import { get } from "../lib/api.js";
 import { budgetBar } from "../lib/budget.js";
 import { csv } from "../lib/csv.js";
@@ -49,7 +49,9 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   const checkResult = h("div", { "aria-live": "polite", "data-testid": "doc-check-result" });
 
   const check = async (file: File) => {
-    const hash = keccak256(await fileBytes(file));
+    // keccak only when a file is dropped: reading the plan does not need it.
+    const [{ keccak256 }, bytes] = await Promise.all([import("../lib/keccak.js"), fileBytes(file)]);
+    const hash = keccak256(bytes);
     const matches = hashes.filter((d) => d.hash.toLowerCase() === hash);
     checkResult.dataset.result = matches.length > 0 ? "match" : "mismatch";
     replace(

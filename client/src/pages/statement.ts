@@ -11,6 +11,9 @@ import type { Holder, Statement, UnitDetail } from "../lib/types.js";
 export async function render(root: HTMLElement, ctx: PageContext): Promise<void> {
   const id = ctx.params.id;
   const who = signedIn();
+  // The unit's data does not wait for the holder's: all requested at once.
+  const unitData = id ? Promise.all([get<UnitDetail>(`/api/units/${id}`, ctx.signal), allOf<Statement, "entries">(`/api/fund/units/${id}/statement`, "entries", 5000, ctx.signal)]) : null;
+  unitData?.catch(() => undefined); // awaited (and reported) below
   const holder = who ? await get<Holder>(`/api/holders/${who.address}`, ctx.signal).catch(() => null) : null;
   const input = h("input", { type: "number", min: 1, inputmode: "numeric", value: id ?? "", "data-testid": "unit-id" }) as HTMLInputElement;
   const form = h("form", { class: "inline-form" }, field(t("statement.unitId"), input), h("button", { type: "submit" }, t("statement.show")));
@@ -22,9 +25,9 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
 
   const body = h("div");
   replace(root, h("p", {}, h("a", { href: "#/fund" }, `← ${t("fund.title")}`)), h("h1", {}, t("statement.title")), h("section", { class: "card" }, form, mine), body);
-  if (!id) return;
+  if (!unitData) return;
 
-  const [unit, statement] = await Promise.all([get<UnitDetail>(`/api/units/${id}`, ctx.signal), allOf<Statement, "entries">(`/api/fund/units/${id}/statement`, "entries", 5000, ctx.signal)]);
+  const [unit, statement] = await unitData;
   replace(
     body,
     h(

@@ -2,20 +2,16 @@
 // confirmation, recording a service, redeeming at a partner, gifting to family. Transactions go from the
 // signed-in key or wallet straight to the TimeBank contract. A note is sent only as a salted commitment (never a
 // plain hash, which could be guessed back); neither the note nor its salt is kept anywhere yet, and the page says so.
-import { isAddress, type Abi, type Address, type Hex } from "viem";
-import { abi as timeBankAbi } from "virtual:abi/TimeBank";
-import { commitNote } from "../../../server/src/chain/commitment.js";
+import type { Address, Hex } from "viem";
 import { all, allOf, get } from "../lib/api.js";
-import { config, contractAddress, publicClientFor } from "../lib/chain.js";
+import { config, contractAddress } from "../lib/config.js";
 import { field, h, notice, replace } from "../lib/dom.js";
 import { dateTime, minutes, short } from "../lib/format.js";
 import { t, type TextKey } from "../lib/i18n.js";
 import type { PageContext } from "../lib/page.js";
 import { signedIn } from "../lib/session.js";
-import { sendContractTx } from "../lib/tx.js";
 import type { Member, Partner, ServiceRow } from "../lib/types.js";
 
-const ABI = timeBankAbi as unknown as Abi;
 export const CATEGORIES = ["MealDelivery", "Companionship", "Cleaning", "HospitalEscort", "Tutoring", "Other"] as const;
 const RELATIONS = ["None", "Parent", "Spouse", "Child"];
 
@@ -27,15 +23,6 @@ function relationName(value: string | number): string {
   const name = typeof value === "number" || /^\d+$/.test(String(value)) ? RELATIONS[Number(value)] ?? String(value) : String(value);
   const key = `relation.${name}` as TextKey;
   return t(key) === key ? name : t(key);
-}
-
-/**
- * What goes on chain for a note: keccak256(abi.encode(salt, note)) with a fresh random salt, so that the text
- * cannot be guessed back from the chain. Nothing keeps the note or the salt yet (an off-chain store comes later),
- * so the commitment proves nothing afterwards either; it only records that a note was written.
- */
-export function noteOnChain(note: string): Hex {
-  return commitNote(note.trim()).commitment;
 }
 
 /** How far (seconds) this device's clock may put a service before the chain's latest block. */
@@ -51,6 +38,8 @@ function signInPrompt(root: HTMLElement): void {
 export async function render(root: HTMLElement, ctx: PageContext): Promise<void> {
   const who = signedIn();
   if (!who) return signInPrompt(root);
+  // The transaction code (viem's client, keccak, the ABI) only once signed in, fetched beside the data.
+  const chainCode = import("../lib/timebank-chain.js");
   const me = who.address;
   const [member, toConfirm, given, partners, cfg, tbAddress] = await Promise.all([
     allOf<Member, "history">(`/api/timebank/members/${me}`, "history", 5000, ctx.signal),
@@ -60,6 +49,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     config(),
     contractAddress("TimeBank"),
   ]);
+  const { ABI, isAddress, noteOnChain, publicClientFor, sendContractTx } = await chainCode;
   const client = publicClientFor(cfg.rpcUrl, cfg.chainId);
   const progress = h("div", { class: "tx-box", "aria-live": "polite", "data-testid": "tx-progress" });
   if (lastOutcome) {

@@ -1,7 +1,6 @@
 // One vote: what is decided, the live tally against quorum and approval, and — signed in — casting a ballot
 // (EIP-712 signature, sent to the relayer), following it to the chain and downloading its receipt.
 import type { Address, Hex } from "viem";
-import { ballotId } from "../../../server/src/relayer/ballot.js";
 import { all, ApiError, get, post } from "../lib/api.js";
 import { download, h, notice, replace } from "../lib/dom.js";
 import { area, dateTime, money, short } from "../lib/format.js";
@@ -42,6 +41,9 @@ function receiptButton(recordId: string | number, testId: string): HTMLElement {
 
 export async function render(root: HTMLElement, ctx: PageContext): Promise<void> {
   const id = ctx.params.id!;
+  // The vote and its ballots do not depend on each other: both are requested at once.
+  let ballotsRequest: Promise<BallotRow[]> | null = all<BallotRow>(`/api/votes/${id}/ballots`, {}, 2000, ctx.signal);
+  ballotsRequest.catch(() => undefined); // if the vote fails, its ballots' failure is not news
   let vote = await get<VoteDetail>(`/api/votes/${id}`, ctx.signal);
   const who = signedIn();
 
@@ -76,7 +78,8 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   // Ballots already on chain (with their receipt record ids).
   let ballots: BallotRow[] = [];
   const loadBallots = async () => {
-    ballots = await all<BallotRow>(`/api/votes/${id}/ballots`, {}, 2000, ctx.signal);
+    ballots = await (ballotsRequest ?? all<BallotRow>(`/api/votes/${id}/ballots`, {}, 2000, ctx.signal));
+    ballotsRequest = null;
     replace(
       ballotsBox,
       // A proxy ballot the holder replaced stays listed (marked) but is not counted.
@@ -234,6 +237,8 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   if (row) showMine(row);
   else if (who && isOpen) {
     // A ballot sent earlier may still be on its way.
+    // The ballot's id is a keccak hash: that code only for a signed-in owner of an open vote.
+    const { ballotId } = await import("../../../server/src/relayer/ballot.js");
     const relayedId = ballotId(BigInt(id), who.address);
     const known = await get<RelayedBallot>(`/api/ballots/${relayedId}`).catch(() => null);
     if (known && known.status !== "skipped") {

@@ -3,6 +3,7 @@ import express, { Router, type Express, type RequestHandler } from "express";
 import { rateLimit } from "express-rate-limit";
 import helmet from "helmet";
 import type { Logger } from "pino";
+import { compressJson, serveClient } from "./delivery.js";
 import { ApiError, errorBody, errorHandler, notFound } from "./errors.js";
 import { mountRoutes, openApiDocument, type RouteSpec } from "./routes.js";
 
@@ -79,6 +80,7 @@ export function createApp(options: AppOptions): Express {
     }),
   );
   app.use(requestLog(options.logger));
+  app.use(compressJson());
   app.use(
     "/api",
     rateLimit({
@@ -103,7 +105,7 @@ export function createApp(options: AppOptions): Express {
     res.json({ ok: true, version: options.version });
   });
   app.use(router);
-  if (options.staticDir) app.use(express.static(options.staticDir, { index: "index.html" }));
+  if (options.staticDir) app.use(serveClient(options.staticDir));
   app.use(notFound);
   app.use(errorHandler(options.logger));
   return app;

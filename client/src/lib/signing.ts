@@ -1,0 +1,57 @@
+// Signing in: a signer from a key held in memory or from the browser wallet, and Sign-In with Ethereum
+// (EIP-4361) with it. viem's wallet, account (secp256k1) and SIWE code live here, out of the startup bundle:
+// only the account page imports this module.
+import { createWalletClient, custom, getAddress, http, type Address, type Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { createSiweMessage } from "viem/siwe";
+import { post } from "./api.js";
+import { chainOf, config } from "./chain.js";
+import { setSession, type SignedIn, type Signer } from "./session.js";
+import type { Session } from "./types.js";
+
+/** A signer from a private key held in memory; transactions go to the configured JSON-RPC node. */
+export async function keySigner(privateKey: Hex, label: string): Promise<Signer> {
+  const cfg = await config();
+  const account = privateKeyToAccount(privateKey);
+  const wallet = createWalletClient({ account, chain: chainOf(cfg.chainId, cfg.rpcUrl), transport: http(cfg.rpcUrl) });
+  return { kind: "key", address: account.address, label, wallet };
+}
+
+/** A signer from the browser wallet (asks it for an account). */
+export async function walletSigner(): Promise<Signer> {
+  const provider = window.ethereum;
+  if (!provider) throw new Error("no_wallet");
+  const cfg = await config();
+  const [first] = (await provider.request({ method: "eth_requestAccounts" })) as Address[];
+  if (!first) throw new Error("no_wallet_account");
+  const address = getAddress(first);
+  const wallet = createWalletClient({ account: address, chain: chainOf(cfg.chainId, cfg.rpcUrl), transport: custom(provider) });
+  return { kind: "wallet", address, label: address, wallet };
+}
+
+/** Sign-In with Ethereum: nonce from the API, message signed by the signer, session token back. */
+export async function signIn(signer: Signer, statement: string): Promise<SignedIn> {
+  const { nonce, domain, chainId, issuedAt } = await post<{ nonce: string; domain: string; chainId: number; issuedAt?: string }>(
+    "/api/auth/nonce",
+    {},
+  );
+  // Dated by the server's clock (a phone's may run fast, and the server refuses messages from the future),
+  // and addressed to the server's own domain, which the server checks the URI against.
+  const now = issuedAt ? new Date(issuedAt) : new Date();
+  const message = createSiweMessage({
+    address: signer.address,
+    chainId,
+    domain,
+    nonce,
+    uri: `${window.location.protocol}//${domain}`,
+    version: "1",
+    statement,
+    issuedAt: now,
+    expirationTime: new Date(now.getTime() + 10 * 60_000),
+  });
+  const signature = await signer.wallet.signMessage({ account: signer.wallet.account ?? signer.address, message });
+  const session = await post<Session>("/api/auth/sign-in", { message, signature });
+  const done = { ...signer, session };
+  setSession(done);
+  return done;
+}

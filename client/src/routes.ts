@@ -1,0 +1,40 @@
+// The client's routes: hash path → page module and the navigation entry it belongs to. Plain data without
+// imports, read by main.ts and, at build time, by vite.config.ts (which writes the boot script that preloads a
+// route's page chunk while the HTML is still being parsed).
+
+export type PageName = "home" | "account" | "votes" | "vote" | "verify" | "fund" | "plan" | "statement" | "timebank";
+/**
+ * `data`: the GET requests the page makes first, exactly as lib/api.ts spells them (`{id}` from the route). The
+ * boot script sends them while the page's code is still downloading; api.ts hands each answer to the page once.
+ * A request listed here that the page does not make is merely wasted; one it makes that is not listed just waits.
+ */
+export type RouteDef = { pattern: RegExp; names: string[]; page: PageName; nav: string; data?: string[] };
+
+export const routes: RouteDef[] = [
+  { pattern: /^$/, names: [], page: "home", nav: "" },
+  { pattern: /^account$/, names: [], page: "account", nav: "account" },
+  {
+    pattern: /^votes$/,
+    names: [],
+    page: "votes",
+    nav: "votes",
+    data: ["/api/votes?status=open&limit=500", "/api/votes?status=closed&limit=500", "/api/votes?status=finalized&limit=500"],
+  },
+  { pattern: /^votes\/(\d+)$/, names: ["id"], page: "vote", nav: "votes", data: ["/api/votes/{id}", "/api/votes/{id}/ballots?limit=500"] },
+  { pattern: /^verify$/, names: [], page: "verify", nav: "verify" },
+  { pattern: /^fund$/, names: [], page: "fund", nav: "fund", data: ["/api/estates?limit=500", "/api/fund/plans?limit=500"] },
+  { pattern: /^fund\/plans\/(\d+)$/, names: ["id"], page: "plan", nav: "fund", data: ["/api/fund/plans/{id}"] },
+  {
+    pattern: /^fund\/units(?:\/(\d+))?$/,
+    names: ["id"],
+    page: "statement",
+    nav: "fund",
+    data: ["/api/units/{id}", "/api/fund/units/{id}/statement?limit=500"],
+  },
+  { pattern: /^timebank$/, names: [], page: "timebank", nav: "timebank" },
+];
+
+/** The route path of a location hash: `#/votes/3?x=1` → `votes/3`. */
+export function routePath(hash: string): string {
+  return decodeURIComponent(hash.replace(/^#\/?/, "")).split("?")[0]!.replace(/\/$/, "");
+}
