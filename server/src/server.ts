@@ -19,6 +19,7 @@ import { loadArtifact } from "./chain/artifacts.js";
 import { makePublicClient, makeWalletClient } from "./chain/clients.js";
 import { readDeployment, type Deployment } from "./chain/deployment.js";
 import type { ServerSettings } from "./config/server.js";
+import { assertVaultKeyConfigured } from "./config/vault.js";
 import { follow } from "./indexer/indexer.js";
 import { setupIndexer, type Service } from "./indexer/setup.js";
 import { closeStore } from "./indexer/store.js";
@@ -66,6 +67,7 @@ export async function startServer(
   logger: Logger,
   extraRoutes: ExtraRoutes = () => [],
 ): Promise<RunningServer> {
+  assertVaultKeyConfigured(settings);
   const deployment = readDeployment(settings.deployment);
   const service = await setupIndexer({ ...settings, dataDir: path.join(settings.dataDir, "indexer") }, logger);
   const controller = new AbortController();
