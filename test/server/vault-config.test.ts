@@ -59,7 +59,8 @@ describe("vault configuration", function () {
     expect(refused.stderr).to.include("GONGZHI_VAULT_MASTER_KEY=$(openssl rand -hex 32)").and.include("GONGZHI_VAULT_MASTER_KEY_FILE").and.include("chmod 600");
     // With a key, or in development, the vault check passes and the server goes on (to fail on the missing
     // deployment file here, which shows how far it got).
-    for (const extra of [{ GONGZHI_VAULT_MASTER_KEY: KEY }, { GONGZHI_MODE: "development" }]) {
+    const extras: Record<string, string>[] = [{ GONGZHI_VAULT_MASTER_KEY: KEY }, { GONGZHI_MODE: "development" }];
+    for (const extra of extras) {
       const started = await runServer({ ...base, ...extra });
       expect(started.stderr, JSON.stringify(extra)).to.not.include("has no master key");
       expect(started.stderr).to.include("no-such-deployment.json");

@@ -90,6 +90,19 @@ describe("personal-data vault", function () {
       expect(await codeOf(read(tv, "nobody", "name"))).to.equal("person_not_found");
     });
 
+    it("gives a person one data key when their first writes race", async function () {
+      tv = await openTestVault(tmp.dir, master);
+      const p = PEOPLE[0]!;
+      await Promise.all([
+        tv.vault.write({ personId: p.id, field: "name", value: p.name }),
+        tv.vault.write({ personId: p.id, field: "phone", value: p.phone }),
+        tv.vault.write({ personId: p.id, field: "idNumber", value: p.idNumber }),
+      ]);
+      await tv.close();
+      tv = await openTestVault(tmp.dir, master);
+      expect(await Promise.all([read(tv, p.id, "name"), read(tv, p.id, "phone"), read(tv, p.id, "idNumber")])).to.deep.equal([p.name, p.phone, p.idNumber]);
+    });
+
     it("refuses bad input with a code and changes nothing", async function () {
       tv = await openTestVault(tmp.dir, master);
       expect(await codeOf(tv.vault.write({ personId: "王秀英", field: "name", value: "x" }))).to.equal("invalid_person_id");

@@ -209,7 +209,6 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
   };
 
   const keyCache = new Map<string, Buffer>();
-  const creating = new Map<string, Promise<Buffer>>();
   const remember = (personId: string, key: Buffer): Buffer => {
     if (keyCache.size >= KEY_CACHE) keyCache.delete(keyCache.keys().next().value!);
     keyCache.set(personId, key);
@@ -233,31 +232,35 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
     return key;
   }
 
+  // Looking up (and making) a person's data key is serialised per person: two first writes racing must end up
+  // with one key, or the value sealed under the key that lost would never decrypt.
+  const locks = new Map<string, Promise<unknown>>();
+  function locked<T>(personId: string, task: () => Promise<T>): Promise<T> {
+    const run = (locks.get(personId) ?? Promise.resolve()).then(task);
+    const tail = run.catch(() => undefined);
+    locks.set(personId, tail);
+    void tail.then(() => {
+      if (locks.get(personId) === tail) locks.delete(personId);
+    });
+    return run;
+  }
+
   async function dataKey(personId: string, create: boolean): Promise<Buffer> {
-    const cached = keyCache.get(personId);
-    if (cached) return cached;
-    const pending = creating.get(personId);
-    if (pending) return pending;
-    const wrapped = await store.getDataKey(personId);
-    if (wrapped) return remember(personId, unwrap(personId, wrapped));
-    if (!create) {
-      const person = await store.getPerson(personId);
-      if (person?.erasedAt !== undefined) throw erased(personId, person);
-      throw new VaultError("data_key_unwrap_failed", `${personId} has values but no data key in the key store: restore the key store from its backup.`, { personId });
-    }
-    // One data key per person even when two first writes race: the second waits for the first's key.
-    const made = (async () => {
+    return keyCache.get(personId) ?? locked(personId, async () => {
+      const cached = keyCache.get(personId);
+      if (cached) return cached;
+      const wrapped = await store.getDataKey(personId);
+      if (wrapped) return remember(personId, unwrap(personId, wrapped));
+      if (!create) {
+        const person = await store.getPerson(personId);
+        if (person?.erasedAt !== undefined) throw erased(personId, person);
+        throw new VaultError("data_key_unwrap_failed", `${personId} has values but no data key in the key store: restore the key store from its backup.`, { personId });
+      }
       const key = randomKey();
       const sealed = seal(current.key, key, aad(DATA_KEY_AAD, personId, current.id));
       await store.putDataKey(personId, { ...sealed, keyId: current.id, createdAt: clock() });
       return remember(personId, key);
-    })();
-    creating.set(personId, made);
-    try {
-      return await made;
-    } finally {
-      creating.delete(personId);
-    }
+    });
   }
 
   function erased(personId: string, person: PersonRecord): VaultError {
