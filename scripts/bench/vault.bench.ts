@@ -113,7 +113,7 @@ const bench: BenchModule = {
       { name: "vault.accessLogEntries", value: m(vault.map((v) => v.logged)), unit: "entries", description: `access-log entries after reading ${list.length} values; must equal the number of reads` },
     ];
   },
-  notes: `Both vault figures are bound by LevelDB writes (each audited read appends an access-log entry before it answers; a write stores a ciphertext and, once per person, a wrapped data key), not by AES: the baseline shows the cipher alone runs one to two orders of magnitude faster. Measured while other work shared the machine's two cores, so the absolute figures are pessimistic; the ratios come from the same run.`,
+  notes: `Both vault figures are bound by LevelDB writes (each audited read appends an access-log entry before it answers; a write stores a ciphertext and, once per person, a wrapped data key), not by AES: the baseline is the cipher alone on the same values, so the ratios say what storage, key handling, the consent check and the log cost on top of it. Measured while other work shared the machine's two cores, so the absolute figures are pessimistic; the ratios come from the same run.`,
 };
 
 export default bench;

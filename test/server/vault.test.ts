@@ -2,7 +2,7 @@
 // master keys and rotation, the audited read path and its access log, consent by purpose, a person's rights
 // (export, correction, erasure by crypto-shredding), retention, and no plain value or destroyed key at rest.
 import { expect } from "chai";
-import { chmodSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Level } from "level";
 import { levelAccessLog, type AccessLogEntry } from "../../server/src/vault/accessLog.js";
@@ -355,6 +355,28 @@ describe("personal-data vault", function () {
       for (const needle of [wrapped.ct, dataKey, dataKey.toString("hex"), dataKey.toString("base64"), PEOPLE[0]!.name, PEOPLE[0]!.phone, "漏水纠纷"]) {
         expect(filesContaining(tmp.dir, needle), String(needle)).to.deep.equal([]);
       }
+    });
+
+    it("shreds again a key store restored from a backup made before the erasure", async function () {
+      tv = await openTestVault(tmp.dir, master);
+      await seed(tv, PEOPLE.slice(0, 2));
+      const wrapped = (await tv.store.getDataKey("p_1"))!;
+      await tv.close();
+      cpSync(path.join(tmp.dir, "keys"), path.join(tmp.dir, "keys-backup"), { recursive: true }); // last night's key-store backup
+      tv = await openTestVault(tmp.dir, master);
+      await tv.vault.erase({ personId: "p_1", actor: STAFF, now: T0 + DAY });
+      await tv.close();
+      rmSync(path.join(tmp.dir, "keys"), { recursive: true });
+      cpSync(path.join(tmp.dir, "keys-backup"), path.join(tmp.dir, "keys"), { recursive: true }); // restored after a disk failure
+      rmSync(path.join(tmp.dir, "keys-backup"), { recursive: true });
+      expect(filesContaining(path.join(tmp.dir, "keys"), wrapped.ct)).to.not.deep.equal([]);
+      tv = await openTestVault(tmp.dir, master);
+      expect(await tv.store.getDataKey("p_1")).to.equal(undefined);
+      expect(await codeOf(read(tv, "p_1", "name"))).to.equal("subject_erased");
+      expect(await read(tv, "p_2", "name")).to.equal(PEOPLE[1]!.name);
+      await tv.close();
+      tv = undefined;
+      expect(filesContaining(tmp.dir, wrapped.ct)).to.deep.equal([]);
     });
 
     it("finishes an erasure a crash interrupted after marking it, before anything is read", async function () {

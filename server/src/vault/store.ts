@@ -55,6 +55,8 @@ export interface VaultStore {
   /** Erasures marked but not yet finished (a crash between marking and destroying the key). */
   pendingErasures(): Promise<string[]>;
   finishErasure(personId: string): Promise<void>;
+  /** Every person marked erased (for re-shredding a key store restored from a backup older than the erasure). */
+  erasedPeople(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -186,6 +188,11 @@ export async function openLevelVaultStore(dir: string): Promise<VaultStore & { d
     async finishErasure(personId) {
       await erasing.del(personId);
       await compact(dataDb, "values", `${personId}/`, `${personId}0`);
+    },
+    async erasedPeople() {
+      const out: string[] = [];
+      for await (const [personId, raw] of people.iterator()) if ((JSON.parse(raw) as PersonRecord).erasedAt !== undefined) out.push(personId);
+      return out;
     },
     async close() {
       await Promise.all([keyDb.close(), dataDb.close()]);

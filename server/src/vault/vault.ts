@@ -306,10 +306,14 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
     return { ...seal(key, bytes, aad(VALUE_AAD, personId, field)), field, category: categoryOf(field), writtenAt: now };
   }
 
-  // Erasures a crash interrupted (marked, key not yet destroyed) are finished before anything else.
+  // Erasures a crash interrupted (marked, key not yet destroyed) are finished before anything else, and a key
+  // store restored from a backup older than an erasure is shredded again: an erased person's key never returns.
   for (const personId of await store.pendingErasures()) {
     await store.destroyDataKey(personId);
     await store.finishErasure(personId);
+  }
+  for (const personId of await store.erasedPeople()) {
+    if (await store.getDataKey(personId)) await store.destroyDataKey(personId);
   }
 
   const vault: Vault = {
