@@ -13,6 +13,8 @@ import { parseRetention, type FieldName } from "../../server/src/vault/fields.js
 import { parseMasterKey, readMasterKeyFile } from "../../server/src/vault/masterKey.js";
 import type { WrappedDataKey } from "../../server/src/vault/store.js";
 import { noteCommitment } from "../../server/src/chain/commitment.js";
+import { formatMessage } from "../../server/src/api/messages.js";
+import { apiErrorFromVault } from "../../server/src/api/vaultErrors.js";
 import { tempDir } from "./helpers/chain.js";
 import { filesContaining, newMasterKey, openTestVault, type TestVault } from "./helpers/vault.js";
 
@@ -452,6 +454,34 @@ describe("personal-data vault", function () {
       for (const n of needles) {
         for (const dir of ["keys", "data", "access"]) expect(filesContaining(path.join(tmp.dir, dir), n), `${n} in ${dir}`).to.deep.equal([]);
       }
+    });
+  });
+
+  describe("API answers", function () {
+    it("map every vault error to an HTTP status and a code with a zh and an en message, placeholders filled", async function () {
+      const codes: VaultErrorCode[] = [
+        "invalid_person_id", "invalid_field", "invalid_purpose", "invalid_actor", "value_too_large", "value_not_found", "person_not_found",
+        "consent_required", "separate_consent_evidence_required", "subject_erased", "access_log_failed", "invalid_master_key",
+        "master_key_mismatch", "master_key_retired", "master_key_missing", "data_key_unwrap_failed", "value_decrypt_failed",
+      ];
+      const real = new Map<VaultErrorCode, VaultError>();
+      tv = await openTestVault(tmp.dir, master);
+      await seed(tv, PEOPLE.slice(0, 1));
+      real.set("consent_required", await errorOf(read(tv, "p_1", "phone", "mediation")));
+      real.set("value_not_found", await errorOf(read(tv, "p_1", "displayName")));
+      real.set("value_too_large", await errorOf(tv.vault.write({ personId: "p_1", field: "note:x", value: "x".repeat(20_000) })));
+      real.set("separate_consent_evidence_required", await errorOf(tv.vault.grantConsent({ personId: "p_1", purpose: "photos", actor: STAFF })));
+      await tv.vault.erase({ personId: "p_1", actor: STAFF });
+      real.set("subject_erased", await errorOf(read(tv, "p_1", "name")));
+      const statuses: Record<string, number> = {};
+      for (const code of codes) {
+        const api = apiErrorFromVault(real.get(code) ?? new VaultError(code, "m", { personId: "p_9", field: "phone" }));
+        statuses[code] = api.status;
+        for (const language of ["zh-CN", "en"] as const) expect(formatMessage(api.code, language, api.params), `${code} ${language}`).to.not.match(/\{\w+\}/);
+        expect(JSON.stringify(api)).to.not.include(PEOPLE[0]!.name);
+      }
+      expect(statuses).to.include({ consent_required: 403, subject_erased: 410, value_not_found: 404, value_too_large: 413, access_log_failed: 503, invalid_field: 400, master_key_mismatch: 500 });
+      expect(formatMessage("consent_required", "en", apiErrorFromVault(real.get("consent_required")!).params)).to.include("for mediation (consent missing: mediation)");
     });
   });
 

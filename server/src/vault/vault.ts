@@ -281,7 +281,7 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
       throw new VaultError(
         "consent_required",
         `${personId} has not consented to ${missing.join(" and ")}${purpose ? ` (needed to read for ${purpose})` : ""}; ask for consent first${missing.some((p) => PURPOSES[p].consent === "separate") ? " (sensitive data: its own, separate consent)" : ""}.`,
-        { personId, missing },
+        { personId, missing, ...(purpose ? { purpose } : {}) },
       );
     }
   }
