@@ -17,6 +17,7 @@ const PEOPLE = 1000;
 const FIELDS: FieldName[] = ["name", "phone", "idNumber"];
 const CONCURRENCY = 32;
 const ROUNDS = 3;
+const RAW_PASSES = 10;
 const SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗";
 const GIVEN = "秀英建国桂兰德明淑珍志强玉梅国平丽华建华凤英明亮";
 
@@ -49,14 +50,20 @@ async function rate(list: Item[], task: (item: Item) => Promise<unknown>): Promi
 function rawRates(list: Item[]): { encrypt: number; decrypt: number } {
   const keys = new Map<string, Buffer>();
   for (const { personId } of list) if (!keys.has(personId)) keys.set(personId, randomKey());
+  // Several passes over the values, so that a pass of a few milliseconds does not decide the figure.
+  let sealed: ReturnType<typeof seal>[] = [];
   let started = performance.now();
-  const sealed = list.map(({ personId, field, value }) => seal(keys.get(personId)!, Buffer.from(value, "utf8"), aad("gongzhi-vault/value/v1", personId, field)));
-  const encrypt = list.length / ((performance.now() - started) / 1000);
+  for (let pass = 0; pass < RAW_PASSES; pass++) {
+    sealed = list.map(({ personId, field, value }) => seal(keys.get(personId)!, Buffer.from(value, "utf8"), aad("gongzhi-vault/value/v1", personId, field)));
+  }
+  const encrypt = (RAW_PASSES * list.length) / ((performance.now() - started) / 1000);
   started = performance.now();
-  list.forEach(({ personId, field }, i) => {
-    if (!open(keys.get(personId)!, sealed[i]!, aad("gongzhi-vault/value/v1", personId, field))) throw new Error("raw round trip failed");
-  });
-  const decrypt = list.length / ((performance.now() - started) / 1000);
+  for (let pass = 0; pass < RAW_PASSES; pass++) {
+    list.forEach(({ personId, field }, i) => {
+      if (!open(keys.get(personId)!, sealed[i]!, aad("gongzhi-vault/value/v1", personId, field))) throw new Error("raw round trip failed");
+    });
+  }
+  const decrypt = (RAW_PASSES * list.length) / ((performance.now() - started) / 1000);
   return { encrypt, decrypt };
 }
 
@@ -106,8 +113,8 @@ const bench: BenchModule = {
     return [
       { name: "vault.encryptPerSec", value: Math.round(enc), unit: "values/s", description: `values written through the vault on LevelDB (${PEOPLE} people × ${FIELDS.length} fields, data key made and wrapped on each person's first write), ${CONCURRENCY} in flight, median of ${ROUNDS}` },
       { name: "vault.decryptPerSec", value: Math.round(dec), unit: "values/s", description: `the same values read through the audited path (consent check, access-log entry appended to LevelDB before each answer; data keys unwrapped on first use), ${CONCURRENCY} in flight, median of ${ROUNDS}` },
-      { name: "vault.baseline.encryptPerSec", value: Math.round(rawEnc), unit: "values/s", description: "raw AES-256-GCM seal of the same values (fresh IV, same AAD), same run, median of 3" },
-      { name: "vault.baseline.decryptPerSec", value: Math.round(rawDec), unit: "values/s", description: "raw AES-256-GCM open of the same values, same run, median of 3" },
+      { name: "vault.baseline.encryptPerSec", value: Math.round(rawEnc), unit: "values/s", description: `raw AES-256-GCM seal of the same values (fresh IV, same AAD, ${RAW_PASSES} passes), same run, median of ${ROUNDS}` },
+      { name: "vault.baseline.decryptPerSec", value: Math.round(rawDec), unit: "values/s", description: `raw AES-256-GCM open of the same values (${RAW_PASSES} passes), same run, median of ${ROUNDS}` },
       { name: "vault.encryptRatioToRaw", value: round(enc / rawEnc, 3), unit: "×", description: "vault writes over raw seals: what storage and key handling cost" },
       { name: "vault.decryptRatioToRaw", value: round(dec / rawDec, 3), unit: "×", description: "audited reads over raw opens: what the checks, the store and the access log cost" },
       { name: "vault.accessLogEntries", value: m(vault.map((v) => v.logged)), unit: "entries", description: `access-log entries after reading ${list.length} values; must equal the number of reads` },
