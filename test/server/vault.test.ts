@@ -359,6 +359,20 @@ describe("personal-data vault", function () {
       }
     });
 
+    it("leaves nothing behind when writes race the erasure", async function () {
+      tv = await openTestVault(tmp.dir, master);
+      await seed(tv, PEOPLE.slice(0, 2));
+      const writes = (id: string) => ["note:a", "note:b", "displayName"].map((field) => tv!.vault.write({ personId: id, field: field as FieldName, value: "后写入的内容" }));
+      const first = await Promise.allSettled([...writes("p_1"), tv.vault.erase({ personId: "p_1", actor: STAFF }), ...writes("p_1")]);
+      const second = await Promise.allSettled([tv.vault.erase({ personId: "p_2", actor: STAFF }), ...writes("p_2")]);
+      for (const id of ["p_1", "p_2"]) {
+        expect(await tv.store.values(id), id).to.deep.equal([]);
+        expect(await tv.store.getDataKey(id), id).to.equal(undefined);
+      }
+      const refused = [...first, ...second].filter((r) => r.status === "rejected").map((r) => (r.reason as VaultError).code);
+      expect(refused).to.deep.equal(Array(6).fill("subject_erased"));
+    });
+
     it("shreds again a key store restored from a backup made before the erasure", async function () {
       tv = await openTestVault(tmp.dir, master);
       await seed(tv, PEOPLE.slice(0, 2));

@@ -234,8 +234,11 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
 
   // Looking up (and making) a person's data key is serialised per person: two first writes racing must end up
   // with one key, or the value sealed under the key that lost would never decrypt.
-  const locks = new Map<string, Promise<unknown>>();
-  function locked<T>(personId: string, task: () => Promise<T>): Promise<T> {
+  // Writes, corrections, consents and erasure of one person are serialised too (a lock of their own, as they
+  // take the key lock inside), so a write racing an erasure never stores a value after it.
+  const keyLocks = new Map<string, Promise<unknown>>();
+  const personLocks = new Map<string, Promise<unknown>>();
+  function lockIn<T>(locks: Map<string, Promise<unknown>>, personId: string, task: () => Promise<T>): Promise<T> {
     const run = (locks.get(personId) ?? Promise.resolve()).then(task);
     const tail = run.catch(() => undefined);
     locks.set(personId, tail);
@@ -244,6 +247,8 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
     });
     return run;
   }
+  const locked = <T>(personId: string, task: () => Promise<T>) => lockIn(keyLocks, personId, task);
+  const serially = <T>(personId: string, task: () => Promise<T>) => lockIn(personLocks, personId, task);
 
   async function dataKey(personId: string, create: boolean): Promise<Buffer> {
     return keyCache.get(personId) ?? locked(personId, async () => {
@@ -256,6 +261,8 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
         if (person?.erasedAt !== undefined) throw erased(personId, person);
         throw new VaultError("data_key_unwrap_failed", `${personId} has values but no data key in the key store: restore the key store from its backup.`, { personId });
       }
+      const person = await store.getPerson(personId);
+      if (person?.erasedAt !== undefined) throw erased(personId, person);
       const key = randomKey();
       const sealed = seal(current.key, key, aad(DATA_KEY_AAD, personId, current.id));
       await store.putDataKey(personId, { ...sealed, keyId: current.id, createdAt: clock() });
@@ -324,13 +331,15 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
       checkPerson(personId);
       checkField(field);
       const bytes = checkValue(field, value);
-      const person = await livePerson(personId);
-      await requireConsents(personId, consentsNeeded(undefined, field), now);
-      const stored = await sealValue(personId, field, bytes, now);
-      await store.putValue(personId, stored, person ? undefined : { createdAt: now });
-      const facts: WriteFacts = { personId, field, category: stored.category, writtenAt: iso(now), ciphertextHash: sealedHash(stored) };
-      emit("written", facts);
-      return facts;
+      return serially(personId, async () => {
+        const person = await livePerson(personId);
+        await requireConsents(personId, consentsNeeded(undefined, field), now);
+        const stored = await sealValue(personId, field, bytes, now);
+        await store.putValue(personId, stored, person ? undefined : { createdAt: now });
+        const facts: WriteFacts = { personId, field, category: stored.category, writtenAt: iso(now), ciphertextHash: sealedHash(stored) };
+        emit("written", facts);
+        return facts;
+      });
     },
 
     async read({ actor, purpose, personId, field, now = clock() }) {
@@ -350,15 +359,17 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
       checkPerson(personId);
       checkField(field);
       const bytes = checkValue(field, value);
-      await livePerson(personId);
-      const old = await store.getValue(personId, field);
-      if (!old) throw new VaultError("value_not_found", `The vault holds no ${field} for ${personId} to correct; write it instead.`, { personId, field });
-      await requireConsents(personId, consentsNeeded(undefined, field), now);
-      const stored = await sealValue(personId, field, bytes, now);
-      await store.replaceValue(personId, stored);
-      const facts: WriteFacts = { personId, field, category: stored.category, writtenAt: iso(now), ciphertextHash: sealedHash(stored), previousCiphertextHash: sealedHash(old) };
-      emit("corrected", facts);
-      return facts;
+      return serially(personId, async () => {
+        await livePerson(personId);
+        const old = await store.getValue(personId, field);
+        if (!old) throw new VaultError("value_not_found", `The vault holds no ${field} for ${personId} to correct; write it instead.`, { personId, field });
+        await requireConsents(personId, consentsNeeded(undefined, field), now);
+        const stored = await sealValue(personId, field, bytes, now);
+        await store.replaceValue(personId, stored);
+        const facts: WriteFacts = { personId, field, category: stored.category, writtenAt: iso(now), ciphertextHash: sealedHash(stored), previousCiphertextHash: sealedHash(old) };
+        emit("corrected", facts);
+        return facts;
+      });
     },
 
     async grantConsent({ personId, purpose, actor, evidence, now = clock() }) {
@@ -375,12 +386,14 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
         );
       }
       if (evidence !== undefined && !EVIDENCE.test(evidence)) throw new VaultError("invalid_actor", "Consent evidence is an id or hash: 1–200 printable ASCII characters without spaces.");
-      const person = await livePerson(personId);
-      if (!person) await store.putPerson(personId, { createdAt: now });
-      const event: ConsentEvent = { purpose, granted: true, at: now, actor, ...(evidence ? { evidence } : {}) };
-      await store.appendConsent(personId, event);
-      emit("consent", { personId, ...event });
-      return event;
+      return serially(personId, async () => {
+        const person = await livePerson(personId);
+        if (!person) await store.putPerson(personId, { createdAt: now });
+        const event: ConsentEvent = { purpose, granted: true, at: now, actor, ...(evidence ? { evidence } : {}) };
+        await store.appendConsent(personId, event);
+        emit("consent", { personId, ...event });
+        return event;
+      });
     },
 
     async withdrawConsent({ personId, purpose, actor, now = clock() }) {
@@ -389,11 +402,13 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
       checkPurpose(purpose);
       const basis: string = PURPOSES[purpose].consent;
       if (basis === "none") throw new VaultError("invalid_purpose", `${purpose} does not rest on consent, so there is nothing to withdraw.`, { purpose });
-      await livePerson(personId);
-      const event: ConsentEvent = { purpose, granted: false, at: now, actor };
-      await store.appendConsent(personId, event);
-      emit("consent", { personId, ...event });
-      return event;
+      return serially(personId, async () => {
+        await livePerson(personId);
+        const event: ConsentEvent = { purpose, granted: false, at: now, actor };
+        await store.appendConsent(personId, event);
+        emit("consent", { personId, ...event });
+        return event;
+      });
     },
 
     async hasConsent(personId, purpose, now = clock()) {
@@ -434,31 +449,33 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
     async erase({ personId, actor, now = clock() }) {
       checkPerson(personId);
       checkActor(actor);
-      const person = await store.getPerson(personId);
-      if (person?.erasedAt !== undefined && person.erasure) {
-        // Asked again (a retry by the journal): make sure it is finished and give the same facts.
+      return serially(personId, async () => {
+        const person = await store.getPerson(personId);
+        if (person?.erasedAt !== undefined && person.erasure) {
+          // Asked again (a retry by the journal): make sure it is finished and give the same facts.
+          await store.destroyDataKey(personId);
+          await store.finishErasure(personId);
+          return person.erasure;
+        }
+        const wrapped = await store.getDataKey(personId);
+        if (!person && !wrapped) throw new VaultError("person_not_found", `The vault holds nothing about ${personId}.`, { personId });
+        const fields = (await store.values(personId)).map((v) => v.field);
+        const facts: ErasureFacts = {
+          personId,
+          erasedAt: iso(now),
+          actor,
+          fields,
+          dataKeyHash: wrapped ? wrappedHash(wrapped) : null,
+          masterKeyId: wrapped?.keyId ?? null,
+        };
+        // Marked first, so reads are refused from this moment even if the process dies before the key is gone.
+        await store.markErased(personId, { createdAt: person?.createdAt ?? now, erasedAt: now, erasure: facts });
+        keyCache.delete(personId);
         await store.destroyDataKey(personId);
         await store.finishErasure(personId);
-        return person.erasure;
-      }
-      const wrapped = await store.getDataKey(personId);
-      if (!person && !wrapped) throw new VaultError("person_not_found", `The vault holds nothing about ${personId}.`, { personId });
-      const fields = (await store.values(personId)).map((v) => v.field);
-      const facts: ErasureFacts = {
-        personId,
-        erasedAt: iso(now),
-        actor,
-        fields,
-        dataKeyHash: wrapped ? wrappedHash(wrapped) : null,
-        masterKeyId: wrapped?.keyId ?? null,
-      };
-      // Marked first, so reads are refused from this moment even if the process dies before the key is gone.
-      await store.markErased(personId, { createdAt: person?.createdAt ?? now, erasedAt: now, erasure: facts });
-      keyCache.delete(personId);
-      await store.destroyDataKey(personId);
-      await store.finishErasure(personId);
-      emit("erased", facts);
-      return facts;
+        emit("erased", facts);
+        return facts;
+      });
     },
 
     async purge(now) {
