@@ -470,8 +470,11 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
         };
         // Marked first, so reads are refused from this moment even if the process dies before the key is gone.
         await store.markErased(personId, { createdAt: person?.createdAt ?? now, erasedAt: now, erasure: facts });
-        keyCache.delete(personId);
-        await store.destroyDataKey(personId);
+        // Under the key lock, so a read that was unwrapping the key meanwhile cannot leave it cached.
+        await locked(personId, async () => {
+          keyCache.delete(personId);
+          await store.destroyDataKey(personId);
+        });
         await store.finishErasure(personId);
         emit("erased", facts);
         return facts;
