@@ -137,6 +137,7 @@ const bench: BenchModule = {
             // The load comes from one address; the per-client limit would otherwise be what is measured.
             GONGZHI_RATE_LIMIT_PER_MINUTE: "100000000",
             GONGZHI_LOG_LEVEL: process.env.BENCH_SERVER_LOG ? "info" : "error",
+            GONGZHI_MODE: "development",
           },
         },
       );

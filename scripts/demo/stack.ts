@@ -88,6 +88,8 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
         batchSeconds: 2,
         relayerIntervalMs: 1000,
         logLevel: options.serverLogLevel ?? "silent",
+        // The demo makes its own vault master key in its data directory (production needs a configured one).
+        mode: "development",
       },
       {
         GONGZHI_ANCHORER_KEY: privateKeyOf(plan.anchorer),

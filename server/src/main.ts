@@ -1,7 +1,8 @@
 // The Gongzhi server: indexer, anchorer, ballot relayer and API in one process.
 //   tsx server/src/main.ts --rpc-url http://127.0.0.1:8545 --chain-id 31337 --deployment deployments/local.json \
 //     --data-dir .data/server [--port 8080 --static-dir client/dist]
-// Keys come from the environment only: GONGZHI_ANCHORER_KEY, GONGZHI_RELAYER_KEY. Every option also has a
+// Keys come from the environment only: GONGZHI_ANCHORER_KEY, GONGZHI_RELAYER_KEY, GONGZHI_VAULT_MASTER_KEY (or a
+// key file). Outside development (--mode) the server refuses to start without a vault key. Every option also has a
 // GONGZHI_* environment variable (server/src/config/server.ts).
 import { Command } from "commander";
 import { pino } from "pino";
@@ -23,6 +24,8 @@ const program = new Command()
   .option("--cors-origins <list>", "comma-separated origins allowed by CORS")
   .option("--rpc-timeout-ms <ms>", "how long one chain request may take (default 5000)")
   .option("--log-level <level>", "fatal, error, warn, info, debug or silent")
+  .option("--mode <mode>", "production (default: needs a vault master key) or development (makes one in the data directory)")
+  .option("--vault-master-key-file <file>", "file holding the personal-data vault's master key (mode 0600)")
   .parse();
 
 const settings = loadServerSettings(program.opts());

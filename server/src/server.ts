@@ -20,6 +20,7 @@ import { makePublicClient, makeWalletClient, type RpcOptions } from "./chain/cli
 import { readDeployment, type Deployment } from "./chain/deployment.js";
 import type { ServerSettings } from "./config/server.js";
 import { HEALTH_RPC_MS, healthRoute, type RelayerHealthSource } from "./health.js";
+import { assertVaultKeyConfigured } from "./config/vault.js";
 import { follow } from "./indexer/indexer.js";
 import { setupIndexer, type Service } from "./indexer/setup.js";
 import { closeStore } from "./store/store.js";
@@ -68,6 +69,7 @@ export async function startServer(
   logger: Logger,
   extraRoutes: ExtraRoutes = () => [],
 ): Promise<RunningServer> {
+  assertVaultKeyConfigured(settings);
   const deployment = readDeployment(settings.deployment);
   const service = await setupIndexer({ ...settings, dataDir: path.join(settings.dataDir, "indexer") }, logger);
   const controller = new AbortController();

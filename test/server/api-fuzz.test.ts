@@ -282,6 +282,8 @@ describe("API fuzz: every route of the OpenAPI document, against the whole serve
         deployment: file,
         dataDir: path.join(tmp.dir, "server"),
         port: 0,
+        // No vault key is configured here: development mode makes one in the data directory.
+        mode: "development",
         pollMs: 50,
         batchLeaves: 16,
         batchSeconds: 0,

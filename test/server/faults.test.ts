@@ -137,6 +137,8 @@ describe("Faults: nothing stays broken after a passing fault", function () {
         deployment: deployed.file,
         dataDir: path.join(tmp.dir, "server"),
         port: 0,
+        // No vault key is configured here: development mode makes one in the data directory.
+        mode: "development",
         pollMs: 200,
         rpcTimeoutMs: RPC_TIMEOUT_MS,
         relayerBatchSize: 5,

@@ -106,6 +106,8 @@ describe("server crash safety (kill -9 with ballots queued and in flight)", func
       GONGZHI_RELAYER_KEY: relayerKey,
       GONGZHI_POLL_MS: "200",
       GONGZHI_LOG_LEVEL: "error",
+      // A throw-away server: the vault may make its own development key (production refuses to start without one).
+      GONGZHI_MODE: "development",
     };
     const domain = { name: "Gongzhi OwnersVote", version: "1", chainId: CHAIN_ID, verifyingContract: vote.address };
     const acknowledged = new Map<Address, { id: Hex; choice: keyof typeof CHOICE }>();

@@ -173,6 +173,34 @@ export const messages = {
     "zh-CN": "暂时连不上区块链节点，这项操作需要它。已保存的数据不受影响，请过一两分钟再试。",
     en: "The blockchain node cannot be reached right now, and this action needs it. Nothing saved is affected; please try again in a minute or two.",
   },
+  consent_required: {
+    "zh-CN": "本人尚未同意将其个人信息用于“{purpose}”（缺少的同意：{missing}）。请先征得本人同意；照片和位置属于敏感个人信息，需要本人单独同意。",
+    en: "The person has not consented to the use of their personal data for {purpose} (consent missing: {missing}). Ask for their consent first; photos and locations are sensitive and need their own, separate consent.",
+  },
+  separate_consent_evidence_required: {
+    "zh-CN": "“{purpose}”涉及敏感个人信息，须由本人单独同意。请附上本人签署的单独同意书的编号或哈希。",
+    en: "{purpose} concerns sensitive personal data, which needs the person's separate consent; attach the id or hash of the separate consent form they signed.",
+  },
+  subject_erased: {
+    "zh-CN": "此人的个人信息已于 {erasedAt} 应本人要求删除，无法再读取或写入。",
+    en: "This person's data was erased at their request on {erasedAt}; nothing about them can be read or written any more.",
+  },
+  person_not_found: {
+    "zh-CN": "没有编号为 {personId} 的人员信息。",
+    en: "No personal data is held for person {personId}.",
+  },
+  value_not_found: {
+    "zh-CN": "没有保存人员 {personId} 的“{field}”信息。",
+    en: "No {field} is held for person {personId}.",
+  },
+  value_too_large: {
+    "zh-CN": "“{field}”的内容过长，上限为 {limit} 字节。较长的文字请作为文件上传。",
+    en: "The {field} is too long; the limit is {limit} bytes. Upload longer texts as a document.",
+  },
+  access_log_failed: {
+    "zh-CN": "访问记录暂时无法写入，为保护个人信息，本次读取已被拒绝。请稍后重试。",
+    en: "The access log cannot be written right now, so the read was refused to protect personal data. Please try again shortly.",
+  },
   internal: {
     "zh-CN": "服务器内部错误，已记录。请稍后重试。",
     en: "Something went wrong on the server; it has been logged. Please try again later.",

@@ -4,10 +4,11 @@
 import { z } from "zod";
 import { ENV as INDEXER_ENV, indexerConfigSchema } from "./indexer.js";
 import { loadSettings } from "./load.js";
+import { VAULT_ENV, VAULT_SECRETS, vaultConfigSchema } from "./vault.js";
 
 const privateKey = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key");
 
-const serverFields = indexerConfigSchema.extend({
+const serverFields = indexerConfigSchema.merge(vaultConfigSchema).extend({
   host: z.string().default("127.0.0.1"),
   port: z.coerce.number().int().min(0).max(65535).default(8080),
   /** The RPC URL browsers use to verify receipts themselves (may differ from the server's own). */
@@ -57,6 +58,7 @@ export type ServerSettings = z.infer<typeof serverConfigSchema>;
 
 export const SERVER_ENV: Record<keyof ServerSettings, string> = {
   ...INDEXER_ENV,
+  ...VAULT_ENV,
   host: "GONGZHI_HOST",
   port: "GONGZHI_PORT",
   publicRpcUrl: "GONGZHI_PUBLIC_RPC_URL",
@@ -88,7 +90,7 @@ export function loadServerSettings(
 ): ServerSettings {
   return loadSettings(
     serverConfigSchema,
-    { what: "server", env: SERVER_ENV, secrets: new Set<keyof ServerSettings>(["anchorerKey", "relayerKey"]), flags: new Set<keyof ServerSettings>(["exitAtHead"]) },
+    { what: "server", env: SERVER_ENV, secrets: new Set<keyof ServerSettings>(["anchorerKey", "relayerKey", ...VAULT_SECRETS]), flags: new Set<keyof ServerSettings>(["exitAtHead"]) },
     cli,
     env,
   );
