@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Level } from "level";
-import { pino } from "pino";
+import { pino, type Logger } from "pino";
 import {
   createPublicClient,
   createWalletClient,
@@ -115,22 +115,7 @@ describe("Ballot relayer", function () {
     const logger = pino({ level: process.env.TEST_LOG ?? "silent" });
     // A long interval: the tests decide when batches go out, through `flush`.
     submitter = startSubmitter({ queue, chain, batchSize: BATCH_SIZE, intervalMs: 3_600_000, logger });
-    const app = createApp({
-      routes: relayerRoutes({
-        chain,
-        queue,
-        submitter,
-        ballotLimiter: addressLimiter({ limit: BALLOTS_PER_MINUTE, windowMs: 60_000, maxTracked: 1000 }),
-      }),
-      logger,
-      corsOrigins: [],
-      rateLimit: { windowMs: 60_000, limit: 10_000 },
-      bodyLimit: "16kb",
-      version: "test",
-    });
-    server = app.listen(0, "127.0.0.1");
-    await new Promise((resolve) => server.once("listening", resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ server, base } = await serveRelayer({ chain, queue, submitter }, BALLOTS_PER_MINUTE, logger));
   });
 
   after(async function () {
@@ -336,6 +321,25 @@ describe("Ballot relayer", function () {
   });
 });
 
+/** The relayer's routes alone, on a free local port, with `ballotsPerMinute` per signing address. */
+async function serveRelayer(
+  deps: { chain: RelayerChain; queue: BallotQueue; submitter: Submitter },
+  ballotsPerMinute: number,
+  logger: Logger,
+): Promise<{ server: Server; base: string }> {
+  const app = createApp({
+    routes: relayerRoutes({ ...deps, ballotLimiter: addressLimiter({ limit: ballotsPerMinute, windowMs: 60_000, maxTracked: 1000 }) }),
+    logger,
+    corsOrigins: [],
+    rateLimit: { windowMs: 60_000, limit: 10_000 },
+    bodyLimit: "16kb",
+    version: "test",
+  });
+  const server = app.listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
 /** The order of the secp256k1 group: (r, n − s) with the other parity is the malleated twin of (r, s). */
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
@@ -447,22 +451,7 @@ describe("Ballot relayer: one malleated ballot holds up nobody", function () {
     ({ db, queue, dir } = await openQueue());
     const logger = pino({ level: process.env.TEST_LOG ?? "silent" });
     submitter = startSubmitter({ queue, chain, batchSize: 50, intervalMs: INTERVAL_MS, logger });
-    const app = createApp({
-      routes: relayerRoutes({
-        chain,
-        queue,
-        submitter,
-        ballotLimiter: addressLimiter({ limit: 100, windowMs: 60_000, maxTracked: 1000 }),
-      }),
-      logger,
-      corsOrigins: [],
-      rateLimit: { windowMs: 60_000, limit: 10_000 },
-      bodyLimit: "16kb",
-      version: "test",
-    });
-    server = app.listen(0, "127.0.0.1");
-    await new Promise((resolve) => server.once("listening", resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ server, base } = await serveRelayer({ chain, queue, submitter }, 100, logger));
   });
 
   after(async function () {
