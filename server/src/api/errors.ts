@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
-import { isChainUnavailable } from "../chain/errors.js";
+import { isChainUnavailable, shortChainError } from "../chain/errors.js";
 import { formatMessage, pickLanguage, type ErrorCode, type MessageParams } from "./messages.js";
 
 /** An error the client can act on: an HTTP status, a machine-readable code and optional details. */
@@ -85,7 +85,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const route = req.route?.path ?? req.path;
     // Only the route, the status and the code go to the log: never the body or the query (personal data).
     if (chainDown) {
-      logger.warn({ method: req.method, route, status: 503, err: error instanceof Error ? error.message.split("\n")[0] : String(error) }, "chain unavailable");
+      logger.warn({ method: req.method, route, status: 503, err: shortChainError(error) }, "chain unavailable");
     } else if (apiError && !(error instanceof ApiError)) {
       logger.info({ method: req.method, route, status: apiError.status, code: apiError.code }, "client error");
     } else if (!apiError) {

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { BaseError, ContractFunctionRevertedError, isAddress, type Hex } from "viem";
+import { shortChainError } from "../chain/errors.js";
 import { normaliseSignature } from "../chain/signatures.js";
 import { compactSignature, type SignedBallot } from "./ballot.js";
 import type { BatchResult, RelayerChain } from "./chain.js";
@@ -58,12 +59,6 @@ export function revertReason(error: unknown): string | undefined {
   // Data the ABI does not know (a library's or another contract's error): named by its selector.
   if (revert.raw && revert.raw.length >= 10) return `Reverted(${revert.raw.slice(0, 10)})`;
   return undefined;
-}
-
-/** An error in one line: viem's short message and the node's details, without the request it repeats. */
-function briefly(error: unknown): string {
-  if (error instanceof BaseError) return [error.shortMessage, error.details].filter(Boolean).join(" — ");
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -240,7 +235,7 @@ export function startSubmitter(options: SubmitterOptions): Submitter {
       .catch((error: unknown) => {
         // Ballots stay pending and are retried on the next tick. Only what went wrong is logged, not viem's
         // full message, which repeats the whole batch's calldata.
-        logger.error({ err: briefly(error), reason: revertReason(error) }, "ballot batch failed; will retry");
+        logger.error({ err: shortChainError(error), reason: revertReason(error) }, "ballot batch failed; will retry");
       });
     return running;
   }
