@@ -1,11 +1,16 @@
 // What the indexer refuses on start-up and while following, against a real Hardhat node: a data directory that
 // indexes another deployment (the operator pointed two deployments at one --data-dir) is refused with what to do
-// and left exactly as it was.
+// and left exactly as it was; a reorg deeper than the reorg window stops the indexer with what to do and rolls
+// nothing back.
 import { expect } from "chai";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Address } from "viem";
-import { deployAll, freePort, holderAddress, registryWriter, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { follow, ReorgTooDeepError } from "../../server/src/indexer/indexer.js";
+import { setupIndexer } from "../../server/src/indexer/setup.js";
+import { closeStore } from "../../server/src/store/store.js";
+import { deployAll, freePort, holderAddress, registryWriter, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { settingsFor, startIndexer } from "./helpers/indexer.js";
 import { runIndexer } from "./helpers/indexer-process.js";
 import { digestStore } from "./helpers/store.js";
 
@@ -53,5 +58,53 @@ describe("indexer refusals on a Hardhat node", function () {
     // Deployment A still opens the directory and goes on where it stopped.
     const again = await runIndexer(node.url, a.file, dataDir);
     expect(again.code, again.stderr).to.equal(0);
+  });
+
+  it("stops with a clear message on a reorg deeper than the window, and rolls nothing back", async function () {
+    const dir = path.join(tmp.dir, "deep");
+    mkdirSync(dir);
+    const { deployment, file } = await deployAll(node.url, dir);
+    const reg = registryWriter(node.url, deployment.contracts.CommunityRegistry.address as Address);
+    const building = await reg.addBuilding(await reg.createEstate(holderAddress(800)));
+    const settings = settingsFor(node.url, file, path.join(dir, "data"), { reorgWindow: 3 });
+
+    // Six blocks with events that the reorg will drop, indexed.
+    const snapshot = await rpc<string>(node.url, "evm_snapshot");
+    for (let i = 0; i < 6; i++) await reg.registerUnits(building, [{ area: 1000 + i, holder: holderAddress(10 + i) }]);
+    const first = await startIndexer(settings);
+    await first.waitForHead();
+    const indexedTo = first.service.indexer.checkpoint.blockNumber;
+    await first.stop();
+    const before = await digestStore(settings.dataDir);
+
+    // Another history from the snapshot on, longer than the dropped one: every block the window keeps changed.
+    await rpc(node.url, "evm_revert", [snapshot]);
+    for (let i = 0; i < 8; i++) await reg.registerUnits(building, [{ area: 2000 + i, holder: holderAddress(30 + i) }]);
+    const head = Number(await rpc<string>(node.url, "eth_blockNumber"));
+    expect(head - settings.reorgWindow, "the window's floor is above the snapshot").to.be.greaterThan(indexedTo - 6);
+
+    const service = await setupIndexer(settings);
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      follow(service.indexer, { pollMs: 50, retryMaxMs: 100, signal: controller.signal }).then(
+        () => "follow returned",
+        (err: unknown) => err,
+      ),
+      new Promise((resolve) => (timer = setTimeout(() => resolve("still following after 15 s"), 15_000))),
+    ]);
+    clearTimeout(timer);
+    controller.abort();
+    try {
+      expect(outcome).to.be.instanceOf(ReorgTooDeepError);
+      expect((outcome as Error).message).to.equal(
+        `The chain changed below the reorg window (3 blocks under head ${head}); the store cannot be rolled back. ` +
+          "Stop, raise --reorg-window or --confirmations, and re-index into a fresh --data-dir.",
+      );
+      expect(service.indexer.checkpoint.blockNumber, "checkpoint where it was").to.equal(indexedTo);
+    } finally {
+      await closeStore(service.store);
+    }
+    expect(await digestStore(settings.dataDir), "digest of the whole store").to.deep.equal(before);
   });
 });
