@@ -239,6 +239,21 @@ describe("Ballot relayer", function () {
     expect(await queue.pendingCount()).to.equal(0);
   });
 
+  it("answers 404 unknown_ballot, in both languages, for a ballot id it never queued; 400 for a malformed one", async function () {
+    const id = `0x${"ab".repeat(32)}`;
+    const ask = async (what: string, language: string) => {
+      const res = await fetch(`${base}/api/ballots/${what}`, { headers: { "accept-language": language } });
+      return { status: res.status, body: (await res.json()) as BallotAnswer };
+    };
+    const en = await ask(id, "en");
+    expect([en.status, en.body.error]).to.deep.equal([404, { code: "unknown_ballot", message: `There is no ballot with id ${id}.` }]);
+    const zh = await ask(id, "zh-CN");
+    expect([zh.status, zh.body.error]).to.deep.equal([404, { code: "unknown_ballot", message: `没有编号为 ${id} 的选票。` }]);
+    const malformed = await ask("0x1234", "en");
+    expect([malformed.status, malformed.body.error?.code]).to.deep.equal([400, "invalid_request"]);
+    expect(await queue.get(id as Hex)).to.equal(undefined);
+  });
+
   it("limits ballot submissions per signing address with a 429, without slowing anyone else", async function () {
     const busy = holders[4]!;
     const body = await sign(busy, busy.address, "for");

@@ -1,10 +1,10 @@
-// The indexer's data directory: a directory written by another store layout is refused with what to do, and is
-// left as it was.
+// The indexer's data directory: a directory written by another store layout, or recorded for another chain or
+// deployment, is refused with what to do, and is left as it was.
 import { expect } from "chai";
 import path from "node:path";
 import { Level } from "level";
 import { logEntryEncoding } from "../../server/src/receipts/log-format.js";
-import { openStore, closeStore, STORE_FORMAT } from "../../server/src/store/store.js";
+import { checkIdentity, openStore, closeStore, STORE_FORMAT, type Identity } from "../../server/src/store/store.js";
 import { tempDir } from "./helpers/chain.js";
 
 async function writeMeta(dir: string, entries: Record<string, unknown>): Promise<void> {
@@ -60,5 +60,49 @@ describe("indexer store layout", function () {
     await closeStore(await openStore(dir, ["units"], logEntryEncoding));
     await closeStore(await openStore(dir, ["units"], logEntryEncoding));
     expect(await readMeta(dir, "format")).to.equal(STORE_FORMAT);
+  });
+
+  describe("what the directory indexes", function () {
+    const registry = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+    const identity: Identity = { chainId: 31337, contracts: { CommunityRegistry: { address: registry, blockNumber: 1 } } };
+
+    /** Records `identity` in a fresh directory, then checks `other` against it; returns the refusal, if any. */
+    async function refusal(other: Identity): Promise<{ error: Error | undefined; stored: unknown }> {
+      const dir = path.join(tmp.dir, "identity");
+      const first = await openStore(dir, ["units"], logEntryEncoding);
+      await checkIdentity(first, identity);
+      await closeStore(first);
+      const store = await openStore(dir, ["units"], logEntryEncoding);
+      let error: Error | undefined;
+      try {
+        await checkIdentity(store, other);
+      } catch (err) {
+        error = err as Error;
+      } finally {
+        await closeStore(store);
+      }
+      return { error, stored: await readMeta(dir, "identity") };
+    }
+
+    it("refuses another chain id with the same addresses, and keeps the recorded identity", async function () {
+      const { error, stored } = await refusal({ ...identity, chainId: 1337 });
+      expect(error?.message).to.equal(
+        `The data directory indexes another chain or deployment (CommunityRegistry at ${registry} on chain 31337); ` +
+          "pass a fresh --data-dir for this deployment.",
+      );
+      expect(stored).to.deep.equal(identity);
+    });
+
+    it("refuses a deployment that lists a contract the directory has not indexed from its deployment block", async function () {
+      const more = { ...identity.contracts, RecordAnchor: { address: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", blockNumber: 2 } };
+      const { error, stored } = await refusal({ ...identity, contracts: more });
+      expect(error?.message).to.match(/lists contracts this data directory has not indexed.*re-index into a fresh --data-dir/);
+      expect(stored).to.deep.equal(identity);
+    });
+
+    it("accepts the same deployment again, whatever the addresses' letter case", async function () {
+      const { error } = await refusal({ ...identity, contracts: { CommunityRegistry: { address: registry.toLowerCase(), blockNumber: 1 } } });
+      expect(error).to.equal(undefined);
+    });
   });
 });
