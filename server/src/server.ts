@@ -74,6 +74,9 @@ export async function startServer(
   const service = await setupIndexer({ ...settings, dataDir: path.join(settings.dataDir, "indexer") }, logger);
   const controller = new AbortController();
   const following = follow(service.indexer, { pollMs: settings.pollMs, retryMaxMs: settings.retryMaxMs, signal: controller.signal });
+  // follow() ends early only on what needs a human (a reorg deeper than the window): it has logged it and health
+  // reports it; reads go on from the consistent store. Without this the rejection would kill the process unlogged.
+  following.catch(() => undefined);
   const anchoring = service.anchorer ? runAnchorer(service.anchorer, settings.pollMs, controller.signal) : undefined;
 
   // Every chain call of a request fails within rpcTimeoutMs, without retries: a request that needs a node that

@@ -115,6 +115,8 @@ describe("indexer refusals on a Hardhat node", function () {
           "Stop, raise --reorg-window or --confirmations, and re-index into a fresh --data-dir.",
       );
       expect(service.indexer.checkpoint.blockNumber, "checkpoint where it was").to.equal(indexedTo);
+      // Health reads this status (indexer_failing) while a server keeps serving the store's reads.
+      expect(service.indexer.status.failing?.error).to.equal((outcome as Error).message);
     } finally {
       await closeStore(service.store);
     }

@@ -377,7 +377,12 @@ export async function follow(ix: Indexer, options: FollowOptions): Promise<void>
       // A reorg deeper than the window needs a human: stop. Anything else may pass (a node restarting, a
       // timeout, a refused anchoring rollback being fixed): retry, backing off to at most retryMaxMs so that
       // indexing resumes within seconds of the node's return.
-      if (err instanceof ReorgTooDeepError) throw err;
+      if (err instanceof ReorgTooDeepError) {
+        // Health shows it (indexer_failing) for as long as the process keeps serving the store's reads.
+        ix.status.failing = { since: ix.status.failing?.since ?? Date.now(), error: err.message, unreachable: false };
+        logger?.error({ err: err.message }, "indexer stopped: a reorg deeper than the window needs a human decision");
+        throw err;
+      }
       const unreachable = isChainUnavailable(err);
       const error = shortChainError(err);
       if (!ix.status.failing || ix.status.failing.error !== error) {
