@@ -2,16 +2,17 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import type { BaseContract, ContractTransactionResponse } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { deployRegistry } from "../helpers/estate.js";
+import { addBuilding, deployRegistry, registerUnits } from "../helpers/estate.js";
 import { authorize, deployProxies, paper, Scope } from "../helpers/proxies.js";
 import { buildEstate, doc, planIdOf, Stage } from "../helpers/fund.js";
 import { decide } from "../helpers/fundVotes.js";
-import { Choice, Matter } from "../helpers/rules.js";
+import { Choice, defaultRule, Matter } from "../helpers/rules.js";
+import { ballotDomain, signBallot, signCompact } from "../helpers/votes.js";
 import { Category, Relation, RedemptionKind } from "../helpers/timebank.js";
 
 /**
- * Every actor × every state-changing function of MaintenanceFund, TimeBank, ProxyAuthorizations and RecordAnchor,
- * and OwnersVote's proxy ballot: each call is made from a state where it would succeed for an authorised caller,
+ * Every actor × every state-changing function of CommunityRegistry, OwnersVote, MaintenanceFund, TimeBank,
+ * ProxyAuthorizations and RecordAnchor (the ABIs are compared with the rows, so a new function needs a row): each call is made from a state where it would succeed for an authorised caller,
  * and must succeed exactly for the actors listed. `openPlan` runs against a UseFund vote passed on the real
  * OwnersVote. Staff act for the member actor only under the member's recorded authorisation.
  */
@@ -102,6 +103,12 @@ async function matrixFixture() {
   // The member's written authorisation for staff in the time bank; the holder's for votes, and a vote open.
   const memberAuth = await authorize(proxies, actors.staff, actors.member.address, Scope.Services | Scope.Redemptions);
   const holderAuth = await authorize(proxies, actors.staff, holder.address, Scope.Votes);
+  // The member actor holds a unit in a second building of the estate, so it may cast its own ballot in the vote
+  // opened below (registered after the UseFund vote, which stays decided by the holder alone).
+  const building = await addBuilding(registry.connect(actors.registrar), e.estateId);
+  await registerUnits(registry.connect(actors.registrar), building, [{ area: 5_000n, holder: actors.member.address }]);
+  // A local rule in force, so that clearing it has something to clear.
+  await ownersVote.connect(actors.admin).setRule(e.estateId, Matter.Rebuild, defaultRule(Matter.Rebuild));
   const latest = (await ethers.provider.getBlock("latest"))!.timestamp;
   const opened = await ownersVote.connect(proposer).openVote(e.estateId, 0n, Matter.ElectCommittee, doc("election"), latest + 10, latest + 86_400, 0n);
   const openVoteId = (await opened.wait())!.logs.map((l) => ownersVote.interface.parseLog(l)).find((l) => l?.name === "VoteOpened")!.args.voteId as bigint;
@@ -119,6 +126,9 @@ async function matrixFixture() {
     holderAuth,
     holder,
     openVoteId,
+    openVoteEnd: latest + 86_400,
+    building,
+    seat,
     actors,
     roles,
     estateId: e.estateId,
@@ -148,10 +158,86 @@ const missing = (role: keyof F["roles"], on: "fund" | "bank" | "anchor" | "proxi
   "MissingRole",
   [who.address, f.roles[role]],
 ];
+/** The registry's own refusal (OpenZeppelin AccessControl): the caller lacks `role`. */
+const unauthorized = (role: keyof F["roles"]) => (f: F, who: HardhatEthersSigner): [BaseContract, string, unknown[]] => [
+  f.registry,
+  "AccessControlUnauthorizedAccount",
+  [who.address, f.roles[role]],
+];
+/** For rows every actor may call: a refusal would be a failure of the test itself. */
+const nobodyRefused = (): [BaseContract, string, unknown[]] => {
+  throw new Error("every actor may make this call");
+};
 const notCommittee = (f: F, who: HardhatEthersSigner): [BaseContract, string, unknown[]] => [f.fund, "NotCommitteeMember", [who.address, f.estateId]];
 const notMember = (f: F, who: HardhatEthersSigner): [BaseContract, string, unknown[]] => [f.bank, "NotMember", [who.address]];
 
 const ROWS: Row[] = [
+  // ── CommunityRegistry ──
+  { fn: "registry.createEstate", allowed: ["registrar"], call: (f, w) => f.registry.connect(w).createEstate(f.fresh.address), denied: unauthorized("registrar") },
+  { fn: "registry.addBuilding", allowed: ["registrar"], call: (f, w) => f.registry.connect(w).addBuilding(f.estateId), denied: unauthorized("registrar") },
+  {
+    fn: "registry.registerUnits",
+    allowed: ["registrar"],
+    call: (f, w) => f.registry.connect(w).registerUnits(f.building, [7_000n], [f.fresh.address]),
+    denied: unauthorized("registrar"),
+  },
+  { fn: "registry.transferUnit", allowed: ["registrar"], call: (f, w) => f.registry.connect(w).transferUnit(f.units[0], f.fresh.address), denied: unauthorized("registrar") },
+  { fn: "registry.grantRole", allowed: ["admin"], call: (f, w) => f.registry.connect(w).grantRole(f.roles.auditor, f.fresh.address), denied: unauthorized("admin") },
+  { fn: "registry.grantRole (committee seat)", allowed: ["admin"], call: (f, w) => f.registry.connect(w).grantRole(f.seat, f.fresh.address), denied: unauthorized("admin") },
+  { fn: "registry.revokeRole", allowed: ["admin"], call: (f, w) => f.registry.connect(w).revokeRole(f.roles.staff, f.actors.staff.address), denied: unauthorized("admin") },
+  {
+    fn: "registry.revokeRole (committee seat)",
+    allowed: ["admin"],
+    call: (f, w) => f.registry.connect(w).revokeRole(f.seat, f.actors.committee.address),
+    denied: unauthorized("admin"),
+  },
+  {
+    fn: "registry.renounceRole",
+    allowed: ["staff"],
+    call: (f, w) => f.registry.connect(w).renounceRole(f.roles.staff, f.actors.staff.address),
+    denied: (f) => [f.registry, "AccessControlBadConfirmation", []],
+  },
+  // ── OwnersVote ──
+  {
+    fn: "ownersVote.setRule",
+    allowed: ["admin"],
+    call: (f, w) => f.ownersVote.connect(w).setRule(f.estateId, Matter.UseFund, defaultRule(Matter.UseFund)),
+    denied: missing("admin", "ownersVote"),
+  },
+  { fn: "ownersVote.clearRule", allowed: ["admin"], call: (f, w) => f.ownersVote.connect(w).clearRule(f.estateId, Matter.Rebuild), denied: missing("admin", "ownersVote") },
+  {
+    fn: "ownersVote.openVote",
+    allowed: ["committee"],
+    call: async (f, w) => {
+      const now = (await ethers.provider.getBlock("latest"))!.timestamp;
+      return f.ownersVote.connect(w).openVote(f.estateId, 0n, Matter.ElectCommittee, doc("matrix vote"), now + 10, now + 86_400, 0n);
+    },
+    denied: notCommittee,
+  },
+  {
+    fn: "ownersVote.castBallot",
+    allowed: ["member"],
+    call: (f, w) => f.ownersVote.connect(w).castBallot(f.openVoteId, Choice.For),
+    denied: (f, w) => [f.ownersVote, "NotEligible", [f.openVoteId, w.address]],
+  },
+  {
+    fn: "ownersVote.castBallotBySig",
+    allowed: [...ACTORS],
+    call: async (f, w) => {
+      const signature = await signBallot(f.holder, await ballotDomain(f.ownersVote), f.openVoteId, f.holder.address, Choice.For);
+      return f.ownersVote.connect(w).castBallotBySig(f.openVoteId, f.holder.address, Choice.For, signature);
+    },
+    denied: nobodyRefused,
+  },
+  {
+    fn: "ownersVote.castBallotBatch",
+    allowed: ["relayer"],
+    call: async (f, w) => {
+      const ballot = await signCompact(f.holder, await ballotDomain(f.ownersVote), f.openVoteId, f.holder.address, Choice.For);
+      return f.ownersVote.connect(w).castBallotBatch(f.openVoteId, [ballot]);
+    },
+    denied: missing("relayer", "ownersVote"),
+  },
   // ── MaintenanceFund ──
   { fn: "fund.deposit", allowed: ["custodian"], call: (f, w) => f.fund.connect(w).deposit(f.units[0], 1n, doc("matrix")), denied: missing("custodian", "fund") },
   { fn: "fund.openPlan", allowed: ["committee"], call: (f, w) => f.fund.connect(w).openPlan(f.voteId, 50_000n, doc("plan")), denied: notCommittee },
@@ -256,12 +342,21 @@ const ROWS: Row[] = [
     call: (f, w) => f.ownersVote.connect(w).castBallotOnBehalf(f.openVoteId, f.holder.address, Choice.For, f.holderAuth),
     denied: missing("staff", "ownersVote"),
   },
+  {
+    fn: "ownersVote.finalize",
+    allowed: [...ACTORS],
+    call: async (f, w) => {
+      await networkHelpers.time.increaseTo(f.openVoteEnd);
+      return f.ownersVote.connect(w).finalize(f.openVoteId);
+    },
+    denied: nobodyRefused,
+  },
   // ── RecordAnchor ──
   { fn: "anchor.anchor", allowed: ["anchorer"], call: (f, w) => f.anchor.connect(w).anchor(doc("root"), 0n, 1n), denied: missing("anchorer", "anchor") },
 ];
 
 describe("Access-control matrix (actor × state-changing function)", function () {
-  it("covers every state-changing function of the fund, the time bank, the authorisations and the anchor", async function () {
+  it("covers every state-changing function of the registry, the vote, the fund, the time bank, the authorisations and the anchor", async function () {
     const f = await networkHelpers.loadFixture(matrixFixture);
     const mutating = (c: BaseContract, prefix: string) =>
       c.interface.fragments
@@ -269,8 +364,16 @@ describe("Access-control matrix (actor × state-changing function)", function ()
         .map((fr) => fr as unknown as { name: string; stateMutability: string })
         .filter((fn) => fn.stateMutability !== "view" && fn.stateMutability !== "pure")
         .map((fn) => `${prefix}.${fn.name}`);
-    const all = [...mutating(f.fund, "fund"), ...mutating(f.bank, "bank"), ...mutating(f.proxies, "proxies"), ...mutating(f.anchor, "anchor")].sort();
-    const covered = ROWS.map((r) => r.fn).filter((fn) => !fn.startsWith("ownersVote.")).sort();
+    const all = [
+      ...mutating(f.registry, "registry"),
+      ...mutating(f.ownersVote, "ownersVote"),
+      ...mutating(f.fund, "fund"),
+      ...mutating(f.bank, "bank"),
+      ...mutating(f.proxies, "proxies"),
+      ...mutating(f.anchor, "anchor"),
+    ].sort();
+    // A function may have several rows ("registry.grantRole (committee seat)"): one per kind of target.
+    const covered = [...new Set(ROWS.map((r) => r.fn.split(" ")[0]))].sort();
     expect(covered).to.deep.equal(all);
   });
 

@@ -118,6 +118,24 @@ describe("CommunityRegistry", function () {
       .withArgs(bob.address, await registry.REGISTRAR_ROLE());
   });
 
+  it("refuses an estate that does not exist and the zero address, naming the values, and changes nothing", async function () {
+    const { registry, admin, alice, estateId, b1 } = await networkHelpers.loadFixture(estateFixture);
+    const [u1] = await registerUnits(registry, b1, [{ area: 100, holder: alice.address }]);
+    const before = await registry.counts();
+    // Estate ids count from 1: 0 is never an estate, and the next id is not one yet.
+    for (const missing of [0n, estateId + 1n, 4_294_967_295n]) {
+      await expect(registry.addBuilding(missing)).to.be.revertedWithCustomError(registry, "UnknownEstate").withArgs(missing);
+    }
+    await expect(registry.createEstate(ZeroAddress)).to.be.revertedWithCustomError(registry, "ZeroAddress").withArgs();
+    await expect(registry.transferUnit(u1, ZeroAddress)).to.be.revertedWithCustomError(registry, "ZeroAddress").withArgs();
+    await expect(registry.transferUnit(u1 + 1n, alice.address)).to.be.revertedWithCustomError(registry, "UnknownUnit").withArgs(u1 + 1n);
+    expect(await registry.counts()).to.deep.equal(before);
+    expect(await registry.buildingsOf(estateId + 1n)).to.deep.equal([]);
+    expect((await registry.unit(u1)).holder).to.equal(alice.address);
+    const factory = await ethers.getContractFactory("CommunityRegistry", admin);
+    await expect(factory.deploy(ZeroAddress)).to.be.revertedWithCustomError(factory, "ZeroAddress").withArgs();
+  });
+
   it("refuses a committee seat of an estate that does not exist yet, and any role it does not know", async function () {
     const { registry, developer, committee, custodian, estateId } = await networkHelpers.loadFixture(estateFixture);
     const roles = await readRoles(registry);
