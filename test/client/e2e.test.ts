@@ -389,14 +389,17 @@ describe("web client (Chromium, demo stack)", function () {
     const open = stack.votes.find((v) => v.open)!;
     await phone.goto(`${base}/#/votes/${open.id}`);
     await phone.waitForSelector("[data-testid=tally]");
-    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow).to.be.at.most(0);
+    // Nothing wider than the screen: the document never scrolls sideways (a long address must wrap).
+    const overflow = () => phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(await overflow(), "vote page").to.be.at.most(0);
     await screenshot(phone, "phone-vote");
     await phone.click("[data-testid=large-text]");
     await phone.waitForFunction(() => document.documentElement.classList.contains("large-text"));
+    expect(await overflow(), "vote page, large text").to.be.at.most(0);
     await screenshot(phone, "phone-vote-large-text");
     await phone.goto(`${base}/#/verify`);
     await phone.waitForSelector("[data-testid=verify-button]");
+    expect(await overflow(), "verify page, large text (its hint quotes the anchor's address)").to.be.at.most(0);
     await screenshot(phone, "phone-verify-large-text");
     await phone.close();
   });
