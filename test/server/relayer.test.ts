@@ -701,34 +701,28 @@ describe("Ballot submitter: isolating the ballot the chain refuses", function ()
     expect(await queue.pendingCount()).to.equal(0);
   });
 
-  it("keeps ballots pending (never skipped) when every ballot is refused alone for one same reason", async function () {
-    const [v1] = voting.votes as [OpenedVote];
-    const batch = voting.holders.slice(14, 17);
-    const ids = await Promise.all(batch.map(async (h) => accept(await signFor(voting, h, h.address, "for", v1.voteId))));
-    refuseEverything = true;
+  /** Ballots of `holders` on `voteId` flushed while `fault` is on stay pending, then count once it is off. */
+  async function pendingThroughFault(voteId: bigint, holders: PrivateKeyAccount[], fault: (on: boolean) => void): Promise<void> {
+    const ids = await Promise.all(holders.map(async (h) => accept(await signFor(voting, h, h.address, "for", voteId))));
+    fault(true);
     try {
       await submitter.flush();
     } finally {
-      refuseEverything = false;
+      fault(false);
     }
-    expect(await statusOf(ids)).to.deep.equal(batch.map(() => ["pending", undefined]));
+    expect(await statusOf(ids)).to.deep.equal(holders.map(() => ["pending", undefined]));
     await submitter.flush();
-    expect(await statusOf(ids)).to.deep.equal(batch.map(() => ["counted", undefined]));
+    expect(await statusOf(ids)).to.deep.equal(holders.map(() => ["counted", undefined]));
+  }
+
+  it("keeps ballots pending (never skipped) when every ballot is refused alone for one same reason", async function () {
+    const [v1] = voting.votes as [OpenedVote];
+    await pendingThroughFault(v1.voteId, voting.holders.slice(14, 17), (on) => (refuseEverything = on));
   });
 
   it("keeps ballots pending while the node is unreachable, then counts them", async function () {
     const [, v2] = voting.votes as [OpenedVote, OpenedVote];
-    const batch = voting.holders.slice(21, 24);
-    const ids = await Promise.all(batch.map(async (h) => accept(await signFor(voting, h, h.address, "for", v2.voteId))));
-    nodeDown = true;
-    try {
-      await submitter.flush();
-    } finally {
-      nodeDown = false;
-    }
-    expect(await statusOf(ids)).to.deep.equal(batch.map(() => ["pending", undefined]));
-    await submitter.flush();
-    expect(await statusOf(ids)).to.deep.equal(batch.map(() => ["counted", undefined]));
+    await pendingThroughFault(v2.voteId, voting.holders.slice(21, 24), (on) => (nodeDown = on));
   });
 
   it("keeps ballots pending through failures that are no ballot's (relayer without funds or role), then counts them", async function () {
