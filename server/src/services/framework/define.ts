@@ -6,7 +6,8 @@ import type { ErrorCode, MessageParams } from "../../api/messages.js";
 import type { Actor } from "../../receipts/actor.js";
 import type { ModelReader, ModelTx, QueryContext } from "./storage.js";
 
-/** `<service>.<event>`: lower camel case words, e.g. `workorder.dispatched`. */
+/** `<service>.<event>`, e.g. `workorder.dispatched`: the service in lowercase letters and digits, the event in lower camel case. */
+const SERVICE = /^[a-z][a-z0-9]{0,39}$/;
 const NAME = /^[a-z][a-zA-Z0-9]{0,39}$/;
 
 /**
@@ -42,7 +43,7 @@ export type RecordDef<P = unknown> = {
  * and anchored on chain: use the field types of ./schemas.ts (person ids, salted commitments, hashes, amounts).
  */
 export function defineRecord<S extends z.ZodType>(service: string, event: string, schema: S): RecordDef<z.output<S>> {
-  if (!NAME.test(service) || !NAME.test(event)) {
+  if (!SERVICE.test(service) || !NAME.test(event)) {
     throw new Error(`A record kind is <service>.<event> in lower camel case (e.g. workorder.dispatched); got ${service}.${event}.`);
   }
   const kind = `${service}.${event}`;
@@ -133,17 +134,19 @@ export function defineQuery<P, Q>(query: {
 }
 
 export type ServiceDef<S = unknown> = {
-  /** Lower camel case; the first part of its record kinds. */
+  /** Lowercase letters and digits; the first part of its record kinds. */
   name: string;
   /** Where its routes live, e.g. `/api/workorders`. */
   basePath: string;
   /** What its objects are called, for messages (e.g. { "zh-CN": "工单", en: "work order" }). */
   noun: { "zh-CN": string; en: string };
-  records: RecordDef[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each record has its own payload type
+  records: RecordDef<any>[];
   initial: S;
   /** Pure: the state after a record. */
   evolve: (state: S, record: JournalRecord) => S;
-  commands: CommandDef<S>[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command has its own input type
+  commands: CommandDef<S, any>[];
   /** The service's read models, by name (stored as `<service>.<model>`). */
   models?: string[];
   /** Writes a record's effect on the read models (in the same atomic write as the record). */
@@ -152,7 +155,7 @@ export type ServiceDef<S = unknown> = {
 };
 
 export function defineService<S>(service: ServiceDef<S>): ServiceDef<S> {
-  if (!NAME.test(service.name)) throw new Error(`A service name is lower camel case; got ${service.name}.`);
+  if (!SERVICE.test(service.name)) throw new Error(`A service name is lowercase letters and digits (it starts its record kinds); got ${service.name}.`);
   for (const record of service.records) {
     if (!record.kind.startsWith(`${service.name}.`)) {
       throw new Error(`Service ${service.name} declares record ${record.kind}, which is another service's kind.`);

@@ -4,9 +4,9 @@
 // can take over later by implementing `ServiceStorage` (one transaction per `append`). No service sees LevelDB.
 import type { Actor } from "../../receipts/actor.js";
 import { parseActor } from "../../receipts/actor.js";
-import { appendOffchain, readOffchain, type Appended, type OffchainInput } from "../../receipts/log.js";
+import { appendOffchain, readJournal, readOffchain, type Appended, type OffchainInput } from "../../receipts/log.js";
 import type { Lock } from "../../store/lock.js";
-import { settled, type BatchOp, type Store, type Sublevel } from "../../store/store.js";
+import { type BatchOp, type Store, type Sublevel } from "../../store/store.js";
 import { Refusal } from "./define.js";
 
 /** A read-model write: `value: null` deletes the key. */
@@ -118,12 +118,9 @@ export function levelServiceStorage(store: Store, lock: Lock, chainId: number): 
       return parse(recordId, await readOffchain(store, recordId));
     },
     async *records(from = 0) {
-      await settled(store);
-      const end = store.nextRecordId;
-      for (let id = from; id < end; id++) {
-        const record = parse(id, await readOffchain(store, id));
-        if (!record) throw new Error(`The journal has no record ${id} of 0..${end - 1}; the data directory is incomplete.`);
-        yield record;
+      for await (const entry of readJournal(store, from)) {
+        if (entry.record.schema !== "gongzhi/offchain-record/v1") throw new Error(`The journal names log entry ${entry.seq}, which is not an off-chain record.`);
+        yield parse(entry.record.recordId, entry)!;
       }
     },
     async get<T>(model: string, key: string) {
