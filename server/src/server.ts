@@ -30,7 +30,7 @@ import { trackSubmissions } from "./relayer/health.js";
 import { openBallotQueue } from "./relayer/queue.js";
 import { relayerRoutes } from "./relayer/routes.js";
 import { startSubmitter, type Submitter } from "./relayer/submitter.js";
-import { mountServices, type Engine, type OffchainRoles, type ProxyCheck, type ServiceDef } from "./services/framework/index.js";
+import { mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
 export const SERVER_VERSION = "0.1.0";
 
@@ -45,7 +45,7 @@ export type RunningServer = {
 
 /** The off-chain services this server runs, and what they need from outside the framework. */
 export type ServicesOption = {
-  services?: ServiceDef[];
+  services?: AnyService[];
   /** Off-chain roles of an address (e.g. from the directory); none unless given. */
   offchainRolesOf?: OffchainRoles;
   /** Whether staff may act for a resident; the on-chain ProxyAuthorizations unless given. */
