@@ -61,6 +61,8 @@ export type PageOptions<T> = {
   map: (value: unknown, key: string) => T | undefined | Promise<T | undefined>;
 };
 
+const UTF8 = { valueEncoding: "utf8" } as const;
+
 /** The indexer's LevelDB store as service storage: service read models live in sublevels `svc:<model>`. */
 export function levelServiceStorage(store: Store, lock: Lock, chainId: number): ServiceStorage {
   const sublevels = new Map<string, Sublevel>();
@@ -126,7 +128,11 @@ export function levelServiceStorage(store: Store, lock: Lock, chainId: number): 
     async get<T>(model: string, key: string) {
       const waiting = pending.get(slot(model, key));
       if (waiting) return waiting.value === null ? undefined : (waiting.value as T);
-      return (await sublevel(model).get(key)) as T | undefined;
+      // Synchronously, as the indexer's reads do (store.ts readModelSync): LevelDB answers from its memtable and
+      // cache in microseconds, while an async get waits its turn in libuv's thread pool behind the synced
+      // writes, and the engine's projection step (serialised across objects) would wait with it.
+      const text = store.db.getSync(sublevel(model).prefix + key, UTF8) as string | undefined;
+      return text === undefined ? undefined : (JSON.parse(text) as T);
     },
     async *list(model, options = {}) {
       const prefix = options.prefix ?? "";
