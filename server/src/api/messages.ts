@@ -169,6 +169,14 @@ export const messages = {
     "zh-CN": "分页游标无效。请使用上一页返回的 nextCursor，或去掉 cursor 从头开始。",
     en: "The page cursor is not valid; pass the nextCursor of the previous page, or leave cursor out to start from the beginning.",
   },
+  unknown_delivery: {
+    "zh-CN": "通知队列中没有编号为该值的通知。请从通知列表中复制完整的编号后重试。",
+    en: "No notification in the outbox has this delivery id; copy the whole id from the outbox list and try again.",
+  },
+  delivery_not_requeueable: {
+    "zh-CN": "这条通知还在发送中或已经发出，不能重新排队。只有发送失败（dead）或被跳过（skipped）的通知才能重新排队。",
+    en: "This notification is still being sent or was already sent, so it cannot be queued again; only dead or skipped notifications can be.",
+  },
   chain_unavailable: {
     "zh-CN": "暂时连不上区块链节点，这项操作需要它。已保存的数据不受影响，请过一两分钟再试。",
     en: "The blockchain node cannot be reached right now, and this action needs it. Nothing saved is affected; please try again in a minute or two.",
