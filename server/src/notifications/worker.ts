@@ -134,6 +134,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new SendTimeout()), ms);
+    timer.unref(); // a send's timeout alone never keeps the process alive
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,0 +1,453 @@
+// The notifications outbox (issue 12 §1) on a real indexer store and a real vault: enqueued in the same atomic
+// batch as the record that causes it, delivered through the vault's audited read (consent to notifications
+// required) to the development file sender, retried with backoff on retryable failures, dead-lettered on
+// permanent ones and after the last attempt, resumed after a crash mid-attempt, and never holding a contact.
+import { expect } from "chai";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { logEntryEncoding } from "../../server/src/receipts/log-format.js";
+import { offchainEntry } from "../../server/src/receipts/log.js";
+import { canonicalJson } from "../../server/src/receipts/record.js";
+import { closeStore, numKey, openStore, type Store } from "../../server/src/store/store.js";
+import {
+  DEFAULT_RETRY,
+  PermanentSendError,
+  RetryableSendError,
+  TEMPLATES,
+  createDeliveryWorker,
+  fileSender,
+  maskPhone,
+  openOutbox,
+  renderTemplate,
+  retryDelay,
+  type NotificationRequest,
+  type Outbox,
+  type OutgoingMessage,
+  type Sender,
+  type WorkerOptions,
+} from "../../server/src/notifications/index.js";
+import type { FileSenderLine } from "../../server/src/notifications/senders.js";
+import { OutboxError } from "../../server/src/notifications/types.js";
+import { tempDir } from "./helpers/chain.js";
+import { filesContaining, newMasterKey, openTestVault, type TestVault } from "./helpers/vault.js";
+
+const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
+const CHAIN_ID = 31337;
+const STAFF = "staff 0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+
+/** Invented people: the values the byte scans look for. */
+const WANG = { id: "p_wang", name: "王秀英", phone: "13800000001" };
+const LI = { id: "p_li", name: "李建国", phone: "13912345678" };
+const ZHANG = { id: "p_zhang", name: "张桂兰", phone: "13787654321" }; // never consents to notifications
+
+function request(personId: string, overrides: Partial<NotificationRequest> = {}): NotificationRequest {
+  return {
+    to: { personId },
+    template: "fund.disbursed",
+    params: { planId: "plan-7", stage: 2, amount: 1_234_550 },
+    cause: { kind: "fund.disbursed", id: "plan-7/2" },
+    ...overrides,
+  };
+}
+
+/** A sender that fails as scripted, then passes to the development file sender. */
+function scriptedSender(inner: Sender, script: (Error | "ok")[]): Sender & { calls: OutgoingMessage[] } {
+  const calls: OutgoingMessage[] = [];
+  return {
+    name: "scripted",
+    channels: inner.channels,
+    calls,
+    async send(message) {
+      calls.push(message);
+      const step = script[calls.length - 1] ?? "ok";
+      if (step !== "ok") throw step;
+      return inner.send(message);
+    },
+  };
+}
+
+function fileLines(file: string): FileSenderLine[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as FileSenderLine);
+}
+
+describe("notifications outbox", function () {
+  this.timeout(60_000);
+  let tmp: ReturnType<typeof tempDir>;
+  let store: Store | undefined;
+  let outbox: Outbox;
+  let tv: TestVault;
+  let now: number;
+  let devFile: string;
+  const master = newMasterKey();
+  const indexerDir = () => path.join(tmp.dir, "indexer");
+
+  async function reopen(): Promise<void> {
+    if (store) await closeStore(store);
+    store = await openStore(indexerDir(), [], logEntryEncoding);
+    outbox = await openOutbox(store, { clock: () => now });
+  }
+
+  function worker(sender: Sender, options: Partial<WorkerOptions> = {}) {
+    return createDeliveryWorker({ outbox, vault: tv.vault, sender, clock: () => now, random: () => 0.5, retry: { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 60_000 }, ...options });
+  }
+
+  beforeEach(async function () {
+    tmp = tempDir("outbox");
+    now = T0 + 60_000;
+    devFile = path.join(tmp.dir, "notifications-dev.jsonl");
+    await reopen();
+    tv = await openTestVault(path.join(tmp.dir, "vault"), master);
+    for (const p of [WANG, LI, ZHANG]) {
+      await tv.vault.write({ personId: p.id, field: "name", value: p.name, now: T0 });
+      await tv.vault.write({ personId: p.id, field: "phone", value: p.phone, now: T0 });
+    }
+    await tv.vault.grantConsent({ personId: WANG.id, purpose: "notifications", actor: STAFF, now: T0 });
+    await tv.vault.grantConsent({ personId: LI.id, purpose: "notifications", actor: STAFF, now: T0 });
+  });
+
+  afterEach(async function () {
+    if (store) await closeStore(store);
+    store = undefined;
+    await tv.close();
+    tmp.remove();
+  });
+
+  describe("enqueueing", function () {
+    it("writes the entry in the same atomic batch as its record: a failed batch leaves neither", async function () {
+      const s = store!;
+      const record = offchainEntry(0, CHAIN_ID, { kind: "fund.disbursed", id: "plan-7/2", at: T0, payload: canonicalJson({ planId: "plan-7", stage: 2 }) });
+      const recordOp = { type: "put" as const, sublevel: s.log, key: numKey(0), value: record };
+      const { ops, entries } = outbox.enqueueOps([request(WANG.id)]);
+      // Building the ops writes nothing.
+      expect(await outbox.get(entries[0]!.deliveryId)).to.equal(undefined);
+      // A batch that fails (here: one of its operations is invalid) writes neither the record nor the entry.
+      let failed = false;
+      try {
+        await s.db.batch([recordOp, ...ops, { type: "put", key: undefined as unknown as string, value: 1 }]);
+      } catch {
+        failed = true;
+      }
+      expect(failed).to.equal(true);
+      expect(await s.log.get(numKey(0))).to.equal(undefined);
+      expect(await outbox.get(entries[0]!.deliveryId)).to.equal(undefined);
+      expect((await outbox.counts()).pending).to.equal(0);
+      // The same batch without the bad operation writes both.
+      await s.db.batch([recordOp, ...ops]);
+      expect(await s.log.get(numKey(0))).to.not.equal(undefined);
+      const stored = await outbox.get(entries[0]!.deliveryId);
+      expect(stored?.state).to.equal("pending");
+      expect(stored?.cause).to.deep.equal({ kind: "fund.disbursed", id: "plan-7/2" });
+      expect((await outbox.counts()).pending).to.equal(1);
+    });
+
+    it("refuses personal values as parameters, unknown templates and bad recipients, and returns no ops", async function () {
+      const refusals: NotificationRequest[] = [
+        request(WANG.id, { template: "workorder.dispatched", params: { workOrderId: "wo-1", unit: `王秀英 ${WANG.phone}` } }),
+        request(WANG.id, { template: "workorder.dispatched", params: { workOrderId: "wo-1", unit: "1号楼 2单元 406", phone: WANG.phone } }),
+        request(WANG.id, { template: "workorder.dispatched", params: { workOrderId: "王秀英", unit: "1号楼 2单元 406" } }),
+        request(WANG.id, { template: "fund.disbursed", params: { planId: "plan-7", stage: 2, amount: 12.5 } }),
+        request(WANG.id, { template: "no.such" }),
+        request(WANG.name),
+        { ...request(WANG.id), to: { address: "0x123" as `0x${string}` } },
+        { ...request(WANG.id), cause: { kind: "", id: "x" } },
+        request(WANG.id, { channels: [] }),
+      ];
+      for (const bad of refusals) {
+        let error: unknown;
+        try {
+          outbox.enqueueOps([request(LI.id), bad]);
+        } catch (e) {
+          error = e;
+        }
+        expect(error, JSON.stringify(bad)).to.be.instanceOf(OutboxError);
+        expect((error as OutboxError).code).to.equal("invalid_notification");
+      }
+      expect((await outbox.counts()).pending).to.equal(0);
+    });
+  });
+
+  describe("delivery", function () {
+    it("reads the phone through the audited vault read and writes the message, masked, to the development file", async function () {
+      const [zh] = await outbox.enqueue([request(WANG.id)]);
+      const [en] = await outbox.enqueue([request(LI.id, { language: "en", channels: ["sms"] })]);
+      expect(await worker(fileSender(devFile, { clock: () => now })).runOnce()).to.equal(2);
+
+      const lines = fileLines(devFile);
+      expect(lines.map((l) => l.deliveryId).sort()).to.deep.equal([zh!.deliveryId, en!.deliveryId].sort());
+      const zhLine = lines.find((l) => l.deliveryId === zh!.deliveryId)!;
+      const enLine = lines.find((l) => l.deliveryId === en!.deliveryId)!;
+      expect(zhLine.to).to.equal("138****0001");
+      expect(zhLine.channel).to.equal("wechat");
+      expect(zhLine.text).to.equal("【共治】维修资金使用计划（编号 plan-7）第 2 期已支付 12,345.50 元。明细可在共治查看。");
+      expect(enLine.to).to.equal("139****5678");
+      expect(enLine.channel).to.equal("sms");
+      expect(enLine.text).to.equal("[Gongzhi] Stage 2 of maintenance fund plan plan-7 was paid: CNY 12,345.50. The details are on Gongzhi.");
+
+      const sent = await outbox.get(zh!.deliveryId);
+      expect(sent).to.include({ state: "sent", attempts: 1, channel: "wechat", sentAt: now });
+      expect(sent?.history).to.deep.equal([{ attempt: 1, at: now, outcome: "sent", channel: "wechat" }]);
+      // Every read of a contact is in the person's access log, by the notifications actor and for that purpose.
+      const access = await tv.accessLog.entriesFor(WANG.id);
+      expect(access.map((a) => [a.actor, a.purpose, a.field])).to.deep.equal([["system:notifications", "notifications", "phone"]]);
+      // Nothing is due any more.
+      expect(await worker(fileSender(devFile)).runOnce()).to.equal(0);
+      expect(await outbox.counts()).to.include({ pending: 0, sending: 0, sent: 2 });
+    });
+
+    it("asks the directory for the person of an address and their language", async function () {
+      const address = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC" as const;
+      const [known] = await outbox.enqueue([request(WANG.id, { to: { address } })]);
+      const [unknown] = await outbox.enqueue([request(WANG.id, { to: { address: "0x90F79bf6EB2c4f870365E785982E1f101E93b906" } })]);
+      const w = worker(fileSender(devFile), {
+        personOf: async (a) => (a === address ? LI.id : undefined),
+        languageOf: async (id) => (id === LI.id ? "en" : undefined),
+      });
+      expect(await w.runOnce()).to.equal(2);
+      expect(await outbox.get(known!.deliveryId)).to.include({ state: "sent" });
+      expect(fileLines(devFile)[0]).to.include({ to: maskPhone(LI.phone), language: "en" });
+      expect(await outbox.get(unknown!.deliveryId)).to.include({ state: "skipped", reason: "unknown_recipient" });
+    });
+
+    it("retries a sender that fails twice, with growing jittered delays, then delivers once", async function () {
+      const sender = scriptedSender(fileSender(devFile), [new RetryableSendError("gateway_busy", "503 from the gateway"), new Error("socket hang up"), "ok"]);
+      const w = worker(sender);
+      const [entry] = await outbox.enqueue([request(WANG.id)]);
+      const id = entry!.deliveryId;
+
+      expect(await w.runOnce()).to.equal(1);
+      const first = await outbox.get(id);
+      // After attempt 1: the delay's ceiling is the base (1000 ms); half fixed, half random (0.5 here): 750 ms.
+      expect(first).to.include({ state: "failed", attempts: 1, lastError: "gateway_busy", nextAttemptAt: now + 750 });
+      expect(await w.runOnce(), "not due yet").to.equal(0);
+
+      now += 750;
+      expect(await w.runOnce()).to.equal(1);
+      const second = await outbox.get(id);
+      // An error the sender did not classify is retried too; the ceiling doubled: 2000 ms, so 1500 ms.
+      expect(second).to.include({ state: "failed", attempts: 2, lastError: "sender_Error", nextAttemptAt: now + 1500 });
+
+      now += 1500;
+      expect(await w.runOnce()).to.equal(1);
+      const done = await outbox.get(id);
+      expect(done).to.include({ state: "sent", attempts: 3 });
+      expect(done?.history.map((h) => h.outcome)).to.deep.equal(["retry", "retry", "sent"]);
+      expect(sender.calls.map((c) => [c.deliveryId, c.attempt])).to.deep.equal([[id, 1], [id, 2], [id, 3]]);
+      expect(fileLines(devFile)).to.have.length(1);
+    });
+
+    it("honours a provider's retry-after and jitters between attempts", function () {
+      const policy = { maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 10_000 };
+      expect(retryDelay(1, policy, () => 0)).to.equal(500);
+      expect(retryDelay(1, policy, () => 1)).to.equal(1000);
+      expect(retryDelay(3, policy, () => 0.5)).to.equal(3000);
+      expect(retryDelay(10, policy, () => 1), "capped").to.equal(10_000);
+      expect(retryDelay(2, DEFAULT_RETRY, () => 0)).to.equal(30_000);
+    });
+
+    it("dead-letters a permanent failure at once and never retries it", async function () {
+      const sender = scriptedSender(fileSender(devFile), [new PermanentSendError("invalid_number", "the gateway rejects the number")]);
+      const w = worker(sender);
+      const [entry] = await outbox.enqueue([request(WANG.id)]);
+      expect(await w.runOnce()).to.equal(1);
+      expect(await outbox.get(entry!.deliveryId)).to.include({ state: "dead", reason: "permanent_failure", lastError: "invalid_number", attempts: 1 });
+      now += 24 * 3_600_000;
+      expect(await w.runOnce()).to.equal(0);
+      expect(sender.calls).to.have.length(1);
+      expect(fileLines(devFile)).to.have.length(0);
+    });
+
+    it("dead-letters after the last attempt, lists it for operators, and an operator can queue it again", async function () {
+      const busy = () => new RetryableSendError("gateway_busy", "503");
+      const sender = scriptedSender(fileSender(devFile), [busy(), busy(), busy(), busy(), "ok"]);
+      const w = worker(sender);
+      const [entry] = await outbox.enqueue([request(WANG.id)]);
+      for (let i = 0; i < 4; i++) {
+        expect(await w.runOnce(), `attempt ${i + 1}`).to.equal(1);
+        now += 60_000;
+      }
+      const dead = await outbox.get(entry!.deliveryId);
+      expect(dead).to.include({ state: "dead", reason: "max_attempts", attempts: 4, lastError: "gateway_busy" });
+      expect(dead?.nextAttemptAt).to.equal(undefined);
+      expect(await w.runOnce(), "a dead letter is not retried").to.equal(0);
+      expect((await outbox.list("dead", { limit: 10 })).items.map((e) => e.deliveryId)).to.deep.equal([entry!.deliveryId]);
+      expect(await outbox.counts()).to.include({ dead: 1, failed: 0, pending: 0 });
+
+      const again = await outbox.requeue(entry!.deliveryId, now);
+      expect(again).to.include({ state: "pending", attempts: 0 });
+      expect(await w.runOnce()).to.equal(1);
+      expect(await outbox.get(entry!.deliveryId)).to.include({ state: "sent", attempts: 1 });
+      expect(await outbox.counts()).to.include({ dead: 0, sent: 1 });
+      let error: unknown;
+      try {
+        await outbox.requeue(entry!.deliveryId, now);
+      } catch (e) {
+        error = e;
+      }
+      expect((error as OutboxError).code).to.equal("not_dead");
+    });
+
+    it("skips, without retrying or reading the phone, a person without consent to notifications, or who withdrew it", async function () {
+      const sender = scriptedSender(fileSender(devFile), []);
+      const w = worker(sender);
+      const [never] = await outbox.enqueue([request(ZHANG.id)]);
+      await tv.vault.withdrawConsent({ personId: LI.id, purpose: "notifications", actor: STAFF, now: T0 + 1000 });
+      const [withdrawn] = await outbox.enqueue([request(LI.id)]);
+      expect(await w.runOnce()).to.equal(2);
+      for (const e of [never!, withdrawn!]) expect(await outbox.get(e.deliveryId)).to.include({ state: "skipped", reason: "no_consent", attempts: 1 });
+      now += 24 * 3_600_000;
+      expect(await w.runOnce()).to.equal(0);
+      expect(sender.calls).to.have.length(0);
+      expect(await tv.accessLog.entriesFor(ZHANG.id)).to.deep.equal([]);
+      expect(await outbox.counts()).to.include({ skipped: 2 });
+    });
+
+    it("skips an erased person", async function () {
+      const [entry] = await outbox.enqueue([request(WANG.id)]);
+      await tv.vault.erase({ personId: WANG.id, actor: STAFF, now: T0 + 2000 });
+      expect(await worker(fileSender(devFile)).runOnce()).to.equal(1);
+      expect(await outbox.get(entry!.deliveryId)).to.include({ state: "skipped", reason: "subject_erased" });
+    });
+
+    it("after a crash mid-attempt, sends again on restart with the same delivery id, and the sender drops the repeat", async function () {
+      // Attempt 1 reaches the file, then the process dies before the outcome is recorded.
+      let reached!: () => void;
+      const reachedProvider = new Promise<void>((resolve) => (reached = resolve));
+      const dev = fileSender(devFile);
+      const dying: Sender = {
+        name: "dies-after-sending",
+        channels: dev.channels,
+        async send(message) {
+          await dev.send(message);
+          reached();
+          return new Promise(() => undefined); // the process is gone: no answer ever comes
+        },
+      };
+      const [entry] = await outbox.enqueue([request(WANG.id)]);
+      // The dead process's attempt never settles; its timeout later finds the store closed (ignored here).
+      void worker(dying, { sendTimeoutMs: 60_000 }).runOnce().catch(() => undefined);
+      await reachedProvider;
+      expect(await outbox.get(entry!.deliveryId)).to.include({ state: "sending", attempts: 1 });
+
+      // Restart: the store and the outbox are opened again; the entry is due again at once.
+      now += 5000;
+      await reopen();
+      const resumed = await outbox.get(entry!.deliveryId);
+      expect(resumed).to.include({ state: "pending", attempts: 1, nextAttemptAt: now });
+      expect(resumed?.history).to.deep.equal([{ attempt: 1, at: now, outcome: "interrupted" }]);
+
+      const restarted = scriptedSender(fileSender(devFile), []);
+      expect(await worker(restarted).runOnce()).to.equal(1);
+      expect(restarted.calls.map((c) => [c.deliveryId, c.attempt])).to.deep.equal([[entry!.deliveryId, 2]]);
+      expect(await outbox.get(entry!.deliveryId)).to.include({ state: "sent", attempts: 2 });
+      // One line: the repeat of a delivery id already written is dropped.
+      expect(fileLines(devFile).map((l) => l.deliveryId)).to.deep.equal([entry!.deliveryId]);
+    });
+
+    it("after a crash before the provider answered, delivers on restart", async function () {
+      const hanging: Sender = { name: "hangs", channels: ["sms", "wechat"], send: () => new Promise(() => undefined) };
+      const [entry] = await outbox.enqueue([request(WANG.id)]);
+      const w = worker(hanging, { sendTimeoutMs: 60_000 });
+      void w.runOnce().catch(() => undefined);
+      while ((await outbox.get(entry!.deliveryId))?.state !== "sending") await new Promise((r) => setTimeout(r, 5));
+      await reopen();
+      expect(await worker(fileSender(devFile)).runOnce()).to.equal(1);
+      expect(await outbox.get(entry!.deliveryId)).to.include({ state: "sent", attempts: 2 });
+      expect(fileLines(devFile)).to.have.length(1);
+    });
+
+    it("counts a sender that does not answer in time as a retryable failure", async function () {
+      const hanging: Sender = { name: "hangs", channels: ["sms"], send: () => new Promise(() => undefined) };
+      const [entry] = await outbox.enqueue([request(WANG.id, { channels: ["sms"] })]);
+      expect(await worker(hanging, { sendTimeoutMs: 20 }).runOnce()).to.equal(1);
+      expect(await outbox.get(entry!.deliveryId)).to.include({ state: "failed", lastError: "send_timeout" });
+    });
+
+    it("dead-letters an entry whose channels the sender does not speak", async function () {
+      const wechatOnly: Sender = { name: "wechat", channels: ["wechat"], send: async () => ({}) };
+      const [entry] = await outbox.enqueue([request(WANG.id, { channels: ["sms"] })]);
+      expect(await worker(wechatOnly).runOnce()).to.equal(1);
+      expect(await outbox.get(entry!.deliveryId)).to.include({ state: "dead", reason: "no_channel" });
+    });
+
+    it("the loop delivers what is enqueued while it runs, and stops cleanly", async function () {
+      now = Date.now();
+      const w = createDeliveryWorker({ outbox, vault: tv.vault, sender: fileSender(devFile), pollMs: 20 });
+      w.start();
+      const [entry] = await outbox.enqueue([request(WANG.id)]);
+      w.wake();
+      const deadline = Date.now() + 5000;
+      while ((await outbox.get(entry!.deliveryId))?.state !== "sent" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await w.stop();
+      expect(await outbox.get(entry!.deliveryId)).to.include({ state: "sent" });
+    });
+  });
+
+  describe("ops views", function () {
+    it("pages each state oldest first with an opaque cursor, and refuses a cursor of another list", async function () {
+      for (let i = 0; i < 5; i++) {
+        now += 1;
+        await outbox.enqueue([request(WANG.id, { cause: { kind: "fund.disbursed", id: `plan-7/${i}` } })]);
+      }
+      const first = await outbox.list("pending", { limit: 2 });
+      expect(first.items.map((e) => e.cause.id)).to.deep.equal(["plan-7/0", "plan-7/1"]);
+      const second = await outbox.list("pending", { limit: 2, cursor: first.nextCursor });
+      expect(second.items.map((e) => e.cause.id)).to.deep.equal(["plan-7/2", "plan-7/3"]);
+      const last = await outbox.list("pending", { limit: 2, cursor: second.nextCursor });
+      expect(last.items.map((e) => e.cause.id)).to.deep.equal(["plan-7/4"]);
+      expect(last.nextCursor).to.equal(undefined);
+      let error: unknown;
+      try {
+        await outbox.list("dead", { limit: 2, cursor: first.nextCursor });
+      } catch (e) {
+        error = e;
+      }
+      expect((error as OutboxError).code).to.equal("invalid_cursor");
+      const counts = await outbox.counts(now + 10_000);
+      expect(counts).to.include({ pending: 5, oldestDueSeconds: 10 });
+    });
+
+    it("keeps its counts across a restart", async function () {
+      await outbox.enqueue([request(WANG.id), request(ZHANG.id)]);
+      await worker(fileSender(devFile)).runOnce();
+      await reopen();
+      expect(await outbox.counts()).to.include({ sent: 1, skipped: 1, pending: 0 });
+    });
+  });
+
+  describe("personal data", function () {
+    it("no phone number or name is in the outbox's store, and the development file holds the number masked only", async function () {
+      const busy = new RetryableSendError("gateway_busy", `gateway says ${WANG.phone} is busy`);
+      await outbox.enqueue([request(WANG.id), request(LI.id, { template: "workorder.dispatched", params: { workOrderId: "wo-9", unit: "1号楼 2单元 406" } }), request(ZHANG.id)]);
+      const w = worker(scriptedSender(fileSender(devFile), [busy]));
+      await w.runOnce();
+      now += 60_000;
+      await w.runOnce();
+      expect(await outbox.counts()).to.include({ sent: 2, skipped: 1 });
+      await closeStore(store!);
+      store = undefined;
+      for (const p of [WANG, LI, ZHANG]) {
+        expect(filesContaining(indexerDir(), p.phone), `${p.phone} in the indexer store`).to.deep.equal([]);
+        expect(filesContaining(indexerDir(), p.name), `${p.name} in the indexer store`).to.deep.equal([]);
+        expect(readFileSync(devFile, "utf8")).to.not.include(p.phone);
+        expect(readFileSync(devFile, "utf8")).to.not.include(p.name);
+      }
+      expect(readFileSync(devFile, "utf8")).to.include("138****0001");
+      // The scan can find what is there: the delivery ids are in the store's files.
+      expect(filesContaining(indexerDir(), "plan-7")).to.not.deep.equal([]);
+    });
+
+    it("renders every template in both languages", function () {
+      const params = { voteId: "12", scope: "1号楼", closesAt: T0, unit: "1号楼 2单元 406", planId: "p1", stage: 1, amount: 5, serviceId: "s1", minutes: 30, workOrderId: "wo1" };
+      for (const [key, template] of Object.entries(TEMPLATES)) {
+        for (const language of ["zh-CN", "en"] as const) {
+          const mine = Object.fromEntries(Object.entries(params).filter(([k]) => Object.hasOwn(template.params, k)));
+          const text = renderTemplate(key, mine, language);
+          expect(text, `${key} ${language}`).to.not.match(/\{\w+\}/);
+        }
+      }
+      expect(renderTemplate("vote.opened", { voteId: "12", scope: "1号楼", closesAt: T0 }, "zh-CN")).to.include("2026年1月5日 17:00");
+    });
+  });
+});
+
