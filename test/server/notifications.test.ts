@@ -3,8 +3,10 @@
 // required) to the development file sender, retried with backoff on retryable failures, dead-lettered on
 // permanent ones and after the last attempt, resumed after a crash mid-attempt, and never holding a contact.
 import { expect } from "chai";
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { logEntryEncoding } from "../../server/src/receipts/log-format.js";
 import { offchainEntry } from "../../server/src/receipts/log.js";
 import { canonicalJson } from "../../server/src/receipts/record.js";
@@ -28,7 +30,7 @@ import {
 } from "../../server/src/notifications/index.js";
 import type { FileSenderLine } from "../../server/src/notifications/senders.js";
 import { OutboxError } from "../../server/src/notifications/types.js";
-import { tempDir } from "./helpers/chain.js";
+import { repoRoot, tempDir } from "./helpers/chain.js";
 import { filesContaining, newMasterKey, openTestVault, type TestVault } from "./helpers/vault.js";
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
@@ -381,6 +383,53 @@ describe("notifications outbox", function () {
       await w.stop();
       expect(await outbox.get(entry!.deliveryId)).to.include({ state: "sent" });
     });
+  });
+
+  describe("kill -9 mid-attempt", function () {
+    /** Runs helpers/outbox-process.ts until its sender reaches `point`, then kills it with SIGKILL. */
+    async function killMidAttempt(point: "after-send" | "before-send"): Promise<string> {
+      const child = spawn(
+        process.execPath,
+        ["--import", pathToFileURL(path.join(repoRoot, "node_modules/tsx/dist/loader.mjs")).href, path.join(repoRoot, "test/server/helpers/outbox-process.ts"), tmp.dir, point],
+        { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, GONGZHI_TEST_MASTER_KEY: master.key.toString("hex") } },
+      );
+      let stdout = "";
+      let stderr = "";
+      child.stderr.on("data", (d) => (stderr += d));
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once("exit", (_code, signal) => resolve(signal)));
+      const reached = await new Promise<string>((resolve, reject) => {
+        child.stdout.on("data", (d: Buffer) => {
+          stdout += d.toString();
+          const match = /REACHED ([0-9a-f]{32})/.exec(stdout);
+          if (match) resolve(match[1]!);
+        });
+        void exited.then(() => reject(new Error(`the worker process ended before its attempt: ${stderr}`)));
+      });
+      child.kill("SIGKILL");
+      expect(await exited).to.equal("SIGKILL");
+      return reached;
+    }
+
+    for (const point of ["after-send", "before-send"] as const) {
+      it(`a worker killed ${point === "after-send" ? "after the provider took the message" : "before the message left"} delivers it once after restart`, async function () {
+        const [entry] = await outbox.enqueue([request(WANG.id)]);
+        // The child process opens the same stores: close ours first (LevelDB allows one process at a time).
+        await closeStore(store!);
+        store = undefined;
+        await tv.close();
+        now = Date.now();
+        expect(await killMidAttempt(point)).to.equal(entry!.deliveryId);
+
+        tv = await openTestVault(path.join(tmp.dir, "vault"), master);
+        await reopen();
+        expect(await outbox.get(entry!.deliveryId)).to.include({ state: "pending", attempts: 1 });
+        const restarted = scriptedSender(fileSender(devFile), []);
+        expect(await worker(restarted).runOnce()).to.equal(1);
+        expect(await outbox.get(entry!.deliveryId)).to.include({ state: "sent", attempts: 2 });
+        expect(restarted.calls.map((c) => c.deliveryId)).to.deep.equal([entry!.deliveryId]);
+        expect(fileLines(devFile).map((l) => l.deliveryId), "one line: the repeat is dropped").to.deep.equal([entry!.deliveryId]);
+      });
+    }
   });
 
   describe("ops views", function () {

@@ -2,6 +2,8 @@
 // records that cause it, delivered by a worker through a pluggable sender with retries and a dead letter.
 export { openOutbox, type Outbox, type Page } from "./outbox.js";
 export { outboxRoutes, requireAnyRole, OUTBOX_ROLES, type OutboxRouteDeps } from "./routes.js";
+export { httpGatewaySender, type HttpGatewayOptions } from "./httpSender.js";
+export { startNotifications, type Notifications, type NotificationsOptions } from "./setup.js";
 export { DEVELOPMENT_OUTBOX_FILE, PermanentSendError, RetryableSendError, fileSender, maskPhone, type OutgoingMessage, type SendResult, type Sender } from "./senders.js";
 export { TEMPLATES, checkTemplateParams, renderTemplate, type TemplateKey } from "./templates.js";
 export * from "./types.js";
