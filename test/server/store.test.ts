@@ -51,7 +51,7 @@ describe("indexer store layout", function () {
     } catch (err) {
       error = err as Error;
     }
-    expect(error?.message).to.match(/older layout.*Re-index into a fresh --data-dir`));
+    expect(error?.message).to.match(/older layout.*Re-index into a fresh --data-dir/);
     expect(await readMeta(dir, "format")).to.equal(undefined);
   });
 
@@ -96,7 +96,7 @@ describe("indexer store layout", function () {
     it("refuses a deployment that lists a contract the directory has not indexed from its deployment block", async function () {
       const more = { ...identity.contracts, RecordAnchor: { address: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", blockNumber: 2 } };
       const { error, stored } = await refusal({ ...identity, contracts: more });
-      expect(error?.message).to.match(/lists contracts this data directory has not indexed.*re-index into a fresh --data-dir`));
+      expect(error?.message).to.match(/lists contracts this data directory has not indexed.*re-index into a fresh --data-dir/);
       expect(stored).to.deep.equal(identity);
     });
 
