@@ -8,9 +8,9 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { logEntryEncoding } from "../../server/src/receipts/log-format.js";
-import { offchainEntry } from "../../server/src/receipts/log.js";
-import { canonicalJson } from "../../server/src/receipts/record.js";
-import { closeStore, numKey, openStore, type Store } from "../../server/src/store/store.js";
+import { appendOffchain, readOffchain, type Appended, type OffchainInput } from "../../server/src/receipts/log.js";
+import { createLock } from "../../server/src/store/lock.js";
+import { closeStore, openStore, type Store } from "../../server/src/store/store.js";
 import {
   DEFAULT_RETRY,
   PermanentSendError,
@@ -18,6 +18,7 @@ import {
   TEMPLATES,
   createDeliveryWorker,
   fileSender,
+  notificationEffects,
   maskPhone,
   openOutbox,
   renderTemplate,
@@ -52,6 +53,11 @@ function request(personId: string, overrides: Partial<NotificationRequest> = {})
   };
 }
 
+/** The record of stage `stage` of plan 7 being paid (ids and amounts only). */
+function fundRecord(stage: number): OffchainInput {
+  return { kind: "fund.disbursed", id: `plan-7/${stage}`, at: Math.floor(T0 / 1000), actor: { system: "test" }, payload: { planId: "plan-7", stage } };
+}
+
 /** A sender that fails as scripted, then passes to the development file sender. */
 function scriptedSender(inner: Sender, script: (Error | "ok")[]): Sender & { calls: OutgoingMessage[] } {
   const calls: OutgoingMessage[] = [];
@@ -82,6 +88,7 @@ describe("notifications outbox", function () {
   let now: number;
   let devFile: string;
   const master = newMasterKey();
+  const lock = createLock();
   const indexerDir = () => path.join(tmp.dir, "indexer");
 
   async function reopen(): Promise<void> {
@@ -116,31 +123,64 @@ describe("notifications outbox", function () {
   });
 
   describe("enqueueing", function () {
-    it("writes the entry in the same atomic batch as its record: a failed batch leaves neither", async function () {
+    it("writes the entry in the same atomic batch as its record, naming its recordId: a failed batch leaves neither", async function () {
       const s = store!;
-      const record = offchainEntry(0, CHAIN_ID, { kind: "fund.disbursed", id: "plan-7/2", at: T0, payload: canonicalJson({ planId: "plan-7", stage: 2 }) });
-      const recordOp = { type: "put" as const, sublevel: s.log, key: numKey(0), value: record };
-      const { ops, entries } = outbox.enqueueOps([request(WANG.id)]);
-      // Building the ops writes nothing.
-      expect(await outbox.get(entries[0]!.deliveryId)).to.equal(undefined);
-      // A batch that fails (here: one of its operations is invalid) writes neither the record nor the entry.
-      let failed = false;
+      const records = [fundRecord(2), fundRecord(3)];
+      const requests = [request(WANG.id), request(LI.id, { cause: { kind: "fund.disbursed", id: "plan-7/3" } })];
+      // A batch that fails (here: one of its operations is invalid) writes neither the records nor the entries.
+      const effects = notificationEffects(outbox, records, requests, now);
+      const failing = (appended: Appended[]) => [...effects(appended), { type: "put" as const, key: undefined as unknown as string, value: 1 }];
+      let failed: unknown;
       try {
-        await s.db.batch([recordOp, ...ops, { type: "put", key: undefined as unknown as string, value: 1 }]);
-      } catch {
-        failed = true;
+        await appendOffchain(s, lock, CHAIN_ID, records, failing);
+      } catch (error) {
+        failed = error;
       }
-      expect(failed).to.equal(true);
-      expect(await s.log.get(numKey(0))).to.equal(undefined);
-      expect(await outbox.get(entries[0]!.deliveryId)).to.equal(undefined);
+      expect(failed).to.be.instanceOf(Error);
+      expect(await readOffchain(s, 0)).to.equal(undefined);
       expect((await outbox.counts()).pending).to.equal(0);
-      // The same batch without the bad operation writes both.
-      await s.db.batch([recordOp, ...ops]);
-      expect(await s.log.get(numKey(0))).to.not.equal(undefined);
-      const stored = await outbox.get(entries[0]!.deliveryId);
-      expect(stored?.state).to.equal("pending");
-      expect(stored?.cause).to.deep.equal({ kind: "fund.disbursed", id: "plan-7/2" });
-      expect((await outbox.counts()).pending).to.equal(1);
+      expect((await outbox.list("pending", { limit: 10 })).items).to.deep.equal([]);
+
+      // The same append without the bad operation writes both, and each entry names its record's recordId.
+      const appended = await appendOffchain(s, lock, CHAIN_ID, records, notificationEffects(outbox, records, requests, now));
+      expect(appended.map((a) => a.recordId)).to.deep.equal([0, 1]);
+      const pending = (await outbox.list("pending", { limit: 10 })).items;
+      expect(pending.map((e) => e.cause).sort((a, b) => a.id.localeCompare(b.id))).to.deep.equal([
+        { kind: "fund.disbursed", id: "plan-7/2", recordId: 0 },
+        { kind: "fund.disbursed", id: "plan-7/3", recordId: 1 },
+      ]);
+      expect((await readOffchain(s, 1))?.record).to.include({ kind: "fund.disbursed", id: "plan-7/3" });
+    });
+
+    it("in a group commit, a call whose effects fail is refused alone; the others are written with their notifications", async function () {
+      const s = store!;
+      const good = [fundRecord(4)];
+      const bad = [fundRecord(5)];
+      const throwing = () => {
+        throw new Error("effects failed");
+      };
+      const [a, b, c] = await Promise.allSettled([
+        appendOffchain(s, lock, CHAIN_ID, good, notificationEffects(outbox, good, [request(WANG.id, { cause: { kind: "fund.disbursed", id: "plan-7/4" } })], now)),
+        appendOffchain(s, lock, CHAIN_ID, bad, throwing),
+        appendOffchain(s, lock, CHAIN_ID, good, notificationEffects(outbox, good, [request(LI.id, { cause: { kind: "fund.disbursed", id: "plan-7/4" } })], now)),
+      ]);
+      expect([a.status, b.status, c.status]).to.deep.equal(["fulfilled", "rejected", "fulfilled"]);
+      expect((b as PromiseRejectedResult).reason.message).to.equal("effects failed");
+      const ids = [a, c].map((r) => (r as PromiseFulfilledResult<Appended[]>).value[0]!.recordId);
+      expect(ids, "no gap where the refused call was").to.deep.equal([0, 1]);
+      expect(s.nextRecordId).to.equal(2);
+      const causes = (await outbox.list("pending", { limit: 10 })).items.map((e) => e.cause.recordId).sort();
+      expect(causes).to.deep.equal([0, 1]);
+    });
+
+    it("refuses, before anything is written, a notification whose cause is none of the records", async function () {
+      let error: unknown;
+      try {
+        notificationEffects(outbox, [fundRecord(2)], [request(WANG.id, { cause: { kind: "fund.disbursed", id: "plan-7/9" } })]);
+      } catch (e) {
+        error = e;
+      }
+      expect((error as OutboxError).code).to.equal("invalid_notification");
     });
 
     it("refuses personal values as parameters, unknown templates and bad recipients, and returns no ops", async function () {

@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { isAddress } from "viem";
 import { isPersonId } from "../vault/fields.js";
+import type { Appended } from "../receipts/log.js";
 import { numKey, type BatchOp, type Store, type Sublevel } from "../store/store.js";
 import { checkTemplateParams } from "./templates.js";
 import {
@@ -269,4 +270,30 @@ export async function openOutbox(store: Store, options: OpenOutboxOptions = {}):
     },
   };
   return outbox;
+}
+
+/**
+ * The effects to pass to `appendOffchain(store, lock, chainId, records, effects)`: the notifications that the
+ * records cause, enqueued in the records' own batch, each naming its record's recordId (the request's cause
+ * names the record by kind and id). Everything is checked now, before anything is written: a bad request, or a
+ * cause that is none of the records, throws an OutboxError and the command is refused as a whole.
+ */
+export function notificationEffects(
+  outbox: Outbox,
+  records: { kind: string; id: string }[],
+  requests: NotificationRequest[],
+  now?: number,
+): (appended: Appended[]) => BatchOp[] {
+  const at = now ?? Date.now();
+  const index = requests.map((request) => {
+    const i = records.findIndex((r) => r.kind === request.cause?.kind && r.id === request.cause?.id);
+    if (i < 0) throw new OutboxError("invalid_notification", `A notification's cause must be one of the records appended with it; ${String(request.cause?.kind)} ${String(request.cause?.id).slice(0, 80)} is not.`);
+    return i;
+  });
+  outbox.enqueueOps(requests, at); // validates; its ops are dropped
+  return (appended) =>
+    outbox.enqueueOps(
+      requests.map((request, n) => ({ ...request, cause: { kind: request.cause.kind, id: request.cause.id, recordId: appended[index[n]!]!.recordId } })),
+      at,
+    ).ops;
 }
