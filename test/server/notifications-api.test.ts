@@ -136,6 +136,8 @@ describe("notifications outbox API", function () {
       expect(items[0]!.cause).to.deep.equal({ kind: "workorder.dispatched", id: "wo-1", recordId: 1 });
       expect(answer.body.counts).to.include({ dead: 2, pending: 3, sent: 0 });
       expect(answer.text, "no contact in the answer").to.not.include(PHONE);
+      expect(answer.text, "nor the salt of the recipient's commitment").to.not.include("recipientSalt");
+      expect(items[0]!.recipientCommitment).to.match(/^0x[0-9a-f]{64}$/);
     }
   });
 

@@ -10,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import { logEntryEncoding } from "../../server/src/receipts/log-format.js";
 import { appendOffchain, readOffchain, type Appended, type OffchainInput } from "../../server/src/receipts/log.js";
 import { createLock } from "../../server/src/store/lock.js";
+import { verifyCommitment } from "../../server/src/vault/commitment.js";
 import { closeStore, openStore, type Store } from "../../server/src/store/store.js";
 import {
   DEFAULT_RETRY,
@@ -91,10 +92,10 @@ describe("notifications outbox", function () {
   const lock = createLock();
   const indexerDir = () => path.join(tmp.dir, "indexer");
 
-  async function reopen(): Promise<void> {
+  async function reopen(options: { journal?: boolean } = {}): Promise<void> {
     if (store) await closeStore(store);
     store = await openStore(indexerDir(), [], logEntryEncoding);
-    outbox = await openOutbox(store, { clock: () => now });
+    outbox = await openOutbox(store, { clock: () => now, ...(options.journal ? { journal: { lock, chainId: CHAIN_ID } } : {}) });
   }
 
   function worker(sender: Sender, options: Partial<WorkerOptions> = {}) {
@@ -422,6 +423,46 @@ describe("notifications outbox", function () {
       while ((await outbox.get(entry!.deliveryId))?.state !== "sent" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       await w.stop();
       expect(await outbox.get(entry!.deliveryId)).to.include({ state: "sent" });
+    });
+  });
+
+  describe("anchored outcomes", function () {
+    it("with the journal, each final outcome is a record written with the transition: ids and codes, the recipient as a salted commitment", async function () {
+      await reopen({ journal: true });
+      const s = store!;
+      const refusingLi: Sender = {
+        name: "refuses-li",
+        channels: ["sms", "wechat"],
+        send: async (m) => {
+          if (m.to === LI.phone) throw new PermanentSendError("invalid_number", "refused");
+          if (m.to === WANG.phone && m.attempt === 1) throw new RetryableSendError("gateway_busy", "503");
+          return fileSender(devFile).send(m);
+        },
+      };
+      const [wang, li, zhang] = await outbox.enqueue([request(WANG.id), request(LI.id), request(ZHANG.id)]);
+      await worker(refusingLi).runOnce();
+      // A retryable failure is not final: no record for it yet.
+      expect(s.nextRecordId, "records after the first round: Li's dead letter and Zhang's skip").to.equal(2);
+      expect((await outbox.get(wang!.deliveryId))?.outcomeRecordId).to.equal(undefined);
+      now += 60_000;
+      await worker(refusingLi).runOnce();
+      expect(s.nextRecordId).to.equal(3);
+
+      const expected = { [wang!.deliveryId]: ["notification.sent", WANG.id], [li!.deliveryId]: ["notification.deadLettered", LI.id], [zhang!.deliveryId]: ["notification.skipped", ZHANG.id] };
+      for (const [deliveryId, [kind, personId]] of Object.entries(expected)) {
+        const entry = (await outbox.get(deliveryId))!;
+        const record = (await readOffchain(s, entry.outcomeRecordId!))!.record;
+        if (record.schema !== "gongzhi/offchain-record/v1") throw new Error("not an off-chain record");
+        expect(record).to.include({ kind, id: deliveryId, actor: '{"system":"notifications"}' });
+        const payload = JSON.parse(record.payload) as Record<string, unknown>;
+        expect(payload).to.include({ deliveryId, recipient: entry.recipientCommitment, template: "fund.disbursed", attempts: entry.attempts });
+        expect(payload.cause).to.deep.equal({ kind: "fund.disbursed", id: "plan-7/2" });
+        expect(verifyCommitment(`person:${personId}`, entry.recipientSalt, entry.recipientCommitment)).to.equal(true);
+        expect(record.payload).to.not.include(personId!);
+        for (const p of [WANG, LI, ZHANG]) expect(record.payload).to.not.include(p.phone);
+      }
+      const li2 = JSON.parse(((await readOffchain(s, (await outbox.get(li!.deliveryId))!.outcomeRecordId!))!.record as { payload: string }).payload) as Record<string, unknown>;
+      expect(li2).to.include({ reason: "permanent_failure", lastError: "invalid_number" });
     });
   });
 

@@ -1,6 +1,6 @@
 // The notifications outbox (issue 12 §1): who must be told what, enqueued in the same atomic write as the
 // records that cause it, delivered by a worker through a pluggable sender with retries and a dead letter.
-export { notificationEffects, openOutbox, type Outbox, type Page } from "./outbox.js";
+export { OUTBOX_ACTOR, notificationEffects, openOutbox, outcomeRecord, type OpenOutboxOptions, type Outbox, type Page } from "./outbox.js";
 export { outboxRoutes, requireAnyRole, OUTBOX_ROLES, type OutboxRouteDeps } from "./routes.js";
 export { httpGatewaySender, type HttpGatewayOptions } from "./httpSender.js";
 export { startNotifications, type Notifications, type NotificationsOptions } from "./setup.js";

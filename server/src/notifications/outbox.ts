@@ -6,8 +6,10 @@
 import { randomBytes } from "node:crypto";
 import { isAddress } from "viem";
 import { isPersonId } from "../vault/fields.js";
-import type { Appended } from "../receipts/log.js";
+import { appendOffchain, type Appended, type OffchainInput } from "../receipts/log.js";
+import type { Lock } from "../store/lock.js";
 import { numKey, type BatchOp, type Store, type Sublevel } from "../store/store.js";
+import { commit } from "../vault/commitment.js";
 import { checkTemplateParams } from "./templates.js";
 import {
   CHANNELS,
@@ -83,7 +85,44 @@ function checkRequest(request: NotificationRequest): void {
   if (request.notBefore !== undefined && (!Number.isSafeInteger(request.notBefore) || request.notBefore < 0)) throw bad("notBefore is a time in ms since the epoch.");
 }
 
-export type OpenOutboxOptions = { clock?: () => number };
+export type OpenOutboxOptions = {
+  clock?: () => number;
+  /**
+   * With the journal: each final outcome (sent, dead-lettered, skipped) is also an anchored off-chain record,
+   * written in the same batch as the entry's transition, so a resident can be shown a receipt that they were told.
+   */
+  journal?: { lock: Lock; chainId: number };
+};
+
+/** The journal's actor for the outbox's records. */
+export const OUTBOX_ACTOR = { system: "notifications" } as const;
+
+/** The record kind of each final outcome. */
+const OUTCOME_KINDS: Partial<Record<OutboxState, string>> = { sent: "notification.sent", dead: "notification.deadLettered", skipped: "notification.skipped" };
+
+/**
+ * The anchored record of a final outcome: ids, codes and counts only. The recipient is a salted commitment to
+ * their person id or address (the salt stays in the outbox entry), so a public record links no one to the
+ * record that caused the notification, while the person can still be shown the record was theirs.
+ */
+export function outcomeRecord(entry: OutboxEntry, now: number): OffchainInput {
+  return {
+    kind: OUTCOME_KINDS[entry.state]!,
+    id: entry.deliveryId,
+    at: Math.floor(now / 1000),
+    actor: OUTBOX_ACTOR,
+    payload: {
+      deliveryId: entry.deliveryId,
+      recipient: entry.recipientCommitment,
+      cause: entry.cause,
+      template: entry.template,
+      attempts: entry.attempts,
+      channel: entry.channel,
+      reason: entry.reason,
+      lastError: entry.lastError,
+    },
+  };
+}
 
 /**
  * Opens the outbox in the indexer's store. An entry left `sending` by a process that died mid-attempt is made
@@ -125,13 +164,16 @@ export async function openOutbox(store: Store, options: OpenOutboxOptions = {}):
     return ops;
   }
 
+  // Counted only once the batch is on disk, so a failed write leaves the counts as the store has them.
+  function countTransition(from: OutboxState, to: OutboxState): void {
+    if (from === to) return;
+    if (TERMINAL.includes(to)) terminalCounts.set(to, terminalCounts.get(to)! + 1);
+    if (TERMINAL.includes(from)) terminalCounts.set(from, terminalCounts.get(from)! - 1);
+  }
+
   async function transition(previous: OutboxEntry, next: OutboxEntry): Promise<void> {
     await store.db.batch(transitionOps(previous, next));
-    // Counted only once the batch is on disk, so a failed write leaves the counts as the store has them.
-    if (previous.state !== next.state) {
-      if (TERMINAL.includes(next.state)) terminalCounts.set(next.state, terminalCounts.get(next.state)! + 1);
-      if (TERMINAL.includes(previous.state)) terminalCounts.set(previous.state, terminalCounts.get(previous.state)! - 1);
-    }
+    countTransition(previous.state, next.state);
   }
 
   const interrupted: OutboxEntry[] = [];
@@ -160,8 +202,11 @@ export async function openOutbox(store: Store, options: OpenOutboxOptions = {}):
     enqueueOps(requests, now = clock()) {
       for (const request of requests) checkRequest(request);
       const made = requests.map((request): OutboxEntry => {
+        const recipient = commit("personId" in request.to ? `person:${request.to.personId}` : `address:${request.to.address.toLowerCase()}`);
         const entry: OutboxEntry = {
           deliveryId: randomBytes(16).toString("hex"),
+          recipientCommitment: recipient.commitment,
+          recipientSalt: recipient.salt,
           createdAt: now,
           to: "personId" in request.to ? { personId: request.to.personId } : { address: request.to.address },
           template: request.template,
@@ -224,7 +269,12 @@ export async function openOutbox(store: Store, options: OpenOutboxOptions = {}):
         if (!entry || entry.state !== "sending") {
           throw new Error(`Delivery ${next.deliveryId} is ${entry?.state ?? "unknown"}, not sending: only a claimed attempt can be settled.`);
         }
-        await transition(entry, next);
+        const journal = options.journal;
+        if (!journal || !OUTCOME_KINDS[next.state]) return transition(entry, next);
+        await appendOffchain(store, journal.lock, journal.chainId, [outcomeRecord(next, next.updatedAt)], (appended) =>
+          transitionOps(entry, { ...next, outcomeRecordId: appended[0]!.recordId }),
+        );
+        countTransition(entry.state, next.state);
       });
     },
 
@@ -235,7 +285,7 @@ export async function openOutbox(store: Store, options: OpenOutboxOptions = {}):
         if (entry.state !== "dead" && entry.state !== "skipped") {
           throw new OutboxError("not_dead", `Delivery ${deliveryId} is ${entry.state}; only dead or skipped entries are put back in the queue.`);
         }
-        const { reason: _r, lastError: _e, ...rest } = entry;
+        const { reason: _r, lastError: _e, outcomeRecordId: _o, ...rest } = entry;
         const next: OutboxEntry = { ...rest, state: "pending", attempts: 0, nextAttemptAt: now, updatedAt: now };
         await transition(entry, next);
         return next;

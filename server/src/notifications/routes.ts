@@ -48,6 +48,8 @@ const entrySchema = z.object({
   channels: z.array(channel),
   language: z.enum(["zh-CN", "en"]).optional(),
   cause: z.object({ kind: z.string(), id: z.string(), recordId: z.number().optional() }).describe("the record that caused it"),
+  recipientCommitment: z.string().describe("the salted commitment to the recipient that the outcome's anchored record carries"),
+  outcomeRecordId: z.number().optional().describe("the anchored record of the final outcome"),
   attempts: z.number(),
   nextAttemptAt: z.number().optional(),
   reason: z.string().optional().describe("why it was skipped or dead-lettered"),
@@ -63,6 +65,12 @@ const countsSchema = z.object({
   ...Object.fromEntries(OUTBOX_STATES.map((s) => [s, z.number()])),
   oldestDueSeconds: z.number().optional(),
 });
+
+/** An entry as operators see it: without the salt of the recipient's commitment, which only the person needs. */
+function entryOut(entry: OutboxEntry): Omit<OutboxEntry, "recipientSalt"> {
+  const { recipientSalt: _salt, ...rest } = entry;
+  return rest;
+}
 
 function toApiError(error: unknown): unknown {
   if (!(error instanceof OutboxError)) return error;
@@ -94,7 +102,7 @@ export function outboxRoutes(deps: OutboxRouteDeps): RouteSpec[] {
       handler: async ({ query }) => {
         try {
           const page = await outbox.list(query.state, { limit: query.limit, cursor: query.cursor });
-          return { ...page, counts: await outbox.counts(clock()) };
+          return { ...page, items: page.items.map(entryOut), counts: await outbox.counts(clock()) };
         } catch (error) {
           throw toApiError(error);
         }
@@ -108,11 +116,11 @@ export function outboxRoutes(deps: OutboxRouteDeps): RouteSpec[] {
       before,
       params: z.object({ deliveryId: z.string().regex(/^[0-9a-f]{32}$/, "a delivery id: 32 lowercase hex digits") }),
       response: entrySchema,
-      handler: async ({ params }): Promise<OutboxEntry> => {
+      handler: async ({ params }) => {
         try {
           const entry = await outbox.requeue(params.deliveryId, clock());
           deps.wake?.();
-          return entry;
+          return entryOut(entry);
         } catch (error) {
           throw toApiError(error);
         }

@@ -6,6 +6,7 @@ import type { RequestHandler } from "express";
 import type { RoleReader } from "../api/auth/routes.js";
 import type { RouteSpec } from "../api/routes.js";
 import type { Logger } from "../common/logger.js";
+import type { Lock } from "../store/lock.js";
 import type { Store } from "../store/store.js";
 import type { Vault } from "../vault/vault.js";
 import { openOutbox, type Outbox } from "./outbox.js";
@@ -17,6 +18,8 @@ import { createDeliveryWorker, type DeliveryWorker, type WorkerOptions } from ".
 export type NotificationsOptions = {
   /** The indexer's store: entries are written in its batches, next to the records that cause them. */
   store: Store;
+  /** The store's writer lock and the chain id: final outcomes become anchored records. */
+  journal: { lock: Lock; chainId: number };
   vault: Pick<Vault, "read">;
   /** Where the development sender writes, when no sender is given. */
   dataDir: string;
@@ -36,7 +39,7 @@ export type Notifications = {
 };
 
 export async function startNotifications(options: NotificationsOptions): Promise<Notifications> {
-  const outbox = await openOutbox(options.store);
+  const outbox = await openOutbox(options.store, { journal: options.journal });
   const sender = options.sender ?? fileSender(path.join(options.dataDir, DEVELOPMENT_OUTBOX_FILE));
   if (!options.sender) options.logger.warn({ sender: sender.name }, "notifications go to the development file sender (development only: configure a real sender)");
   const worker = createDeliveryWorker({

@@ -68,6 +68,12 @@ export type OutboxEntry = {
   channels: Channel[];
   language?: Language;
   cause: Cause;
+  /**
+   * keccak256(abi.encode(salt, "person:<id>" or "address:<lowercase address>")): how the outcome's anchored
+   * record names the recipient; the salt, kept here, lets the person be shown the record was theirs.
+   */
+  recipientCommitment: `0x${string}`;
+  recipientSalt: `0x${string}`;
   state: OutboxState;
   /** Attempts started so far (an attempt a crash interrupted counts). */
   attempts: number;
@@ -81,6 +87,8 @@ export type OutboxEntry = {
   channel?: Channel;
   /** The provider's id for the message, when it gives one. */
   providerMessageId?: string;
+  /** The recordId of the anchored record of the final outcome (when the outbox writes to the journal). */
+  outcomeRecordId?: number;
   history: AttemptOutcome[];
 };
 
