@@ -30,6 +30,7 @@ import { trackSubmissions } from "./relayer/health.js";
 import { openBallotQueue } from "./relayer/queue.js";
 import { relayerRoutes } from "./relayer/routes.js";
 import { startSubmitter, type Submitter } from "./relayer/submitter.js";
+import { mountServices, type Engine, type OffchainRoles, type ProxyCheck, type ServiceDef } from "./services/framework/index.js";
 
 export const SERVER_VERSION = "0.1.0";
 
@@ -37,7 +38,18 @@ export type RunningServer = {
   url: string;
   deployment: Deployment;
   service: Service;
+  /** The off-chain services' engine (its storage, for replay and tests). */
+  engine: Engine;
   stop: () => Promise<void>;
+};
+
+/** The off-chain services this server runs, and what they need from outside the framework. */
+export type ServicesOption = {
+  services?: ServiceDef[];
+  /** Off-chain roles of an address (e.g. from the directory); none unless given. */
+  offchainRolesOf?: OffchainRoles;
+  /** Whether staff may act for a resident; the on-chain ProxyAuthorizations unless given. */
+  proxyCheck?: ProxyCheck;
 };
 
 /** Routes that need the indexer's read models; supplied by the caller so this module stays composition only. */
@@ -68,6 +80,7 @@ export async function startServer(
   settings: ServerSettings,
   logger: Logger,
   extraRoutes: ExtraRoutes = () => [],
+  offchain: ServicesOption = {},
 ): Promise<RunningServer> {
   assertVaultKeyConfigured(settings);
   const deployment = readDeployment(settings.deployment);
@@ -116,7 +129,17 @@ export async function startServer(
       return settings.siweDomain ?? listeningOn;
     },
   };
-  const routes: RouteSpec[] = [configRoute(settings, deployment), ...authRoutes(auth)];
+  const services = mountServices({
+    store: service.store,
+    lock: service.lock,
+    chainId: settings.chainId,
+    services: offchain.services ?? [],
+    sessions,
+    rolesOf,
+    offchainRolesOf: offchain.offchainRolesOf,
+    proxyCheck: offchain.proxyCheck,
+  });
+  const routes: RouteSpec[] = [configRoute(settings, deployment), ...authRoutes(auth), ...services.routes];
   let relayerDb: Level<string, string> | undefined;
   let submitter: Submitter | undefined;
   let relayerHealth: RelayerHealthSource | undefined;
@@ -188,6 +211,7 @@ export async function startServer(
     url: server.url,
     deployment,
     service,
+    engine: services.engine,
     async stop() {
       if (stopped) return;
       stopped = true;
