@@ -11,7 +11,7 @@ import { z } from "zod/v4";
 import { createApp } from "./api/app.js";
 import { listen } from "./api/listen.js";
 import { chainRoleReader } from "./api/auth/roles.js";
-import { authRoutes } from "./api/auth/routes.js";
+import { authRoutes, requireSession } from "./api/auth/routes.js";
 import { createSessionStore } from "./api/auth/sessions.js";
 import { addressLimiter } from "./api/limits.js";
 import { defineRoute, type RouteSpec } from "./api/routes.js";
@@ -22,6 +22,7 @@ import type { ServerSettings } from "./config/server.js";
 import { HEALTH_RPC_MS, healthRoute, type RelayerHealthSource } from "./health.js";
 import { assertVaultKeyConfigured } from "./config/vault.js";
 import { follow } from "./indexer/indexer.js";
+import { openOutbox, outboxRoutes, startDelivery, type NotificationsOptions } from "./notifications/index.js";
 import { setupIndexer, type Service } from "./indexer/setup.js";
 import { closeStore } from "./store/store.js";
 import { runAnchorer } from "./receipts/anchorer.js";
@@ -50,6 +51,12 @@ export type ServicesOption = {
   offchainRolesOf?: OffchainRoles;
   /** Whether staff may act for a resident; the on-chain ProxyAuthorizations unless given. */
   proxyCheck?: ProxyCheck;
+  /**
+   * Delivery of the notifications services enqueue: the vault to read contacts from (and the directory's
+   * lookups); the development file sender in the data directory unless a sender is given. Without it,
+   * notifications wait in the outbox (visible to staff) until a server with a vault delivers them.
+   */
+  notifications?: Omit<NotificationsOptions, "outbox" | "dataDir" | "logger">;
 };
 
 /** Routes that need the indexer's read models; supplied by the caller so this module stays composition only. */
@@ -129,7 +136,13 @@ export async function startServer(
       return settings.siweDomain ?? listeningOn;
     },
   };
+  // Notifications are enqueued with the records that cause them (in the services' appends); final outcomes are
+  // anchored records of their own.
+  const outbox = await openOutbox(service.store, { journal: { lock: service.lock, chainId: settings.chainId } });
+  const delivery = offchain.notifications ? startDelivery({ ...offchain.notifications, outbox, dataDir: settings.dataDir, logger }) : undefined;
+  if (!delivery) logger.warn({}, "no vault for notifications: they wait in the outbox until a server with a vault delivers them");
   const services = mountServices({
+    outbox,
     store: service.store,
     lock: service.lock,
     chainId: settings.chainId,
@@ -139,7 +152,12 @@ export async function startServer(
     offchainRolesOf: offchain.offchainRolesOf,
     proxyCheck: offchain.proxyCheck,
   });
-  const routes: RouteSpec[] = [configRoute(settings, deployment), ...authRoutes(auth), ...services.routes];
+  const routes: RouteSpec[] = [
+    configRoute(settings, deployment),
+    ...authRoutes(auth),
+    ...services.routes,
+    ...outboxRoutes({ outbox, signedIn: requireSession(sessions), rolesOf, wake: () => delivery?.wake() }),
+  ];
   let relayerDb: Level<string, string> | undefined;
   let submitter: Submitter | undefined;
   let relayerHealth: RelayerHealthSource | undefined;
@@ -185,6 +203,7 @@ export async function startServer(
       maxLagBlocks: settings.healthMaxLagBlocks,
       relayer: relayerHealth,
       anchorer: service.anchorer,
+      notifications: { counts: () => outbox.counts() },
     }),
   );
 
@@ -220,6 +239,7 @@ export async function startServer(
       controller.abort();
       await Promise.allSettled([following, anchoring]);
       await submitter?.stop();
+      await delivery?.stop();
       await relayerDb?.close();
       await closeStore(service.store);
     },

@@ -9,7 +9,10 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { logEntryEncoding } from "../../server/src/receipts/log-format.js";
 import { appendOffchain, readOffchain, type Appended, type OffchainInput } from "../../server/src/receipts/log.js";
+import { createEngine, rebuildReadModels } from "../../server/src/services/framework/engine.js";
+import { defineCommand, defineRecord, defineService, personRef, levelServiceStorage, type ServiceDef } from "../../server/src/services/framework/index.js";
 import { createLock } from "../../server/src/store/lock.js";
+import { z } from "zod/v4";
 import { verifyCommitment } from "../../server/src/vault/commitment.js";
 import { closeStore, openStore, type Store } from "../../server/src/store/store.js";
 import {
@@ -423,6 +426,66 @@ describe("notifications outbox", function () {
       while ((await outbox.get(entry!.deliveryId))?.state !== "sent" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       await w.stop();
       expect(await outbox.get(entry!.deliveryId)).to.include({ state: "sent" });
+    });
+  });
+
+  describe("from a service's command (the framework)", function () {
+    const Dispatched = defineRecord("workorder", "dispatched", z.object({ requester: personRef, unit: z.string().max(40) }));
+    const workorders = (notify: ServiceDef["notify"]) =>
+      defineService({
+        name: "workorder",
+        basePath: "/api/workorders",
+        noun: { "zh-CN": "工单", en: "work order" },
+        records: [Dispatched],
+        initial: { dispatched: false },
+        evolve: () => ({ dispatched: true }),
+        commands: [
+          defineCommand({
+            name: "dispatch",
+            summary: "Dispatches a repair",
+            target: "new",
+            input: z.object({ requester: personRef, unit: z.string().max(40) }),
+            who: "signedIn",
+            decide: (_state: unknown, input) => [Dispatched({ requester: input.requester, unit: input.unit })],
+          }),
+        ],
+        notify,
+      }) as ServiceDef;
+    const tellRequester: ServiceDef["notify"] = (record) =>
+      Dispatched.is(record) ? [{ to: { personId: record.payload.requester }, template: "workorder.dispatched", params: { workOrderId: record.id, unit: record.payload.unit } }] : [];
+    const principal = { address: "0x00000000000000000000000000000000000000aa" as const, roles: async () => [] };
+    const engineWith = (service: ServiceDef) =>
+      createEngine({ services: [service], storage: levelServiceStorage(store!, lock, CHAIN_ID, outbox), proxyCheck: async () => false, clock: () => now });
+
+    it("enqueues what the service's notify asks in the command's own write, naming the record, and it is delivered", async function () {
+      const service = workorders(tellRequester);
+      const engine = engineWith(service);
+      const answer = await engine.execute({ service: "workorder", command: "dispatch", body: { requester: WANG.id, unit: "1号楼 2单元 406" }, principal });
+      expect(answer.status).to.equal(201);
+      const [entry] = (await outbox.list("pending", { limit: 10 })).items;
+      expect(entry?.cause).to.deep.equal({ kind: "workorder.dispatched", id: answer.body.id, recordId: answer.body.recordIds[0] });
+      expect(entry?.params).to.deep.equal({ workOrderId: answer.body.id, unit: "1号楼 2单元 406" });
+      expect(await worker(fileSender(devFile)).runOnce()).to.equal(1);
+      expect(fileLines(devFile)[0]!.text).to.equal(`【共治】您报修的事项（工单 ${answer.body.id}，1号楼 2单元 406）已派给维修人员，他们会尽快与您联系。`);
+      // Replaying the journal rebuilds read models; it tells no one again.
+      await rebuildReadModels(engine.storage, [service]);
+      expect(await outbox.counts()).to.include({ pending: 0, sent: 1 });
+    });
+
+    it("a notification that breaks the rules (a phone number as a label) refuses the command: no record, no entry", async function () {
+      const leaky: ServiceDef["notify"] = (record) =>
+        Dispatched.is(record) ? [{ to: { personId: record.payload.requester }, template: "workorder.dispatched", params: { workOrderId: record.id, unit: WANG.phone } }] : [];
+      const engine = engineWith(workorders(leaky));
+      let error: unknown;
+      try {
+        await engine.execute({ service: "workorder", command: "dispatch", body: { requester: WANG.id, unit: "1号楼" }, principal });
+      } catch (e) {
+        error = e;
+      }
+      expect((error as OutboxError).code).to.equal("invalid_notification");
+      expect(store!.nextRecordId).to.equal(0);
+      expect(await outbox.counts()).to.include({ pending: 0 });
+      expect(filesContaining(indexerDir(), WANG.phone)).to.deep.equal([]);
     });
   });
 

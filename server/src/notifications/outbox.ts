@@ -331,19 +331,26 @@ export async function openOutbox(store: Store, options: OpenOutboxOptions = {}):
 export function notificationEffects(
   outbox: Outbox,
   records: { kind: string; id: string }[],
-  requests: NotificationRequest[],
+  requests: CausedRequest[],
   now?: number,
 ): (appended: Appended[]) => BatchOp[] {
-  const at = now ?? Date.now();
-  const index = requests.map((request) => {
-    const i = records.findIndex((r) => r.kind === request.cause?.kind && r.id === request.cause?.id);
-    if (i < 0) throw new OutboxError("invalid_notification", `A notification's cause must be one of the records appended with it; ${String(request.cause?.kind)} ${String(request.cause?.id).slice(0, 80)} is not.`);
+  const at = now; // undefined: the outbox's clock
+  const index = requests.map(({ recordIndex, ...request }) => {
+    const i = recordIndex ?? records.findIndex((r) => r.kind === request.cause?.kind && r.id === request.cause?.id);
+    const record = records[i];
+    if (!record || record.kind !== request.cause?.kind || record.id !== request.cause?.id) {
+      throw new OutboxError("invalid_notification", `A notification's cause must be one of the records appended with it; ${String(request.cause?.kind)} ${String(request.cause?.id).slice(0, 80)} is not.`);
+    }
     return i;
   });
-  outbox.enqueueOps(requests, at); // validates; its ops are dropped
+  const plain = requests.map(({ recordIndex: _, ...request }) => request);
+  outbox.enqueueOps(plain, at); // validates; its ops are dropped
   return (appended) =>
     outbox.enqueueOps(
-      requests.map((request, n) => ({ ...request, cause: { kind: request.cause.kind, id: request.cause.id, recordId: appended[index[n]!]!.recordId } })),
+      plain.map((request, n) => ({ ...request, cause: { kind: request.cause.kind, id: request.cause.id, recordId: appended[index[n]!]!.recordId } })),
       at,
     ).ops;
 }
+
+/** A request whose cause is one of the records appended with it: by kind and id, or by its place among them. */
+export type CausedRequest = NotificationRequest & { recordIndex?: number };
