@@ -600,6 +600,33 @@ describe("notifications outbox", function () {
       expect(counts).to.include({ pending: 5, oldestDueSeconds: 10 });
     });
 
+    it("prunes sent and skipped entries past their keeping time, from the worker's loop; dead letters and recent ones stay", async function () {
+      const refusing = scriptedSender(fileSender(devFile), [new PermanentSendError("invalid_number", "refused")]);
+      const [dead] = await outbox.enqueue([request(LI.id)]);
+      await worker(refusing).runOnce();
+      const [sent, skipped] = await outbox.enqueue([request(WANG.id), request(ZHANG.id)]);
+      await worker(fileSender(devFile)).runOnce();
+      now += 3_600_000;
+      const [recent] = await outbox.enqueue([request(WANG.id)]);
+      await worker(fileSender(devFile)).runOnce();
+      expect(await outbox.counts()).to.include({ sent: 2, skipped: 1, dead: 1 });
+
+      // Kept for 30 minutes: the loop's first round prunes what settled an hour ago, and nothing else.
+      now += 1_000;
+      const loop = worker(fileSender(devFile), { keepMs: 1_800_000, pollMs: 20 });
+      loop.start();
+      const deadline = Date.now() + 5000;
+      while ((await outbox.get(sent!.deliveryId)) !== undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await loop.stop();
+      expect(await outbox.get(sent!.deliveryId)).to.equal(undefined);
+      expect(await outbox.get(skipped!.deliveryId)).to.equal(undefined);
+      expect(await outbox.get(dead!.deliveryId)).to.include({ state: "dead" });
+      expect(await outbox.get(recent!.deliveryId)).to.include({ state: "sent" });
+      expect((await outbox.list("sent", { limit: 10 })).items.map((e) => e.deliveryId)).to.deep.equal([recent!.deliveryId]);
+      await reopen();
+      expect(await outbox.counts()).to.include({ sent: 1, skipped: 0, dead: 1 });
+    });
+
     it("keeps its counts across a restart", async function () {
       await outbox.enqueue([request(WANG.id), request(ZHANG.id)]);
       await worker(fileSender(devFile)).runOnce();

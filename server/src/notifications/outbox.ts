@@ -47,6 +47,12 @@ export interface Outbox {
   /** Entries in one state, oldest first, by keyset pages (the cursor is opaque). */
   list(state: OutboxState, options: { limit: number; cursor?: string }): Promise<Page<OutboxEntry>>;
   counts(now?: number): Promise<OutboxCounts>;
+  /**
+   * Deletes sent and skipped entries settled before `before` (ms): they name a person and what they were told,
+   * and are kept only as long as that is useful. Dead letters stay until an operator handles them. Their
+   * anchored outcome records remain, naming the recipient by a commitment whose salt goes with the entry.
+   */
+  prune(before: number): Promise<number>;
 }
 
 const TERMINAL: OutboxState[] = ["sent", "dead", "skipped"];
@@ -309,6 +315,29 @@ export async function openOutbox(store: Store, options: OpenOutboxOptions = {}):
         lastKey = key;
       }
       return { items };
+    },
+
+    prune(before) {
+      return serially(async () => {
+        let pruned = 0;
+        for (const state of ["sent", "skipped"] as const) {
+          const gone: OutboxEntry[] = [];
+          for await (const key of byState.keys({ gt: `${state}/`, lt: `${state}0` })) {
+            const entry = await read(key.slice(key.lastIndexOf(":") + 1));
+            if (entry && entry.updatedAt < before) gone.push(entry);
+          }
+          if (gone.length === 0) continue;
+          const ops: BatchOp[] = gone.flatMap((e): BatchOp[] => [
+            { type: "del", sublevel: entries, key: e.deliveryId },
+            { type: "del", sublevel: byState, key: stateKey(e) },
+          ]);
+          ops.push({ type: "put", sublevel: meta, key: `count:${state}`, value: terminalCounts.get(state)! - gone.length });
+          await store.db.batch(ops);
+          terminalCounts.set(state, terminalCounts.get(state)! - gone.length);
+          pruned += gone.length;
+        }
+        return pruned;
+      });
     },
 
     async counts(now = clock()) {

@@ -14,7 +14,7 @@ export type NotificationsOptions = {
   dataDir: string;
   sender?: Sender;
   logger: Logger;
-} & Pick<WorkerOptions, "personOf" | "languageOf" | "retry" | "pollMs">;
+} & Pick<WorkerOptions, "personOf" | "languageOf" | "retry" | "pollMs" | "keepMs">;
 
 /** Starts delivering; stop the worker before closing the store. */
 export function startDelivery(options: NotificationsOptions): DeliveryWorker {
@@ -29,6 +29,7 @@ export function startDelivery(options: NotificationsOptions): DeliveryWorker {
     languageOf: options.languageOf,
     retry: options.retry,
     pollMs: options.pollMs,
+    keepMs: options.keepMs,
   });
   worker.start();
   return worker;

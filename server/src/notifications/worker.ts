@@ -112,6 +112,8 @@ export type WorkerOptions = {
   pollMs?: number;
   /** An attempt the sender has not answered within this long counts as a retryable failure (30 s). */
   sendTimeoutMs?: number;
+  /** Sent and skipped entries are deleted this long after they settled (180 days, as a phone number is kept). */
+  keepMs?: number;
   clock?: () => number;
   random?: () => number;
   logger?: Logger;
@@ -149,6 +151,8 @@ export function createDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   const pollMs = options.pollMs ?? 1000;
   const sendTimeoutMs = options.sendTimeoutMs ?? 30_000;
   const logger = options.logger;
+  const keepMs = options.keepMs ?? 180 * 86_400_000;
+  let prunedAt = -Infinity;
 
   async function attempt(entry: OutboxEntry): Promise<AttemptResult> {
     let personId: string | undefined;
@@ -226,6 +230,11 @@ export function createDeliveryWorker(options: WorkerOptions): DeliveryWorker {
       }
       if (stopping) break;
       if (attempted >= batchSize) continue;
+      // Old settled entries are pruned once an hour, when there is nothing to send.
+      if (clock() - prunedAt > 3_600_000) {
+        prunedAt = clock();
+        await outbox.prune(prunedAt - keepMs).catch((error: unknown) => logger?.error({ err: error }, "pruning the outbox failed; it tries again in an hour"));
+      }
       const next = await outbox.nextDueAt().catch(() => undefined);
       const wait = next === undefined ? pollMs : Math.min(pollMs, Math.max(50, next - clock()));
       await new Promise<void>((resolve) => {
