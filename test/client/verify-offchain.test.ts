@@ -128,6 +128,22 @@ describe("verify page: off-chain receipts (Chromium)", function () {
     expect(await page.locator("[data-testid=offchain-record] [data-key=costFen]").innerText()).to.equal("35000");
   });
 
+  it("fits a phone screen in large text with the record shown (addresses and hashes wrap)", async function () {
+    await page.setViewportSize({ width: 360, height: 780 });
+    try {
+      await page.goto(`${server.url}/#/verify`);
+      await page.click("[data-testid=large-text]");
+      await page.waitForFunction(() => document.documentElement.classList.contains("large-text"));
+      expect(await verify("phone", receipts[0], "ok")).to.equal(null);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, "the page never scrolls sideways").to.be.at.most(0);
+      await screenshot(page, "phone-verify-offchain-large-text");
+      await page.click("[data-testid=large-text]");
+    } finally {
+      await page.setViewportSize({ width: 1100, height: 900 });
+    }
+  });
+
   it("refuses the receipt with the actor or the payload changed, and a payload that is not canonical", async function () {
     const base = receipts[0]!;
     // The proxy hidden: the record says the resident acted alone.
