@@ -21,6 +21,11 @@ import { readDeployment, type Deployment } from "./chain/deployment.js";
 import type { ServerSettings } from "./config/server.js";
 import { HEALTH_RPC_MS, healthRoute, type RelayerHealthSource } from "./health.js";
 import { assertVaultKeyConfigured } from "./config/vault.js";
+import { chainClock } from "./api/resources/context.js";
+import { authorizationKey, type ProxyAuthorizationView } from "./indexer/models/proxies.js";
+import { openPrivacy, type Privacy } from "./privacy/open.js";
+import { defaultPersonResolver, privacyRoutes, type PersonResolver } from "./privacy/routes.js";
+import { readModel } from "./store/store.js";
 import { follow } from "./indexer/indexer.js";
 import { setupIndexer, type Service } from "./indexer/setup.js";
 import { closeStore } from "./store/store.js";
@@ -37,11 +42,21 @@ export type RunningServer = {
   url: string;
   deployment: Deployment;
   service: Service;
+  /** The personal-data vault and its journal, as the services get them. */
+  privacy: Privacy;
   stop: () => Promise<void>;
 };
 
-/** Routes that need the indexer's read models; supplied by the caller so this module stays composition only. */
-export type ExtraRoutes = (context: { service: Service; deployment: Deployment; settings: ServerSettings }) => RouteSpec[];
+/**
+ * Routes that need the indexer's read models (and, for services that hold personal data, the vault); supplied by
+ * the caller so this module stays composition only.
+ */
+export type ExtraRoutes = (context: { service: Service; deployment: Deployment; settings: ServerSettings; privacy: Privacy }) => RouteSpec[];
+
+export type ServerOptions = {
+  /** The person ids a signed-in address is linked to (the directory's links); nobody is linked by default. */
+  personsOf?: PersonResolver;
+};
 
 function configRoute(settings: ServerSettings, deployment: Deployment): RouteSpec {
   return defineRoute({
@@ -68,10 +83,12 @@ export async function startServer(
   settings: ServerSettings,
   logger: Logger,
   extraRoutes: ExtraRoutes = () => [],
+  options: ServerOptions = {},
 ): Promise<RunningServer> {
   assertVaultKeyConfigured(settings);
   const deployment = readDeployment(settings.deployment);
   const service = await setupIndexer({ ...settings, dataDir: path.join(settings.dataDir, "indexer") }, logger);
+  const privacy = await openPrivacy(settings, { store: service.store, lock: service.lock, chainId: settings.chainId }, logger);
   const controller = new AbortController();
   const following = follow(service.indexer, { pollMs: settings.pollMs, retryMaxMs: settings.retryMaxMs, signal: controller.signal });
   // follow() ends early only on what needs a human (a reorg deeper than the window): it has logged it and health
@@ -117,6 +134,17 @@ export async function startServer(
     },
   };
   const routes: RouteSpec[] = [configRoute(settings, deployment), ...authRoutes(auth)];
+  routes.push(
+    ...privacyRoutes({
+      vault: privacy.vault,
+      journal: privacy.journal,
+      sessions,
+      rolesOf,
+      personsOf: options.personsOf ?? defaultPersonResolver,
+      authorisation: (id) => readModel<ProxyAuthorizationView>(service.store, "proxyAuthorizations", authorizationKey(id)),
+      now: chainClock(publicClient),
+    }),
+  );
   let relayerDb: Level<string, string> | undefined;
   let submitter: Submitter | undefined;
   let relayerHealth: RelayerHealthSource | undefined;
@@ -166,7 +194,7 @@ export async function startServer(
   );
 
   const app = createApp({
-    routes: [...routes, ...extraRoutes({ service, deployment, settings })],
+    routes: [...routes, ...extraRoutes({ service, deployment, settings, privacy })],
     logger,
     corsOrigins: settings.corsOrigins.split(",").map((o) => o.trim()).filter(Boolean),
     rateLimit: { windowMs: 60_000, limit: settings.rateLimitPerMinute },
@@ -188,6 +216,7 @@ export async function startServer(
     url: server.url,
     deployment,
     service,
+    privacy,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -197,6 +226,7 @@ export async function startServer(
       await Promise.allSettled([following, anchoring]);
       await submitter?.stop();
       await relayerDb?.close();
+      await privacy.close();
       await closeStore(service.store);
     },
   };
