@@ -4,10 +4,8 @@
 // answered or the change stored. Payloads hold ids, field names, enums, times and sha256 hashes of ciphertexts:
 // never a plain value. Appends go through `appendRecords` only, the one place that calls the journal.
 import type { AbstractSublevel } from "abstract-level";
-import { z } from "zod";
 import { appendOffchain, type Appended, type OffchainInput } from "../receipts/log.js";
-import { canonicalJson } from "../receipts/record.js";
-import type { Actor } from "../receipts/actor.js";
+import { actorText, parseActor, type Actor } from "../receipts/actor.js";
 import type { BatchOp, Store } from "../store/store.js";
 import type { Lock } from "../store/lock.js";
 import type { AccessLogEntry, AccessLogSink } from "../vault/accessLog.js";
@@ -23,31 +21,19 @@ export const RECORD_KINDS = {
   purged: "vault.purged",
 } as const;
 
-const hex = /^0x[0-9a-fA-F]{40}$/;
-const actorSchema: z.ZodType<Actor> = z.union([
-  z.object({ address: z.string().regex(hex), onBehalfOf: z.string().min(1).max(100), authorisation: z.string().min(1).max(100) }).strict(),
-  z.object({ address: z.string().regex(hex) }).strict(),
-  z.object({ system: z.string().min(1).max(64) }).strict(),
-]) as z.ZodType<Actor>;
-
 /** The vault's text form of an actor: the canonical JSON of the journal's Actor, so it converts back exactly. */
-export function actorText(actor: Actor): string {
-  return canonicalJson(actor);
-}
+export { actorText };
 
 /** The Actor a vault actor text names; throws (and so refuses the read or change) on anything else. */
 export function actorOf(text: string): Actor {
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
+    return parseActor(text);
+  } catch (error) {
+    throw new Error(
+      "The vault's actor is not the canonical JSON of an Actor; open the vault through server/src/privacy and pass actorText(actor).",
+      { cause: error },
+    );
   }
-  const result = actorSchema.safeParse(parsed);
-  if (!result.success) {
-    throw new Error("The vault's actor is not the canonical JSON of an Actor ({address}, {address, onBehalfOf, authorisation} or {system}); open the vault through server/src/privacy and pass actorText(actor).");
-  }
-  return result.data;
 }
 
 const seconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);

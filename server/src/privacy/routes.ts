@@ -85,7 +85,8 @@ function vaultCall<T>(work: () => Promise<T>): Promise<T> {
  * person, includes the services scope, and is neither revoked nor expired (by chain time).
  */
 async function actorFor(deps: PrivacyRouteDeps, req: Request, person: string, auth: string | undefined): Promise<Actor> {
-  const address = sessionOf(req).address;
+  // Actors name addresses in lowercase (receipts/actor.ts).
+  const address = sessionOf(req).address.toLowerCase() as Hex;
   if (auth === undefined) {
     if ((await deps.personsOf(address)).includes(person)) return { address };
     throw new ApiError(403, "person_not_yours", { address, personId: person });
