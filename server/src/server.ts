@@ -88,7 +88,11 @@ export async function startServer(
   assertVaultKeyConfigured(settings);
   const deployment = readDeployment(settings.deployment);
   const service = await setupIndexer({ ...settings, dataDir: path.join(settings.dataDir, "indexer") }, logger);
-  const privacy = await openPrivacy(settings, { store: service.store, lock: service.lock, chainId: settings.chainId }, logger);
+  // A vault that cannot open (a wrong or retired key) stops the start; the indexer's store is closed again first.
+  const privacy = await openPrivacy(settings, { store: service.store, lock: service.lock, chainId: settings.chainId }, logger).catch(async (error: unknown) => {
+    await closeStore(service.store);
+    throw error;
+  });
   const controller = new AbortController();
   const following = follow(service.indexer, { pollMs: settings.pollMs, retryMaxMs: settings.retryMaxMs, signal: controller.signal });
   // follow() ends early only on what needs a human (a reorg deeper than the window): it has logged it and health

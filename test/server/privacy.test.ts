@@ -5,6 +5,7 @@
 // retention purge on its schedule, and the personal-data scan of every file, log line and chain event.
 import { expect } from "chai";
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -517,5 +518,33 @@ describe("personal data under PIPL, through the server", function () {
       for (const tx of block.transactions) hits.push(...scan(Buffer.from(tx.input.slice(2), "hex"), needles, `transaction ${tx.hash}`));
     }
     expect(hits).to.deep.equal([]);
+  });
+
+  it("rotates the vault's master key as it starts when a previous key is configured, and refuses the retired key afterwards", async function () {
+    const oldKey = readFileSync(path.join(settings.dataDir, "vault", "vault-master.key"), "utf8").trim();
+    const newKey = randomBytes(32).toString("hex");
+    const original = settings;
+    try {
+      settings = { ...original, vaultMasterKey: newKey, vaultPreviousMasterKey: oldKey };
+      const lines = logLines.length;
+      await start();
+      const rotated = logLines.slice(lines).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => /master key rotated/.test(String(l.msg)));
+      expect(rotated).to.include({ rewrapped: 2 }); // p_2 and p_3; p_1's key was destroyed
+      expect(JSON.stringify(logLines.slice(lines))).to.not.include(newKey).and.not.include(oldKey);
+      expect(await readAs({ address: lower(staff.address) }, "p_2", "name", "service.arrangement")).to.equal(PEOPLE[1]!.name);
+      await stop();
+      settings = { ...original, vaultMasterKey: newKey };
+      await start();
+      expect(await readAs({ address: lower(staff.address) }, "p_3", "phone", "service.arrangement")).to.equal(PEOPLE[2]!.phone);
+      await stop();
+      settings = { ...original, vaultMasterKey: newKey, vaultPreviousMasterKey: oldKey };
+      const refused = await start().then(
+        () => "started",
+        (error: unknown) => (error instanceof VaultError ? error.code : String(error)),
+      );
+      expect(refused).to.equal("master_key_retired");
+    } finally {
+      settings = original;
+    }
   });
 });
