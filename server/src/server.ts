@@ -35,6 +35,7 @@ import { trackSubmissions } from "./relayer/health.js";
 import { openBallotQueue } from "./relayer/queue.js";
 import { relayerRoutes } from "./relayer/routes.js";
 import { startSubmitter, type Submitter } from "./relayer/submitter.js";
+import { mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
 export const SERVER_VERSION = "0.1.0";
 
@@ -44,7 +45,20 @@ export type RunningServer = {
   service: Service;
   /** The personal-data vault and its journal, as the services get them. */
   privacy: Privacy;
+  /** The off-chain services' engine (its storage, for replay and tests). */
+  engine: Engine;
   stop: () => Promise<void>;
+};
+
+/** The off-chain services this server runs, and what they need from outside the framework. */
+export type ServicesOption = {
+  services?: AnyService[];
+  /** Off-chain roles of an address (e.g. from the directory); none unless given. */
+  offchainRolesOf?: OffchainRoles;
+  /** Whether staff may act for a resident; the on-chain ProxyAuthorizations unless given. */
+  proxyCheck?: ProxyCheck;
+  /** The person ids a signed-in address is linked to (the directory's links); nobody is linked by default. */
+  personsOf?: PersonResolver;
 };
 
 /**
@@ -52,11 +66,6 @@ export type RunningServer = {
  * the caller so this module stays composition only.
  */
 export type ExtraRoutes = (context: { service: Service; deployment: Deployment; settings: ServerSettings; privacy: Privacy }) => RouteSpec[];
-
-export type ServerOptions = {
-  /** The person ids a signed-in address is linked to (the directory's links); nobody is linked by default. */
-  personsOf?: PersonResolver;
-};
 
 function configRoute(settings: ServerSettings, deployment: Deployment): RouteSpec {
   return defineRoute({
@@ -83,7 +92,7 @@ export async function startServer(
   settings: ServerSettings,
   logger: Logger,
   extraRoutes: ExtraRoutes = () => [],
-  options: ServerOptions = {},
+  offchain: ServicesOption = {},
 ): Promise<RunningServer> {
   assertVaultKeyConfigured(settings);
   const deployment = readDeployment(settings.deployment);
@@ -137,14 +146,24 @@ export async function startServer(
       return settings.siweDomain ?? listeningOn;
     },
   };
-  const routes: RouteSpec[] = [configRoute(settings, deployment), ...authRoutes(auth)];
+  const services = mountServices({
+    store: service.store,
+    lock: service.lock,
+    chainId: settings.chainId,
+    services: offchain.services ?? [],
+    sessions,
+    rolesOf,
+    offchainRolesOf: offchain.offchainRolesOf,
+    proxyCheck: offchain.proxyCheck,
+  });
+  const routes: RouteSpec[] = [configRoute(settings, deployment), ...authRoutes(auth), ...services.routes];
   routes.push(
     ...privacyRoutes({
       vault: privacy.vault,
       journal: privacy.journal,
       sessions,
       rolesOf,
-      personsOf: options.personsOf ?? defaultPersonResolver,
+      personsOf: offchain.personsOf ?? defaultPersonResolver,
       authorisation: (id) => readModel<ProxyAuthorizationView>(service.store, "proxyAuthorizations", authorizationKey(id)),
       now: chainClock(publicClient),
     }),
@@ -221,6 +240,7 @@ export async function startServer(
     deployment,
     service,
     privacy,
+    engine: services.engine,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -277,7 +277,7 @@ describe("personal data under PIPL, through the server", function () {
     expect(otherZh.body.error!.message).to.include("书面授权");
     // An authorisation is staff's to invoke, for the resident it names, in the services scope.
     const notStaff = await as(stranger, "GET", `/api/privacy/people/p_1/export?authorisation=${auth.services}`);
-    expect([notStaff.status, notStaff.body.error?.code]).to.deep.equal([403, "forbidden"]);
+    expect([notStaff.status, notStaff.body.error?.code]).to.deep.equal([403, "proxy_staff_only"]);
     const cases: [string, string][] = [
       ["999", "unknown"],
       [auth.votesOnly, "scope"],

@@ -66,13 +66,8 @@ const exportView = z.object({
   accessLog: z.array(accessView),
 });
 
-const PROXY_REASONS = {
-  unknown: { "zh-CN": "没有这个编号的授权", en: "there is no authorisation with this number" },
-  revoked: { "zh-CN": "授权已撤销", en: "it was revoked" },
-  expired: { "zh-CN": "授权已过期", en: "it has expired" },
-  scope: { "zh-CN": "授权范围不包括代办服务事项", en: "its scope does not include services" },
-  resident: { "zh-CN": "授权人不是此人", en: "it was signed by someone else" },
-} as const;
+/** Why an authorisation does not hold here (in the refusal's details; the message is the framework's). */
+type ProxyReason = "unknown" | "revoked" | "expired" | "scope" | "resident";
 
 function vaultCall<T>(work: () => Promise<T>): Promise<T> {
   return work().catch((error: unknown) => {
@@ -91,9 +86,9 @@ async function actorFor(deps: PrivacyRouteDeps, req: Request, person: string, au
     if ((await deps.personsOf(address)).includes(person)) return { address };
     throw new ApiError(403, "person_not_yours", { address, personId: person });
   }
-  if (!(await deps.rolesOf(address)).includes("staff")) throw new ApiError(403, "forbidden", { role: "staff" });
-  const refuse = (reason: keyof typeof PROXY_REASONS) =>
-    new ApiError(403, "proxy_not_authorised", { authorisation: auth, personId: person, reason: PROXY_REASONS[reason] }, { authorisation: auth, personId: person, reason });
+  if (!(await deps.rolesOf(address)).includes("staff")) throw new ApiError(403, "proxy_staff_only", { address });
+  const refuse = (reason: ProxyReason) =>
+    new ApiError(403, "proxy_not_authorised", { authorisation: auth, onBehalfOf: person }, { authorisation: auth, onBehalfOf: person, reason });
   const a = await deps.authorisation(auth);
   if (!a) throw refuse("unknown");
   if (a.revoked) throw refuse("revoked");
