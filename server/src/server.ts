@@ -52,7 +52,8 @@ export type RunningServer = {
 
 /** The off-chain services this server runs, and what they need from outside the framework. */
 export type ServicesOption = {
-  services?: AnyService[];
+  /** The services, or a function making them from what the server provides (the vault, for personal data). */
+  services?: AnyService[] | ((deps: { privacy: Privacy }) => AnyService[]);
   /** Off-chain roles of an address (e.g. from the directory); none unless given. */
   offchainRolesOf?: OffchainRoles;
   /** Whether staff may act for a resident; the on-chain ProxyAuthorizations unless given. */
@@ -150,7 +151,7 @@ export async function startServer(
     store: service.store,
     lock: service.lock,
     chainId: settings.chainId,
-    services: offchain.services ?? [],
+    services: typeof offchain.services === "function" ? offchain.services({ privacy }) : (offchain.services ?? []),
     sessions,
     rolesOf,
     offchainRolesOf: offchain.offchainRolesOf,

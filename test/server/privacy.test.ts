@@ -111,6 +111,7 @@ describe("personal data under PIPL, through the server", function () {
   const stranger = privateKeyToAccount(generatePrivateKey());
   const auth = { services: "", votesOnly: "", otherResident: "" };
   const tokens = new Map<string, string>();
+  let servicesGot: RunningServer["privacy"] | undefined;
   /** Receipts fetched before the erasure, re-verified after it. */
   const earlier: { kind: string; file: string; seq: number; leaf: Hex }[] = [];
   const lower = (a: Address) => a.toLowerCase() as Hex;
@@ -128,6 +129,11 @@ describe("personal data under PIPL, through the server", function () {
   async function start(): Promise<void> {
     lastPort = await freePort(lastPort + 1, 8990);
     server = await startServer({ ...settings, port: lastPort }, pino({ level: "debug" }, sink), serverRoutes, {
+      // Services are made with what the server provides: the vault they hold personal data in.
+      services: ({ privacy }) => {
+        servicesGot = privacy;
+        return [];
+      },
       personsOf: staticPersonResolver({ [residents[0]!.address]: ["p_1"], [residents[1]!.address]: ["p_2"], [residents[2]!.address]: ["p_3"] }),
     });
     tokens.clear();
@@ -251,6 +257,7 @@ describe("personal data under PIPL, through the server", function () {
     expect(statSync(path.join(settings.dataDir, "vault", "vault-master.key")).mode & 0o777).to.equal(0o600);
     expect(statSync(path.join(settings.dataDir, "vault", "keys")).isDirectory()).to.equal(true);
     expect(logLines.join("")).to.match(/development vault master key created at [^"]*vault-master\.key/);
+    expect(servicesGot).to.equal(server!.privacy);
     const paths = Object.keys(((await call("GET", "/api/openapi.json")).body as { paths: Record<string, unknown> }).paths);
     expect(paths).to.include.members([
       "/api/privacy/people/{personId}/export",
