@@ -163,6 +163,10 @@ export type ServiceDef<S = unknown> = {
   queries?: QueryDef[];
 };
 
+/** A service of any state type, as lists of services hold them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each service has its own state type
+export type AnyService = ServiceDef<any>;
+
 export function defineService<S>(service: ServiceDef<S>): ServiceDef<S> {
   if (!SERVICE.test(service.name)) throw new Error(`A service name is lowercase letters and digits (it starts its record kinds); got ${service.name}.`);
   for (const record of service.records) {

@@ -7,7 +7,7 @@ import type { Actor } from "../../receipts/actor.js";
 import { canonicalJson } from "../../receipts/record.js";
 import { createLock } from "../../store/lock.js";
 import { numKey } from "../../store/store.js";
-import { Refusal, type CommandDef, type Emitted, type JournalRecord, type ServiceDef } from "./define.js";
+import { Refusal, type AnyService, type CommandDef, type Emitted, type JournalRecord, type ServiceDef } from "./define.js";
 import { createKeyedLock } from "./keyedLock.js";
 import type { ModelTx, ModelWrite, ServiceStorage, StoredRecord } from "./storage.js";
 
@@ -79,7 +79,7 @@ export type Engine = {
 };
 
 export type EngineOptions = {
-  services: ServiceDef[];
+  services: AnyService[];
   storage: ServiceStorage;
   proxyCheck: ProxyCheck;
   /** Milliseconds since the epoch (Date.now unless said). */
@@ -297,7 +297,7 @@ function answerBody(
 }
 
 /** Every read model of the services and the framework's object states, as {model: {key: value}} (for tests). */
-export async function snapshotModels(storage: ServiceStorage, services: ServiceDef[]): Promise<Record<string, Record<string, unknown>>> {
+export async function snapshotModels(storage: ServiceStorage, services: AnyService[]): Promise<Record<string, Record<string, unknown>>> {
   const out: Record<string, Record<string, unknown>> = {};
   for (const model of rebuildableModels(services)) {
     const entries: Record<string, unknown> = {};
@@ -307,7 +307,7 @@ export async function snapshotModels(storage: ServiceStorage, services: ServiceD
   return out;
 }
 
-function rebuildableModels(services: ServiceDef[]): string[] {
+function rebuildableModels(services: AnyService[]): string[] {
   return [STATE_MODEL, ...services.flatMap((s) => (s.models ?? []).map((m) => modelName(s.name, m)))];
 }
 
@@ -316,7 +316,7 @@ function rebuildableModels(services: ServiceDef[]): string[] {
  * it with commands stopped: e.g. after changing a projection). Records of other services are skipped; a record
  * of a service whose kind it does not declare stops the rebuild (it was written by a newer version).
  */
-export async function rebuildReadModels(storage: ServiceStorage, services: ServiceDef[], flushEvery = 5_000): Promise<{ records: number }> {
+export async function rebuildReadModels(storage: ServiceStorage, services: AnyService[], flushEvery = 5_000): Promise<{ records: number }> {
   const byName = new Map(services.map((s) => [s.name, s]));
   await storage.clear(rebuildableModels(services));
   let writes = new Map<string, ModelWrite>();

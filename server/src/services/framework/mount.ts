@@ -4,7 +4,7 @@ import type { RouteSpec } from "../../api/routes.js";
 import type { Outbox } from "../../notifications/outbox.js";
 import type { Lock } from "../../store/lock.js";
 import type { Store } from "../../store/store.js";
-import type { ServiceDef } from "./define.js";
+import type { AnyService } from "./define.js";
 import { createEngine, type Engine, type ProxyCheck } from "./engine.js";
 import { serviceRoutes, type ServiceHttpOptions } from "./http.js";
 import { onchainProxyCheck } from "./proxy.js";
@@ -14,7 +14,7 @@ export type MountOptions = ServiceHttpOptions & {
   store: Store;
   lock: Lock;
   chainId: number;
-  services: ServiceDef[];
+  services: AnyService[];
   /** Whether staff may act for a resident; the on-chain ProxyAuthorizations unless said (see anyProxyCheck). */
   proxyCheck?: ProxyCheck;
   /** Where the notifications that services ask for are enqueued (with their records). */
