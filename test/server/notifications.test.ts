@@ -8,10 +8,12 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { logEntryEncoding } from "../../server/src/receipts/log-format.js";
-import { appendOffchain, readOffchain, type Appended, type OffchainInput } from "../../server/src/receipts/log.js";
+import { appendOffchain, readJournal, readOffchain, type Appended, type OffchainInput } from "../../server/src/receipts/log.js";
 import { createEngine, rebuildReadModels } from "../../server/src/services/framework/engine.js";
 import { defineCommand, defineRecord, defineService, personRef, levelServiceStorage, type ServiceDef } from "../../server/src/services/framework/index.js";
 import { createLock } from "../../server/src/store/lock.js";
+import { privacyJournal } from "../../server/src/privacy/journal.js";
+import { actorText } from "../../server/src/receipts/actor.js";
 import { z } from "zod/v4";
 import { verifyCommitment } from "../../server/src/vault/commitment.js";
 import { closeStore, openStore, type Store } from "../../server/src/store/store.js";
@@ -235,7 +237,7 @@ describe("notifications outbox", function () {
       expect(sent?.history).to.deep.equal([{ attempt: 1, at: now, outcome: "sent", channel: "wechat" }]);
       // Every read of a contact is in the person's access log, by the notifications actor and for that purpose.
       const access = await tv.accessLog.entriesFor(WANG.id);
-      expect(access.map((a) => [a.actor, a.purpose, a.field])).to.deep.equal([["system:notifications", "notifications", "phone"]]);
+      expect(access.map((a) => [a.actor, a.purpose, a.field])).to.deep.equal([['{"system":"notifications"}', "notifications", "phone"]]);
       // Nothing is due any more.
       expect(await worker(fileSender(devFile)).runOnce()).to.equal(0);
       expect(await outbox.counts()).to.include({ pending: 0, sending: 0, sent: 2 });
@@ -526,6 +528,34 @@ describe("notifications outbox", function () {
       }
       const li2 = JSON.parse(((await readOffchain(s, (await outbox.get(li!.deliveryId))!.outcomeRecordId!))!.record as { payload: string }).payload) as Record<string, unknown>;
       expect(li2).to.include({ reason: "permanent_failure", lastError: "invalid_number" });
+    });
+  });
+
+  describe("through the server's vault", function () {
+    it("each contact read is an anchored vault.accessed record by the notifications actor, in the same journal", async function () {
+      const s = store!;
+      const journal = privacyJournal({ store: s, lock, chainId: CHAIN_ID });
+      const served = await openTestVault(path.join(tmp.dir, "served-vault"), master, { accessLog: journal.accessLog, journal: journal.record });
+      try {
+        await served.vault.write({ personId: WANG.id, field: "phone", value: WANG.phone, now: T0 });
+        await served.vault.grantConsent({ personId: WANG.id, purpose: "notifications", actor: actorText({ system: "test" }), evidence: "form-1", now: T0 });
+        const [entry] = await outbox.enqueue([request(WANG.id)]);
+        expect(await createDeliveryWorker({ outbox, vault: served.vault, sender: fileSender(devFile), clock: () => now }).runOnce()).to.equal(1);
+        expect(await outbox.get(entry!.deliveryId)).to.include({ state: "sent" });
+        const kinds: string[] = [];
+        let accessed: { actor: string; payload: string } | undefined;
+        for await (const e of readJournal(s)) {
+          const r = e.record;
+          if (r.schema !== "gongzhi/offchain-record/v1") continue;
+          kinds.push(r.kind);
+          if (r.kind === "vault.accessed") accessed = r;
+        }
+        expect(kinds).to.include("vault.accessed");
+        expect(accessed!.actor).to.equal('{"system":"notifications"}');
+        expect(JSON.parse(accessed!.payload)).to.include({ personId: WANG.id, field: "phone", purpose: "notifications" });
+      } finally {
+        await served.close();
+      }
     });
   });
 

@@ -2,6 +2,7 @@
 // audited read (purpose "notifications", which needs the person's consent), renders the message in their
 // language and hands it to the sender. Each attempt is recorded as started before anything is sent, and as
 // settled after; what happens between a crash and a restart is sent again with the same delivery id.
+import { actorText } from "../receipts/actor.js";
 import { isVaultError, type VaultErrorCode } from "../vault/errors.js";
 import type { Vault } from "../vault/vault.js";
 import type { Logger } from "../common/logger.js";
@@ -10,8 +11,11 @@ import { PermanentSendError, RetryableSendError, type Sender } from "./senders.j
 import { renderTemplate } from "./templates.js";
 import type { Channel, DeadReason, Language, OutboxEntry, SkipReason } from "./types.js";
 
-/** Who reads contacts for notifications, as the vault's access log names it. */
-export const NOTIFICATIONS_ACTOR = "system:notifications";
+/**
+ * Who reads contacts for notifications, as the vault's access log names it: the text form of the journal's
+ * Actor (the server's vault turns it back into the anchored access record's actor, and refuses anything else).
+ */
+export const NOTIFICATIONS_ACTOR = actorText({ system: "notifications" });
 
 export type RetryPolicy = {
   /** Attempts in all, the first included; then the entry is dead-lettered. */
