@@ -11,7 +11,7 @@ import { z } from "zod/v4";
 import { createApp } from "./api/app.js";
 import { listen } from "./api/listen.js";
 import { chainRoleReader } from "./api/auth/roles.js";
-import { authRoutes } from "./api/auth/routes.js";
+import { authRoutes, requireSession } from "./api/auth/routes.js";
 import { createSessionStore } from "./api/auth/sessions.js";
 import { addressLimiter } from "./api/limits.js";
 import { defineRoute, type RouteSpec } from "./api/routes.js";
@@ -21,7 +21,13 @@ import { readDeployment, type Deployment } from "./chain/deployment.js";
 import type { ServerSettings } from "./config/server.js";
 import { HEALTH_RPC_MS, healthRoute, type RelayerHealthSource } from "./health.js";
 import { assertVaultKeyConfigured } from "./config/vault.js";
+import { chainClock } from "./api/resources/context.js";
+import { authorizationKey, type ProxyAuthorizationView } from "./indexer/models/proxies.js";
+import { openPrivacy, type Privacy } from "./privacy/open.js";
+import { defaultPersonResolver, privacyRoutes, type PersonResolver } from "./privacy/routes.js";
+import { readModel } from "./store/store.js";
 import { follow } from "./indexer/indexer.js";
+import { openOutbox, outboxRoutes, startDelivery, type NotificationsOptions } from "./notifications/index.js";
 import { setupIndexer, type Service } from "./indexer/setup.js";
 import { closeStore } from "./store/store.js";
 import { runAnchorer } from "./receipts/anchorer.js";
@@ -38,6 +44,8 @@ export type RunningServer = {
   url: string;
   deployment: Deployment;
   service: Service;
+  /** The personal-data vault and its journal, as the services get them. */
+  privacy: Privacy;
   /** The off-chain services' engine (its storage, for replay and tests). */
   engine: Engine;
   stop: () => Promise<void>;
@@ -45,15 +53,26 @@ export type RunningServer = {
 
 /** The off-chain services this server runs, and what they need from outside the framework. */
 export type ServicesOption = {
-  services?: AnyService[];
+  /** The services, or a function making them from what the server provides (the vault, for personal data). */
+  services?: AnyService[] | ((deps: { privacy: Privacy }) => AnyService[]);
   /** Off-chain roles of an address (e.g. from the directory); none unless given. */
   offchainRolesOf?: OffchainRoles;
   /** Whether staff may act for a resident; the on-chain ProxyAuthorizations unless given. */
   proxyCheck?: ProxyCheck;
+  /** The person ids a signed-in address is linked to (the directory's links); nobody is linked by default. */
+  personsOf?: PersonResolver;
+  /**
+   * How notifications are delivered: a real sender (the development file sender in the data directory unless
+   * given) and the directory's lookups (the person of an address, a person's language).
+   */
+  notifications?: Omit<NotificationsOptions, "outbox" | "vault" | "dataDir" | "logger">;
 };
 
-/** Routes that need the indexer's read models; supplied by the caller so this module stays composition only. */
-export type ExtraRoutes = (context: { service: Service; deployment: Deployment; settings: ServerSettings }) => RouteSpec[];
+/**
+ * Routes that need the indexer's read models (and, for services that hold personal data, the vault); supplied by
+ * the caller so this module stays composition only.
+ */
+export type ExtraRoutes = (context: { service: Service; deployment: Deployment; settings: ServerSettings; privacy: Privacy }) => RouteSpec[];
 
 function configRoute(settings: ServerSettings, deployment: Deployment): RouteSpec {
   return defineRoute({
@@ -85,6 +104,11 @@ export async function startServer(
   assertVaultKeyConfigured(settings);
   const deployment = readDeployment(settings.deployment);
   const service = await setupIndexer({ ...settings, dataDir: path.join(settings.dataDir, "indexer") }, logger);
+  // A vault that cannot open (a wrong or retired key) stops the start; the indexer's store is closed again first.
+  const privacy = await openPrivacy(settings, { store: service.store, lock: service.lock, chainId: settings.chainId }, logger).catch(async (error: unknown) => {
+    await closeStore(service.store);
+    throw error;
+  });
   const controller = new AbortController();
   const following = follow(service.indexer, { pollMs: settings.pollMs, retryMaxMs: settings.retryMaxMs, signal: controller.signal });
   // follow() ends early only on what needs a human (a reorg deeper than the window): it has logged it and health
@@ -129,17 +153,38 @@ export async function startServer(
       return settings.siweDomain ?? listeningOn;
     },
   };
+  // Notifications are enqueued with the records that cause them (in the services' appends); final outcomes are
+  // anchored records of their own.
+  const outbox = await openOutbox(service.store, { journal: { lock: service.lock, chainId: settings.chainId } });
+  const delivery = startDelivery({ ...offchain.notifications, outbox, vault: privacy.vault, dataDir: settings.dataDir, logger });
   const services = mountServices({
+    outbox,
     store: service.store,
     lock: service.lock,
     chainId: settings.chainId,
-    services: offchain.services ?? [],
+    services: typeof offchain.services === "function" ? offchain.services({ privacy }) : (offchain.services ?? []),
     sessions,
     rolesOf,
     offchainRolesOf: offchain.offchainRolesOf,
     proxyCheck: offchain.proxyCheck,
   });
-  const routes: RouteSpec[] = [configRoute(settings, deployment), ...authRoutes(auth), ...services.routes];
+  const routes: RouteSpec[] = [
+    configRoute(settings, deployment),
+    ...authRoutes(auth),
+    ...services.routes,
+    ...outboxRoutes({ outbox, signedIn: requireSession(sessions), rolesOf, wake: () => delivery.wake() }),
+  ];
+  routes.push(
+    ...privacyRoutes({
+      vault: privacy.vault,
+      journal: privacy.journal,
+      sessions,
+      rolesOf,
+      personsOf: offchain.personsOf ?? defaultPersonResolver,
+      authorisation: (id) => readModel<ProxyAuthorizationView>(service.store, "proxyAuthorizations", authorizationKey(id)),
+      now: chainClock(publicClient),
+    }),
+  );
   let relayerDb: Level<string, string> | undefined;
   let submitter: Submitter | undefined;
   let relayerHealth: RelayerHealthSource | undefined;
@@ -185,11 +230,12 @@ export async function startServer(
       maxLagBlocks: settings.healthMaxLagBlocks,
       relayer: relayerHealth,
       anchorer: service.anchorer,
+      notifications: { counts: () => outbox.counts() },
     }),
   );
 
   const app = createApp({
-    routes: [...routes, ...extraRoutes({ service, deployment, settings })],
+    routes: [...routes, ...extraRoutes({ service, deployment, settings, privacy })],
     logger,
     corsOrigins: settings.corsOrigins.split(",").map((o) => o.trim()).filter(Boolean),
     rateLimit: { windowMs: 60_000, limit: settings.rateLimitPerMinute },
@@ -211,6 +257,7 @@ export async function startServer(
     url: server.url,
     deployment,
     service,
+    privacy,
     engine: services.engine,
     async stop() {
       if (stopped) return;
@@ -220,7 +267,9 @@ export async function startServer(
       controller.abort();
       await Promise.allSettled([following, anchoring]);
       await submitter?.stop();
+      await delivery.stop();
       await relayerDb?.close();
+      await privacy.close();
       await closeStore(service.store);
     },
   };

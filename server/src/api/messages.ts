@@ -169,6 +169,14 @@ export const messages = {
     "zh-CN": "分页游标无效。请使用上一页返回的 nextCursor，或去掉 cursor 从头开始。",
     en: "The page cursor is not valid; pass the nextCursor of the previous page, or leave cursor out to start from the beginning.",
   },
+  unknown_delivery: {
+    "zh-CN": "通知队列中没有编号为该值的通知。请从通知列表中复制完整的编号后重试。",
+    en: "No notification in the outbox has this delivery id; copy the whole id from the outbox list and try again.",
+  },
+  delivery_not_requeueable: {
+    "zh-CN": "这条通知还在发送中或已经发出，不能重新排队。只有发送失败（dead）或被跳过（skipped）的通知才能重新排队。",
+    en: "This notification is still being sent or was already sent, so it cannot be queued again; only dead or skipped notifications can be.",
+  },
   chain_unavailable: {
     "zh-CN": "暂时连不上区块链节点，这项操作需要它。已保存的数据不受影响，请过一两分钟再试。",
     en: "The blockchain node cannot be reached right now, and this action needs it. Nothing saved is affected; please try again in a minute or two.",
@@ -200,6 +208,18 @@ export const messages = {
   access_log_failed: {
     "zh-CN": "访问记录暂时无法写入，为保护个人信息，本次读取已被拒绝。请稍后重试。",
     en: "The access log cannot be written right now, so the read was refused to protect personal data. Please try again shortly.",
+  },
+  journal_failed: {
+    "zh-CN": "这项更改暂时无法记入账本，为保证每项更改都有记录，本次更改没有保存。请稍后重试。",
+    en: "This change cannot be recorded in the journal right now; so that no change goes unrecorded, nothing was saved. Please try again shortly.",
+  },
+  person_not_yours: {
+    "zh-CN": "您登录的账户 {address} 没有登记为人员 {personId} 本人，不能查看或更改其个人信息。如需代办，请由社区工作者凭本人签署的书面授权办理。",
+    en: "The account you signed in with ({address}) is not registered as person {personId}, so it cannot see or change their data. Community staff can act for them under a written authorisation the person signed.",
+  },
+  erasure_not_confirmed: {
+    "zh-CN": "删除个人信息无法撤销。请在 confirm 中再次填写人员编号 {personId} 以确认。",
+    en: "Erasure cannot be undone; confirm it by sending the person id {personId} again in confirm.",
   },
   version_conflict: {
     "zh-CN": "{id} 已被他人更新（您看到的是第 {expected} 版，现在是第 {actual} 版）。请刷新后根据最新内容重新操作。",

@@ -257,9 +257,13 @@ export function createEngine(options: EngineOptions): Engine {
           const answer: StoredAnswer = { fingerprint: print, status: 201, id, service: service.name, fromVersion: current.version + 1, count: records.length, hint, actor, proxy };
           framework.push({ model: IDEMPOTENCY_MODEL, key: idempotencySlot(request), value: answer });
         }
+        const notifications = records.flatMap((record, recordIndex) =>
+          (service.notify?.(record) ?? []).map((n) => ({ ...n, cause: { kind: record.kind, id }, recordIndex })),
+        );
         appending = storage.append(
           records.map((r) => ({ kind: r.kind, id, at: r.at, actor, payload: r.payload })),
           [...framework, ...writes.values()],
+          notifications,
         );
       });
       const appended = await appending!;
