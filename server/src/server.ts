@@ -20,7 +20,7 @@ import { makePublicClient, makeWalletClient, type RpcOptions } from "./chain/cli
 import { readDeployment, type Deployment } from "./chain/deployment.js";
 import type { ServerSettings } from "./config/server.js";
 import { HEALTH_RPC_MS, healthRoute, type RelayerHealthSource } from "./health.js";
-import { assertVaultKeyConfigured } from "./config/vault.js";
+import { assertVaultKeyConfigured, resolveVaultKeys } from "./config/vault.js";
 import { follow } from "./indexer/indexer.js";
 import { setupIndexer, type Service } from "./indexer/setup.js";
 import { closeStore } from "./store/store.js";
@@ -30,6 +30,7 @@ import { trackSubmissions } from "./relayer/health.js";
 import { openBallotQueue } from "./relayer/queue.js";
 import { relayerRoutes } from "./relayer/routes.js";
 import { startSubmitter, type Submitter } from "./relayer/submitter.js";
+import { documentRoutes, openDocuments, type DocumentService } from "./services/documents/index.js";
 
 export const SERVER_VERSION = "0.1.0";
 
@@ -37,11 +38,13 @@ export type RunningServer = {
   url: string;
   deployment: Deployment;
   service: Service;
+  /** The document store (proposals, plans, payment papers, scanned paper). */
+  documents: DocumentService;
   stop: () => Promise<void>;
 };
 
 /** Routes that need the indexer's read models; supplied by the caller so this module stays composition only. */
-export type ExtraRoutes = (context: { service: Service; deployment: Deployment; settings: ServerSettings }) => RouteSpec[];
+export type ExtraRoutes = (context: { service: Service; deployment: Deployment; settings: ServerSettings; documents?: DocumentService }) => RouteSpec[];
 
 function configRoute(settings: ServerSettings, deployment: Deployment): RouteSpec {
   return defineRoute({
@@ -117,6 +120,16 @@ export async function startServer(
     },
   };
   const routes: RouteSpec[] = [configRoute(settings, deployment), ...authRoutes(auth)];
+  // Scanned paper that shows residents is sealed under the vault's master key (see services/documents/sealing.ts).
+  const vaultKeys = resolveVaultKeys(settings, logger);
+  const documents = openDocuments({
+    dataDir: settings.dataDir,
+    store: service.store,
+    lock: service.lock,
+    chainId: deployment.chainId,
+    keys: { current: vaultKeys.masterKey, previous: vaultKeys.previousMasterKeys },
+  });
+  routes.push(...documentRoutes({ documents, sessions, rolesOf }));
   let relayerDb: Level<string, string> | undefined;
   let submitter: Submitter | undefined;
   let relayerHealth: RelayerHealthSource | undefined;
@@ -166,7 +179,7 @@ export async function startServer(
   );
 
   const app = createApp({
-    routes: [...routes, ...extraRoutes({ service, deployment, settings })],
+    routes: [...routes, ...extraRoutes({ service, deployment, settings, documents })],
     logger,
     corsOrigins: settings.corsOrigins.split(",").map((o) => o.trim()).filter(Boolean),
     rateLimit: { windowMs: 60_000, limit: settings.rateLimitPerMinute },
@@ -188,6 +201,7 @@ export async function startServer(
     url: server.url,
     deployment,
     service,
+    documents,
     async stop() {
       if (stopped) return;
       stopped = true;
