@@ -16,7 +16,7 @@ export type ProposalView = {
   text: string;
   matter?: string;
   attachments: { hash: string; name: string }[];
-  candidates?: ({ displayName: string } | { personId: string })[];
+  candidates?: { displayName?: string; personId?: string }[];
 };
 
 /** Looks a stored proposal up by hash; undefined when this server does not hold it. */
@@ -31,7 +31,7 @@ export const proposalSchema = z.union([
     text: z.string().describe("the full text, plain UTF-8"),
     matter: z.string().optional(),
     attachments: z.array(z.object({ hash, name: z.string(), url: z.string() })),
-    candidates: z.array(z.union([z.object({ displayName: z.string() }), z.object({ personId: z.string() })])).optional(),
+    candidates: z.array(z.object({ displayName: z.string().optional(), personId: z.string().optional() })).optional().describe("an election's candidates: a public display name or a directory person id each"),
     documentUrl: z.string().describe("the proposal document's bytes: keccak256 of them is the hash on chain"),
     recordId: z.string().describe("the anchored document.stored record"),
   }),

@@ -34,14 +34,16 @@ const oneLine = (max: number) =>
     // eslint-disable-next-line no-control-regex
     .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "one line of text, without control characters");
 
-const candidate = z.union([
-  z
-    .object({
-      displayName: oneLine(40).refine((v) => !LOOKS_LIKE_NUMBER.test(v), "a display name only (e.g. 王阿姨, 3号楼 李先生): no phone or ID number"),
-    })
-    .strict(),
-  z.object({ personId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a directory person id") }).strict(),
-]);
+/** A candidate by public display name, or by directory person id: one of the two. */
+const candidate = z
+  .object({
+    displayName: oneLine(40)
+      .refine((v) => !LOOKS_LIKE_NUMBER.test(v), "a display name only (e.g. 王阿姨, 3号楼 李先生): no phone or ID number")
+      .optional(),
+    personId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a directory person id").optional(),
+  })
+  .strict()
+  .refine((c) => (c.displayName === undefined) !== (c.personId === undefined), "either displayName or personId, not both");
 
 /** What a client sends to store a proposal (POST /api/documents/proposals). */
 export const proposalInput = z
