@@ -15,6 +15,7 @@ import { grantRole } from "../../server/src/chain/deploy.js";
 import type { Deployment } from "../../server/src/chain/deployment.js";
 import { loadServerSettings } from "../../server/src/config/server.js";
 import { artifactAbiOf } from "../../server/src/receipts/abis.js";
+import { readOffchain } from "../../server/src/receipts/log.js";
 import { pinOf, verifyReceipt } from "../../server/src/receipts/verify.js";
 import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
@@ -198,7 +199,7 @@ describe("documents: the store through the whole server", function () {
     return token;
   }
   const upload = (bytes: Buffer, type: string, cls: string, as?: string, extra = "") =>
-    call(`/api/documents?class=${cls}${extra}`, { method: "POST", headers: { "content-type": type }, body: bytes, as });
+    call(`/api/documents?class=${cls}${extra}`, { method: "POST", headers: { "content-type": type }, body: new Uint8Array(bytes), as });
   async function refusal(res: Response, status: number, code: string): Promise<ErrorAnswer["error"]> {
     const body = (await res.json()) as ErrorAnswer;
     expect([res.status, body.error.code], body.error.message).to.deep.equal([status, code]);
@@ -265,7 +266,7 @@ describe("documents: the store through the whole server", function () {
   it("refuses the wrong type by the bytes, not by the Content-Type, in both languages", async function () {
     const mismatch = await refusal(await upload(png("not a pdf"), "application/pdf", "attachment", "committee"), 415, "document_type_mismatch");
     expect(mismatch.details).to.deep.equal({ declared: "application/pdf", detected: "image/png" });
-    const elf = await call("/api/documents?class=attachment", { method: "POST", headers: { "content-type": "text/plain", "accept-language": "en" }, body: ELF, as: "committee" });
+    const elf = await call("/api/documents?class=attachment", { method: "POST", headers: { "content-type": "text/plain", "accept-language": "en" }, body: new Uint8Array(ELF), as: "committee" });
     expect((await refusal(elf, 415, "document_type_mismatch")).message).to.match(/declared text\/plain, but the bytes are unrecognised/);
     const zip = await refusal(await upload(Buffer.from("PK\x03\x04"), "application/zip", "attachment", "committee"), 415, "document_type_unsupported");
     expect(zip.message).to.contain("application/pdf ≤ 10 MiB");
@@ -279,9 +280,9 @@ describe("documents: the store through the whole server", function () {
     await refusal(await upload(pdf("x"), "application/pdf", "attachment"), 401, "unauthenticated");
     await refusal(await upload(pdf("x"), "application/pdf", "attachment", "stranger"), 403, "document_forbidden");
     await refusal(await upload(png("x"), "image/png", "paper-ballot", "custodian"), 403, "document_forbidden");
-    const en = await call("/api/documents?class=payment", { method: "POST", headers: { "content-type": "application/pdf", "accept-language": "en" }, body: pdf("x"), as: "staff" });
+    const en = await call("/api/documents?class=payment", { method: "POST", headers: { "content-type": "application/pdf", "accept-language": "en" }, body: new Uint8Array(pdf("x")), as: "staff" });
     expect((await refusal(en, 403, "document_forbidden")).message).to.equal("Only the custodian bank or an owners' committee member may store documents of class contract, invoice or acceptance report; sign in with an account that holds that role and upload again.");
-    await refusal(await call("/api/documents?class=secret", { method: "POST", headers: { "content-type": "application/pdf" }, body: pdf("x"), as: "committee" }), 400, "invalid_request");
+    await refusal(await call("/api/documents?class=secret", { method: "POST", headers: { "content-type": "application/pdf" }, body: new Uint8Array(pdf("x")), as: "committee" }), 400, "invalid_request");
   });
 
   it("a scanned paper ballot is sealed at rest, shown to staff and the auditor only, and never logged", async function () {
@@ -319,10 +320,13 @@ describe("documents: the store through the whole server", function () {
   it("each upload is an anchored document.stored record (no content) whose receipt verifies against the chain", async function () {
     const res = await upload(pdf("Acceptance report: roof, Building 1"), "application/pdf", "payment", "custodian");
     const meta = (await res.json()) as { recordId: string; hash: string };
+    // The answer names the record by its journal id; its receipt is asked for by its place in the log.
+    const entry = await readOffchain(server.service.store, Number(meta.recordId));
+    expect(entry?.record).to.deep.include({ kind: "document.stored", id: meta.hash, recordId: Number(meta.recordId) });
     const receipt = await (async () => {
       for (let i = 0; i < 200; i++) {
-        const r = await call(`/api/receipts/${meta.recordId}`);
-        if (r.status === 200) return (await r.json()) as { record: { kind: string; id: string; payload: string } };
+        const r = await call(`/api/receipts/${entry!.seq}`);
+        if (r.status === 200) return (await r.json()) as { record: { kind: string; id: string; actor: string; payload: string } };
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       throw new Error("no receipt within 20 s");
@@ -330,7 +334,8 @@ describe("documents: the store through the whole server", function () {
     expect(receipt.record.kind).to.equal("document.stored");
     expect(receipt.record.id).to.equal(meta.hash);
     const payload = JSON.parse(receipt.record.payload) as Json;
-    expect(Object.keys(payload).sort()).to.deep.equal(["class", "hash", "size", "type", "uploader"]);
+    expect(Object.keys(payload).sort()).to.deep.equal(["class", "hash", "size", "type"]);
+    expect(JSON.parse(receipt.record.actor)).to.deep.equal({ address: history.custodian.address.toLowerCase() });
     const report = await verifyReceipt(receipt, clients(node.url).publicClient, { pin: pinOf(deployment), abiOf: artifactAbiOf(deployment) });
     expect(report.ok, JSON.stringify(report.steps.at(-1))).to.equal(true);
   });

@@ -98,10 +98,10 @@ export type DocumentMeta = {
   type: DocumentType;
   size: number;
   class: DocumentClassName;
-  /** The signed-in address that stored it, lowercase. */
+  /** The signed-in address that stored it, lowercase (the record's actor). */
   uploader: `0x${string}`;
   /** Unix seconds. */
   storedAt: number;
-  /** The off-chain record `document.stored` that anchors it (GET /api/receipts/{recordId}). */
+  /** The journal id of the off-chain record `document.stored` that anchors it (never its place in the log, which may move). */
   recordId: string;
 };
