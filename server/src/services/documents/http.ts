@@ -57,6 +57,7 @@ const uploaded = new WeakMap<Request, { bytes: Buffer; roles: readonly string[] 
  */
 function refuseUnread(req: Request, res: Parameters<RequestHandler>[1], error: ApiError): void {
   req.pause();
+  if (res.headersSent) return; // e.g. the body timeout (app.ts) already answered 408
   res.once("finish", () => req.socket.end());
   res.status(error.status).set("connection", "close").json(errorBody(error, req.get("accept-language")));
 }
@@ -73,6 +74,7 @@ function readUpload(deps: DocumentRouteDeps): RequestHandler {
       const declared = mediaType(req);
       const refusal = decideBeforeReading(declared, declaredLength, cls.data, roles);
       if (refusal) return refuseUnread(req, res, refusal);
+      // decideBeforeReading has refused any other type; the overall limit is the backstop.
       const limit = isUploadType(declared) ? DOCUMENT_TYPES[declared].maxBytes : MAX_UPLOAD_BYTES;
       const chunks: Buffer[] = [];
       let size = 0;
@@ -81,6 +83,7 @@ function readUpload(deps: DocumentRouteDeps): RequestHandler {
         if (done) return;
         done = true;
         req.off("data", onData);
+        if (res.headersSent) return; // answered meanwhile (408 body timeout): nothing more to do
         if (error) return refuseUnread(req, res, error);
         uploaded.set(req, { bytes: Buffer.concat(chunks, size), roles });
         next();
@@ -92,7 +95,12 @@ function readUpload(deps: DocumentRouteDeps): RequestHandler {
       };
       req.on("data", onData);
       req.once("end", () => finish());
-      req.once("error", (error) => (done ? undefined : ((done = true), next(error))));
+      // The client went away mid-body: no one is left to answer, but the request ends as a client error.
+      req.once("error", () => {
+        if (done || res.headersSent) return;
+        done = true;
+        next(new ApiError(400, "invalid_request", {}, { reason: "request.aborted" }));
+      });
     } catch (error) {
       next(error);
     }
