@@ -33,7 +33,7 @@ export const proposalSchema = z.union([
     attachments: z.array(z.object({ hash, name: z.string(), url: z.string() })),
     candidates: z.array(z.object({ displayName: z.string().optional(), personId: z.string().optional() })).optional().describe("an election's candidates: a public display name or a directory person id each"),
     documentUrl: z.string().describe("the proposal document's bytes: keccak256 of them is the hash on chain"),
-    recordId: z.string().describe("the anchored document.stored record"),
+    recordId: z.string().describe("the anchored document.stored record (GET /api/receipts/offchain/{recordId})"),
   }),
   z.object({ stored: z.literal(false), code: z.literal("proposal_not_stored"), note: z.string() }),
 ]);

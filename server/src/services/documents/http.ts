@@ -27,7 +27,7 @@ const metaSchema = z.object({
   public: z.boolean().describe("anyone may fetch it; otherwise staff and the auditor, signed in"),
   uploader: z.string(),
   storedAt: z.number().describe("Unix seconds"),
-  recordId: z.string().describe("the document.stored record's id in the off-chain journal (stable; anchored with the next batch)"),
+  recordId: z.string().describe("the document.stored record's id in the off-chain journal; its receipt: GET /api/receipts/offchain/{recordId}"),
   url: z.string().describe("where to fetch the bytes"),
 });
 
