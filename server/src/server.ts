@@ -31,6 +31,7 @@ import { openBallotQueue } from "./relayer/queue.js";
 import { relayerRoutes } from "./relayer/routes.js";
 import { startSubmitter, type Submitter } from "./relayer/submitter.js";
 import { documentRoutes, openDocuments, type DocumentService } from "./services/documents/index.js";
+import { mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
 export const SERVER_VERSION = "0.1.0";
 
@@ -40,7 +41,18 @@ export type RunningServer = {
   service: Service;
   /** The document store (proposals, plans, payment papers, scanned paper). */
   documents: DocumentService;
+  /** The off-chain services' engine (its storage, for replay and tests). */
+  engine: Engine;
   stop: () => Promise<void>;
+};
+
+/** The off-chain services this server runs, and what they need from outside the framework. */
+export type ServicesOption = {
+  services?: AnyService[];
+  /** Off-chain roles of an address (e.g. from the directory); none unless given. */
+  offchainRolesOf?: OffchainRoles;
+  /** Whether staff may act for a resident; the on-chain ProxyAuthorizations unless given. */
+  proxyCheck?: ProxyCheck;
 };
 
 /** Routes that need the indexer's read models; supplied by the caller so this module stays composition only. */
@@ -71,6 +83,7 @@ export async function startServer(
   settings: ServerSettings,
   logger: Logger,
   extraRoutes: ExtraRoutes = () => [],
+  offchain: ServicesOption = {},
 ): Promise<RunningServer> {
   assertVaultKeyConfigured(settings);
   const deployment = readDeployment(settings.deployment);
@@ -119,7 +132,17 @@ export async function startServer(
       return settings.siweDomain ?? listeningOn;
     },
   };
-  const routes: RouteSpec[] = [configRoute(settings, deployment), ...authRoutes(auth)];
+  const services = mountServices({
+    store: service.store,
+    lock: service.lock,
+    chainId: settings.chainId,
+    services: offchain.services ?? [],
+    sessions,
+    rolesOf,
+    offchainRolesOf: offchain.offchainRolesOf,
+    proxyCheck: offchain.proxyCheck,
+  });
+  const routes: RouteSpec[] = [configRoute(settings, deployment), ...authRoutes(auth), ...services.routes];
   // Scanned paper that shows residents is sealed under the vault's master key (see services/documents/sealing.ts).
   const vaultKeys = resolveVaultKeys(settings, logger);
   const documents = openDocuments({
@@ -202,6 +225,7 @@ export async function startServer(
     deployment,
     service,
     documents,
+    engine: services.engine,
     async stop() {
       if (stopped) return;
       stopped = true;
