@@ -23,6 +23,11 @@ import { parseProposal, proposalBytes } from "../../server/src/services/document
 import { decideRead, decideStore, decideUpload } from "../../server/src/services/documents/rules.js";
 import { detectType } from "../../server/src/services/documents/sniff.js";
 import type { DocumentMeta } from "../../server/src/services/documents/types.js";
+import { journalIndex } from "../../server/src/services/documents/journal.js";
+import { levelServiceStorage } from "../../server/src/services/framework/index.js";
+import { logEntryEncoding } from "../../server/src/receipts/log-format.js";
+import { createLock } from "../../server/src/store/lock.js";
+import { closeStore, openStore } from "../../server/src/store/store.js";
 import { ANCHORER_KEY, CHAIN_ID, clients, deployAll, freePort, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { chainTime, playHistory, writer, type History } from "./helpers/history.js";
 import { waitFor } from "./helpers/indexer.js";
@@ -112,6 +117,32 @@ describe("documents: decisions as plain data", function () {
     expect(new TextDecoder().decode(proposalBytes(input))).to.equal('{"attachments":[],"kind":"vote","matter":"UseFund","schema":"gongzhi/proposal/v1","text":"全文","title":{"en":"Roof waterproofing","zh":"屋面防水维修"}}');
     expect(parseProposal(proposalBytes(input))?.title.zh).to.equal("屋面防水维修");
     expect(parseProposal(Buffer.from("{}"))).to.equal(undefined);
+  });
+});
+
+describe("documents: the journal index on a real LevelDB", function () {
+  it("a crash between the atomic write and the record id's fill-in is repaired from the journal, once", async function () {
+    const dir = tempDir("documents-index");
+    const store = await openStore(dir.dir, [], logEntryEncoding);
+    try {
+      const storage = levelServiceStorage(store, createLock(), CHAIN_ID);
+      const index = journalIndex(storage);
+      const hash = keccak256(pdf("crash window"));
+      const uploader = "0x00000000000000000000000000000000000000aa" as const;
+      // Another record first, so the document's record id is not 0 by chance.
+      await index.record({ hash: keccak256(pdf("earlier")), type: "application/pdf", size: 10, class: "attachment", uploader }, 100);
+      // What the atomic write leaves if the process dies before the fill-in: the record, and metadata without its id.
+      const [appended] = await storage.append(
+        [{ kind: "document.stored", id: hash, at: 101, actor: { address: uploader }, payload: { class: "attachment", hash, size: 20, type: "application/pdf" } }],
+        [{ model: "documents", key: hash, value: { hash, type: "application/pdf", size: 20, class: "attachment", uploader, storedAt: 101, recordId: "" } }],
+      );
+      expect(appended!.recordId).to.equal(1);
+      expect((await index.get(hash))?.recordId).to.equal("1");
+      expect((await storage.get<DocumentMeta>("documents", hash))?.recordId, "kept once found").to.equal("1");
+    } finally {
+      await closeStore(store);
+      dir.remove();
+    }
   });
 });
 

@@ -3,6 +3,7 @@
 import path from "node:path";
 import type { Lock } from "../../store/lock.js";
 import type { Store } from "../../store/store.js";
+import { levelServiceStorage } from "../framework/index.js";
 import { journalIndex } from "./journal.js";
 import type { DocumentKeys } from "./sealing.js";
 import { createDocumentService, type DocumentService } from "./service.js";
@@ -19,7 +20,7 @@ export { DOCUMENT_CLASSES, DOCUMENT_TYPES, typesText, type DocumentClassName, ty
 export function openDocuments(options: { dataDir: string; store: Store; lock: Lock; chainId: number; keys: DocumentKeys }): DocumentService {
   return createDocumentService({
     blobs: fileBlobs(path.join(options.dataDir, "documents")),
-    index: journalIndex(options.store, options.lock, options.chainId),
+    index: journalIndex(levelServiceStorage(options.store, options.lock, options.chainId)),
     keys: options.keys,
   });
 }
