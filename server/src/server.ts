@@ -36,6 +36,7 @@ import { trackSubmissions } from "./relayer/health.js";
 import { openBallotQueue } from "./relayer/queue.js";
 import { relayerRoutes } from "./relayer/routes.js";
 import { startSubmitter, type Submitter } from "./relayer/submitter.js";
+import { documentRoutes, openDocuments, type DocumentService } from "./services/documents/index.js";
 import { mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
 export const SERVER_VERSION = "0.1.0";
@@ -46,6 +47,8 @@ export type RunningServer = {
   service: Service;
   /** The personal-data vault and its journal, as the services get them. */
   privacy: Privacy;
+  /** The document store (proposals, plans, payment papers, scanned paper). */
+  documents: DocumentService;
   /** The off-chain services' engine (its storage, for replay and tests). */
   engine: Engine;
   stop: () => Promise<void>;
@@ -72,7 +75,13 @@ export type ServicesOption = {
  * Routes that need the indexer's read models (and, for services that hold personal data, the vault); supplied by
  * the caller so this module stays composition only.
  */
-export type ExtraRoutes = (context: { service: Service; deployment: Deployment; settings: ServerSettings; privacy: Privacy }) => RouteSpec[];
+export type ExtraRoutes = (context: {
+  service: Service;
+  deployment: Deployment;
+  settings: ServerSettings;
+  privacy: Privacy;
+  documents?: DocumentService;
+}) => RouteSpec[];
 
 function configRoute(settings: ServerSettings, deployment: Deployment): RouteSpec {
   return defineRoute({
@@ -185,6 +194,15 @@ export async function startServer(
       now: chainClock(publicClient),
     }),
   );
+  // Scanned paper that shows residents is sealed under the vault's master key (see services/documents/sealing.ts).
+  const documents = openDocuments({
+    dataDir: settings.dataDir,
+    store: service.store,
+    lock: service.lock,
+    chainId: deployment.chainId,
+    keys: { current: privacy.keys.masterKey, previous: privacy.keys.previousMasterKeys },
+  });
+  routes.push(...documentRoutes({ documents, sessions, rolesOf }));
   let relayerDb: Level<string, string> | undefined;
   let submitter: Submitter | undefined;
   let relayerHealth: RelayerHealthSource | undefined;
@@ -235,7 +253,7 @@ export async function startServer(
   );
 
   const app = createApp({
-    routes: [...routes, ...extraRoutes({ service, deployment, settings, privacy })],
+    routes: [...routes, ...extraRoutes({ service, deployment, settings, privacy, documents })],
     logger,
     corsOrigins: settings.corsOrigins.split(",").map((o) => o.trim()).filter(Boolean),
     rateLimit: { windowMs: 60_000, limit: settings.rateLimitPerMinute },
@@ -258,6 +276,7 @@ export async function startServer(
     deployment,
     service,
     privacy,
+    documents,
     engine: services.engine,
     async stop() {
       if (stopped) return;
