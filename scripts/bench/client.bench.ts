@@ -120,6 +120,31 @@ async function measurePages(browser: Browser, baseline: string, pages: [string, 
   return out;
 }
 
+/** What the probes (scripts/bench/probe-*.ts) found, kept with the figures. */
+const FINDINGS = `### Where the slow phone's time goes (probed 2026-12-01, at load 13-24 on 2 CPUs: read the ratios)
+
+- **The bench itself.** It waited with \`page.waitForFunction\` from the moment of commit, and Playwright then evaluates its
+  injected script in the page while it loads: 100-260 ms of main-thread CPU, ×4 on the slow phone, before the first paint.
+  In one run, interleaved, 5 loads each (\`probe-method.ts\`): the trivial page 1,384 ms with that wait, 920 ms without; the
+  votes page 2,572 ms against 1,904 ms. The bench now waits for a console message from its init script and evaluates
+  nothing in the page until it is ready. The earlier figures (1,540 / 2,455 ms) carried this cost.
+- **Before any page of ours can paint, Chromium.** A fresh renderer commits the navigation (90-175 ms of CPU, ×4), so
+  the page's first subresource request starts 0.5-1.3 s after the HTML has arrived (\`probe-reqs.ts\`); the first
+  layout of Chinese text then loads the CJK font in that renderer (about 75 ms of CPU for one heading and a line,
+  80-155 ms for our shell, from Chromium traces). Hence the baseline is a trivial *Chinese* page: a Latin one paints
+  sooner but is not what a resident sees.
+- **Our HTML is not what waits.** index.html is one response (no redirect), 14.6 kB, 4.2 kB brotli, precompressed,
+  its stylesheet inline: it parses in 30-70 ms of CPU. Taking out its scripts, its stylesheet, its English half or
+  its footer moved the first paint by less than the machine's noise (\`probe-variants.ts\`). So the shell still carries
+  both languages: a cookie-chosen index.html would save about 1 kB on the wire, and paint the wrong language
+  whenever cookie and saved choice disagree.
+- **Ready is round trips.** On HTTP/1.1 a browser opens six connections to a host and every request on the slow
+  network takes at least 150 ms. The entry script now arrives as one file (it was three: the entry, dom.ts and Vite's
+  preload helper), so the fund, plan and statement pages send all their first requests in one round; votes (three
+  list requests) and a vote still need two. The verify page's \`GET /api/config\` is now sent by the boot script with
+  the page's code instead of after 100 kB of chain code has run. Left to the pages: the fund page asks for each
+  estate's fund and each plan's vote only once the lists have arrived (two more rounds).`;
+
 let pageNotes = "";
 
 const bench: BenchModule = {
@@ -166,18 +191,20 @@ const bench: BenchModule = {
       const row = (name: string) => {
         const s = slow.get(name)!;
         const f = fast.get(name)!;
-        return `| ${name} | ${s.firstPaintMs.toFixed(0)} (×${(s.firstPaintMs / slowBase.firstPaintMs).toFixed(2)}) | ${s.readyMs.toFixed(0)} | ${(s.startupBytes / 1024).toFixed(1)} | ${f.firstPaintMs.toFixed(0)} | ${f.readyMs.toFixed(0)} |`;
+        return `| ${name} | ${s.firstPaintMs.toFixed(0)} (×${(s.firstPaintMs / slowBase.firstPaintMs).toFixed(2)}) | ${s.readyMs.toFixed(0)} | ${(s.startupBytes / 1024).toFixed(1)} | ${s.requests} | ${f.firstPaintMs.toFixed(0)} | ${f.readyMs.toFixed(0)} |`;
       };
       pageNotes = [
         `Per page (median of ${LOADS} loads, each in a fresh browser context: empty cache, signed out; 390 × 844), the first paint also as a multiple of the baseline's (a trivial Chinese page from the same server, loaded in the same rounds):`,
         "",
-        "| page | slow phone: first paint (ms) | slow phone: ready (ms) | kB before ready | unthrottled: first paint (ms) | unthrottled: ready (ms) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
-        `| baseline | ${slowBase.firstPaintMs.toFixed(0)} | | ${(slowBase.startupBytes / 1024).toFixed(1)} | ${fastBase.firstPaintMs.toFixed(0)} | |`,
+        "| page | slow phone: first paint (ms) | slow phone: ready (ms) | kB before ready | responses before ready | unthrottled: first paint (ms) | unthrottled: ready (ms) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        `| baseline | ${slowBase.firstPaintMs.toFixed(0)} | | ${(slowBase.startupBytes / 1024).toFixed(1)} | ${slowBase.requests} | ${fastBase.firstPaintMs.toFixed(0)} | |`,
         ...pages.map(([n]) => row(n)),
         "",
         `Load average of the machine (${cpus().length} CPUs) while the pages were measured: ${loadBefore.toFixed(1)} at the start, ${loadAfter.toFixed(1)} at the end. ` +
-          "Page timings need a quiet machine: above about 1 per CPU, Chromium's renderer waits for the CPU and every time grows.",
+          "Page timings need a quiet machine: above about 1 per CPU, Chromium's renderer waits for the CPU and every time grows, the baseline's too; compare the ratios.",
+        "",
+        FINDINGS,
       ].join("\n");
       const pageFigures: Figure[] = [
         { name: "client.slowPhoneFirstPaintMs", value: round(over(slow, "firstPaintMs"), 0), unit: "ms", description: `first contentful paint, median over the ${pages.length} pages (each the median of ${LOADS} fresh loads) with CPU 4× slower and "Fast 3G" (150 ms, 1.6 Mbit/s down, 750 kbit/s up); goal ≤ 1,000` },
