@@ -136,11 +136,14 @@ const FINDINGS = `### Where the slow phone's time goes (probed 2026-12-01, at lo
   layout of Chinese text then loads the CJK font in that renderer (about 75 ms of CPU for one heading and a line,
   80-155 ms for our shell, from Chromium traces). Hence the baseline is a trivial *Chinese* page: a Latin one paints
   sooner but is not what a resident sees.
-- **Our HTML is not what waits.** index.html is one response (no redirect), 14.6 kB, 4.2 kB brotli, precompressed,
-  its stylesheet inline: it parses in 30-70 ms of CPU. Taking out its scripts, its stylesheet, its English half or
-  its footer moved the first paint by less than the machine's noise (\`probe-variants.ts\`). So the shell still carries
-  both languages: a cookie-chosen index.html would save about 1 kB on the wire, and paint the wrong language
-  whenever cookie and saved choice disagree.
+- **Our HTML is small.** index.html is one response (no redirect), 14.6 kB (4.2 kB brotli, precompressed), its
+  stylesheet inline; it parses in 30-70 ms of CPU. Taking out its scripts, its stylesheet, its English half or its
+  footer did not move the first paint beyond the machine's noise (\`probe-variants.ts\`), so the shell still carries
+  both languages: a cookie-chosen index.html would save about 1 kB on the wire and paint the wrong language whenever
+  cookie and saved choice disagree. Our pages' median first paint is still 1.3-1.5× the baseline's (the ratio
+  figure); at this load the probes could not say how much of that excess is the shell's layout (more Chinese text,
+  in several sizes) and how much the page code that arrives before the first frame. The per-page figures move
+  between runs as much as between pages: read the medians.
 - **Ready is round trips.** On HTTP/1.1 a browser opens six connections to a host and every request on the slow
   network takes at least 150 ms. The entry script now arrives as one file (it was three: the entry, dom.ts and Vite's
   preload helper), so the fund, plan and statement pages send all their first requests in one round; votes (three
