@@ -93,6 +93,30 @@ describe("web client (Chromium, demo stack)", function () {
     }
   });
 
+  it("the verify page's configuration is asked for by index.html's boot script, once, before the entry script arrives", async function () {
+    const fresh = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    try {
+      const tab = await fresh.newPage();
+      const events: string[] = [];
+      const where = (url: string) => new URL(url).pathname.replace(/^\//, "");
+      tab.on("request", (r) => events.push(`start ${where(r.url())}`));
+      tab.on("requestfinished", (r) => events.push(`end ${where(r.url())}`));
+      await tab.goto(`${base}/#/verify`);
+      await tab.waitForSelector("[data-testid=verify-button]");
+      await tab.waitForLoadState("networkidle");
+      const entry = chunks.find((c) => c.isEntry)!.fileName;
+      const config = events.indexOf("start api/config");
+      expect(config, "GET /api/config requested").to.be.greaterThan(-1);
+      // Without the boot script's early request the page asks only once its code (viem's chain code) has run.
+      expect(config, "requested before the entry script arrived").to.be.lessThan(events.indexOf(`end ${entry}`));
+      expect(events.filter((e) => e === "start api/config")).to.have.length(1);
+      // The site's default node is filled in from that answer.
+      expect(await tab.inputValue("[data-testid=rpc-url]")).to.match(/^https?:\/\//);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it("paints the header, navigation and a loading line from the HTML alone, in the saved language and text size", async function () {
     const fresh = await browser.newContext({ viewport: { width: 390, height: 844 } });
     try {
