@@ -98,10 +98,11 @@ describe("canonical record encoding", function () {
   it("is abi.encode of the documented off-chain tuple, with canonical JSON payloads", function () {
     const payload = canonicalJson({ b: [2, { z: null, a: "工单" }], a: true });
     expect(payload).to.equal('{"a":true,"b":[2,{"a":"工单","z":null}]}');
-    const record = { schema: OFFCHAIN_SCHEMA, seq: 7, chainId: 31337, kind: "workorder.created", id: "wo-1", at: 1700000000, payload } as const;
+    const actor = '{"address":"0x00000000000000000000000000000000000000aa","authorisation":"7","onBehalfOf":"p_12"}';
+    const record = { schema: OFFCHAIN_SCHEMA, seq: 7, chainId: 31337, recordId: 3, kind: "workorder.created", id: "wo-1", at: 1700000000, actor, payload } as const;
     const expected = AbiCoder.defaultAbiCoder().encode(
-      ["string", "uint64", "uint64", "string", "string", "uint64", "bytes"],
-      [record.schema, record.seq, record.chainId, record.kind, record.id, record.at, toUtf8Bytes(payload)],
+      ["string", "uint64", "uint64", "uint64", "string", "string", "uint64", "string", "bytes"],
+      [record.schema, record.seq, record.chainId, record.recordId, record.kind, record.id, record.at, record.actor, toUtf8Bytes(payload)],
     );
     expect(encodeRecord(record)).to.equal(expected);
     expect(() => canonicalJson({ x: 1.5 })).to.throw(/safe integers/);
@@ -191,7 +192,7 @@ describe("fast paths of the indexer", function () {
       ),
       { numRuns: 200 },
     );
-    const off = offchainEntry(7, 31337, { kind: "workorder.created", id: "wo-1", at: 1_700_000_000, payload: canonicalJson({ a: 1 }) });
+    const off = offchainEntry(7, 31337, { recordId: 2, kind: "workorder.created", id: "wo-1", at: 1_700_000_000, actor: '{"system":"test"}', payload: canonicalJson({ a: 1 }) });
     expect(logEntryEncoding.decode(logEntryEncoding.encode(off))).to.deep.equal(off);
   });
 

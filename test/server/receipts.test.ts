@@ -98,12 +98,15 @@ describe("receipts on a Hardhat node", function () {
     const [u1] = await reg.registerUnits(b, [{ area: 8000, holder: holderAddress(1) }, { area: 7000, holder: holderAddress(2) }]);
     await reg.transferUnit(u1, holderAddress(3));
     const { service } = running;
-    await appendOffchain(service.store, service.lock, CHAIN_ID, {
-      kind: "workorder.created",
-      id: "wo-0001",
-      at: 1_700_000_000,
-      payload: { category: "burst-pipe", building: b, reporterHash: "0x" + "ab".repeat(32) },
-    });
+    await appendOffchain(service.store, service.lock, CHAIN_ID, [
+      {
+        kind: "workorder.created",
+        id: "wo-0001",
+        at: 1_700_000_000,
+        actor: { address: holderAddress(1).toLowerCase() as Hex },
+        payload: { category: "burst-pipe", building: b, reporterHash: "0x" + "ab".repeat(32) },
+      },
+    ]);
     // More activity, so that the anchor's own BatchAnchored records ride along in later batches.
     for (let i = 0; i < 3; i++) await reg.registerUnits(b, [{ area: 5000 + i, holder: holderAddress(10 + i) }]);
     // Records of the vote, fund and time-bank contracts: a vote, a plan, an emergency spend, services, a gift.
@@ -316,7 +319,7 @@ describe("receipts on a Hardhat node", function () {
   it("refuses a receipt anchored by an outsider's RecordAnchor: invented, relabelled or renumbered records", async function () {
     const real = receipts.find((r) => r.record.schema === "gongzhi/onchain-log/v1" && r.record.event === "CommunityRegistry.UnitTransferred")!;
     const onchain = real.record as Extract<Record_, { schema: "gongzhi/onchain-log/v1" }>;
-    const invented: Record_ = { schema: "gongzhi/offchain-record/v1", seq: 2, chainId: CHAIN_ID, kind: "workorder.closed", id: "wo-0001", at: 1_700_000_500, payload: '{"outcome":"paid"}' };
+    const invented: Record_ = { schema: "gongzhi/offchain-record/v1", seq: 2, chainId: CHAIN_ID, recordId: 1, kind: "workorder.closed", id: "wo-0001", at: 1_700_000_500, actor: '{"system":"outsider"}', payload: '{"outcome":"paid"}' };
     const cheats = {
       invented: await forge(invented),
       relabelled: await forge({ ...onchain, event: "CommunityRegistry.UnitRegistered" }),
@@ -348,7 +351,7 @@ describe("receipts on a Hardhat node", function () {
 
   it("requires exactly the proof length the leaf's position gives, and refuses an inner node passed as a leaf", async function () {
     // An outsider's batch claims 4 leaves but its root is over 2: leaf 0 of 4 needs 2 hashes, this proof has 1.
-    const invented: Record_ = { schema: "gongzhi/offchain-record/v1", seq: 0, chainId: CHAIN_ID, kind: "workorder.created", id: "wo-0666", at: 1_700_000_000, payload: "{}" };
+    const invented: Record_ = { schema: "gongzhi/offchain-record/v1", seq: 0, chainId: CHAIN_ID, recordId: 0, kind: "workorder.created", id: "wo-0666", at: 1_700_000_000, actor: '{"system":"outsider"}', payload: "{}" };
     const short = await forge(invented, { treeLeaves: 2, leafCount: 4 });
     const out = cli(save("cheat-short-proof", short), node.url, "--anchor", short.anchor);
     expectFailsAt(out, "index", "short proof");
@@ -420,7 +423,7 @@ describe("receipts on a Hardhat node", function () {
     const settings = settingsFor(node.url, path.join(tmp.dir, "deployment.json"), path.join(tmp.dir, "db"), { anchorerKey: ANCHORER_KEY, batchLeaves: 1000, batchSeconds: 0 });
     running = await startIndexer({ ...settings, anchorerKey: undefined });
     const { store, lock } = running.service;
-    await appendOffchain(store, lock, CHAIN_ID, { kind: "mediation.closed", id: "md-7", at: 1_700_000_100, payload: { outcome: "agreed" } });
+    await appendOffchain(store, lock, CHAIN_ID, [{ kind: "mediation.closed", id: "md-7", at: 1_700_000_100, actor: { system: "test" }, payload: { outcome: "agreed" } }]);
     const first = await chainNextLeaf(publicClient, anchor);
     const length = running.service.indexer.nextSeq + 1;
     // Not anchored yet: the API says what the anchorer will do, with this server's schedule, or that it does not anchor.

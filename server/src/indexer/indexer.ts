@@ -246,15 +246,17 @@ async function rollback(ix: Indexer, ancestor: Checkpoint): Promise<void> {
     }
     // Off-chain records do not depend on the chain: they keep their order and get the next numbers.
     for (const entry of offchain) {
-      const r = entry.record as Extract<LogEntry["record"], { kind: string }>;
-      const moved = offchainEntry(nextSeq, ix.config.chainId, { kind: r.kind, id: r.id, at: r.at, payload: r.payload });
+      const { schema: _schema, seq: _seq, chainId: _chainId, ...fields } = entry.record as Extract<LogEntry["record"], { kind: string }>;
+      const moved = offchainEntry(nextSeq, ix.config.chainId, fields);
       ops.push({ type: "put", sublevel: store.log, key: numKey(nextSeq), value: moved });
+      ops.push({ type: "put", sublevel: store.offchain, key: numKey(fields.recordId), value: nextSeq });
       nextSeq++;
     }
   }
   ops.push({ type: "put", sublevel: store.meta, key: "checkpoint", value: ancestor });
   ops.push({ type: "put", sublevel: store.meta, key: "nextSeq", value: nextSeq });
-  await store.db.batch(ops);
+  // Moved off-chain records exist nowhere else: their new places reach the disk before the rollback returns.
+  await store.db.batch(ops, { sync: ops.some((op) => op.sublevel === store.offchain) });
   store.writing = undefined;
   store.nextSeq = nextSeq;
   ix.checkpoint = ancestor;

@@ -1,9 +1,11 @@
 // The receipt log: every record gets the next sequence number and its leaf. On-chain records are appended by
-// the indexer inside its block-range batch; off-chain records by `appendOffchain`, under the same lock.
+// the indexer inside its block-range batch; off-chain records by `appendOffchain`, under the same lock, which
+// also keeps the off-chain journal's index (record id → seq) in the same batch, so journal and log cannot differ.
 import { bytesToHex, hexToBytes, type Hex } from "viem";
 import type { DecodedEvent, RpcLog } from "../chain/logs.js";
 import type { Lock } from "../store/lock.js";
-import { numKey, readNextSeq, settled, type Store } from "../store/store.js";
+import { numKey, readNextSeq, settled, type BatchOp, type Store } from "../store/store.js";
+import { actorText, type Actor } from "./actor.js";
 import { leafOf } from "./keccak.js";
 import { decodeLogEntry, OnchainEntryWriter, storedLeaf, type LogEntry } from "./log-format.js";
 import { canonicalJson, encodeRecord, OFFCHAIN_SCHEMA, type OffchainRecord, type Record_ } from "./record.js";
@@ -19,33 +21,123 @@ export function onchainEntry(seq: number, chainId: number, event: DecodedEvent, 
   return decodeLogEntry(new OnchainEntryWriter(chainId).value(seq, event, log));
 }
 
-export type OffchainInput = { kind: string; id: string; at: number; payload: unknown };
+export type OffchainInput = { kind: string; id: string; at: number; actor: Actor; payload: unknown };
+/** Where an appended record went: its stable journal number, its current place in the log, and its leaf. */
+export type Appended = { recordId: number; seq: number; leaf: Hex };
 
-/** An off-chain entry; `payload` is already canonical JSON text (see canonicalJson). */
+/** An off-chain entry; `actor` and `payload` are already canonical JSON text (see actorText, canonicalJson). */
 export function offchainEntry(
   seq: number,
   chainId: number,
-  fields: Pick<OffchainRecord, "kind" | "id" | "at" | "payload">,
+  fields: Pick<OffchainRecord, "recordId" | "kind" | "id" | "at" | "actor" | "payload">,
 ): LogEntry {
-  const record: OffchainRecord = { schema: OFFCHAIN_SCHEMA, seq, chainId, ...fields };
+  const record: OffchainRecord = {
+    schema: OFFCHAIN_SCHEMA,
+    seq,
+    chainId,
+    recordId: fields.recordId,
+    kind: fields.kind,
+    id: fields.id,
+    at: fields.at,
+    actor: fields.actor,
+    payload: fields.payload,
+  };
   return { seq, leaf: leafOfRecord(record), record };
 }
 
+const KIND = /^[a-z][a-z0-9]*(\.[a-z][a-zA-Z0-9]*)+$/;
+const OBJECT_ID = /^[\x21-\x7e]{1,128}$/;
+
+type Pending = { entries: { input: OffchainInput; actor: string; payload: string }[]; ops: BatchOp[]; done: (result: Appended[] | Error) => void };
+type Committer = { queue: Pending[]; running: boolean };
+const committers = new WeakMap<Store, Committer>();
+
 /**
- * Appends an off-chain service record (its payload must hold no personal data: ids and hashes only).
- * Returns its sequence number.
+ * Appends off-chain service records (payloads hold ids, hashes, enums and amounts; a personal value only as a
+ * vault reference or a salted commitment) together with `ops` (read models, outbox entries…) in one atomic,
+ * synced LevelDB batch: when it resolves, the records and their effects are on disk, or none of them is.
+ * Calls that arrive while a batch is being written are committed together in the next one (group commit), so
+ * durable appends cost one disk sync per batch, not per record. Refuses malformed input before writing.
  */
-export async function appendOffchain(store: Store, lock: Lock, chainId: number, input: OffchainInput): Promise<number> {
-  return lock(async () => {
-    const seq = await readNextSeq(store);
-    const entry = offchainEntry(seq, chainId, { ...input, payload: canonicalJson(input.payload) });
-    await store.db.batch([
-      { type: "put", sublevel: store.log, key: numKey(seq), value: entry },
-      { type: "put", sublevel: store.meta, key: "nextSeq", value: seq + 1 },
-    ]);
-    store.nextSeq = seq + 1;
-    return seq;
+export function appendOffchain(store: Store, lock: Lock, chainId: number, inputs: OffchainInput[], ops: BatchOp[] = []): Promise<Appended[]> {
+  let entries: Pending["entries"];
+  try {
+    entries = inputs.map((input) => {
+      if (!KIND.test(input.kind)) throw new Error(`A record kind is "<service>.<event>" in lowercase letters and digits (e.g. "workorder.dispatched"); got ${JSON.stringify(input.kind)}.`);
+      if (!OBJECT_ID.test(input.id)) throw new Error(`A record's object id is 1–128 printable ASCII characters without spaces; got ${JSON.stringify(input.id)}.`);
+      if (!Number.isSafeInteger(input.at) || input.at < 0) throw new Error(`A record's time is Unix seconds (a non-negative integer); got ${input.at}.`);
+      return { input, actor: actorText(input.actor), payload: canonicalJson(input.payload) };
+    });
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+  if (entries.length === 0 && ops.length === 0) return Promise.resolve([]);
+  let committer = committers.get(store);
+  if (!committer) committers.set(store, (committer = { queue: [], running: false }));
+  const c = committer;
+  return new Promise<Appended[]>((resolve, reject) => {
+    c.queue.push({ entries, ops, done: (r) => (r instanceof Error ? reject(r) : resolve(r)) });
+    if (!c.running) void drain(store, lock, chainId, c);
   });
+}
+
+async function drain(store: Store, lock: Lock, chainId: number, c: Committer): Promise<void> {
+  c.running = true;
+  try {
+    while (c.queue.length > 0) {
+      const group = c.queue.splice(0, c.queue.length);
+      try {
+        const results = await lock(() => writeGroup(store, chainId, group));
+        group.forEach((p, i) => p.done(results[i]));
+      } catch (error) {
+        for (const p of group) p.done(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+  } finally {
+    c.running = false;
+  }
+}
+
+async function writeGroup(store: Store, chainId: number, group: Pending[]): Promise<Appended[][]> {
+  let seq = await readNextSeq(store);
+  let recordId = store.nextRecordId;
+  const batch: BatchOp[] = [];
+  const results = group.map((p) => {
+    const appended: Appended[] = [];
+    for (const e of p.entries) {
+      const entry = offchainEntry(seq, chainId, { recordId, kind: e.input.kind, id: e.input.id, at: e.input.at, actor: e.actor, payload: e.payload });
+      batch.push({ type: "put", sublevel: store.log, key: numKey(seq), value: entry });
+      batch.push({ type: "put", sublevel: store.offchain, key: numKey(recordId), value: seq });
+      appended.push({ recordId, seq, leaf: entry.leaf });
+      seq++;
+      recordId++;
+    }
+    batch.push(...p.ops);
+    return appended;
+  });
+  batch.push({ type: "put", sublevel: store.meta, key: "nextSeq", value: seq });
+  batch.push({ type: "put", sublevel: store.meta, key: "nextRecordId", value: recordId });
+  await store.db.batch(batch, { sync: true });
+  store.nextSeq = seq;
+  store.nextRecordId = recordId;
+  return results;
+}
+
+/** An off-chain record by its journal number, wherever it now stands in the log. */
+export async function readOffchain(store: Store, recordId: number): Promise<LogEntry | undefined> {
+  await settled(store);
+  const seq = (await store.offchain.get(numKey(recordId))) as number | undefined;
+  return seq === undefined ? undefined : readEntry(store, seq);
+}
+
+/** Off-chain records in journal order from `fromRecordId` (for replaying read models). */
+export async function* readJournal(store: Store, fromRecordId = 0): AsyncGenerator<LogEntry> {
+  await settled(store);
+  for await (const seq of store.offchain.values({ gte: numKey(fromRecordId) })) {
+    const entry = await readEntry(store, seq as number);
+    if (!entry) throw new Error(`The journal names log entry ${String(seq)}, which the receipt log lacks; the data directory is damaged.`);
+    yield entry;
+  }
 }
 
 export async function readEntry(store: Store, seq: number): Promise<LogEntry | undefined> {

@@ -22,17 +22,24 @@ export type OnchainRecord = {
   data: Hex;
 };
 
-/** A record of an off-chain service (a work order, a mediation step…). `payload` is canonical JSON text. */
+/**
+ * A record of an off-chain service (a work order, a mediation step…). `actor` and `payload` are canonical JSON
+ * text. `recordId` is the record's number in the off-chain journal: it never changes, while `seq` (its place in
+ * the receipt log) moves if a chain reorganisation cuts the log before the record is anchored.
+ */
 export type OffchainRecord = {
   schema: typeof OFFCHAIN_SCHEMA;
   seq: number;
   chainId: number;
+  recordId: number;
   /** e.g. `workorder.created`. */
   kind: string;
   /** The service's id of the object the record is about. */
   id: string;
   /** Unix time in seconds at which the service recorded it. */
   at: number;
+  /** Who made it (receipts/actor.ts): `{"address":…}`, `{"address":…,"authorisation":…,"onBehalfOf":…}` or `{"system":…}`. */
+  actor: string;
   payload: string;
 };
 
@@ -56,10 +63,12 @@ const OFFCHAIN_TYPES = [
   { type: "string" }, // schema
   { type: "uint64" }, // seq
   { type: "uint64" }, // chainId
+  { type: "uint64" }, // recordId
   { type: "string" }, // kind
   { type: "string" }, // id
   { type: "uint64" }, // at
-  { type: "bytes" }, // payload, UTF-8
+  { type: "string" }, // actor, canonical JSON
+  { type: "bytes" }, // payload, UTF-8 of canonical JSON
 ] as const;
 
 /** The canonical ABI encoding of a record. */
@@ -84,9 +93,11 @@ export function encodeRecord(record: Record_): Hex {
       record.schema,
       BigInt(record.seq),
       BigInt(record.chainId),
+      BigInt(record.recordId),
       record.kind,
       record.id,
       BigInt(record.at),
+      record.actor,
       toHex(stringToBytes(record.payload)),
     ]);
   }

@@ -146,9 +146,9 @@ export function parseReceipt(json: unknown): Receipt {
     rec.topics.forEach((t, i) => expectHex(t, BYTES32, `record.topics[${i}]`));
     expectHex(rec.data, BYTES, "record.data");
   } else if (rec?.schema === OFFCHAIN_SCHEMA) {
-    expectKeys(rec, ["schema", "seq", "chainId", "kind", "id", "at", "payload"], "record");
-    for (const k of ["seq", "chainId", "at"]) expectInt(rec[k], `record.${k}`);
-    for (const k of ["kind", "id", "payload"]) expectString(rec[k], `record.${k}`);
+    expectKeys(rec, ["schema", "seq", "chainId", "recordId", "kind", "id", "at", "actor", "payload"], "record");
+    for (const k of ["seq", "chainId", "recordId", "at"]) expectInt(rec[k], `record.${k}`);
+    for (const k of ["kind", "id", "actor", "payload"]) expectString(rec[k], `record.${k}`);
   } else {
     throw new Invalid(`record.schema must be "${ONCHAIN_SCHEMA}" or "${OFFCHAIN_SCHEMA}"`);
   }

@@ -34,6 +34,8 @@ export type Store = {
   undo: Sublevel;
   /** The receipt log: sequence number → LogEntry (stored in the binary form of receipts/log-format.ts). */
   log: Sublevel;
+  /** The off-chain journal's index: record id → its current sequence number in the receipt log. */
+  offchain: Sublevel;
   models: Map<string, Sublevel>;
   /** Each model sublevel's key prefix in the root database, for writes that skip the sublevel machinery. */
   modelPrefixes: Map<string, string>;
@@ -44,17 +46,20 @@ export type Store = {
   writing: ModelValues | undefined;
   /** The next log sequence number, including a batch still being written. */
   nextSeq: number;
+  /** The next off-chain record id (the journal's own numbering, which a reorg never changes). */
+  nextRecordId: number;
   /** The batch being written while the indexer builds the next one (see writeBehind). */
   inflight: Promise<void> | undefined;
   failed: Error | undefined;
 };
 
 /**
- * The store's layout version, in meta: 3 = a holder's areas in one record per holder (`holderAreas`); 2 had one
+ * The store's layout version, in meta: 4 = off-chain records carry a record id and an actor, indexed in
+ * `offchain`; 3 = a holder's areas in one record per holder (`holderAreas`); 2 had one
  * record per scope and holder; 2 and 3 keep binary receipt-log entries without the decoded arguments (1, the
  * JSON entries of the first indexer, had no marker). A directory of another layout is refused, not misread.
  */
-export const STORE_FORMAT = 3;
+export const STORE_FORMAT = 4;
 
 /** Fixed-width decimal keys sort numerically (safe integers have at most 16 digits). */
 export function numKey(n: number): string {
@@ -96,6 +101,7 @@ export async function openStore(dir: string, modelNames: string[], logEncoding: 
   const meta = sub("meta");
   const log = db.sublevel<string, unknown>("log", { valueEncoding: logEncoding });
   const nextSeq = ((await meta.get("nextSeq")) as number | undefined) ?? 0;
+  const nextRecordId = ((await meta.get("nextRecordId")) as number | undefined) ?? 0;
   const format = (await meta.get("format")) as number | undefined;
   if (format === undefined) {
     const empty = nextSeq === 0 && (await meta.get("checkpoint")) === undefined;
@@ -110,10 +116,12 @@ export async function openStore(dir: string, modelNames: string[], logEncoding: 
     blocks: sub("blocks"),
     undo: sub("undo"),
     log,
+    offchain: sub("offchain"),
     models,
     modelPrefixes,
     writing: undefined,
     nextSeq,
+    nextRecordId,
     inflight: undefined,
     failed: undefined,
   };
