@@ -20,7 +20,7 @@ import { makePublicClient, makeWalletClient, type RpcOptions } from "./chain/cli
 import { readDeployment, type Deployment } from "./chain/deployment.js";
 import type { ServerSettings } from "./config/server.js";
 import { HEALTH_RPC_MS, healthRoute, type RelayerHealthSource } from "./health.js";
-import { assertVaultKeyConfigured } from "./config/vault.js";
+import { assertVaultKeyConfigured, resolveVaultKeys } from "./config/vault.js";
 import { follow } from "./indexer/indexer.js";
 import { setupIndexer, type Service } from "./indexer/setup.js";
 import { closeStore } from "./store/store.js";
@@ -30,6 +30,11 @@ import { trackSubmissions } from "./relayer/health.js";
 import { openBallotQueue } from "./relayer/queue.js";
 import { relayerRoutes } from "./relayer/routes.js";
 import { startSubmitter, type Submitter } from "./relayer/submitter.js";
+import { directoryRoutes, startDirectory, useDirectory, type Directory } from "./services/directory/index.js";
+import { levelAccessLog } from "./vault/accessLog.js";
+import { parseRetention } from "./vault/fields.js";
+import { openLevelVaultStore } from "./vault/store.js";
+import { openVault, type Vault } from "./vault/vault.js";
 
 export const SERVER_VERSION = "0.1.0";
 
@@ -37,6 +42,9 @@ export type RunningServer = {
   url: string;
   deployment: Deployment;
   service: Service;
+  /** The personal-data vault and the directory over it (the demo seeds its people through them). */
+  vault: Vault;
+  directory: Directory;
   stop: () => Promise<void>;
 };
 
@@ -116,7 +124,18 @@ export async function startServer(
       return settings.siweDomain ?? listeningOn;
     },
   };
-  const routes: RouteSpec[] = [configRoute(settings, deployment), ...authRoutes(auth)];
+  // The personal-data vault and the directory (issue 12 §3–4). The access log stays in the vault's own LevelDB
+  // until the journal implements the sink.
+  const vaultDir = path.join(settings.dataDir, "vault");
+  const vaultKeys = resolveVaultKeys(settings, logger);
+  const vaultStore = await openLevelVaultStore(vaultDir);
+  const accessDb = new Level<string, string>(path.join(vaultDir, "access"));
+  await accessDb.open();
+  const vault = await openVault({ store: vaultStore, ...vaultKeys, accessLog: await levelAccessLog(accessDb), retention: parseRetention(settings.vaultRetention), logger });
+  const directory = await startDirectory({ store: service.store, lock: service.lock, chainId: deployment.chainId, vault });
+  useDirectory(directory);
+
+  const routes: RouteSpec[] = [configRoute(settings, deployment), ...authRoutes(auth), ...directoryRoutes({ directory, sessions, rolesOf })];
   let relayerDb: Level<string, string> | undefined;
   let submitter: Submitter | undefined;
   let relayerHealth: RelayerHealthSource | undefined;
@@ -188,6 +207,8 @@ export async function startServer(
     url: server.url,
     deployment,
     service,
+    vault,
+    directory,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -197,6 +218,9 @@ export async function startServer(
       await Promise.allSettled([following, anchoring]);
       await submitter?.stop();
       await relayerDb?.close();
+      useDirectory(undefined);
+      await vault.close();
+      await accessDb.close();
       await closeStore(service.store);
     },
   };

@@ -97,8 +97,13 @@ export function parseLabelQuery(text: string): LabelQuery | undefined {
   if (pending) return undefined;
   const free = (["building", "entrance", "room"] as const).filter((p) => tagged[p] === undefined);
   if (bare.length > free.length) return undefined;
-  // "1-406": a building and its room (a single-entrance building), not building 1 entrance 406.
-  const order = bare.length === 2 && free.length === 3 && bare[1]!.length >= 3 ? (["building", "room"] as const) : free;
+  // Fewer bare numbers than free parts, the last of three or more digits: that one is the room ("1-406",
+  // "1号楼406": a single-entrance building's flat, not entrance 406), the others fill the parts before it.
+  const last = bare[bare.length - 1];
+  const order: (keyof UnitLabel)[] =
+    bare.length < free.length && last !== undefined && last.length >= 3 && free.includes("room")
+      ? [...free.filter((p) => p !== "room").slice(0, bare.length - 1), "room"]
+      : free;
   bare.forEach((digits, i) => place(order[i]!, digits));
   if (Object.keys(tagged).length === 0) return undefined;
   if (tagged.building !== undefined && (tagged.building < 1 || tagged.building > MAX_NUMBER)) return undefined;

@@ -11,10 +11,10 @@ import { defineRoute, type RouteSpec } from "../../api/routes.js";
 import { apiErrorFromVault } from "../../api/vaultErrors.js";
 import { isVaultError, PURPOSES, type Purpose } from "../../vault/index.js";
 import { PERSON_FIELDS } from "./access.js";
-import type { Addr, Directory, Viewer } from "./directory.js";
+import type { Directory, Viewer } from "./directory.js";
 import { isValidIdNumber } from "./idNumber.js";
 import { isValidLabel } from "./labels.js";
-import { OFFCHAIN_ROLES, ORGANISATION_KINDS, PERSON_KINDS } from "./state.js";
+import { OFFCHAIN_ROLES, ORGANISATION_KINDS, PERSON_KINDS, type Addr } from "./state.js";
 
 export type DirectoryRouteDeps = { directory: Directory; sessions: SessionStore; rolesOf: RoleReader };
 
