@@ -35,6 +35,7 @@ import { levelAccessLog } from "./vault/accessLog.js";
 import { parseRetention } from "./vault/fields.js";
 import { openLevelVaultStore } from "./vault/store.js";
 import { openVault, type Vault } from "./vault/vault.js";
+import { mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
 export const SERVER_VERSION = "0.1.0";
 
@@ -45,7 +46,18 @@ export type RunningServer = {
   /** The personal-data vault and the directory over it (the demo seeds its people through them). */
   vault: Vault;
   directory: Directory;
+  /** The off-chain services' engine (its storage, for replay and tests). */
+  engine: Engine;
   stop: () => Promise<void>;
+};
+
+/** The off-chain services this server runs, and what they need from outside the framework. */
+export type ServicesOption = {
+  services?: AnyService[];
+  /** Off-chain roles of an address (e.g. from the directory); none unless given. */
+  offchainRolesOf?: OffchainRoles;
+  /** Whether staff may act for a resident; the on-chain ProxyAuthorizations unless given. */
+  proxyCheck?: ProxyCheck;
 };
 
 /** Routes that need the indexer's read models; supplied by the caller so this module stays composition only. */
@@ -76,6 +88,7 @@ export async function startServer(
   settings: ServerSettings,
   logger: Logger,
   extraRoutes: ExtraRoutes = () => [],
+  offchain: ServicesOption = {},
 ): Promise<RunningServer> {
   assertVaultKeyConfigured(settings);
   const deployment = readDeployment(settings.deployment);
@@ -135,7 +148,18 @@ export async function startServer(
   const directory = await startDirectory({ store: service.store, lock: service.lock, chainId: deployment.chainId, vault });
   useDirectory(directory);
 
-  const routes: RouteSpec[] = [configRoute(settings, deployment), ...authRoutes(auth), ...directoryRoutes({ directory, sessions, rolesOf })];
+  const services = mountServices({
+    store: service.store,
+    lock: service.lock,
+    chainId: settings.chainId,
+    services: offchain.services ?? [],
+    sessions,
+    rolesOf,
+    // The services' off-chain roles are the directory's, unless the caller gives its own.
+    offchainRolesOf: offchain.offchainRolesOf ?? ((address) => directory.offchainRolesOf(address)),
+    proxyCheck: offchain.proxyCheck,
+  });
+  const routes: RouteSpec[] = [configRoute(settings, deployment), ...authRoutes(auth), ...directoryRoutes({ directory, sessions, rolesOf }), ...services.routes];
   let relayerDb: Level<string, string> | undefined;
   let submitter: Submitter | undefined;
   let relayerHealth: RelayerHealthSource | undefined;
@@ -209,6 +233,7 @@ export async function startServer(
     service,
     vault,
     directory,
+    engine: services.engine,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -249,6 +249,38 @@ export const messages = {
     "zh-CN": "地址 {address} 没有角色 {role}，无法撤销。",
     en: "Address {address} does not hold the role {role}, so it cannot be revoked.",
   },
+  version_conflict: {
+    "zh-CN": "{id} 已被他人更新（您看到的是第 {expected} 版，现在是第 {actual} 版）。请刷新后根据最新内容重新操作。",
+    en: "{id} has changed since you saw it (you saw version {expected}; it is now at version {actual}). Reload it and act on the latest version.",
+  },
+  idempotency_key_reused: {
+    "zh-CN": "幂等键 {key} 已用于另一项不同的请求。重试同一请求请原样发送；新的请求请换一个新的幂等键。",
+    en: "Idempotency-Key {key} was already used for a different request. Send a retry exactly as before; give a new request a new key.",
+  },
+  invalid_idempotency_key: {
+    "zh-CN": "Idempotency-Key 请求头无效：须为 1 至 128 个可打印字符，不含空格（例如一个 UUID）。",
+    en: "The Idempotency-Key header is not valid: use 1 to 128 printable characters without spaces (a UUID, for example).",
+  },
+  proxy_incomplete: {
+    "zh-CN": "代办须同时写明代谁办理（onBehalfOf）和所依据的授权编号（authorisation），缺少：{missing}。",
+    en: "Acting for someone needs both whom (onBehalfOf) and the authorisation it rests on (authorisation); missing: {missing}.",
+  },
+  proxy_not_allowed: {
+    "zh-CN": "“{command}”不能由他人代办，须由本人办理。",
+    en: "{command} cannot be done on someone's behalf; the person must do it themself.",
+  },
+  proxy_staff_only: {
+    "zh-CN": "只有社区工作者才能代居民办理，账户 {address} 没有社区工作者角色。",
+    en: "Only community staff may act for a resident; account {address} does not hold the staff role.",
+  },
+  proxy_not_authorised: {
+    "zh-CN": "没有找到有效的代办授权 {authorisation}（代 {onBehalfOf} 办理）：授权可能不存在、已撤销、已过期或不包括此类事项。请先在社区办理书面授权。",
+    en: "No valid authorisation {authorisation} to act for {onBehalfOf} was found: it may not exist, or be revoked, expired or not cover this kind of matter. Record the written authorisation at the community office first.",
+  },
+  wrong_state: {
+    "zh-CN": "{kind} {id} 现在的状态是“{state}”，不能{action}。",
+    en: "{kind} {id} is {state} now, so it cannot be {action}.",
+  },
   internal: {
     "zh-CN": "服务器内部错误，已记录。请稍后重试。",
     en: "Something went wrong on the server; it has been logged. Please try again later.",

@@ -26,11 +26,12 @@ export type RouteSpec<P = unknown, Q = unknown, B = unknown> = {
   handler: (input: RouteInput<P, Q, B>) => Promise<unknown> | unknown;
 };
 
-/** A handler's answer with a status other than the route's usual one (e.g. 200 for a repeated request). */
+/** A handler's answer with a status other than the route's usual one (e.g. 200 for a repeated request), or headers. */
 export class Reply {
   constructor(
     readonly status: number,
     readonly body: unknown,
+    readonly headers?: Record<string, string>,
   ) {}
 }
 
@@ -83,7 +84,7 @@ export function mountRoutes(router: Router, specs: RouteSpec[]): void {
   for (const spec of specs) {
     const handle: RequestHandler = async (req, res) => {
       const result = await spec.handler(validateInput(spec, req));
-      if (result instanceof Reply) res.status(result.status).json(result.body);
+      if (result instanceof Reply) res.status(result.status).set(result.headers ?? {}).json(result.body);
       else res.status(spec.status ?? 200).json(result);
     };
     router[spec.method](spec.path, ...(spec.body ? [requireJsonBody] : []), ...(spec.before ?? []), handle);

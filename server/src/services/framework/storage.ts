@@ -1,0 +1,168 @@
+// The narrow storage interface every service goes through: the off-chain journal (append, read) and the
+// services' read models (get, put, list). The LevelDB implementation below is the indexer's store, so that a
+// record, its receipt-log entry and its read-model writes land in one atomic batch; a PostgreSQL implementation
+// can take over later by implementing `ServiceStorage` (one transaction per `append`). No service sees LevelDB.
+import type { Actor } from "../../receipts/actor.js";
+import { parseActor } from "../../receipts/actor.js";
+import { appendOffchain, readJournal, readOffchain, type Appended, type OffchainInput } from "../../receipts/log.js";
+import type { Lock } from "../../store/lock.js";
+import { type BatchOp, type Store, type Sublevel } from "../../store/store.js";
+import { Refusal } from "./define.js";
+
+/** A read-model write: `value: null` deletes the key. */
+export type ModelWrite = { model: string; key: string; value: unknown };
+
+/** A journal record as stored: actor and payload parsed from their canonical JSON. */
+export type StoredRecord = { recordId: number; seq: number; kind: string; id: string; at: number; actor: Actor; payload: unknown };
+
+export type ListOptions = { prefix?: string; after?: string; limit?: number };
+
+export interface ServiceStorage {
+  /**
+   * Appends `records` to the journal and the receipt log and applies `writes` to the read models, all in one
+   * durable atomic write; concurrent calls are group-committed. Resolves once it is on disk.
+   */
+  append(records: OffchainInput[], writes: ModelWrite[]): Promise<Appended[]>;
+  /** A lower bound of the next record id: every record appended after this call has an id at least this. */
+  nextRecordId(): number;
+  readRecord(recordId: number): Promise<StoredRecord | undefined>;
+  /** Records in journal order from `from` (a record id) to the end as it is when called. */
+  records(from?: number): AsyncIterable<StoredRecord>;
+  /** A read-model value, including writes of an append still under way. */
+  get<T>(model: string, key: string): Promise<T | undefined>;
+  /** Stored read-model entries in key order. */
+  list(model: string, options?: ListOptions): AsyncIterable<[string, unknown]>;
+  /** Empties read models (to rebuild them by replaying the journal; never while commands run). */
+  clear(models: string[]): Promise<void>;
+  /** Writes read-model values directly, outside the journal (rebuilds only). */
+  write(writes: ModelWrite[]): Promise<void>;
+}
+
+/** Read access for queries and projections. */
+export type ModelReader = {
+  get<T>(model: string, key: string): Promise<T | undefined>;
+  /** One page of a model's entries under `prefix`; `map` turns a value into an item or skips it (a filter). */
+  page<T>(model: string, options: PageOptions<T>): Promise<Page<T>>;
+};
+
+export type ModelTx = {
+  get<T>(model: string, key: string): Promise<T | undefined>;
+  put(model: string, key: string, value: unknown): void;
+  del(model: string, key: string): void;
+};
+
+export type QueryContext = { address?: string; roles: readonly string[] };
+
+export type Page<T> = { items: T[]; nextCursor?: string };
+export type PageOptions<T> = {
+  prefix?: string;
+  limit: number;
+  cursor?: string;
+  map: (value: unknown, key: string) => T | undefined | Promise<T | undefined>;
+};
+
+/** The indexer's LevelDB store as service storage: service read models live in sublevels `svc:<model>`. */
+export function levelServiceStorage(store: Store, lock: Lock, chainId: number): ServiceStorage {
+  const sublevels = new Map<string, Sublevel>();
+  const sublevel = (model: string): Sublevel => {
+    let found = sublevels.get(model);
+    if (!found) {
+      found = store.db.sublevel<string, unknown>(`svc:${model}`, { valueEncoding: "json" }) as unknown as Sublevel;
+      sublevels.set(model, found);
+    }
+    return found;
+  };
+  // Values of appends still being written, so that the next decision or projection sees them; a write is
+  // forgotten here once it is on disk (unless a later append wrote the same key again).
+  const pending = new Map<string, { value: unknown; append: number }>();
+  let appends = 0;
+  const slot = (model: string, key: string) => `${model}\u0000${key}`;
+
+  const toOps = (writes: ModelWrite[]): BatchOp[] =>
+    writes.map((w) =>
+      w.value === null
+        ? { type: "del", sublevel: sublevel(w.model), key: w.key }
+        : { type: "put", sublevel: sublevel(w.model), key: w.key, value: w.value },
+    );
+
+  const parse = (recordId: number, entry: Awaited<ReturnType<typeof readOffchain>>): StoredRecord | undefined => {
+    if (!entry) return undefined;
+    const record = entry.record;
+    if (record.schema !== "gongzhi/offchain-record/v1") throw new Error(`Record ${recordId} is not an off-chain record.`);
+    return {
+      recordId,
+      seq: entry.seq,
+      kind: record.kind,
+      id: record.id,
+      at: record.at,
+      actor: parseActor(record.actor),
+      payload: JSON.parse(record.payload) as unknown,
+    };
+  };
+
+  return {
+    async append(records, writes) {
+      const n = ++appends;
+      for (const w of writes) pending.set(slot(w.model, w.key), { value: w.value, append: n });
+      try {
+        return await appendOffchain(store, lock, chainId, records, toOps(writes));
+      } finally {
+        for (const w of writes) {
+          const key = slot(w.model, w.key);
+          if (pending.get(key)?.append === n) pending.delete(key);
+        }
+      }
+    },
+    nextRecordId: () => store.nextRecordId,
+    async readRecord(recordId) {
+      return parse(recordId, await readOffchain(store, recordId));
+    },
+    async *records(from = 0) {
+      for await (const entry of readJournal(store, from)) {
+        if (entry.record.schema !== "gongzhi/offchain-record/v1") throw new Error(`The journal names log entry ${entry.seq}, which is not an off-chain record.`);
+        yield parse(entry.record.recordId, entry)!;
+      }
+    },
+    async get<T>(model: string, key: string) {
+      const waiting = pending.get(slot(model, key));
+      if (waiting) return waiting.value === null ? undefined : (waiting.value as T);
+      return (await sublevel(model).get(key)) as T | undefined;
+    },
+    async *list(model, options = {}) {
+      const prefix = options.prefix ?? "";
+      const range = {
+        ...(options.after === undefined ? { gte: prefix } : { gt: options.after }),
+        ...(prefix ? { lt: `${prefix}\uffff` } : {}),
+        ...(options.limit === undefined ? {} : { limit: options.limit }),
+      };
+      for await (const entry of sublevel(model).iterator(range)) yield entry as [string, unknown];
+    },
+    async clear(models) {
+      for (const model of models) await sublevel(model).clear();
+    },
+    async write(writes) {
+      if (writes.length > 0) await store.db.batch(toOps(writes));
+    },
+  };
+}
+
+/** Keyset pages over a read model: the cursor is the last key of the page (base64url, opaque to clients). */
+export async function readPage<T>(storage: ServiceStorage, model: string, options: PageOptions<T>): Promise<Page<T>> {
+  const prefix = options.prefix ?? "";
+  let after: string | undefined;
+  if (options.cursor !== undefined) {
+    after = Buffer.from(options.cursor, "base64url").toString("utf8");
+    // Keys are printable ASCII; anything else, or a key of another list, was not made by us.
+    if (!/^[\x20-\x7e]+$/.test(after) || !after.startsWith(prefix)) throw new Refusal(400, "invalid_cursor");
+  }
+  const items: T[] = [];
+  let lastKey = "";
+  for await (const [key, value] of storage.list(model, { prefix, after })) {
+    const item = await options.map(value, key);
+    if (item === undefined) continue;
+    if (items.length === options.limit) return { items, nextCursor: Buffer.from(lastKey, "utf8").toString("base64url") };
+    items.push(item);
+    lastKey = key;
+  }
+  return { items };
+}
