@@ -15,6 +15,7 @@ import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
 import { idCheckCharacter, isValidIdNumber, parseLabelQuery } from "../../server/src/services/directory/index.js";
 import { CHAIN_ID, clients, deployAll, DEV_KEYS, freePort, registryWriter, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { errandService } from "./helpers/errand-service.js";
 import { waitFor } from "./helpers/indexer.js";
 
 const FIELDS = ["name", "phone", "idNumber", "household", "displayName"];
@@ -122,7 +123,8 @@ describe("directory: routes, roles and purposes (whole server)", function () {
     tokens.set(name, ((await res.json()) as { token: string }).token);
   }
   async function start(): Promise<void> {
-    server = await startServer(settings, pino({ level: "silent" }), serverRoutes);
+    // With a framework service whose "assign" is for staff or a grid worker: its off-chain roles are the directory's.
+    server = await startServer(settings, pino({ level: "silent" }), serverRoutes, { services: [errandService] });
     const head = Number(await clients(node.url).publicClient.getBlockNumber());
     await waitFor("the indexer to reach the head", () => server.service.indexer.checkpoint.blockNumber >= head, 60_000);
     tokens.clear();
@@ -252,6 +254,19 @@ describe("directory: routes, roles and purposes (whole server)", function () {
     for await (const { record } of readJournal(server.service.store)) if (record.schema === "gongzhi/offchain-record/v1" && record.kind.startsWith("directory.role.")) kinds.push(`${record.kind} ${record.actor}`);
     expect(kinds.filter((k) => k.startsWith("directory.role.revoked"))).to.deep.equal([`directory.role.revoked {"address":"${people.registrar.address.toLowerCase()}"}`]);
     expect(kinds).to.have.length(8);
+  });
+
+  it("the service framework authorises by the directory's off-chain roles, granted and revoked", async function () {
+    const what = `0x${"ab".repeat(32)}`;
+    const opened = await call("alice", "POST", "/api/errands/open", { estateId: 1, what });
+    expect(opened.status, JSON.stringify(opened.body)).to.equal(201);
+    const id = opened.body.id as string;
+    const revoke = { address: people.gridWorker.address, role: "gridWorker", action: "revoke" };
+    await call("registrar", "POST", "/api/directory/roles", revoke);
+    const refused = await call("gridWorker", "POST", `/api/errands/${id}/assign`, { worker: "p_1" });
+    expect(refused.status, "without the role").to.equal(403);
+    await call("registrar", "POST", "/api/directory/roles", { ...revoke, action: "grant" });
+    expect((await call("gridWorker", "POST", `/api/errands/${id}/assign`, { worker: "p_1" })).status, "with the role").to.equal(201);
   });
 
   it("person view: every role × purpose answers exactly the table's fields, or 403 with its code", async function () {
