@@ -160,6 +160,25 @@ describe("directory: routes, roles and purposes (whole server)", function () {
     tmp?.remove();
   });
 
+  it("puts every directory route in the OpenAPI document", async function () {
+    const doc = (await call(undefined, "GET", "/api/openapi.json")).body as { paths: Record<string, Record<string, unknown>> };
+    const routes = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)).filter((r) => r.includes("/api/directory/"));
+    expect(routes.sort()).to.deep.equal([
+      "GET /api/directory/people/{personId}",
+      "GET /api/directory/roles/{address}",
+      "GET /api/directory/units",
+      "GET /api/directory/units/{unitId}",
+      "POST /api/directory/names",
+      "POST /api/directory/organisations",
+      "POST /api/directory/people",
+      "POST /api/directory/people/{personId}",
+      "POST /api/directory/people/{personId}/display",
+      "POST /api/directory/people/{personId}/links",
+      "POST /api/directory/roles",
+      "POST /api/directory/units/{unitId}/label",
+    ]);
+  });
+
   it("labels units (staff, registrar, admin only) and finds them by label however it is typed", async function () {
     const [u1, u2, u3, u4] = unitIds as [number, number, number, number];
     const label = (b: number, e: number, room: string) => ({ building: b, entrance: e, room });
@@ -376,6 +395,17 @@ describe("directory: routes, roles and purposes (whole server)", function () {
     expect((await call("admin", "POST", `/api/directory/people/${bob}/links`, { unitId: unitIds[2] })).body.error.code).to.equal("directory_already_linked");
     expect((await call("staff", "POST", `/api/directory/people/${bob}/links`, { unitId: unitIds[2], unlink: true })).body.units).to.deep.equal([unitIds[1]]);
     expect((await call("staff", "POST", `/api/directory/people/${bob}/links`, { unitId: unitIds[2], unlink: true })).body.error.code).to.equal("directory_not_linked");
+  });
+
+  it("organisations: registered with public names by staff, registrar or admin; shown in place of their addresses", async function () {
+    const body = { kind: "partner", name: "测试社区食堂", nameEn: "Test canteen", addresses: [people.partner.address] };
+    expect((await call(undefined, "POST", "/api/directory/organisations", body)).status).to.equal(401);
+    for (const who of ["partner", "alice", "mediator", "auditor"] as const) {
+      expect((await call(who, "POST", "/api/directory/organisations", body)).body.error.code, who).to.equal("directory_role_required");
+    }
+    expect((await call("staff", "POST", "/api/directory/organisations", body)).status).to.equal(201);
+    const [item] = (await call(undefined, "POST", "/api/directory/names", { addresses: [people.partner.address] })).body.items;
+    expect(item.organisation).to.include({ name: "测试社区食堂", nameEn: "Test canteen" });
   });
 
   it("rebuilds the directory from the journal after a restart: labels, people, links, roles, opt-ins", async function () {
