@@ -26,6 +26,7 @@ const program = new Command()
   .option("--log-level <level>", "fatal, error, warn, info, debug or silent")
   .option("--mode <mode>", "production (default: needs a vault master key) or development (makes one in the data directory)")
   .option("--vault-master-key-file <file>", "file holding the personal-data vault's master key (mode 0600)")
+  .option("--vault-purge-every-seconds <s>", "how often the retention purge runs (default 86400; 0: never)")
   .parse();
 
 const settings = loadServerSettings(program.opts());

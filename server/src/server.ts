@@ -20,7 +20,12 @@ import { makePublicClient, makeWalletClient, type RpcOptions } from "./chain/cli
 import { readDeployment, type Deployment } from "./chain/deployment.js";
 import type { ServerSettings } from "./config/server.js";
 import { HEALTH_RPC_MS, healthRoute, type RelayerHealthSource } from "./health.js";
-import { assertVaultKeyConfigured, resolveVaultKeys } from "./config/vault.js";
+import { assertVaultKeyConfigured } from "./config/vault.js";
+import { chainClock } from "./api/resources/context.js";
+import { authorizationKey, type ProxyAuthorizationView } from "./indexer/models/proxies.js";
+import { openPrivacy, type Privacy } from "./privacy/open.js";
+import { privacyRoutes, type PersonResolver } from "./privacy/routes.js";
+import { readModel } from "./store/store.js";
 import { follow } from "./indexer/indexer.js";
 import { setupIndexer, type Service } from "./indexer/setup.js";
 import { closeStore } from "./store/store.js";
@@ -31,10 +36,6 @@ import { openBallotQueue } from "./relayer/queue.js";
 import { relayerRoutes } from "./relayer/routes.js";
 import { startSubmitter, type Submitter } from "./relayer/submitter.js";
 import { directoryRoutes, startDirectory, useDirectory, type Directory } from "./services/directory/index.js";
-import { levelAccessLog } from "./vault/accessLog.js";
-import { parseRetention } from "./vault/fields.js";
-import { openLevelVaultStore } from "./vault/store.js";
-import { openVault, type Vault } from "./vault/vault.js";
 import { mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
 export const SERVER_VERSION = "0.1.0";
@@ -43,8 +44,9 @@ export type RunningServer = {
   url: string;
   deployment: Deployment;
   service: Service;
-  /** The personal-data vault and the directory over it (the demo seeds its people through them). */
-  vault: Vault;
+  /** The personal-data vault and its journal, as the services get them. */
+  privacy: Privacy;
+  /** The directory (people, flats, off-chain roles; the demo seeds its people through it). */
   directory: Directory;
   /** The off-chain services' engine (its storage, for replay and tests). */
   engine: Engine;
@@ -53,15 +55,21 @@ export type RunningServer = {
 
 /** The off-chain services this server runs, and what they need from outside the framework. */
 export type ServicesOption = {
-  services?: AnyService[];
+  /** The services, or a function making them from what the server provides (the vault, for personal data). */
+  services?: AnyService[] | ((deps: { privacy: Privacy }) => AnyService[]);
   /** Off-chain roles of an address (e.g. from the directory); none unless given. */
   offchainRolesOf?: OffchainRoles;
   /** Whether staff may act for a resident; the on-chain ProxyAuthorizations unless given. */
   proxyCheck?: ProxyCheck;
+  /** The person ids a signed-in address is linked to (the directory's links); nobody is linked by default. */
+  personsOf?: PersonResolver;
 };
 
-/** Routes that need the indexer's read models; supplied by the caller so this module stays composition only. */
-export type ExtraRoutes = (context: { service: Service; deployment: Deployment; settings: ServerSettings }) => RouteSpec[];
+/**
+ * Routes that need the indexer's read models (and, for services that hold personal data, the vault); supplied by
+ * the caller so this module stays composition only.
+ */
+export type ExtraRoutes = (context: { service: Service; deployment: Deployment; settings: ServerSettings; privacy: Privacy }) => RouteSpec[];
 
 function configRoute(settings: ServerSettings, deployment: Deployment): RouteSpec {
   return defineRoute({
@@ -93,6 +101,11 @@ export async function startServer(
   assertVaultKeyConfigured(settings);
   const deployment = readDeployment(settings.deployment);
   const service = await setupIndexer({ ...settings, dataDir: path.join(settings.dataDir, "indexer") }, logger);
+  // A vault that cannot open (a wrong or retired key) stops the start; the indexer's store is closed again first.
+  const privacy = await openPrivacy(settings, { store: service.store, lock: service.lock, chainId: settings.chainId }, logger).catch(async (error: unknown) => {
+    await closeStore(service.store);
+    throw error;
+  });
   const controller = new AbortController();
   const following = follow(service.indexer, { pollMs: settings.pollMs, retryMaxMs: settings.retryMaxMs, signal: controller.signal });
   // follow() ends early only on what needs a human (a reorg deeper than the window): it has logged it and health
@@ -137,22 +150,15 @@ export async function startServer(
       return settings.siweDomain ?? listeningOn;
     },
   };
-  // The personal-data vault and the directory (issue 12 §3–4). The access log stays in the vault's own LevelDB
-  // until the journal implements the sink.
-  const vaultDir = path.join(settings.dataDir, "vault");
-  const vaultKeys = resolveVaultKeys(settings, logger);
-  const vaultStore = await openLevelVaultStore(vaultDir);
-  const accessDb = new Level<string, string>(path.join(vaultDir, "access"));
-  await accessDb.open();
-  const vault = await openVault({ store: vaultStore, ...vaultKeys, accessLog: await levelAccessLog(accessDb), retention: parseRetention(settings.vaultRetention), logger });
-  const directory = await startDirectory({ store: service.store, lock: service.lock, chainId: deployment.chainId, vault });
+  // The directory (issue 12 §3): people's values in the vault, read through its role × purpose table.
+  const directory = await startDirectory({ store: service.store, lock: service.lock, chainId: deployment.chainId, vault: privacy.vault });
   useDirectory(directory);
 
   const services = mountServices({
     store: service.store,
     lock: service.lock,
     chainId: settings.chainId,
-    services: offchain.services ?? [],
+    services: typeof offchain.services === "function" ? offchain.services({ privacy }) : (offchain.services ?? []),
     sessions,
     rolesOf,
     // The services' off-chain roles are the directory's, unless the caller gives its own.
@@ -160,6 +166,18 @@ export async function startServer(
     proxyCheck: offchain.proxyCheck,
   });
   const routes: RouteSpec[] = [configRoute(settings, deployment), ...authRoutes(auth), ...directoryRoutes({ directory, sessions, rolesOf }), ...services.routes];
+  routes.push(
+    ...privacyRoutes({
+      vault: privacy.vault,
+      journal: privacy.journal,
+      sessions,
+      rolesOf,
+      // A signed-in address is the person the directory links it to, unless the caller gives its own links.
+      personsOf: offchain.personsOf ?? ((address) => directory.personsOf(address)),
+      authorisation: (id) => readModel<ProxyAuthorizationView>(service.store, "proxyAuthorizations", authorizationKey(id)),
+      now: chainClock(publicClient),
+    }),
+  );
   let relayerDb: Level<string, string> | undefined;
   let submitter: Submitter | undefined;
   let relayerHealth: RelayerHealthSource | undefined;
@@ -209,7 +227,7 @@ export async function startServer(
   );
 
   const app = createApp({
-    routes: [...routes, ...extraRoutes({ service, deployment, settings })],
+    routes: [...routes, ...extraRoutes({ service, deployment, settings, privacy })],
     logger,
     corsOrigins: settings.corsOrigins.split(",").map((o) => o.trim()).filter(Boolean),
     rateLimit: { windowMs: 60_000, limit: settings.rateLimitPerMinute },
@@ -231,7 +249,7 @@ export async function startServer(
     url: server.url,
     deployment,
     service,
-    vault,
+    privacy,
     directory,
     engine: services.engine,
     async stop() {
@@ -244,8 +262,7 @@ export async function startServer(
       await submitter?.stop();
       await relayerDb?.close();
       useDirectory(undefined);
-      await vault.close();
-      await accessDb.close();
+      await privacy.close();
       await closeStore(service.store);
     },
   };

@@ -10,6 +10,8 @@ import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 
 import { createSiweMessage } from "viem/siwe";
 import { grantRole } from "../../server/src/chain/deploy.js";
 import { loadServerSettings, type ServerSettings } from "../../server/src/config/server.js";
+import type { Hex } from "viem";
+import { actorText } from "../../server/src/receipts/actor.js";
 import { readJournal } from "../../server/src/receipts/log.js";
 import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
@@ -234,7 +236,7 @@ describe("directory: routes, roles and purposes (whole server)", function () {
 
     // Consents Alice gave (the vault's consent by purpose), so the table alone decides below.
     for (const purpose of ["timebank.matching", "mediation", "notifications"] as const) {
-      await server.vault.grantConsent({ personId: alice, purpose, actor: people.alice.address.toLowerCase() });
+      await server.privacy.vault.grantConsent({ personId: alice, purpose, actor: actorText({ address: people.alice.address.toLowerCase() as Hex }) });
     }
     const text: string[] = [];
     for await (const entry of readJournal(server.service.store)) if (entry.record.schema === "gongzhi/offchain-record/v1") text.push(JSON.stringify(entry.record));
@@ -337,10 +339,15 @@ describe("directory: routes, roles and purposes (whole server)", function () {
     expect((await call("staff", "GET", `/api/directory/people/${bob}?purpose=service.arrangement`)).body.fields).to.deep.equal({ name: BOB.name, phone: BOB.phone, household: BOB.household });
     expect((await call("staff", "GET", `/api/directory/people/p_${"0".repeat(24)}?purpose=service.arrangement`)).body.error.code).to.equal("directory_unknown_person");
     // Every value answered was read through the vault and logged with its reader and purpose.
-    const log = (await server.vault.exportPerson({ personId: alice, actor: people.alice.address.toLowerCase() })).accessLog;
-    expect(log.some((e) => e.actor === people.mediator.address.toLowerCase() && e.purpose === "mediation" && e.field === "name")).to.equal(true);
-    expect(log.some((e) => e.actor === "public" && e.purpose === "public.display" && e.field === "displayName")).to.equal(true);
-    expect(log.some((e) => e.actor === people.partner.address.toLowerCase() && e.field !== "displayName")).to.equal(false);
+    const log = (await server.privacy.vault.exportPerson({ personId: alice, actor: actorText({ address: people.alice.address.toLowerCase() as Hex }) })).accessLog;
+    const as = (a: PrivateKeyAccount) => actorText({ address: a.address.toLowerCase() as Hex });
+    expect(log.some((e) => e.actor === as(people.mediator) && e.purpose === "mediation" && e.field === "name")).to.equal(true);
+    expect(log.some((e) => e.actor === actorText({ system: "public-page" }) && e.purpose === "public.display" && e.field === "displayName")).to.equal(true);
+    expect(log.some((e) => e.actor === as(people.partner) && e.field !== "displayName")).to.equal(false);
+    // Each read is an anchored record of the journal too (privacy/journal.ts), by ids and hashes.
+    const reads: string[] = [];
+    for await (const { record } of readJournal(server.service.store)) if (record.schema === "gongzhi/offchain-record/v1" && record.actor === as(people.mediator)) reads.push(record.kind);
+    expect(reads.length).to.be.greaterThan(0);
   });
 
   it("names for addresses: unit labels and opt-in display names for everyone, names only for a purpose the role allows", async function () {

@@ -37,7 +37,7 @@ describe("indexer store layout", function () {
     } catch (err) {
       error = err as Error;
     }
-    expect(error?.message).to.match(/layout 2, not 3.*Re-index into a fresh --data-dir/);
+    expect(error?.message).to.match(new RegExp(`layout 2, not ${STORE_FORMAT}.*Re-index into a fresh --data-dir`));
     expect(await readMeta(dir, "format")).to.equal(2);
     expect(await readMeta(dir, "nextSeq")).to.equal(7);
   });

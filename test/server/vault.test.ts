@@ -475,7 +475,7 @@ describe("personal-data vault", function () {
     it("map every vault error to an HTTP status and a code with a zh and an en message, placeholders filled", async function () {
       const codes: VaultErrorCode[] = [
         "invalid_person_id", "invalid_field", "invalid_purpose", "invalid_actor", "value_too_large", "value_not_found", "person_not_found",
-        "consent_required", "separate_consent_evidence_required", "subject_erased", "access_log_failed", "invalid_master_key",
+        "consent_required", "separate_consent_evidence_required", "subject_erased", "access_log_failed", "journal_failed", "invalid_master_key",
         "master_key_mismatch", "master_key_retired", "master_key_missing", "data_key_unwrap_failed", "value_decrypt_failed",
       ];
       const real = new Map<VaultErrorCode, VaultError>();
@@ -494,7 +494,7 @@ describe("personal-data vault", function () {
         for (const language of ["zh-CN", "en"] as const) expect(formatMessage(api.code, language, api.params), `${code} ${language}`).to.not.match(/\{\w+\}/);
         expect(JSON.stringify(api)).to.not.include(PEOPLE[0]!.name);
       }
-      expect(statuses).to.include({ consent_required: 403, subject_erased: 410, value_not_found: 404, value_too_large: 413, access_log_failed: 503, invalid_field: 400, master_key_mismatch: 500 });
+      expect(statuses).to.include({ consent_required: 403, subject_erased: 410, value_not_found: 404, value_too_large: 413, access_log_failed: 503, journal_failed: 503, invalid_field: 400, master_key_mismatch: 500 });
       expect(formatMessage("consent_required", "en", apiErrorFromVault(real.get("consent_required")!).params)).to.include("for mediation (consent missing: mediation)");
     });
   });

@@ -10,6 +10,7 @@ import { config } from "../lib/chain.js";
 import { dropZone, field, h, notice, replace } from "../lib/dom.js";
 import { t, type TextKey } from "../lib/i18n.js";
 import type { PageContext } from "../lib/page.js";
+import { offchainRecordView, type OffchainRecordFields } from "./verify-record.js";
 
 const ONCHAIN_STEPS: StepName[] = ["format", "pinned-anchor", "encoding", "event", "leaf", "index", "proof", "chain", "anchored-batch", "anchor-verify", "anchoring-tx", "source-log"];
 const OFFCHAIN_STEPS = ONCHAIN_STEPS.filter((s) => s !== "event" && s !== "source-log");
@@ -199,13 +200,16 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
       list.append(li);
     });
     const summary = h("div", { "aria-live": "polite" });
-    replace(results, h("h2", { id: "verify-results-h" }, t("verify.results")), summary, list);
+    // An off-chain record's own content (kind, time, who, payload), shown once the document is a well-formed receipt.
+    const recordSlot = h("div", {});
+    replace(results, h("h2", { id: "verify-results-h" }, t("verify.results")), summary, recordSlot, list);
     results.dataset.outcome = "running";
     delete results.dataset.failedStep;
     button.disabled = true;
     const url = rpcUrl || rpcInput.value;
     try {
       const report = await runVerification(json, url, pin, (step) => {
+        if (step.step === "format" && step.ok && !onchain) replace(recordSlot, offchainRecordView((json as { record: OffchainRecordFields }).record));
         const li = items.get(step.step);
         if (!li) return;
         // Unpinned, the anchor step holds but proves nothing: shown as a warning, not a tick. A node that could

@@ -249,6 +249,18 @@ export const messages = {
     "zh-CN": "地址 {address} 没有角色 {role}，无法撤销。",
     en: "Address {address} does not hold the role {role}, so it cannot be revoked.",
   },
+  journal_failed: {
+    "zh-CN": "这项更改暂时无法记入账本，为保证每项更改都有记录，本次更改没有保存。请稍后重试。",
+    en: "This change cannot be recorded in the journal right now; so that no change goes unrecorded, nothing was saved. Please try again shortly.",
+  },
+  person_not_yours: {
+    "zh-CN": "您登录的账户 {address} 没有登记为人员 {personId} 本人，不能查看或更改其个人信息。如需代办，请由社区工作者凭本人签署的书面授权办理。",
+    en: "The account you signed in with ({address}) is not registered as person {personId}, so it cannot see or change their data. Community staff can act for them under a written authorisation the person signed.",
+  },
+  erasure_not_confirmed: {
+    "zh-CN": "删除个人信息无法撤销。请在 confirm 中再次填写人员编号 {personId} 以确认。",
+    en: "Erasure cannot be undone; confirm it by sending the person id {personId} again in confirm.",
+  },
   version_conflict: {
     "zh-CN": "{id} 已被他人更新（您看到的是第 {expected} 版，现在是第 {actual} 版）。请刷新后根据最新内容重新操作。",
     en: "{id} has changed since you saw it (you saw version {expected}; it is now at version {actual}). Reload it and act on the latest version.",

@@ -31,6 +31,8 @@ export function apiErrorFromVault(error: VaultError): ApiError {
       return new ApiError(404, "value_not_found", params, d);
     case "access_log_failed":
       return new ApiError(503, "access_log_failed", params);
+    case "journal_failed":
+      return new ApiError(503, "journal_failed", params);
     case "invalid_master_key":
     case "master_key_mismatch":
     case "master_key_retired":

@@ -37,6 +37,8 @@ export const vaultConfigSchema = z.object({
   vaultPreviousMasterKeyFile: z.string().min(1).optional(),
   /** Retention overrides in days per category, e.g. "location=14,photo=180" (defaults in docs/privacy.md). */
   vaultRetention: z.string().refine(validRetention, "must be category=days pairs separated by commas, e.g. location=30,photo=365, with categories identity, contact, household, profile, freeText, photo, location").default(""),
+  /** How often the retention purge runs (seconds, each run jittered by ±10%); 0 turns it off. Daily unless said. */
+  vaultPurgeEverySeconds: z.coerce.number().min(0).default(86_400),
 });
 
 export type VaultSettings = z.infer<typeof vaultConfigSchema>;
@@ -48,6 +50,7 @@ export const VAULT_ENV: Record<keyof VaultSettings, string> = {
   vaultPreviousMasterKey: "GONGZHI_VAULT_PREVIOUS_MASTER_KEY",
   vaultPreviousMasterKeyFile: "GONGZHI_VAULT_PREVIOUS_MASTER_KEY_FILE",
   vaultRetention: "GONGZHI_VAULT_RETENTION",
+  vaultPurgeEverySeconds: "GONGZHI_VAULT_PURGE_EVERY_SECONDS",
 };
 
 /** Settings read from the environment only (command lines are visible to every local user). */

@@ -1,4 +1,4 @@
-// npm run verify-receipt -- <file> [--rpc URL] (--anchor <address> | --deployment <file>) [--record <id>]
+// npm run verify-receipt -- <file> [--rpc URL] (--anchor <address> | --deployment <file>) [--record <id> | --offchain-record <id>]
 // Checks a receipt against the chain and prints each step. The checks are verify.ts, shared with the web client.
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
@@ -43,7 +43,8 @@ const program = new Command()
   .option("--rpc <url>", "JSON-RPC URL of a chain node you trust (not our server)", process.env.GONGZHI_RPC_URL ?? "http://127.0.0.1:8545")
   .addOption(new Option("--anchor <address>", "the deployment's RecordAnchor address; a receipt anchored anywhere else is refused").conflicts("deployment"))
   .option("--deployment <file>", "a gongzhi-deployment/1 file: pins its RecordAnchor, chain id and contract addresses")
-  .option("--record <id>", "the record id you asked for (its seq, as in GET /api/receipts/<id>): the receipt must be for it")
+  .addOption(new Option("--record <id>", "the record id you asked for (its seq, as in GET /api/receipts/<id>): the receipt must be for it").conflicts("offchainRecord"))
+  .option("--offchain-record <id>", "the off-chain record id you asked for (as in GET /api/receipts/offchain/<id>): the receipt must be for it")
   .option("--artifacts <dir>", "Hardhat artifacts directory, for the contracts' ABIs", defaultArtifactsDir)
   .option("--timeout <seconds>", "give up on a chain request after this many seconds", "10")
   .addHelpText("after", HELP_AFTER)
@@ -54,9 +55,12 @@ const program = new Command()
 program.parse();
 
 const [file] = program.args;
-const opts = program.opts<{ rpc: string; anchor?: string; deployment?: string; record?: string; artifacts: string; timeout: string }>();
+const opts = program.opts<{ rpc: string; anchor?: string; deployment?: string; record?: string; offchainRecord?: string; artifacts: string; timeout: string }>();
 if (opts.anchor !== undefined && !isAddress(opts.anchor, { strict: false })) cannotCheck(`--anchor ${opts.anchor} is not an address (0x and 40 hex digits).`);
 if (opts.record !== undefined && !/^(0|[1-9][0-9]{0,15})$/.test(opts.record)) cannotCheck(`--record ${opts.record} is not a record id (a non-negative integer).`);
+if (opts.offchainRecord !== undefined && !/^(0|[1-9][0-9]{0,15})$/.test(opts.offchainRecord)) {
+  cannotCheck(`--offchain-record ${opts.offchainRecord} is not a record id (a non-negative integer).`);
+}
 const timeoutSeconds = Number(opts.timeout);
 if (!(timeoutSeconds > 0)) cannotCheck(`--timeout ${opts.timeout} is not a positive number of seconds.`);
 
@@ -87,7 +91,7 @@ try {
 }
 
 const client = createPublicClient({ transport: http(opts.rpc, { retryCount: 1, timeout: timeoutSeconds * 1000 }) });
-const report = await verifyReceipt(json, client, { pin, abiOf, recordId: opts.record });
+const report = await verifyReceipt(json, client, { pin, abiOf, recordId: opts.record, offchainRecordId: opts.offchainRecord });
 for (const s of report.steps) console.log(`${s.ok ? "✔" : "✘"} ${s.step}: ${s.detail}`);
 const failed = report.steps.find((s) => !s.ok)?.step;
 const verdict: Record<Outcome, [string, number]> = {

@@ -21,8 +21,9 @@ import {
   type Hex,
   type PublicClient,
 } from "viem";
+import { actorText, parseActor } from "./actor.js";
 import { RECEIPT_FORMAT, type Receipt } from "./format.js";
-import { encodeRecord, OFFCHAIN_SCHEMA, ONCHAIN_SCHEMA } from "./record.js";
+import { canonicalJson, encodeRecord, OFFCHAIN_SCHEMA, ONCHAIN_SCHEMA } from "./record.js";
 
 /** The part of RecordAnchor's ABI a verifier needs (checked against the compiled artifact by a test). */
 export const RECORD_ANCHOR_VERIFY_ABI = parseAbi([
@@ -86,6 +87,8 @@ export type VerifyOptions = {
   abiOf: (contract: string) => Abi | undefined;
   /** The record id asked about (the API's record id: its `seq`); the receipt must be for this record. */
   recordId?: string;
+  /** The off-chain record id asked about (GET /api/receipts/offchain/{id}); the receipt must be for that record. */
+  offchainRecordId?: string;
   /** Hears each step as soon as it is decided (the web client shows them one by one). */
   onStep?: (step: Step) => void;
 };
@@ -114,6 +117,28 @@ function expectHex(v: unknown, re: RegExp, where: string): void {
 }
 function expectString(v: unknown, where: string): void {
   if (typeof v !== "string") throw new Invalid(`${where} must be a string`);
+}
+
+/** `text` is canonical JSON (docs/receipts.md): parsed and written again, it is the same text. */
+function expectCanonicalJson(text: string, where: string): void {
+  let again: string;
+  try {
+    again = canonicalJson(JSON.parse(text));
+  } catch (err) {
+    throw new Invalid(`${where} must be canonical JSON text (${(err as Error).message})`);
+  }
+  if (again !== text) throw new Invalid(`${where} must be canonical JSON text (sorted keys, no spaces): it would be ${again}`);
+}
+
+/** An off-chain record's actor is the canonical JSON of one of the three actor forms. */
+function expectCanonicalActor(text: string): void {
+  let again: string;
+  try {
+    again = actorText(parseActor(text));
+  } catch (err) {
+    throw new Invalid(`record.actor must be the canonical JSON of an actor: ${(err as Error).message}`);
+  }
+  if (again !== text) throw new Invalid(`record.actor must be canonical JSON text (sorted keys, no spaces): it would be ${again}`);
 }
 
 /** Checks the receipt's structure strictly: known version, exact fields, lowercase hex, integers. */
@@ -149,6 +174,8 @@ export function parseReceipt(json: unknown): Receipt {
     expectKeys(rec, ["schema", "seq", "chainId", "recordId", "kind", "id", "at", "actor", "payload"], "record");
     for (const k of ["seq", "chainId", "recordId", "at"]) expectInt(rec[k], `record.${k}`);
     for (const k of ["kind", "id", "actor", "payload"]) expectString(rec[k], `record.${k}`);
+    expectCanonicalActor(rec.actor as string);
+    expectCanonicalJson(rec.payload as string, "record.payload");
   } else {
     throw new Invalid(`record.schema must be "${ONCHAIN_SCHEMA}" or "${OFFCHAIN_SCHEMA}"`);
   }
@@ -211,7 +238,7 @@ function chainSaysNo(err: unknown): boolean {
  * `report.ok` is true only when every step held against a pinned anchor (`outcome` "verified").
  */
 export async function verifyReceipt(json: unknown, client: PublicClient, options: VerifyOptions): Promise<VerifyReport> {
-  const { pin, abiOf, recordId, onStep } = options;
+  const { pin, abiOf, recordId, offchainRecordId, onStep } = options;
   const steps: Step[] = [];
   let receipt: Receipt | undefined;
   const run = async (step: StepName, check: () => Promise<string> | string): Promise<boolean> => {
@@ -255,6 +282,15 @@ export async function verifyReceipt(json: unknown, client: PublicClient, options
       if (!(await run("record", () => {
         if (String(r.record.seq) !== recordId) throw new Mismatch(`the receipt is for record ${r.record.seq}, not for record ${recordId}`);
         return `the receipt is for record ${recordId}`;
+      }))) return false;
+    }
+    if (offchainRecordId !== undefined) {
+      if (!(await run("record", () => {
+        if (r.record.schema !== OFFCHAIN_SCHEMA) throw new Mismatch(`the receipt is for an on-chain record, not for off-chain record ${offchainRecordId}`);
+        if (String(r.record.recordId) !== offchainRecordId) {
+          throw new Mismatch(`the receipt is for off-chain record ${r.record.recordId}, not for off-chain record ${offchainRecordId}`);
+        }
+        return `the receipt is for off-chain record ${offchainRecordId}`;
       }))) return false;
     }
     if (!(await run("encoding", () => {

@@ -13,6 +13,7 @@ export type VaultErrorCode =
   | "separate_consent_evidence_required"
   | "subject_erased"
   | "access_log_failed"
+  | "journal_failed"
   | "invalid_master_key"
   | "master_key_mismatch"
   | "master_key_retired"

@@ -28,7 +28,9 @@ import type { ConsentEvent, ErasureFacts, PersonRecord, StoredValue, VaultStore,
 /** The longest value kept (UTF-8 bytes): names, numbers, addresses and notes; documents go to the document store. */
 export const MAX_VALUE_BYTES = 16 * 1024;
 const DAY_MS = 86_400_000;
-const ACTOR = /^[\x20-\x7e]{1,200}$/;
+// An actor names who acts; the server writes the canonical JSON of a structured actor (staff for a person, under
+// an authorisation), which may run to a few hundred characters.
+const ACTOR = /^[\x20-\x7e]{1,400}$/;
 const EVIDENCE = /^[\x21-\x7e]{1,200}$/;
 /** Unwrapped data keys kept in memory at most (the oldest is dropped first). */
 const KEY_CACHE = 10_000;
@@ -44,7 +46,22 @@ export type VaultOptions = {
   clock?: () => number;
   /** Where failures of event listeners are reported (ids only). */
   logger?: Pick<Logger, "error">;
+  /**
+   * Records each change before it is stored (the server appends an anchored journal record). If it rejects, the
+   * change is refused with `journal_failed` and nothing is stored: no change goes unrecorded.
+   */
+  journal?: VaultJournal;
 };
+
+/** A change of the vault, as the journal records it: ids, field names, times and hashes only. */
+export type JournalEvent =
+  | { type: "written"; actor: string; facts: WriteFacts }
+  | { type: "corrected"; actor: string; facts: WriteFacts }
+  | { type: "consent"; facts: { personId: string } & ConsentEvent }
+  | { type: "erased"; facts: ErasureFacts }
+  | { type: "purged"; facts: PurgeFacts };
+
+export type VaultJournal = (event: JournalEvent) => Promise<void>;
 
 /** What the journal records about a write: ids and hashes only. */
 export type WriteFacts = { personId: string; field: FieldName; category: Category; writtenAt: string; ciphertextHash: string; previousCiphertextHash?: string };
@@ -75,14 +92,18 @@ export type Vault = {
   /** In-process events (after the fact), for bridging into the journal. */
   readonly events: EventEmitter<VaultEvents>;
   /** Stores a value (creating the person's data key on first write); sensitive fields need separate consent. */
-  write(input: { personId: string; field: FieldName; value: string; now?: number }): Promise<WriteFacts>;
+  write(input: { personId: string; field: FieldName; value: string; actor?: string; now?: number }): Promise<WriteFacts>;
   /** The one way to a plain value: checks erasure and consent, logs the read, then answers. */
   read(request: ReadRequest): Promise<string>;
   /** Replaces an existing value; the old ciphertext is gone from the store's files afterwards. */
-  correct(input: { personId: string; field: FieldName; value: string; now?: number }): Promise<WriteFacts>;
+  correct(input: { personId: string; field: FieldName; value: string; actor?: string; now?: number }): Promise<WriteFacts>;
   grantConsent(input: { personId: string; purpose: ConsentPurpose; actor: string; evidence?: string; now?: number }): Promise<ConsentEvent>;
   withdrawConsent(input: { personId: string; purpose: ConsentPurpose; actor: string; now?: number }): Promise<ConsentEvent>;
   hasConsent(personId: string, purpose: ConsentPurpose, now?: number): Promise<boolean>;
+  /** A person's consent history, oldest first (purposes, times, actors, evidence ids: no personal value; kept after erasure). */
+  consents(personId: string): Promise<ConsentEvent[]>;
+  /** Whether the vault knows the person, and whether they were erased (and when). Reads no value. */
+  status(personId: string): Promise<{ state: "unknown" | "active" } | { state: "erased"; erasedAt: string }>;
   /** Starts (or, with null, stops) the retention clock of values kept "after the relationship ends". */
   setRelationshipEnded(personId: string, endedAt: number | null): Promise<void>;
   /** Everything held about a person, decrypted, with consents and access log; each value read is logged. */
@@ -121,7 +142,7 @@ function checkField(field: string): asserts field is FieldName {
 
 function checkActor(actor: string): void {
   if (typeof actor !== "string" || !ACTOR.test(actor)) {
-    throw new VaultError("invalid_actor", "The actor is 1–200 printable ASCII characters naming who acts (an address, or staff X for resident Y).");
+    throw new VaultError("invalid_actor", "The actor is 1–400 printable ASCII characters naming who acts (an address, or staff X for resident Y).");
   }
 }
 
@@ -197,6 +218,18 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
     }
     await store.putMasterKeyState(current.id, { state: "active", since: clock() });
   }
+
+  const record = async (event: JournalEvent): Promise<void> => {
+    if (!options.journal) return;
+    try {
+      await options.journal(event);
+    } catch (error) {
+      const personId = "personId" in event.facts ? event.facts.personId : "";
+      throw new VaultError("journal_failed", `The ${event.type} change${personId ? ` of ${personId}` : ""} could not be recorded in the journal, so it is refused and nothing was stored; try again when the journal is writable.`, personId ? { personId } : {}, { cause: error });
+    }
+  };
+  /** Who wrote, when the caller does not say: the vault's own (e.g. a test or a migration). */
+  const SYSTEM_ACTOR = '{"system":"vault"}';
 
   const events = new EventEmitter<VaultEvents>();
   const emit = <E extends keyof VaultEvents>(event: E, ...args: VaultEvents[E]): void => {
@@ -327,16 +360,18 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
     masterKeyId: current.id,
     events,
 
-    async write({ personId, field, value, now = clock() }) {
+    async write({ personId, field, value, actor = SYSTEM_ACTOR, now = clock() }) {
       checkPerson(personId);
       checkField(field);
+      checkActor(actor);
       const bytes = checkValue(field, value);
       return serially(personId, async () => {
         const person = await livePerson(personId);
         await requireConsents(personId, consentsNeeded(undefined, field), now);
         const stored = await sealValue(personId, field, bytes, now);
-        await store.putValue(personId, stored, person ? undefined : { createdAt: now });
         const facts: WriteFacts = { personId, field, category: stored.category, writtenAt: iso(now), ciphertextHash: sealedHash(stored) };
+        await record({ type: "written", actor, facts });
+        await store.putValue(personId, stored, person ? undefined : { createdAt: now });
         emit("written", facts);
         return facts;
       });
@@ -355,9 +390,10 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
       return audited(personId, stored, actor, purpose, now);
     },
 
-    async correct({ personId, field, value, now = clock() }) {
+    async correct({ personId, field, value, actor = SYSTEM_ACTOR, now = clock() }) {
       checkPerson(personId);
       checkField(field);
+      checkActor(actor);
       const bytes = checkValue(field, value);
       return serially(personId, async () => {
         await livePerson(personId);
@@ -365,8 +401,9 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
         if (!old) throw new VaultError("value_not_found", `The vault holds no ${field} for ${personId} to correct; write it instead.`, { personId, field });
         await requireConsents(personId, consentsNeeded(undefined, field), now);
         const stored = await sealValue(personId, field, bytes, now);
-        await store.replaceValue(personId, stored);
         const facts: WriteFacts = { personId, field, category: stored.category, writtenAt: iso(now), ciphertextHash: sealedHash(stored), previousCiphertextHash: sealedHash(old) };
+        await record({ type: "corrected", actor, facts });
+        await store.replaceValue(personId, stored);
         emit("corrected", facts);
         return facts;
       });
@@ -388,8 +425,9 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
       if (evidence !== undefined && !EVIDENCE.test(evidence)) throw new VaultError("invalid_actor", "Consent evidence is an id or hash: 1–200 printable ASCII characters without spaces.");
       return serially(personId, async () => {
         const person = await livePerson(personId);
-        if (!person) await store.putPerson(personId, { createdAt: now });
         const event: ConsentEvent = { purpose, granted: true, at: now, actor, ...(evidence ? { evidence } : {}) };
+        await record({ type: "consent", facts: { personId, ...event } });
+        if (!person) await store.putPerson(personId, { createdAt: now });
         await store.appendConsent(personId, event);
         emit("consent", { personId, ...event });
         return event;
@@ -405,6 +443,7 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
       return serially(personId, async () => {
         await livePerson(personId);
         const event: ConsentEvent = { purpose, granted: false, at: now, actor };
+        await record({ type: "consent", facts: { personId, ...event } });
         await store.appendConsent(personId, event);
         emit("consent", { personId, ...event });
         return event;
@@ -414,6 +453,18 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
     async hasConsent(personId, purpose, now = clock()) {
       checkPerson(personId);
       return consentState(await store.consents(personId), purpose, now);
+    },
+
+    async consents(personId) {
+      checkPerson(personId);
+      return store.consents(personId);
+    },
+
+    async status(personId) {
+      checkPerson(personId);
+      const person = await store.getPerson(personId);
+      if (person?.erasedAt !== undefined) return { state: "erased", erasedAt: iso(person.erasedAt) };
+      return { state: person || (await store.getDataKey(personId)) ? "active" : "unknown" };
     },
 
     async setRelationshipEnded(personId, endedAt) {
@@ -468,6 +519,9 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
           dataKeyHash: wrapped ? wrappedHash(wrapped) : null,
           masterKeyId: wrapped?.keyId ?? null,
         };
+        // Recorded first: should the process die before the key is gone, the journal's record is replayed at the
+        // next start (see docs/privacy.md, "Erasure and backups").
+        await record({ type: "erased", facts });
         // Marked first, so reads are refused from this moment even if the process dies before the key is gone.
         await store.markErased(personId, { createdAt: person?.createdAt ?? now, erasedAt: now, erasure: facts });
         // Under the key lock, so a read that was unwrapping the key meanwhile cannot leave it cached.
@@ -493,8 +547,9 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
         }
         if (start !== undefined && start + rule.days * DAY_MS <= now) due.push([personId, stored]);
       }
-      await store.deleteValues(due.map(([personId, v]) => [personId, v.field]));
       const facts: PurgeFacts = { purgedAt: iso(now), values: due.map(([personId, v]) => ({ personId, field: v.field, category: v.category })) };
+      if (facts.values.length > 0) await record({ type: "purged", facts });
+      await store.deleteValues(due.map(([personId, v]) => [personId, v.field]));
       if (facts.values.length > 0) emit("purged", facts);
       return facts;
     },

@@ -1,10 +1,11 @@
 // The receipt log as a resource: every record (an event of our contracts, or an off-chain service record)
-// with whether its batch is anchored yet, and the receipt of one record (docs/receipts.md).
+// with whether its batch is anchored yet, and the receipt of one record (docs/receipts.md), asked for by its
+// place in the log or, for an off-chain record, by its stable record id (its place may move in a reorg).
 import type { Hex } from "viem";
 import { z } from "zod/v4";
 import { modelSublevel, numKey, readModel, type Store } from "../../store/store.js";
 import { isAnchoringRecord } from "../../receipts/anchorer.js";
-import { readEntry, type LogEntry } from "../../receipts/log.js";
+import { readEntry, readOffchain, type LogEntry } from "../../receipts/log.js";
 import { buildReceipt, type BatchView } from "../../receipts/receipt.js";
 import { ONCHAIN_SCHEMA } from "../../receipts/record.js";
 import { ApiError } from "../errors.js";
@@ -14,6 +15,7 @@ import { readPage } from "./paging.js";
 import { bigId, hash, pageOf, pageQuery } from "./schemas.js";
 
 const RECORD = { "zh-CN": "记录", en: "record" };
+const OFFCHAIN_RECORD = { "zh-CN": "链下记录", en: "off-chain record" };
 
 /** The anchored batch holding log entry `seq`, from the indexed BatchAnchored events (what the chain says). */
 export async function batchOfRecord(store: Store, seq: number): Promise<BatchView | undefined> {
@@ -28,6 +30,7 @@ const recordSchema = z.object({
   recordId: z.string().describe("GET /api/receipts/{recordId}"),
   seq: z.number().describe("position in the receipt log"),
   kind: z.enum(["onchain", "offchain"]),
+  offchainRecordId: z.number().optional().describe("off-chain records: the stable record id, GET /api/receipts/offchain/{offchainRecordId}"),
   contract: z.string().optional().describe("on-chain records: the emitting contract"),
   event: z.string().describe("on-chain: the event name; off-chain: the record's kind, e.g. workorder.created"),
   txHash: hash.optional(),
@@ -60,7 +63,17 @@ const receiptSchema = z.object({
       topics: z.array(hex),
       data: hex,
     }),
-    z.object({ schema: z.literal("gongzhi/offchain-record/v1"), seq: z.number(), chainId: z.number(), kind: z.string(), id: z.string(), at: z.number(), payload: z.string() }),
+    z.object({
+      schema: z.literal("gongzhi/offchain-record/v1"),
+      seq: z.number().describe("its place in the receipt log (moves if a reorg cuts the log before it is anchored)"),
+      chainId: z.number(),
+      recordId: z.number().describe("its number in the off-chain journal; never changes"),
+      kind: z.string().describe("<service>.<event>, e.g. workorder.dispatched"),
+      id: z.string().describe("the service's id of the thing the record is about"),
+      at: z.number().describe("Unix seconds"),
+      actor: z.string().describe('canonical JSON: {"address"}, {"address","authorisation","onBehalfOf"} (staff acting for a resident) or {"system"}'),
+      payload: z.string().describe("canonical JSON (docs/receipts.md)"),
+    }),
   ]),
   encoded: hex,
   leaf: hex,
@@ -74,10 +87,18 @@ const receiptSchema = z.object({
  * when `batchLeaves` records wait or `batchSeconds` after the first of them; but the anchor's own BatchAnchored
  * records never start that timer, so the latest one waits for the next other record, however long that takes.
  */
-function notAnchored(deps: ResourceDeps, entry: LogEntry, id: string): ApiError {
-  if (isAnchoringRecord(entry)) return new ApiError(409, "anchoring_record_waits", { id });
-  if (!deps.anchoring) return new ApiError(409, "not_anchored_elsewhere", { id });
-  return new ApiError(409, "not_anchored_yet", { id, leaves: deps.anchoring.batchLeaves, seconds: deps.anchoring.batchSeconds });
+function notAnchored(deps: ResourceDeps, entry: LogEntry, id: string, details?: Record<string, number>): ApiError {
+  if (isAnchoringRecord(entry)) return new ApiError(409, "anchoring_record_waits", { id }, details);
+  if (!deps.anchoring) return new ApiError(409, "not_anchored_elsewhere", { id }, details);
+  const { batchLeaves, batchSeconds } = deps.anchoring;
+  return new ApiError(409, "not_anchored_yet", { id, leaves: batchLeaves, seconds: batchSeconds }, { ...details, retryAfterSeconds: Math.max(1, batchSeconds) });
+}
+
+/** The receipt of log entry `entry` once its batch is anchored and indexed; else the 409 that says when to ask again. */
+async function receiptOf(deps: ResourceDeps, entry: LogEntry, id: string, details?: Record<string, number>) {
+  const anchor = deps.deployment.contracts.RecordAnchor?.address;
+  if (!anchor || !(await batchOfRecord(deps.store, entry.seq))) throw notAnchored(deps, entry, id, details);
+  return buildReceipt(deps.store, entry.seq, { chainId: deps.deployment.chainId, anchor: anchor as Hex, cache: deps.treeCache });
 }
 
 export function recordRoutes(deps: ResourceDeps): RouteSpec[] {
@@ -112,6 +133,7 @@ export function recordRoutes(deps: ResourceDeps): RouteSpec[] {
               recordId: String(entry.seq),
               seq: entry.seq,
               kind: onchain ? ("onchain" as const) : ("offchain" as const),
+              ...(onchain ? {} : { offchainRecordId: r.recordId }),
               ...(contract ? { contract } : {}),
               event,
               ...(onchain ? { txHash: r.txHash, blockNumber: r.blockNumber, logIndex: r.logIndex } : {}),
@@ -133,9 +155,23 @@ export function recordRoutes(deps: ResourceDeps): RouteSpec[] {
         const seq = Number(params.recordId);
         const entry = Number.isSafeInteger(seq) ? await readEntry(deps.store, seq) : undefined;
         if (!entry) throw new ApiError(404, "unknown_record", { kind: RECORD, id: params.recordId });
-        const anchor = deps.deployment.contracts.RecordAnchor?.address;
-        if (!anchor || !(await batchOfRecord(deps.store, seq))) throw notAnchored(deps, entry, params.recordId);
-        return buildReceipt(deps.store, seq, { chainId: deps.deployment.chainId, anchor: anchor as Hex, cache: deps.treeCache });
+        return receiptOf(deps, entry, params.recordId);
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/receipts/offchain/:recordId",
+      summary:
+        "The receipt of an off-chain record by its record id (stable, while its place in the log may move in a reorg " +
+        "until it is anchored); 409 with when to ask again until its batch is anchored",
+      tags: ["receipts"],
+      params: z.object({ recordId: bigId }),
+      response: receiptSchema,
+      handler: async ({ params }) => {
+        const recordId = Number(params.recordId);
+        const entry = Number.isSafeInteger(recordId) ? await readOffchain(deps.store, recordId) : undefined;
+        if (!entry) throw new ApiError(404, "unknown_record", { kind: OFFCHAIN_RECORD, id: params.recordId });
+        return receiptOf(deps, entry, params.recordId, { recordId, seq: entry.seq });
       },
     }),
   ];

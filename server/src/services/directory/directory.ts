@@ -5,6 +5,7 @@
 // access.ts.
 import { randomBytes } from "node:crypto";
 import { ApiError } from "../../api/errors.js";
+import { actorText } from "../../receipts/actor.js";
 import type { Purpose, Vault } from "../../vault/index.js";
 import { allowedFields, readPersonFields, type PersonField, type ViewerRole } from "./access.js";
 import { labelEn, labelKey, labelZh, matchesQuery, parseLabelQuery, type UnitLabel } from "./labels.js";
@@ -65,6 +66,14 @@ const KEEPERS = ["staff", "registrar", "admin"];
 /** Roles that may see a person's links (kind, units, addresses) for a purpose they are allowed. */
 const LINK_VIEWERS: ViewerRole[] = ["self", "staff", "registrar", "admin", "gridWorker", "propertyCompany", "utility", "mediator"];
 
+/**
+ * Who reads or writes, as the vault (and so its anchored access log) names them: the signed-in address, or for
+ * an anonymous visitor the server showing a public page.
+ */
+function vaultActor(address: Addr | undefined): string {
+  return actorText(address ? { address } : { system: "public-page" });
+}
+
 function requireAnyRole(viewer: Viewer, roles: string[]): Addr {
   if (!viewer.address) throw new ApiError(401, "unauthenticated");
   if (!roles.some((r) => viewer.roles.includes(r))) throw new ApiError(403, "directory_role_required", { roles: roles.join(", ") }, { roles });
@@ -114,12 +123,13 @@ function makeDirectory(deps: DirectoryDeps, state: DirectoryState) {
   async function requireUnit(unitId: number): Promise<void> {
     if (!(await deps.units.unit(unitId))) throw new ApiError(404, "unknown_unit", { unitId });
   }
-  async function writeFields(personId: string, values: PersonInput, correct: boolean): Promise<Partial<Record<PersonField, string>>> {
+  async function writeFields(actor: Addr, personId: string, values: PersonInput, correct: boolean): Promise<Partial<Record<PersonField, string>>> {
     const hashes: Partial<Record<PersonField, string>> = {};
     const held = state.people.get(personId)?.fields ?? new Set();
     for (const [field, value] of Object.entries(values) as [PersonField, string | undefined][]) {
       if (value === undefined) continue;
-      const facts = correct && held.has(field) ? await deps.vault.correct({ personId, field, value }) : await deps.vault.write({ personId, field, value });
+      const input = { personId, field, value, actor: vaultActor(actor) };
+      const facts = correct && held.has(field) ? await deps.vault.correct(input) : await deps.vault.write(input);
       hashes[field] = facts.ciphertextHash;
     }
     return hashes;
@@ -127,6 +137,11 @@ function makeDirectory(deps: DirectoryDeps, state: DirectoryState) {
 
   return {
     state,
+
+    /** The people a signed-in address is linked to (the privacy routes' "who is this person"). */
+    personsOf(address: string): Promise<string[]> {
+      return Promise.resolve([...(state.byAddress.get(address.toLowerCase() as Addr) ?? [])].sort());
+    },
 
     /** The off-chain roles an address holds now (for the service framework's authorisation). */
     offchainRolesOf(address: string): Promise<string[]> {
@@ -213,8 +228,8 @@ function makeDirectory(deps: DirectoryDeps, state: DirectoryState) {
         }
         if (input.displayOptIn && !input.values.displayName) throw new ApiError(409, "directory_display_name_missing", { personId: "-" });
         const personId = `p_${randomBytes(12).toString("hex")}`;
-        const fields = await writeFields(personId, input.values, false);
-        if (input.displayOptIn) await deps.vault.grantConsent({ personId, purpose: "public.display", actor });
+        const fields = await writeFields(actor, personId, input.values, false);
+        if (input.displayOptIn) await deps.vault.grantConsent({ personId, purpose: "public.display", actor: vaultActor(actor) });
         await commit(actor, [
           { kind: "directory.person.registered", payload: { personId, personKind: input.kind, ...(input.organisationId ? { organisationId: input.organisationId } : {}), fields } },
           ...input.addresses.map((address) => ({ kind: "directory.person.linked" as const, payload: { personId, address } })),
@@ -230,7 +245,7 @@ function makeDirectory(deps: DirectoryDeps, state: DirectoryState) {
       const actor = requireAnyRole(viewer, KEEPERS);
       return serial(async () => {
         person(personId);
-        const fields = await writeFields(personId, values, true);
+        const fields = await writeFields(actor, personId, values, true);
         await commit(actor, [{ kind: "directory.person.updated", payload: { personId, fields } }]);
         return { personId, fields: Object.keys(fields) as PersonField[] };
       });
@@ -261,10 +276,10 @@ function makeDirectory(deps: DirectoryDeps, state: DirectoryState) {
       const actor = self ? viewer.address : requireAnyRole(viewer, KEEPERS);
       return serial(async () => {
         const p = person(personId);
-        const fields = input.displayName !== undefined ? await writeFields(personId, { displayName: input.displayName }, true) : {};
+        const fields = input.displayName !== undefined ? await writeFields(actor, personId, { displayName: input.displayName }, true) : {};
         if (input.optIn && !p.fields.has("displayName") && !fields.displayName) throw new ApiError(409, "directory_display_name_missing", { personId });
-        if (input.optIn) await deps.vault.grantConsent({ personId, purpose: "public.display", actor });
-        else if (await deps.vault.hasConsent(personId, "public.display")) await deps.vault.withdrawConsent({ personId, purpose: "public.display", actor });
+        if (input.optIn) await deps.vault.grantConsent({ personId, purpose: "public.display", actor: vaultActor(actor) });
+        else if (await deps.vault.hasConsent(personId, "public.display")) await deps.vault.withdrawConsent({ personId, purpose: "public.display", actor: vaultActor(actor) });
         await commit(actor, [
           ...(fields.displayName ? [{ kind: "directory.person.updated" as const, payload: { personId, fields } }] : []),
           { kind: "directory.person.display", payload: { personId, optIn: input.optIn } },
@@ -297,7 +312,7 @@ function makeDirectory(deps: DirectoryDeps, state: DirectoryState) {
         const r = decision.refused;
         throw new ApiError(403, r.code, { purpose, roles: r.roles.join(", "), field: "field" in r ? r.field : "" }, r);
       }
-      const fields = await readPersonFields(deps.vault, { actor: viewer.address ?? "public", purpose, personId, fields: decision.fields });
+      const fields = await readPersonFields(deps.vault, { actor: vaultActor(viewer.address), purpose, personId, fields: decision.fields });
       const seesLinks = roles.some((r) => LINK_VIEWERS.includes(r) && "fields" in allowedFields([r], purpose));
       const org = p.organisationId ? state.organisations.get(p.organisationId) : undefined;
       return {
@@ -327,7 +342,7 @@ function makeDirectory(deps: DirectoryDeps, state: DirectoryState) {
         }
         withName = true;
       }
-      const actor = viewer.address ?? "public";
+      const actor = vaultActor(viewer.address);
       const out: NameView[] = [];
       for (const address of addresses) {
         const units = (await deps.units.unitsOf(address)).map((id) => labelView(id)).filter((l): l is UnitLabelView => l !== undefined);
