@@ -415,6 +415,15 @@ describe("directory: routes, roles and purposes (whole server)", function () {
     expect(item.organisation).to.include({ name: "测试社区食堂", nameEn: "Test canteen" });
   });
 
+  it("the privacy routes know a person by the directory's links: Alice exports her own data, Bob cannot", async function () {
+    const own = await call("alice", "GET", `/api/privacy/people/${alice}/export`);
+    expect(own.status, JSON.stringify(own.body)).to.equal(200);
+    expect(JSON.stringify(own.body)).to.include(ALICE.phone);
+    const other = await call("bob", "GET", `/api/privacy/people/${alice}/export`);
+    expect(other.status).to.equal(403);
+    expect(other.body.error.code).to.equal("person_not_yours");
+  });
+
   it("rebuilds the directory from the journal after a restart: labels, people, links, roles, opt-ins", async function () {
     await server.stop();
     await start();
