@@ -21,7 +21,8 @@ export const routes: RouteDef[] = [
     data: ["/api/votes?status=open&limit=500", "/api/votes?status=closed&limit=500", "/api/votes?status=finalized&limit=500"],
   },
   { pattern: /^votes\/(\d+)$/, names: ["id"], page: "vote", nav: "votes", data: ["/api/votes/{id}", "/api/votes/{id}/ballots?limit=500"] },
-  { pattern: /^verify$/, names: [], page: "verify", nav: "verify" },
+  // The verify page shows its form only once it knows the site's default node and anchor (GET /api/config).
+  { pattern: /^verify$/, names: [], page: "verify", nav: "verify", data: ["/api/config"] },
   { pattern: /^fund$/, names: [], page: "fund", nav: "fund", data: ["/api/estates?limit=500", "/api/fund/plans?limit=500"] },
   { pattern: /^fund\/plans\/(\d+)$/, names: ["id"], page: "plan", nav: "fund", data: ["/api/fund/plans/{id}"] },
   {

@@ -5,7 +5,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { keccak256, type Hex } from "viem";
 
-export type DemoDocument = { name: string; title: string; file: string; hash: Hex };
+/** The document store's class of a demo document: who uploads it and who may read it (services/documents/types.ts). */
+export type DocumentClass = "attachment" | "payment" | "paper-ballot" | "authorisation";
+export type DemoDocument = { name: string; title: string; file: string; hash: Hex; class: DocumentClass };
 
 /** A one-page PDF showing `lines` (ASCII), with a correct cross-reference table. */
 export function simplePdf(lines: string[]): Buffer {
@@ -32,12 +34,12 @@ export function simplePdf(lines: string[]): Buffer {
 }
 
 /** Writes a document into `dir` and returns its name, path and keccak256. */
-export function writeDocument(dir: string, name: string, title: string, lines: string[]): DemoDocument {
+export function writeDocument(dir: string, name: string, title: string, lines: string[], cls: DocumentClass = "payment"): DemoDocument {
   mkdirSync(dir, { recursive: true });
   const bytes = simplePdf([title, "", ...lines, "", "Hemu Garden owners' committee - Gongzhi demo document"]);
   const file = path.join(dir, `${name}.pdf`);
   writeFileSync(file, bytes);
-  return { name, title, file, hash: keccak256(bytes) };
+  return { name, title, file, hash: keccak256(bytes), class: cls };
 }
 
 /**

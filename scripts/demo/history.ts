@@ -3,16 +3,28 @@
 // an estate-wide vote to raise the fund that misses its quorum, a roof repair voted, planned and paid in stages,
 // a burst pipe repaired on the emergency path and disclosed, a week of time-bank services (one confirmed and
 // one redeemed by staff under the elderly member's written authorisation), and two votes left open for the
-// visitor to take part in (in one, staff entered a ballot for an owner, who may still replace it).
+// visitor to take part in (in one, staff entered a ballot for an owner, who may still replace it). Every vote,
+// plan and emergency carries the hash of its text as a proposal document (proposals.ts), stored by the stack.
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { getAddress, parseEventLogs, type Address, type Chain, type PublicClient, type Transport } from "viem";
 import { commitNote } from "../../server/src/chain/commitment.js";
 import { BALLOT_TYPES, CHOICES, compactSignature, type ChoiceValue } from "../../server/src/relayer/ballot.js";
-import { textHash, writeDocument, type DemoDocument } from "./documents.js";
+import { textHash, writeDocument, type DemoDocument, type DocumentClass } from "./documents.js";
 import { holderAddress, type DemoPerson, type DemoPlan } from "./plan.js";
 import { DISCLOSURE_DAYS, type DemoContracts, type SeededEstate } from "./seed.js";
 import type { Writer } from "./tx.js";
+import {
+  electionProposal,
+  liftEmergencyReport,
+  liftProposal,
+  pipeEmergencyReport,
+  pumpProposal,
+  raiseProposal,
+  roofPlanDocument,
+  roofProposal,
+  type DemoProposal,
+} from "./proposals.js";
 
 const DAY = 24 * 3600;
 const VOTE_DAYS = 7;
@@ -43,7 +55,8 @@ const CONTRACTORS = {
 export type DemoVote = { id: number; title: string; titleEn: string; contentHash: `0x${string}`; open: boolean };
 /** A time-bank note as the demo keeps it off chain: the text, its salt, and the commitment recorded on chain. */
 export type DemoNote = { kind: "service" | "redemption"; serviceId?: number; note: string; salt: `0x${string}`; commitment: `0x${string}` };
-export type DemoHistory = { votes: DemoVote[]; documents: DemoDocument[]; planIds: number[]; notesFile: string };
+/** `proposals`: the vote and plan texts whose hashes are on chain, for the server's document store. */
+export type DemoHistory = { votes: DemoVote[]; documents: DemoDocument[]; proposals: DemoProposal[]; planIds: number[]; notesFile: string };
 /** Where the demo keeps its time-bank notes with their salts (the off-chain store of notes comes later). */
 export const NOTES_FILE = "timebank-notes.json";
 
@@ -54,6 +67,8 @@ type Context = {
   plan: DemoPlan;
   estate: SeededEstate;
   documentsDir: string;
+  /** Every proposal document the history puts a hash of on chain. */
+  proposals: DemoProposal[];
 };
 
 async function now(client: PublicClient<Transport, Chain>): Promise<number> {
@@ -78,13 +93,21 @@ function accountOf(plan: DemoPlan, address: string): DemoPerson {
   return person;
 }
 
+/** A proposal whose hash goes on chain: kept for the document store. */
+function proposed(ctx: Context, proposal: DemoProposal): DemoProposal {
+  ctx.proposals.push(proposal);
+  return proposal;
+}
+
 async function openVote(
   ctx: Context,
-  args: { building?: number; matter: number; title: string; titleEn: string; budgetFen?: bigint },
+  args: { building?: number; matter: number; proposal: DemoProposal; budgetFen?: bigint },
 ): Promise<DemoVote & { start: number; end: number }> {
   const start = (await now(ctx.client)) + 60;
   const end = start + VOTE_DAYS * DAY;
-  const contentHash = textHash(`${args.title}\n${args.titleEn}`);
+  const contentHash = proposed(ctx, args.proposal).hash;
+  const title = args.proposal.input.title.zh;
+  const titleEn = args.proposal.input.title.en ?? title;
   const buildingId = args.building === undefined ? 0 : ctx.estate.buildingIds[args.building]!;
   const { logs } = await ctx.write(ctx.plan.committee[0]!.account, ctx.contracts.vote, "openVote", [
     ctx.estate.estateId,
@@ -97,7 +120,7 @@ async function openVote(
   ]);
   const [opened] = parseEventLogs({ abi: ctx.contracts.vote.abi, logs, eventName: "VoteOpened" });
   const id = Number((opened!.args as { voteId: bigint }).voteId);
-  return { id, title: args.title, titleEn: args.titleEn, contentHash, open: true, start, end };
+  return { id, title, titleEn, contentHash, open: true, start, end };
 }
 
 /** Signed ballots of `voters`, relayed in batches as the relayer would: choice by position in `shares`. */
@@ -144,15 +167,17 @@ function split(forPerMille: number, againstPerMille: number): (i: number) => Cho
   };
 }
 
-export async function playHistory(ctx: Context): Promise<DemoHistory> {
+export async function playHistory(options: Omit<Context, "proposals">): Promise<DemoHistory> {
+  const ctx: Context = { ...options, proposals: [] };
   const { client, write, contracts, plan, estate } = ctx;
   const { fund, vote, timebank } = contracts;
   const documents: DemoDocument[] = [];
-  const doc = (name: string, title: string, lines: string[]) => {
-    const d = writeDocument(ctx.documentsDir, name, title, lines);
+  const doc = (name: string, title: string, lines: string[], cls: DocumentClass = "payment") => {
+    const d = writeDocument(ctx.documentsDir, name, title, lines, cls);
     documents.push(d);
     return d.hash;
   };
+  const attach = (name: string, title: string, lines: string[], label: string) => ({ hash: doc(name, title, lines, "attachment"), name: label });
   const committee = plan.committee.map((m) => m.account);
   const custodian = plan.custodian.account;
   const planIds: number[] = [];
@@ -164,7 +189,7 @@ export async function playHistory(ctx: Context): Promise<DemoHistory> {
     estate.estateId,
     estate.buildingIds[0],
     1_250_000n,
-    textHash("1号楼 2号电梯 曳引机故障 紧急维修 / Building 1 lift 2 traction machine failure"),
+    proposed(ctx, liftEmergencyReport()).hash,
   ]);
   const liftPlan = planIdOf(liftRepair.logs, "EmergencyProposed");
   await write(committee[3]!, fund, "approveEmergency", [liftPlan]);
@@ -181,26 +206,11 @@ export async function playHistory(ctx: Context): Promise<DemoHistory> {
   planIds.push(liftPlan);
 
   // 2. Three votes open together.
-  const lift = await openVote(ctx, {
-    building: 2,
-    matter: MATTER.Rebuild,
-    title: "3号楼加装电梯",
-    titleEn: "Install a lift in Building 3",
-  });
-  const raise = await openVote(ctx, {
-    matter: MATTER.RaiseFund,
-    title: "续筹住宅专项维修资金（每平方米30元）",
-    titleEn: "Replenish the maintenance fund (CNY 30 per m²)",
-    budgetFen: 79_000_000n,
-  });
+  const lift = await openVote(ctx, { building: 2, matter: MATTER.Rebuild, proposal: liftProposal() });
+  const raise = await openVote(ctx, { matter: MATTER.RaiseFund, proposal: raiseProposal(), budgetFen: 79_000_000n });
   const roofBudget = 18_650_000n;
-  const roof = await openVote(ctx, {
-    building: 0,
-    matter: MATTER.UseFund,
-    title: "1号楼屋面防水维修（预算186,500元）",
-    titleEn: "Building 1 roof waterproofing repair (budget CNY 186,500)",
-    budgetFen: roofBudget,
-  });
+  const roofQuote = attach("roof-quote", "Quote: Building 1 roof waterproofing", ["Total: CNY 186,500.00", "SBS membrane, two layers; drains; ceiling repairs", "Warranty: 5 years"], "维修报价单 / Quote");
+  const roof = await openVote(ctx, { building: 0, matter: MATTER.UseFund, proposal: roofProposal(roofQuote), budgetFen: roofBudget });
   await travel(client, 120);
   const liftVoters = holdersOf(plan, 2);
   const liftTurnout = Math.ceil(liftVoters.length * 0.86);
@@ -209,7 +219,7 @@ export async function playHistory(ctx: Context): Promise<DemoHistory> {
   // then enter the ballot under it (marked as entered on her behalf, counted apart in the tally).
   const paperVoter = liftVoters.slice(liftTurnout).find((a) => a !== plan.developer.account.address);
   if (paperVoter) {
-    await proxyBallot(ctx, lift, paperVoter, CHOICES.for, doc("paper-ballot-lift", "Paper ballot: Install a lift in Building 3", ["Choice: FOR", "Signed by the owner at the community office"]));
+    await proxyBallot(ctx, lift, paperVoter, CHOICES.for, doc("paper-ballot-lift", "Paper ballot: Install a lift in Building 3", ["Choice: FOR", "Signed by the owner at the community office"], "paper-ballot"));
   }
   const estateVoters = holdersOf(plan);
   await castBallots(ctx, raise.id, estateVoters.slice(0, Math.ceil(estateVoters.length * 0.45)), split(700, 200));
@@ -223,7 +233,13 @@ export async function playHistory(ctx: Context): Promise<DemoHistory> {
 
   // 3. The roof repair: plan opened against its vote, paid on signing and on acceptance; warranty retained.
   const roofPlan = planIdOf(
-    (await write(committee[0]!, fund, "openPlan", [roof.id, roofBudget, doc("roof-plan", "Plan: Building 1 roof waterproofing", ["Budget: CNY 186,500.00", "Scope: Building 1"])])).logs,
+    (
+      await write(committee[0]!, fund, "openPlan", [
+        roof.id,
+        roofBudget,
+        proposed(ctx, roofPlanDocument(attach("roof-plan", "Plan: Building 1 roof waterproofing", ["Budget: CNY 186,500.00", "Scope: Building 1"], "施工方案 / Works plan"))).hash,
+      ])
+    ).logs,
     "PlanOpened",
   );
   planIds.push(roofPlan);
@@ -249,7 +265,7 @@ export async function playHistory(ctx: Context): Promise<DemoHistory> {
     estate.estateId,
     estate.buildingIds[1],
     2_380_000n,
-    textHash("2号楼地下室给水主管爆裂 / Building 2 basement water main burst"),
+    proposed(ctx, pipeEmergencyReport()).hash,
   ]);
   const pipePlan = planIdOf(pipe.logs, "EmergencyProposed");
   await write(committee[2]!, fund, "approveEmergency", [pipePlan]);
@@ -264,7 +280,7 @@ export async function playHistory(ctx: Context): Promise<DemoHistory> {
   ]);
   await write(committee[1]!, fund, "discloseEmergency", [
     pipePlan,
-    doc("pipe-disclosure", "Disclosure to all owners: Building 2 water main repair", ["Cost: CNY 23,800.00, debited by area to Building 2 units"]),
+    doc("pipe-disclosure", "Disclosure to all owners: Building 2 water main repair", ["Cost: CNY 23,800.00, debited by area to Building 2 units"], "attachment"),
   ]);
   await write(custodian, fund, "closePlan", [pipePlan, textHash("pipe repair accepted")]);
   planIds.push(pipePlan);
@@ -308,7 +324,7 @@ export async function playHistory(ctx: Context): Promise<DemoHistory> {
     SCOPE.Services | SCOPE.Redemptions,
     0,
     (await now(client)) + AUTHORIZATION_DAYS * DAY,
-    doc("authorisation-timebank", "Written authorisation: time bank", ["Community staff may confirm services received and redeem credits", "for the member who signed below, for one year."]),
+    doc("authorisation-timebank", "Written authorisation: time bank", ["Community staff may confirm services received and redeem credits", "for the member who signed below, for one year."], "authorisation"),
   );
   // Recipients confirm; one through staff (no phone); one service is rejected; the last two stay pending.
   for (const [i, id] of serviceIds.slice(0, 7).entries()) {
@@ -335,26 +351,18 @@ export async function playHistory(ctx: Context): Promise<DemoHistory> {
   writeFileSync(notesFile, `${JSON.stringify(notes, null, 2)}\n`);
 
   // 6. Two votes open now, for the visitor to follow and vote in.
-  const lighting = await openVote(ctx, {
-    matter: MATTER.UseFund,
-    title: "全小区楼道照明更换为LED（预算42,000元）",
-    titleEn: "Replace corridor lighting with LEDs across the estate (budget CNY 42,000)",
-    budgetFen: 4_200_000n,
-  });
-  const election = await openVote(ctx, {
-    matter: MATTER.ElectCommittee,
-    title: "增补一名业主委员会委员",
-    titleEn: "Elect an additional owners' committee member",
-  });
+  const pumpQuote = attach("pump-quote", "Quote: secondary water-supply pumps", ["Two variable-frequency pumps and control cabinet: CNY 61,000.00", "Tank cleaning and disinfection: CNY 7,000.00"], "水泵报价单 / Quote");
+  const pumps = await openVote(ctx, { matter: MATTER.UseFund, proposal: pumpProposal(pumpQuote), budgetFen: 6_800_000n });
+  const election = await openVote(ctx, { matter: MATTER.ElectCommittee, proposal: electionProposal() });
   await travel(client, 120);
-  await castBallots(ctx, lighting.id, estateVoters.slice(20, 110), split(760, 160));
+  await castBallots(ctx, pumps.id, estateVoters.slice(20, 110), split(760, 160));
   await castBallots(ctx, election.id, estateVoters.slice(30, 70), split(650, 250));
   // A paper ballot entered by staff in an open vote: the owner may still vote himself before the close.
   const openPaperVoter = estateVoters.slice(75).find((a) => a !== plan.developer.account.address);
   if (openPaperVoter) {
-    await proxyBallot(ctx, election, openPaperVoter, CHOICES.abstain, doc("paper-ballot-election", "Paper ballot: Elect an additional committee member", ["Choice: ABSTAIN", "Signed by the owner at the community office"]));
+    await proxyBallot(ctx, election, openPaperVoter, CHOICES.abstain, doc("paper-ballot-election", "Paper ballot: Elect an additional committee member", ["Choice: ABSTAIN", "Signed by the owner at the community office"], "paper-ballot"));
   }
 
-  const votes = [lift, raise, roof, lighting, election].map(({ id, title, titleEn, contentHash, open }) => ({ id, title, titleEn, contentHash, open }));
-  return { votes, documents, planIds, notesFile };
+  const votes = [lift, raise, roof, pumps, election].map(({ id, title, titleEn, contentHash, open }) => ({ id, title, titleEn, contentHash, open }));
+  return { votes, documents, proposals: ctx.proposals, planIds, notesFile };
 }

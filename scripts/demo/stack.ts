@@ -1,7 +1,7 @@
 // The whole system on one machine, for a newcomer and for the end-to-end tests: a local Hardhat node, every
 // contract deployed, the demo estate seeded with its history, and the server (indexer, anchorer, relayer, API,
 // web client) running. `stop` ends it all; a new start begins from a clean data directory.
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { pino } from "pino";
 import { createWalletClient, http } from "viem";
@@ -11,10 +11,10 @@ import { writeDeployment, type Deployment } from "../../server/src/chain/deploym
 import { isLoopback, startLocalNode } from "../../server/src/chain/localNode.js";
 import { loadServerSettings } from "../../server/src/config/server.js";
 import { serverRoutes } from "../../server/src/routes.js";
-import { startServer } from "../../server/src/server.js";
+import { startServer, type RunningServer } from "../../server/src/server.js";
 import { seedDirectory, type DemoDirectory } from "./directory.js";
 import type { DemoDocument } from "./documents.js";
-import { playHistory, type DemoVote } from "./history.js";
+import { playHistory, type DemoHistory, type DemoVote } from "./history.js";
 import { demoPlan, type DemoPlan } from "./plan.js";
 import { demoContracts, privateKeyOf, seedEstate } from "./seed.js";
 import { makeWriter } from "./tx.js";
@@ -44,6 +44,30 @@ export type DemoStack = {
   directory: DemoDirectory;
   stop: () => Promise<void>;
 };
+
+/**
+ * Stores the history's documents through the server's document store, as the roles that own them would upload
+ * them (the roles the demo's seed granted on chain): attachments and payment papers first, then the proposals
+ * and plans that attach them. Returns how many were stored.
+ */
+async function storeDemoDocuments(server: RunningServer, plan: DemoPlan, estateId: number, history: DemoHistory): Promise<number> {
+  const committee = { address: plan.committee[0]!.account.address.toLowerCase() as `0x${string}`, roles: [`committee:${estateId}`] };
+  const uploaders = {
+    attachment: committee,
+    payment: { address: plan.custodian.account.address.toLowerCase() as `0x${string}`, roles: ["custodian"] },
+    "paper-ballot": { address: plan.staff[0]!.account.address.toLowerCase() as `0x${string}`, roles: ["staff"] },
+    authorisation: { address: plan.staff[0]!.account.address.toLowerCase() as `0x${string}`, roles: ["staff"] },
+  };
+  for (const d of history.documents) {
+    const who = uploaders[d.class];
+    await server.documents.upload({ bytes: readFileSync(d.file), declared: "application/pdf", class: d.class, uploader: who.address, roles: who.roles, expectedHash: d.hash });
+  }
+  for (const p of history.proposals) {
+    const { meta } = await server.documents.storeProposal(p.input, committee.address, committee.roles);
+    if (meta.hash !== p.hash) throw new Error(`The proposal "${p.input.title.zh}" was stored as ${meta.hash}, not as the ${p.hash} recorded on chain.`);
+  }
+  return history.documents.length + history.proposals.length;
+}
 
 export async function startDemoStack(options: DemoStackOptions = {}): Promise<DemoStack> {
   const log = options.log ?? (() => {});
@@ -100,6 +124,8 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     );
     const server = await startServer(settings, pino({ level: settings.logLevel, base: undefined }), serverRoutes);
     cleanups.push(server.stop);
+    const stored = await storeDemoDocuments(server, plan, estate.estateId, history);
+    log(`documents: ${stored} stored in the server's document store (proposals, plans, payment papers; scans of paper sealed)`);
     // "Ready" means the API already shows the whole history: wait for the indexer to reach the chain's head.
     const head = Number(await publicClient.getBlockNumber());
     const deadline = Date.now() + 120_000;

@@ -8,6 +8,7 @@ import { z } from "zod/v4";
 import { defineRoute, type RouteSpec } from "./api/routes.js";
 import { shortChainError } from "./chain/errors.js";
 import type { Indexer } from "./indexer/indexer.js";
+import type { OutboxCounts } from "./notifications/types.js";
 import type { AnchorerState } from "./receipts/anchorer.js";
 import type { SubmissionState } from "./relayer/health.js";
 import type { BallotQueue } from "./relayer/queue.js";
@@ -29,6 +30,8 @@ export type HealthSources = {
   maxLagBlocks: number;
   relayer?: RelayerHealthSource;
   anchorer?: AnchorerState;
+  /** The notifications outbox's counts by state. */
+  notifications?: { counts: () => Promise<OutboxCounts> };
 };
 
 /** The longest a health check waits for the node. */
@@ -45,6 +48,30 @@ type Reason = { code: string; detail: string };
 
 const reasonSchema = z.object({ code: z.string(), detail: z.string() });
 const failingSchema = z.object({ since: z.number(), error: z.string() });
+/** A notification waiting this long past its due time means the sender (or the worker) is stuck. */
+export const NOTIFICATIONS_BACKLOG_SECONDS = 600;
+
+const notificationsSchema = z.object({
+  enabled: z.boolean(),
+  pending: z.number().optional(),
+  sending: z.number().optional(),
+  failed: z.number().optional().describe("failed once or more, to be retried"),
+  sent: z.number().optional(),
+  dead: z.number().optional().describe("dead letters: listed at /api/notifications/outbox?state=dead for staff"),
+  skipped: z.number().optional().describe("not sent: no consent, erased, or no contact"),
+  oldestDueSeconds: z.number().optional().describe("how long the longest-waiting notification has been due"),
+});
+
+/** The notifications part of the health report, and the reason to call the server degraded, if any. */
+export function notificationsHealth(counts: OutboxCounts | undefined): { view: z.infer<typeof notificationsSchema>; reason?: Reason } {
+  if (!counts) return { view: { enabled: false } };
+  const view = { enabled: true, ...counts };
+  const waited = counts.oldestDueSeconds;
+  if (waited === undefined || waited <= NOTIFICATIONS_BACKLOG_SECONDS) return { view };
+  const waiting = counts.pending + counts.failed;
+  return { view, reason: { code: "notifications_backlog", detail: `${waiting} notifications wait to be sent, the oldest due ${waited} s ago: check the sender` } };
+}
+
 const healthSchema = z.object({
   status: z.enum(["ok", "degraded"]),
   version: z.string(),
@@ -72,6 +99,7 @@ const healthSchema = z.object({
     lastOkSecondsAgo: z.number().optional(),
     failing: failingSchema.optional(),
   }),
+  notifications: notificationsSchema,
 });
 export type HealthReport = z.infer<typeof healthSchema>;
 
@@ -163,6 +191,9 @@ export function healthRoute(sources: HealthSources): RouteSpec {
       if (anchorer.failing) reasons.push({ code: "anchorer_failing", detail: `anchoring fails since ${new Date(anchorer.failing.since).toISOString()}: ${anchorer.failing.error}` });
     }
 
+    const notifications = notificationsHealth(sources.notifications ? await sources.notifications.counts() : undefined);
+    if (notifications.reason) reasons.push(notifications.reason);
+
     return {
       status: reasons.length === 0 ? "ok" : "degraded",
       version: sources.version,
@@ -178,6 +209,7 @@ export function healthRoute(sources: HealthSources): RouteSpec {
       },
       relayer: relayerView,
       anchorer: anchorerView,
+      notifications: notifications.view,
     };
   }
 
@@ -185,7 +217,7 @@ export function healthRoute(sources: HealthSources): RouteSpec {
     method: "get",
     path: "/api/health",
     summary:
-      "ok, or degraded with reasons: chain reachability, indexer lag, relayer queue and balance, anchorer state " +
+      "ok, or degraded with reasons: chain reachability, indexer lag, relayer queue and balance, anchorer state, notifications outbox " +
       "(HTTP 200 either way: a degraded server still serves what it can)",
     tags: ["health"],
     response: healthSchema,

@@ -11,7 +11,7 @@ import { z } from "zod/v4";
 import { createApp } from "./api/app.js";
 import { listen } from "./api/listen.js";
 import { chainRoleReader } from "./api/auth/roles.js";
-import { authRoutes } from "./api/auth/routes.js";
+import { authRoutes, requireSession } from "./api/auth/routes.js";
 import { createSessionStore } from "./api/auth/sessions.js";
 import { addressLimiter } from "./api/limits.js";
 import { defineRoute, type RouteSpec } from "./api/routes.js";
@@ -27,6 +27,7 @@ import { openPrivacy, type Privacy } from "./privacy/open.js";
 import { privacyRoutes, type PersonResolver } from "./privacy/routes.js";
 import { readModel } from "./store/store.js";
 import { follow } from "./indexer/indexer.js";
+import { openOutbox, outboxRoutes, startDelivery, type NotificationsOptions } from "./notifications/index.js";
 import { setupIndexer, type Service } from "./indexer/setup.js";
 import { closeStore } from "./store/store.js";
 import { runAnchorer } from "./receipts/anchorer.js";
@@ -36,6 +37,7 @@ import { openBallotQueue } from "./relayer/queue.js";
 import { relayerRoutes } from "./relayer/routes.js";
 import { startSubmitter, type Submitter } from "./relayer/submitter.js";
 import { directoryRoutes, startDirectory, useDirectory, type Directory } from "./services/directory/index.js";
+import { documentRoutes, openDocuments, type DocumentService } from "./services/documents/index.js";
 import { mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
 export const SERVER_VERSION = "0.1.0";
@@ -48,6 +50,8 @@ export type RunningServer = {
   privacy: Privacy;
   /** The directory (people, flats, off-chain roles; the demo seeds its people through it). */
   directory: Directory;
+  /** The document store (proposals, plans, payment papers, scanned paper). */
+  documents: DocumentService;
   /** The off-chain services' engine (its storage, for replay and tests). */
   engine: Engine;
   stop: () => Promise<void>;
@@ -63,13 +67,24 @@ export type ServicesOption = {
   proxyCheck?: ProxyCheck;
   /** The person ids a signed-in address is linked to (the directory's links); nobody is linked by default. */
   personsOf?: PersonResolver;
+  /**
+   * How notifications are delivered: a real sender (the development file sender in the data directory unless
+   * given) and the directory's lookups (the person of an address, a person's language).
+   */
+  notifications?: Omit<NotificationsOptions, "outbox" | "vault" | "dataDir" | "logger">;
 };
 
 /**
  * Routes that need the indexer's read models (and, for services that hold personal data, the vault); supplied by
  * the caller so this module stays composition only.
  */
-export type ExtraRoutes = (context: { service: Service; deployment: Deployment; settings: ServerSettings; privacy: Privacy }) => RouteSpec[];
+export type ExtraRoutes = (context: {
+  service: Service;
+  deployment: Deployment;
+  settings: ServerSettings;
+  privacy: Privacy;
+  documents?: DocumentService;
+}) => RouteSpec[];
 
 function configRoute(settings: ServerSettings, deployment: Deployment): RouteSpec {
   return defineRoute({
@@ -154,7 +169,12 @@ export async function startServer(
   const directory = await startDirectory({ store: service.store, lock: service.lock, chainId: deployment.chainId, vault: privacy.vault });
   useDirectory(directory);
 
+  // Notifications are enqueued with the records that cause them (in the services' appends); final outcomes are
+  // anchored records of their own.
+  const outbox = await openOutbox(service.store, { journal: { lock: service.lock, chainId: settings.chainId } });
+  const delivery = startDelivery({ ...offchain.notifications, outbox, vault: privacy.vault, dataDir: settings.dataDir, logger });
   const services = mountServices({
+    outbox,
     store: service.store,
     lock: service.lock,
     chainId: settings.chainId,
@@ -165,7 +185,13 @@ export async function startServer(
     offchainRolesOf: offchain.offchainRolesOf ?? ((address) => directory.offchainRolesOf(address)),
     proxyCheck: offchain.proxyCheck,
   });
-  const routes: RouteSpec[] = [configRoute(settings, deployment), ...authRoutes(auth), ...directoryRoutes({ directory, sessions, rolesOf }), ...services.routes];
+  const routes: RouteSpec[] = [
+    configRoute(settings, deployment),
+    ...authRoutes(auth),
+    ...directoryRoutes({ directory, sessions, rolesOf }),
+    ...services.routes,
+    ...outboxRoutes({ outbox, signedIn: requireSession(sessions), rolesOf, wake: () => delivery.wake() }),
+  ];
   routes.push(
     ...privacyRoutes({
       vault: privacy.vault,
@@ -178,6 +204,15 @@ export async function startServer(
       now: chainClock(publicClient),
     }),
   );
+  // Scanned paper that shows residents is sealed under the vault's master key (see services/documents/sealing.ts).
+  const documents = openDocuments({
+    dataDir: settings.dataDir,
+    store: service.store,
+    lock: service.lock,
+    chainId: deployment.chainId,
+    keys: { current: privacy.keys.masterKey, previous: privacy.keys.previousMasterKeys },
+  });
+  routes.push(...documentRoutes({ documents, sessions, rolesOf }));
   let relayerDb: Level<string, string> | undefined;
   let submitter: Submitter | undefined;
   let relayerHealth: RelayerHealthSource | undefined;
@@ -223,11 +258,12 @@ export async function startServer(
       maxLagBlocks: settings.healthMaxLagBlocks,
       relayer: relayerHealth,
       anchorer: service.anchorer,
+      notifications: { counts: () => outbox.counts() },
     }),
   );
 
   const app = createApp({
-    routes: [...routes, ...extraRoutes({ service, deployment, settings, privacy })],
+    routes: [...routes, ...extraRoutes({ service, deployment, settings, privacy, documents })],
     logger,
     corsOrigins: settings.corsOrigins.split(",").map((o) => o.trim()).filter(Boolean),
     rateLimit: { windowMs: 60_000, limit: settings.rateLimitPerMinute },
@@ -251,6 +287,7 @@ export async function startServer(
     service,
     privacy,
     directory,
+    documents,
     engine: services.engine,
     async stop() {
       if (stopped) return;
@@ -260,6 +297,7 @@ export async function startServer(
       controller.abort();
       await Promise.allSettled([following, anchoring]);
       await submitter?.stop();
+      await delivery.stop();
       await relayerDb?.close();
       useDirectory(undefined);
       await privacy.close();

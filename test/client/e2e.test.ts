@@ -93,6 +93,30 @@ describe("web client (Chromium, demo stack)", function () {
     }
   });
 
+  it("the verify page's configuration is asked for by index.html's boot script, once, before the entry script arrives", async function () {
+    const fresh = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    try {
+      const tab = await fresh.newPage();
+      const events: string[] = [];
+      const where = (url: string) => new URL(url).pathname.replace(/^\//, "");
+      tab.on("request", (r) => events.push(`start ${where(r.url())}`));
+      tab.on("requestfinished", (r) => events.push(`end ${where(r.url())}`));
+      await tab.goto(`${base}/#/verify`);
+      await tab.waitForSelector("[data-testid=verify-button]");
+      await tab.waitForLoadState("networkidle");
+      const entry = chunks.find((c) => c.isEntry)!.fileName;
+      const config = events.indexOf("start api/config");
+      expect(config, "GET /api/config requested").to.be.greaterThan(-1);
+      // Without the boot script's early request the page asks only once its code (viem's chain code) has run.
+      expect(config, "requested before the entry script arrived").to.be.lessThan(events.indexOf(`end ${entry}`));
+      expect(events.filter((e) => e === "start api/config")).to.have.length(1);
+      // The site's default node is filled in from that answer.
+      expect(await tab.inputValue("[data-testid=rpc-url]")).to.match(/^https?:\/\//);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it("paints the header, navigation and a loading line from the HTML alone, in the saved language and text size", async function () {
     const fresh = await browser.newContext({ viewport: { width: 390, height: 844 } });
     try {
@@ -402,5 +426,71 @@ describe("web client (Chromium, demo stack)", function () {
     expect(await overflow(), "verify page, large text (its hint quotes the anchor's address)").to.be.at.most(0);
     await screenshot(phone, "phone-verify-large-text");
     await phone.close();
+  });
+
+  it("a vote's proposal is shown after its keccak256 is checked in the browser; tampered bytes show a warning instead", async function () {
+    const roof = stack.votes.find((v) => v.titleEn.startsWith("Building 1 roof"))!;
+    const pumps = stack.votes.find((v) => v.titleEn.startsWith("Replace the secondary water-supply pumps"))!;
+    const fresh = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    try {
+      const tab = await fresh.newPage();
+      // Whatever the vote page loads: the document's bytes are asked for by their on-chain hash.
+      const asked: string[] = [];
+      tab.on("request", (r) => asked.push(new URL(r.url()).pathname));
+      await tab.goto(`${base}/#/votes/${roof.id}`);
+      await tab.waitForSelector("[data-testid=proposal][data-status=verified]");
+      expect(asked).to.include(`/api/documents/${roof.contentHash}`);
+      expect(await tab.locator("[data-testid=proposal-title]").innerText()).to.equal("1号楼屋面防水维修（预算186,500元）");
+      expect(await tab.locator("[data-testid=proposal-text]").innerText()).to.contain("SBS改性沥青防水卷材");
+      const attachment = tab.locator("[data-testid=proposal-attachments] a");
+      expect(await attachment.count()).to.equal(1);
+      const href = (await attachment.getAttribute("href"))!;
+      const quote = await fetch(`${base}${href}`);
+      expect(quote.headers.get("content-type")).to.equal("application/pdf");
+      expect(keccak256(new Uint8Array(await quote.arrayBuffer()))).to.equal(href.split("/").pop());
+      const overflow = () => tab.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(await overflow(), "vote page with its proposal at 390 px").to.be.at.most(0);
+      await screenshot(tab, "phone-vote-proposal");
+
+      // The server (or anyone between) changes the budget in the text: the bytes no longer hash to the chain's
+      // contentHash, and the page shows the warning, never the altered text.
+      await tab.route(`**/api/documents/${pumps.contentHash}`, async (route) => {
+        const real = await route.fetch();
+        const forged = Buffer.from((await real.body()).toString("utf8").replace("68,000", "98,000"), "utf8");
+        await route.fulfill({ response: real, body: forged });
+      });
+      await tab.goto(`${base}/#/votes/${pumps.id}`);
+      await tab.waitForSelector("[data-testid=proposal][data-status=mismatch]");
+      const warning = await tab.locator("[data-testid=proposal]").innerText();
+      expect(warning).to.contain("警告：内容与链上记录不符");
+      expect(warning).to.contain(pumps.contentHash);
+      expect(await tab.locator("[data-testid=proposal-text]").count()).to.equal(0);
+      expect(await tab.locator("body").innerText()).to.not.contain("98,000");
+      expect(await overflow(), "the warning at 390 px").to.be.at.most(0);
+      await screenshot(tab, "phone-vote-proposal-tampered");
+      await tab.unroute(`**/api/documents/${pumps.contentHash}`);
+
+      // In English: the English title, the Chinese one beside it, and the election's candidates.
+      await tab.evaluate(() => localStorage.setItem("gongzhi.lang", "en"));
+      const election = stack.votes.find((v) => v.titleEn.startsWith("Elect"))!;
+      await tab.goto(`${base}/#/votes/${election.id}`);
+      await tab.reload();
+      await tab.waitForSelector("[data-testid=proposal][data-status=verified]");
+      expect(await tab.locator("[data-testid=proposal-title]").innerText()).to.equal("Elect an additional owners' committee member");
+      const card = await tab.locator("[data-testid=proposal]").innerText();
+      expect(card).to.contain("增补一名业主委员会委员");
+      expect(card).to.contain("The full text is in Chinese");
+      expect(await tab.locator("[data-testid=proposal-candidates] li").allInnerTexts()).to.deep.equal(["2号楼 陈阿姨", "1号楼 刘先生", "3号楼 赵女士"]);
+      await screenshot(tab, "phone-vote-proposal-en");
+
+      // A plan's page shows its works plan the same way.
+      const plans = await api<{ items: { id: number | string; kind: string }[] }>(stack, "/api/fund/plans");
+      await tab.goto(`${base}/#/fund/plans/${plans.items.find((p) => p.kind === "vote")!.id}`);
+      await tab.waitForSelector("[data-testid=proposal][data-status=verified]");
+      expect(await tab.locator("[data-testid=proposal-title]").innerText()).to.equal("Building 1 roof waterproofing: works plan");
+      expect(await overflow(), "plan page at 390 px").to.be.at.most(0);
+    } finally {
+      await fresh.close();
+    }
   });
 });

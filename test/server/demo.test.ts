@@ -79,6 +79,45 @@ async function expectSaltedNotes(api: string, dataDir: string): Promise<void> {
   expect(new Set(notes.map((n) => n.salt)).size, "a fresh salt per note").to.equal(notes.length);
 }
 
+/**
+ * Every vote and fund plan of the demo has its text stored as a proposal document whose keccak256 is the hash
+ * on chain (Chinese, with an English title); the scans of paper behind staff's authorisations are not public.
+ */
+async function expectStoredProposals(api: string): Promise<void> {
+  const get = async <T>(p: string) => (await (await fetch(`${api}${p}`)).json()) as T;
+  const votes = await get<{ items: { id: string }[] }>("/api/votes?limit=100");
+  const plans = await get<{ items: { id: string }[] }>("/api/fund/plans?limit=100");
+  const hashes: string[] = [];
+  for (const { id } of votes.items) {
+    const vote = await get<{ contentHash: string; proposal: { stored: boolean; title: { zh: string; en?: string }; text: string } }>(`/api/votes/${id}`);
+    expect(vote.proposal.stored, `vote ${id}`).to.equal(true);
+    expect(vote.proposal.title.zh, `vote ${id}`).to.match(/[\u4e00-\u9fff]/);
+    expect(vote.proposal.title.en, `vote ${id}`).to.match(/^[A-Z]/);
+    expect(vote.proposal.text.length, `vote ${id}`).to.be.greaterThan(50);
+    hashes.push(vote.contentHash);
+  }
+  for (const { id } of plans.items) {
+    const plan = await get<{ planHash: string; document: { stored: boolean } }>(`/api/fund/plans/${id}`);
+    expect(plan.document.stored, `plan ${id}`).to.equal(true);
+    hashes.push(plan.planHash);
+  }
+  expect(votes.items.length + plans.items.length).to.be.greaterThan(6);
+  for (const h of hashes) {
+    const bytes = new Uint8Array(await (await fetch(`${api}/api/documents/${h}`)).arrayBuffer());
+    expect(keccak256(bytes), h).to.equal(h);
+  }
+  // Staff's authorisations are numbered from 1: their scans (paper ballots, a time-bank authorisation) are sealed.
+  for (let id = 1; ; id++) {
+    const res = await fetch(`${api}/api/proxy-authorizations/${id}`);
+    if (res.status === 404) {
+      expect(id, "the demo's staff recorded authorisations").to.be.greaterThan(2);
+      break;
+    }
+    const { documentHash } = (await res.json()) as { documentHash: string };
+    expect((await fetch(`${api}/api/documents/${documentHash}`)).status, documentHash).to.equal(403);
+  }
+}
+
 describe("npm run demo", function () {
   this.timeout(300_000);
   let tmp: ReturnType<typeof tempDir>;
@@ -108,7 +147,10 @@ describe("npm run demo", function () {
       expect(Object.keys(config.contracts)).to.have.members(Object.keys(deployment.contracts));
       const votes = (await (await fetch(`${api}/api/votes?status=open`)).json()) as { items: unknown[] };
       expect(votes.items.length, "the demo leaves votes open to take part in").to.be.greaterThan(0);
-      if (run === 1) await expectSaltedNotes(api, tmp.dir);
+      if (run === 1) {
+        await expectSaltedNotes(api, tmp.dir);
+        await expectStoredProposals(api);
+      }
 
       expect(await demo.interrupt()).to.equal(0);
       expect(demo.output()).to.contain("Stopped");

@@ -10,7 +10,9 @@ import type { Address } from "viem";
 import { createHash } from "node:crypto";
 import { follow, ReorgTooDeepError, syncOnce } from "../../server/src/indexer/indexer.js";
 import { setupIndexer, type Service } from "../../server/src/indexer/setup.js";
-import { anchorOnce, chainNextLeaf } from "../../server/src/receipts/anchorer.js";
+import { privateKeyToAccount } from "viem/accounts";
+import { anchorOnce, chainNextLeaf, truncateGuard } from "../../server/src/receipts/anchorer.js";
+import { appendOffchain } from "../../server/src/receipts/log.js";
 import { closeStore, type Store } from "../../server/src/store/store.js";
 import { ANCHORER_KEY, clients, deployAll, freePort, holderAddress, registryWriter, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { expectModelsMatchChain, settingsFor, startIndexer } from "./helpers/indexer.js";
@@ -181,6 +183,42 @@ describe("indexer refusals on a Hardhat node", function () {
       const clean = await digestOpen(fresh.store, ["blocks", "undo"]);
       await closeStore(fresh.store);
       expect(rolled, "digest of read models, log and checkpoint").to.equal(clean);
+    });
+
+    it("keeps taking off-chain records while an anchoring transaction waits to be mined; a rollback waits for it", async function () {
+      const reg = registryWriter(node.url, registry);
+      await reg.addBuilding(await reg.createEstate(holderAddress(830)));
+      service = await setupIndexer(settingsFor(node.url, file, path.join(dir, "data"), { anchorerKey: ANCHORER_KEY, batchLeaves: 10_000, batchSeconds: 0 }));
+      await syncOnce(service.indexer);
+      const { store, lock } = service;
+      const record = (n: number) => ({ kind: "example.noted", id: `x-${n}`, at: 1_700_000_000 + n, actor: { system: "test" }, payload: { n } });
+      await appendOffchain(store, lock, service.indexer.config.chainId, [record(1)]);
+      const anchorerAddress = privateKeyToAccount(ANCHORER_KEY).address;
+      const nonce = () => rpc<string>(node.url, "eth_getTransactionCount", [anchorerAddress, "pending"]).then(Number);
+      const before = await nonce();
+      await rpc(node.url, "evm_setAutomine", [false]);
+      try {
+        const round = anchorOnce(service.anchorer!);
+        while ((await nonce()) === before) await new Promise((r) => setTimeout(r, 20)); // the transaction is in the pool
+        // Not mined, and it will not be until this test mines it: an append that waited for it would never finish.
+        const appended = await Promise.race([
+          appendOffchain(store, lock, service.indexer.config.chainId, [record(2)]),
+          new Promise<"stuck">((r) => setTimeout(() => r("stuck"), 15_000)),
+        ]);
+        expect(appended, "an append while anchoring is pending").to.not.equal("stuck");
+        const guard = truncateGuard(clients(node.url).publicClient, service.anchor!, store)(0);
+        let guarded: Error | "passed" | undefined;
+        guard.then(() => (guarded = "passed"), (err: Error) => (guarded = err));
+        await new Promise((r) => setTimeout(r, 300));
+        expect(guarded, "the rollback guard waits for the transaction in flight").to.equal(undefined);
+        await rpc(node.url, "hardhat_mine", ["0x1"]);
+        const result = await round;
+        expect(result).to.include({ anchored: true, firstLeaf: 0 });
+        await guard.catch(() => undefined);
+        expect(String(guarded)).to.match(/the chain has anchored them up to/);
+      } finally {
+        await rpc(node.url, "evm_setAutomine", [true]);
+      }
     });
 
     it("refuses a rollback over records the chain has anchored, and changes nothing", async function () {

@@ -19,7 +19,7 @@ import { waitFor } from "./helpers/indexer.js";
 import { signInTo, startServiceProcess, type ServiceProcess } from "./helpers/service-process.js";
 
 const WHAT = keccak256(toHex("errand text, kept in the vault"));
-const COMMANDS = 40;
+const COMMANDS = 60;
 
 type Answer = { id: string; recordIds: number[]; seqs: number[] };
 
@@ -68,21 +68,28 @@ describe("service framework: kill -9 right after a 201", function () {
     let token = await signInTo(server.url, resident);
     const acknowledged = new Map<number, Answer>();
     let killed = false;
+    let next = 0;
     const child = server.child;
+    // Ten clients send commands one after another; the process dies right after the 20th 201 (and its body)
+    // arrives, while other commands are in flight.
     await Promise.all(
-      Array.from({ length: COMMANDS }, async (_, i) => {
-        try {
-          const res = await post(server!.url, token, i);
-          if (res.status !== 201) throw new Error(`command ${i}: ${res.status} ${await res.text()}`);
-          const body = (await res.json()) as Answer;
-          acknowledged.set(i, body);
-          if (!killed) {
-            killed = true;
-            child.kill("SIGKILL"); // right after the first 201 and its body arrived
+      Array.from({ length: 10 }, async () => {
+        while (!killed && next < COMMANDS) {
+          const i = next++;
+          try {
+            const res = await post(server!.url, token, i);
+            if (res.status !== 201) throw new Error(`command ${i}: ${res.status} ${await res.text()}`);
+            const body = (await res.json()) as Answer;
+            if (killed) continue; // arrived after the kill was ordered: count it as not acknowledged
+            acknowledged.set(i, body);
+            if (acknowledged.size === 20) {
+              killed = true;
+              child.kill("SIGKILL");
+            }
+          } catch (error) {
+            if (!killed) throw error;
+            // in flight when the process died: not acknowledged, so nothing is owed
           }
-        } catch (error) {
-          if (!killed) throw error;
-          // in flight when the process died: not acknowledged, so nothing is owed
         }
       }),
     );

@@ -388,9 +388,10 @@ describe("service framework: HTTP round trips against a whole server", function 
     const body = { estateId: 5, what: WHAT, onBehalfOf: resident.address, authorisation: authorisationId };
     const ok = await call("POST", "/api/errands/open", { as: staff, body });
     expect(ok.status).to.equal(201);
-    expect(ok.body.proxy).to.deep.equal({ onBehalfOf: resident.address, authorisation: authorisationId });
+    // The resident's address in one spelling (lowercase), whatever the request's.
+    expect(ok.body.proxy).to.deep.equal({ onBehalfOf: resident.address.toLowerCase(), authorisation: authorisationId });
     const record = await server.engine.storage.readRecord((ok.body.recordIds as number[])[0]!);
-    expect(record!.actor).to.deep.equal({ address: staff.address.toLowerCase(), onBehalfOf: resident.address, authorisation: authorisationId });
+    expect(record!.actor).to.deep.equal({ address: staff.address.toLowerCase(), onBehalfOf: resident.address.toLowerCase(), authorisation: authorisationId });
     // Not staff: refused even with the resident's authorisation.
     const notStaff = await call("POST", "/api/errands/open", { as: worker, body });
     expect(notStaff.body.error!.code).to.equal("proxy_staff_only");

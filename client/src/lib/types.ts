@@ -54,6 +54,8 @@ export type VoteSummary = {
   matter: string;
   major: boolean;
   contentHash: Hex;
+  /** The proposal's title, when the server stores the proposal (the vote page checks the text itself). */
+  title?: { zh: string; en?: string };
   start: string | number;
   end: string | number;
   snapshot?: string | number;

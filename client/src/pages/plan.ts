@@ -11,6 +11,7 @@ import { t } from "../lib/i18n.js";
 import { label, matterName, scopeName } from "../lib/labels.js";
 import { loadNames, whoIs } from "../lib/names.js";
 import type { PageContext } from "../lib/page.js";
+import { checkProposal, proposalView } from "../lib/proposal.js";
 import type { PlanDetail } from "../lib/types.js";
 import { disclosureFlag, planTitle } from "./fund.js";
 
@@ -47,6 +48,11 @@ export function auditRows(plan: PlanDetail): (string | number | null | undefined
 export async function render(root: HTMLElement, ctx: PageContext): Promise<void> {
   const plan = await get<PlanDetail>(`/api/fund/plans/${ctx.params.id}`, ctx.signal);
   await loadNames([plan.openedBy, plan.confirmation?.custodian, ...(plan.approvals ?? []).map((a) => a.member), ...plan.disbursements.map((d) => d.payee)], ctx.signal);
+  // The plan's description (or emergency report), checked against the planHash on chain in this browser.
+  const documentBox = h("div", { "data-testid": "plan-document-slot" });
+  void checkProposal(plan.planHash, ctx.signal)
+    .then((check) => replace(documentBox, proposalView(check, plan.planHash, "plan.document")))
+    .catch(() => undefined);
   const hashes = recordedHashes(plan);
   const checkResult = h("div", { "aria-live": "polite", "data-testid": "doc-check-result" });
 
@@ -70,6 +76,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     root,
     h("p", {}, h("a", { href: "#/fund" }, `← ${t("fund.title")}`)),
     h("h1", {}, planTitle(plan)),
+    documentBox,
     h(
       "section",
       { class: "card" },

@@ -8,6 +8,7 @@ import { t } from "../lib/i18n.js";
 import { label, matterName, scopeName } from "../lib/labels.js";
 import { loadNames, nameOf, whoIs } from "../lib/names.js";
 import { sleep, type PageContext } from "../lib/page.js";
+import { checkProposal, proposalView } from "../lib/proposal.js";
 import { signedIn } from "../lib/session.js";
 import { tallyView } from "../lib/tally.js";
 import type { BallotRow, Choice, Eip712, RelayedBallot, VoteDetail } from "../lib/types.js";
@@ -47,6 +48,11 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   ballotsRequest.catch(() => undefined); // if the vote fails, its ballots' failure is not news
   let vote = await get<VoteDetail>(`/api/votes/${id}`, ctx.signal);
   const who = signedIn();
+  // The proposal's bytes are fetched and checked against the chain's contentHash beside everything else.
+  const proposalBox = h("div", { "data-testid": "proposal-slot" });
+  void checkProposal(vote.contentHash, ctx.signal)
+    .then((check) => replace(proposalBox, proposalView(check, vote.contentHash)))
+    .catch(() => undefined);
 
   const tallyBox = h("div", { "aria-live": "off" }, tallyView(vote.tally, vote.progress));
   const ballotBox = h("section", { class: "card", "aria-labelledby": "ballot-h" });
@@ -70,6 +76,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     root,
     h("p", {}, h("a", { href: "#/votes" }, `← ${t("votes.title")}`)),
     h("h1", {}, `${matterName(vote.matter)} · #${vote.id}`),
+    proposalBox,
     h("section", { class: "card" }, facts),
     h("section", { class: "card", "aria-labelledby": "tally-h" }, h("h2", { id: "tally-h" }, t("vote.tally")), tallyBox),
     ballotBox,

@@ -5,6 +5,7 @@ import { h, replace } from "../lib/dom.js";
 import { dateTime } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import { label, matterName, scopeName } from "../lib/labels.js";
+import { proposalTitle } from "../lib/proposal.js";
 import type { PageContext } from "../lib/page.js";
 import { signedIn } from "../lib/session.js";
 import { tallyView } from "../lib/tally.js";
@@ -20,6 +21,7 @@ function voteCard(vote: VoteSummary | VoteDetail): HTMLElement {
     "li",
     { class: "card vote-card", "data-vote": String(vote.id) },
     h("h3", {}, h("a", { href: `#/votes/${vote.id}` }, `${matterName(vote.matter)} · #${vote.id}`)),
+    vote.title ? h("p", { class: "vote-title" }, proposalTitle(vote.title)) : null,
     h(
       "p",
       { class: "meta" },
@@ -56,7 +58,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
       : h(
           "ul",
           { class: "plain-list" },
-          closed.map((v) => h("li", {}, h("a", { href: `#/votes/${v.id}` }, `${matterName(v.matter)} · #${v.id}`), " — ", scopeName(v.estateId, v.buildingId), " — ", h("strong", {}, label("outcome", v.outcome)))),
+          closed.map((v) => h("li", {}, h("a", { href: `#/votes/${v.id}` }, `${matterName(v.matter)} · #${v.id}`), v.title ? ` ${proposalTitle(v.title)}` : "", " — ", scopeName(v.estateId, v.buildingId), " — ", h("strong", {}, label("outcome", v.outcome)))),
         ),
   );
 }

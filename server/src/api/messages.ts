@@ -169,6 +169,14 @@ export const messages = {
     "zh-CN": "分页游标无效。请使用上一页返回的 nextCursor，或去掉 cursor 从头开始。",
     en: "The page cursor is not valid; pass the nextCursor of the previous page, or leave cursor out to start from the beginning.",
   },
+  unknown_delivery: {
+    "zh-CN": "通知队列中没有编号为该值的通知。请从通知列表中复制完整的编号后重试。",
+    en: "No notification in the outbox has this delivery id; copy the whole id from the outbox list and try again.",
+  },
+  delivery_not_requeueable: {
+    "zh-CN": "这条通知还在发送中或已经发出，不能重新排队。只有发送失败（dead）或被跳过（skipped）的通知才能重新排队。",
+    en: "This notification is still being sent or was already sent, so it cannot be queued again; only dead or skipped notifications can be.",
+  },
   chain_unavailable: {
     "zh-CN": "暂时连不上区块链节点，这项操作需要它。已保存的数据不受影响，请过一两分钟再试。",
     en: "The blockchain node cannot be reached right now, and this action needs it. Nothing saved is affected; please try again in a minute or two.",
@@ -260,6 +268,62 @@ export const messages = {
   erasure_not_confirmed: {
     "zh-CN": "删除个人信息无法撤销。请在 confirm 中再次填写人员编号 {personId} 以确认。",
     en: "Erasure cannot be undone; confirm it by sending the person id {personId} again in confirm.",
+  },
+  document_forbidden: {
+    "zh-CN": "只有{roles}可以上传“{class}”类文件。请用具有该角色的账户登录后再上传。",
+    en: "Only {roles} may store documents of class {class}; sign in with an account that holds that role and upload again.",
+  },
+  document_type_unsupported: {
+    "zh-CN": "不接受这种文件类型（Content-Type: {declared}）。可上传的类型及大小上限：{types}。请把 Content-Type 设为文件的真实类型。",
+    en: "This type of document (Content-Type: {declared}) is not accepted. The types taken, with their size limits: {types}. Send the file with its real Content-Type.",
+  },
+  document_type_not_for_class: {
+    "zh-CN": "“{class}”类文件不能是 {type} 类型，只能是：{types}。",
+    en: "A document of class {class} cannot be {type}; it may be: {types}.",
+  },
+  document_type_mismatch: {
+    "zh-CN": "文件内容与声明的类型不符：声明为 {declared}，实际内容为 {detected}。请上传真实的文件并声明其真实类型（可上传：{types}）。",
+    en: "The file's bytes do not match its declared type: declared {declared}, but the bytes are {detected}. Upload the real file with its real type (taken: {types}).",
+  },
+  document_too_large: {
+    "zh-CN": "文件过大：{type} 类型的上限为 {limit}（各类型上限：{types}）。请压缩或拆分后再上传。",
+    en: "The document is too large: the limit for {type} is {limit} (limits by type: {types}). Compress or split it and upload again.",
+  },
+  document_empty: {
+    "zh-CN": "文件是空的（0 字节），请选择要上传的文件。",
+    en: "The document is empty (0 bytes); choose the file to upload.",
+  },
+  document_hash_mismatch: {
+    "zh-CN": "收到的文件哈希为 {actual}，与您给出的 {expected} 不符：文件在传输中可能已损坏或被替换。请重新上传。",
+    en: "The document received hashes to {actual}, not to the {expected} you gave: it was damaged or replaced on the way. Upload it again.",
+  },
+  document_class_conflict: {
+    "zh-CN": "内容相同的文件 {hash} 已作为“{class}”类保存，不能再作为“{requested}”类保存。",
+    en: "A document with these exact bytes ({hash}) is already stored as class {class}; it cannot be stored again as {requested}.",
+  },
+  document_not_found: {
+    "zh-CN": "本服务器没有保存哈希为 {hash} 的文件。",
+    en: "No document with hash {hash} is stored on this server.",
+  },
+  document_restricted: {
+    "zh-CN": "这份文件含有居民的个人信息（如纸质选票、书面授权的扫描件），只有{roles}登录后才能查看。",
+    en: "This document shows residents' personal data (a scanned paper ballot or written authorisation); only {roles}, signed in, may read it.",
+  },
+  document_attachment_missing: {
+    "zh-CN": "附件 {hash} 尚未保存在本服务器上。请先通过 POST /api/documents 上传附件，再保存提案。",
+    en: "Attachment {hash} is not stored on this server. Upload it first (POST /api/documents), then store the proposal.",
+  },
+  document_attachment_restricted: {
+    "zh-CN": "附件 {hash} 含有个人信息，不能附在公开的提案上。",
+    en: "Attachment {hash} holds personal data and cannot be attached to a public proposal.",
+  },
+  document_hash_invalid: {
+    "zh-CN": "文件哈希 {hash} 格式不正确：应为 0x 加 64 位十六进制数字（文件字节的 keccak256）。",
+    en: "The document hash {hash} is malformed: it must be 0x and 64 hex digits (keccak256 of the file's bytes).",
+  },
+  proposal_not_stored: {
+    "zh-CN": "本服务器未保存哈希为 {hash} 的提案全文（链上只记录了它的哈希）。",
+    en: "The proposal text is not stored here: the chain records only its hash, {hash}.",
   },
   version_conflict: {
     "zh-CN": "{id} 已被他人更新（您看到的是第 {expected} 版，现在是第 {actual} 版）。请刷新后根据最新内容重新操作。",

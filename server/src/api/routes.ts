@@ -23,6 +23,13 @@ export type RouteSpec<P = unknown, Q = unknown, B = unknown> = {
   status?: number;
   /** Middleware run before validation (e.g. authentication). */
   before?: RequestHandler[];
+  /**
+   * A body that is not JSON (e.g. a document's raw bytes), read by a `before` middleware of the route's own:
+   * its media types and description, for the OpenAPI document.
+   */
+  rawBody?: { types: readonly string[]; description: string };
+  /** Answers that are bytes (a `RawReply`), not JSON: their media types, for the OpenAPI document. */
+  rawResponse?: { types: readonly string[]; description: string };
   handler: (input: RouteInput<P, Q, B>) => Promise<unknown> | unknown;
 };
 
@@ -32,6 +39,15 @@ export class Reply {
     readonly status: number,
     readonly body: unknown,
     readonly headers?: Record<string, string>,
+  ) {}
+}
+
+/** A handler's answer as bytes of a media type (e.g. a stored document), with any extra headers. */
+export class RawReply {
+  constructor(
+    readonly status: number,
+    readonly body: Uint8Array,
+    readonly headers: Record<string, string>,
   ) {}
 }
 
@@ -84,7 +100,8 @@ export function mountRoutes(router: Router, specs: RouteSpec[]): void {
   for (const spec of specs) {
     const handle: RequestHandler = async (req, res) => {
       const result = await spec.handler(validateInput(spec, req));
-      if (result instanceof Reply) res.status(result.status).set(result.headers ?? {}).json(result.body);
+      if (result instanceof RawReply) res.status(result.status).set(result.headers).send(Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength));
+      else if (result instanceof Reply) res.status(result.status).set(result.headers ?? {}).json(result.body);
       else res.status(spec.status ?? 200).json(result);
     };
     router[spec.method](spec.path, ...(spec.body ? [requireJsonBody] : []), ...(spec.before ?? []), handle);
@@ -140,17 +157,28 @@ export function openApiDocument(specs: RouteSpec[], info: { title: string; versi
       tags: spec.tags,
       parameters: [...parameters(spec.params, "path"), ...parameters(spec.query, "query")],
       responses: {
-        [String(spec.status ?? 200)]: {
-          description: "success",
-          content: { "application/json": { schema: jsonSchema(spec.response, "output") } },
-        },
+        [String(spec.status ?? 200)]: spec.rawResponse
+          ? {
+              description: spec.rawResponse.description,
+              content: Object.fromEntries(spec.rawResponse.types.map((t) => [t, { schema: { type: "string", format: "binary" } }])),
+            }
+          : {
+              description: "success",
+              content: { "application/json": { schema: jsonSchema(spec.response, "output") } },
+            },
         "4XX": {
           description: "bad input, unknown resource, missing sign-in or role",
           content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
         },
       },
     };
-    if (spec.body) {
+    if (spec.rawBody) {
+      operation.requestBody = {
+        required: true,
+        description: spec.rawBody.description,
+        content: Object.fromEntries(spec.rawBody.types.map((t) => [t, { schema: { type: "string", format: "binary" } }])),
+      };
+    } else if (spec.body) {
       operation.requestBody = {
         required: true,
         content: { "application/json": { schema: jsonSchema(spec.body, "input") } },

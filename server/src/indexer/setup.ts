@@ -51,7 +51,7 @@ export async function setupIndexer(settings: IndexerSettings, logger?: Logger): 
     reorgWindow: settings.reorgWindow,
     range: { size: settings.initialRange, min: 1, max: settings.maxRange, targetLogs: settings.targetLogs },
     logger,
-    beforeTruncate: anchor ? truncateGuard(client, anchor) : undefined,
+    beforeTruncate: anchor ? truncateGuard(client, anchor, store) : undefined,
   });
   let anchorer: AnchorerState | undefined;
   if (settings.anchorerKey) {

@@ -6,6 +6,7 @@ import path from "node:path";
 import type { Logger } from "pino";
 import { resolveVaultKeys, type VaultSettings } from "../config/vault.js";
 import { parseRetention } from "../vault/fields.js";
+import type { MasterKey } from "../vault/masterKey.js";
 import { openLevelVaultStore } from "../vault/store.js";
 import { openVault, type Vault } from "../vault/vault.js";
 import { actorText, privacyJournal, type JournalDeps, type PrivacyJournal } from "./journal.js";
@@ -18,6 +19,8 @@ export type Privacy = {
   vault: Vault;
   journal: PrivacyJournal;
   retention: RetentionSchedule;
+  /** The master keys in use, for the other stores sealed under them (scanned documents). */
+  keys: { masterKey: MasterKey; previousMasterKeys: MasterKey[] };
   close: () => Promise<void>;
 };
 
@@ -63,6 +66,7 @@ export async function openPrivacy(settings: PrivacySettings, journalDeps: Journa
     vault,
     journal,
     retention,
+    keys: { masterKey, previousMasterKeys },
     async close() {
       await retention.stop();
       await vault.close();

@@ -47,9 +47,17 @@ export async function chainNextLeaf(client: PublicClient, anchor: AnchorContract
   return Number(await client.readContract({ address: anchor.address, abi: anchor.abi, functionName: "nextLeaf" }));
 }
 
-/** Refuses a rollback that would drop log entries the chain has already anchored. */
-export function truncateGuard(client: PublicClient, anchor: AnchorContract): (cut: number) => Promise<void> {
+/**
+ * Anchoring transactions in flight, by store. The anchorer holds the lock only while it reads the leaves: sending
+ * and mining happen outside it, so appends never wait on the chain. A rollback waits for the one in flight
+ * before it asks the chain what is anchored, so it cannot drop leaves whose root is about to be mined.
+ */
+const inFlight = new WeakMap<Store, Promise<unknown>>();
+
+/** Refuses a rollback that would drop log entries the chain has already anchored (or is anchoring). */
+export function truncateGuard(client: PublicClient, anchor: AnchorContract, store?: Store): (cut: number) => Promise<void> {
   return async (cut) => {
+    if (store) await inFlight.get(store)?.catch(() => undefined);
     const anchored = await chainNextLeaf(client, anchor);
     if (cut < anchored) {
       throw new Error(
@@ -98,9 +106,9 @@ export type AnchorResult = { anchored: false; pending: number } | { anchored: tr
 /** One round: anchors a batch if N records are pending, or T seconds passed since the first of them. */
 export async function anchorOnce(state: AnchorerState, now = Date.now()): Promise<AnchorResult> {
   const { publicClient, walletClient, anchor, store, lock, batchLeaves, batchSeconds, logger } = state.config;
-  // The lock is held until the transaction is mined, so a rollback cannot drop leaves that are being anchored.
-  return lock(async () => {
-    const first = await chainNextLeaf(publicClient, anchor);
+  const first = await chainNextLeaf(publicClient, anchor);
+  // Under the lock only to read a stable log and to register the transaction before a rollback can run.
+  const planned = await lock(async (): Promise<AnchorResult | { root: Hex; leafCount: number; sent: Promise<Hex> }> => {
     const logLength = await readNextSeq(store);
     if (logLength < first) {
       logger?.warn({ logLength, anchored: first }, "the chain has anchored more records than are indexed; waiting");
@@ -117,18 +125,29 @@ export async function anchorOnce(state: AnchorerState, now = Date.now()): Promis
     }
     const leafCount = Math.min(pending, batchLeaves);
     const root = bytesToHex(rootOf(buildTree(await readLeaves(store, first, leafCount))));
-    const txHash = await walletClient.writeContract({
-      address: anchor.address,
-      abi: anchor.abi,
-      functionName: "anchor",
-      args: [root, BigInt(first), BigInt(leafCount)],
-    });
-    const receipt = await publicClient.waitForTransactionReceipt({ hash: txHash, timeout: 120_000 });
-    if (receipt.status !== "success") throw new Error(`Anchoring transaction ${txHash} reverted; will reconcile and retry.`);
-    state.pendingSince = undefined;
-    logger?.info({ firstLeaf: first, leafCount, txHash, block: Number(receipt.blockNumber) }, "batch anchored");
-    return { anchored: true, firstLeaf: first, leafCount, txHash };
+    const sent = (async () => {
+      const txHash = await walletClient.writeContract({
+        address: anchor.address,
+        abi: anchor.abi,
+        functionName: "anchor",
+        args: [root, BigInt(first), BigInt(leafCount)],
+      });
+      const receipt = await publicClient.waitForTransactionReceipt({ hash: txHash, timeout: 120_000 });
+      if (receipt.status !== "success") throw new Error(`Anchoring transaction ${txHash} reverted; will reconcile and retry.`);
+      logger?.info({ firstLeaf: first, leafCount, txHash, block: Number(receipt.blockNumber) }, "batch anchored");
+      return txHash;
+    })();
+    inFlight.set(store, sent);
+    return { root, leafCount, sent };
   });
+  if ("anchored" in planned) return planned;
+  try {
+    const txHash = await planned.sent;
+    state.pendingSince = undefined;
+    return { anchored: true, firstLeaf: first, leafCount: planned.leafCount, txHash };
+  } finally {
+    if (inFlight.get(store) === planned.sent) inFlight.delete(store);
+  }
 }
 
 /** Runs anchoring rounds every `tickMs` until aborted; failures are logged and retried after reconciling. */

@@ -48,7 +48,14 @@ export function offchainEntry(
 const KIND = /^[a-z][a-z0-9]*(\.[a-z][a-zA-Z0-9]*)+$/;
 const OBJECT_ID = /^[\x21-\x7e]{1,128}$/;
 
-type Pending = { entries: { input: OffchainInput; actor: string; payload: string }[]; ops: BatchOp[]; done: (result: Appended[] | Error) => void };
+/**
+ * Effects written with the records: fixed ops, or a function of where the records went, for effects that name
+ * a record by its recordId (known only inside the batch). The function must not throw: if it does, only its own
+ * call is refused (and nothing of it written); the other calls of the group are written as usual.
+ */
+export type AppendOps = BatchOp[] | ((appended: Appended[]) => BatchOp[]);
+
+type Pending = { entries: { input: OffchainInput; actor: string; payload: string }[]; ops: AppendOps; done: (result: Appended[] | Error) => void };
 type Committer = { queue: Pending[]; running: boolean };
 const committers = new WeakMap<Store, Committer>();
 
@@ -59,7 +66,7 @@ const committers = new WeakMap<Store, Committer>();
  * Calls that arrive while a batch is being written are committed together in the next one (group commit), so
  * durable appends cost one disk sync per batch, not per record. Refuses malformed input before writing.
  */
-export function appendOffchain(store: Store, lock: Lock, chainId: number, inputs: OffchainInput[], ops: BatchOp[] = []): Promise<Appended[]> {
+export function appendOffchain(store: Store, lock: Lock, chainId: number, inputs: OffchainInput[], ops: AppendOps = []): Promise<Appended[]> {
   let entries: Pending["entries"];
   try {
     entries = inputs.map((input) => {
@@ -71,7 +78,7 @@ export function appendOffchain(store: Store, lock: Lock, chainId: number, inputs
   } catch (error) {
     return Promise.reject(error as Error);
   }
-  if (entries.length === 0 && ops.length === 0) return Promise.resolve([]);
+  if (entries.length === 0 && Array.isArray(ops) && ops.length === 0) return Promise.resolve([]);
   let committer = committers.get(store);
   if (!committer) committers.set(store, (committer = { queue: [], running: false }));
   const c = committer;
@@ -98,21 +105,32 @@ async function drain(store: Store, lock: Lock, chainId: number, c: Committer): P
   }
 }
 
-async function writeGroup(store: Store, chainId: number, group: Pending[]): Promise<Appended[][]> {
+async function writeGroup(store: Store, chainId: number, group: Pending[]): Promise<(Appended[] | Error)[]> {
   let seq = await readNextSeq(store);
   let recordId = store.nextRecordId;
   const batch: BatchOp[] = [];
-  const results = group.map((p) => {
+  const results = group.map((p): Appended[] | Error => {
     const appended: Appended[] = [];
+    const own: BatchOp[] = [];
+    let s = seq;
+    let r = recordId;
     for (const e of p.entries) {
-      const entry = offchainEntry(seq, chainId, { recordId, kind: e.input.kind, id: e.input.id, at: e.input.at, actor: e.actor, payload: e.payload });
-      batch.push({ type: "put", sublevel: store.log, key: numKey(seq), value: entry });
-      batch.push({ type: "put", sublevel: store.offchain, key: numKey(recordId), value: seq });
-      appended.push({ recordId, seq, leaf: entry.leaf });
-      seq++;
-      recordId++;
+      const entry = offchainEntry(s, chainId, { recordId: r, kind: e.input.kind, id: e.input.id, at: e.input.at, actor: e.actor, payload: e.payload });
+      own.push({ type: "put", sublevel: store.log, key: numKey(s), value: entry });
+      own.push({ type: "put", sublevel: store.offchain, key: numKey(r), value: s });
+      appended.push({ recordId: r, seq: s, leaf: entry.leaf });
+      s++;
+      r++;
     }
-    batch.push(...p.ops);
+    try {
+      own.push(...(typeof p.ops === "function" ? p.ops(appended) : p.ops));
+    } catch (error) {
+      // Refused alone: its numbers are given to the next call, as if it had never come.
+      return error instanceof Error ? error : new Error(String(error));
+    }
+    batch.push(...own);
+    seq = s;
+    recordId = r;
     return appended;
   });
   batch.push({ type: "put", sublevel: store.meta, key: "nextSeq", value: seq });

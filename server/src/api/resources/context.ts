@@ -4,6 +4,7 @@ import type { PublicClient } from "viem";
 import type { Deployment } from "../../chain/deployment.js";
 import { modelSublevel, readModel, type Store, type Sublevel } from "../../store/store.js";
 import { createTreeCache, type TreeCache } from "../../receipts/receipt.js";
+import type { ProposalReader } from "./proposals.js";
 
 export type ResourceDeps = {
   store: Store;
@@ -12,6 +13,8 @@ export type ResourceDeps = {
   now: () => Promise<number>;
   /** Merkle trees of recently asked batches, shared by all receipt requests. */
   treeCache: TreeCache;
+  /** Proposal documents (a vote's contentHash, a plan's planHash) this server stores, if it has a document store. */
+  proposals?: ProposalReader;
   /** When this process anchors: when it closes a batch (so a 409 can say when to ask again). */
   anchoring?: { batchLeaves: number; batchSeconds: number };
 };

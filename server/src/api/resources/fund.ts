@@ -15,6 +15,7 @@ import {
 import type { RecordRef } from "../../indexer/models/refs.js";
 import type { VoteView } from "../../indexer/models/votes.js";
 import { ApiError } from "../errors.js";
+import { proposalOf, proposalSchema } from "./proposals.js";
 import { defineRoute, type RouteSpec } from "../routes.js";
 import { get, sub, type ResourceDeps } from "./context.js";
 import { readAll, readPage } from "./paging.js";
@@ -165,8 +166,9 @@ export function fundRoutes(deps: ResourceDeps): RouteSpec[] {
           z.object({ index: z.number(), payee: address, amount: decimal, stage: z.enum(["Start", "Progress", "Acceptance", "Warranty"]), docHash: hash, ...recordRefFields }),
         ),
         closing: z.object({ closedBy: address, disbursed: decimal, released: decimal, closingHash: hash, ...recordRefFields }).nullable(),
+        document: proposalSchema.describe("the plan's description behind planHash (the emergency report for an emergency spend), or a note that this server does not store it"),
       }),
-      handler: async ({ params }) => {
+      handler: async ({ params, req }) => {
         const p = await requirePlan(deps, params.planId);
         const now = await deps.now();
         const vote = p.kind === "vote" ? await get<VoteView>(deps, "votes", numKey(Number(p.voteId))) : undefined;
@@ -185,6 +187,7 @@ export function fundRoutes(deps: ResourceDeps): RouteSpec[] {
           closing: p.closing
             ? { closedBy: checksum(p.closing.closedBy), disbursed: p.closing.disbursed, released: p.closing.released, closingHash: p.closing.closingHash, ...refOut(p.closing) }
             : null,
+          document: await proposalOf(deps, p.planHash, req),
         };
       },
     }),

@@ -9,6 +9,7 @@ import { defineRoute, type RouteSpec } from "../routes.js";
 import { get, sub, type ResourceDeps } from "./context.js";
 import { readPage } from "./paging.js";
 import { progressOf } from "./progress.js";
+import { proposalOf, proposalSchema, titleOf } from "./proposals.js";
 import { address, bigId, checksum, decimal, hash, pageOf, pageQuery, recordRefFields, uint32Id } from "./schemas.js";
 
 const MAJOR = new Set(["RaiseFund", "Rebuild", "ChangeCommonUse"]);
@@ -35,7 +36,8 @@ export const voteSummary = z.object({
   buildingId: z.number().describe("0 for the whole estate"),
   matter: z.enum(MATTERS),
   major: z.boolean(),
-  contentHash: hash,
+  contentHash: hash.describe("keccak256 of the proposal document (GET /api/documents/{contentHash})"),
+  title: z.object({ zh: z.string(), en: z.string().optional() }).optional().describe("the proposal's title, when this server stores the proposal"),
   start: z.number().describe("block time (Unix seconds) from which ballots count"),
   end: z.number().describe("block time at which ballots stop"),
   snapshot: z.number().describe("registry block whose areas and heads the vote uses"),
@@ -77,6 +79,7 @@ async function tallyOf(deps: ResourceDeps, voteId: string): Promise<TallyView> {
 }
 
 export async function summaryOf(deps: ResourceDeps, v: VoteView, now: number): Promise<VoteSummary> {
+  const title = await titleOf(deps, v.contentHash);
   return {
     id: v.voteId,
     estateId: v.estateId,
@@ -84,6 +87,7 @@ export async function summaryOf(deps: ResourceDeps, v: VoteView, now: number): P
     matter: v.matter,
     major: MAJOR.has(v.matter),
     contentHash: v.contentHash,
+    ...(title ? { title } : {}),
     start: v.start,
     end: v.end,
     snapshot: v.snapshot,
@@ -161,8 +165,9 @@ export function voteRoutes(deps: ResourceDeps): RouteSpec[] {
           projectedOutcome: z.enum(["QuorumNotMet", "Passed", "Rejected"]),
         }),
         finalizedTxHash: hash.optional(),
+        proposal: proposalSchema.describe("the proposal document behind contentHash: title, text, attachments (and candidates of an election), or a note that this server does not store it"),
       }),
-      handler: async ({ params }) => {
+      handler: async ({ params, req }) => {
         const v = await requireVote(deps, params.voteId);
         const summary = await summaryOf(deps, v, await deps.now());
         return {
@@ -171,6 +176,7 @@ export function voteRoutes(deps: ResourceDeps): RouteSpec[] {
           rule: v.rule,
           progress: progressOf(await tallyOf(deps, v.voteId), v.rule),
           ...(v.finalized ? { finalizedTxHash: v.finalized.txHash } : {}),
+          proposal: await proposalOf(deps, v.contentHash, req),
         };
       },
     }),

@@ -3,6 +3,7 @@
 // Everything else (authorisation, idempotency, serialisation, the atomic journal write, HTTP) is the engine's.
 import type { z } from "zod/v4";
 import type { ErrorCode, MessageParams } from "../../api/messages.js";
+import type { NotificationRequest } from "../../notifications/types.js";
 import type { Actor } from "../../receipts/actor.js";
 import type { ModelReader, ModelTx, QueryContext } from "./storage.js";
 
@@ -133,6 +134,9 @@ export function defineQuery<P, Q>(query: {
   return query as unknown as QueryDef;
 }
 
+/** A notification a record causes (its cause, the record, is the framework's to fill in). */
+export type Notification = Omit<NotificationRequest, "cause">;
+
 export type ServiceDef<S = unknown> = {
   /** Lowercase letters and digits; the first part of its record kinds. */
   name: string;
@@ -151,6 +155,11 @@ export type ServiceDef<S = unknown> = {
   models?: string[];
   /** Writes a record's effect on the read models (in the same atomic write as the record). */
   project?: (record: JournalRecord, tx: ModelTx) => Promise<void> | void;
+  /**
+   * Pure: who must be told of a record, and what (server/src/notifications). The notifications are enqueued in
+   * the record's own atomic write, naming it as their cause; never on a replay of the journal.
+   */
+  notify?: (record: JournalRecord) => Notification[];
   queries?: QueryDef[];
 };
 

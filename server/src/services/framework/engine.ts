@@ -3,6 +3,7 @@
 // to rebuild every read model.
 import { createHash, randomBytes } from "node:crypto";
 import type { Hex } from "viem";
+import { z } from "zod/v4";
 import type { Actor } from "../../receipts/actor.js";
 import { canonicalJson } from "../../receipts/record.js";
 import { createLock } from "../../store/lock.js";
@@ -34,8 +35,8 @@ export type CommandRequest = {
   command: string;
   /** The object's id, for commands on an existing object. */
   id?: string;
-  /** The validated body: the command's input plus expectedVersion, onBehalfOf, authorisation. */
-  body: Record<string, unknown>;
+  /** The body as sent (JSON): the command's input plus expectedVersion, onBehalfOf, authorisation. */
+  body: unknown;
   principal: Principal;
   idempotencyKey?: string;
 };
@@ -85,6 +86,18 @@ export type EngineOptions = {
   /** Milliseconds since the epoch (Date.now unless said). */
   clock?: () => number;
 };
+
+const PRINTABLE_ID = /^[\x21-\x7e]{1,100}$/;
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+
+/** A command's body: its input plus the framework's fields (validated once, by the route and the engine alike). */
+export function bodySchema(command: CommandDef) {
+  return command.input.extend({
+    expectedVersion: z.number().int().min(0).optional().describe("refuse (409) unless the object is at this version"),
+    onBehalfOf: z.string().regex(PRINTABLE_ID).optional().describe("staff only: the resident's address or person id"),
+    authorisation: z.string().regex(PRINTABLE_ID).optional().describe("staff only: the recorded authorisation to act for them"),
+  });
+}
 
 export const stateKey = (service: string, id: string) => `${service}:${id}`;
 const versionKey = (service: string, id: string, version: number) => `${service}:${id}:${numKey(version)}`;
@@ -165,8 +178,8 @@ export function createEngine(options: EngineOptions): Engine {
     return out;
   }
 
-  function fingerprint(request: CommandRequest): string {
-    const text = canonicalJson({ service: request.service, command: request.command, id: request.id ?? null, body: request.body });
+  function fingerprint(request: CommandRequest, body: Record<string, unknown>): string {
+    const text = canonicalJson({ service: request.service, command: request.command, id: request.id ?? null, body });
     return createHash("sha256").update(text).digest("hex");
   }
 
@@ -176,8 +189,10 @@ export function createEngine(options: EngineOptions): Engine {
     return { status: stored.status, replayed: true, body: answerBody(stored.id, stored.fromVersion + stored.count - 1, records, stored.actor, stored.proxy) };
   }
 
-  async function actorOf(request: CommandRequest, service: ServiceDef, command: CommandDef, now: number): Promise<Actor> {
-    const { onBehalfOf, authorisation } = request.body as { onBehalfOf?: string; authorisation?: string };
+  async function actorOf(request: CommandRequest, body: Record<string, unknown>, service: ServiceDef, command: CommandDef, now: number): Promise<Actor> {
+    const { onBehalfOf: named, authorisation } = body as { onBehalfOf?: string; authorisation?: string };
+    // One spelling per resident in the journal: addresses in lowercase, as actors carry them.
+    const onBehalfOf = named !== undefined && ADDRESS.test(named) ? named.toLowerCase() : named;
     const address = request.principal.address;
     if (onBehalfOf === undefined && authorisation === undefined) return { address };
     if (onBehalfOf === undefined || authorisation === undefined) {
@@ -190,20 +205,26 @@ export function createEngine(options: EngineOptions): Engine {
     return { address, onBehalfOf, authorisation };
   }
 
-  async function run(request: CommandRequest, service: ServiceDef, command: CommandDef, print: string | undefined): Promise<CommandAnswer> {
+  async function run(
+    request: CommandRequest,
+    body: Record<string, unknown>,
+    service: ServiceDef,
+    command: CommandDef,
+    print: string | undefined,
+  ): Promise<CommandAnswer> {
     const now = Math.floor(clock() / 1000);
-    const input = command.input.parse(stripFramework(request.body));
+    const input = stripFramework(body);
     const allowed = allowedRoles(command, input);
     if (allowed !== "signedIn") {
       const roles = await request.principal.roles();
       if (!allowed.some((role) => roles.includes(role))) throw new Refusal(403, "forbidden", { role: allowed.join(" / ") });
     }
-    const actor = await actorOf(request, service, command, now);
+    const actor = await actorOf(request, body, service, command, now);
     const id = command.target === "new" ? randomBytes(9).toString("base64url") : request.id!;
     return objects(stateKey(service.name, id), async () => {
       const current = await stateOf(service.name, id);
       if (command.target === "existing" && current.version === 0) throw new Refusal(404, "unknown_record", { kind: service.noun, id });
-      const expected = request.body.expectedVersion as number | undefined;
+      const expected = body.expectedVersion as number | undefined;
       if (expected !== undefined && expected !== current.version) {
         throw new Refusal(409, "version_conflict", { id, expected, actual: current.version });
       }
@@ -236,9 +257,13 @@ export function createEngine(options: EngineOptions): Engine {
           const answer: StoredAnswer = { fingerprint: print, status: 201, id, service: service.name, fromVersion: current.version + 1, count: records.length, hint, actor, proxy };
           framework.push({ model: IDEMPOTENCY_MODEL, key: idempotencySlot(request), value: answer });
         }
+        const notifications = records.flatMap((record, recordIndex) =>
+          (service.notify?.(record) ?? []).map((n) => ({ ...n, cause: { kind: record.kind, id }, recordIndex })),
+        );
         appending = storage.append(
           records.map((r) => ({ kind: r.kind, id, at: r.at, actor, payload: r.payload })),
           [...framework, ...writes.values()],
+          notifications,
         );
       });
       const appended = await appending!;
@@ -256,8 +281,13 @@ export function createEngine(options: EngineOptions): Engine {
       const service = services.get(request.service);
       const command = service?.commands.find((c) => c.name === request.command);
       if (!service || !command) throw new Error(`No command ${request.service}.${request.command} is registered.`);
-      if (request.idempotencyKey === undefined) return run(request, service, command, undefined);
-      const print = fingerprint(request);
+      const parsed = bodySchema(command).safeParse(request.body);
+      if (!parsed.success) {
+        throw new Refusal(400, "invalid_request", { issues: parsed.error.issues.map((i) => ["body", ...i.path.map(String)].join(".")).join(", ") });
+      }
+      const body = parsed.data as Record<string, unknown>;
+      if (request.idempotencyKey === undefined) return run(request, body, service, command, undefined);
+      const print = fingerprint(request, body);
       // One Idempotency-Key at a time: a repeat sent while the first is still running waits for its answer.
       return keys(idempotencySlot(request), async () => {
         const stored = await storage.get<StoredAnswer>(IDEMPOTENCY_MODEL, idempotencySlot(request));
@@ -265,7 +295,7 @@ export function createEngine(options: EngineOptions): Engine {
           if (stored.fingerprint !== print) throw new Refusal(422, "idempotency_key_reused", { key: request.idempotencyKey! });
           return replay(stored);
         }
-        return run(request, service, command, print);
+        return run(request, body, service, command, print);
       });
     },
   };

@@ -9,7 +9,7 @@ import type { SessionStore } from "../../api/auth/sessions.js";
 import { ApiError } from "../../api/errors.js";
 import { defineRoute, Reply, type RouteSpec } from "../../api/routes.js";
 import { Refusal, type CommandDef, type QueryDef, type ServiceDef } from "./define.js";
-import { modelName, type Engine, type Principal } from "./engine.js";
+import { bodySchema, modelName, type Engine, type Principal } from "./engine.js";
 import { readPage, type ModelReader, type QueryContext } from "./storage.js";
 import { objectId } from "./schemas.js";
 
@@ -26,7 +26,6 @@ export type ServiceHttpOptions = {
 
 /** An Idempotency-Key: printable ASCII without spaces, at most 128 characters (a UUID fits). */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
-const PRINTABLE_ID = /^[\x21-\x7e]{1,100}$/;
 
 const actorSchema = z.union([
   z.object({ address: z.string() }),
@@ -46,15 +45,6 @@ export const commandResultSchema = z.object({
     .nullable()
     .describe("set when staff acted for a resident: for whom and under which recorded authorisation"),
 });
-
-/** The command's body: its input plus the framework's fields. */
-function bodySchema(command: CommandDef) {
-  return command.input.extend({
-    expectedVersion: z.number().int().min(0).optional().describe("refuse (409) unless the object is at this version"),
-    onBehalfOf: z.string().regex(PRINTABLE_ID).optional().describe("staff only: the resident's address or person id"),
-    authorisation: z.string().regex(PRINTABLE_ID).optional().describe("staff only: the recorded authorisation to act for them"),
-  });
-}
 
 function principalOf(req: Request, options: ServiceHttpOptions): Principal {
   const address = sessionOf(req).address.toLowerCase() as Hex;
@@ -88,7 +78,7 @@ function commandRoute(engine: Engine, service: ServiceDef, command: CommandDef, 
     body: bodySchema(command),
     response: commandResultSchema,
     before: [requireSession(options.sessions)],
-    handler: async ({ params, body, req }) => {
+    handler: async ({ params, req }) => {
       const key = req.get("idempotency-key");
       if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new ApiError(400, "invalid_idempotency_key");
       try {
@@ -96,7 +86,8 @@ function commandRoute(engine: Engine, service: ServiceDef, command: CommandDef, 
           service: service.name,
           command: command.name,
           id: (params as { id?: string } | undefined)?.id,
-          body: body as Record<string, unknown>,
+          // The body as sent: the engine validates it with the same schema (a transform must not run twice).
+          body: req.body as unknown,
           principal: principalOf(req, options),
           idempotencyKey: key,
         });

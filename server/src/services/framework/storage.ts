@@ -4,6 +4,7 @@
 // can take over later by implementing `ServiceStorage` (one transaction per `append`). No service sees LevelDB.
 import type { Actor } from "../../receipts/actor.js";
 import { parseActor } from "../../receipts/actor.js";
+import { notificationEffects, type CausedRequest, type Outbox } from "../../notifications/outbox.js";
 import { appendOffchain, readJournal, readOffchain, type Appended, type OffchainInput } from "../../receipts/log.js";
 import type { Lock } from "../../store/lock.js";
 import { type BatchOp, type Store, type Sublevel } from "../../store/store.js";
@@ -22,7 +23,7 @@ export interface ServiceStorage {
    * Appends `records` to the journal and the receipt log and applies `writes` to the read models, all in one
    * durable atomic write; concurrent calls are group-committed. Resolves once it is on disk.
    */
-  append(records: OffchainInput[], writes: ModelWrite[]): Promise<Appended[]>;
+  append(records: OffchainInput[], writes: ModelWrite[], notifications?: CausedRequest[]): Promise<Appended[]>;
   /** A lower bound of the next record id: every record appended after this call has an id at least this. */
   nextRecordId(): number;
   readRecord(recordId: number): Promise<StoredRecord | undefined>;
@@ -61,8 +62,10 @@ export type PageOptions<T> = {
   map: (value: unknown, key: string) => T | undefined | Promise<T | undefined>;
 };
 
+const UTF8 = { valueEncoding: "utf8" } as const;
+
 /** The indexer's LevelDB store as service storage: service read models live in sublevels `svc:<model>`. */
-export function levelServiceStorage(store: Store, lock: Lock, chainId: number): ServiceStorage {
+export function levelServiceStorage(store: Store, lock: Lock, chainId: number, outbox?: Outbox): ServiceStorage {
   const sublevels = new Map<string, Sublevel>();
   const sublevel = (model: string): Sublevel => {
     let found = sublevels.get(model);
@@ -101,11 +104,15 @@ export function levelServiceStorage(store: Store, lock: Lock, chainId: number): 
   };
 
   return {
-    async append(records, writes) {
+    async append(records, writes, notifications = []) {
+      // Checked before anything is written: a bad notification refuses the whole append.
+      if (notifications.length > 0 && !outbox) throw new Error("A service asked for notifications, but this storage has no outbox; pass one to levelServiceStorage.");
+      const effects = notifications.length > 0 ? notificationEffects(outbox!, records, notifications) : undefined;
       const n = ++appends;
       for (const w of writes) pending.set(slot(w.model, w.key), { value: w.value, append: n });
       try {
-        return await appendOffchain(store, lock, chainId, records, toOps(writes));
+        const ops = toOps(writes);
+        return await appendOffchain(store, lock, chainId, records, effects ? (appended) => [...ops, ...effects(appended)] : ops);
       } finally {
         for (const w of writes) {
           const key = slot(w.model, w.key);
@@ -126,7 +133,11 @@ export function levelServiceStorage(store: Store, lock: Lock, chainId: number): 
     async get<T>(model: string, key: string) {
       const waiting = pending.get(slot(model, key));
       if (waiting) return waiting.value === null ? undefined : (waiting.value as T);
-      return (await sublevel(model).get(key)) as T | undefined;
+      // Synchronously, as the indexer's reads do (store.ts readModelSync): LevelDB answers from its memtable and
+      // cache in microseconds, while an async get waits its turn in libuv's thread pool behind the synced
+      // writes, and the engine's projection step (serialised across objects) would wait with it.
+      const text = store.db.getSync(sublevel(model).prefix + key, UTF8) as string | undefined;
+      return text === undefined ? undefined : (JSON.parse(text) as T);
     },
     async *list(model, options = {}) {
       const prefix = options.prefix ?? "";
