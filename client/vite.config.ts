@@ -56,6 +56,8 @@ function demoAccounts(): Plugin {
         role("custodian", plan.custodian),
         ...plan.staff.map((p) => role("staff", p)),
         ...plan.partners.map((p) => role("partner", p)),
+        role("mediator", plan.mediator),
+        role("gridWorker", plan.gridWorker),
         ...owners,
       ]) if (!unique.has(e.address)) unique.set(e.address, e);
       const list = [...unique.values()];

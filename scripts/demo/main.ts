@@ -42,7 +42,7 @@ Votes 表决:
 ${stack.votes.map((v) => `  #${v.id} ${v.open ? "open  进行中" : "closed 已结束"}  ${v.title} / ${v.titleEn}`).join("\n")}
 
 Demo accounts 演示账户 (keys from the well-known development mnemonic "${DEMO_MNEMONIC}", never use them elsewhere):
-${[plan.admin, ...plan.committee, plan.custodian, plan.auditor, ...plan.staff, ...plan.volunteers.slice(0, 3), ...plan.partners].map(row).join("\n")}
+${[plan.admin, ...plan.committee, plan.custodian, plan.auditor, ...plan.staff, plan.mediator, plan.gridWorker, ...plan.volunteers.slice(0, 3), ...plan.partners].map(row).join("\n")}
   … and ${plan.owners.length} owners in all (the web client's demo picker lists them).
 
 Documents for the auditor's PDF check 审计文件: ${stack.documents.map((d) => d.file).join(", ")}

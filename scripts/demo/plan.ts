@@ -28,6 +28,9 @@ export type DemoPlan = {
   staff: DemoPerson[];
   volunteers: DemoPerson[];
   partners: DemoPerson[];
+  /** People of the off-chain directory only (no on-chain role): a mediator and a grid worker (网格员). */
+  mediator: DemoPerson;
+  gridWorker: DemoPerson;
 };
 
 /** mulberry32: a tiny seeded PRNG, so every run builds the same estate. */
@@ -118,6 +121,9 @@ export function demoPlan(seed = 20261124): DemoPlan {
   // The committee, volunteers and the elderly they serve are owners too.
   const committee = [0, 40, 90, 150, 200].map((i) => relabel(owners[i]!, "业委会委员", "committee member"));
   const volunteers = [10, 60, 110, 170, 220, 240].map((i) => relabel(owners[i]!, "志愿者", "volunteer"));
+  // Made after the owners, so every earlier demo account keeps its address.
+  const mediator = person("mediator", "人民调解员", "Mediator");
+  const gridWorker = person("gridWorker", "网格员", "Grid worker");
   return {
     estate: { name: "和睦家园", nameEn: "Hemu Garden" },
     buildings,
@@ -132,6 +138,8 @@ export function demoPlan(seed = 20261124): DemoPlan {
     staff,
     volunteers,
     partners,
+    mediator,
+    gridWorker,
   };
 }
 

@@ -12,6 +12,7 @@ import { isLoopback, startLocalNode } from "../../server/src/chain/localNode.js"
 import { loadServerSettings } from "../../server/src/config/server.js";
 import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
+import { seedDirectory, type DemoDirectory } from "./directory.js";
 import type { DemoDocument } from "./documents.js";
 import { playHistory, type DemoHistory, type DemoVote } from "./history.js";
 import { demoPlan, type DemoPlan } from "./plan.js";
@@ -40,6 +41,7 @@ export type DemoStack = {
   deployment: Deployment;
   votes: DemoVote[];
   documents: DemoDocument[];
+  directory: DemoDirectory;
   stop: () => Promise<void>;
 };
 
@@ -131,8 +133,11 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       if (Date.now() > deadline) throw new Error(`The indexer did not reach block ${head} within 2 minutes.`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    // The directory needs the indexed units: labels for the 300 flats, invented people in the vault.
+    const directory = await seedDirectory(server.directory, plan, estate);
+    log(`directory: ${directory.labelled} flats labelled, ${directory.people} invented people in the vault (development master key in ${path.join(settings.dataDir, "vault")})`);
     log(`server: ${server.url}${settings.staticDir ? "" : " (web client not built: npm run build:client)"}`);
-    return { rpcUrl: node.url, apiUrl: server.url, plan, deployment, votes: history.votes, documents: history.documents, stop };
+    return { rpcUrl: node.url, apiUrl: server.url, plan, deployment, votes: history.votes, documents: history.documents, directory, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -24,7 +24,7 @@ import { assertVaultKeyConfigured } from "./config/vault.js";
 import { chainClock } from "./api/resources/context.js";
 import { authorizationKey, type ProxyAuthorizationView } from "./indexer/models/proxies.js";
 import { openPrivacy, type Privacy } from "./privacy/open.js";
-import { defaultPersonResolver, privacyRoutes, type PersonResolver } from "./privacy/routes.js";
+import { privacyRoutes, type PersonResolver } from "./privacy/routes.js";
 import { readModel } from "./store/store.js";
 import { follow } from "./indexer/indexer.js";
 import { openOutbox, outboxRoutes, startDelivery, type NotificationsOptions } from "./notifications/index.js";
@@ -36,6 +36,7 @@ import { trackSubmissions } from "./relayer/health.js";
 import { openBallotQueue } from "./relayer/queue.js";
 import { relayerRoutes } from "./relayer/routes.js";
 import { startSubmitter, type Submitter } from "./relayer/submitter.js";
+import { directoryRoutes, startDirectory, useDirectory, type Directory } from "./services/directory/index.js";
 import { documentRoutes, openDocuments, type DocumentService } from "./services/documents/index.js";
 import { mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
@@ -47,6 +48,8 @@ export type RunningServer = {
   service: Service;
   /** The personal-data vault and its journal, as the services get them. */
   privacy: Privacy;
+  /** The directory (people, flats, off-chain roles; the demo seeds its people through it). */
+  directory: Directory;
   /** The document store (proposals, plans, payment papers, scanned paper). */
   documents: DocumentService;
   /** The off-chain services' engine (its storage, for replay and tests). */
@@ -162,6 +165,10 @@ export async function startServer(
       return settings.siweDomain ?? listeningOn;
     },
   };
+  // The directory (issue 12 §3): people's values in the vault, read through its role × purpose table.
+  const directory = await startDirectory({ store: service.store, lock: service.lock, chainId: deployment.chainId, vault: privacy.vault });
+  useDirectory(directory);
+
   // Notifications are enqueued with the records that cause them (in the services' appends); final outcomes are
   // anchored records of their own.
   const outbox = await openOutbox(service.store, { journal: { lock: service.lock, chainId: settings.chainId } });
@@ -174,12 +181,14 @@ export async function startServer(
     services: typeof offchain.services === "function" ? offchain.services({ privacy }) : (offchain.services ?? []),
     sessions,
     rolesOf,
-    offchainRolesOf: offchain.offchainRolesOf,
+    // The services' off-chain roles are the directory's, unless the caller gives its own.
+    offchainRolesOf: offchain.offchainRolesOf ?? ((address) => directory.offchainRolesOf(address)),
     proxyCheck: offchain.proxyCheck,
   });
   const routes: RouteSpec[] = [
     configRoute(settings, deployment),
     ...authRoutes(auth),
+    ...directoryRoutes({ directory, sessions, rolesOf }),
     ...services.routes,
     ...outboxRoutes({ outbox, signedIn: requireSession(sessions), rolesOf, wake: () => delivery.wake() }),
   ];
@@ -189,7 +198,8 @@ export async function startServer(
       journal: privacy.journal,
       sessions,
       rolesOf,
-      personsOf: offchain.personsOf ?? defaultPersonResolver,
+      // A signed-in address is the person the directory links it to, unless the caller gives its own links.
+      personsOf: offchain.personsOf ?? ((address) => directory.personsOf(address)),
       authorisation: (id) => readModel<ProxyAuthorizationView>(service.store, "proxyAuthorizations", authorizationKey(id)),
       now: chainClock(publicClient),
     }),
@@ -276,6 +286,7 @@ export async function startServer(
     deployment,
     service,
     privacy,
+    directory,
     documents,
     engine: services.engine,
     async stop() {
@@ -288,6 +299,7 @@ export async function startServer(
       await submitter?.stop();
       await delivery.stop();
       await relayerDb?.close();
+      useDirectory(undefined);
       await privacy.close();
       await closeStore(service.store);
     },

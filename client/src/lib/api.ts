@@ -38,7 +38,14 @@ export function dropEarlyAnswers(): void {
 
 /** The session token sent as `Authorization: Bearer` (set by sign-in). */
 export function setToken(value: string | null): void {
+  if (value !== token) onTokenChange?.();
   token = value;
+}
+
+let onTokenChange: (() => void) | undefined;
+/** Called when the session changes (names.ts forgets what the previous viewer was allowed to see). */
+export function whenTokenChanges(listener: () => void): void {
+  onTokenChange = listener;
 }
 
 /** The API's base URL: the origin the client is served from. */

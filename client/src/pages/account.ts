@@ -5,6 +5,7 @@ import { ApiError, get } from "../lib/api.js";
 import { config, DEV_CHAIN_ID } from "../lib/chain.js";
 import { field, h, notice, replace } from "../lib/dom.js";
 import { area, short } from "../lib/format.js";
+import { loadNames, unitName } from "../lib/names.js";
 import { lang, t } from "../lib/i18n.js";
 import { forgetKey, importKey, storedKeys, unlockKey, WrongPassphrase } from "../lib/keys.js";
 import type { PageContext } from "../lib/page.js";
@@ -52,12 +53,13 @@ function signedInView(root: HTMLElement, ctx: PageContext): void {
     h("section", { class: "card" }, h("h2", {}, t("account.units")), units),
   );
   get<Holder>(`/api/holders/${who.address}`, ctx.signal)
-    .then((holder) => {
+    .then(async (holder) => {
+      await loadNames([who.address], ctx.signal);
       replace(
         units,
         holder.units.length === 0
           ? h("p", {}, t("account.noUnits"))
-          : h("ul", {}, holder.units.map((u) => h("li", {}, t("account.unitLine", { id: String(u.id), building: String(u.buildingId), area: area(u.area) }), " ", h("a", { href: `#/fund/units/${u.id}` }, t("account.statement"))))),
+          : h("ul", {}, holder.units.map((u) => h("li", {}, t("account.unitLine", { label: unitName(u.id, who.address), id: String(u.id), building: String(u.buildingId), area: area(u.area) }), " ", h("a", { href: `#/fund/units/${u.id}` }, t("account.statement"))))),
       );
     })
     .catch((err: unknown) => {

@@ -9,6 +9,7 @@ import { download, dropZone, fileBytes, h, notice, replace } from "../lib/dom.js
 import { dateTime, money, short } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import { label, matterName, scopeName } from "../lib/labels.js";
+import { loadNames, whoIs } from "../lib/names.js";
 import type { PageContext } from "../lib/page.js";
 import { checkProposal, proposalView } from "../lib/proposal.js";
 import type { PlanDetail } from "../lib/types.js";
@@ -46,6 +47,7 @@ export function auditRows(plan: PlanDetail): (string | number | null | undefined
 
 export async function render(root: HTMLElement, ctx: PageContext): Promise<void> {
   const plan = await get<PlanDetail>(`/api/fund/plans/${ctx.params.id}`, ctx.signal);
+  await loadNames([plan.openedBy, plan.confirmation?.custodian, ...(plan.approvals ?? []).map((a) => a.member), ...plan.disbursements.map((d) => d.payee)], ctx.signal);
   // The plan's description (or emergency report), checked against the planHash on chain in this browser.
   const documentBox = h("div", { "data-testid": "plan-document-slot" });
   void checkProposal(plan.planHash, ctx.signal)
@@ -102,12 +104,12 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
         plan.kind === "emergency"
           ? [
               h("dt", {}, t("plan.approvers")),
-              h("dd", {}, (plan.approvals ?? []).map((a) => h("span", { class: "badge mono" }, short(a.member)))),
+              h("dd", {}, (plan.approvals ?? []).map((a) => h("span", { class: "badge" }, whoIs(a.member)))),
               h("dt", {}, t("plan.confirmedBy")),
-              h("dd", {}, plan.confirmation ? h("span", { class: "mono" }, short(plan.confirmation.custodian)) : t("plan.notConfirmed")),
+              h("dd", {}, plan.confirmation ? whoIs(plan.confirmation.custodian) : t("plan.notConfirmed")),
             ]
           : null,
-        h("dt", {}, t("plan.openedBy")), h("dd", { class: "mono" }, short(plan.openedBy)),
+        h("dt", {}, t("plan.openedBy")), h("dd", {}, whoIs(plan.openedBy)),
         h("dt", {}, t("plan.openedAt")), h("dd", {}, t("ballot.block", { n: String(plan.openedAt) })),
         plan.kind === "emergency" ? [h("dt", {}, t("plan.disclosureDue")), h("dd", {}, dateTime(plan.disclosureDue))] : null,
         h("dt", {}, t("plan.planHash")), h("dd", { class: "mono break" }, plan.planHash),
@@ -131,7 +133,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
                 "tbody",
                 {},
                 plan.disbursements.map((d) =>
-                  h("tr", {}, h("td", {}, `${d.index + 1}. ${label("stage", d.stage)}`), h("td", { class: "num" }, money(d.amount)), h("td", { class: "mono" }, short(d.payee)), h("td", { class: "mono", title: d.docHash }, short(d.docHash, 8)), h("td", { class: "mono" }, short(d.txHash))),
+                  h("tr", {}, h("td", {}, `${d.index + 1}. ${label("stage", d.stage)}`), h("td", { class: "num" }, money(d.amount)), h("td", {}, whoIs(d.payee)), h("td", { class: "mono", title: d.docHash }, short(d.docHash, 8)), h("td", { class: "mono" }, short(d.txHash))),
                 ),
               ),
             ),

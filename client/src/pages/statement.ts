@@ -2,6 +2,7 @@
 import { allOf, get } from "../lib/api.js";
 import { field, h, replace } from "../lib/dom.js";
 import { area, money, short } from "../lib/format.js";
+import { loadNames, nameOf, unitName } from "../lib/names.js";
 import { t } from "../lib/i18n.js";
 import { label } from "../lib/labels.js";
 import type { PageContext } from "../lib/page.js";
@@ -28,17 +29,18 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   if (!unitData) return;
 
   const [unit, statement] = await unitData;
+  await loadNames([unit.holder], ctx.signal);
   replace(
     body,
     h(
       "section",
       { class: "card" },
-      h("h2", {}, t("statement.unit", { id: String(unit.id), building: String(unit.buildingId) })),
+      h("h2", {}, t("statement.unit", { label: unitName(unit.id, unit.holder), id: String(unit.id), building: String(unit.buildingId) })),
       h(
         "dl",
         { class: "facts" },
         h("dt", {}, t("tally.area")), h("dd", {}, area(unit.area)),
-        h("dt", {}, t("vote.holder")), h("dd", { class: "mono" }, unit.holder),
+        h("dt", {}, t("vote.holder")), h("dd", {}, nameOf(unit.holder) ? h("div", {}, nameOf(unit.holder)) : null, h("div", { class: "mono break" }, unit.holder)),
         h("dt", {}, t("fund.balance")), h("dd", { "data-testid": "unit-balance" }, h("strong", {}, money(statement.balance))),
       ),
     ),

@@ -8,6 +8,7 @@ import { config, contractAddress } from "../lib/config.js";
 import { field, h, notice, replace } from "../lib/dom.js";
 import { dateTime, minutes, short } from "../lib/format.js";
 import { t, type TextKey } from "../lib/i18n.js";
+import { loadNames, nameOf, whoIs } from "../lib/names.js";
 import type { PageContext } from "../lib/page.js";
 import { signedIn } from "../lib/session.js";
 import type { Member, Partner, ServiceRow } from "../lib/types.js";
@@ -50,6 +51,9 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     contractAddress("TimeBank"),
   ]);
   const { ABI, isAddress, noteOnChain, publicClientFor, sendContractTx } = await chainCode;
+  // Flats, partners' names and opt-in display names in place of addresses.
+  await loadNames([...member.family.map((f) => f.address), ...toConfirm.map((s) => s.volunteer), ...member.history.map((e) => e.counterparty), ...given.map((s) => s.recipient), ...partners.map((p) => p.address)], ctx.signal);
+  const named = (a: string) => nameOf(a) ?? short(a);
   const client = publicClientFor(cfg.rpcUrl, cfg.chainId);
   const progress = h("div", { class: "tx-box", "aria-live": "polite", "data-testid": "tx-progress" });
   if (lastOutcome) {
@@ -76,7 +80,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     h("h2", {}, t("timebank.balance")),
     h("p", { class: "big", "data-testid": "tb-balance", "data-minutes": String(member.balance) }, minutes(member.balance)),
     !member.member ? notice("warn", t("timebank.notMember")) : null,
-    member.family.length > 0 ? h("p", {}, t("timebank.family"), " ", member.family.map((f) => h("span", { class: "badge" }, `${relationName(f.relation)} ${short(f.address)}`))) : null,
+    member.family.length > 0 ? h("p", {}, t("timebank.family"), " ", member.family.map((f) => h("span", { class: "badge" }, `${relationName(f.relation)} ${named(f.address)}`))) : null,
   );
 
   const pending = h(
@@ -92,7 +96,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
             h(
               "li",
               { class: "service", "data-service": String(s.id) },
-              h("p", {}, t("timebank.serviceLine", { volunteer: short(s.volunteer), minutes: minutes(s.minutes), category: categoryName(s.category), when: dateTime(s.servedAt) })),
+              h("p", {}, t("timebank.serviceLine", { volunteer: named(s.volunteer), minutes: minutes(s.minutes), category: categoryName(s.category), when: dateTime(s.servedAt) })),
               h(
                 "div",
                 { class: "actions" },
@@ -134,7 +138,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   });
 
   // Redeem at a partner.
-  const partner = h("select", { "data-testid": "redeem-partner" }, partners.map((p, i) => h("option", { value: p.address }, t("timebank.partnerN", { n: i + 1, address: short(p.address) })))) as HTMLSelectElement;
+  const partner = h("select", { "data-testid": "redeem-partner" }, partners.map((p, i) => h("option", { value: p.address }, t("timebank.partnerN", { n: i + 1, address: named(p.address) })))) as HTMLSelectElement;
   const redeemMins = h("input", { type: "number", min: 1, value: 30, inputmode: "numeric" }) as HTMLInputElement;
   const redeemKind = h("select", {}, h("option", { value: 0 }, t("timebank.kindService")), h("option", { value: 1 }, t("timebank.kindGoods"))) as HTMLSelectElement;
   const redeemNote = h("input", { type: "text" }) as HTMLInputElement;
@@ -153,7 +157,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   });
 
   // Gift to family.
-  const relative = h("select", {}, member.family.map((f) => h("option", { value: f.address }, `${relationName(f.relation)} ${short(f.address)}`))) as HTMLSelectElement;
+  const relative = h("select", {}, member.family.map((f) => h("option", { value: f.address }, `${relationName(f.relation)} ${named(f.address)}`))) as HTMLSelectElement;
   const giftMins = h("input", { type: "number", min: 1, value: 60, inputmode: "numeric" }) as HTMLInputElement;
   const giftForm = h(
     "form",
@@ -188,7 +192,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
                   {},
                   h("td", {}, t(`history.${e.kind}` as TextKey), e.by ? h("span", { class: "badge" }, t("history.byStaff", { authorization: e.authorizationId ?? "?" })) : null),
                   h("td", { class: "num" }, minutes(e.minutes)),
-                  h("td", { class: "mono" }, short(e.counterparty)),
+                  h("td", {}, whoIs(e.counterparty)),
                   h("td", { class: "mono" }, short(e.txHash)),
                 ),
               ),
@@ -210,7 +214,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
             h(
               "li",
               { "data-service": String(s.id), "data-status": s.status },
-              `#${s.id} · ${t("timebank.serviceTo", { recipient: short(s.recipient), minutes: minutes(s.minutes), category: categoryName(s.category) })} — `,
+              `#${s.id} · ${t("timebank.serviceTo", { recipient: named(s.recipient), minutes: minutes(s.minutes), category: categoryName(s.category) })} — `,
               h("strong", {}, t(`serviceStatus.${s.status}` as TextKey)),
               s.byProxy ? h("span", { class: "badge" }, t("timebank.proxyDecided", { authorization: s.authorizationId ?? "?" })) : null,
             ),

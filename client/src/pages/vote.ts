@@ -6,6 +6,7 @@ import { download, h, notice, replace } from "../lib/dom.js";
 import { area, dateTime, money, short } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import { label, matterName, scopeName } from "../lib/labels.js";
+import { loadNames, nameOf, whoIs } from "../lib/names.js";
 import { sleep, type PageContext } from "../lib/page.js";
 import { checkProposal, proposalView } from "../lib/proposal.js";
 import { signedIn } from "../lib/session.js";
@@ -87,6 +88,8 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   const loadBallots = async () => {
     ballots = await (ballotsRequest ?? all<BallotRow>(`/api/votes/${id}/ballots`, {}, 2000, ctx.signal));
     ballotsRequest = null;
+    // Flats and opt-in display names in place of addresses (the addresses stay, small, for checking).
+    await loadNames(ballots.slice(-10).flatMap((b) => [b.holder, b.enteredBy]), ctx.signal);
     replace(
       ballotsBox,
       // A proxy ballot the holder replaced stays listed (marked) but is not counted.
@@ -109,9 +112,9 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
                     { class: b.replaced ? "replaced" : "", "data-proxy": b.byStaff ? String(b.authorizationId ?? "") : null },
                     h(
                       "td",
-                      { class: "mono" },
-                      short(b.holder),
-                      b.byStaff ? h("span", { class: "badge" }, t("vote.byStaff", { staff: short(b.enteredBy), authorization: b.authorizationId ?? "?" })) : null,
+                      { "data-testid": "ballot-holder" },
+                      whoIs(b.holder),
+                      b.byStaff ? h("span", { class: "badge" }, t("vote.byStaff", { staff: nameOf(b.enteredBy) ?? short(b.enteredBy), authorization: b.authorizationId ?? "?" })) : null,
                       b.replaced ? h("span", { class: "badge muted" }, t("vote.replaced")) : null,
                     ),
                     h("td", {}, t(`tally.${b.choice}`)),

@@ -209,6 +209,54 @@ export const messages = {
     "zh-CN": "访问记录暂时无法写入，为保护个人信息，本次读取已被拒绝。请稍后重试。",
     en: "The access log cannot be written right now, so the read was refused to protect personal data. Please try again shortly.",
   },
+  directory_role_required: {
+    "zh-CN": "此操作需要以下角色之一：{roles}。请用有该角色的账户登录，或请登记员为您授予角色。",
+    en: "This action needs one of these roles: {roles}. Sign in with an account that holds one, or ask the registrar to grant it.",
+  },
+  directory_purpose_not_allowed: {
+    "zh-CN": "您的角色（{roles}）不能为“{purpose}”这一目的查看人员信息。请选择您的角色允许的目的（见 docs/privacy.md 第 2 节）。",
+    en: "Your roles ({roles}) may not view personal data for the purpose {purpose}. Choose a purpose your role allows (docs/privacy.md §2).",
+  },
+  directory_field_not_allowed: {
+    "zh-CN": "您的角色（{roles}）为“{purpose}”不能查看“{field}”这一项。请去掉这一项后重试。",
+    en: "Your roles ({roles}) may not see the field {field} for the purpose {purpose}. Leave that field out and try again.",
+  },
+  directory_unknown_person: {
+    "zh-CN": "通讯录中没有编号为 {personId} 的人员。请核对编号。",
+    en: "The directory has no person {personId}. Check the id.",
+  },
+  directory_unknown_organisation: {
+    "zh-CN": "通讯录中没有编号为 {organisationId} 的单位。请先登记该单位。",
+    en: "The directory has no organisation {organisationId}. Register it first.",
+  },
+  directory_label_taken: {
+    "zh-CN": "“{label}”已用于房屋 #{unitId}。请核对楼栋、单元和室号。",
+    en: "The label {label} is already used by unit #{unitId}. Check the building, entrance and room.",
+  },
+  directory_bad_label_query: {
+    "zh-CN": "无法识别“{query}”。请按“1号楼2单元406”或“1-2-406”的格式输入。",
+    en: "\"{query}\" is not a flat we can read. Type it like 1-2-406 or 1号楼2单元406.",
+  },
+  directory_display_name_missing: {
+    "zh-CN": "人员 {personId} 还没有昵称，无法公开显示。请先填写本人选择的昵称。",
+    en: "Person {personId} has no display name to show. Give the name they chose first.",
+  },
+  directory_already_linked: {
+    "zh-CN": "人员 {personId} 已与该地址或房屋关联，无需重复关联。",
+    en: "Person {personId} is already linked to that address or unit.",
+  },
+  directory_not_linked: {
+    "zh-CN": "人员 {personId} 没有与该地址或房屋关联，无法取消关联。",
+    en: "Person {personId} is not linked to that address or unit, so there is nothing to unlink.",
+  },
+  directory_role_already_held: {
+    "zh-CN": "地址 {address} 已经拥有角色 {role}。",
+    en: "Address {address} already holds the role {role}.",
+  },
+  directory_role_not_held: {
+    "zh-CN": "地址 {address} 没有角色 {role}，无法撤销。",
+    en: "Address {address} does not hold the role {role}, so it cannot be revoked.",
+  },
   journal_failed: {
     "zh-CN": "这项更改暂时无法记入账本，为保证每项更改都有记录，本次更改没有保存。请稍后重试。",
     en: "This change cannot be recorded in the journal right now; so that no change goes unrecorded, nothing was saved. Please try again shortly.",

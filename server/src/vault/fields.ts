@@ -43,6 +43,8 @@ export const PURPOSES = {
   "timebank.matching": { consent: "required" },
   mediation: { consent: "required" },
   notifications: { consent: "required" },
+  // Showing the display name a person chose on public pages: their opt-in is this consent (the directory).
+  "public.display": { consent: "required" },
   photos: { consent: "separate" },
   locations: { consent: "separate" },
   "service.arrangement": { consent: "none" },
