@@ -2,6 +2,7 @@
 // argv: <data dir> <"after-send" | "before-send">. The vault's master key comes in GONGZHI_TEST_MASTER_KEY.
 // Its sender is the development file sender, which prints `REACHED <deliveryId>` when the attempt is at the
 // chosen point and then never answers, as if the process were about to die there.
+import { pathToFileURL } from "node:url";
 import path from "node:path";
 import { createDeliveryWorker, fileSender, openOutbox, type Sender } from "../../../server/src/notifications/index.js";
 import { logEntryEncoding } from "../../../server/src/receipts/log-format.js";
@@ -9,18 +10,21 @@ import { openStore } from "../../../server/src/store/store.js";
 import { parseMasterKey } from "../../../server/src/vault/masterKey.js";
 import { openTestVault } from "./vault.js";
 
-const [dataDir, point] = process.argv.slice(2) as [string, "after-send" | "before-send"];
-const store = await openStore(path.join(dataDir, "indexer"), [], logEntryEncoding);
-const outbox = await openOutbox(store);
-const tv = await openTestVault(path.join(dataDir, "vault"), parseMasterKey(process.env.GONGZHI_TEST_MASTER_KEY!, "test key"));
-const dev = fileSender(path.join(dataDir, "notifications-dev.jsonl"));
-const sender: Sender = {
-  name: "dies-mid-attempt",
-  channels: dev.channels,
-  async send(message) {
-    if (point === "after-send") await dev.send(message);
-    process.stdout.write(`REACHED ${message.deliveryId}\n`);
-    return new Promise(() => undefined);
-  },
-};
-createDeliveryWorker({ outbox, vault: tv.vault, sender, pollMs: 20, sendTimeoutMs: 600_000 }).start();
+// Hardhat's test runner loads every file under test/: run only when started as the child process.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [dataDir, point] = process.argv.slice(2) as [string, "after-send" | "before-send"];
+  const store = await openStore(path.join(dataDir, "indexer"), [], logEntryEncoding);
+  const outbox = await openOutbox(store);
+  const tv = await openTestVault(path.join(dataDir, "vault"), parseMasterKey(process.env.GONGZHI_TEST_MASTER_KEY!, "test key"));
+  const dev = fileSender(path.join(dataDir, "notifications-dev.jsonl"));
+  const sender: Sender = {
+    name: "dies-mid-attempt",
+    channels: dev.channels,
+    async send(message) {
+      if (point === "after-send") await dev.send(message);
+      process.stdout.write(`REACHED ${message.deliveryId}\n`);
+      return new Promise(() => undefined);
+    },
+  };
+  createDeliveryWorker({ outbox, vault: tv.vault, sender, pollMs: 20, sendTimeoutMs: 600_000 }).start();
+}
