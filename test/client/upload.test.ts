@@ -1,8 +1,9 @@
 // The upload page in real headless Chromium against a real server (startServer over a Hardhat node, with the
-// scripted history's roles, serving the built client): a committee member uploads a small PDF, the browser's
-// keccak256 and the server's answer are the same hash (and are the file's); a resident is refused with the API's
-// wrong-role message under the file control, in Chinese and in English; the page fits a 390 px screen; keccak
-// is not in the page's own chunk. Screenshots go to test-artifacts/client/.
+// scripted history's roles, serving the built client): a committee member uploads a small PDF, and the browser's
+// keccak256 and the server's answer are the same hash (the file's); a file of the wrong type or over the limit is
+// refused with the API's message; a resident is refused with the API's wrong-role message under the file control,
+// in Chinese and in English; the page fits a 390 px screen; keccak is not in the page's own chunk.
+// Screenshots go to test-artifacts/client/.
 import { expect } from "chai";
 import path from "node:path";
 import { pino } from "pino";
@@ -107,6 +108,21 @@ describe("upload page (Chromium)", function () {
     expect(Buffer.from(await stored.arrayBuffer()).equals(file)).to.equal(true);
     expect(await overflow(page), "upload page at 390 px").to.be.at.most(0);
     await screenshot(page, "upload-committee");
+
+    // Refusals of the bytes are the API's, shown in the same place: a PNG called .pdf, and a PDF over 10 MiB.
+    const refusedWith = async (name: string, buffer: Buffer) => {
+      await page.setInputFiles("[data-testid=upload-drop-input]", { name, mimeType: "application/pdf", buffer });
+      await page.waitForFunction((h) => document.querySelector("[data-testid=upload-computed]")?.textContent?.includes(h), keccak256(buffer));
+      await page.click("[data-testid=upload-button]");
+      await page.locator("[data-testid=upload-error]").waitFor({ timeout: 60_000 });
+      return { code: await page.locator("[data-testid=upload-error]").getAttribute("data-code"), text: await page.locator("[data-testid=upload-error]").innerText() };
+    };
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
+    expect(await refusedWith("扫描.pdf", png)).to.deep.include({ code: "document_type_mismatch" });
+    const big = Buffer.concat([pdf("big"), Buffer.alloc(10 * 1024 * 1024, 0x20)]);
+    const tooLarge = await refusedWith("大文件.pdf", big);
+    expect(tooLarge.code).to.equal("document_too_large");
+    expect(tooLarge.text).to.contain("10 MiB");
     await page.context().close();
   });
 
