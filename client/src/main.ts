@@ -21,7 +21,11 @@ const pages: Record<PageName, () => Promise<PageModule>> = {
   plan: () => import("./pages/plan.js"),
   statement: () => import("./pages/statement.js"),
   timebank: () => import("./pages/timebank.js"),
+  upload: () => import("./pages/upload.js"),
 };
+
+/** Roles that own documents (see pages/upload.ts): they get the upload page in the navigation. */
+const uploads = (roles: readonly string[]) => roles.some((r) => r.startsWith("committee:") || r === "registrar" || r === "custodian" || r === "staff");
 
 const header = document.getElementById("site-header")!;
 const main = document.getElementById("main")!;
@@ -104,6 +108,7 @@ function renderHeader(active: string): void {
         link("fund", "#/fund", t("nav.fund")),
         link("timebank", "#/timebank", t("nav.timebank")),
         link("verify", "#/verify", t("nav.verify")),
+        who && uploads(who.session.roles) ? link("upload", "#/documents/upload", t("nav.upload")) : null,
         link("account", "#/account", who ? `${t("nav.me")} ${short(who.address)}` : t("nav.signIn")),
       ),
     ),

@@ -37,7 +37,7 @@ import { openBallotQueue } from "./relayer/queue.js";
 import { relayerRoutes } from "./relayer/routes.js";
 import { startSubmitter, type Submitter } from "./relayer/submitter.js";
 import { directoryRoutes, startDirectory, useDirectory, type Directory } from "./services/directory/index.js";
-import { documentRoutes, openDocuments, type DocumentService } from "./services/documents/index.js";
+import { documentRoutes, openDocuments, rewrapDocuments, type DocumentKeys, type DocumentService } from "./services/documents/index.js";
 import { mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
 export const SERVER_VERSION = "0.1.0";
@@ -117,7 +117,9 @@ export async function startServer(
   const deployment = readDeployment(settings.deployment);
   const service = await setupIndexer({ ...settings, dataDir: path.join(settings.dataDir, "indexer") }, logger);
   // A vault that cannot open (a wrong or retired key) stops the start; the indexer's store is closed again first.
-  const privacy = await openPrivacy(settings, { store: service.store, lock: service.lock, chainId: settings.chainId }, logger).catch(async (error: unknown) => {
+  // A rotation rewraps the sealed scans too, before the previous key is retired (privacy/open.ts, documents/rotation.ts).
+  const sealedDocuments = { name: "sealed document(s)", rewrap: (keys: DocumentKeys) => rewrapDocuments({ dataDir: settings.dataDir, keys }) };
+  const privacy = await openPrivacy(settings, { store: service.store, lock: service.lock, chainId: settings.chainId }, logger, [sealedDocuments]).catch(async (error: unknown) => {
     await closeStore(service.store);
     throw error;
   });

@@ -14,6 +14,15 @@ import { scheduleRetention, type RetentionSchedule } from "./retention.js";
 
 export type PrivacySettings = VaultSettings & { dataDir: string; vaultPurgeEverySeconds: number };
 
+/**
+ * Another store sealed under the vault's master keys (the scanned documents), rewrapped under the current key
+ * during a rotation, before the vault retires the previous one. `failed` names what did not open (by hash).
+ */
+export type SealedStore = {
+  name: string;
+  rewrap(keys: { current: MasterKey; previous: MasterKey[] }): Promise<{ rewrapped: number; failed: { hash: string; reason: string }[] }>;
+};
+
 export type Privacy = {
   /** The vault every service reads and writes personal values through (actors as `actorText(actor)`). */
   vault: Vault;
@@ -37,7 +46,36 @@ export async function replayErasures(vault: Vault, journal: PrivacyJournal, logg
   return replayed;
 }
 
-export async function openPrivacy(settings: PrivacySettings, journalDeps: JournalDeps, logger: Logger): Promise<Privacy> {
+/**
+ * Finishes a rotation: the other sealed stores first, then the vault's own data keys, which retires the previous
+ * key (from then on it is refused). If any sealed item does not open, nothing is retired and the log says to keep
+ * the previous key: retiring it would make the next start refuse it, and the items still under it would be lost.
+ */
+export async function rotateAtStart(vault: Vault, keys: { current: MasterKey; previous: MasterKey[] }, sealedStores: readonly SealedStore[], logger: Pick<Logger, "warn" | "error">): Promise<"rotated" | "unfinished"> {
+  const counts: Record<string, number> = {};
+  const failed: { store: string; hash: string; reason: string }[] = [];
+  for (const sealed of sealedStores) {
+    const result = await sealed.rewrap(keys);
+    counts[sealed.name] = result.rewrapped;
+    failed.push(...result.failed.map((f) => ({ store: sealed.name, ...f })));
+  }
+  const others = Object.entries(counts).map(([name, n]) => `, ${n} ${name}`).join("");
+  if (failed.length > 0) {
+    logger.error(
+      { keyId: keys.current.id, rewrappedSealed: counts, failed },
+      `vault master key rotation NOT finished: ${failed.length} sealed item(s) could not be opened (hashes in "failed"); KEEP the previous key configured and do not destroy it, restore those files from a backup (or remove them if they are meant to be gone), then restart`,
+    );
+    return "unfinished";
+  }
+  const rotated = await vault.rotateMasterKey();
+  logger.warn(
+    { keyId: vault.masterKeyId, ...rotated, rewrappedSealed: counts },
+    `vault master key rotated: rewrapped ${rotated.rewrapped} personal data key(s)${others}; remove the previous key setting and destroy the old key`,
+  );
+  return "rotated";
+}
+
+export async function openPrivacy(settings: PrivacySettings, journalDeps: JournalDeps, logger: Logger, sealedStores: readonly SealedStore[] = []): Promise<Privacy> {
   const { masterKey, previousMasterKeys } = resolveVaultKeys(settings, logger);
   const store = await openLevelVaultStore(path.join(settings.dataDir, "vault"));
   const journal = privacyJournal(journalDeps);
@@ -52,10 +90,7 @@ export async function openPrivacy(settings: PrivacySettings, journalDeps: Journa
       retention: parseRetention(settings.vaultRetention),
       logger,
     });
-    if (previousMasterKeys.length > 0) {
-      const rotated = await vault.rotateMasterKey();
-      logger.warn({ keyId: vault.masterKeyId, ...rotated }, "vault master key rotated; remove the previous key setting and destroy the old key");
-    }
+    if (previousMasterKeys.length > 0) await rotateAtStart(vault, { current: masterKey, previous: previousMasterKeys }, sealedStores, logger);
     await replayErasures(vault, journal, logger);
   } catch (error) {
     await store.close();

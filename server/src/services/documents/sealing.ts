@@ -33,3 +33,20 @@ export function openDocument(keys: DocumentKeys, hash: string, sealed: Buffer): 
   if (!bytes) throw new Error(`Document ${hash} does not decrypt: the file was altered.`);
   return bytes;
 }
+
+/**
+ * The sealed form rewrapped under the current master key, or undefined when it already is. Only the header
+ * changes (the data key's wrapping and the key id); the ciphertext stays byte for byte the same. The whole
+ * document is opened first, so a file that would not open after the rotation is found now, while the previous
+ * key still exists; throws as `openDocument` does.
+ */
+export function rewrapDocument(keys: DocumentKeys, hash: string, sealed: Buffer): Buffer | undefined {
+  openDocument(keys, hash, sealed);
+  const end = sealed.indexOf(0x0a, MAGIC.length);
+  const header = JSON.parse(sealed.subarray(MAGIC.length, end).toString("utf8")) as Header;
+  if (header.keyId === keys.current.id) return undefined;
+  const master = [keys.current, ...(keys.previous ?? [])].find((k) => k.id === header.keyId)!;
+  const dataKey = open(master.key, header.key, aad("gongzhi document key", hash, header.keyId))!;
+  const rewrapped: Header = { keyId: keys.current.id, key: seal(keys.current.key, dataKey, aad("gongzhi document key", hash, keys.current.id)), iv: header.iv };
+  return Buffer.concat([MAGIC, Buffer.from(`${JSON.stringify(rewrapped)}\n`, "utf8"), sealed.subarray(end + 1)]);
+}

@@ -7,6 +7,7 @@ import { ApiError } from "../../api/errors.js";
 import type { DocumentIndex } from "./journal.js";
 import { parseProposal, proposalBytes, type Proposal, type ProposalInput } from "./proposal.js";
 import { classText, decideRead, decideStore, decideUpload, holdsOneOf, rolesText, tooLarge, type UploadDecision } from "./rules.js";
+import { SEALED_SUFFIX } from "./rotation.js";
 import { openDocument, sealDocument, type DocumentKeys } from "./sealing.js";
 import { detectType } from "./sniff.js";
 import type { BlobStorage } from "./storage.js";
@@ -35,7 +36,7 @@ export type DocumentServiceOptions = {
   now?: () => number;
 };
 
-const blobName = (meta: Pick<DocumentMeta, "hash" | "class">) => `${meta.hash}${DOCUMENT_CLASSES[meta.class].encrypted ? ".sealed" : ".bin"}`;
+const blobName = (meta: Pick<DocumentMeta, "hash" | "class">) => `${meta.hash}${DOCUMENT_CLASSES[meta.class].encrypted ? SEALED_SUFFIX : ".bin"}`;
 
 export function createDocumentService(options: DocumentServiceOptions): DocumentService {
   const { blobs, index, keys } = options;

@@ -2,7 +2,7 @@
 // over from the files; `fileBlobs` keeps them as files in the data directory, one per document, written
 // durably and atomically (a reader sees the whole file or none, even after a crash).
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 
 export type BlobStorage = {
@@ -10,6 +10,8 @@ export type BlobStorage = {
   put(name: string, bytes: Uint8Array): Promise<void>;
   /** The bytes stored under `name`, or undefined. */
   get(name: string): Promise<Buffer | undefined>;
+  /** Every name stored (none while a write is still in its temporary file). */
+  names(): Promise<string[]>;
 };
 
 const NAME = /^[A-Za-z0-9._-]{1,128}$/;
@@ -53,6 +55,14 @@ export function fileBlobs(dir: string): BlobStorage {
         return await readFile(path.join(dir, name));
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+        throw error;
+      }
+    },
+    async names() {
+      try {
+        return (await readdir(dir)).filter((name) => !name.startsWith("."));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
         throw error;
       }
     },
