@@ -121,6 +121,22 @@ describe("canonical record encoding", function () {
 });
 
 describe("fast paths of the indexer", function () {
+  it("encodes off-chain records exactly as encodeRecord (viem), and their leaves with it", async function () {
+    const { encodeOffchain } = await import("../../server/src/receipts/log.js");
+    const { hexToBytes, keccak256: viemKeccak } = await import("viem");
+    const text = fc.oneof(fc.string({ maxLength: 80 }), fc.string({ unit: "grapheme", maxLength: 40 }), fc.constant(""));
+    const uint = fc.oneof(fc.nat(), fc.constant(Number.MAX_SAFE_INTEGER), fc.constant(0));
+    fc.assert(
+      fc.property(uint, uint, uint, text, text, uint, text, text, (seq, chainId, recordId, kind, id, at, actor, payload) => {
+        const record = { schema: OFFCHAIN_SCHEMA, seq, chainId, recordId, kind, id, at, actor, payload } as const;
+        const expected = encodeRecord(record);
+        expect(bytesToHex(encodeOffchain(record))).to.equal(expected);
+        expect(leafOfRecord(record)).to.equal(viemKeccak(viemKeccak(hexToBytes(expected))));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("encodes on-chain records exactly as encodeRecord (viem)", async function () {
     const { encodeOnchainRecord } = await import("../../server/src/receipts/fast-encode.js");
     const hex32 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => bytesToHex(b));

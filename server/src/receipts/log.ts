@@ -13,7 +13,34 @@ import { canonicalJson, encodeRecord, OFFCHAIN_SCHEMA, type OffchainRecord, type
 export { logEntryEncoding, OnchainEntryWriter, storedLeaf, type LogEntry } from "./log-format.js";
 
 export function leafOfRecord(record: Record_): Hex {
-  return bytesToHex(leafOf(Buffer.from(hexToBytes(encodeRecord(record)))));
+  const encoded = record.schema === OFFCHAIN_SCHEMA ? encodeOffchain(record) : Buffer.from(hexToBytes(encodeRecord(record)));
+  return bytesToHex(leafOf(encoded));
+}
+
+/**
+ * encodeRecord of an off-chain record without viem's general encoder (a tenth of a command's time under load):
+ * the ABI head of nine words (offsets of the five dynamic fields, the three numbers), then each dynamic field as
+ * its length and its bytes padded to a word. Checked against encodeRecord in test/server/receipts-tree.test.ts.
+ */
+export function encodeOffchain(r: OffchainRecord): Buffer {
+  const dynamic = [r.schema, r.kind, r.id, r.actor, r.payload].map((text) => Buffer.from(text, "utf8"));
+  const padded = (n: number) => Math.ceil(n / 32) * 32;
+  const size = 9 * 32 + dynamic.reduce((sum, d) => sum + 32 + padded(d.length), 0);
+  const out = Buffer.alloc(size);
+  const word = (slot: number, value: number) => out.writeBigUInt64BE(BigInt(value), slot * 32 + 24);
+  let tail = 9 * 32;
+  const slots = [0, 4, 5, 7, 8]; // schema, kind, id, actor, payload
+  dynamic.forEach((d, i) => {
+    word(slots[i]!, tail);
+    out.writeBigUInt64BE(BigInt(d.length), tail + 24);
+    d.copy(out, tail + 32);
+    tail += 32 + padded(d.length);
+  });
+  word(1, r.seq);
+  word(2, r.chainId);
+  word(3, r.recordId);
+  word(6, r.at);
+  return out;
 }
 
 /** The log entry of a decoded on-chain log (the object form; the indexer writes OnchainEntryWriter's bytes). */

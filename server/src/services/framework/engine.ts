@@ -39,6 +39,8 @@ export type CommandRequest = {
   body: unknown;
   principal: Principal;
   idempotencyKey?: string;
+  /** The body already parsed by the command's own schema (bodySchema), as the HTTP route does; parsed here otherwise. */
+  parsedBody?: Record<string, unknown>;
 };
 
 export type CommandResult = {
@@ -304,11 +306,14 @@ export function createEngine(options: EngineOptions): Engine {
       const service = services.get(request.service);
       const command = service?.commands.find((c) => c.name === request.command);
       if (!service || !command) throw new Error(`No command ${request.service}.${request.command} is registered.`);
-      const parsed = bodySchema(command).safeParse(request.body);
-      if (!parsed.success) {
-        throw new Refusal(400, "invalid_request", { issues: parsed.error.issues.map((i) => ["body", ...i.path.map(String)].join(".")).join(", ") });
+      let body = request.parsedBody;
+      if (body === undefined) {
+        const parsed = bodySchema(command).safeParse(request.body);
+        if (!parsed.success) {
+          throw new Refusal(400, "invalid_request", { issues: parsed.error.issues.map((i) => ["body", ...i.path.map(String)].join(".")).join(", ") });
+        }
+        body = parsed.data as Record<string, unknown>;
       }
-      const body = parsed.data as Record<string, unknown>;
       if (request.idempotencyKey === undefined) return run(request, body, service, command, undefined);
       const print = fingerprint(request, body);
       // One Idempotency-Key at a time: a repeat sent while the first is still running waits for its answer.

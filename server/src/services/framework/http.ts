@@ -78,7 +78,7 @@ function commandRoute(engine: Engine, service: ServiceDef, command: CommandDef, 
     body: bodySchema(command),
     response: commandResultSchema,
     before: [requireSession(options.sessions)],
-    handler: async ({ params, req }) => {
+    handler: async ({ params, body, req }) => {
       const key = req.get("idempotency-key");
       if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new ApiError(400, "invalid_idempotency_key");
       try {
@@ -86,8 +86,9 @@ function commandRoute(engine: Engine, service: ServiceDef, command: CommandDef, 
           service: service.name,
           command: command.name,
           id: (params as { id?: string } | undefined)?.id,
-          // The body as sent: the engine validates it with the same schema (a transform must not run twice).
+          // Parsed once, by the route, with the command's own schema (the same bodySchema): a transform runs once.
           body: req.body as unknown,
+          parsedBody: body as Record<string, unknown>,
           principal: principalOf(req, options),
           idempotencyKey: key,
         });
