@@ -48,7 +48,15 @@ object's state, and written (record, receipt-log entry, object state, read model
 synced LevelDB batch before the 201; concurrent commands share a batch (group commit). The client runs on the same
 machine as the server and the chain node, so the figures are what is left of two shared cores. The receipt lag is
 measured after the load, one command every 200 ms, each polled every 50 ms until its receipt is served; it is
-dominated by the anchoring interval (${BATCH_SECONDS} s, the demo's setting) plus the anchoring transaction and its indexing.`,
+dominated by the anchoring interval (${BATCH_SECONDS} s, the demo's setting) plus the anchoring transaction and its indexing.
+
+Goal ≥ 2,000 records/s on this machine: not yet reached. Profiling the server under this load (\`--cpu-prof\`)
+found three costs now removed: the anchorer held the store's lock until its transaction was mined, so every command
+waited on the chain; each request compiled a new zod schema for its body; and each command made a getrandom system
+call for its id (379 → 1,705 records/s), then the body was parsed twice and each record ABI-encoded through viem's
+general encoder (→ 1,891). What is left is spread thin: Express routing and middleware (helmet, rate limit, JSON
+body parsing), the socket writes, and garbage collection, with the load generator and the chain node sharing the
+same two cores.`,
   async run(): Promise<Figure[]> {
     const node = await startLocalNode({ port: await freePort() });
     const dataDir = mkdtempSync(path.join(tmpdir(), "gongzhi-offchain-bench-"));
