@@ -54,9 +54,11 @@ Goal ≥ 2,000 records/s on this machine: not yet reached. Profiling the server 
 found three costs now removed: the anchorer held the store's lock until its transaction was mined, so every command
 waited on the chain; each request compiled a new zod schema for its body; and each command made a getrandom system
 call for its id (379 → 1,705 records/s), then the body was parsed twice and each record ABI-encoded through viem's
-general encoder (→ 1,891). What is left is spread thin: Express routing and middleware (helmet, rate limit, JSON
-body parsing), the socket writes, and garbage collection, with the load generator and the chain node sharing the
-same two cores.`,
+general encoder (→ 1,891), and Express walked every route of the API for each request (routes are now grouped
+by their first two path segments). Three runs in a row on a quiet machine then gave 1,956, 1,522 and 1,865: the
+machine's noise is larger than what is left to gain. What is left is spread thin: Express middleware (helmet,
+rate limit, JSON body parsing), the socket writes and garbage collection, with the load generator and the chain
+node sharing the same two cores.`,
   async run(): Promise<Figure[]> {
     const node = await startLocalNode({ port: await freePort() });
     const dataDir = mkdtempSync(path.join(tmpdir(), "gongzhi-offchain-bench-"));

@@ -29,7 +29,7 @@ function requestLog(logger: Logger): RequestHandler {
     const started = process.hrtime.bigint();
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const route = req.route?.path ?? (res.statusCode === 404 ? "(unknown)" : req.path);
+      const route = (res.locals.route as string | undefined) ?? req.route?.path ?? (res.statusCode === 404 ? "(unknown)" : req.path);
       logger.info({ method: req.method, route, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
     });
     next();

@@ -82,7 +82,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const chainDown = !(error instanceof ApiError) && isChainUnavailable(error);
     const apiError =
       error instanceof ApiError ? error : chainDown ? new ApiError(503, "chain_unavailable") : fromFramework(error);
-    const route = req.route?.path ?? req.path;
+    const route = (res.locals.route as string | undefined) ?? req.route?.path ?? req.path;
     // Only the route, the status and the code go to the log: never the body or the query (personal data).
     if (chainDown) {
       logger.warn({ method: req.method, route, status: 503, err: shortChainError(error) }, "chain unavailable");

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Router } from "express";
+import { Router, type Request, type RequestHandler } from "express";
 import { z } from "zod/v4";
 import { ApiError } from "./errors.js";
 
@@ -96,15 +96,37 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
   next(hasBody && !req.is("application/json") ? new ApiError(415, "unsupported_media_type") : undefined);
 };
 
+/**
+ * Mounts the routes, grouped by their first two path segments (`/api/votes`, `/api/errands`…) in sub-routers:
+ * Express tries a request against each route in turn, and with every route on one router that walk cost about
+ * a quarter of a small command's time. `res.locals.route` keeps the route's full pattern for the logs.
+ */
 export function mountRoutes(router: Router, specs: RouteSpec[]): void {
+  const groups = new Map<string, Router>();
+  const groupOf = (prefix: string): Router => {
+    let group = groups.get(prefix);
+    if (!group) {
+      group = Router();
+      groups.set(prefix, group);
+      router.use(prefix, group);
+    }
+    return group;
+  };
   for (const spec of specs) {
+    const grouped = /^(\/[^/:]+\/[^/:]+)(\/.*)?$/.exec(spec.path);
+    const target = grouped ? groupOf(grouped[1]!) : router;
+    const path = grouped ? (grouped[2] ?? "/") : spec.path;
+    const named: RequestHandler = (_req, res, next) => {
+      res.locals.route = spec.path;
+      next();
+    };
     const handle: RequestHandler = async (req, res) => {
       const result = await spec.handler(validateInput(spec, req));
       if (result instanceof RawReply) res.status(result.status).set(result.headers).send(Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength));
       else if (result instanceof Reply) res.status(result.status).set(result.headers ?? {}).json(result.body);
       else res.status(spec.status ?? 200).json(result);
     };
-    router[spec.method](spec.path, ...(spec.body ? [requireJsonBody] : []), ...(spec.before ?? []), handle);
+    target[spec.method](path, named, ...(spec.body ? [requireJsonBody] : []), ...(spec.before ?? []), handle);
   }
 }
 
