@@ -7,6 +7,7 @@ import { parseActor } from "../../receipts/actor.js";
 import { notificationEffects, type CausedRequest, type Outbox } from "../../notifications/outbox.js";
 import { appendOffchain, readJournal, readOffchain, type Appended, type OffchainInput } from "../../receipts/log.js";
 import type { Lock } from "../../store/lock.js";
+import { collectPage, cursorKey, keyRange, type Page, type PageOptions } from "../../store/paging.js";
 import { type BatchOp, type Store, type Sublevel } from "../../store/store.js";
 import { Refusal } from "./define.js";
 
@@ -54,13 +55,7 @@ export type ModelTx = {
 
 export type QueryContext = { address?: string; roles: readonly string[] };
 
-export type Page<T> = { items: T[]; nextCursor?: string };
-export type PageOptions<T> = {
-  prefix?: string;
-  limit: number;
-  cursor?: string;
-  map: (value: unknown, key: string) => T | undefined | Promise<T | undefined>;
-};
+export type { Page, PageOptions } from "../../store/paging.js";
 
 const UTF8 = { valueEncoding: "utf8" } as const;
 
@@ -140,12 +135,7 @@ export function levelServiceStorage(store: Store, lock: Lock, chainId: number, o
       return text === undefined ? undefined : (JSON.parse(text) as T);
     },
     async *list(model, options = {}) {
-      const prefix = options.prefix ?? "";
-      const range = {
-        ...(options.after === undefined ? { gte: prefix } : { gt: options.after }),
-        ...(prefix ? { lt: `${prefix}\uffff` } : {}),
-        ...(options.limit === undefined ? {} : { limit: options.limit }),
-      };
+      const range = { ...keyRange(options.prefix ?? "", options.after), ...(options.limit === undefined ? {} : { limit: options.limit }) };
       for await (const entry of sublevel(model).iterator(range)) yield entry as [string, unknown];
     },
     async clear(models) {
@@ -157,23 +147,13 @@ export function levelServiceStorage(store: Store, lock: Lock, chainId: number, o
   };
 }
 
-/** Keyset pages over a read model: the cursor is the last key of the page (base64url, opaque to clients). */
+/** Keyset pages over a read model (store/paging.ts says how the cursor works). */
 export async function readPage<T>(storage: ServiceStorage, model: string, options: PageOptions<T>): Promise<Page<T>> {
   const prefix = options.prefix ?? "";
   let after: string | undefined;
   if (options.cursor !== undefined) {
-    after = Buffer.from(options.cursor, "base64url").toString("utf8");
-    // Keys are printable ASCII; anything else, or a key of another list, was not made by us.
-    if (!/^[\x20-\x7e]+$/.test(after) || !after.startsWith(prefix)) throw new Refusal(400, "invalid_cursor");
+    after = cursorKey(options.cursor, prefix) ?? undefined;
+    if (after === undefined) throw new Refusal(400, "invalid_cursor");
   }
-  const items: T[] = [];
-  let lastKey = "";
-  for await (const [key, value] of storage.list(model, { prefix, after })) {
-    const item = await options.map(value, key);
-    if (item === undefined) continue;
-    if (items.length === options.limit) return { items, nextCursor: Buffer.from(lastKey, "utf8").toString("base64url") };
-    items.push(item);
-    lastKey = key;
-  }
-  return { items };
+  return collectPage(storage.list(model, { prefix, after }), options);
 }
