@@ -3,23 +3,12 @@
 // included), its outcome once finalized, each ballot (by vote in cast order, and by holder; a proxy ballot names
 // its staff member and authorisation, and is marked replaced when the holder's own ballot took its place), and
 // the estates' rule overrides.
+import { MATTERS, type MatterName } from "../../chain/matters.js";
 import { numKey } from "../../store/store.js";
 import { recordRef, type RecordRef } from "./refs.js";
 import type { EventRecord, ModelTx, ReadModel } from "./types.js";
 
-/** OwnersVote's Matter enum, in order. */
-export const MATTERS = [
-  "RulesOfProcedure",
-  "ManagementStatute",
-  "ElectCommittee",
-  "HirePropertyManager",
-  "UseFund",
-  "RaiseFund",
-  "Rebuild",
-  "ChangeCommonUse",
-  "OtherMajorMatter",
-] as const;
-export type MatterName = (typeof MATTERS)[number];
+export { MATTERS, type MatterName };
 export const OUTCOMES = ["Pending", "QuorumNotMet", "Passed", "Rejected"] as const;
 export type OutcomeName = (typeof OUTCOMES)[number];
 /** Choice 0 (None) never appears in a counted ballot. */

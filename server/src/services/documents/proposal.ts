@@ -6,21 +6,9 @@
 // shown on public pages, or by a directory id.
 import { z } from "zod/v4";
 import { canonicalJson } from "../../receipts/record.js";
+import { MATTERS } from "../../chain/matters.js";
 
 export const PROPOSAL_SCHEMA = "gongzhi/proposal/v1";
-
-/** OwnersVote's matters (VoteTypes.sol), by name. */
-export const PROPOSAL_MATTERS = [
-  "RulesOfProcedure",
-  "ManagementStatute",
-  "ElectCommittee",
-  "HirePropertyManager",
-  "UseFund",
-  "RaiseFund",
-  "Rebuild",
-  "ChangeCommonUse",
-  "OtherMajorMatter",
-] as const;
 
 const hash32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "a document hash: 0x + 64 hex digits").transform((h) => h.toLowerCase() as `0x${string}`);
 /** A run of 7 or more digits (spaces and dashes allowed between them) looks like a phone or an ID number. */
@@ -49,7 +37,7 @@ const candidate = z
 export const proposalInput = z
   .object({
     kind: z.enum(["vote", "plan"]).describe("vote: its hash is the vote's contentHash; plan: a fund plan's planHash"),
-    matter: z.enum(PROPOSAL_MATTERS).optional().describe("the vote's matter; ElectCommittee needs candidates"),
+    matter: z.enum(MATTERS).optional().describe("the vote's matter; ElectCommittee needs candidates"),
     title: z.object({ zh: oneLine(200).describe("标题（中文）"), en: oneLine(200).optional().describe("English title") }).strict(),
     text: z
       .string()
