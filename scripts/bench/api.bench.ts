@@ -18,6 +18,7 @@ import { writeDeployment } from "../../server/src/chain/deployment.js";
 import { startLocalNode } from "../../server/src/chain/localNode.js";
 import { BALLOT_TYPES } from "../../server/src/relayer/ballot.js";
 import { DEV_KEYS } from "../../test/server/helpers/chain.js";
+import { freePort } from "./ports.js";
 import { round, type BenchModule, type Figure } from "./figures.js";
 
 const CHAIN_ID = 31337;
@@ -27,16 +28,6 @@ const CLIENTS = 100;
 const LOAD_SECONDS = 8;
 const [ADMIN_KEY, RELAYER_KEY, ANCHORER_KEY] = DEV_KEYS as [Hex, Hex, Hex];
 const repoRoot = path.resolve(import.meta.dirname, "../..");
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -18,6 +18,7 @@ import { artifactAbiOf } from "../../server/src/receipts/abis.js";
 import { pinOf, verifyReceipt } from "../../server/src/receipts/verify.js";
 import { DEV_KEYS } from "../../test/server/helpers/chain.js";
 import { signInTo, startServiceProcess, type ServiceProcess } from "../../test/server/helpers/service-process.js";
+import { freePort } from "./ports.js";
 import { round, type BenchModule, type Figure } from "./figures.js";
 
 const CHAIN_ID = 31337;
@@ -27,16 +28,6 @@ const LAG_SAMPLES = 30;
 const BATCH_SECONDS = 2;
 const [ADMIN_KEY, ANCHORER_KEY] = DEV_KEYS as [Hex, Hex];
 const WHAT = keccak256(toHex("an errand's text, kept in the vault"));
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
