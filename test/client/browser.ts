@@ -84,3 +84,85 @@ export async function eventually<T>(check: () => Promise<T | undefined>, ms = 30
     await new Promise((r) => setTimeout(r, 500));
   }
 }
+
+export type Layout = { width: number; height: number; lang: "zh-CN" | "en"; largeText?: boolean };
+
+/** The layouts every page is checked at: desktop and phone, both languages, and a narrow phone in large text. */
+export const LAYOUTS: Layout[] = [
+  { width: 1280, height: 900, lang: "zh-CN" },
+  { width: 1280, height: 900, lang: "en" },
+  { width: 390, height: 844, lang: "zh-CN" },
+  { width: 390, height: 844, lang: "en" },
+  { width: 360, height: 780, lang: "zh-CN", largeText: true },
+  { width: 390, height: 844, lang: "en", largeText: true },
+];
+
+const AXE_SCRIPT = path.join(repoRoot, "node_modules/axe-core/axe.min.js");
+
+/** What is wrong with the page as it stands (its context needs `bypassCSP: true` for axe-core to be injected): horizontal overflow, and axe-core's serious or critical violations. */
+export async function pageProblems(page: Page): Promise<string[]> {
+  const problems: string[] = [];
+  const overflow = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll<HTMLElement>("body *")]
+      .filter((el) => {
+        const r = el.getBoundingClientRect();
+        // Inside a deliberately scrolling box (overflow-x auto) is not page overflow.
+        for (let p = el.parentElement; p; p = p.parentElement) if (/(auto|scroll)/.test(getComputedStyle(p).overflowX)) return false;
+        return r.width > 0 && r.right > width + 1;
+      })
+      .slice(0, 5)
+      .map((el) => `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(" ").join(".")}` : ""} (${Math.round(el.getBoundingClientRect().right)} > ${width}): ${el.textContent?.slice(0, 40)}`);
+    return { scroll: document.documentElement.scrollWidth, width, wide };
+  });
+  if (overflow.scroll > overflow.width + 1 || overflow.wide.length > 0) problems.push(`horizontal overflow: page ${overflow.scroll}px in ${overflow.width}px; ${overflow.wide.join("; ")}`);
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE_SCRIPT });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ["violations"] });
+    return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")})`);
+  });
+  problems.push(...violations);
+  return problems;
+}
+
+/**
+ * Opens `hash` (e.g. `#/votes/1`) at every layout in a fresh context each (so language and text size come from
+ * storage as a returning resident's would), waits for `ready`, screenshots it and collects what is wrong.
+ * `prepare` runs in the new page before navigation (e.g. to sign in through storage).
+ */
+export async function auditLayouts(
+  browser: Browser,
+  base: string,
+  hash: string,
+  ready: string,
+  name: string,
+  layouts: Layout[] = LAYOUTS,
+  prepare?: (page: Page) => Promise<void>,
+): Promise<string[]> {
+  const problems: string[] = [];
+  for (const layout of layouts) {
+    // bypassCSP: the audit injects axe-core, which our CSP (rightly) refuses as an inline script.
+    const context = await browser.newContext({ viewport: { width: layout.width, height: layout.height }, bypassCSP: true });
+    try {
+      await context.addInitScript(
+        ([lang, large]) => {
+          localStorage.setItem("gongzhi.lang", lang as string);
+          localStorage.setItem("gongzhi.largeText", large ? "1" : "0");
+        },
+        [layout.lang, layout.largeText ?? false] as const,
+      );
+      const page = await context.newPage();
+      if (prepare) await prepare(page);
+      await page.goto(`${base}/${hash}`);
+      await page.waitForSelector(ready, { timeout: 30_000 });
+      await page.waitForLoadState("networkidle").catch(() => undefined);
+      const tag = `${name}-${layout.width}-${layout.lang}${layout.largeText ? "-large" : ""}`;
+      await screenshot(page, tag);
+      for (const p of await pageProblems(page)) problems.push(`${tag}: ${p}`);
+    } finally {
+      await context.close();
+    }
+  }
+  return problems;
+}
