@@ -22,6 +22,8 @@ const pages: Record<PageName, () => Promise<PageModule>> = {
   statement: () => import("./pages/statement.js"),
   timebank: () => import("./pages/timebank.js"),
   upload: () => import("./pages/upload.js"),
+  staff: () => import("./pages/staff.js"),
+  "paper-ballots": () => import("./pages/paper-ballots.js"),
 };
 
 /** Roles that own documents (see pages/upload.ts): they get the upload page in the navigation. */
@@ -109,6 +111,7 @@ function renderHeader(active: string): void {
         link("timebank", "#/timebank", t("nav.timebank")),
         link("verify", "#/verify", t("nav.verify")),
         who && uploads(who.session.roles) ? link("upload", "#/documents/upload", t("nav.upload")) : null,
+        who?.session.roles.includes("staff") ? link("staff", "#/staff", t("nav.staff")) : null,
         link("account", "#/account", who ? `${t("nav.me")} ${short(who.address)}` : t("nav.signIn")),
       ),
     ),

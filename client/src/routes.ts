@@ -2,7 +2,7 @@
 // imports, read by main.ts and, at build time, by vite.config.ts (which writes the boot script that preloads a
 // route's page chunk while the HTML is still being parsed).
 
-export type PageName = "home" | "account" | "votes" | "vote" | "verify" | "fund" | "plan" | "statement" | "timebank" | "upload";
+export type PageName = "home" | "account" | "votes" | "vote" | "verify" | "fund" | "plan" | "statement" | "timebank" | "upload" | "staff" | "paper-ballots";
 /**
  * `data`: the GET requests the page makes first, exactly as lib/api.ts spells them (`{id}` from the route). The
  * boot script sends them while the page's code is still downloading; api.ts hands each answer to the page once.
@@ -34,6 +34,10 @@ export const routes: RouteDef[] = [
   },
   { pattern: /^timebank$/, names: [], page: "timebank", nav: "timebank" },
   { pattern: /^documents\/upload$/, names: [], page: "upload", nav: "upload" },
+  // issue 13: staff acting for residents without a phone
+  { pattern: /^staff$/, names: [], page: "staff", nav: "staff" },
+  { pattern: /^staff\/residents\/(0x[0-9a-fA-F]{40})$/, names: ["address"], page: "staff", nav: "staff" },
+  { pattern: /^staff\/paper-ballots$/, names: [], page: "paper-ballots", nav: "staff" },
 ];
 
 /** The route path of a location hash: `#/votes/3?x=1` → `votes/3`. */

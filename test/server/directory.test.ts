@@ -166,6 +166,7 @@ describe("directory: routes, roles and purposes (whole server)", function () {
     const doc = (await call(undefined, "GET", "/api/openapi.json")).body as { paths: Record<string, Record<string, unknown>> };
     const routes = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)).filter((r) => r.includes("/api/directory/"));
     expect(routes.sort()).to.deep.equal([
+      "GET /api/directory/people",
       "GET /api/directory/people/{personId}",
       "GET /api/directory/roles/{address}",
       "GET /api/directory/units",
@@ -387,6 +388,33 @@ describe("directory: routes, roles and purposes (whole server)", function () {
     expect((await call("staff", "POST", `/api/directory/people/${bob}/display`, { optIn: true, displayName: "老李" })).status).to.equal(200);
     expect((await call(undefined, "POST", "/api/directory/names", { addresses })).body.items[1].displayName).to.equal("老李");
     await call("alice", "POST", `/api/directory/people/${alice}/display`, { optIn: true });
+  });
+
+  it("finds residents by name for staff acting for them (service.arrangement), never for the public or a resident", async function () {
+    const find = (who: keyof typeof people | undefined, q: string, purpose?: string) => call(who, "GET", `/api/directory/people?q=${encodeURIComponent(q)}${purpose ? `&purpose=${purpose}` : ""}`);
+    for (const q of ["王秀英", " 王 秀英 ", "测试王"]) {
+      const res = await find("staff", q);
+      expect(res.status, q).to.equal(200);
+      expect(res.body.items, q).to.have.length(1);
+      expect(res.body.items[0]).to.deep.include({ personId: alice, name: ALICE.name, kind: "resident", addresses: [people.alice.address] });
+      expect(res.body.items[0].units.map((u: { label: string }) => u.label)).to.deep.equal(["1号楼 2单元 406"]);
+    }
+    // "测试" is in both names; the staff member registered as kind staff is not a resident to act for.
+    expect((await find("gridWorker", "测试")).body.items.map((i: { name: string }) => i.name).sort()).to.deep.equal([ALICE.name, BOB.name].sort());
+    expect((await find("staff", "张三")).body.items).to.deep.equal([]);
+    expect((await find(undefined, "王")).status).to.equal(401);
+    for (const [who, purpose, code] of [
+      ["alice", undefined, "directory_purpose_not_allowed"],
+      ["stranger", undefined, "directory_purpose_not_allowed"],
+      ["partner", "timebank.matching", "directory_field_not_allowed"],
+      ["staff", "notifications", "directory_field_not_allowed"],
+    ] as const) {
+      const res = await find(who, "王", purpose);
+      expect(res.status, `${who} ${purpose}`).to.equal(403);
+      expect(res.body.error.code).to.equal(code);
+      expect(JSON.stringify(res.body)).not.to.include(ALICE.name);
+    }
+    expect((await find("staff", "   ")).status).to.equal(400);
   });
 
   it("update and link routes: staff, registrar, admin only; links refused twice", async function () {

@@ -9,6 +9,7 @@ import { loadNames, unitName } from "../lib/names.js";
 import { lang, t } from "../lib/i18n.js";
 import { forgetKey, importKey, storedKeys, unlockKey, WrongPassphrase } from "../lib/keys.js";
 import type { PageContext } from "../lib/page.js";
+import { authorisationsForResident, authorisationsOf, doneForResident } from "../lib/proxy.js";
 import { hasBrowserWallet, signedIn, signOut } from "../lib/session.js";
 import { keySigner, signIn, walletSigner } from "../lib/signing.js";
 import type { Holder } from "../lib/types.js";
@@ -37,6 +38,7 @@ async function signInWithKey(privateKey: Hex, label: string): Promise<void> {
 function signedInView(root: HTMLElement, ctx: PageContext): void {
   const who = signedIn()!;
   const units = h("div", { "aria-live": "polite" }, t("app.loading"));
+  const proxies = h("div", { "data-testid": "account-proxies" });
   replace(
     root,
     h("h1", {}, t("account.title")),
@@ -51,7 +53,12 @@ function signedInView(root: HTMLElement, ctx: PageContext): void {
       h("div", { class: "actions" }, h("button", { type: "button", "data-testid": "sign-out", onclick: () => void signOut() }, t("account.signOut"))),
     ),
     h("section", { class: "card" }, h("h2", {}, t("account.units")), units),
+    proxies,
   );
+  // What community staff did for this resident, and under which written authorisation (issue 13).
+  void authorisationsOf(who.address, ctx.signal)
+    .then(async (list) => replace(proxies, authorisationsForResident(list, await doneForResident(who.address, list, ctx.signal))))
+    .catch(() => undefined);
   get<Holder>(`/api/holders/${who.address}`, ctx.signal)
     .then(async (holder) => {
       await loadNames([who.address], ctx.signal);

@@ -10,6 +10,7 @@ import { dateTime, minutes, short } from "../lib/format.js";
 import { t, type TextKey } from "../lib/i18n.js";
 import { loadNames, nameOf, whoIs } from "../lib/names.js";
 import type { PageContext } from "../lib/page.js";
+import { staffMark } from "../lib/proxy.js";
 import { signedIn } from "../lib/session.js";
 import type { Member, Partner, ServiceRow } from "../lib/types.js";
 
@@ -190,7 +191,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
                 h(
                   "tr",
                   {},
-                  h("td", {}, t(`history.${e.kind}` as TextKey), e.by ? h("span", { class: "badge" }, t("history.byStaff", { authorization: e.authorizationId ?? "?" })) : null),
+                  h("td", {}, t(`history.${e.kind}` as TextKey), e.by ? staffMark(e.by, e.authorizationId) : null),
                   h("td", { class: "num" }, minutes(e.minutes)),
                   h("td", {}, whoIs(e.counterparty)),
                   h("td", { class: "mono" }, short(e.txHash)),
@@ -216,7 +217,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
               { "data-service": String(s.id), "data-status": s.status },
               `#${s.id} · ${t("timebank.serviceTo", { recipient: named(s.recipient), minutes: minutes(s.minutes), category: categoryName(s.category) })} — `,
               h("strong", {}, t(`serviceStatus.${s.status}` as TextKey)),
-              s.byProxy ? h("span", { class: "badge" }, t("timebank.proxyDecided", { authorization: s.authorizationId ?? "?" })) : null,
+              s.byProxy ? staffMark(s.decidedBy, s.authorizationId) : null,
             ),
           ),
         ),

@@ -6,8 +6,9 @@ import { download, h, notice, replace } from "../lib/dom.js";
 import { area, dateTime, money, short } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import { label, matterName, scopeName } from "../lib/labels.js";
-import { loadNames, nameOf, whoIs } from "../lib/names.js";
+import { loadNames, whoIs } from "../lib/names.js";
 import { sleep, type PageContext } from "../lib/page.js";
+import { staffMark } from "../lib/proxy.js";
 import { checkProposal, proposalView } from "../lib/proposal.js";
 import { signedIn } from "../lib/session.js";
 import { tallyView } from "../lib/tally.js";
@@ -114,7 +115,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
                       "td",
                       { "data-testid": "ballot-holder" },
                       whoIs(b.holder),
-                      b.byStaff ? h("span", { class: "badge" }, t("vote.byStaff", { staff: nameOf(b.enteredBy) ?? short(b.enteredBy), authorization: b.authorizationId ?? "?" })) : null,
+                      b.byStaff ? staffMark(b.enteredBy, b.authorizationId) : null,
                       b.replaced ? h("span", { class: "badge muted" }, t("vote.replaced")) : null,
                     ),
                     h("td", {}, t(`tally.${b.choice}`)),
@@ -237,7 +238,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     replace(
       ballotBox,
       h("h2", { id: "ballot-h" }, t("ballot.title")),
-      proxy ? notice("info", t("ballot.proxyCast", { choice: t(`tally.${proxy.choice}`), authorization: proxy.authorizationId ?? "?" })) : null,
+      proxy ? notice("info", staffMark(proxy.enteredBy, proxy.authorizationId), " ", t("ballot.proxyCast", { choice: t(`tally.${proxy.choice}`), authorization: proxy.authorizationId ?? "?" })) : null,
       form,
     );
   };

@@ -361,6 +361,11 @@ export const messages = {
     "zh-CN": "服务器内部错误，已记录。请稍后重试。",
     en: "Something went wrong on the server; it has been logged. Please try again later.",
   },
+  // issue 13: staff acting for residents
+  directory_bad_name_query: {
+    "zh-CN": "请输入要查找的姓名（至少一个字）。",
+    en: "Type the name to look for (at least one letter).",
+  },
 } as const satisfies Record<string, Record<Language, string>>;
 
 export type ErrorCode = keyof typeof messages;

@@ -61,6 +61,14 @@ export type NameView = {
   organisation?: { organisationId: string; name: string; nameEn: string };
 };
 
+/** A person found by name (searchPeople): whom staff may then act for, by address. */
+export type PersonMatch = { personId: string; name: string; kind: PersonKind; addresses: string[]; units: UnitLabelView[] };
+
+/** A name as compared in a search: NFKC (full-width letters), no spaces, lower case (Latin names). */
+function normaliseName(text: string): string {
+  return text.normalize("NFKC").replace(/\s+/g, "").toLowerCase();
+}
+
 const REGISTRARS = ["registrar", "admin"];
 const KEEPERS = ["staff", "registrar", "admin"];
 /** Roles that may see a person's links (kind, units, addresses) for a purpose they are allowed. */
@@ -362,6 +370,39 @@ function makeDirectory(deps: DirectoryDeps, state: DirectoryState) {
           }
         }
         out.push(view);
+      }
+      return out;
+    },
+
+    /**
+     * Residents and volunteers whose name contains `text` (spaces and letter widths ignored), for a purpose whose
+     * role may see names (staff finding the resident they act for at the office counter). There is no index of
+     * names outside the vault: every candidate's name is read on the vault's audited path, logged under the
+     * viewer and the purpose like any other read, and only the matches leave the server.
+     */
+    async searchPeople(viewer: Viewer, text: string, purpose: Purpose, limit: number): Promise<PersonMatch[]> {
+      if (!viewer.address) throw new ApiError(401, "unauthenticated");
+      const decision = allowedFields(viewerRoles(state, viewer), purpose, ["name"]);
+      if ("refused" in decision) {
+        const r = decision.refused;
+        throw new ApiError(403, r.code, { purpose, roles: r.roles.join(", "), field: "name" }, r);
+      }
+      const wanted = normaliseName(text);
+      if (!wanted) throw new ApiError(400, "directory_bad_name_query");
+      const actor = vaultActor(viewer.address);
+      const out: PersonMatch[] = [];
+      for (const p of [...state.people.values()].sort((a, b) => a.registeredAt - b.registeredAt || a.personId.localeCompare(b.personId))) {
+        if (out.length >= limit) break;
+        if ((p.kind !== "resident" && p.kind !== "volunteer") || !p.fields.has("name")) continue;
+        const read = await readPersonFields(deps.vault, { actor, purpose, personId: p.personId, fields: ["name"] }).catch(skipGone);
+        if (!read?.name || !normaliseName(read.name).includes(wanted)) continue;
+        out.push({
+          personId: p.personId,
+          name: read.name,
+          kind: p.kind,
+          addresses: [...p.addresses].sort(),
+          units: [...p.units].sort((a, b) => a - b).map((id) => labelView(id)).filter((l): l is UnitLabelView => l !== undefined),
+        });
       }
       return out;
     },

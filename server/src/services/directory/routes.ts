@@ -144,6 +144,22 @@ export function directoryRoutes(deps: DirectoryRouteDeps): RouteSpec[] {
     }),
     defineRoute({
       method: "get",
+      path: "/api/directory/people",
+      summary: "Residents and volunteers found by name, for a purpose whose role may see names (staff acting for a resident: service.arrangement); each name read is logged",
+      tags: TAGS,
+      query: z.object({
+        q: z.string().trim().min(1).max(32).describe("part of the name, e.g. a surname"),
+        purpose: purpose.default("service.arrangement"),
+        limit: z.coerce.number().int().min(1).max(50).default(20),
+      }),
+      response: z.object({ items: z.array(z.object({ personId: z.string(), name: z.string(), kind: z.string(), addresses: z.array(z.string()), units: z.array(labelView) })) }),
+      handler: async ({ query, req }) => {
+        const items = await vaultErrors(async () => directory.searchPeople(await viewerOf(req), query.q, query.purpose, query.limit));
+        return { items: items.map((i) => ({ ...i, addresses: i.addresses.map((a) => getAddress(a)) })) };
+      },
+    }),
+    defineRoute({
+      method: "get",
       path: "/api/directory/people/:personId",
       summary: "A person, as the viewer's role may see them for the stated purpose (403 directory_purpose_not_allowed / directory_field_not_allowed otherwise); every value read is logged",
       tags: TAGS,
