@@ -51,6 +51,12 @@ export function staffMarkText(enteredBy: string | null | undefined, authorizatio
   return authorization ? `${mark}${t("proxy.underAuthorization", { id: authorization })}` : mark;
 }
 
+/** "由社区工作者 王芳 登记" (or by role alone), for an authorisation's recording. */
+export function recordedByText(recordedBy: string): string {
+  const name = staffName(recordedBy);
+  return name ? t("proxy.recordedByNamed", { staff: name }) : t("proxy.recordedByRole");
+}
+
 /** The mark as a badge (the address is kept as data for anyone checking, never shown). */
 export function staffMark(enteredBy: string | null | undefined, authorizationId: string | number | null | undefined): HTMLElement {
   return h("span", { class: "badge proxy-mark", "data-testid": "proxy-mark", "data-staff": enteredBy ?? undefined }, staffMarkText(enteredBy, authorizationId));
@@ -142,7 +148,7 @@ export function authorisationsForResident(list: ProxyAuthorization[], done: Done
           "li",
           { "data-authorization": a.id },
           h("p", {}, h("strong", {}, t("proxy.number", { id: a.id })), " · ", scopeText(a), " · ", statusText(a)),
-          h("p", { class: "muted" }, t("proxy.recordedByMark", { mark: staffMarkText(a.recordedBy, null) })),
+          h("p", { class: "muted" }, recordedByText(a.recordedBy)),
           mine.length === 0
             ? h("p", { class: "muted" }, t("proxy.mine.nothingYet"))
             : h("ul", { class: "proxy-done" }, mine.map((d) => h("li", { "data-testid": "proxy-done" }, h("a", { href: d.href }, d.text), " ", staffMark(d.staff, a.id)))),

@@ -113,6 +113,16 @@ export function recordedAuthorizationId(receipt: TransactionReceipt): string {
   return show((event.args as { authorizationId: bigint }).authorizationId);
 }
 
+/**
+ * Refuses, before anything is stored or recorded, a paper ballot of a holder who already has a ballot counted in
+ * `voteId` (their own, or one staff entered): OwnersVote would refuse it after its paper was recorded.
+ */
+export async function refuseIfVoted(voteId: string, holder: Address): Promise<void> {
+  const pc = await publicClient();
+  const choice = await pc.readContract({ address: await contractAddress("OwnersVote"), abi: abis.OwnersVote!, functionName: "ballotOf", args: [BigInt(voteId), holder] });
+  if (Number(choice) !== 0) throw new Refusal(t("staff.refusal.AlreadyVoted", { a0: voteId }), "AlreadyVoted");
+}
+
 /** OwnersVote's Choice enum. */
 export const CHOICE_VALUE = { for: 1, against: 2, abstain: 3 } as const;
 

@@ -129,11 +129,16 @@ export async function checkedScan(hash: string, signal?: AbortSignal): Promise<{
 /** An error slot next to a control: announced, and tied to the control with aria-describedby. */
 export function errorSlot(control: HTMLElement, id: string): { slot: HTMLElement; show: (text: string) => void; clear: () => void } {
   const slot = h("div", { id, class: "field-error", "aria-live": "assertive" });
-  const existing = control.getAttribute("aria-describedby");
-  control.setAttribute("aria-describedby", existing ? `${existing} ${id}` : id);
+  // Added when shown too: field() sets the control's hint as its description after this slot was made.
+  const describe = () => {
+    const ids = (control.getAttribute("aria-describedby") ?? "").split(" ").filter(Boolean);
+    if (!ids.includes(id)) control.setAttribute("aria-describedby", [...ids, id].join(" "));
+  };
+  describe();
   return {
     slot,
     show: (text: string) => {
+      describe();
       slot.replaceChildren(h("p", { class: "notice error", role: "alert", "data-testid": `${id}-text` }, text));
       control.setAttribute("aria-invalid", "true");
     },

@@ -77,6 +77,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   const process = async (e: Entry, voteId: string, end: number): Promise<void> => {
     try {
       const c = await chain;
+      await c.refuseIfVoted(voteId, e.flat.holder as `0x${string}`);
       setStatus(e, "uploading");
       const stored = await uploadScan("paper-ballot", e.file, ctx.signal);
       setStatus(e, "recording");

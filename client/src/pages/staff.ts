@@ -9,7 +9,7 @@ import { dropZone, field, h, notice, replace } from "../lib/dom.js";
 import { t, type TextKey } from "../lib/i18n.js";
 import type { PageContext } from "../lib/page.js";
 import { sleep } from "../lib/page.js";
-import { authorisationsOf, calendarDate, SCOPE_BITS, scopeText, staffMark, staffMarkText, statusText, type ProxyAuthorization, type ScopeName } from "../lib/proxy.js";
+import { authorisationsOf, calendarDate, recordedByText, SCOPE_BITS, scopeText, staffMark, statusText, type ProxyAuthorization, type ScopeName } from "../lib/proxy.js";
 import { minutes } from "../lib/format.js";
 import { checkedScan, errorSlot, openVotes, residentText, staffNames, staffOrNotice, uploadScan, voteText, waitForBallot } from "../lib/staff.js";
 import type { Choice, Member, Partner, ServiceRow, VoteSummary } from "../lib/types.js";
@@ -166,7 +166,7 @@ function authorisationList(list: ProxyAuthorization[], ctx: PageContext): HTMLEl
               "li",
               { "data-authorization": a.id, "data-status": a.status },
               h("p", {}, h("strong", {}, t("proxy.number", { id: a.id })), " · ", scopeText(a), " · ", h("span", { class: a.status === "active" ? "ok" : "muted" }, statusText(a))),
-              h("p", { class: "muted" }, t("proxy.recordedByMark", { mark: staffMarkText(a.recordedBy, null) })),
+              h("p", { class: "muted" }, recordedByText(a.recordedBy)),
               h("p", {}, button, " ", scanBox),
             );
           }),
@@ -185,9 +185,10 @@ function authorisationSelect(list: ProxyAuthorization[], scope: ScopeName, testI
 }
 
 /** Progress of one action, in words, announced. */
-function progressLine(): { box: HTMLElement; stage: (s: string, detail?: string) => void } {
+function progressLine(): { box: HTMLElement; stage: (s: string) => void } {
   const box = h("p", { class: "muted", "aria-live": "polite", "data-testid": "staff-progress" });
-  return { box, stage: (s, detail) => (box.textContent = `${t(`staff.stage.${s}` as TextKey)}${detail ? ` ${detail}` : ""}`) };
+  // Stages in words only: a transaction hash means nothing at the office counter (the vote page lists it).
+  return { box, stage: (s) => (box.textContent = t(`staff.stage.${s}` as TextKey)) };
 }
 
 function recordForm(ctx: PageContext, who: SignedIn, resident: string, votes: VoteSummary[]): HTMLElement {
