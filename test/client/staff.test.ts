@@ -114,7 +114,7 @@ describe("staff acting for residents (Chromium, demo stack)", function () {
     const { keccak256 } = await import("viem");
     expect(auth).to.deep.include({ resident: resident.address, status: "active", voteId: null, documentHash: keccak256(scan) });
     expect(auth.scopes).to.have.members(["votes", "services", "redemptions"]);
-    expect(await recorded.innerText()).to.contain(`授权书 ${authorizationId} 号`).and.to.contain("代为投票").and.to.match(/有效，到 \d{4}年\d{1,2}月\d{1,2}日 为止/);
+    expect(await recorded.innerText()).to.contain(`授权书 ${authorizationId} 号`).and.to.contain("代为投票").and.to.match(/有效期至\d{4}年\d{1,2}月\d{1,2}日/);
     // The scan is fetched back and checked against the hash on chain, in the browser.
     await page.click(`[data-testid=scan-${authorizationId}]`);
     await page.waitForSelector(`[data-testid=scan-ok-${authorizationId}]`);
@@ -228,6 +228,9 @@ describe("staff acting for residents (Chromium, demo stack)", function () {
     // Newest first.
     expect(rows.map((r) => r.status)).to.deep.equal(["refused", "counted", "counted", "counted"]);
     expect(rows[0]!.text).to.contain(`这户业主在第 ${voteId} 号投票中已经投过票`);
+    // ... before its paper was recorded: no authorisation for that vote was made for the resident.
+    const residentAuths = (await api<{ items: Authorization[] }>(`/api/proxy-authorizations?resident=${resident.address}&limit=100`)).items;
+    expect(residentAuths.filter((x) => x.voteId === String(voteId))).to.deep.equal([]);
     const ballots = await eventually(async () => {
       const all = await ballotsOf(voteId);
       const ours = stackOf.slice(0, 3).map((b) => all.find((x) => x.holder === b.address));
