@@ -51,8 +51,10 @@ export async function seedDirectory(directory: Directory, plan: DemoPlan, estate
     n++;
     const surname = SURNAMES[n % SURNAMES.length]!;
     const given = GIVEN[(n * 7) % GIVEN.length]!;
-    // One in nine chooses a display name for public pages.
-    const display = kind === "resident" && n % 9 === 1 ? DISPLAY[displayNames.length % DISPLAY.length]! : undefined;
+    // One in nine residents chooses a display name for public pages; staff act in public under a work name
+    // (what a resident sees on a ballot staff entered for them: "由社区工作者 李社工 代为办理").
+    const display =
+      kind === "resident" && n % 9 === 1 ? DISPLAY[displayNames.length % DISPLAY.length]! : kind === "staff" ? `${surname}社工` : undefined;
     await directory.registerPerson(registrar, {
       kind,
       values: {

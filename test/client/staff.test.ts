@@ -146,7 +146,8 @@ describe("staff acting for residents (Chromium, demo stack)", function () {
     await mine.waitFor();
     const done = mine.locator("[data-testid=proxy-done]");
     await done.waitFor();
-    expect(await done.innerText()).to.contain(`在第 ${voteId} 号投票中代您投了“同意”`).and.to.match(/由社区工作者.*代为办理（授权书 \d+ 号）/);
+    // The demo's staff act under a public work name ("李社工"), so the resident sees who it was.
+    expect(await done.innerText()).to.contain(`在第 ${voteId} 号投票中代您投了“同意”`).and.to.match(/由社区工作者 \S+社工 代为办理（授权书 \d+ 号）/);
     expect(await mine.innerText()).to.contain("代为投票").and.to.contain("代为兑换积分");
     await screenshot(page, "staff-resident-account-zh");
     await page.goto(`${base}/#/votes/${voteId}`);
