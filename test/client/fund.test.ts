@@ -69,8 +69,9 @@ describe("web client: the maintenance fund, legible (Chromium, demo stack)", fun
     if (!res.ok) throw new Error(`${route}: HTTP ${res.status}`);
     return (await res.json()) as T;
   }
-  async function tab(lang: "zh-CN" | "en", width: number): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height: 900 }, acceptDownloads: true });
+  /** `bypassCSP` only where the test injects a script of its own (jsQR, to read the printed QR code). */
+  async function tab(lang: "zh-CN" | "en", width: number, bypassCSP = false): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width, height: 900 }, acceptDownloads: true, bypassCSP });
     await context.addInitScript((l) => localStorage.setItem("gongzhi.lang", l), lang);
     const page = await context.newPage();
     page.on("pageerror", (e) => console.error("page error:", e.message));
@@ -302,7 +303,7 @@ describe("web client: the maintenance fund, legible (Chromium, demo stack)", fun
   });
 
   it("prints the public notice of a plan and of an emergency spend", async function () {
-    const page = await tab("zh-CN", 1280);
+    const page = await tab("zh-CN", 1280, true);
     await page.goto(`${base}/#/fund/plans/${roof.id}`);
     await page.click("[data-testid=notice-link]");
     await page.waitForSelector("[data-testid=public-notice]");

@@ -85,7 +85,9 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
         { class: "facts" },
         h("dt", {}, t("statement.building")), h("dd", {}, scopeName(unit.estateId, unit.buildingId)),
         h("dt", {}, t("tally.area")), h("dd", {}, area(unit.area)),
-        nameOf(unit.holder) ? [h("dt", {}, t("vote.holder")), h("dd", {}, nameOf(unit.holder))] : null,
+        // The holder as people know them (a display name they chose to show, their flats), and the address itself
+        // small, so anyone can check it against the chain.
+        h("dt", {}, t("vote.holder")), h("dd", {}, nameOf(unit.holder) ? h("div", {}, nameOf(unit.holder)) : null, h("div", { class: "mono break muted" }, unit.holder)),
         h("dt", {}, t("fund.balance")), h("dd", { "data-testid": "unit-balance" }, h("strong", {}, money(statement.balance))),
       ),
     ),
