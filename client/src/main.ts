@@ -20,6 +20,7 @@ const pages: Record<PageName, () => Promise<PageModule>> = {
   fund: () => import("./pages/fund.js"),
   plan: () => import("./pages/plan.js"),
   statement: () => import("./pages/statement.js"),
+  notice: () => import("./pages/notice.js"),
   timebank: () => import("./pages/timebank.js"),
   upload: () => import("./pages/upload.js"),
   staff: () => import("./pages/staff.js"),

@@ -2,7 +2,20 @@
 // imports, read by main.ts and, at build time, by vite.config.ts (which writes the boot script that preloads a
 // route's page chunk while the HTML is still being parsed).
 
-export type PageName = "home" | "account" | "votes" | "vote" | "verify" | "fund" | "plan" | "statement" | "timebank" | "upload" | "staff" | "paper-ballots";
+export type PageName =
+  | "home"
+  | "account"
+  | "votes"
+  | "vote"
+  | "verify"
+  | "fund"
+  | "plan"
+  | "statement"
+  | "timebank"
+  | "upload"
+  | "staff"
+  | "paper-ballots"
+  | "notice";
 /**
  * `data`: the GET requests the page makes first, exactly as lib/api.ts spells them (`{id}` from the route). The
  * boot script sends them while the page's code is still downloading; api.ts hands each answer to the page once.
@@ -25,12 +38,13 @@ export const routes: RouteDef[] = [
   { pattern: /^verify$/, names: [], page: "verify", nav: "verify", data: ["/api/config"] },
   { pattern: /^fund$/, names: [], page: "fund", nav: "fund", data: ["/api/estates?limit=500", "/api/fund/plans?limit=500"] },
   { pattern: /^fund\/plans\/(\d+)$/, names: ["id"], page: "plan", nav: "fund", data: ["/api/fund/plans/{id}"] },
+  { pattern: /^fund\/plans\/(\d+)\/notice$/, names: ["id"], page: "notice", nav: "fund", data: ["/api/fund/plans/{id}"] },
   {
     pattern: /^fund\/units(?:\/(\d+))?$/,
     names: ["id"],
     page: "statement",
     nav: "fund",
-    data: ["/api/units/{id}", "/api/fund/units/{id}/statement?limit=500"],
+    data: ["/api/units/{id}", "/api/fund/units/{id}/statement?limit=500", "/api/directory/units/{id}"],
   },
   { pattern: /^timebank$/, names: [], page: "timebank", nav: "timebank" },
   { pattern: /^documents\/upload$/, names: [], page: "upload", nav: "upload" },

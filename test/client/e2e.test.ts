@@ -334,7 +334,8 @@ describe("web client (Chromium, demo stack)", function () {
     const csvFile = path.join(artifactsDir, "plan-audit.csv");
     await (await waiting).saveAs(csvFile);
     const csv = readFileSync(csvFile, "utf8");
-    expect(csv).to.contain("disbursement");
+    // Headed in the page's language (issue 13): a payment's row is "拨付", its amount in yuan.
+    expect(csv).to.contain("拨付").and.contain("111900.00");
     expect(csv.toLowerCase()).to.contain(doc.hash.toLowerCase());
 
     const emergency = plans.items.find((p) => p.kind === "emergency")!;

@@ -286,6 +286,46 @@ describe("API read routes over HTTP", function () {
     await fails(`/api/fund/units/${history.units[2]}/statement?cursor=${paged.nextCursor}`, 400, "invalid_cursor");
   });
 
+  it("lists what a plan charged each unit (apportionment by area), paged and by unit, with block times", async function () {
+    type Row = { unitId: number; buildingId: number; area: string; amount: string; holder: string | null; time: number | null; blockNumber: number; recordId: string };
+    const { publicClient } = clients(node.url);
+    const plan = await ok(`/api/fund/plans/${history.votePlan}`);
+    const rows = (await all(`/api/fund/plans/${history.votePlan}/apportionment`, 2)) as unknown as Row[];
+    // Every unit of the plan's scope, once, in unit id order; the charges add up to the budget exactly.
+    expect(rows.length).to.be.greaterThan(2);
+    expect(rows.map((r) => r.unitId)).to.deep.equal([...new Set(rows.map((r) => r.unitId))].sort((a, b) => a - b));
+    expect(rows.reduce((sum, r) => sum + BigInt(r.amount), 0n)).to.equal(BigInt(plan.budget as string));
+    for (const r of rows) {
+      const unit = await ok(`/api/units/${r.unitId}`);
+      expect([r.buildingId, r.area, r.holder]).to.deep.equal([unit.buildingId, unit.area, unit.holder]);
+      const statement = await ok(`/api/fund/units/${r.unitId}/statement`);
+      const charge = (statement.entries as Record<string, unknown>[]).find((e) => e.kind === "charge" && e.planId === history.votePlan)!;
+      expect(r.amount).to.equal(charge.amount);
+      // Calendar dates come from the block's own timestamp.
+      expect(r.time).to.equal(Number((await publicClient.getBlock({ blockNumber: BigInt(r.blockNumber) })).timestamp));
+      expect(charge.time).to.equal(r.time);
+    }
+    expect(plan.time).to.equal(rows[0]!.time);
+    expect((plan.disbursements as Record<string, unknown>[]).every((d) => typeof d.time === "number")).to.equal(true);
+    // The units a search by label found, in any order and repeated: each row once.
+    const picked = await ok(`/api/fund/plans/${history.votePlan}/apportionment?units=${rows[2]!.unitId},${rows[0]!.unitId},${rows[2]!.unitId}`);
+    expect((picked.items as unknown as Row[]).map((r) => r.unitId)).to.deep.equal([rows[0]!.unitId, rows[2]!.unitId]);
+    expect(picked.nextCursor).to.equal(undefined);
+    // A unit outside the plan's scope, or unknown, has no row.
+    expect((await ok(`/api/fund/plans/${history.votePlan}/apportionment?units=999`)).items).to.deep.equal([]);
+    // The emergency plan charged its own scope, its own amount.
+    const emergency = (await all(`/api/fund/plans/${history.emergencyPlan}/apportionment`, 500)) as unknown as Row[];
+    expect(emergency.reduce((sum, r) => sum + BigInt(r.amount), 0n)).to.equal(200_000n);
+    await fails(`/api/fund/plans/9/apportionment`, 404, "unknown_plan");
+    await fails(`/api/fund/plans/${history.votePlan}/apportionment?units=1,x`, 400, "invalid_request");
+    await fails(`/api/fund/plans/${history.votePlan}/apportionment?units=0`, 400, "invalid_request");
+    await fails(`/api/fund/plans/${history.votePlan}/apportionment?units=${Array.from({ length: 201 }, (_, i) => i + 1).join(",")}`, 400, "invalid_request");
+    // A search by units is one answer: a cursor there is refused, not ignored.
+    const first = await ok(`/api/fund/plans/${history.votePlan}/apportionment?limit=1`);
+    await fails(`/api/fund/plans/${history.votePlan}/apportionment?units=1&cursor=${first.nextCursor}`, 400, "invalid_cursor");
+    await fails(`/api/fund/plans/${history.votePlan}/apportionment?cursor=AQ`, 400, "invalid_cursor");
+  });
+
   it("shows time-bank members with family and history, services with filters, and partners", async function () {
     const { v1, v2, r1, rc } = history.members;
     const member = await ok(`/api/timebank/members/${v1.address.toLowerCase()}`);
@@ -420,6 +460,7 @@ describe("API read routes over HTTP", function () {
       "/api/fund/plans",
       "/api/fund/plans/{planId}",
       "/api/fund/units/{unitId}/statement",
+      "/api/fund/plans/{planId}/apportionment",
       "/api/timebank/members/{address}",
       "/api/timebank/services",
       "/api/timebank/services/{serviceId}",
@@ -445,6 +486,7 @@ describe("API read routes over HTTP", function () {
       "/api/fund/plans/X",
       "/api/fund/plans?cursor=X",
       "/api/fund/units/X/statement",
+      "/api/fund/plans/X/apportionment?units=X&cursor=X",
       "/api/timebank/members/X",
       "/api/timebank/services/X",
       "/api/timebank/services?recipient=X",

@@ -70,3 +70,9 @@ export function parseHundredths(text: string): bigint | null {
   if (!m) return null;
   return BigInt(m[1]!) * 100n + BigInt((m[2] ?? "").padEnd(2, "0") || "0");
 }
+
+/** Unix seconds → a calendar date ("2026年12月1日" / "Dec 1, 2026"); "—" when unknown. */
+export function calendarDate(seconds: IntLike | null | undefined): string {
+  if (seconds === null || seconds === undefined) return "—";
+  return new Date(Number(big(seconds)) * 1000).toLocaleDateString(locale(), { year: "numeric", month: "long", day: "numeric" });
+}

@@ -117,7 +117,15 @@ export type PlanSummary = {
   openedAt: string | number;
   disclosure: Disclosure;
   disclosureDue: string | number | null;
+  /** Block time of the plan's first record and of its opening (null while the node cannot say). */
+  time?: number | null;
+  openedTime?: number | null;
+  /** The plan document's title, when the server stores it (the plan page checks the document itself). */
+  title?: { zh: string; en?: string };
 };
+/** What a plan charged one unit, by area (GET /api/fund/plans/{id}/apportionment). */
+export type ApportionmentRow = { unitId: number; buildingId: number; area: string; amount: string; holder?: Address; time?: number | null; txHash: Hex; blockNumber: number; recordId: string };
+export type Apportionment = { planId: string; budget: string; items: ApportionmentRow[]; nextCursor?: string };
 export type Disbursement = {
   index: number;
   payee: Address;
@@ -127,8 +135,9 @@ export type Disbursement = {
   txHash: Hex;
   blockNumber: string | number;
   recordId: string | number;
+  time?: number | null;
 };
-type OnChain = { txHash: Hex; blockNumber: string | number; recordId?: string | number };
+type OnChain = { txHash: Hex; blockNumber: string | number; recordId?: string | number; time?: number | null };
 export type PlanDetail = PlanSummary & {
   vote?: VoteSummary | null;
   approvals?: ({ member: Address; approvals?: number } & OnChain)[];
@@ -150,6 +159,7 @@ export type StatementEntry = {
   planId?: string | number;
   receiptHash?: Hex;
   balanceAfter?: string;
+  time?: number | null;
   txHash: Hex;
   blockNumber: string | number;
   recordId: string | number;

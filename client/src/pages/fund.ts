@@ -3,10 +3,12 @@
 // disclosures.
 import { all, get } from "../lib/api.js";
 import { h, replace } from "../lib/dom.js";
-import { money } from "../lib/format.js";
+import { calendarDate, money } from "../lib/format.js";
+import { planName } from "../lib/fund-view.js";
 import { budgetBar } from "../lib/budget.js";
 import { t } from "../lib/i18n.js";
 import { label, scopeName } from "../lib/labels.js";
+import { proposalTitle } from "../lib/proposal.js";
 import type { PageContext } from "../lib/page.js";
 import type { EstateSummary, FundEstate, PlanSummary, VoteSummary } from "../lib/types.js";
 
@@ -17,7 +19,7 @@ export function disclosureFlag(plan: PlanSummary): HTMLElement | null {
 }
 
 export function planTitle(plan: PlanSummary): string {
-  return t("fund.planTitle", { id: String(plan.id) });
+  return planName(plan);
 }
 
 export async function render(root: HTMLElement, ctx: PageContext): Promise<void> {
@@ -79,6 +81,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
           "li",
           { class: `card plan-card ${p.kind}`, "data-plan": String(p.id) },
           h("h3", {}, h("a", { href: `#/fund/plans/${p.id}` }, planTitle(p))),
+          h("p", { class: "muted" }, t("fund.planLine", { id: String(p.id), date: calendarDate(p.openedTime ?? p.time) })),
           h(
             "p",
             { class: "meta" },
@@ -91,7 +94,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
             "p",
             {},
             p.kind === "vote"
-              ? [t("fund.byVote"), " ", h("a", { href: `#/votes/${p.voteId}` }, `#${p.voteId}`), " — ", h("strong", {}, v ? label("outcome", v.outcome) : "…")]
+              ? [t("fund.byVote"), " ", h("a", { href: `#/votes/${p.voteId}` }, v?.title ? `${proposalTitle(v.title)} (#${p.voteId})` : `#${p.voteId}`), " — ", h("strong", {}, v ? label("outcome", v.outcome) : "…")]
               : t("fund.byEmergency"),
           ),
           budgetBar(p.budget, p.disbursed, p.released),

@@ -17,7 +17,43 @@ export type ResourceDeps = {
   proposals?: ProposalReader;
   /** When this process anchors: when it closes a batch (so a 409 can say when to ask again). */
   anchoring?: { batchLeaves: number; batchSeconds: number };
+  /** A block's timestamp (Unix seconds), so pages show calendar dates; null while the node cannot say. */
+  blockTime?: (blockNumber: number) => Promise<number | null>;
 };
+
+/**
+ * Block timestamps, read from the node and remembered (a block's time never changes once it is indexed: the
+ * chain is final, QBFT). A failed or slow read answers null and is not remembered, so the next request asks
+ * again; read routes keep answering while the node is down.
+ */
+export function blockTimes(client: PublicClient, waitMs = 1000, max = 50_000): (blockNumber: number) => Promise<number | null> {
+  const known = new Map<number, number>();
+  const reading = new Map<number, Promise<number | null>>();
+  return async (blockNumber) => {
+    const hit = known.get(blockNumber);
+    if (hit !== undefined) return hit;
+    let read = reading.get(blockNumber);
+    if (!read) {
+      read = client
+        .getBlock({ blockNumber: BigInt(blockNumber) })
+        .then((block) => {
+          if (known.size >= max) known.delete(known.keys().next().value!);
+          known.set(blockNumber, Number(block.timestamp));
+          return Number(block.timestamp);
+        })
+        .catch(() => null)
+        .finally(() => reading.delete(blockNumber));
+      reading.set(blockNumber, read);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), waitMs)));
+    try {
+      return await Promise.race([read, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
 
 /**
  * The latest block's timestamp, asked at most once per `maxAgeMs`. Read routes are served from the store and
@@ -58,8 +94,11 @@ export function resourceDeps(
   const now = chainClock(client);
   void now().catch(() => undefined); // read once now, so that a node lost later leaves a time to go on
   const anchoring = service.anchorer && { batchLeaves: service.anchorer.config.batchLeaves, batchSeconds: service.anchorer.config.batchSeconds };
-  return { store: service.store, deployment, now, treeCache: createTreeCache(), anchoring };
+  return { store: service.store, deployment, now, treeCache: createTreeCache(), anchoring, blockTime: blockTimes(client) };
 }
 
 export const get = <T>(deps: ResourceDeps, model: string, key: string): Promise<T | undefined> => readModel<T>(deps.store, model, key);
+/** The timestamp of a block, or null when unknown (no node, or it does not answer in time). */
+export const timeOf = (deps: ResourceDeps, blockNumber: number | undefined | null): Promise<number | null> =>
+  blockNumber === undefined || blockNumber === null || !deps.blockTime ? Promise.resolve(null) : deps.blockTime(blockNumber);
 export const sub = (deps: ResourceDeps, model: string): Sublevel => modelSublevel(deps.store, model);

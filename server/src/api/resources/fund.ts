@@ -13,11 +13,12 @@ import {
   type StatementEntry,
 } from "../../indexer/models/fund.js";
 import type { RecordRef } from "../../indexer/models/refs.js";
+import type { UnitView } from "../../indexer/models/registry.js";
 import type { VoteView } from "../../indexer/models/votes.js";
 import { ApiError } from "../errors.js";
-import { proposalOf, proposalSchema } from "./proposals.js";
+import { proposalOf, proposalSchema, titleOf } from "./proposals.js";
 import { defineRoute, type RouteSpec } from "../routes.js";
-import { get, sub, type ResourceDeps } from "./context.js";
+import { get, sub, timeOf, type ResourceDeps } from "./context.js";
 import { readAll, readPage } from "./paging.js";
 import { requireEstate, requireUnit } from "./registry.js";
 import { address, bigId, checksum, decimal, hash, pageOf, pageQuery, recordRefFields, uint32Id } from "./schemas.js";
@@ -40,6 +41,9 @@ const planSummary = z.object({
   planHash: hash.describe("hash of the repair plan, or of the emergency report"),
   openedBy: address.describe("the committee member who opened (vote) or proposed (emergency) it"),
   openedAt: z.number().nullable().describe("block of the opening; null while an emergency proposal waits"),
+  time: z.number().nullable().describe("block time (Unix seconds) of the plan's first record (its opening, or the emergency proposal); null while the node cannot say"),
+  openedTime: z.number().nullable().describe("block time of the opening; null while an emergency proposal waits, or while the node cannot say"),
+  title: z.object({ zh: z.string(), en: z.string().optional() }).optional().describe("the plan document's title, when this server stores it (pages check the text themselves)"),
   disclosure: z.enum(DISCLOSURES),
   disclosureDue: z.number().nullable().describe("block time by which an emergency spend must be disclosed"),
   txHash: hash,
@@ -52,9 +56,10 @@ function disclosureOf(p: PlanView, now: number): (typeof DISCLOSURES)[number] {
   return now > p.confirmation.disclosureDue ? "Overdue" : "Pending";
 }
 
-function summaryOfPlan(p: PlanView, now: number): z.infer<typeof planSummary> {
+async function summaryOfPlan(deps: ResourceDeps, p: PlanView, now: number): Promise<z.infer<typeof planSummary>> {
   // The plan's first record: the emergency proposal, or the opening of a vote-backed plan.
   const origin = (p.proposed ?? p.opened)!;
+  const [time, openedTime, title] = await Promise.all([timeOf(deps, origin.blockNumber), timeOf(deps, p.openedAt), titleOf(deps, p.planHash)]);
   return {
     id: p.planId,
     estateId: p.estateId,
@@ -68,6 +73,9 @@ function summaryOfPlan(p: PlanView, now: number): z.infer<typeof planSummary> {
     planHash: p.planHash,
     openedBy: checksum(p.openedBy),
     openedAt: p.openedAt ?? null,
+    time,
+    openedTime,
+    ...(title ? { title } : {}),
     disclosure: disclosureOf(p, now),
     disclosureDue: p.confirmation?.disclosureDue ?? null,
     txHash: origin.txHash,
@@ -83,6 +91,25 @@ async function requirePlan(deps: ResourceDeps, planId: string): Promise<PlanView
 }
 
 const refOut = (r: RecordRef) => ({ txHash: r.txHash, blockNumber: r.blockNumber, logIndex: r.logIndex, recordId: r.recordId });
+/** A record's reference with its block time (null while the node cannot say), so pages show calendar dates. */
+const refTimed = async (deps: ResourceDeps, r: RecordRef) => ({ ...refOut(r), time: await timeOf(deps, r.blockNumber) });
+const timedFields = { ...recordRefFields, time: z.number().nullable().describe("block time (Unix seconds); null while the node cannot say") };
+
+/** Unit ids as a comma-separated list ("3,17,42"): the flats a search by label found. */
+const unitList = z
+  .string()
+  .regex(/^[1-9]\d{0,9}(,[1-9]\d{0,9}){0,199}$/, "unit ids separated by commas, at most 200")
+  .transform((v) => [...new Set(v.split(",").map(Number))].sort((a, b) => a - b))
+  .refine((ids) => ids.every((id) => id <= 4_294_967_295), "unit ids are uint32");
+
+const apportionmentRow = z.object({
+  unitId: z.number(),
+  buildingId: z.number(),
+  area: decimal.describe("the unit's registered area now (0.01 m²); the charge used the areas of the plan's snapshot"),
+  amount: decimal.describe("what the plan charged the unit (fen)"),
+  holder: address.nullable().describe("the unit's holder now (public on chain): its flat's label comes from the directory's names"),
+  ...timedFields,
+});
 
 export function fundRoutes(deps: ResourceDeps): RouteSpec[] {
   return [
@@ -139,7 +166,7 @@ export function fundRoutes(deps: ResourceDeps): RouteSpec[] {
       handler: async ({ query }) => {
         const now = await deps.now();
         const keep = (p: PlanView | undefined) =>
-          p && (!query.kind || p.kind === query.kind) && (!query.status || p.status === query.status) ? summaryOfPlan(p, now) : undefined;
+          p && (!query.kind || p.kind === query.kind) && (!query.status || p.status === query.status) ? summaryOfPlan(deps, p, now) : undefined;
         if (query.estateId !== undefined) {
           return readPage(deps.store, sub(deps, "plansByEstate"), {
             prefix: `${numKey(query.estateId)}:`,
@@ -159,13 +186,13 @@ export function fundRoutes(deps: ResourceDeps): RouteSpec[] {
       params: z.object({ planId: bigId }),
       response: planSummary.extend({
         vote: voteSummary.nullable(),
-        approvals: z.array(z.object({ member: address, approvals: z.number(), ...recordRefFields })),
-        confirmation: z.object({ custodian: address, approvals: z.number(), disclosureDue: z.number(), ...recordRefFields }).nullable(),
-        disclosureRecord: z.object({ member: address, documentHash: hash, late: z.boolean(), ...recordRefFields }).nullable(),
+        approvals: z.array(z.object({ member: address, approvals: z.number(), ...timedFields })),
+        confirmation: z.object({ custodian: address, approvals: z.number(), disclosureDue: z.number(), ...timedFields }).nullable(),
+        disclosureRecord: z.object({ member: address, documentHash: hash, late: z.boolean(), ...timedFields }).nullable(),
         disbursements: z.array(
-          z.object({ index: z.number(), payee: address, amount: decimal, stage: z.enum(["Start", "Progress", "Acceptance", "Warranty"]), docHash: hash, ...recordRefFields }),
+          z.object({ index: z.number(), payee: address, amount: decimal, stage: z.enum(["Start", "Progress", "Acceptance", "Warranty"]), docHash: hash, ...timedFields }),
         ),
-        closing: z.object({ closedBy: address, disbursed: decimal, released: decimal, closingHash: hash, ...recordRefFields }).nullable(),
+        closing: z.object({ closedBy: address, disbursed: decimal, released: decimal, closingHash: hash, ...timedFields }).nullable(),
         document: proposalSchema.describe("the plan's description behind planHash (the emergency report for an emergency spend), or a note that this server does not store it"),
       }),
       handler: async ({ params, req }) => {
@@ -174,21 +201,55 @@ export function fundRoutes(deps: ResourceDeps): RouteSpec[] {
         const vote = p.kind === "vote" ? await get<VoteView>(deps, "votes", numKey(Number(p.voteId))) : undefined;
         const payments = await readAll<DisbursementView>(deps.store, sub(deps, "disbursements"), `${planKey(p.planId)}:`);
         return {
-          ...summaryOfPlan(p, now),
+          ...(await summaryOfPlan(deps, p, now)),
           vote: vote ? await summaryOf(deps, vote, now) : null,
-          approvals: p.approvals.map((a) => ({ member: checksum(a.member), approvals: a.approvals, ...refOut(a) })),
+          approvals: await Promise.all(p.approvals.map(async (a) => ({ member: checksum(a.member), approvals: a.approvals, ...(await refTimed(deps, a)) }))),
           confirmation: p.confirmation
-            ? { custodian: checksum(p.confirmation.custodian), approvals: p.confirmation.approvals, disclosureDue: p.confirmation.disclosureDue, ...refOut(p.confirmation) }
+            ? { custodian: checksum(p.confirmation.custodian), approvals: p.confirmation.approvals, disclosureDue: p.confirmation.disclosureDue, ...(await refTimed(deps, p.confirmation)) }
             : null,
           disclosureRecord: p.disclosure
-            ? { member: checksum(p.disclosure.member), documentHash: p.disclosure.documentHash, late: p.disclosure.late, ...refOut(p.disclosure) }
+            ? { member: checksum(p.disclosure.member), documentHash: p.disclosure.documentHash, late: p.disclosure.late, ...(await refTimed(deps, p.disclosure)) }
             : null,
-          disbursements: payments.map((d) => ({ index: d.index, payee: checksum(d.payee), amount: d.amount, stage: d.stage, docHash: d.docHash, ...refOut(d) })),
+          disbursements: await Promise.all(
+            payments.map(async (d) => ({ index: d.index, payee: checksum(d.payee), amount: d.amount, stage: d.stage, docHash: d.docHash, ...(await refTimed(deps, d)) })),
+          ),
           closing: p.closing
-            ? { closedBy: checksum(p.closing.closedBy), disbursed: p.closing.disbursed, released: p.closing.released, closingHash: p.closing.closingHash, ...refOut(p.closing) }
+            ? { closedBy: checksum(p.closing.closedBy), disbursed: p.closing.disbursed, released: p.closing.released, closingHash: p.closing.closingHash, ...(await refTimed(deps, p.closing)) }
             : null,
           document: await proposalOf(deps, p.planHash, req),
         };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/fund/plans/:planId/apportionment",
+      summary: "What a plan charged each unit of its scope (by area as of its snapshot), in unit id order; `units` keeps only the listed units (the flats a search by label found)",
+      tags: ["fund"],
+      params: z.object({ planId: bigId }),
+      query: z.object({ units: unitList.optional(), ...pageQuery }),
+      response: z.object({ planId: z.string(), budget: decimal, items: z.array(apportionmentRow), nextCursor: z.string().optional() }),
+      handler: async ({ params, query }) => {
+        const p = await requirePlan(deps, params.planId);
+        // A unit's statement holds the plan's charge: the statements are keyed by unit, so the charges come in
+        // unit id order and a page reads only the statements of its own units (and those between them).
+        const row = async (e: StatementEntry) => {
+          if (e.kind !== "charge" || e.planId !== p.planId) return undefined;
+          const unit = await get<UnitView>(deps, "units", numKey(e.unitId));
+          return { unitId: e.unitId, buildingId: unit?.buildingId ?? 0, area: unit?.area ?? "0", amount: e.amount, holder: unit ? checksum(unit.holder) : null, ...(await refTimed(deps, e)) };
+        };
+        if (query.units) {
+          if (query.cursor !== undefined) throw new ApiError(400, "invalid_cursor");
+          const items = [];
+          for (const unitId of query.units) {
+            for (const e of await readAll<StatementEntry>(deps.store, sub(deps, "fundEntries"), `${numKey(unitId)}:`)) {
+              const r = await row(e);
+              if (r) items.push(r);
+            }
+          }
+          return { planId: p.planId, budget: p.budget, items: items.slice(0, query.limit) };
+        }
+        const page = await readPage(deps.store, sub(deps, "fundEntries"), { limit: query.limit, cursor: query.cursor, map: (value) => row(value as StatementEntry) });
+        return { planId: p.planId, budget: p.budget, items: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
       },
     }),
     defineRoute({
@@ -208,7 +269,7 @@ export function fundRoutes(deps: ResourceDeps): RouteSpec[] {
             planId: z.string().optional(),
             receiptHash: hash.optional().describe("hash of the bank receipt of a deposit"),
             balanceAfter: decimal,
-            ...recordRefFields,
+            ...timedFields,
           }),
         ),
         nextCursor: z.string().optional(),
@@ -220,7 +281,7 @@ export function fundRoutes(deps: ResourceDeps): RouteSpec[] {
           prefix: `${numKey(u.unitId)}:`,
           limit: query.limit,
           cursor: query.cursor,
-          map: (value) => {
+          map: async (value) => {
             const e = value as StatementEntry;
             return {
               kind: e.kind,
@@ -228,7 +289,7 @@ export function fundRoutes(deps: ResourceDeps): RouteSpec[] {
               ...(e.planId ? { planId: e.planId } : {}),
               ...(e.receiptHash ? { receiptHash: e.receiptHash } : {}),
               balanceAfter: e.balanceAfter,
-              ...refOut(e),
+              ...(await refTimed(deps, e)),
             };
           },
         });
