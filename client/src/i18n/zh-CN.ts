@@ -469,7 +469,7 @@ export const zhCN = {
   "verify.words.namesUnavailable": "现在连不上本站目录，所以只显示链上的地址和编号，没有姓名和房号。",
   "verify.words.dated": "{date}，{body}",
   "verify.words.undated": "{body}",
-  "verify.words.vote": "第 {id} 号表决",
+  "verify.words.vote": "#{id} 号表决",
   "verify.words.voteNamed": "#{id} {name}",
   "verify.words.ballot": "{who} 在 {vote} 中投了{choice}，面积 {area}",
   "verify.words.proxy": "（由社区工作者 {staff} 代为办理，授权书 {authorisation} 号）",
