@@ -288,6 +288,18 @@ describe("verify page: receipts in words, node down, server down (Chromium)", fu
     expect(await page.locator("[data-testid=anchor-source]").innerText()).to.contain(anchor).and.contain("来源：本站配置");
   });
 
+  it("under this site's Content-Security-Policy a node the user types (another origin) can be asked; scripts stay restricted", async function () {
+    const csp = (await fetch(`${base}/`)).headers.get("content-security-policy") ?? "";
+    expect(csp).to.match(/connect-src 'self' http: https:/);
+    const scripts = /script-src ([^;]*)/.exec(csp)?.[1] ?? "";
+    expect(scripts).to.contain("'self'").and.not.contain("unsafe-inline").and.not.contain("unsafe-eval").and.not.contain("http:");
+    await open(`${base}/#/verify`, "en", 1280);
+    const typed = stack.rpcUrl.replace("127.0.0.1", "localhost");
+    expect(typed).to.not.equal(stack.rpcUrl);
+    await page.fill("[data-testid=rpc-url]", typed);
+    expect(await verify(receipts.ballot, "ok")).to.equal(null);
+  });
+
   it("has no axe-core serious/critical violation nor horizontal overflow, before and after a result", async function () {
     this.timeout(240_000);
     const before = await auditLayouts(browser, base, "#/verify", "[data-testid=verify-button]", "verify");
