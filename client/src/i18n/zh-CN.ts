@@ -505,7 +505,7 @@ export const zhCN = {
   "verify.words.docClass.paper-ballot": "纸质选票扫描件",
   "verify.words.docClass.authorisation": "书面委托书扫描件",
   "verify.words.docClass.other": "文件",
-  "verify.words.unitLabelled": "{who} 把{unit}登记为 {label}",
+  "verify.words.unitLabelled": "{who} 把{unit} 登记为 {label}",
   "verify.words.personRegistered": "{who} 在目录里登记了一个人（目录编号 {person}）",
   "verify.words.personUpdated": "{who} 更新了目录里 {person} 的资料",
   "verify.words.personLinked": "{who} 把目录里的 {person} 关联到 {target}",
