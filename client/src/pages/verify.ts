@@ -283,14 +283,14 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     delete results.dataset.failedStep;
     button.disabled = true;
     const url = rpcUrl || rpcInput.value;
-    // Started as soon as the receipt is well formed, beside the checks (not inside them: the checks' time is
-    // measured, and these are not part of them): the record's block time from the node, names from our directory.
-    let facts: Promise<{ ctx: WordsContext; decoded: ReturnType<typeof decodeLog>; directory: boolean }> | undefined;
+    // The sentence's facts (the record's block time from the node, names from our directory) are asked for once
+    // the checks are done, never during them: the checks' own time stays what client.verifyMs measures.
+    let wellFormed = false;
     try {
       const report = await runVerification(json, url, pin, (step) => {
         if (step.step === "format" && step.ok) {
           if (!onchain) replace(recordSlot, offchainRecordView((json as { record: OffchainRecordFields }).record));
-          facts = gatherFacts(json as Receipt, url);
+          wellFormed = true;
         }
         const li = items.get(step.step);
         if (!li) return;
@@ -355,8 +355,8 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
           }),
         ),
       );
-      if (facts) {
-        const { ctx: wordsCtx, decoded, directory } = await facts;
+      if (wellFormed) {
+        const { ctx: wordsCtx, decoded, directory } = await gatherFacts(json as Receipt, url);
         const r = json as Receipt;
         const lead = report.outcome === "verified" ? "verify.words.leadVerified" : report.outcome === "unpinned" ? "verify.words.leadUnpinned" : "verify.words.leadUnverified";
         const said = sentence(decoded, r.record.schema === "gongzhi/onchain-log/v1" ? r.record.event : undefined, r.record.schema === "gongzhi/offchain-record/v1" ? r.record : undefined, wordsCtx);
