@@ -22,6 +22,7 @@ const pages: Record<PageName, () => Promise<PageModule>> = {
   statement: () => import("./pages/statement.js"),
   timebank: () => import("./pages/timebank.js"),
   upload: () => import("./pages/upload.js"),
+  election: () => import("./pages/election.js"),
 };
 
 /** Roles that own documents (see pages/upload.ts): they get the upload page in the navigation. */

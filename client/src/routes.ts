@@ -2,7 +2,7 @@
 // imports, read by main.ts and, at build time, by vite.config.ts (which writes the boot script that preloads a
 // route's page chunk while the HTML is still being parsed).
 
-export type PageName = "home" | "account" | "votes" | "vote" | "verify" | "fund" | "plan" | "statement" | "timebank" | "upload";
+export type PageName = "home" | "account" | "votes" | "vote" | "verify" | "fund" | "plan" | "statement" | "timebank" | "upload" | "election";
 /**
  * `data`: the GET requests the page makes first, exactly as lib/api.ts spells them (`{id}` from the route). The
  * boot script sends them while the page's code is still downloading; api.ts hands each answer to the page once.
@@ -21,6 +21,8 @@ export const routes: RouteDef[] = [
     data: ["/api/votes?status=open&limit=500", "/api/votes?status=closed&limit=500", "/api/votes?status=finalized&limit=500"],
   },
   { pattern: /^votes\/(\d+)$/, names: ["id"], page: "vote", nav: "votes", data: ["/api/votes/{id}", "/api/votes/{id}/ballots?limit=500"] },
+  // A committee election's ballot paper, named by its document's hash (issue 13: votes).
+  { pattern: /^elections\/(0x[0-9a-fA-F]{64})$/, names: ["hash"], page: "election", nav: "votes", data: ["/api/votes?election={hash}&limit=500"] },
   // The verify page shows its form only once it knows the site's default node and anchor (GET /api/config).
   { pattern: /^verify$/, names: [], page: "verify", nav: "verify", data: ["/api/config"] },
   { pattern: /^fund$/, names: [], page: "fund", nav: "fund", data: ["/api/estates?limit=500", "/api/fund/plans?limit=500"] },

@@ -8,12 +8,14 @@ import { lang, t } from "./i18n.js";
 
 export type ProposalDocument = {
   schema: string;
-  kind: "vote" | "plan";
+  kind: "vote" | "plan" | "election";
   matter?: string;
   title: { zh: string; en?: string };
   text: string;
   attachments: { hash: Hex; name: string }[];
   candidates?: { displayName?: string; personId?: string }[];
+  /** A candidate's vote in a committee election: the hash of the election's document (its ballot paper). */
+  election?: Hex;
 };
 
 export type ProposalCheck =
