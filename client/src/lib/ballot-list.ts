@@ -2,33 +2,12 @@
 // twenty to a page. Every ballot is listed, not only the latest; transaction details stay behind "详情".
 import { loadNames, nameOf, namesOf, whoIs } from "./names.js";
 import { field, h, replace } from "./dom.js";
+import { matchesFlat } from "./flat-search.js";
 import { area, short } from "./format.js";
 import { t } from "./i18n.js";
 import type { BallotRow } from "./types.js";
 
 export const BALLOTS_PER_PAGE = 20;
-
-/** Words of a label or query: "3号楼 1单元 203" → ["3号楼", "1单元", "203"]; "Bldg 1, Room 203" → ["bldg", "1", "room", "203"]. */
-function words(text: string): string[] {
-  return text
-    .toLowerCase()
-    .split(/[\s,，、/·]+/)
-    .filter(Boolean);
-}
-
-/**
- * Whether a holder's flats or name match the query: every word of the query begins a word of one of the flat's
- * labels (so "1号楼 101" finds "1号楼 1单元 101" but not "1号楼 1单元 1101"), or the query is part of the name.
- */
-export function matchesFlat(labels: string[], name: string | undefined, query: string): boolean {
-  const q = words(query);
-  if (q.length === 0) return true;
-  if (name && name.toLowerCase().includes(query.trim().toLowerCase())) return true;
-  return labels.some((label) => {
-    const w = words(label);
-    return q.every((part) => w.some((word) => word.startsWith(part)));
-  });
-}
 
 function ballotCard(b: BallotRow): HTMLElement {
   return h(
