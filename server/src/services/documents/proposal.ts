@@ -68,8 +68,8 @@ export const proposalInput = z
     // candidate's vote names the paper and its one candidate (so the page can put the votes together).
     if (p.kind === "election" && p.matter !== "ElectCommittee") ctx.addIssue({ code: "custom", path: ["matter"], message: "an election document has matter ElectCommittee" });
     if (p.kind === "election" && p.election !== undefined) ctx.addIssue({ code: "custom", path: ["election"], message: "an election document does not name another election" });
-    if (p.election !== undefined && (p.kind !== "vote" || p.matter !== "ElectCommittee")) ctx.addIssue({ code: "custom", path: ["election"], message: "only a committee election's candidate vote (kind vote, matter ElectCommittee) names an election" });
-    if (p.election !== undefined && p.candidates?.length !== 1) ctx.addIssue({ code: "custom", path: ["candidates"], message: "a candidate's vote in an election names exactly one candidate" });
+    else if (p.election !== undefined && (p.kind !== "vote" || p.matter !== "ElectCommittee")) ctx.addIssue({ code: "custom", path: ["election"], message: "only a committee election's candidate vote (kind vote, matter ElectCommittee) names an election" });
+    else if (p.election !== undefined && p.candidates?.length !== 1) ctx.addIssue({ code: "custom", path: ["candidates"], message: "a candidate's vote in an election names exactly one candidate" });
     const seen = new Set<string>();
     p.attachments.forEach((a, i) => {
       if (seen.has(a.hash)) ctx.addIssue({ code: "custom", path: ["attachments", i, "hash"], message: "attached twice" });
