@@ -222,6 +222,29 @@ describe("web client: votes, the committee election, ballots by flat (Chromium, 
     }
   });
 
+  it("a vote the server slips into an election whose own proposal does not name it is left off the paper, and said so", async function () {
+    const election = stack.elections[0]!;
+    const pumps = stack.votes.find((v) => v.titleEn.startsWith("Replace the secondary water-supply pumps"))!;
+    const foreign = await api<Record<string, unknown>>(`/api/votes/${pumps.id}`);
+    const { context, page } = await newPage(1280);
+    try {
+      // The server (or anyone between) lists the pumps vote among the candidates, claiming it belongs here.
+      await page.route(`**/api/votes?election=*`, async (route) => {
+        const real = await route.fetch();
+        const body = (await real.json()) as { items: Record<string, unknown>[] };
+        body.items.push({ ...foreign, election: election.hash });
+        await route.fulfill({ response: real, json: body });
+      });
+      await page.goto(`${base}/#/elections/${election.hash}`);
+      await page.waitForSelector("[data-testid=candidate-tally]");
+      expect(await page.locator("[data-testid=candidate-tally]").count()).to.equal(3);
+      expect(await page.locator(`[data-testid=candidate-tally][data-vote="${pumps.id}"]`).count()).to.equal(0);
+      expect(await page.locator(".notice.warn").innerText()).to.equal("有 1 项表决的文件与链上记录核对不上，没有列在选票上。");
+    } finally {
+      await context.close();
+    }
+  });
+
   it("every ballot is listed, twenty to a page, and found by flat in Chinese and English (390 px)", async function () {
     const pumps = stack.votes.find((v) => v.titleEn.startsWith("Replace the secondary water-supply pumps"))!;
     const ballots = await ballotsOf(pumps.id);
