@@ -7,7 +7,7 @@ import { h, replace } from "../lib/dom.js";
 import { t } from "../lib/i18n.js";
 import { label, matterName, scopeName } from "../lib/labels.js";
 import { myBallots, youVoted, type MyBallot } from "../lib/my-ballots.js";
-import { checkProposal, proposalTitle } from "../lib/proposal.js";
+import { proposalTitle, proposalUnchecked } from "../lib/proposal.js";
 import type { PageContext } from "../lib/page.js";
 import { signedIn } from "../lib/session.js";
 import { tallyView } from "../lib/tally.js";
@@ -41,15 +41,16 @@ function voteCard(vote: VoteSummary | VoteDetail, mine: Map<string, MyBallot>, s
   );
 }
 
-/** One committee election: its ballot paper's title and candidates (hash-checked), and the owner's votes on it. */
+/** One committee election: its ballot paper's title and candidates, and the owner's votes on it. */
 function electionCard(hash: string, votes: (VoteSummary | VoteDetail)[], mine: Map<string, MyBallot>, signal: AbortSignal): HTMLElement {
   const heading = h("a", { href: `#/elections/${hash}`, "data-testid": "election-link" }, t("election.title"));
   const candidates = h("ul", { class: "plain-list election-candidates" });
-  void checkProposal(hash as `0x${string}`, signal)
-    .then((check) => {
-      if (check.status !== "verified") return;
-      heading.textContent = proposalTitle(check.proposal.title);
-      replace(candidates, (check.proposal.candidates ?? []).map((c) => h("li", {}, c.displayName ?? c.personId ?? "")));
+  // The server's text, as for a vote's title in this list: the election's page checks the paper's hash.
+  void proposalUnchecked(hash as `0x${string}`, signal)
+    .then((paper) => {
+      if (!paper) return;
+      heading.textContent = proposalTitle(paper.title);
+      replace(candidates, (paper.candidates ?? []).map((c) => h("li", {}, c.displayName ?? c.personId ?? "")));
     })
     .catch(() => undefined);
   const voted = votes.map((v) => mine.get(String(v.id))).filter((b): b is MyBallot => !!b);
