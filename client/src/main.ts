@@ -25,6 +25,7 @@ const pages: Record<PageName, () => Promise<PageModule>> = {
   upload: () => import("./pages/upload.js"),
   staff: () => import("./pages/staff.js"),
   "paper-ballots": () => import("./pages/paper-ballots.js"),
+  election: () => import("./pages/election.js"),
 };
 
 /** Roles that own documents (see pages/upload.ts): they get the upload page in the navigation. */

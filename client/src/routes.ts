@@ -15,7 +15,8 @@ export type PageName =
   | "upload"
   | "staff"
   | "paper-ballots"
-  | "notice";
+  | "notice"
+  | "election";
 /**
  * `data`: the GET requests the page makes first, exactly as lib/api.ts spells them (`{id}` from the route). The
  * boot script sends them while the page's code is still downloading; api.ts hands each answer to the page once.
@@ -34,6 +35,8 @@ export const routes: RouteDef[] = [
     data: ["/api/votes?status=open&limit=500", "/api/votes?status=closed&limit=500", "/api/votes?status=finalized&limit=500"],
   },
   { pattern: /^votes\/(\d+)$/, names: ["id"], page: "vote", nav: "votes", data: ["/api/votes/{id}", "/api/votes/{id}/ballots?limit=500"] },
+  // A committee election's ballot paper, named by its document's hash (issue 13: votes).
+  { pattern: /^elections\/(0x[0-9a-fA-F]{64})$/, names: ["hash"], page: "election", nav: "votes", data: ["/api/votes?election={hash}&limit=500"] },
   // The verify page shows its form only once it knows the site's default node and anchor (GET /api/config).
   { pattern: /^verify$/, names: [], page: "verify", nav: "verify", data: ["/api/config"] },
   { pattern: /^fund$/, names: [], page: "fund", nav: "fund", data: ["/api/estates?limit=500", "/api/fund/plans?limit=500"] },

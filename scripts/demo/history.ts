@@ -15,6 +15,9 @@ import { holderAddress, type DemoPerson, type DemoPlan } from "./plan.js";
 import { DISCLOSURE_DAYS, type DemoContracts, type SeededEstate } from "./seed.js";
 import type { Writer } from "./tx.js";
 import {
+  candidateProposal,
+  committeeElection,
+  COMMITTEE_CANDIDATES,
   electionProposal,
   liftEmergencyReport,
   liftProposal,
@@ -56,7 +59,9 @@ export type DemoVote = { id: number; title: string; titleEn: string; contentHash
 /** A time-bank note as the demo keeps it off chain: the text, its salt, and the commitment recorded on chain. */
 export type DemoNote = { kind: "service" | "redemption"; serviceId?: number; note: string; salt: `0x${string}`; commitment: `0x${string}` };
 /** `proposals`: the vote and plan texts whose hashes are on chain, for the server's document store. */
-export type DemoHistory = { votes: DemoVote[]; documents: DemoDocument[]; proposals: DemoProposal[]; planIds: number[]; notesFile: string };
+export type DemoHistory = { votes: DemoVote[]; documents: DemoDocument[]; proposals: DemoProposal[]; planIds: number[]; notesFile: string; elections: DemoElection[] };
+/** A committee election: one ballot paper (its document's hash), each candidate its own vote on chain. */
+export type DemoElection = { hash: `0x${string}`; title: string; titleEn: string; votes: DemoVote[] };
 /** Where the demo keeps its time-bank notes with their salts (the off-chain store of notes comes later). */
 export const NOTES_FILE = "timebank-notes.json";
 
@@ -354,8 +359,14 @@ export async function playHistory(options: Omit<Context, "proposals">): Promise<
   const pumpQuote = attach("pump-quote", "Quote: secondary water-supply pumps", ["Two variable-frequency pumps and control cabinet: CNY 61,000.00", "Tank cleaning and disinfection: CNY 7,000.00"], "水泵报价单 / Quote");
   const pumps = await openVote(ctx, { matter: MATTER.UseFund, proposal: pumpProposal(pumpQuote), budgetFen: 6_800_000n });
   const election = await openVote(ctx, { matter: MATTER.ElectCommittee, proposal: electionProposal() });
+  // The committee's election: its ballot paper lists three candidates, each a vote of its own (same window).
+  const paper = proposed(ctx, committeeElection());
+  const candidateVotes = [];
+  for (const [i] of COMMITTEE_CANDIDATES.entries()) candidateVotes.push(await openVote(ctx, { matter: MATTER.ElectCommittee, proposal: candidateProposal(paper, i) }));
   await travel(client, 120);
   await castBallots(ctx, pumps.id, estateVoters.slice(20, 110), split(760, 160));
+  // Owners fill in the paper for every candidate at once; the third candidate is less popular.
+  for (const [i, v] of candidateVotes.entries()) await castBallots(ctx, v.id, estateVoters.slice(40, 100), split(i === 2 ? 380 : 700, i === 2 ? 450 : 180));
   await castBallots(ctx, election.id, estateVoters.slice(30, 70), split(650, 250));
   // A paper ballot entered by staff in an open vote: the owner may still vote himself before the close.
   const openPaperVoter = estateVoters.slice(75).find((a) => a !== plan.developer.account.address);
@@ -364,5 +375,13 @@ export async function playHistory(options: Omit<Context, "proposals">): Promise<
   }
 
   const votes = [lift, raise, roof, pumps, election].map(({ id, title, titleEn, contentHash, open }) => ({ id, title, titleEn, contentHash, open }));
-  return { votes, documents, proposals: ctx.proposals, planIds, notesFile };
+  const elections: DemoElection[] = [
+    {
+      hash: paper.hash,
+      title: paper.input.title.zh,
+      titleEn: paper.input.title.en ?? paper.input.title.zh,
+      votes: candidateVotes.map(({ id, title, titleEn, contentHash, open }) => ({ id, title, titleEn, contentHash, open })),
+    },
+  ];
+  return { votes, documents, proposals: ctx.proposals, planIds, notesFile, elections };
 }

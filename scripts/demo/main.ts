@@ -40,6 +40,7 @@ Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.
 
 Votes 表决:
 ${stack.votes.map((v) => `  #${v.id} ${v.open ? "open  进行中" : "closed 已结束"}  ${v.title} / ${v.titleEn}`).join("\n")}
+${stack.elections.map((e) => `  ${e.title} / ${e.titleEn}: one ballot paper 一张选票, votes ${e.votes.map((v) => `#${v.id}`).join(" ")}  (${stack.apiUrl}/#/elections/${e.hash})`).join("\n")}
 
 Demo accounts 演示账户 (keys from the well-known development mnemonic "${DEMO_MNEMONIC}", never use them elsewhere):
 ${[plan.admin, ...plan.committee, plan.custodian, plan.auditor, ...plan.staff, plan.mediator, plan.gridWorker, ...plan.volunteers.slice(0, 3), ...plan.partners].map(row).join("\n")}

@@ -133,3 +133,44 @@ export const pipeEmergencyReport = () =>
     text: "2号楼地下室给水主管爆裂，地下室进水，全楼停水。按紧急维修程序先行抢修，报告后30分钟内修复，费用23,800元，按面积由2号楼各户分摊，并向全体业主公示。",
     attachments: [],
   });
+
+/** The committee's election: its candidates, as they chose to be shown on public pages. */
+export const COMMITTEE_CANDIDATES = [
+  { displayName: "1号楼 王阿姨", en: "Mrs Wang, Building 1" },
+  { displayName: "2号楼 孙先生", en: "Mr Sun, Building 2" },
+  { displayName: "3号楼 周老师", en: "Teacher Zhou, Building 3" },
+] as const;
+
+/**
+ * The ballot paper of the committee's election: one document listing every candidate (kind election). Each
+ * candidate is then its own vote on chain (同意/反对/弃权), whose proposal names this paper by hash.
+ */
+export const committeeElection = () =>
+  demoProposal({
+    kind: "election",
+    matter: "ElectCommittee",
+    title: { zh: "第二届业主委员会选举", en: "Election of the second owners' committee" },
+    text: [
+      "第一届业主委员会任期届满，现选举第二届业主委员会委员。",
+      "",
+      "候选人由业主自荐或十名以上业主联名推荐产生，名单已在各楼栋公示栏公示。每位候选人单独表决：请对每一位候选人分别选择同意、反对或弃权。",
+      "",
+      "每位候选人须经参与表决的专有部分面积过半数且人数过半数的业主同意方可当选（《民法典》第二百七十八条）。",
+    ].join("\n"),
+    attachments: [],
+    candidates: COMMITTEE_CANDIDATES.map((c) => ({ displayName: c.displayName })),
+  });
+
+/** One candidate's vote in the committee's election: names the election's paper and this one candidate. */
+export const candidateProposal = (election: DemoProposal, index: number) => {
+  const c = COMMITTEE_CANDIDATES[index]!;
+  return demoProposal({
+    kind: "vote",
+    matter: "ElectCommittee",
+    title: { zh: `${election.input.title.zh}：${c.displayName}`, en: `${election.input.title.en}: ${c.en}` },
+    text: [`对候选人“${c.displayName}”当选第二届业主委员会委员，请选择同意、反对或弃权。`, "", `本表决是“${election.input.title.zh}”选票上的一项，选举说明见选票全文。`].join("\n"),
+    attachments: [],
+    candidates: [{ displayName: c.displayName }],
+    election: election.hash,
+  });
+};

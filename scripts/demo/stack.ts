@@ -14,7 +14,7 @@ import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
 import { seedDirectory, type DemoDirectory } from "./directory.js";
 import type { DemoDocument } from "./documents.js";
-import { playHistory, type DemoHistory, type DemoVote } from "./history.js";
+import { playHistory, type DemoElection, type DemoHistory, type DemoVote } from "./history.js";
 import { demoPlan, type DemoPlan } from "./plan.js";
 import { demoContracts, privateKeyOf, seedEstate } from "./seed.js";
 import { makeWriter } from "./tx.js";
@@ -40,6 +40,8 @@ export type DemoStack = {
   plan: DemoPlan;
   deployment: Deployment;
   votes: DemoVote[];
+  /** Committee elections: one ballot paper each, its candidates' votes (not in `votes`). */
+  elections: DemoElection[];
   documents: DemoDocument[];
   directory: DemoDirectory;
   stop: () => Promise<void>;
@@ -137,7 +139,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     const directory = await seedDirectory(server.directory, plan, estate);
     log(`directory: ${directory.labelled} flats labelled, ${directory.people} invented people in the vault (development master key in ${path.join(settings.dataDir, "vault")})`);
     log(`server: ${server.url}${settings.staticDir ? "" : " (web client not built: npm run build:client)"}`);
-    return { rpcUrl: node.url, apiUrl: server.url, plan, deployment, votes: history.votes, documents: history.documents, directory, stop };
+    return { rpcUrl: node.url, apiUrl: server.url, plan, deployment, votes: history.votes, elections: history.elections, documents: history.documents, directory, stop };
   } catch (error) {
     await stop();
     throw error;

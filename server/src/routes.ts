@@ -28,6 +28,8 @@ export function proposalReader(documents: DocumentService): ProposalReader {
       ...(proposal.matter ? { matter: proposal.matter } : {}),
       attachments: proposal.attachments,
       ...(proposal.candidates ? { candidates: proposal.candidates } : {}),
+      kind: proposal.kind,
+      ...(proposal.election ? { election: proposal.election } : {}),
     };
     if (cache.size >= PROPOSAL_CACHE) cache.delete(cache.keys().next().value!);
     cache.set(key, view);

@@ -19,7 +19,7 @@ import { readOffchain } from "../../server/src/receipts/log.js";
 import { pinOf, verifyReceipt } from "../../server/src/receipts/verify.js";
 import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
-import { parseProposal, proposalBytes } from "../../server/src/services/documents/proposal.js";
+import { parseProposal, proposalBytes, proposalInput } from "../../server/src/services/documents/proposal.js";
 import { decideRead, decideStore, decideUpload } from "../../server/src/services/documents/rules.js";
 import { detectType } from "../../server/src/services/documents/sniff.js";
 import type { DocumentMeta } from "../../server/src/services/documents/types.js";
@@ -117,6 +117,20 @@ describe("documents: decisions as plain data", function () {
     expect(new TextDecoder().decode(proposalBytes(input))).to.equal('{"attachments":[],"kind":"vote","matter":"UseFund","schema":"gongzhi/proposal/v1","text":"全文","title":{"en":"Roof waterproofing","zh":"屋面防水维修"}}');
     expect(parseProposal(proposalBytes(input))?.title.zh).to.equal("屋面防水维修");
     expect(parseProposal(Buffer.from("{}"))).to.equal(undefined);
+  });
+
+  it("a committee election is one paper (kind election) and a vote per candidate naming it; other shapes are refused", function () {
+    const paper = { kind: "election" as const, matter: "ElectCommittee" as const, title: { zh: "第二届业主委员会选举" }, text: "选举说明", attachments: [], candidates: [{ displayName: "1号楼 王阿姨" }, { displayName: "2号楼 孙先生" }] };
+    expect(proposalInput.safeParse(paper).success).to.equal(true);
+    const election = keccak256(proposalBytes(paper));
+    const candidate = { kind: "vote" as const, matter: "ElectCommittee" as const, title: { zh: "候选人 1号楼 王阿姨" }, text: "同意、反对或弃权", attachments: [], candidates: [{ displayName: "1号楼 王阿姨" }], election };
+    expect(parseProposal(proposalBytes(candidate))?.election).to.equal(election);
+    const refusedAt = (input: unknown) => (proposalInput.safeParse(input).error?.issues ?? []).map((i) => i.path.join("."));
+    expect(refusedAt({ ...candidate, candidates: paper.candidates }), "a candidate's vote names one candidate").to.deep.equal(["candidates"]);
+    expect(refusedAt({ ...candidate, matter: "UseFund", candidates: undefined }), "only an election's vote names one").to.include("election");
+    expect(refusedAt({ ...paper, election }), "a paper names no other paper").to.deep.equal(["election"]);
+    expect(refusedAt({ ...paper, matter: undefined })).to.include("matter");
+    expect(refusedAt({ ...candidate, election: "0x1234" })).to.deep.equal(["election"]);
   });
 });
 

@@ -73,3 +73,9 @@ export function whoIs(address: string | null | undefined): Child {
   if (!name) return h("span", { class: "mono", title: address }, short(address));
   return h("span", { class: "who", title: address, "data-address": address }, h("span", { class: "who-name" }, name), " ", h("small", { class: "mono muted" }, short(address)));
 }
+
+/** The flats (both languages) and display name known for an address, for searching by flat (issue 13: votes). */
+export function namesOf(address: string): { units: UnitLabelView[]; name?: string } | undefined {
+  const view = known.get(address.toLowerCase());
+  return view && { units: view.units, name: view.organisation ? view.organisation.name : (view.displayName ?? view.name) };
+}

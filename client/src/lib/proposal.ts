@@ -8,12 +8,14 @@ import { lang, t } from "./i18n.js";
 
 export type ProposalDocument = {
   schema: string;
-  kind: "vote" | "plan";
+  kind: "vote" | "plan" | "election";
   matter?: string;
   title: { zh: string; en?: string };
   text: string;
   attachments: { hash: Hex; name: string }[];
   candidates?: { displayName?: string; personId?: string }[];
+  /** A candidate's vote in a committee election: the hash of the election's document (its ballot paper). */
+  election?: Hex;
 };
 
 export type ProposalCheck =
@@ -49,6 +51,17 @@ export async function checkProposal(expected: Hex, signal?: AbortSignal): Promis
     return { status: "missing" };
   }
   return isProposal(json) ? { status: "verified", proposal: json } : { status: "missing" };
+}
+
+/**
+ * The proposal named `hash` as the server gives it, without checking its hash: for lists, which show the server's
+ * titles as they do a vote's (the vote and election pages check the bytes). Keeps keccak out of the list page.
+ */
+export async function proposalUnchecked(hash: Hex, signal?: AbortSignal): Promise<ProposalDocument | undefined> {
+  const res = await fetch(new URL(`/api/documents/${hash}`, window.location.origin), { signal });
+  if (!res.ok) return undefined;
+  const json: unknown = await res.json().catch(() => undefined);
+  return isProposal(json) ? json : undefined;
 }
 
 /** The title in the reader's language: English when chosen and given, the Chinese otherwise. */

@@ -5,6 +5,7 @@ import { h, s } from "./dom.js";
 import { area, big, count, percent, type IntLike } from "./format.js";
 import { t } from "./i18n.js";
 import type { Progress, Tally } from "./types.js";
+import { verdictOf, type VoteState } from "./verdict.js";
 
 type Row = { label: string; for: IntLike; against: IntLike; abstain: IntLike; total: IntLike; quorum: IntLike; approval: IntLike; fmt: (v: IntLike) => string; quorumMet: boolean; approvalMet: boolean };
 
@@ -54,13 +55,26 @@ function rowView(row: Row, key: string): HTMLElement {
       "ul",
       { class: "tally-lines" },
       h("li", { class: `quorum ${row.quorumMet ? "met" : ""}` }, h("span", { class: "line-key" }), t("tally.quorumLine", { have: row.fmt(participating), need: row.fmt(row.quorum), status: row.quorumMet ? t("tally.met") : t("tally.notMet") })),
-      h("li", { class: `approval ${row.approvalMet ? "met" : ""}` }, h("span", { class: "line-key" }), t("tally.approvalLine", { have: row.fmt(row.for), need: row.fmt(row.approval), status: row.approvalMet ? t("tally.met") : t("tally.notMet") })),
+      // "Reached" in green only when it decides something: with too few owners taking part, nothing passes.
+      h(
+        "li",
+        { class: `approval ${row.approvalMet && row.quorumMet ? "met" : ""}` },
+        h("span", { class: "line-key" }),
+        t("tally.approvalLine", { have: row.fmt(row.for), need: row.fmt(row.approval), status: row.approvalMet ? (row.quorumMet ? t("tally.met") : t("tally.metButQuorum")) : t("tally.notMet") }),
+      ),
     ),
   );
 }
 
+/** The one verdict line (see verdict.ts), or nothing when the progress is not known (a list's summary). */
+export function verdictLine(state: VoteState, progress: Progress | undefined): HTMLElement | null {
+  if (!progress) return null;
+  const v = verdictOf(state, progress);
+  return h("p", { class: `verdict ${v.tone}`, "data-testid": "verdict", "data-verdict": v.key }, t(v.key));
+}
+
 /** The tally figure with a text summary for screen readers and anyone who prefers words. */
-export function tallyView(tally: Tally, progress: Progress | undefined): HTMLElement {
+export function tallyView(tally: Tally, progress: Progress | undefined, state: VoteState = { outcome: "Pending", status: "open" }): HTMLElement {
   const p: Progress = progress ?? {
     participatingArea: String(big(tally.areaFor) + big(tally.areaAgainst) + big(tally.areaAbstain)),
     participatingHeads: String(big(tally.headsFor) + big(tally.headsAgainst) + big(tally.headsAbstain)),
@@ -101,7 +115,8 @@ export function tallyView(tally: Tally, progress: Progress | undefined): HTMLEle
     { class: "tally", "data-testid": "tally" },
     rowView(areaRow, "area"),
     rowView(headsRow, "heads"),
-    h("figcaption", {}, t("tally.caption"), " ", h("strong", { "data-testid": "projected" }, t(`outcome.${p.projectedOutcome}`))),
+    // One line, agreeing with the bars and the lines above it (never "approval reached" beside "not decided").
+    h("figcaption", {}, verdictLine(state, progress)),
     // Ballots staff entered for residents are shown apart, so nobody mistakes them for the holders' own.
     tally.proxyHeads !== undefined && big(tally.proxyHeads) > 0n
       ? h("p", { class: "muted", "data-testid": "tally-proxy" }, t("tally.proxy", { heads: t("tally.people", { n: count(tally.proxyHeads) }), area: area(tally.proxyArea ?? "0") }))

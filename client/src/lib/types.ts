@@ -56,6 +56,8 @@ export type VoteSummary = {
   contentHash: Hex;
   /** The proposal's title, when the server stores the proposal (the vote page checks the text itself). */
   title?: { zh: string; en?: string };
+  /** A candidate's vote in a committee election: the election document's hash (its page: #/elections/{hash}). */
+  election?: Hex;
   start: string | number;
   end: string | number;
   snapshot?: string | number;
@@ -64,7 +66,12 @@ export type VoteSummary = {
   status?: string;
   tally: Tally;
 };
-export type VoteDetail = VoteSummary & { rule?: { quorum: Threshold; approval: Threshold }; progress: Progress };
+export type VoteDetail = VoteSummary & {
+  rule?: { quorum: Threshold; approval: Threshold };
+  progress: Progress;
+  /** The chain's time the API judged the status by: the countdown counts from it, not from this device's clock. */
+  chainTime?: number;
+};
 export type Choice = "for" | "against" | "abstain";
 export type BallotRow = {
   holder: Address;

@@ -2,17 +2,20 @@
 // (EIP-712 signature, sent to the relayer), following it to the chain and downloading its receipt.
 import type { Address, Hex } from "viem";
 import { all, ApiError, get, post } from "../lib/api.js";
+import { ballotList } from "../lib/ballot-list.js";
+import { countdown } from "../lib/countdown.js";
 import { download, h, notice, replace } from "../lib/dom.js";
 import { area, dateTime, money, short } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import { label, matterName, scopeName } from "../lib/labels.js";
-import { loadNames, whoIs } from "../lib/names.js";
+import { planHref, plansOfVote } from "../lib/links.js";
+import { youVoted } from "../lib/my-ballots.js";
 import { sleep, type PageContext } from "../lib/page.js";
 import { staffMark } from "../lib/proxy.js";
-import { checkProposal, proposalView } from "../lib/proposal.js";
+import { checkProposal, proposalTitle, proposalView } from "../lib/proposal.js";
 import { signedIn } from "../lib/session.js";
 import { tallyView } from "../lib/tally.js";
-import type { BallotRow, Choice, Eip712, RelayedBallot, VoteDetail } from "../lib/types.js";
+import type { BallotRow, Choice, Eip712, PlanDetail, RelayedBallot, VoteDetail } from "../lib/types.js";
 
 const CHOICES: Choice[] = ["for", "against", "abstain"];
 
@@ -42,10 +45,28 @@ function receiptButton(recordId: string | number, testId: string): HTMLElement {
   return h("span", { class: "receipt-action" }, button, " ", status);
 }
 
+/** "This vote approved spend plan #3: 1号楼屋面防水维修实施方案", linking to the plan (whose page links back). */
+async function planLinks(box: HTMLElement, voteId: string, estateId: string | number, signal: AbortSignal): Promise<void> {
+  try {
+    const plans = await plansOfVote(voteId, estateId, signal);
+    const details = await Promise.all(plans.map((p) => get<PlanDetail & { document?: { stored: boolean; title?: { zh: string; en?: string } } }>(`/api/fund/plans/${p.id}`, signal).catch(() => null)));
+    replace(
+      box,
+      plans.map((p, i) => {
+        const doc = details[i]?.document;
+        const name = doc?.stored && doc.title ? proposalTitle(doc.title) : t("vote.planNumber", { id: String(p.id) });
+        return notice("info", t("vote.approvedPlan"), " ", h("a", { href: planHref(p.id), "data-testid": "vote-plan-link" }, name));
+      }),
+    );
+  } catch {
+    // The link is a convenience: the plan page names its vote in any case.
+  }
+}
+
 export async function render(root: HTMLElement, ctx: PageContext): Promise<void> {
   const id = ctx.params.id!;
   // The vote and its ballots do not depend on each other: both are requested at once.
-  let ballotsRequest: Promise<BallotRow[]> | null = all<BallotRow>(`/api/votes/${id}/ballots`, {}, 2000, ctx.signal);
+  let ballotsRequest: Promise<BallotRow[]> | null = all<BallotRow>(`/api/votes/${id}/ballots`, {}, 20_000, ctx.signal);
   ballotsRequest.catch(() => undefined); // if the vote fails, its ballots' failure is not news
   let vote = await get<VoteDetail>(`/api/votes/${id}`, ctx.signal);
   const who = signedIn();
@@ -55,12 +76,15 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     .then((check) => replace(proposalBox, proposalView(check, vote.contentHash)))
     .catch(() => undefined);
 
-  const tallyBox = h("div", { "aria-live": "off" }, tallyView(vote.tally, vote.progress));
+  const tallyBox = h("div", { "aria-live": "off" }, tallyView(vote.tally, vote.progress, vote));
   const ballotBox = h("section", { class: "card", "aria-labelledby": "ballot-h" });
   const ballotsBox = h("section", { class: "card", "aria-labelledby": "ballots-h" });
-  const nowSec = Math.floor(Date.now() / 1000);
+  const nowSec = vote.chainTime ?? Math.floor(Date.now() / 1000);
   // The API decides "open" by chain time (the demo chain runs ahead of the wall clock).
   const isOpen = vote.status ? vote.status === "open" : vote.outcome === "Pending" && Number(vote.end) > nowSec;
+  const votedBox = h("p", { class: "voted-line" });
+  const planBox = h("div", { "data-testid": "vote-plan-slot" });
+  if (vote.matter === "UseFund") void planLinks(planBox, id, vote.estateId, ctx.signal);
 
   const facts = h(
     "dl",
@@ -70,15 +94,23 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     h("dt", {}, t("vote.window")), h("dd", {}, `${dateTime(vote.start)} – ${dateTime(vote.end)}`),
     vote.budget && vote.budget !== "0" ? [h("dt", {}, t("vote.budget")), h("dd", {}, money(vote.budget))] : null,
     h("dt", {}, t("vote.outcome")), h("dd", { "data-testid": "vote-outcome" }, label("outcome", vote.outcome)),
-    h("dt", {}, t("vote.contentHash")), h("dd", { class: "mono break" }, vote.contentHash),
   );
+  // The hash is for checking, not for reading: behind "details".
+  const hashDetails = h("details", { class: "tech" }, h("summary", {}, t("vote.details")), h("p", { class: "mono muted break" }, `${t("vote.contentHash")}: ${vote.contentHash}`));
 
   replace(
     root,
     h("p", {}, h("a", { href: "#/votes" }, `← ${t("votes.title")}`)),
-    h("h1", {}, `${matterName(vote.matter)} · #${vote.id}`),
+    h("h1", { "data-testid": "vote-title" }, vote.title ? proposalTitle(vote.title) : `${matterName(vote.matter)} · #${vote.id}`),
+    h("p", { class: "meta" }, h("span", { class: "badge" }, `${matterName(vote.matter)} · #${vote.id}`), " ", h("span", { class: "badge" }, scopeName(vote.estateId, vote.buildingId))),
+    votedBox,
+    vote.election
+      ? notice("info", t("vote.partOfElection"), " ", h("a", { href: `#/elections/${vote.election}`, "data-testid": "vote-election-link" }, t("vote.toElection")))
+      : null,
+    isOpen ? countdown(Number(vote.end), vote.chainTime, ctx.signal) : null,
+    planBox,
     proposalBox,
-    h("section", { class: "card" }, facts),
+    h("section", { class: "card" }, facts, hashDetails),
     h("section", { class: "card", "aria-labelledby": "tally-h" }, h("h2", { id: "tally-h" }, t("vote.tally")), tallyBox),
     ballotBox,
     ballotsBox,
@@ -87,47 +119,17 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   // Ballots already on chain (with their receipt record ids).
   let ballots: BallotRow[] = [];
   const loadBallots = async () => {
-    ballots = await (ballotsRequest ?? all<BallotRow>(`/api/votes/${id}/ballots`, {}, 2000, ctx.signal));
+    ballots = await (ballotsRequest ?? all<BallotRow>(`/api/votes/${id}/ballots`, {}, 20_000, ctx.signal));
     ballotsRequest = null;
-    // Flats and opt-in display names in place of addresses (the addresses stay, small, for checking).
-    await loadNames(ballots.slice(-10).flatMap((b) => [b.holder, b.enteredBy]), ctx.signal);
+    const counted = ballots.filter((b) => !b.replaced).length;
     replace(
       ballotsBox,
       // A proxy ballot the holder replaced stays listed (marked) but is not counted.
-      h("h2", { id: "ballots-h" }, t("vote.ballots", { n: ballots.filter((b) => !b.replaced).length })),
-      ballots.length === 0
-        ? h("p", { class: "muted" }, t("vote.noBallots"))
-        : h(
-            "div",
-            { class: "table-wrap" },
-            h(
-              "table",
-              {},
-              h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("vote.holder")), h("th", { scope: "col" }, t("vote.choice")), h("th", { scope: "col" }, t("tally.area")), h("th", { scope: "col" }, t("vote.tx")))),
-              h(
-                "tbody",
-                {},
-                ballots.slice(-10).reverse().map((b) =>
-                  h(
-                    "tr",
-                    { class: b.replaced ? "replaced" : "", "data-proxy": b.byStaff ? String(b.authorizationId ?? "") : null },
-                    h(
-                      "td",
-                      { "data-testid": "ballot-holder" },
-                      whoIs(b.holder),
-                      b.byStaff ? staffMark(b.enteredBy, b.authorizationId) : null,
-                      b.replaced ? h("span", { class: "badge muted" }, t("vote.replaced")) : null,
-                    ),
-                    h("td", {}, t(`tally.${b.choice}`)),
-                    h("td", {}, area(b.area)),
-                    h("td", { class: "mono" }, short(b.txHash)),
-                  ),
-                ),
-              ),
-            ),
-            ballots.length > 10 ? h("p", { class: "muted" }, t("vote.latest10")) : null,
-          ),
+      h("h2", { id: "ballots-h" }, t("vote.ballots", { n: counted })),
+      ballots.length === 0 ? h("p", { class: "muted" }, t("vote.noBallots")) : await ballotList(ballots, ctx.signal),
     );
+    const counting = ballots.find((b) => ofMine(b));
+    replace(votedBox, youVoted(counting));
   };
 
   const ofMine = (b: BallotRow) => !!who && b.holder.toLowerCase() === who.address.toLowerCase() && !b.replaced;
@@ -154,7 +156,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
       h("h2", { id: "ballot-h" }, t("ballot.title")),
       notice("ok", t("ballot.yours", { choice: t(`tally.${row.choice}`), area: area(row.area) })),
       progressList,
-      h("p", { class: "mono muted break" }, `${t("vote.tx")}: ${row.txHash} · ${t("ballot.block", { n: String(row.blockNumber) })}`),
+      h("details", { class: "tech" }, h("summary", {}, t("vote.details")), h("p", { class: "mono muted break" }, `${t("vote.tx")}: ${row.txHash} · ${t("ballot.block", { n: String(row.blockNumber) })}`)),
       h("p", {}, receiptButton(row.recordId, "ballot-receipt"), " ", h("a", { href: "#/verify" }, t("receipt.howToVerify"))),
     );
     setProgress("recorded", t("ballot.recordId", { id: String(row.recordId) }));
@@ -172,7 +174,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
         setProgress("counted", short(b.txHash));
         await loadBallots();
         vote = await get<VoteDetail>(`/api/votes/${id}`, ctx.signal);
-        replace(tallyBox, tallyView(vote.tally, vote.progress));
+        replace(tallyBox, tallyView(vote.tally, vote.progress, vote));
         const row = mine();
         if (row) return showMine(row);
       } else {
@@ -264,7 +266,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
       for (;;) {
         await sleep(5000, ctx.signal);
         vote = await get<VoteDetail>(`/api/votes/${id}`, ctx.signal);
-        replace(tallyBox, tallyView(vote.tally, vote.progress));
+        replace(tallyBox, tallyView(vote.tally, vote.progress, vote));
       }
     })().catch(() => undefined);
   }

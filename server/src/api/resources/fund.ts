@@ -75,7 +75,7 @@ async function summaryOfPlan(deps: ResourceDeps, p: PlanView, now: number): Prom
     openedAt: p.openedAt ?? null,
     time,
     openedTime,
-    ...(title ? { title } : {}),
+    ...(title ? { title: title.title } : {}),
     disclosure: disclosureOf(p, now),
     disclosureDue: p.confirmation?.disclosureDue ?? null,
     txHash: origin.txHash,

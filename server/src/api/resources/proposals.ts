@@ -17,6 +17,10 @@ export type ProposalView = {
   matter?: string;
   attachments: { hash: string; name: string }[];
   candidates?: { displayName?: string; personId?: string }[];
+  /** vote, plan, or election (the ballot paper of a committee election). */
+  kind?: string;
+  /** A candidate's vote: the hash of its election's document. */
+  election?: string;
 };
 
 /** Looks a stored proposal up by hash; undefined when this server does not hold it. */
@@ -32,6 +36,7 @@ export const proposalSchema = z.union([
     matter: z.string().optional(),
     attachments: z.array(z.object({ hash, name: z.string(), url: z.string() })),
     candidates: z.array(z.object({ displayName: z.string().optional(), personId: z.string().optional() })).optional().describe("an election's candidates: a public display name or a directory person id each"),
+    election: hash.optional().describe("a candidate's vote in a committee election: the election document's hash (GET /api/votes?election={hash} lists its votes)"),
     documentUrl: z.string().describe("the proposal document's bytes: keccak256 of them is the hash on chain"),
     recordId: z.string().describe("the anchored document.stored record (GET /api/receipts/offchain/{recordId})"),
   }),
@@ -50,12 +55,14 @@ export async function proposalOf(deps: ResourceDeps, documentHash: string, req: 
     ...(found.matter ? { matter: found.matter } : {}),
     attachments: found.attachments.map((a) => ({ hash: a.hash, name: a.name, url: `/api/documents/${a.hash}` })),
     ...(found.candidates ? { candidates: found.candidates } : {}),
+    ...(found.election ? { election: found.election } : {}),
     documentUrl: `/api/documents/${found.hash}`,
     recordId: found.recordId,
   };
 }
 
-/** Just the title, for lists. */
-export async function titleOf(deps: ResourceDeps, documentHash: string): Promise<{ zh: string; en?: string } | undefined> {
-  return deps.proposals ? (await deps.proposals(documentHash))?.title : undefined;
+/** Just the title and, for a candidate's vote, its election: for lists. */
+export async function titleOf(deps: ResourceDeps, documentHash: string): Promise<{ title: { zh: string; en?: string }; election?: string } | undefined> {
+  const found = deps.proposals ? await deps.proposals(documentHash) : undefined;
+  return found && { title: found.title, ...(found.election ? { election: found.election } : {}) };
 }

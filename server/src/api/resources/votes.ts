@@ -10,7 +10,7 @@ import { get, sub, type ResourceDeps } from "./context.js";
 import { readPage } from "./paging.js";
 import { progressOf } from "./progress.js";
 import { proposalOf, proposalSchema, titleOf } from "./proposals.js";
-import { address, bigId, checksum, decimal, hash, pageOf, pageQuery, recordRefFields, uint32Id } from "./schemas.js";
+import { address, addressInput, bigId, checksum, decimal, hash, pageOf, pageQuery, recordRefFields, uint32Id } from "./schemas.js";
 
 const MAJOR = new Set(["RaiseFund", "Rebuild", "ChangeCommonUse"]);
 export const VOTE_STATUSES = ["upcoming", "open", "closed", "finalized"] as const;
@@ -38,6 +38,7 @@ export const voteSummary = z.object({
   major: z.boolean(),
   contentHash: hash.describe("keccak256 of the proposal document (GET /api/documents/{contentHash})"),
   title: z.object({ zh: z.string(), en: z.string().optional() }).optional().describe("the proposal's title, when this server stores the proposal"),
+  election: hash.optional().describe("a candidate's vote in a committee election: the hash of the election's document, shared by all its candidates' votes"),
   start: z.number().describe("block time (Unix seconds) from which ballots count"),
   end: z.number().describe("block time at which ballots stop"),
   snapshot: z.number().describe("registry block whose areas and heads the vote uses"),
@@ -79,7 +80,7 @@ async function tallyOf(deps: ResourceDeps, voteId: string): Promise<TallyView> {
 }
 
 export async function summaryOf(deps: ResourceDeps, v: VoteView, now: number): Promise<VoteSummary> {
-  const title = await titleOf(deps, v.contentHash);
+  const found = await titleOf(deps, v.contentHash);
   return {
     id: v.voteId,
     estateId: v.estateId,
@@ -87,7 +88,8 @@ export async function summaryOf(deps: ResourceDeps, v: VoteView, now: number): P
     matter: v.matter,
     major: MAJOR.has(v.matter),
     contentHash: v.contentHash,
-    ...(title ? { title } : {}),
+    ...(found ? { title: found.title } : {}),
+    ...(found?.election ? { election: found.election } : {}),
     start: v.start,
     end: v.end,
     snapshot: v.snapshot,
@@ -121,18 +123,49 @@ const ballotSchema = z.object({
   ...recordRefFields,
 });
 
+function ballotOut(b: BallotView): z.infer<typeof ballotSchema> {
+  return {
+    holder: checksum(b.holder),
+    choice: b.choice,
+    area: b.area,
+    enteredBy: checksum(b.enteredBy),
+    byStaff: b.enteredBy !== b.holder,
+    authorizationId: b.authorizationId !== "0" ? b.authorizationId : null,
+    replaced: b.replaced !== undefined,
+    ...(b.replaced ? { replacedTxHash: b.replaced.txHash } : {}),
+    txHash: b.txHash,
+    blockNumber: b.blockNumber,
+    logIndex: b.logIndex,
+    recordId: b.recordId,
+  };
+}
+
+const electionHash = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{64}$/, "an election document's hash: 0x + 64 hex digits")
+  .transform((v) => v.toLowerCase());
+
 export function voteRoutes(deps: ResourceDeps): RouteSpec[] {
   return [
     defineRoute({
       method: "get",
       path: "/api/votes",
-      summary: "Owners' votes with their live tally, filtered by estate and status",
+      summary: "Owners' votes with their live tally, filtered by estate, status and committee election",
       tags: ["votes"],
-      query: z.object({ estateId: uint32Id.optional(), status: z.enum(VOTE_STATUSES).optional(), ...pageQuery }),
+      query: z.object({
+        estateId: uint32Id.optional(),
+        status: z.enum(VOTE_STATUSES).optional(),
+        election: electionHash.optional().describe("only the candidates' votes of this committee election (the hash of its document)"),
+        ...pageQuery,
+      }),
       response: pageOf(voteSummary),
       handler: async ({ query }) => {
         const now = await deps.now();
-        const keep = async (v: VoteView | undefined) => (v && (!query.status || statusOf(v, now) === query.status) ? summaryOf(deps, v, now) : undefined);
+        const keep = async (v: VoteView | undefined) => {
+          if (!v || (query.status && statusOf(v, now) !== query.status)) return undefined;
+          const summary = await summaryOf(deps, v, now);
+          return !query.election || summary.election === query.election ? summary : undefined;
+        };
         if (query.estateId !== undefined) {
           return readPage(deps.store, sub(deps, "votesByEstate"), {
             prefix: `${numKey(query.estateId)}:`,
@@ -165,13 +198,16 @@ export function voteRoutes(deps: ResourceDeps): RouteSpec[] {
           projectedOutcome: z.enum(["QuorumNotMet", "Passed", "Rejected"]),
         }),
         finalizedTxHash: hash.optional(),
+        chainTime: z.number().describe("the chain's time (Unix seconds) this answer's status was judged by: count down to end from it, not from a wall clock"),
         proposal: proposalSchema.describe("the proposal document behind contentHash: title, text, attachments (and candidates of an election), or a note that this server does not store it"),
       }),
       handler: async ({ params, req }) => {
         const v = await requireVote(deps, params.voteId);
-        const summary = await summaryOf(deps, v, await deps.now());
+        const now = await deps.now();
+        const summary = await summaryOf(deps, v, now);
         return {
           ...summary,
+          chainTime: now,
           scopeKey: v.scopeKey,
           rule: v.rule,
           progress: progressOf(await tallyOf(deps, v.voteId), v.rule),
@@ -197,20 +233,28 @@ export function voteRoutes(deps: ResourceDeps): RouteSpec[] {
           map: (value) => {
             const b = value as BallotView;
             if (query.choice && b.choice !== query.choice) return undefined;
-            return {
-              holder: checksum(b.holder),
-              choice: b.choice,
-              area: b.area,
-              enteredBy: checksum(b.enteredBy),
-              byStaff: b.enteredBy !== b.holder,
-              authorizationId: b.authorizationId !== "0" ? b.authorizationId : null,
-              replaced: b.replaced !== undefined,
-              ...(b.replaced ? { replacedTxHash: b.replaced.txHash } : {}),
-              txHash: b.txHash,
-              blockNumber: b.blockNumber,
-              logIndex: b.logIndex,
-              recordId: b.recordId,
-            };
+            return ballotOut(b);
+          },
+        });
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/holders/:address/ballots",
+      summary: "The ballots that count for a holder, one per vote (their own, or a proxy ballot staff entered for them), by vote",
+      tags: ["votes"],
+      params: z.object({ address: addressInput }),
+      query: z.object({ ...pageQuery }),
+      response: pageOf(ballotSchema.extend({ voteId: z.string() })),
+      handler: async ({ params, query }) => {
+        // holderBallots points at the holder's latest ballot in each vote: their own once they voted themselves.
+        return readPage(deps.store, sub(deps, "holderBallots"), {
+          prefix: `${params.address}:`,
+          limit: query.limit,
+          cursor: query.cursor,
+          map: async (key) => {
+            const b = await get<BallotView>(deps, "ballots", key as string);
+            return b && { voteId: b.voteId, ...ballotOut(b) };
           },
         });
       },

@@ -36,7 +36,9 @@ const candidate = z
 /** What a client sends to store a proposal (POST /api/documents/proposals). */
 export const proposalInput = z
   .object({
-    kind: z.enum(["vote", "plan"]).describe("vote: its hash is the vote's contentHash; plan: a fund plan's planHash"),
+    kind: z
+      .enum(["vote", "plan", "election"])
+      .describe("vote: its hash is the vote's contentHash; plan: a fund plan's planHash; election: one ballot paper of a committee election, whose candidates are each a vote naming it"),
     matter: z.enum(MATTERS).optional().describe("the vote's matter; ElectCommittee needs candidates"),
     title: z.object({ zh: oneLine(200).describe("标题（中文）"), en: oneLine(200).optional().describe("English title") }).strict(),
     text: z
@@ -53,12 +55,21 @@ export const proposalInput = z
       .default([])
       .describe("documents already stored (POST /api/documents), by hash"),
     candidates: z.array(candidate).min(1).max(50).optional().describe("an owners' committee election's candidates"),
+    election: hash32
+      .optional()
+      .describe("a candidate's vote in a committee election: the hash of the election document (kind election) whose ballot paper lists this vote"),
   })
   .strict()
   .superRefine((p, ctx) => {
     if (p.matter === "ElectCommittee" && !p.candidates) ctx.addIssue({ code: "custom", path: ["candidates"], message: "an election of the committee lists its candidates" });
     if (p.candidates && p.matter !== "ElectCommittee") ctx.addIssue({ code: "custom", path: ["candidates"], message: "candidates belong to an election of the committee (matter ElectCommittee) only" });
     if (p.kind === "plan" && p.matter !== undefined) ctx.addIssue({ code: "custom", path: ["matter"], message: "a plan has no matter: its vote has" });
+    // An election is one ballot paper over several votes, one per candidate: the paper lists them all, and each
+    // candidate's vote names the paper and its one candidate (so the page can put the votes together).
+    if (p.kind === "election" && p.matter !== "ElectCommittee") ctx.addIssue({ code: "custom", path: ["matter"], message: "an election document has matter ElectCommittee" });
+    if (p.kind === "election" && p.election !== undefined) ctx.addIssue({ code: "custom", path: ["election"], message: "an election document does not name another election" });
+    else if (p.election !== undefined && (p.kind !== "vote" || p.matter !== "ElectCommittee")) ctx.addIssue({ code: "custom", path: ["election"], message: "only a committee election's candidate vote (kind vote, matter ElectCommittee) names an election" });
+    else if (p.election !== undefined && p.candidates?.length !== 1) ctx.addIssue({ code: "custom", path: ["candidates"], message: "a candidate's vote in an election names exactly one candidate" });
     const seen = new Set<string>();
     p.attachments.forEach((a, i) => {
       if (seen.has(a.hash)) ctx.addIssue({ code: "custom", path: ["attachments", i, "hash"], message: "attached twice" });
