@@ -492,7 +492,8 @@ describe("web client (Chromium, demo stack)", function () {
       // A plan's page shows its works plan the same way.
       const plans = await api<{ items: { id: number | string; kind: string }[] }>(stack, "/api/fund/plans");
       await tab.goto(`${base}/#/fund/plans/${plans.items.find((p) => p.kind === "vote")!.id}`);
-      await tab.waitForSelector("[data-testid=proposal][data-status=verified]");
+      // The vote page's card matches the same selector until the plan page replaces it: wait for the plan's own.
+      await tab.locator("[data-testid=proposal][data-status=verified] [data-testid=proposal-title]", { hasText: "Building 1 roof" }).waitFor();
       expect(await tab.locator("[data-testid=proposal-title]").innerText()).to.equal("Building 1 roof waterproofing: works plan");
       expect(await overflow(), "plan page at 390 px").to.be.at.most(0);
     } finally {

@@ -4,7 +4,7 @@ import { loadNames, namesOf, whoIs } from "./names.js";
 import { staffMark } from "./proxy.js";
 import { field, h, replace } from "./dom.js";
 import { matchesFlat } from "./flat-search.js";
-import { area, short } from "./format.js";
+import { area } from "./format.js";
 import { t } from "./i18n.js";
 import type { BallotRow } from "./types.js";
 
