@@ -11,8 +11,22 @@ export const artifactsDir = path.join(repoRoot, "test-artifacts/client");
 
 export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
-/** `npm run build:client`, in process; the bundle's chunks (with the modules in each) for tests to inspect. */
-export async function buildClient(): Promise<Rollup.OutputChunk[]> {
+let built: Promise<Rollup.OutputChunk[]> | undefined;
+
+/**
+ * `npm run build:client`, in process; the bundle's chunks (with the modules in each) for tests to inspect. Built
+ * once per test run (every browser test file asks; the sources do not change under them); a failed build is
+ * not kept, so the next file tries again.
+ */
+export function buildClient(): Promise<Rollup.OutputChunk[]> {
+  built ??= buildClientNow().catch((error: unknown) => {
+    built = undefined;
+    throw error;
+  });
+  return built;
+}
+
+async function buildClientNow(): Promise<Rollup.OutputChunk[]> {
   const out = await build({ configFile: path.join(repoRoot, "client/vite.config.ts"), logLevel: "warn" });
   const first = Array.isArray(out) ? out[0] : out;
   if (!first || !("output" in first)) throw new Error("vite build returned no bundle");
