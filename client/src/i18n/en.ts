@@ -490,4 +490,7 @@ export const en: Record<TextKey, string> = {
   "session.expired": "Your sign-in has expired. Please enter your passphrase again.",
   "session.kept": "You stay signed in when the page reloads; closing this tab or \u201cSign out\u201d signs you out.",
   "table.empty": "No records.",
+  "account.flat": "Flat",
+  "account.fundAccount": "Maintenance fund",
+  "relation.other": "family member",
 };

@@ -488,6 +488,9 @@ export const zhCN = {
   "session.expired": "登录已过期，请再输入一次口令。",
   "session.kept": "刷新页面后仍保持登录；关闭此标签页或点“退出登录”即退出。",
   "table.empty": "没有记录。",
+  "account.flat": "房屋",
+  "account.fundAccount": "维修资金",
+  "relation.other": "家人",
 } as const;
 
 export type TextKey = keyof typeof zhCN;

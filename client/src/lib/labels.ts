@@ -28,5 +28,13 @@ export function roleName(role: string): string {
   if (committee) return t("role.committee", { estate: committee[1]! });
   const key = `role.${role}` as TextKey;
   const text = t(key);
-  return text === key ? t("role.other") : text;
+  return text === key ? t("relation.other") : text;
+}
+
+/** A family relation as the API names it ("parent", or its number on chain) in words: 父母, 配偶, 子女; never the raw value. */
+export function relationName(value: string | number, numbered: readonly string[] = ["None", "Parent", "Spouse", "Child"]): string {
+  const raw = typeof value === "number" || /^\d+$/.test(String(value)) ? (numbered[Number(value)] ?? String(value)) : String(value);
+  const key = `relation.${raw.charAt(0).toUpperCase()}${raw.slice(1)}` as TextKey;
+  const text = t(key);
+  return text === key ? t("relation.other") : text;
 }

@@ -7,6 +7,7 @@ import { clearFieldErrors, field, fieldError, h, notice, replace } from "../lib/
 import { errorText } from "../lib/errors.js";
 import { EXPIRED, keep } from "../lib/keep.js";
 import { roleName } from "../lib/labels.js";
+import { dataTable } from "../lib/table.js";
 import { area, short } from "../lib/format.js";
 import { loadNames, unitName } from "../lib/names.js";
 import { lang, t } from "../lib/i18n.js";
@@ -49,14 +50,14 @@ function signedInView(root: HTMLElement, ctx: PageContext): void {
       "section",
       { class: "card" },
       h("dl", { class: "facts" },
-        h("dt", {}, t("account.address")), h("dd", { class: "mono", "data-testid": "signed-in-address" }, who.address),
+        h("dt", {}, t("account.address")), h("dd", { class: "mono break", "data-testid": "signed-in-address" }, who.address),
         h("dt", {}, t("account.via")), h("dd", {}, who.kind === "wallet" ? t("account.viaWallet") : t("account.viaKey", { label: who.label })),
         h("dt", {}, t("account.roles")), h("dd", { "data-testid": "roles" }, who.session.roles.length ? who.session.roles.map(roleName).join(t("names.and")) : t("account.noRoles")),
       ),
       h("p", { class: "muted" }, t("session.kept")),
       h("div", { class: "actions" }, h("button", { type: "button", "data-testid": "sign-out", onclick: () => void signOut() }, t("account.signOut"))),
     ),
-    h("section", { class: "card" }, h("h2", {}, t("account.units")), units),
+    h("section", { class: "card" }, h("h2", { id: "units-h" }, t("account.units")), units),
   );
   get<Holder>(`/api/holders/${who.address}`, ctx.signal)
     .then(async (holder) => {
@@ -65,7 +66,15 @@ function signedInView(root: HTMLElement, ctx: PageContext): void {
         units,
         holder.units.length === 0
           ? h("p", {}, t("account.noUnits"))
-          : h("ul", {}, holder.units.map((u) => h("li", {}, t("account.unitLine", { label: unitName(u.id, who.address), id: String(u.id), building: String(u.buildingId), area: area(u.area) }), " ", h("a", { href: `#/fund/units/${u.id}` }, t("account.statement"))))),
+          : dataTable(
+              [
+                { label: t("account.flat"), cell: (u) => unitName(u.id, who.address) },
+                { label: t("tally.area"), cell: (u) => area(u.area), num: true },
+                { label: t("account.fundAccount"), cell: (u) => h("a", { href: `#/fund/units/${u.id}` }, t("account.statement")) },
+              ],
+              holder.units,
+              { labelledBy: "units-h", rowHeader: true, attrs: { "data-testid": "units-table" } },
+            ),
       );
     })
     .catch((err: unknown) => {
