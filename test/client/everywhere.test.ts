@@ -59,7 +59,7 @@ describe("everywhere: tables, errors, plain words, a kept sign-in (Chromium)", f
     await context.addInitScript(
       ([l, large]) => {
         if (!localStorage.getItem("gongzhi.lang")) localStorage.setItem("gongzhi.lang", l as string);
-        localStorage.setItem("gongzhi.largeText", large ? "1" : "0");
+        if (localStorage.getItem("gongzhi.largeText") === null) localStorage.setItem("gongzhi.largeText", large ? "1" : "0");
       },
       [lang, largeText] as const,
     );
@@ -310,10 +310,13 @@ describe("everywhere: tables, errors, plain words, a kept sign-in (Chromium)", f
   });
 
   it("home, account (signed out and in) and upload pass the layout audit at every layout", async function () {
+    // Home and upload differ between the languages only in their words: the English desktop layout is left out
+    // to keep this file's run time down (the phone layouts, where things break, are all checked).
+    const most = LAYOUTS.filter((l) => !(l.width === 1280 && l.lang === "en"));
     const problems = [
-      ...(await auditLayouts(browser, base, "#/", "ul.doors", "everywhere-home")),
+      ...(await auditLayouts(browser, base, "#/", "ul.doors", "everywhere-home", most)),
       ...(await auditLayouts(browser, base, "#/account", "[data-testid=demo-account]", "everywhere-account")),
-      ...(await auditLayouts(browser, base, "#/documents/upload", "[data-testid=upload-form]", "everywhere-upload")),
+      ...(await auditLayouts(browser, base, "#/documents/upload", "[data-testid=upload-form]", "everywhere-upload", most)),
       ...(await auditLayouts(browser, base, "#/account", "[data-testid=units-table]", "everywhere-account-signed-in", LAYOUTS.filter((l) => l.width < 1280), (page) => signInAs(page, base, committee().account.address))),
     ];
     expect(problems).to.deep.equal([]);
