@@ -33,6 +33,9 @@ export default defineConfig({
   networks: {
     hardhatMainnet: { type: "edr-simulated", chainType: "l1" },
     localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    // `hardhat node` (server/src/chain/localNode.ts) with its genesis in the past, for the demo's history to
+    // end at the real date; otherwise Hardhat's own default for the node.
+    ...(process.env.GONGZHI_NODE_INITIAL_DATE ? { node: { type: "edr-simulated" as const, initialDate: process.env.GONGZHI_NODE_INITIAL_DATE } } : {}),
     // Any EVM JSON-RPC network (a Besu QBFT network in production): URL, chain id and key
     // come from the environment or the Hardhat keystore, never from the repository.
     gongzhi: {

@@ -5,7 +5,8 @@ import { dropEarlyAnswers } from "./lib/api.js";
 import { h, replace } from "./lib/dom.js";
 import { lang, loadTexts, onLangChange, setLang, t } from "./lib/i18n.js";
 import { short } from "./lib/format.js";
-import { onSessionChange, signedIn } from "./lib/session.js";
+import { errorText } from "./lib/errors.js";
+import { hasKeptSession, onSessionChange, signedIn } from "./lib/session.js";
 import type { PageContext, PageModule } from "./lib/page.js";
 import { routePath, routes, type PageName } from "./routes.js";
 
@@ -82,7 +83,7 @@ function renderHeader(active: string): void {
             class: "switch",
             lang: lang() === "en" ? "zh-CN" : "en",
             "data-testid": "lang-switch",
-            onclick: () => void setLang(lang() === "en" ? "zh-CN" : "en").catch((err: unknown) => alert((err as Error).message)),
+            onclick: () => void setLang(lang() === "en" ? "zh-CN" : "en").catch((err: unknown) => alert(errorText(err))),
           },
           t("app.switchLang"),
         ),
@@ -160,7 +161,18 @@ async function render(): Promise<void> {
     await mod.render(root, ctx);
   } catch (err) {
     if ((err as Error).name === "AbortError" || mine !== renderCount) return;
-    replace(main, h("h1", {}, t("app.error")), h("p", { role: "alert" }, (err as Error).message));
+    // Never a dead end: what failed in plain words, a way to try again and a way home.
+    replace(
+      main,
+      h("h1", {}, t("app.error")),
+      h("p", { role: "alert", "data-testid": "page-error" }, t("error.pageFailed"), " ", errorText(err)),
+      h(
+        "div",
+        { class: "actions" },
+        h("button", { type: "button", class: "primary", "data-testid": "retry", onclick: () => void render() }, t("error.retry")),
+        h("a", { class: "button", href: "#/" }, t("app.home")),
+      ),
+    );
   } finally {
     if (mine === renderCount) main.removeAttribute("aria-busy");
     dropEarlyAnswers();
@@ -178,7 +190,12 @@ window.addEventListener("hashchange", () => {
   });
 });
 onLangChange(() => void render());
-onSessionChange(() => void render());
 applyLargeText(largeText());
 lastPath = currentPath();
-void render();
+// A reload of a signed-in tab signs it in again first (lib/keep.ts: loaded only then), so the page opens as the
+// person left it rather than signed out.
+const restoring = hasKeptSession() ? import("./lib/keep.js").then((m) => m.restore()).catch((err: unknown) => console.error("could not restore the sign-in", err)) : Promise.resolve();
+void restoring.then(() => {
+  onSessionChange(() => void render());
+  void render();
+});

@@ -59,7 +59,16 @@ export type DemoVote = { id: number; title: string; titleEn: string; contentHash
 /** A time-bank note as the demo keeps it off chain: the text, its salt, and the commitment recorded on chain. */
 export type DemoNote = { kind: "service" | "redemption"; serviceId?: number; note: string; salt: `0x${string}`; commitment: `0x${string}` };
 /** `proposals`: the vote and plan texts whose hashes are on chain, for the server's document store. */
-export type DemoHistory = { votes: DemoVote[]; documents: DemoDocument[]; proposals: DemoProposal[]; planIds: number[]; notesFile: string; elections: DemoElection[] };
+export type DemoHistory = {
+  votes: DemoVote[];
+  documents: DemoDocument[];
+  proposals: DemoProposal[];
+  planIds: number[];
+  notesFile: string;
+  elections: DemoElection[];
+  /** How far the history moved the chain's clock (at most HISTORY_TRAVEL_SECONDS). */
+  travelledSeconds: number;
+};
 /** A committee election: one ballot paper (its document's hash), each candidate its own vote on chain. */
 export type DemoElection = { hash: `0x${string}`; title: string; titleEn: string; votes: DemoVote[] };
 /** Where the demo keeps its time-bank notes with their salts (the off-chain store of notes comes later). */
@@ -80,7 +89,16 @@ async function now(client: PublicClient<Transport, Chain>): Promise<number> {
   return Number((await client.getBlock({ blockTag: "latest" })).timestamp);
 }
 
+/**
+ * How far the history moves the chain's clock forward in all (the travels below): the demo starts its chain this
+ * far in the past (plus a margin), so that the story ends at the real date (scripts/demo/stack.ts). A travel added
+ * below must be added here; playHistory reports the sum it travelled, and the demo warns if it is more.
+ */
+export const HISTORY_TRAVEL_SECONDS = 120 + VOTE_DAYS * DAY + 12 * DAY + (DISCLOSURE_DAYS - 10) * DAY + 120;
+let travelled = 0;
+
 async function travel(client: PublicClient<Transport, Chain>, seconds: number): Promise<void> {
+  travelled += seconds;
   await client.request({ method: "evm_increaseTime" as never, params: [seconds] as never });
   await client.request({ method: "evm_mine" as never, params: [] as never });
 }
@@ -174,6 +192,7 @@ function split(forPerMille: number, againstPerMille: number): (i: number) => Cho
 
 export async function playHistory(options: Omit<Context, "proposals">): Promise<DemoHistory> {
   const ctx: Context = { ...options, proposals: [] };
+  travelled = 0;
   const { client, write, contracts, plan, estate } = ctx;
   const { fund, vote, timebank } = contracts;
   const documents: DemoDocument[] = [];
@@ -383,5 +402,5 @@ export async function playHistory(options: Omit<Context, "proposals">): Promise<
       votes: candidateVotes.map(({ id, title, titleEn, contentHash, open }) => ({ id, title, titleEn, contentHash, open })),
     },
   ];
-  return { votes, documents, proposals: ctx.proposals, planIds, notesFile, elections };
+  return { votes, documents, proposals: ctx.proposals, planIds, notesFile, elections, travelledSeconds: travelled };
 }

@@ -3,6 +3,7 @@
 import { Command } from "commander";
 import { DEMO_MNEMONIC, type DemoPerson } from "./plan.js";
 import { startDemoStack } from "./stack.js";
+import { documentsByPlan } from "./summary.js";
 
 const options = new Command()
   .name("demo")
@@ -30,6 +31,7 @@ const stack = await startDemoStack({
 });
 
 const { plan } = stack;
+const pdfs = await documentsByPlan(stack.apiUrl, stack.documents, stack.proposals);
 const row = (p: DemoPerson) => `  ${p.account.address}  ${p.label} / ${p.labelEn}`;
 console.log(`
 Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.
@@ -46,7 +48,10 @@ Demo accounts 演示账户 (keys from the well-known development mnemonic "${DEM
 ${[plan.admin, ...plan.committee, plan.custodian, plan.auditor, ...plan.staff, plan.mediator, plan.gridWorker, ...plan.volunteers.slice(0, 3), ...plan.partners].map(row).join("\n")}
   … and ${plan.owners.length} owners in all (the web client's demo picker lists them).
 
-Documents for the auditor's PDF check 审计文件: ${stack.documents.map((d) => d.file).join(", ")}
+Documents for the auditor's PDF check 审计文件 (drop a file on its plan's page 把文件拖到对应方案的页面核对):
+${pdfs.plans.map((p) => `  Plan 方案 #${p.planId} ${p.title} / ${p.titleEn}   ${stack.apiUrl}/#/fund/plans/${p.planId}\n${p.files.length ? p.files.map((f) => `    ${f.file}`).join("\n") : "    (no PDF 无文件)"}`).join("\n")}
+  Other documents 其他文件 (scans of paper ballots and authorisations, kept sealed 纸质选票和授权书扫描件):
+${pdfs.others.map((d) => `    ${d.file}  ${d.title}`).join("\n")}
 
 Press Ctrl-C to stop 按 Ctrl-C 停止.`);
 

@@ -14,8 +14,9 @@ import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
 import { seedDirectory, type DemoDirectory } from "./directory.js";
 import type { DemoDocument } from "./documents.js";
-import { playHistory, type DemoElection, type DemoHistory, type DemoVote } from "./history.js";
+import { HISTORY_TRAVEL_SECONDS, playHistory, type DemoElection, type DemoHistory, type DemoVote } from "./history.js";
 import { demoPlan, type DemoPlan } from "./plan.js";
+import type { DemoProposal } from "./proposals.js";
 import { demoContracts, privateKeyOf, seedEstate } from "./seed.js";
 import { makeWriter } from "./tx.js";
 
@@ -43,6 +44,8 @@ export type DemoStack = {
   /** Committee elections: one ballot paper each, its candidates' votes (not in `votes`). */
   elections: DemoElection[];
   documents: DemoDocument[];
+  /** The texts of the votes and plans, whose hashes are on chain (with their attachments' hashes). */
+  proposals: DemoProposal[];
   directory: DemoDirectory;
   stop: () => Promise<void>;
 };
@@ -71,11 +74,45 @@ async function storeDemoDocuments(server: RunningServer, plan: DemoPlan, estateI
   return history.documents.length + history.proposals.length;
 }
 
+/** Room for the history's blocks (each at least a second after the last; a few hundred seconds in all). */
+const CLOCK_MARGIN_SECONDS = 30 * 60;
+
+async function rpc<T>(url: string, method: string, params: unknown[]): Promise<T> {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  const body = (await res.json()) as { result?: T; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result as T;
+}
+
+/**
+ * Mines a block dated now, so the chain's clock is the wall clock from here on (the node keeps the offset). The
+ * history ends a little in the past thanks to the margin; if it ended in the future (a travel was added without
+ * adding it to HISTORY_TRAVEL_SECONDS), the chain cannot go back: say so.
+ */
+async function catchUpWithTheWallClock(url: string, travelled: number, log: (line: string) => void): Promise<void> {
+  const latest = await rpc<{ timestamp: string }>(url, "eth_getBlockByNumber", ["latest", false]);
+  const chainNow = Number(BigInt(latest.timestamp));
+  const wallNow = Math.floor(Date.now() / 1000);
+  if (chainNow < wallNow) {
+    await rpc(url, "evm_setNextBlockTimestamp", [wallNow]);
+    await rpc(url, "evm_mine", []);
+  } else if (chainNow > wallNow + 60) {
+    log(`WARNING: the chain's clock is ${chainNow - wallNow} s ahead of the real date: the history travelled ${travelled} s, HISTORY_TRAVEL_SECONDS says ${HISTORY_TRAVEL_SECONDS} s.`);
+  }
+}
+
 export async function startDemoStack(options: DemoStackOptions = {}): Promise<DemoStack> {
   const log = options.log ?? (() => {});
   const dataDir = path.resolve(options.dataDir ?? path.join(repoRoot, ".data/demo"));
   rmSync(dataDir, { recursive: true, force: true });
-  const node = await startLocalNode({ port: options.rpcPort ?? 8545, host: options.rpcHost });
+  // The history moves the chain's clock weeks ahead, and every block costs at least a second: the chain starts
+  // that far back (plus a margin for the blocks), and is brought to the real date once the history is played,
+  // so nothing is dated in the future, overdue by accident, or closed before the visitor can vote.
+  const node = await startLocalNode({
+    port: options.rpcPort ?? 8545,
+    host: options.rpcHost,
+    initialDate: new Date(Date.now() - (HISTORY_TRAVEL_SECONDS + CLOCK_MARGIN_SECONDS) * 1000),
+  });
   const cleanups: (() => Promise<void>)[] = [node.stop];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
@@ -101,6 +138,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     const estate = await seedEstate(publicClient, write, contracts, plan);
     log(`estate: ${plan.estate.name} (${plan.estate.nameEn}), ${estate.unitIds.flat().length} units, ${plan.owners.length} owners`);
     const history = await playHistory({ client: publicClient, write, contracts, plan, estate, documentsDir: path.join(dataDir, "documents") });
+    await catchUpWithTheWallClock(node.url, history.travelledSeconds, log);
     log(`history: ${history.votes.length} votes, ${history.planIds.length} fund plans, documents and time-bank notes in ${path.join(dataDir, "documents")}`);
 
     const staticDir = path.join(repoRoot, "client/dist");
@@ -139,7 +177,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     const directory = await seedDirectory(server.directory, plan, estate);
     log(`directory: ${directory.labelled} flats labelled, ${directory.people} invented people in the vault (development master key in ${path.join(settings.dataDir, "vault")})`);
     log(`server: ${server.url}${settings.staticDir ? "" : " (web client not built: npm run build:client)"}`);
-    return { rpcUrl: node.url, apiUrl: server.url, plan, deployment, votes: history.votes, elections: history.elections, documents: history.documents, directory, stop };
+    return { rpcUrl: node.url, apiUrl: server.url, plan, deployment, votes: history.votes, elections: history.elections, documents: history.documents, proposals: history.proposals, directory, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,5 +1,5 @@
 // A plain reference implementation of the owners' joint-decision rules (Civil Code art. 278 and the SPC
-// interpretation, restated in /work/shared/reference/domain.md), written from the rules and not from the
+// interpretation, restated in docs/domain.md), written from the rules and not from the
 // contract, so that the property test can compare the two.
 
 export const Matter = {

@@ -76,6 +76,34 @@ export function field(label: string, control: HTMLInputElement | HTMLSelectEleme
   return h("div", { class: "field" }, h("label", { for: id }, label), control, hintEl);
 }
 
+/**
+ * Shows `message` right under `control` (the field it belongs to), tied to it by aria-describedby and
+ * aria-invalid, and announced at once (role=alert); `null` clears it. Focus moves to the control when asked, so
+ * the person lands where the correction is needed.
+ */
+export function fieldError(control: HTMLElement, message: string | null, options: { focus?: boolean } = {}): void {
+  if (!control.id) control.id = uid();
+  const id = `${control.id}-error`;
+  control.parentElement?.querySelector(`[id="${id}"]`)?.remove();
+  const others = (control.getAttribute("aria-describedby") ?? "").split(/\s+/).filter((x) => x && x !== id);
+  if (message === null) {
+    control.removeAttribute("aria-invalid");
+    if (others.length) control.setAttribute("aria-describedby", others.join(" "));
+    else control.removeAttribute("aria-describedby");
+    return;
+  }
+  // A new element each time: a screen reader announces an alert when it appears, not when its text changes.
+  control.insertAdjacentElement("afterend", h("p", { id, class: "field-error", role: "alert", "data-testid": "field-error" }, message));
+  control.setAttribute("aria-invalid", "true");
+  control.setAttribute("aria-describedby", [...others, id].join(" "));
+  if (options.focus) control.focus();
+}
+
+/** Clears every field error inside `root` (before a new attempt). */
+export function clearFieldErrors(root: HTMLElement): void {
+  for (const control of root.querySelectorAll<HTMLElement>("[aria-invalid=true]")) fieldError(control, null);
+}
+
 /** A live region message (status or error) that screen readers announce. */
 export function notice(kind: "info" | "ok" | "error" | "warn", ...children: Child[]): HTMLElement {
   return h("div", { class: `notice ${kind}`, role: kind === "error" ? "alert" : "status" }, ...children);

@@ -1,5 +1,6 @@
 // Who is signed in: a browser wallet (EIP-1193) or a key kept in this browser, and the API session obtained
-// by Sign-In with Ethereum (EIP-4361). The key lives in memory only; reloading the page signs out.
+// by Sign-In with Ethereum (EIP-4361). The key lives in memory; a reload restores the tab's sign-in from
+// sessionStorage without the key ever stored in plain text (./keep.ts, loaded only for a signed-in tab).
 // Only the session's state lives here (every page reads it); signing in, with viem's wallet, key and SIWE code,
 // is in ./signing.ts, loaded by the account page alone.
 import type { Address, EIP1193Provider, WalletClient } from "viem";
@@ -37,7 +38,21 @@ export function hasBrowserWallet(): boolean {
   return typeof window.ethereum?.request === "function";
 }
 
+/** sessionStorage key of this tab's kept sign-in (./keep.ts). */
+export const KEPT = "gongzhi.session.v1";
+
+/** Whether this tab has a sign-in to restore after a reload. */
+export function hasKeptSession(): boolean {
+  try {
+    return sessionStorage.getItem(KEPT) !== null;
+  } catch {
+    return false;
+  }
+}
+
 export async function signOut(): Promise<void> {
+  // The kept copy goes first: a sign-out must hold even if the server cannot be reached.
+  await import("./keep.js").then((m) => m.forget()).catch(() => sessionStorage.removeItem(KEPT));
   if (current) {
     try {
       await post("/api/auth/sign-out", {});

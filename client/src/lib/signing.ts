@@ -29,6 +29,17 @@ export async function walletSigner(): Promise<Signer> {
   return { kind: "wallet", address, label: address, wallet };
 }
 
+/** The browser wallet's signer for `address` if the wallet still offers it without asking (after a reload). */
+export async function walletSignerSilently(address: Address): Promise<Signer | null> {
+  const provider = window.ethereum;
+  if (!provider) return null;
+  const accounts = (await provider.request({ method: "eth_accounts" })) as Address[];
+  if (!accounts.some((a) => a.toLowerCase() === address.toLowerCase())) return null;
+  const cfg = await config();
+  const wallet = createWalletClient({ account: getAddress(address), chain: chainOf(cfg.chainId, cfg.rpcUrl), transport: custom(provider) });
+  return { kind: "wallet", address: getAddress(address), label: getAddress(address), wallet };
+}
+
 /** Sign-In with Ethereum: nonce from the API, message signed by the signer, session token back. */
 export async function signIn(signer: Signer, statement: string): Promise<SignedIn> {
   const { nonce, domain, chainId, issuedAt } = await post<{ nonce: string; domain: string; chainId: number; issuedAt?: string }>(

@@ -1,9 +1,13 @@
 // Sign in: a browser wallet (EIP-1193) when there is one, or a key kept in this browser (encrypted with a
 // passphrase), or — on the development chain only — one of the demo estate's accounts. Then SIWE.
 import type { Hex } from "viem";
-import { ApiError, get } from "../lib/api.js";
+import { get } from "../lib/api.js";
 import { config, DEV_CHAIN_ID } from "../lib/chain.js";
-import { field, h, notice, replace } from "../lib/dom.js";
+import { clearFieldErrors, field, fieldError, h, notice, replace } from "../lib/dom.js";
+import { errorText } from "../lib/errors.js";
+import { EXPIRED, keep } from "../lib/keep.js";
+import { roleName } from "../lib/labels.js";
+import { dataTable } from "../lib/table.js";
 import { area, short } from "../lib/format.js";
 import { loadNames, unitName } from "../lib/names.js";
 import { lang, t } from "../lib/i18n.js";
@@ -21,16 +25,18 @@ function nextPath(): string {
   return next && /^[\w/]+$/.test(next) ? next : "";
 }
 
-function errorText(err: unknown): string {
-  if (err instanceof WrongPassphrase) return t("account.wrongPassphrase");
-  if (err instanceof ApiError) return err.message;
-  const message = (err as Error).message;
-  if (message === "bad_key") return t("account.badKey");
-  return message.split("\n")[0]!;
+/** The control a failure belongs to, if it is one person's input (else it shows by the form's button). */
+function controlOf(err: unknown, controls: { passphrase?: HTMLElement; key?: HTMLElement }): [HTMLElement, string] | null {
+  if (err instanceof WrongPassphrase && controls.passphrase) return [controls.passphrase, t("account.wrongPassphrase")];
+  if ((err as Error).message === "bad_key" && controls.key) return [controls.key, t("account.badKey")];
+  return null;
 }
 
 async function signInWithKey(privateKey: Hex, label: string): Promise<void> {
-  await signIn(await keySigner(privateKey, label), t("account.siweStatement"));
+  const who = await signIn(await keySigner(privateKey, label), t("account.siweStatement"));
+  sessionStorage.removeItem(EXPIRED);
+  // Kept for this tab, the key wrapped (lib/keep.ts): a reload does not sign the person out.
+  await keep(who, privateKey).catch((err: unknown) => console.error("the sign-in is not kept across a reload", err));
   const next = nextPath();
   if (next) window.location.hash = `#/${next}`;
 }
@@ -46,13 +52,14 @@ function signedInView(root: HTMLElement, ctx: PageContext): void {
       "section",
       { class: "card" },
       h("dl", { class: "facts" },
-        h("dt", {}, t("account.address")), h("dd", { class: "mono", "data-testid": "signed-in-address" }, who.address),
+        h("dt", {}, t("account.address")), h("dd", { class: "mono break", "data-testid": "signed-in-address" }, who.address),
         h("dt", {}, t("account.via")), h("dd", {}, who.kind === "wallet" ? t("account.viaWallet") : t("account.viaKey", { label: who.label })),
-        h("dt", {}, t("account.roles")), h("dd", {}, who.session.roles.length ? who.session.roles.join(", ") : t("account.noRoles")),
+        h("dt", {}, t("account.roles")), h("dd", { "data-testid": "roles" }, who.session.roles.length ? who.session.roles.map(roleName).join(t("names.and")) : t("account.noRoles")),
       ),
+      h("p", { class: "muted" }, t("session.kept")),
       h("div", { class: "actions" }, h("button", { type: "button", "data-testid": "sign-out", onclick: () => void signOut() }, t("account.signOut"))),
     ),
-    h("section", { class: "card" }, h("h2", {}, t("account.units")), units),
+    h("section", { class: "card" }, h("h2", { id: "units-h" }, t("account.units")), units),
     proxies,
   );
   // What community staff did for this resident, and under which written authorisation (issue 13).
@@ -66,46 +73,81 @@ function signedInView(root: HTMLElement, ctx: PageContext): void {
         units,
         holder.units.length === 0
           ? h("p", {}, t("account.noUnits"))
-          : h("ul", {}, holder.units.map((u) => h("li", {}, t("account.unitLine", { label: unitName(u.id, who.address), id: String(u.id), building: String(u.buildingId), area: area(u.area) }), " ", h("a", { href: `#/fund/units/${u.id}` }, t("account.statement"))))),
+          : dataTable(
+              [
+                { label: t("account.flat"), cell: (u) => unitName(u.id, who.address) },
+                { label: t("tally.area"), cell: (u) => area(u.area), num: true },
+                { label: t("account.fundAccount"), cell: (u) => h("a", { href: `#/fund/units/${u.id}` }, t("account.statement")) },
+              ],
+              holder.units,
+              { labelledBy: "units-h", rowHeader: true, attrs: { "data-testid": "units-table" } },
+            ),
       );
     })
     .catch((err: unknown) => {
-      if ((err as Error).name !== "AbortError") replace(units, h("p", { class: "muted" }, errorText(err)));
+      if ((err as Error).name !== "AbortError") replace(units, h("p", { role: "alert" }, errorText(err), " ", h("button", { type: "button", onclick: () => ctx.rerender() }, t("error.retry"))));
     });
 }
 
 export async function render(root: HTMLElement, ctx: PageContext): Promise<void> {
   if (signedIn()) return signedInView(root, ctx);
   const cfg = await config().catch(() => null);
-  const status = h("div", { "aria-live": "polite" });
-  const busy = async (work: () => Promise<void>) => {
+  // Each form says how its sign-in goes right by its button; a wrong input is marked under its own field.
+  const slot = () => h("div", { "aria-live": "polite", "data-testid": "form-status" });
+  const busy = async (form: HTMLElement, status: HTMLElement, work: () => Promise<void>, controls: { passphrase?: HTMLElement; key?: HTMLElement } = {}) => {
+    clearFieldErrors(form);
     replace(status, notice("info", t("account.signingIn")));
     try {
       await work();
     } catch (err) {
-      replace(status, notice("error", errorText(err)));
+      const own = controlOf(err, controls);
+      if (own) {
+        replace(status);
+        fieldError(own[0], own[1], { focus: true });
+      } else {
+        replace(status, notice("error", errorText(err)));
+      }
     }
   };
+  const walletStatus = slot();
 
   // 1. Browser wallet.
-  const walletSection = h(
+  const walletSection: HTMLElement = h(
     "section",
     { class: "card" },
     h("h2", {}, t("account.wallet")),
     hasBrowserWallet()
-      ? h("button", { type: "button", class: "primary", onclick: () => void busy(async () => void (await signIn(await walletSigner(), t("account.siweStatement")))) }, t("account.walletButton"))
+      ? h("button", {
+          type: "button",
+          class: "primary",
+          onclick: () =>
+            void busy(walletSection, walletStatus, async () => {
+              const who = await signIn(await walletSigner(), t("account.siweStatement"));
+              await keep(who).catch(() => undefined);
+            }),
+        }, t("account.walletButton"))
       : h("p", { class: "muted" }, t("account.noWallet")),
+    walletStatus,
   );
 
   // 2. A key kept in this browser.
   const keys = storedKeys();
-  const keySelect = h("select", { "data-testid": "stored-key" }, keys.map((k) => h("option", { value: k.address }, `${k.demo ? `[${t("account.demoTag")}] ` : ""}${k.label} (${short(k.address)})`)));
+  // After an expired session, the key it used is preselected and the page says why it asks again.
+  const expiredFor = sessionStorage.getItem(EXPIRED);
+  const keySelect = h(
+    "select",
+    { "data-testid": "stored-key" },
+    keys.map((k) => h("option", { value: k.address, selected: k.address === expiredFor ? true : undefined }, `${k.demo ? `[${t("account.demoTag")}] ` : ""}${k.label} (${short(k.address)})`)),
+  );
+  const unlockStatus = slot();
   const unlockPass = h("input", { type: "password", autocomplete: "current-password", "data-testid": "unlock-passphrase" }) as HTMLInputElement;
   const unlockForm = h(
     "form",
     {},
+    expiredFor && keys.some((k) => k.address === expiredFor) ? notice("warn", t("session.expired")) : null,
     field(t("account.storedKey"), keySelect),
     field(t("account.passphrase"), unlockPass),
+    unlockStatus,
     h(
       "div",
       { class: "actions" },
@@ -117,13 +159,14 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     e.preventDefault();
     const stored = keys.find((k) => k.address === (keySelect as HTMLSelectElement).value);
     if (!stored) return;
-    void busy(async () => signInWithKey(await unlockKey(stored, unlockPass.value), stored.label));
+    void busy(unlockForm, unlockStatus, async () => signInWithKey(await unlockKey(stored, unlockPass.value), stored.label), { passphrase: unlockPass });
   });
 
   const importKeyInput = h("input", { type: "password", autocomplete: "off", class: "mono", placeholder: "0x…" }) as HTMLInputElement;
   const importLabel = h("input", { type: "text", autocomplete: "off" }) as HTMLInputElement;
   const importPass = h("input", { type: "password", autocomplete: "new-password", minlength: 8 }) as HTMLInputElement;
   const importPass2 = h("input", { type: "password", autocomplete: "new-password", minlength: 8 }) as HTMLInputElement;
+  const importStatus = slot();
   const importForm = h(
     "form",
     {},
@@ -133,17 +176,19 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     field(t("account.keyLabel"), importLabel),
     field(t("account.newPassphrase"), importPass, t("account.passphraseHint")),
     field(t("account.repeatPassphrase"), importPass2),
+    importStatus,
     h("div", { class: "actions" }, h("button", { type: "submit" }, t("account.importButton"))),
   );
   importForm.addEventListener("submit", (e) => {
     e.preventDefault();
-    if (importPass.value.length < 8) return void replace(status, notice("error", t("account.passphraseShort")));
-    if (importPass.value !== importPass2.value) return void replace(status, notice("error", t("account.passphraseMismatch")));
-    void busy(async () => {
+    clearFieldErrors(importForm);
+    if (importPass.value.length < 8) return void fieldError(importPass, t("account.passphraseShort"), { focus: true });
+    if (importPass.value !== importPass2.value) return void fieldError(importPass2, t("account.passphraseMismatch"), { focus: true });
+    void busy(importForm, importStatus, async () => {
       const key = importKeyInput.value.trim() as Hex;
       await importKey(key, importPass.value, importLabel.value.trim() || t("account.myKey"));
       await signInWithKey(key, importLabel.value.trim() || t("account.myKey"));
-    });
+    }, { key: importKeyInput });
   });
 
   const keySection = h(
@@ -178,19 +223,22 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
       ),
     ) as HTMLSelectElement;
     const demoPass = h("input", { type: "password", autocomplete: "new-password", "data-testid": "demo-passphrase" }) as HTMLInputElement;
+    const demoStatus = slot();
     const demoForm = h(
       "form",
       {},
       field(t("account.demoPick"), demoSelect),
       field(t("account.newPassphrase"), demoPass, t("account.demoPassHint")),
+      demoStatus,
       h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", "data-testid": "demo-sign-in" }, t("account.demoButton"))),
     );
     demoForm.addEventListener("submit", (e) => {
       e.preventDefault();
       const chosen = demoAccounts.find((a) => a.address === demoSelect.value)!;
-      if (demoPass.value.length < 4) return void replace(status, notice("error", t("account.demoPassShort")));
+      clearFieldErrors(demoForm);
+      if (demoPass.value.length < 4) return void fieldError(demoPass, t("account.demoPassShort"), { focus: true });
       const label = lang() === "en" ? chosen.labelEn : chosen.label;
-      void busy(async () => {
+      void busy(demoForm, demoStatus, async () => {
         await importKey(chosen.privateKey, demoPass.value, label, true);
         await signInWithKey(chosen.privateKey, label);
       });
@@ -204,5 +252,5 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     );
   }
 
-  replace(root, h("h1", {}, t("account.signInTitle")), h("p", { class: "lead" }, t("account.intro")), status, demoSection, walletSection, keySection);
+  replace(root, h("h1", {}, t("account.signInTitle")), h("p", { class: "lead" }, t("account.intro")), demoSection, walletSection, keySection);
 }

@@ -8,6 +8,7 @@ import { config, contractAddress } from "../lib/config.js";
 import { field, h, notice, replace } from "../lib/dom.js";
 import { dateTime, minutes, short } from "../lib/format.js";
 import { t, type TextKey } from "../lib/i18n.js";
+import { relationName as relationLabel } from "../lib/labels.js";
 import { loadNames, nameOf, whoIs } from "../lib/names.js";
 import type { PageContext } from "../lib/page.js";
 import { staffMark } from "../lib/proxy.js";
@@ -22,9 +23,7 @@ function categoryName(value: string | number): string {
   return t(`category.${name}` as TextKey);
 }
 function relationName(value: string | number): string {
-  const name = typeof value === "number" || /^\d+$/.test(String(value)) ? RELATIONS[Number(value)] ?? String(value) : String(value);
-  const key = `relation.${name}` as TextKey;
-  return t(key) === key ? name : t(key);
+  return relationLabel(value, RELATIONS); // the API says "parent", the texts' keys are "relation.Parent"
 }
 
 /** How far (seconds) this device's clock may put a service before the chain's latest block. */

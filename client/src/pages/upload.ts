@@ -6,7 +6,9 @@
 // messages, in the reader's language, shown next to the file control. keccak is a chunk of its own, loaded when a
 // file is chosen.
 import type { Hex } from "viem";
+import { ApiError } from "../lib/api.js";
 import { dropZone, fileBytes, field, h, notice, replace } from "../lib/dom.js";
+import { errorText } from "../lib/errors.js";
 import { lang, locale, t } from "../lib/i18n.js";
 import type { PageContext } from "../lib/page.js";
 import { signedIn } from "../lib/session.js";
@@ -37,10 +39,10 @@ async function send(cls: ClassName, file: File, bytes: Uint8Array, hash: Hex): P
   try {
     res = await fetch(new URL(`/api/documents?class=${cls}&hash=${hash}`, window.location.origin), { method: "POST", headers, body: new Blob([bytes as BlobPart]) });
   } catch (err) {
-    return { ok: false, code: "network", message: t("upload.network", { reason: (err as Error).message }) };
+    return { ok: false, code: "network", message: errorText(err) };
   }
   const body = (await res.json().catch(() => undefined)) as (Meta & { error?: { code?: string; message?: string } }) | undefined;
-  if (!res.ok) return { ok: false, code: body?.error?.code ?? `http_${res.status}`, message: body?.error?.message ?? `HTTP ${res.status}` };
+  if (!res.ok) return { ok: false, code: body?.error?.code ?? `http_${res.status}`, message: body?.error?.message ?? errorText(new ApiError(res.status, `http_${res.status}`, "")) };
   return { ok: true, created: res.status === 201, meta: body! };
 }
 

@@ -34,6 +34,11 @@ export type LocalNodeOptions = {
    * Docker) hands them to the whole network. The env GONGZHI_NODE_HOST sets it too.
    */
   host?: string;
+  /**
+   * The date of the genesis block (the node's clock starts there and runs on at real speed): the demo starts in
+   * the past so that its scripted weeks of history end at the real date. Now unless said.
+   */
+  initialDate?: Date;
 };
 
 export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNode> {
@@ -50,10 +55,14 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
       ? spawn(process.execPath, [path.join(repoRoot, "node_modules/hardhat/dist/src/cli.js"), "node", "--hostname", host, "--port", String(options.port)], {
           cwd: repoRoot,
           stdio: "ignore",
+          // hardhat.config.ts gives `hardhat node` this genesis date when it is set.
+          env: options.initialDate ? { ...process.env, GONGZHI_NODE_INITIAL_DATE: options.initialDate.toISOString() } : process.env,
         })
-      : spawn(path.join(repoRoot, "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"), ["--host", host, "--port", String(options.port), "--silent"], {
-          stdio: "ignore",
-        });
+      : spawn(
+          path.join(repoRoot, "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"),
+          ["--host", host, "--port", String(options.port), "--silent", ...(options.initialDate ? ["--timestamp", String(Math.floor(options.initialDate.getTime() / 1000))] : [])],
+          { stdio: "ignore" },
+        );
   let exited = false;
   child.once("exit", () => (exited = true));
   const stop = async () => {

@@ -14,7 +14,7 @@ export type SettingsSource<K extends string> = {
   flags?: ReadonlySet<K>;
 };
 
-function optionName(key: string): string {
+export function optionName(key: string): string {
   return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
@@ -35,9 +35,33 @@ export function loadSettings<S extends z.ZodTypeAny, K extends string>(
     const lines = parsed.error.issues.map((issue) => {
       const key = issue.path[0] as K;
       const where = source.secrets?.has(key) ? source.env[key] : `${optionName(key)} (or ${source.env[key]})`;
-      return `  ${where}: ${issue.message}`;
+      // A setting that was not given at all is "required", not the parser's "expected number, received nan".
+      return `  ${where}: ${key in merged ? issue.message : "required, not given"}`;
     });
     throw new Error(`Invalid ${source.what} configuration:\n${lines.join("\n")}`);
   }
   return parsed.data;
+}
+
+export type SettingHelp = { key: string; option?: string; env: string; required: boolean; secret: boolean; defaultValue?: string };
+
+/**
+ * What `--help` says about each setting, read from the schema itself so it cannot drift from it: its option
+ * (none for a secret), its environment variable, whether it is required and its default.
+ */
+export function describeSettings<K extends string>(shape: Record<K, z.ZodTypeAny>, source: SettingsSource<K>): SettingHelp[] {
+  return (Object.keys(source.env) as K[]).map((key) => {
+    const field = shape[key];
+    const secret = source.secrets?.has(key) ?? false;
+    const def = field._def as { typeName?: string; defaultValue?: () => unknown };
+    const value = def.typeName === "ZodDefault" && def.defaultValue ? def.defaultValue() : undefined;
+    return {
+      key,
+      option: secret ? undefined : optionName(key),
+      env: source.env[key],
+      required: !field.isOptional(),
+      secret,
+      defaultValue: value === undefined || value === "" ? undefined : String(value),
+    };
+  });
 }

@@ -3,7 +3,7 @@
 // only, because command lines are visible to every local user.
 import { z } from "zod";
 import { ENV as INDEXER_ENV, indexerConfigSchema } from "./indexer.js";
-import { loadSettings } from "./load.js";
+import { describeSettings, loadSettings, type SettingHelp, type SettingsSource } from "./load.js";
 import { VAULT_ENV, VAULT_SECRETS, vaultConfigSchema } from "./vault.js";
 
 const privateKey = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key");
@@ -88,10 +88,17 @@ export function loadServerSettings(
   cli: Partial<Record<keyof ServerSettings, unknown>>,
   env: NodeJS.ProcessEnv = process.env,
 ): ServerSettings {
-  return loadSettings(
-    serverConfigSchema,
-    { what: "server", env: SERVER_ENV, secrets: new Set<keyof ServerSettings>(["anchorerKey", "relayerKey", ...VAULT_SECRETS]), flags: new Set<keyof ServerSettings>(["exitAtHead"]) },
-    cli,
-    env,
-  );
+  return loadSettings(serverConfigSchema, SERVER_SOURCE, cli, env);
+}
+
+const SERVER_SOURCE: SettingsSource<keyof ServerSettings> = {
+  what: "server",
+  env: SERVER_ENV,
+  secrets: new Set<keyof ServerSettings>(["anchorerKey", "relayerKey", ...VAULT_SECRETS]),
+  flags: new Set<keyof ServerSettings>(["exitAtHead"]),
+};
+
+/** Every server setting as `--help` lists it: option, environment variable, required or default. */
+export function serverSettingsHelp(): SettingHelp[] {
+  return describeSettings(serverFields.shape as Record<keyof ServerSettings, z.ZodTypeAny>, SERVER_SOURCE);
 }

@@ -12,12 +12,15 @@ import { pinOf, verifyReceipt, type Outcome, type Pin } from "./verify.js";
 export const EXIT = { verified: 0, mismatch: 1, unchecked: 2, unpinned: 3 } as const;
 
 const HELP_AFTER = `
+Required: <file>, the receipt. To get "verified" (exit status 0) also --anchor or --deployment; --rpc defaults
+to a local node.
+
 Pin the deployment with --anchor or --deployment: a receipt names its own anchor contract, and anyone can deploy
 a RecordAnchor and anchor an invented record in it. Without a pin every step still runs, but the receipt is only
 "consistent", never "verified".
 
 Environment:
-  GONGZHI_RPC_URL   default for --rpc
+  GONGZHI_RPC_URL   default for --rpc (an --rpc option wins)
 
 Exit status:
   0  verified: every step holds, against the pinned RecordAnchor
@@ -40,7 +43,12 @@ const program = new Command()
   .name("verify-receipt")
   .description("Checks a Gongzhi receipt (docs/receipts.md) against the chain, without asking our server.")
   .argument("<file>", "receipt JSON file")
-  .option("--rpc <url>", "JSON-RPC URL of a chain node you trust (not our server)", process.env.GONGZHI_RPC_URL ?? "http://127.0.0.1:8545")
+  .addOption(
+    new Option("--rpc <url>", "JSON-RPC URL of a chain node you trust (not our server)").default(
+      process.env.GONGZHI_RPC_URL ?? "http://127.0.0.1:8545",
+      "$GONGZHI_RPC_URL, else http://127.0.0.1:8545",
+    ),
+  )
   .addOption(new Option("--anchor <address>", "the deployment's RecordAnchor address; a receipt anchored anywhere else is refused").conflicts("deployment"))
   .option("--deployment <file>", "a gongzhi-deployment/1 file: pins its RecordAnchor, chain id and contract addresses")
   .addOption(new Option("--record <id>", "the record id you asked for (its seq, as in GET /api/receipts/<id>): the receipt must be for it").conflicts("offchainRecord"))
