@@ -21,6 +21,8 @@ const pages: Record<PageName, () => Promise<PageModule>> = {
   plan: () => import("./pages/plan.js"),
   statement: () => import("./pages/statement.js"),
   timebank: () => import("./pages/timebank.js"),
+  "timebank-certificate": () => import("./pages/timebank-certificate.js"),
+  "timebank-partner": () => import("./pages/timebank-partner.js"),
   upload: () => import("./pages/upload.js"),
 };
 

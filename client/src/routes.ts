@@ -2,7 +2,7 @@
 // imports, read by main.ts and, at build time, by vite.config.ts (which writes the boot script that preloads a
 // route's page chunk while the HTML is still being parsed).
 
-export type PageName = "home" | "account" | "votes" | "vote" | "verify" | "fund" | "plan" | "statement" | "timebank" | "upload";
+export type PageName = "home" | "account" | "votes" | "vote" | "verify" | "fund" | "plan" | "statement" | "timebank" | "timebank-certificate" | "timebank-partner" | "upload";
 /**
  * `data`: the GET requests the page makes first, exactly as lib/api.ts spells them (`{id}` from the route). The
  * boot script sends them while the page's code is still downloading; api.ts hands each answer to the page once.
@@ -33,6 +33,8 @@ export const routes: RouteDef[] = [
     data: ["/api/units/{id}", "/api/fund/units/{id}/statement?limit=500"],
   },
   { pattern: /^timebank$/, names: [], page: "timebank", nav: "timebank" },
+  { pattern: /^timebank\/certificate$/, names: [], page: "timebank-certificate", nav: "timebank" },
+  { pattern: /^timebank\/partner$/, names: [], page: "timebank-partner", nav: "timebank" },
   { pattern: /^documents\/upload$/, names: [], page: "upload", nav: "upload" },
 ];
 
