@@ -221,7 +221,9 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   const capHint = h("small", { class: "hint", "data-testid": "svc-cap" });
   const minutesError = h("div", { class: "field-error", role: "alert", "data-testid": "svc-minutes-error" });
   const showCap = async () => {
-    const claimed = await claimedToday(Math.floor(Date.now() / 1000));
+    // The chain's day, which the contract counts in (the device's clock may be off).
+    const chainNow = await client.getBlock().then((b) => Number(b.timestamp)).catch(() => Math.floor(Date.now() / 1000));
+    const claimed = await claimedToday(chainNow);
     if (cap === undefined || claimed === undefined) return void capHint.replaceChildren();
     capHint.replaceChildren(t("timebank.capLeft", { cap: minutes(cap), left: minutes(Math.max(0, cap - claimed)) }));
     capHint.dataset.left = String(Math.max(0, cap - claimed));
