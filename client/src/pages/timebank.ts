@@ -192,11 +192,14 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     },
   }, t("timebank.scanCamera"));
   const advanced = h("input", { type: "text", class: "mono", placeholder: "0x…", autocomplete: "off", "data-testid": "svc-recipient" }) as HTMLInputElement;
+  // Chosen as soon as it is a whole address; a wrong one is told on leaving the field (or on sending).
+  advanced.addEventListener("input", () => {
+    const a = advanced.value.trim();
+    if (isAddress(a)) choose(a);
+  });
   advanced.addEventListener("change", () => {
     const a = advanced.value.trim();
-    if (!a) return;
-    if (!isAddress(a)) return choose(null, t("timebank.badAddress"));
-    choose(a);
+    if (a && !isAddress(a)) choose(null, t("timebank.badAddress"));
   });
   const picker = h(
     "fieldset",
@@ -214,7 +217,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     video,
     chosenBox,
     recipientError,
-    h("details", {}, h("summary", {}, t("timebank.advanced")), field(t("timebank.recipientAddress"), advanced, t("timebank.recipientHint"))),
+    h("details", { "data-testid": "svc-advanced" }, h("summary", {}, t("timebank.advanced")), field(t("timebank.recipientAddress"), advanced, t("timebank.recipientHint"))),
   );
 
   const mins = h("input", { type: "number", min: 1, max: 1440, value: 60, inputmode: "numeric", "data-testid": "svc-minutes" }) as HTMLInputElement;
@@ -247,7 +250,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   recordForm.addEventListener("submit", (e) => {
     e.preventDefault();
     minutesError.replaceChildren();
-    if (!chosen) return choose(null, t("timebank.chooseFirst"));
+    if (!chosen) return choose(null, advanced.value.trim() ? t("timebank.badAddress") : t("timebank.chooseFirst"));
     const to = chosen;
     const n = Number(mins.value);
     if (!Number.isInteger(n) || n < 1 || n > 1440) return void minutesError.replaceChildren(notice("error", t("timebank.badMinutes")));
