@@ -87,8 +87,10 @@ describe("time bank (Chromium, demo stack)", function () {
     expect(newService.recipient).to.equal(byFlat);
     expect(newService.minutes).to.equal(20);
 
+    // The page shows it once it has re-rendered (and its form is the new one).
+    await page.waitForSelector(`[data-testid=given] [data-service="${newService.id}"]`, { timeout: 60_000 });
+
     // Chosen by a photo of the recipient's QR code (the code their own page shows).
-    await page.waitForSelector("[data-testid=svc-search]");
     mkdirSync(artifactsDir, { recursive: true });
     const png = path.join(artifactsDir, "member-qr.png");
     writeFileSync(png, await QRCode.toBuffer(`gongzhi:member:${byQr}`, { width: 300 }));
@@ -106,6 +108,7 @@ describe("time bank (Chromium, demo stack)", function () {
     await page.click("[data-testid=record-service]");
     const scanned = await eventually(async () => (await servicesOf(volunteer)).find((s) => !known.has(s.id)), 60_000, "the scanned service recorded");
     expect(scanned.recipient).to.equal(byQr);
+    await page.waitForSelector(`[data-testid=given] [data-service="${scanned.id}"]`, { timeout: 60_000 });
     // The history shows calendar dates.
     await page.waitForSelector("[data-testid=history-date]");
     expect(await page.textContent("[data-testid=history-date]")).to.match(/\d{4}年\d{1,2}月\d{1,2}日/);
