@@ -23,6 +23,8 @@ const pages: Record<PageName, () => Promise<PageModule>> = {
   statement: () => import("./pages/statement.js"),
   notice: () => import("./pages/notice.js"),
   timebank: () => import("./pages/timebank.js"),
+  "timebank-certificate": () => import("./pages/timebank-certificate.js"),
+  "timebank-partner": () => import("./pages/timebank-partner.js"),
   upload: () => import("./pages/upload.js"),
   staff: () => import("./pages/staff.js"),
   "paper-ballots": () => import("./pages/paper-ballots.js"),

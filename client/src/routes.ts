@@ -16,7 +16,9 @@ export type PageName =
   | "staff"
   | "paper-ballots"
   | "notice"
-  | "election";
+  | "election"
+  | "timebank-certificate"
+  | "timebank-partner";
 /**
  * `data`: the GET requests the page makes first, exactly as lib/api.ts spells them (`{id}` from the route). The
  * boot script sends them while the page's code is still downloading; api.ts hands each answer to the page once.
@@ -50,6 +52,8 @@ export const routes: RouteDef[] = [
     data: ["/api/units/{id}", "/api/fund/units/{id}/statement?limit=500", "/api/directory/units/{id}"],
   },
   { pattern: /^timebank$/, names: [], page: "timebank", nav: "timebank" },
+  { pattern: /^timebank\/certificate$/, names: [], page: "timebank-certificate", nav: "timebank" },
+  { pattern: /^timebank\/partner$/, names: [], page: "timebank-partner", nav: "timebank" },
   { pattern: /^documents\/upload$/, names: [], page: "upload", nav: "upload" },
   // issue 13: staff acting for residents without a phone
   { pattern: /^staff$/, names: [], page: "staff", nav: "staff" },

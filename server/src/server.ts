@@ -38,6 +38,7 @@ import { relayerRoutes } from "./relayer/routes.js";
 import { startSubmitter, type Submitter } from "./relayer/submitter.js";
 import { directoryRoutes, startDirectory, useDirectory, type Directory } from "./services/directory/index.js";
 import { documentRoutes, openDocuments, rewrapDocuments, type DocumentKeys, type DocumentService } from "./services/documents/index.js";
+import { voucherService } from "./services/vouchers/index.js";
 import { mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
 export const SERVER_VERSION = "0.1.0";
@@ -180,7 +181,8 @@ export async function startServer(
     store: service.store,
     lock: service.lock,
     chainId: settings.chainId,
-    services: typeof offchain.services === "function" ? offchain.services({ privacy }) : (offchain.services ?? []),
+    // The partners' vouchers always run (issue 13: time bank); the caller's services beside them.
+    services: [voucherService(service.store), ...(typeof offchain.services === "function" ? offchain.services({ privacy }) : (offchain.services ?? []))],
     sessions,
     rolesOf,
     // The services' off-chain roles are the directory's, unless the caller gives its own.

@@ -403,6 +403,9 @@ describe("web client (Chromium, demo stack)", function () {
     const given = async () => (await api<{ items: Row[] }>(stack, `/api/timebank/services?volunteer=${service.volunteer}`)).items;
     const known = new Set((await given()).map((s) => String(s.id)));
     const note = "送午餐 / lunch delivered";
+    // The address field is under "advanced" since issue 13 (the recipient is normally picked by name, flat or QR
+    // code: test/client/timebank.test.ts).
+    await page.click("[data-testid=svc-advanced] summary");
     await page.fill("[data-testid=svc-recipient]", service.recipient);
     await page.fill("[data-testid=svc-minutes]", "25");
     await page.fill("[data-testid=svc-note]", note);

@@ -12,6 +12,7 @@ import { createApp } from "../../server/src/api/app.js";
 import { resourceDeps, resourceRoutes } from "../../server/src/api/resources/index.js";
 import { loadArtifact } from "../../server/src/chain/artifacts.js";
 import type { Deployment } from "../../server/src/chain/deployment.js";
+import { voucherCode } from "../../server/src/chain/voucher.js";
 import { artifactAbiOf } from "../../server/src/receipts/abis.js";
 import { pinOf, verifyReceipt } from "../../server/src/receipts/verify.js";
 import { ANCHORER_KEY, clients, deployAll, freePort, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
@@ -385,6 +386,29 @@ describe("API read routes over HTTP", function () {
     await fails("/api/timebank/partners?limit=-5", 400, "invalid_request");
   });
 
+  it("lists the time bank's members, and redemptions with their voucher codes; a code, however typed, finds its redemption", async function () {
+    const { v1, v2, r1, rc } = history.members;
+    expect((await all("/api/timebank/members", 1)).map((m) => m.address)).to.have.members([v1.address, v2.address, r1.address, rc.address]);
+    const redemptions = (await ok(`/api/timebank/redemptions?partner=${history.partner}`)).items!;
+    expect(redemptions.map((r) => [r.member, r.minutes, r.kind, r.by, r.authorizationId, r.honoured])).to.deep.equal([
+      [r1.address, 30, "goods", r1.address, null, null],
+      [v1.address, 20, "service", history.staff.address, history.authorizations.v1, null],
+    ]);
+    // The code is derived from where the redemption sits on chain, so anyone can derive it again.
+    for (const r of redemptions) expect(r.voucher).to.equal(voucherCode(r.txHash as string, r.logIndex as number));
+    expect(new Set(redemptions.map((r) => r.voucher)).size).to.equal(2);
+    expect((await ok(`/api/timebank/redemptions?member=${r1.address}`)).items!.map((r) => r.voucher)).to.deep.equal([redemptions[0]!.voucher]);
+    expect((await ok(`/api/timebank/redemptions?member=${v2.address}`)).items).to.deep.equal([]);
+    const code = redemptions[1]!.voucher as string;
+    const loose = code.replace("-", " ").toLowerCase().replaceAll("0", "o").replaceAll("1", "l");
+    expect(await ok(`/api/timebank/vouchers/${encodeURIComponent(loose)}`)).to.deep.equal(redemptions[1]);
+    // A code one character off, and one that cannot be a code, are unknown (never a 500, never another's).
+    const last = code.at(-1) === "0" ? "1" : "0";
+    const body = await fails(`/api/timebank/vouchers/${code.slice(0, -1)}${last}`, 404, "unknown_voucher");
+    expect(body.error.message).to.contain("voucher");
+    await fails("/api/timebank/vouchers/not-a-code", 404, "unknown_voucher");
+  });
+
   it("shows staff's written authorisations by id and by resident", async function () {
     const { h3Ballot, r1 } = history.authorizations;
     const ballot = await ok(`/api/proxy-authorizations/${h3Ballot}`);
@@ -465,6 +489,9 @@ describe("API read routes over HTTP", function () {
       "/api/timebank/services",
       "/api/timebank/services/{serviceId}",
       "/api/timebank/partners",
+      "/api/timebank/members",
+      "/api/timebank/redemptions",
+      "/api/timebank/vouchers/{code}",
       "/api/records",
       "/api/receipts/{recordId}",
     ]) {
@@ -491,6 +518,9 @@ describe("API read routes over HTTP", function () {
       "/api/timebank/services/X",
       "/api/timebank/services?recipient=X",
       "/api/timebank/partners?cursor=X",
+      "/api/timebank/members?cursor=X",
+      "/api/timebank/redemptions?partner=X&member=X",
+      "/api/timebank/vouchers/X",
       "/api/records?cursor=X",
       "/api/receipts/X",
     ];

@@ -66,6 +66,11 @@ export function nameOf(address: string | null | undefined): string | undefined {
   return parts.length > 0 ? parts.join(" · ") : undefined;
 }
 
+/** The ids of the flats an address holds, as far as its names are loaded (issue 13: the time bank's recipient search). */
+export function unitIdsOf(address: string): number[] {
+  return known.get(address.toLowerCase())?.units.map((u) => u.unitId) ?? [];
+}
+
 /** An address as people read it: its name and flats, with the address itself in small text and as title. */
 export function whoIs(address: string | null | undefined): Child {
   if (!address) return null;

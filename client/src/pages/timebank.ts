@@ -1,7 +1,9 @@
-// Time bank for volunteers and the people they serve: balance and history, services waiting for one's
-// confirmation, recording a service, redeeming at a partner, gifting to family. Transactions go from the
-// signed-in key or wallet straight to the TimeBank contract. A note is sent only as a salted commitment (never a
-// plain hash, which could be guessed back); neither the note nor its salt is kept anywhere yet, and the page says so.
+// Time bank for volunteers and the people they serve: balance and dated history, services waiting for one's
+// confirmation, recording a service (the recipient picked by name or flat, or by scanning their QR code; the
+// daily cap checked before sending), redeeming at a partner (with the voucher code to show there), gifting to
+// family, one's own QR code, and links to the certificate of hours and the partner's page. Transactions go from
+// the signed-in key or wallet straight to the TimeBank contract. A note is sent only as a salted commitment (never
+// a plain hash, which could be guessed back); neither the note nor its salt is kept anywhere, and the page says so.
 import type { Address, Hex } from "viem";
 import { all, allOf, get } from "../lib/api.js";
 import { config, contractAddress } from "../lib/config.js";
@@ -9,7 +11,8 @@ import { field, h, notice, replace } from "../lib/dom.js";
 import { dateTime, minutes, short } from "../lib/format.js";
 import { t, type TextKey } from "../lib/i18n.js";
 import { relationName as relationLabel } from "../lib/labels.js";
-import { loadNames, nameOf, whoIs } from "../lib/names.js";
+import { loadNames, nameOf, unitIdsOf, whoIs, type UnitLabelView } from "../lib/names.js";
+import { calendarDate, dayOf, loadBlockTimes, type Redemption } from "../lib/timebank-view.js";
 import type { PageContext } from "../lib/page.js";
 import { staffMark } from "../lib/proxy.js";
 import { signedIn } from "../lib/session.js";
@@ -41,20 +44,32 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   if (!who) return signInPrompt(root);
   // The transaction code (viem's client, keccak, the ABI) only once signed in, fetched beside the data.
   const chainCode = import("../lib/timebank-chain.js");
+  const qrCode = import("../lib/member-qr.js");
   const me = who.address;
-  const [member, toConfirm, given, partners, cfg, tbAddress] = await Promise.all([
+  const [member, toConfirm, given, partners, members, redemptions, cfg, tbAddress] = await Promise.all([
     allOf<Member, "history">(`/api/timebank/members/${me}`, "history", 5000, ctx.signal),
     all<ServiceRow>("/api/timebank/services", { recipient: me, status: "recorded" }, 200, ctx.signal),
     all<ServiceRow>("/api/timebank/services", { volunteer: me }, 200, ctx.signal),
     all<Partner>("/api/timebank/partners", {}, 100, ctx.signal).catch(() => [] as Partner[]),
+    all<{ address: Address }>("/api/timebank/members", {}, 2000, ctx.signal),
+    all<Redemption>("/api/timebank/redemptions", { member: me }, 200, ctx.signal),
     config(),
     contractAddress("TimeBank"),
   ]);
   const { ABI, isAddress, noteOnChain, publicClientFor, sendContractTx } = await chainCode;
   // Flats, partners' names and opt-in display names in place of addresses.
-  await loadNames([...member.family.map((f) => f.address), ...toConfirm.map((s) => s.volunteer), ...member.history.map((e) => e.counterparty), ...given.map((s) => s.recipient), ...partners.map((p) => p.address)], ctx.signal);
+  const others = members.map((m) => m.address).filter((a) => a.toLowerCase() !== me.toLowerCase());
+  await loadNames([...member.family.map((f) => f.address), ...toConfirm.map((s) => s.volunteer), ...member.history.map((e) => e.counterparty), ...given.map((s) => s.recipient), ...partners.map((p) => p.address), ...others], ctx.signal);
   const named = (a: string) => nameOf(a) ?? short(a);
   const client = publicClientFor(cfg.rpcUrl, cfg.chainId);
+  // The daily cap as the contract counts it (minutes recorded and not rejected, per UTC day of the service), and
+  // the dates of the history's records (their blocks' times).
+  const [cap, times] = await Promise.all([
+    client.readContract({ address: tbAddress, abi: ABI, functionName: "dailyCap" }).then(Number).catch(() => undefined),
+    loadBlockTimes(client, [...member.history.map((e) => e.blockNumber), ...redemptions.map((r) => r.blockNumber)]),
+  ]);
+  const claimedToday = async (at: number): Promise<number | undefined> =>
+    client.readContract({ address: tbAddress, abi: ABI, functionName: "claimedOnDay", args: [me, dayOf(at)] }).then(Number).catch(() => undefined);
   const progress = h("div", { class: "tx-box", "aria-live": "polite", "data-testid": "tx-progress" });
   if (lastOutcome) {
     progress.replaceChildren(...lastOutcome.childNodes);
@@ -108,37 +123,157 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
         ),
   );
 
-  // Record a service given.
-  const recipient = h("input", { type: "text", class: "mono", placeholder: "0x…", autocomplete: "off", "data-testid": "svc-recipient" }) as HTMLInputElement;
+  // Record a service given. The recipient is chosen, never typed: by name or flat from the time bank's members,
+  // or by scanning their QR code; an address field stays only under "advanced".
+  let chosen: string | null = null;
+  const chosenBox = h("p", { class: "chosen", "aria-live": "polite", "data-testid": "svc-chosen" }, t("timebank.noneChosen"));
+  const recipientError = h("div", { class: "field-error", role: "alert", "data-testid": "svc-recipient-error" });
+  const choose = (address: string | null, error?: string) => {
+    chosen = address;
+    recipientError.replaceChildren(error ? notice("error", error) : "");
+    if (!address) return void chosenBox.replaceChildren(t("timebank.noneChosen"));
+    chosenBox.replaceChildren(t("timebank.chosen"), " ", h("strong", { "data-testid": "svc-chosen-name", "data-address": address }, named(address)), " ", h("small", { class: "mono muted" }, short(address)));
+  };
+  const search = h("input", { type: "search", autocomplete: "off", "data-testid": "svc-search" }) as HTMLInputElement;
+  const results = h("ul", { class: "plain-list picker-results", "data-testid": "svc-results" });
+  let searchSeq = 0;
+  const normal = (text: string) => text.toLowerCase().replace(/[\s·,，-]/g, "");
+  const showResults = async () => {
+    const q = search.value.trim();
+    const seq = ++searchSeq;
+    if (!q) return void results.replaceChildren();
+    // Flats as people type them ("3-1-101", "3号楼1单元101") through the directory's label search, and names and
+    // labels as shown, matched here.
+    const units = await get<{ items: UnitLabelView[] }>(`/api/directory/units?q=${encodeURIComponent(q)}&limit=50`).then((r) => r.items).catch(() => [] as UnitLabelView[]);
+    if (seq !== searchSeq) return;
+    const unitIds = new Set(units.map((u) => u.unitId));
+    const hits = others.filter((a) => {
+      const text = nameOf(a);
+      return (text && normal(text).includes(normal(q))) || unitIdsOf(a).some((id) => unitIds.has(id)) || a.toLowerCase() === q.toLowerCase();
+    });
+    results.replaceChildren(
+      ...(hits.length === 0
+        ? [h("li", { class: "muted" }, t("timebank.noMatch"))]
+        : hits.slice(0, 8).map((a) => h("li", {}, h("button", { type: "button", class: "pick", "data-testid": "svc-pick", "data-address": a, onclick: () => (choose(a), results.replaceChildren(), (search.value = "")) }, named(a))))),
+    );
+  };
+  search.addEventListener("input", () => void showResults());
+
+  const fromScan = (text: string | undefined) => {
+    void qrCode.then(({ addressOfUri }) => {
+      const address = text ? addressOfUri(text) : undefined;
+      if (!address) return choose(null, text ? t("timebank.scanNotMember") : t("timebank.scanNothing"));
+      if (!others.some((a) => a.toLowerCase() === address.toLowerCase())) return choose(null, t("timebank.scanUnknown"));
+      choose(others.find((a) => a.toLowerCase() === address.toLowerCase())!);
+    });
+  };
+  const photo = h("input", { type: "file", accept: "image/*", capture: "environment", class: "visually-hidden", "data-testid": "svc-scan-photo" }) as HTMLInputElement;
+  photo.id = "svc-scan-photo";
+  photo.addEventListener("change", () => {
+    const file = photo.files?.[0];
+    photo.value = "";
+    if (file) void qrCode.then((q) => q.decodeImageFile(file)).then(fromScan);
+  });
+  const video = h("video", { class: "scanner", hidden: true, "aria-label": t("timebank.cameraView") }) as HTMLVideoElement;
+  let scanning: AbortController | null = null;
+  const cameraButton = h("button", {
+    type: "button",
+    "data-testid": "svc-scan-camera",
+    onclick: () => {
+      if (scanning) return scanning.abort();
+      scanning = new AbortController();
+      ctx.signal.addEventListener("abort", () => scanning?.abort(), { once: true });
+      video.hidden = false;
+      void qrCode
+        .then((q) => q.scanWithCamera(video, scanning!.signal))
+        .then((address) => address && fromScan(`gongzhi:member:${address}`))
+        .catch(() => choose(null, t("timebank.cameraRefused")))
+        .finally(() => ((video.hidden = true), (scanning = null)));
+    },
+  }, t("timebank.scanCamera"));
+  const advanced = h("input", { type: "text", class: "mono", placeholder: "0x…", autocomplete: "off", "data-testid": "svc-recipient" }) as HTMLInputElement;
+  // Chosen as soon as it is a whole address; a wrong one is told on leaving the field (or on sending).
+  advanced.addEventListener("input", () => {
+    const a = advanced.value.trim();
+    if (isAddress(a)) choose(a);
+  });
+  advanced.addEventListener("change", () => {
+    const a = advanced.value.trim();
+    if (a && !isAddress(a)) choose(null, t("timebank.badAddress"));
+  });
+  const picker = h(
+    "fieldset",
+    { class: "picker", "data-testid": "svc-picker" },
+    h("legend", {}, t("timebank.recipient")),
+    field(t("timebank.searchRecipient"), search, t("timebank.searchHint")),
+    results,
+    h(
+      "div",
+      { class: "actions" },
+      h("label", { class: "button", for: photo.id, tabindex: 0, onkeydown: (e: Event) => ((e as KeyboardEvent).key === "Enter" || (e as KeyboardEvent).key === " ") && (e.preventDefault(), photo.click()) }, t("timebank.scanPhoto")),
+      photo,
+      (await qrCode).cameraAvailable() ? cameraButton : null,
+    ),
+    video,
+    chosenBox,
+    recipientError,
+    h("details", { "data-testid": "svc-advanced" }, h("summary", {}, t("timebank.advanced")), field(t("timebank.recipientAddress"), advanced, t("timebank.recipientHint"))),
+  );
+
   const mins = h("input", { type: "number", min: 1, max: 1440, value: 60, inputmode: "numeric", "data-testid": "svc-minutes" }) as HTMLInputElement;
+  const capHint = h("small", { class: "hint", "data-testid": "svc-cap" });
+  const minutesError = h("div", { class: "field-error", role: "alert", "data-testid": "svc-minutes-error" });
+  const showCap = async () => {
+    // The chain's day, which the contract counts in (the device's clock may be off).
+    const chainNow = await client.getBlock().then((b) => Number(b.timestamp)).catch(() => Math.floor(Date.now() / 1000));
+    const claimed = await claimedToday(chainNow);
+    if (cap === undefined || claimed === undefined) return void capHint.replaceChildren();
+    capHint.replaceChildren(t("timebank.capLeft", { cap: minutes(cap), left: minutes(Math.max(0, cap - claimed)) }));
+    capHint.dataset.left = String(Math.max(0, cap - claimed));
+  };
+  void showCap();
   const category = h("select", { "data-testid": "svc-category" }, CATEGORIES.map((c, i) => h("option", { value: i }, categoryName(c)))) as HTMLSelectElement;
   const note = h("textarea", { rows: 2, "data-testid": "svc-note" }) as HTMLTextAreaElement;
+  const minutesField = field(t("timebank.minutes"), mins);
+  minutesField.append(capHint, minutesError);
+  mins.setAttribute("aria-describedby", [mins.getAttribute("aria-describedby"), "svc-cap-hint"].filter(Boolean).join(" "));
+  capHint.id = "svc-cap-hint";
   const recordForm = h(
     "form",
-    { "data-testid": "record-form" },
-    field(t("timebank.recipient"), recipient, t("timebank.recipientHint")),
-    field(t("timebank.minutes"), mins),
+    { "data-testid": "record-form", novalidate: true },
+    picker,
+    minutesField,
     field(t("timebank.category"), category),
     field(t("timebank.note"), note, t("timebank.noteHint")),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", "data-testid": "record-service" }, t("timebank.record"))),
   );
   recordForm.addEventListener("submit", (e) => {
     e.preventDefault();
-    const to = recipient.value.trim();
-    if (!isAddress(to)) return void replace(progress, notice("error", t("timebank.badAddress")));
+    minutesError.replaceChildren();
+    if (!chosen) return choose(null, advanced.value.trim() ? t("timebank.badAddress") : t("timebank.chooseFirst"));
+    const to = chosen;
+    const n = Number(mins.value);
+    if (!Number.isInteger(n) || n < 1 || n > 1440) return void minutesError.replaceChildren(notice("error", t("timebank.badMinutes")));
     void (async () => {
       // "Now" by this device's clock, kept within the hour before the chain's latest block: the contract refuses
       // a future time and one more than a week old by the chain's clock, which is the one that counts.
       const chainNow = Number((await client.getBlock()).timestamp);
-      const servedAt = BigInt(Math.max(chainNow - SERVED_AT_SLACK, Math.min(Math.floor(Date.now() / 1000), chainNow)));
-      await act(t("timebank.recording"), "recordService", [to as Address, Number(mins.value), Number(category.value), servedAt, noteOnChain(note.value)], (hash) =>
+      const servedAt = Math.max(chainNow - SERVED_AT_SLACK, Math.min(Math.floor(Date.now() / 1000), chainNow));
+      // The daily cap, checked here before anything is signed (the contract checks it again).
+      const claimed = await claimedToday(servedAt);
+      if (cap !== undefined && claimed !== undefined && claimed + n > cap) {
+        mins.setAttribute("aria-invalid", "true");
+        return void minutesError.replaceChildren(notice("error", t("timebank.overCap", { cap: minutes(cap), left: minutes(Math.max(0, cap - claimed)), asked: minutes(n) })));
+      }
+      mins.removeAttribute("aria-invalid");
+      await act(t("timebank.recording"), "recordService", [to as Address, n, Number(category.value), BigInt(servedAt), noteOnChain(note.value)], (hash) =>
         all<ServiceRow>("/api/timebank/services", { volunteer: me }).then((list) => list.some((s) => s.txHash.toLowerCase() === hash.toLowerCase())),
       );
     })();
   });
 
   // Redeem at a partner.
-  const partner = h("select", { "data-testid": "redeem-partner" }, partners.map((p, i) => h("option", { value: p.address }, t("timebank.partnerN", { n: i + 1, address: named(p.address) })))) as HTMLSelectElement;
+  const partner = h("select", { "data-testid": "redeem-partner" }, partners.map((p, i) => h("option", { value: p.address }, nameOf(p.address) ?? t("timebank.partnerN", { n: i + 1, address: short(p.address) })))) as HTMLSelectElement;
   const redeemMins = h("input", { type: "number", min: 1, value: 30, inputmode: "numeric" }) as HTMLInputElement;
   const redeemKind = h("select", {}, h("option", { value: 0 }, t("timebank.kindService")), h("option", { value: 1 }, t("timebank.kindGoods"))) as HTMLSelectElement;
   const redeemNote = h("input", { type: "text" }) as HTMLInputElement;
@@ -149,11 +284,36 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     field(t("timebank.minutes"), redeemMins),
     field(t("timebank.kind"), redeemKind),
     field(t("timebank.note"), redeemNote, t("timebank.noteHint")),
-    h("div", { class: "actions" }, h("button", { type: "submit", disabled: partners.length === 0 }, t("timebank.redeem"))),
+    h("div", { class: "actions" }, h("button", { type: "submit", disabled: partners.length === 0, "data-testid": "redeem-submit" }, t("timebank.redeem"))),
+  );
+  redeemMins.setAttribute("data-testid", "redeem-minutes");
+  // The member's redemptions, newest first, each with the voucher code to show at the partner's counter.
+  const vouchers = h(
+    "section",
+    { class: "card", "aria-labelledby": "vouchers-h" },
+    h("h2", { id: "vouchers-h" }, t("timebank.vouchers")),
+    h("p", { class: "hint" }, t("timebank.vouchersHint")),
+    redemptions.length === 0
+      ? h("p", { class: "muted" }, t("timebank.noVouchers"))
+      : h(
+          "ul",
+          { class: "plain-list cards", "data-testid": "my-vouchers" },
+          [...redemptions].reverse().map((r) =>
+            h(
+              "li",
+              { class: "card-row", "data-voucher": r.voucher, "data-tx": r.txHash },
+              h("p", {}, h("strong", { class: "voucher-code" }, r.voucher)),
+              h("p", {}, t("timebank.voucherLine", { partner: named(r.partner), minutes: minutes(r.minutes), date: calendarDate(times.get(String(r.blockNumber))) })),
+              h("p", {}, r.honoured ? h("span", { class: "badge ok" }, t("timebank.honouredOn", { date: calendarDate(r.honoured.at) })) : h("span", { class: "badge" }, t("timebank.notHonoured"))),
+            ),
+          ),
+        ),
   );
   redeemForm.addEventListener("submit", (e) => {
     e.preventDefault();
-    void act(t("timebank.redeeming"), "redeem", [partner.value as Address, Number(redeemMins.value), Number(redeemKind.value), noteOnChain(redeemNote.value)], inHistory);
+    void act(t("timebank.redeeming"), "redeem", [partner.value as Address, Number(redeemMins.value), Number(redeemKind.value), noteOnChain(redeemNote.value)], (hash) =>
+      all<Redemption>("/api/timebank/redemptions", { member: me }).then((list) => list.some((r) => r.txHash.toLowerCase() === hash.toLowerCase())),
+    );
   });
 
   // Gift to family.
@@ -177,25 +337,16 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     member.history.length === 0
       ? h("p", { class: "muted" }, t("timebank.noHistory"))
       : h(
-          "div",
-          { class: "table-wrap" },
-          h(
-            "table",
-            { "data-testid": "tb-history" },
-            h("thead", {}, h("tr", {}, [t("timebank.what"), t("timebank.minutes"), t("timebank.counterparty"), t("vote.tx")].map((c) => h("th", { scope: "col" }, c)))),
+          "ul",
+          { class: "plain-list cards", "data-testid": "tb-history" },
+          [...member.history].reverse().map((e) =>
             h(
-              "tbody",
-              {},
-              [...member.history].reverse().map((e) =>
-                h(
-                  "tr",
-                  {},
-                  h("td", {}, t(`history.${e.kind}` as TextKey), e.by ? staffMark(e.by, e.authorizationId) : null),
-                  h("td", { class: "num" }, minutes(e.minutes)),
-                  h("td", {}, whoIs(e.counterparty)),
-                  h("td", { class: "mono" }, short(e.txHash)),
-                ),
-              ),
+              "li",
+              { class: "card-row" },
+              h("p", {}, h("strong", { "data-testid": "history-date" }, calendarDate(times.get(String(e.blockNumber)))), " · ", t(`history.${e.kind}` as TextKey), " ", h("strong", {}, minutes(e.minutes))),
+              h("p", {}, t("timebank.counterparty"), "：", whoIs(e.counterparty)),
+              e.by ? h("p", {}, staffMark(e.by, e.authorizationId)) : null,
+              h("p", { class: "muted" }, h("small", {}, t("timebank.receiptNo", { id: String(e.recordId) }))),
             ),
           ),
         ),
@@ -214,7 +365,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
             h(
               "li",
               { "data-service": String(s.id), "data-status": s.status },
-              `#${s.id} · ${t("timebank.serviceTo", { recipient: named(s.recipient), minutes: minutes(s.minutes), category: categoryName(s.category) })} — `,
+              `${calendarDate(s.servedAt)} · ${t("timebank.serviceTo", { recipient: named(s.recipient), minutes: minutes(s.minutes), category: categoryName(s.category) })} — `,
               h("strong", {}, t(`serviceStatus.${s.status}` as TextKey)),
               s.byProxy ? staffMark(s.decidedBy, s.authorizationId) : null,
             ),
@@ -222,18 +373,37 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
         ),
   );
 
+  const { memberQrDataUrl } = await qrCode;
+  const myQr = h(
+    "section",
+    { class: "card my-qr", "aria-labelledby": "qr-h" },
+    h("h2", { id: "qr-h" }, t("timebank.myQr")),
+    h("img", { src: await memberQrDataUrl(me), width: 240, height: 240, alt: t("timebank.myQrAlt"), "data-testid": "my-qr" }),
+    h("p", { class: "hint" }, t("timebank.myQrHint")),
+  );
+  const isPartner = partners.some((p) => p.address.toLowerCase() === me.toLowerCase());
+  const links = h(
+    "p",
+    { class: "actions" },
+    h("a", { href: "#/timebank/certificate", class: "button", "data-testid": "certificate-link" }, t("timebank.certificateLink")),
+    isPartner ? h("a", { href: "#/timebank/partner", class: "button", "data-testid": "partner-link" }, t("timebank.partnerLink")) : null,
+  );
+
   replace(
     root,
     h("h1", {}, t("timebank.title")),
     h("p", { class: "lead" }, t("timebank.intro")),
+    links,
     progress,
     balance,
     pending,
     h("section", { class: "card" }, h("h2", {}, t("timebank.recordTitle")), recordForm),
     mine,
     h("section", { class: "card" }, h("h2", {}, t("timebank.redeemTitle")), redeemForm),
+    vouchers,
     h("section", { class: "card" }, h("h2", {}, t("timebank.giftTitle")), giftForm),
     history,
+    myQr,
   );
 }
 

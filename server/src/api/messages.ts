@@ -357,6 +357,19 @@ export const messages = {
     "zh-CN": "{kind} {id} 现在的状态是“{state}”，不能{action}。",
     en: "{kind} {id} is {state} now, so it cannot be {action}.",
   },
+  // issue 13: time bank
+  unknown_voucher: {
+    "zh-CN": "兑换码 {code} 不存在。请核对居民手机上显示的 8 位兑换码，重新输入或扫码。",
+    en: "There is no voucher {code}. Check the 8-character code on the resident's phone and type or scan it again.",
+  },
+  voucher_other_partner: {
+    "zh-CN": "兑换码 {code} 是在别的合作商户兑换的，不能在本店核销。请居民到兑换时选的商户使用。",
+    en: "Voucher {code} was redeemed at another partner and cannot be honoured here; the resident should use it at the partner they chose.",
+  },
+  voucher_already_honoured: {
+    "zh-CN": "兑换码 {code} 已经核销过了，不能再次使用。",
+    en: "Voucher {code} has already been honoured and cannot be used again.",
+  },
   internal: {
     "zh-CN": "服务器内部错误，已记录。请稍后重试。",
     en: "Something went wrong on the server; it has been logged. Please try again later.",

@@ -1,7 +1,9 @@
 // The time bank: a member's balance, family links and history; service records with their decision; partners.
 import { z } from "zod/v4";
 import { numKey } from "../../store/store.js";
-import { CATEGORIES, serviceKey, type FamilyView, type HistoryEntry, type MemberView, type PartnerView, type ServiceView } from "../../indexer/models/timebank.js";
+import { voucherCode, normaliseVoucher } from "../../chain/voucher.js";
+import { honouredOf, redemptionOfVoucher } from "../../services/vouchers/index.js";
+import { CATEGORIES, REDEMPTION_KINDS, serviceKey, type RedemptionView, type FamilyView, type HistoryEntry, type MemberView, type PartnerView, type ServiceView } from "../../indexer/models/timebank.js";
 import { ApiError } from "../errors.js";
 import { defineRoute, type RouteSpec } from "../routes.js";
 import { get, sub, type ResourceDeps } from "./context.js";
@@ -44,8 +46,93 @@ function serviceOut(s: ServiceView): z.infer<typeof serviceSchema> {
   };
 }
 
+const honouredSchema = z
+  .object({ at: z.number().describe("Unix seconds"), by: address })
+  .nullable()
+  .describe("the partner's off-chain record that it handed over what was redeemed; null while not yet");
+
+const redemptionSchema = z.object({
+  member: address,
+  partner: address,
+  minutes: z.number(),
+  kind: z.enum(REDEMPTION_KINDS),
+  noteHash: hash.describe("salted commitment to the note; the note itself is not stored"),
+  by: address.describe("the member, or staff acting under the member's authorisation"),
+  authorizationId: z.string().nullable(),
+  voucher: z.string().describe("the code the member shows at the partner, derived from txHash and logIndex (server/src/chain/voucher.ts)"),
+  honoured: honouredSchema,
+  ...recordRefFields,
+});
+
+async function redemptionOut(deps: ResourceDeps, r: RedemptionView): Promise<z.infer<typeof redemptionSchema>> {
+  const voucher = voucherCode(r.txHash, r.logIndex);
+  const honoured = await honouredOf(deps.store, voucher);
+  return {
+    member: checksum(r.member),
+    partner: checksum(r.partner),
+    minutes: r.minutes,
+    kind: r.kind,
+    noteHash: r.noteHash,
+    by: checksum(r.by),
+    authorizationId: r.authorizationId !== "0" ? r.authorizationId : null,
+    voucher,
+    honoured: honoured ? { at: honoured.at, by: checksum(honoured.by) } : null,
+    txHash: r.txHash,
+    blockNumber: r.blockNumber,
+    logIndex: r.logIndex,
+    recordId: r.recordId,
+  };
+}
+
 export function timebankRoutes(deps: ResourceDeps): RouteSpec[] {
   return [
+    defineRoute({
+      method: "get",
+      path: "/api/timebank/members",
+      summary: "The time bank's current members (addresses; names through /api/directory/names), for choosing whom a service was given to",
+      tags: ["timebank"],
+      query: z.object(pageQuery),
+      response: pageOf(z.object({ address })),
+      handler: ({ query }) =>
+        readPage(deps.store, sub(deps, "tbMembers"), {
+          ...query,
+          map: (value) => {
+            const m = value as MemberView;
+            return m.member ? { address: checksum(m.address) } : undefined;
+          },
+        }),
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/timebank/redemptions",
+      summary: "Redemptions (credits spent at partners), filtered by partner or member, each with its voucher code and whether the partner honoured it",
+      tags: ["timebank"],
+      query: z.object({ partner: addressInput.optional(), member: addressInput.optional(), ...pageQuery }),
+      response: pageOf(redemptionSchema),
+      handler: ({ query }) =>
+        readPage(deps.store, sub(deps, "tbRedemptions"), {
+          limit: query.limit,
+          cursor: query.cursor,
+          map: (value) => {
+            const r = value as RedemptionView;
+            return (!query.partner || r.partner === query.partner) && (!query.member || r.member === query.member) ? redemptionOut(deps, r) : undefined;
+          },
+        }),
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/timebank/vouchers/:code",
+      summary: "The redemption a voucher code stands for and whether its partner honoured it (404 unknown_voucher)",
+      tags: ["timebank"],
+      params: z.object({ code: z.string().max(32) }),
+      response: redemptionSchema,
+      handler: async ({ params }) => {
+        const code = normaliseVoucher(params.code);
+        const r = code ? await redemptionOfVoucher(deps.store, code) : undefined;
+        if (!r) throw new ApiError(404, "unknown_voucher", { code: params.code });
+        return redemptionOut(deps, r);
+      },
+    }),
     defineRoute({
       method: "get",
       path: "/api/timebank/members/:address",

@@ -1,6 +1,7 @@
 // Read models of TimeBank: members with their balances and lifetime totals (minutes), family links (both
 // directions, as the contract stores them), partners, service records with their decision, gifts,
 // redemptions, and each member's history (every credit and debit, plus the services they received).
+import { voucherCode } from "../../chain/voucher.js";
 import { numKey } from "../../store/store.js";
 import { recordRef, type RecordRef } from "./refs.js";
 import type { EventRecord, ModelTx, ReadModel } from "./types.js";
@@ -148,7 +149,7 @@ const serviceConfirmed = (e: EventRecord, tx: ModelTx) => {
 
 export const timebankModel: ReadModel = {
   contract: "TimeBank",
-  models: ["tbMembers", "tbFamily", "tbPartners", "tbServices", "tbServicesBy", "tbGifts", "tbRedemptions", "tbHistory", "tbSettings"],
+  models: ["tbMembers", "tbFamily", "tbPartners", "tbServices", "tbServicesBy", "tbGifts", "tbRedemptions", "tbVouchers", "tbHistory", "tbSettings"],
   reducers: {
     MemberRegistered: (e, tx) => {
       const address = e.args.member as string;
@@ -220,6 +221,8 @@ export const timebankModel: ReadModel = {
         ...recordRef(e),
       };
       tx.put("tbRedemptions", numKey(e.seq), view);
+      // The voucher the member shows at the partner's counter leads back to this redemption.
+      tx.put("tbVouchers", voucherCode(view.txHash, view.logIndex), numKey(e.seq));
       const m = move(tx, member, -minutes, "redeemed");
       const proxy = view.authorizationId !== "0" ? { by: view.by, authorizationId: view.authorizationId } : {};
       history(e, tx, member, { kind: "redeemed", minutes, counterparty: view.partner, balanceAfter: m.balance, ...proxy });

@@ -75,7 +75,7 @@ export function refuse(status: number, code: ErrorCode, params: MessageParams = 
 }
 
 /** What a decision may know besides the state and the input: who acts, and when (Unix seconds). */
-export type DecideContext = { actor: Actor; now: number; id: string; roles: readonly string[] };
+export type DecideContext = { actor: Actor; now: number; id: string; roles: readonly string[]; facts?: unknown };
 
 /**
  * Who may run a command: role names as the API knows them (on-chain: `registrar`, `staff`, `auditor`,
@@ -90,6 +90,16 @@ export type CommandDef<S = unknown, I = unknown> = {
   summary: string;
   /** "new" makes an object (the framework gives it an id); "existing" acts on the object at `:id`. */
   target: "new" | "existing";
+  /**
+   * For "new": the object's id from the input instead of a random one, when the object stands for something
+   * that exists once (a voucher): a second command for it then meets the first one's state, under its lock.
+   */
+  idOf?: (input: I) => string;
+  /**
+   * Looks up what the service does not hold itself (e.g. the indexer's read models), under the object's lock
+   * before `decide`: a refusal, or the facts `decide` then gets as `context.facts`.
+   */
+  check?: (input: I, context: { actor: Actor }) => Promise<Refusal | { facts: unknown }>;
   /** The body's schema: an object (the framework adds `expectedVersion`, `onBehalfOf` and `authorisation`). */
   input: z.ZodObject;
   who: Who<I>;

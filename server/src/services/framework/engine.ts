@@ -245,7 +245,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (!allowed.some((role) => roles.includes(role))) throw new Refusal(403, "forbidden", { role: allowed.join(" / ") });
     }
     const actor = await actorOf(request, body, service, command, now);
-    const id = command.target === "new" ? newObjectId() : request.id!;
+    const id = command.target === "new" ? (command.idOf?.(input) ?? newObjectId()) : request.id!;
     return objects(stateKey(service.name, id), async () => {
       const current = await stateOf(service.name, id);
       if (command.target === "existing" && current.version === 0) throw new Refusal(404, "unknown_record", { kind: service.noun, id });
@@ -253,7 +253,9 @@ export function createEngine(options: EngineOptions): Engine {
       if (expected !== undefined && expected !== current.version) {
         throw new Refusal(409, "version_conflict", { id, expected, actual: current.version });
       }
-      const decided = command.decide(current.state, input, { actor, now, id, roles: allowed === "signedIn" ? [] : await request.principal.roles() });
+      const checked = await command.check?.(input, { actor });
+      if (checked instanceof Refusal) throw checked;
+      const decided = command.decide(current.state, input, { actor, now, id, roles: allowed === "signedIn" ? [] : await request.principal.roles(), facts: checked?.facts });
       if (decided instanceof Refusal) throw decided;
       if (decided.length === 0) throw new Error(`Command ${service.name}.${command.name} decided no record; refuse instead.`);
       const records: JournalRecord[] = decided.map((emitted, i) => ({

@@ -1,0 +1,48 @@
+// What the time-bank pages share: the API's redemption rows, calendar dates of records (a record's block's
+// time, read from the chain node once per block), and the UTC day the contract counts the daily cap in.
+import type { Address, Hex, PublicClient } from "viem";
+import { lang } from "./i18n.js";
+
+export type Redemption = {
+  member: Address;
+  partner: Address;
+  minutes: number;
+  kind: "service" | "goods";
+  noteHash: Hex;
+  by: Address;
+  authorizationId: string | null;
+  /** The code the member shows at the partner (derived from txHash and logIndex by the server). */
+  voucher: string;
+  honoured: { at: number; by: Address } | null;
+  txHash: Hex;
+  blockNumber: number;
+  logIndex: number;
+  recordId: string;
+};
+
+/** Unix seconds → a calendar date ("2026年12月1日" / "1 Dec 2026"). */
+export function calendarDate(seconds: number | string | null | undefined): string {
+  if (seconds === null || seconds === undefined) return "—";
+  return new Date(Number(seconds) * 1000).toLocaleDateString(lang() === "en" ? "en-GB" : "zh-CN", { year: "numeric", month: "long", day: "numeric" });
+}
+
+/** The contract's day number of a time (UTC days since 1970): the daily cap counts minutes per such day. */
+export function dayOf(seconds: number): bigint {
+  return BigInt(Math.floor(seconds / 86_400));
+}
+
+const blockTimes = new Map<string, number>();
+
+/** The times (unix seconds) of `blocks`, from the chain node; a block that cannot be read is left out. */
+export async function loadBlockTimes(client: PublicClient, blocks: readonly (number | string)[]): Promise<Map<string, number>> {
+  const wanted = [...new Set(blocks.map(String))].filter((b) => !blockTimes.has(b));
+  await Promise.all(
+    wanted.map((b) =>
+      client
+        .getBlock({ blockNumber: BigInt(b) })
+        .then((block) => void blockTimes.set(b, Number(block.timestamp)))
+        .catch(() => undefined),
+    ),
+  );
+  return blockTimes;
+}
