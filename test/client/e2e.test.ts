@@ -357,7 +357,8 @@ describe("web client (Chromium, demo stack)", function () {
     await page.goto(`${base}/#/votes/${election.id}`);
     await page.waitForSelector("[data-testid=ballot-form]");
     // The ballot list marks it, the tally counts it apart, and the owner is told they may still vote.
-    expect(await page.locator(`[data-proxy="${proxy.authorizationId}"]`).innerText()).to.contain("由社区工作者代为办理");
+    // Named by the staff member's public work name (the demo's staff chose one), never by an address.
+    expect(await page.locator(`[data-proxy="${proxy.authorizationId}"] [data-testid=proxy-mark]`).innerText()).to.match(/^由社区工作者 \S+社工 代为办理/);
     expect(await page.locator("[data-testid=tally-proxy]").innerText()).to.contain("1 人");
     expect(await page.locator("#ballot-h + .notice").innerText()).to.contain(`授权书（${proxy.authorizationId} 号）`);
     await screenshot(page, "vote-proxy-ballot");

@@ -6,7 +6,7 @@
 import { all, allOf } from "./api.js";
 import { h } from "./dom.js";
 import { lang, locale, t } from "./i18n.js";
-import { nameOf } from "./names.js";
+import { loadNames, nameOf } from "./names.js";
 import type { BallotRow, Member, ServiceRow, VoteSummary } from "./types.js";
 import { onSessionChange } from "./session.js";
 
@@ -125,6 +125,8 @@ export async function doneForResident(resident: string, list: ProxyAuthorization
       out.push({ authorizationId: e.authorizationId, staff: e.by, href: "#/timebank", text: t("proxy.done.redeemed", { minutes: String(e.minutes) }) });
     }
   }
+  // The staff who acted or recorded, by the names this viewer may see (a staff member's public work name).
+  await loadNames([...out.map((d) => d.staff), ...list.map((a) => a.recordedBy)], signal);
   return out;
 }
 

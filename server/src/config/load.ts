@@ -35,8 +35,9 @@ export function loadSettings<S extends z.ZodTypeAny, K extends string>(
     const lines = parsed.error.issues.map((issue) => {
       const key = issue.path[0] as K;
       const where = source.secrets?.has(key) ? source.env[key] : `${optionName(key)} (or ${source.env[key]})`;
-      // A setting that was not given at all is "required", not the parser's "expected number, received nan".
-      return `  ${where}: ${key in merged ? issue.message : "required, not given"}`;
+      // A setting that was not given at all is "required", not the parser's "expected number, received nan"; a
+      // rule across settings (refine) may name one left at its default, and keeps its own message.
+      return `  ${where}: ${key in merged || issue.code === "custom" ? issue.message : "required, not given"}`;
     });
     throw new Error(`Invalid ${source.what} configuration:\n${lines.join("\n")}`);
   }
