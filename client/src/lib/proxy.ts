@@ -5,7 +5,8 @@
 // calendar date they end), for the staff pages and the resident's own account page. No signing code here.
 import { all, allOf } from "./api.js";
 import { h } from "./dom.js";
-import { lang, locale, t } from "./i18n.js";
+import { calendarDate } from "./format.js";
+import { lang, t } from "./i18n.js";
 import { loadNames, nameOf } from "./names.js";
 import type { BallotRow, Member, ServiceRow, VoteSummary } from "./types.js";
 import { onSessionChange } from "./session.js";
@@ -60,11 +61,6 @@ export function recordedByText(recordedBy: string): string {
 /** The mark as a badge (the address is kept as data for anyone checking, never shown). */
 export function staffMark(enteredBy: string | null | undefined, authorizationId: string | number | null | undefined): HTMLElement {
   return h("span", { class: "badge proxy-mark", "data-testid": "proxy-mark", "data-staff": enteredBy ?? undefined }, staffMarkText(enteredBy, authorizationId));
-}
-
-/** A calendar date: "2027年12月1日" / "1 December 2027". */
-export function calendarDate(seconds: number | string): string {
-  return new Date(Number(seconds) * 1000).toLocaleDateString(locale(), { year: "numeric", month: "long", day: "numeric" });
 }
 
 /** What an authorisation covers, in words: "投票（仅限第 4 号投票）、确认服务". */

@@ -10,7 +10,7 @@ import { commitNote } from "../../../server/src/chain/commitment.js";
 import { publicClientFor } from "./chain.js";
 import { config, contractAddress } from "./config.js";
 import { t, type TextKey } from "./i18n.js";
-import { calendarDate } from "./proxy.js";
+import { calendarDate } from "./format.js";
 import type { SignedIn } from "./session.js";
 import { revertReason } from "./tx.js";
 

@@ -1,7 +1,6 @@
 // What the time-bank pages share: the API's redemption rows, calendar dates of records (a record's block's
 // time, read from the chain node once per block), and the UTC day the contract counts the daily cap in.
 import type { Address, Hex, PublicClient } from "viem";
-import { lang } from "./i18n.js";
 
 export type Redemption = {
   member: Address;
@@ -19,12 +18,6 @@ export type Redemption = {
   logIndex: number;
   recordId: string;
 };
-
-/** Unix seconds → a calendar date ("2026年12月1日" / "1 Dec 2026"). */
-export function calendarDate(seconds: number | string | null | undefined): string {
-  if (seconds === null || seconds === undefined) return "—";
-  return new Date(Number(seconds) * 1000).toLocaleDateString(lang() === "en" ? "en-GB" : "zh-CN", { year: "numeric", month: "long", day: "numeric" });
-}
 
 /** The contract's day number of a time (UTC days since 1970): the daily cap counts minutes per such day. */
 export function dayOf(seconds: number): bigint {

@@ -4,12 +4,11 @@
 // the verify page and verify-receipt check against the chain. The page says what this proves and what not.
 import { all, get } from "../lib/api.js";
 import { download, h, notice, replace } from "../lib/dom.js";
-import { minutes } from "../lib/format.js";
+import { calendarDate, minutes } from "../lib/format.js";
 import { t, type TextKey } from "../lib/i18n.js";
 import { loadNames, nameOf } from "../lib/names.js";
 import type { PageContext } from "../lib/page.js";
 import { signedIn } from "../lib/session.js";
-import { calendarDate } from "../lib/timebank-view.js";
 import type { ServiceRow } from "../lib/types.js";
 
 type Confirmed = ServiceRow & { decision: { recordId: string; txHash: string } | null };

@@ -5,12 +5,12 @@
 import { all, ApiError, get, post } from "../lib/api.js";
 import { config } from "../lib/config.js";
 import { field, h, notice, replace } from "../lib/dom.js";
-import { minutes } from "../lib/format.js";
+import { calendarDate, minutes } from "../lib/format.js";
 import { lang, t } from "../lib/i18n.js";
 import { loadNames, nameOf } from "../lib/names.js";
 import type { PageContext } from "../lib/page.js";
 import { signedIn } from "../lib/session.js";
-import { calendarDate, loadBlockTimes, type Redemption } from "../lib/timebank-view.js";
+import { loadBlockTimes, type Redemption } from "../lib/timebank-view.js";
 import type { Partner } from "../lib/types.js";
 
 /** The server's message for a refusal, in the page's language, without its code. */
