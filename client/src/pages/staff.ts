@@ -34,6 +34,11 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
 }
 
 /** The query of the location hash (`#/staff?q=王`): a search survives going back from a resident. */
+/** Waits (up to 30 s, every 500 ms) until the server's indexer shows what a transaction just did. */
+async function untilIndexed(seen: () => Promise<boolean>, signal: AbortSignal): Promise<void> {
+  for (let i = 0; i < 60 && !(await seen()); i++) await sleep(500, signal);
+}
+
 function hashQuery(): URLSearchParams {
   return new URLSearchParams(window.location.hash.split("?")[1] ?? "");
 }
@@ -278,10 +283,7 @@ function recordForm(ctx: PageContext, who: SignedIn, resident: string, votes: Vo
         const receipt = await c.staffSend(who, "ProxyAuthorizations", "record", [resident, bits, BigInt(vote.value), expiresAt, scan.hash], progress.stage);
         const id = c.recordedAuthorizationId(receipt);
         progress.stage("indexing");
-        for (let i = 0; i < 60; i++) {
-          if (await get(`/api/proxy-authorizations/${id}`, ctx.signal).then(() => true, () => false)) break;
-          await sleep(500, ctx.signal);
-        }
+        await untilIndexed(() => get(`/api/proxy-authorizations/${id}`, ctx.signal).then(() => true, () => false), ctx.signal);
         replace(result, notice("ok", t("staff.recorded", { id })));
         ctx.rerender();
       } catch (err) {
@@ -367,7 +369,7 @@ function servicesSection(ctx: PageContext, who: SignedIn, resident: string, data
         await c.staffSend(who, "TimeBank", fn, [BigInt(s.id), BigInt(auth.value)], progress.stage);
         progress.stage("indexing");
         const want = fn === "confirmServiceFor" ? "confirmed" : "rejected";
-        for (let i = 0; i < 60 && (await get<ServiceRow>(`/api/timebank/services/${s.id}`, ctx.signal)).status !== want; i++) await sleep(500, ctx.signal);
+        await untilIndexed(async () => (await get<ServiceRow>(`/api/timebank/services/${s.id}`, ctx.signal)).status === want, ctx.signal);
         ctx.rerender();
       } catch (err) {
         if ((err as Error).name === "AbortError") return;
@@ -443,11 +445,10 @@ function redeemForm(ctx: PageContext, who: SignedIn, resident: string, data: Loa
         const c = await import("../lib/staff-chain.js");
         const receipt = await c.staffSend(who, "TimeBank", "redeemFor", [resident, partner.value, n, Number(kind.value), c.emptyNote(), BigInt(auth.value)], progress.stage);
         progress.stage("indexing");
-        for (let i = 0; i < 60; i++) {
+        await untilIndexed(async () => {
           const m = await allOf<Member, "history">(`/api/timebank/members/${resident}`, "history", 2000, ctx.signal);
-          if (m.history.some((x) => x.txHash.toLowerCase() === receipt.transactionHash.toLowerCase())) break;
-          await sleep(500, ctx.signal);
-        }
+          return m.history.some((x) => x.txHash.toLowerCase() === receipt.transactionHash.toLowerCase());
+        }, ctx.signal);
         ctx.rerender();
       } catch (err) {
         if ((err as Error).name === "AbortError") return;
