@@ -55,6 +55,11 @@ describe("web client (Chromium, demo stack)", function () {
     const fresh = await browser.newContext({ viewport: { width: 390, height: 844 } });
     try {
       const tab = await fresh.newPage();
+      // As below: with every response 400 ms away, the order of requests is the page's, not a race between a
+      // loaded machine's main thread and a loopback download.
+      const cdp = await fresh.newCDPSession(tab);
+      await cdp.send("Network.enable");
+      await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 400, downloadThroughput: -1, uploadThroughput: -1 });
       const requested: string[] = [];
       const events: string[] = [];
       const where = (url: string) => new URL(url).pathname.replace(/^\//, "");

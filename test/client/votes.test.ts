@@ -134,7 +134,8 @@ describe("web client: votes, the committee election, ballots by flat (Chromium, 
 
       await page.click("[data-testid=lang-switch]");
       await page.waitForFunction(() => document.documentElement.lang === "en");
-      await card.locator("[data-testid=you-voted]").waitFor();
+      // Wait for the English render itself, not for the Chinese badge still on screen.
+      await page.waitForFunction((id) => document.querySelector(`[data-testid=open-votes] [data-vote="${id}"] [data-testid=you-voted]`)?.textContent?.startsWith("You voted"), String(pumps.id));
       expect(await card.locator("[data-testid=you-voted]").innerText()).to.equal("You voted: For");
       expect(await card.locator("[data-testid=vote-link]").innerText()).to.equal("Replace the secondary water-supply pumps (budget CNY 68,000)");
       expect(await overflow(page)).to.be.at.most(0);
@@ -212,7 +213,12 @@ describe("web client: votes, the committee election, ballots by flat (Chromium, 
 
       await page.click("[data-testid=lang-switch]");
       await page.waitForFunction(() => document.documentElement.lang === "en");
-      await page.waitForSelector("[data-testid=candidate-tally] [data-testid=you-voted]");
+      // The page re-renders in English once the other language's texts are there: wait for the badges of that
+      // render, not for whatever badges the Chinese render still shows.
+      await page.waitForFunction(() => {
+        const badges = [...document.querySelectorAll("[data-testid=candidate-tally] [data-testid=you-voted]")];
+        return badges.length === 3 && badges.every((b) => b.textContent?.startsWith("You voted"));
+      });
       expect(await page.locator("[data-testid=candidate-tally] [data-testid=you-voted]").allInnerTexts()).to.deep.equal(["You voted: For", "You voted: Against", "You voted: Abstain"]);
       expect(await page.locator("[data-testid=election-title]").innerText()).to.equal("Election of the second owners' committee");
       expect(await overflow(page)).to.be.at.most(0);
