@@ -370,6 +370,75 @@ export const messages = {
     "zh-CN": "兑换码 {code} 已经核销过了，不能再次使用。",
     en: "Voucher {code} has already been honoured and cannot be used again.",
   },
+  // issue 14: work orders
+  workorder_unknown_category: {
+    "zh-CN": "没有“{code}”这一类问题。请从列表里选一类，实在找不到就选“其他问题”。",
+    en: "There is no category \"{code}\". Pick one from the list, or \"Something else\" if none fits.",
+  },
+  workorder_wrong_status: {
+    "zh-CN": "这张工单现在不能做这一步。请刷新页面，看看它的最新进展。",
+    en: "This work order is {status} and this step needs it to be {allowed}. Reload the page to see where it stands.",
+  },
+  workorder_wrong_party: {
+    "zh-CN": "这张工单不是派给您单位的，不能由您处理。如果派错了，请联系社区办公室改派。",
+    en: "This work order is assigned to {party}, not to your party ({yours}). If it was sent to the wrong party, ask the community office to reassign it.",
+  },
+  workorder_not_reporter: {
+    "zh-CN": "只有报事的居民本人（或社区工作者凭授权代办）才能确认、重开或评价这张工单。",
+    en: "Only a resident who reported work order {id} (or staff acting for them under an authorisation) can confirm, reopen or rate it.",
+  },
+  workorder_device_event: {
+    "zh-CN": "设备报警必须带上设备编号和事件编号；其他渠道的报事不能带。",
+    en: "An alarm from a device needs its device and event ids, and only an alarm may carry them (channel: {channel}).",
+  },
+  workorder_caller_needed: {
+    "zh-CN": "代录热线来电时，请先在居民名录里找到或登记来电人，再提交。",
+    en: "For a hotline call, find or add the caller in the directory first, then submit.",
+  },
+  workorder_event_taken: {
+    "zh-CN": "这次报警已经收到过了，不会重复计入。",
+    en: "Event {event} of device {device} has already been taken in; it is not counted twice.",
+  },
+  workorder_same_party: {
+    "zh-CN": "这张工单已经派给这个单位了。要改派，请选另一个单位。",
+    en: "This work order is already with {party}; choose another party to reassign it.",
+  },
+  workorder_already_paused: {
+    "zh-CN": "计时已经暂停了，不用再暂停。居民方便后请点“恢复计时”。",
+    en: "The clock is already paused; resume it once the resident can give access.",
+  },
+  workorder_not_paused: {
+    "zh-CN": "计时没有暂停，不需要恢复。",
+    en: "The clock of work order {id} is not paused, so there is nothing to resume.",
+  },
+  workorder_already_checked: {
+    "zh-CN": "这张工单已经现场核查过了。",
+    en: "Work order {id} has already been checked on site.",
+  },
+  workorder_check_needed: {
+    "zh-CN": "这类问题修好后要先经社区或网格员现场核查，核查通过才能结单。",
+    en: "This kind of work must be checked on site by staff or a grid worker before work order {id} can close.",
+  },
+  workorder_confirm_window: {
+    "zh-CN": "还没到自动结单的时间（处理完成后 {days} 天）。",
+    en: "It is too early to close this automatically: that happens {days} days after the fix was reported.",
+  },
+  workorder_reopen_window: {
+    "zh-CN": "结单已超过 {days} 天，不能再重开。如果问题又出现了，请重新报事。",
+    en: "This work order closed more than {days} days ago and cannot be reopened; report the problem again instead.",
+  },
+  workorder_already_rated: {
+    "zh-CN": "您已经评价过这张工单了，谢谢您的反馈。",
+    en: "This work order has already been rated ({level} of 5).",
+  },
+  workorder_already_escalated: {
+    "zh-CN": "这张工单已经上报街道了。",
+    en: "Work order {id} has already been escalated to the street office.",
+  },
+  workorder_not_overdue: {
+    "zh-CN": "这张工单还没有超时，不能上报街道。",
+    en: "Work order {id} is not past its deadline, so it cannot be escalated yet.",
+  },
   internal: {
     "zh-CN": "服务器内部错误，已记录。请稍后重试。",
     en: "Something went wrong on the server; it has been logged. Please try again later.",

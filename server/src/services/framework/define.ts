@@ -81,9 +81,9 @@ export type DecideContext = { actor: Actor; now: number; id: string; roles: read
  * Who may run a command: role names as the API knows them (on-chain: `registrar`, `staff`, `auditor`,
  * `committee:<estateId>`…; off-chain: `mediator`, `gridWorker`, `propertyCompany`, `utility`, `partner`,
  * `auditor`…), any one of which suffices; a function of the input for roles that depend on it (an estate's
- * committee); or "signedIn" for anyone signed in.
+ * committee, or a report's channel); or "signedIn" for anyone signed in.
  */
-export type Who<I> = "signedIn" | readonly string[] | ((input: I) => readonly string[]);
+export type Who<I> = "signedIn" | readonly string[] | ((input: I) => "signedIn" | readonly string[]);
 
 export type CommandDef<S = unknown, I = unknown> = {
   name: string;

@@ -5,7 +5,8 @@ import { deepStrictEqual, fail } from "node:assert/strict";
 import type { Actor } from "../../receipts/actor.js";
 import { Refusal, type Emitted, type JournalRecord, type ServiceDef } from "./define.js";
 
-export type WhenOptions = { actor?: Actor; roles?: readonly string[]; now?: number; id?: string };
+/** Facts stand for what the command's `check` would have looked up (e.g. a routing table). */
+export type WhenOptions = { actor?: Actor; roles?: readonly string[]; now?: number; id?: string; facts?: unknown };
 
 export type Scenario<S> = {
   /** The state the given records fold into. */
@@ -25,14 +26,18 @@ export type Outcome = {
 
 const DEFAULT_ACTOR: Actor = { address: "0x00000000000000000000000000000000000000aa" };
 
-/** Folds `records` (about object `id`, at `at`, by `actor`) into the service's state. */
-export function given<S>(service: ServiceDef<S>, records: Emitted[] = [], options: { id?: string; at?: number; actor?: Actor } = {}): Scenario<S> {
+/** Folds `records` (about object `id`, at `at` or at `times[i]`, by `actor`) into the service's state. */
+export function given<S>(
+  service: ServiceDef<S>,
+  records: Emitted[] = [],
+  options: { id?: string; at?: number; times?: readonly number[]; actor?: Actor } = {},
+): Scenario<S> {
   const id = options.id ?? "x1";
   let state = service.initial;
   records.forEach((emitted, i) => {
     const def = service.records.find((r) => r.kind === emitted.kind);
     if (!def) throw new Error(`Given record ${emitted.kind} is not declared by ${service.name}.`);
-    const record: JournalRecord = { kind: emitted.kind, id, version: i + 1, at: options.at ?? 1_700_000_000, actor: options.actor ?? DEFAULT_ACTOR, payload: def.schema.parse(emitted.payload) };
+    const record: JournalRecord = { kind: emitted.kind, id, version: i + 1, at: options.times?.[i] ?? options.at ?? 1_700_000_000, actor: options.actor ?? DEFAULT_ACTOR, payload: def.schema.parse(emitted.payload) };
     state = service.evolve(state, record);
   });
   const version = records.length;
@@ -59,6 +64,7 @@ export function given<S>(service: ServiceDef<S>, records: Emitted[] = [], option
             now: whenOptions.now ?? 1_700_000_000,
             id: whenOptions.id ?? id,
             roles,
+            facts: whenOptions.facts,
           });
           if (decided instanceof Refusal) outcome = { refusal: decided };
           else {

@@ -1,0 +1,45 @@
+// Work orders (工单, issue 14): one intake for residents, hotline calls, grid workers' patrols and devices'
+// alarms; dispatched by category to the responsible party against the 12345 deadlines; followed to the
+// reporter's confirmation. The one export the server composes.
+import { defineService, type AnyService } from "../framework/index.js";
+import { DEFAULT_CATEGORIES, type CategoryRoute, type Party } from "./categories.js";
+import { DEFAULT_ORDER_SETTINGS, orderCommands, type OrderFacts, type OrderSettings } from "./commands.js";
+import { RECORDS, SERVICE } from "./records.js";
+import { evolveOrder, INITIAL_ORDER, type OrderState } from "./state.js";
+
+export { DEFAULT_CATEGORIES, PARTIES, TIER_MINUTES, deadlineMinutes, type CategoryRoute, type Party, type Priority } from "./categories.js";
+export { clocksOf, isOpen, type Clocks, type OrderState, type OrderStatus } from "./state.js";
+export * from "./records.js";
+
+export type WorkOrderDeps = {
+  /** The routing table in force (the community office edits it). */
+  categories: () => Promise<readonly CategoryRoute[]>;
+  /** The party an address works for (a member of the property company, a utility…), or null. */
+  partyOf: (address: string) => Promise<Party | null>;
+  settings?: OrderSettings;
+};
+
+export function workOrderService(deps: WorkOrderDeps): AnyService {
+  const commands = orderCommands(deps.settings ?? DEFAULT_ORDER_SETTINGS).map((command) => ({
+    ...command,
+    // Every decision may need the routing table and the actor's party: looked up once, under the order's lock.
+    check: async (_input: unknown, { actor }: { actor: import("../../receipts/actor.js").Actor }) => {
+      const categories = Object.fromEntries((await deps.categories()).map((c) => [c.code, c]));
+      const actorParty = "address" in actor ? await deps.partyOf(actor.address) : null;
+      const facts: OrderFacts = { categories, actorParty };
+      return { facts };
+    },
+  }));
+  return defineService<OrderState>({
+    name: SERVICE,
+    basePath: "/api/workorders",
+    noun: { "zh-CN": "工单", en: "work order" },
+    records: RECORDS,
+    initial: INITIAL_ORDER,
+    evolve: evolveOrder,
+    commands,
+  });
+}
+
+/** The default routing table, as `categories` for a community that has not edited it. */
+export const defaultCategories = async (): Promise<readonly CategoryRoute[]> => DEFAULT_CATEGORIES;
