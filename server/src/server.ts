@@ -39,7 +39,8 @@ import { startSubmitter, type Submitter } from "./relayer/submitter.js";
 import { directoryRoutes, startDirectory, useDirectory, type Directory } from "./services/directory/index.js";
 import { documentRoutes, openDocuments, rewrapDocuments, type DocumentKeys, type DocumentService } from "./services/documents/index.js";
 import { voucherService } from "./services/vouchers/index.js";
-import { mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
+import { defaultCategories, PARTY_SERVICE, partyService, workOrderService, type Party } from "./services/workorders/index.js";
+import { modelName, mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
 export const SERVER_VERSION = "0.1.0";
 
@@ -176,19 +177,24 @@ export async function startServer(
   // anchored records of their own.
   const outbox = await openOutbox(service.store, { journal: { lock: service.lock, chainId: settings.chainId } });
   const delivery = startDelivery({ ...offchain.notifications, outbox, vault: privacy.vault, dataDir: settings.dataDir, logger });
+  // A party member's party is the work-order party service's read model; read once the engine is up.
+  const running: { engine?: Engine } = {};
+  const partyOf = async (address: string): Promise<Party | null> =>
+    (await running.engine?.storage.get<Party>(modelName(PARTY_SERVICE, "members"), address.toLowerCase())) ?? null;
   const services = mountServices({
     outbox,
     store: service.store,
     lock: service.lock,
     chainId: settings.chainId,
     // The partners' vouchers always run (issue 13: time bank); the caller's services beside them.
-    services: [voucherService(service.store), ...(typeof offchain.services === "function" ? offchain.services({ privacy }) : (offchain.services ?? []))],
+    services: [voucherService(service.store), workOrderService({ categories: defaultCategories, partyOf }), partyService(), ...(typeof offchain.services === "function" ? offchain.services({ privacy }) : (offchain.services ?? []))],
     sessions,
     rolesOf,
     // The services' off-chain roles are the directory's, unless the caller gives its own.
     offchainRolesOf: offchain.offchainRolesOf ?? ((address) => directory.offchainRolesOf(address)),
     proxyCheck: offchain.proxyCheck,
   });
+  running.engine = services.engine;
   const routes: RouteSpec[] = [
     configRoute(settings, deployment),
     ...authRoutes(auth),

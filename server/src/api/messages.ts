@@ -435,6 +435,14 @@ export const messages = {
     "zh-CN": "这张工单已经上报街道了。",
     en: "Work order {id} has already been escalated to the street office.",
   },
+  workorder_member_unchanged: {
+    "zh-CN": "这个账户已经是这个单位的人员了，无需更改。",
+    en: "This address already works for {party}; nothing to change.",
+  },
+  workorder_no_party: {
+    "zh-CN": "您的账户还没有登记在任何承办单位名下，看不到待办工单。请联系社区办公室登记。",
+    en: "Your address is not listed as working for any party, so there is no queue to show; ask the community office to add you.",
+  },
   workorder_not_overdue: {
     "zh-CN": "这张工单还没有超时，不能上报街道。",
     en: "Work order {id} is not past its deadline, so it cannot be escalated yet.",

@@ -5,6 +5,7 @@ import type { z } from "zod/v4";
 import type { ErrorCode, MessageParams } from "../../api/messages.js";
 import type { NotificationRequest } from "../../notifications/types.js";
 import type { Actor } from "../../receipts/actor.js";
+import type { CommandAnswer, CommandRequest, Engine } from "./engine.js";
 import type { ModelReader, ModelTx, QueryContext } from "./storage.js";
 
 /** `<service>.<event>`, e.g. `workorder.dispatched`: the service in lowercase letters and digits, the event in lower camel case. */
@@ -107,6 +108,11 @@ export type CommandDef<S = unknown, I = unknown> = {
   proxy?: boolean;
   /** Pure: the records that follow, or a refusal. Never reads the store or the clock. */
   decide: (state: S, input: I, context: DecideContext) => Emitted[] | Refusal;
+  /**
+   * What its HTTP route runs instead of executing it directly: e.g. an intake that joins a duplicate report to
+   * the open order instead of opening a new one (it executes this command or another through the engine).
+   */
+  via?: (request: CommandRequest, engine: Engine) => Promise<CommandAnswer>;
 };
 
 const RESERVED = ["expectedVersion", "onBehalfOf", "authorisation"];

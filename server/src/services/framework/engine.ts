@@ -331,6 +331,16 @@ export function createEngine(options: EngineOptions): Engine {
   };
 }
 
+/**
+ * What an Idempotency-Key already answered, if anything: the object and the version its first record made (1:
+ * the command made the object). A route that picks between commands (an intake) sends a repeat to the same one.
+ */
+export async function answeredBefore(storage: ServiceStorage, request: CommandRequest): Promise<{ id: string; fromVersion: number } | undefined> {
+  if (request.idempotencyKey === undefined) return undefined;
+  const stored = await storage.get<StoredAnswer>(IDEMPOTENCY_MODEL, idempotencySlot(request));
+  return stored && { id: stored.id, fromVersion: stored.fromVersion };
+}
+
 /** Idempotency keys are the sender's own: the same key from two addresses names two commands. */
 function idempotencySlot(request: CommandRequest): string {
   return `${request.principal.address}:${request.idempotencyKey}`;

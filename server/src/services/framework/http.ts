@@ -82,7 +82,7 @@ function commandRoute(engine: Engine, service: ServiceDef, command: CommandDef, 
       const key = req.get("idempotency-key");
       if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new ApiError(400, "invalid_idempotency_key");
       try {
-        const answer = await engine.execute({
+        const request = {
           service: service.name,
           command: command.name,
           id: (params as { id?: string } | undefined)?.id,
@@ -91,7 +91,8 @@ function commandRoute(engine: Engine, service: ServiceDef, command: CommandDef, 
           parsedBody: body as Record<string, unknown>,
           principal: principalOf(req, options),
           idempotencyKey: key,
-        });
+        };
+        const answer = command.via ? await command.via(request, engine) : await engine.execute(request);
         return new Reply(answer.status, answer.body, answer.replayed ? { "idempotency-replayed": "true" } : undefined);
       } catch (error) {
         throw apiErrorOf(error);

@@ -4,12 +4,17 @@
 import { defineService, type AnyService } from "../framework/index.js";
 import { DEFAULT_CATEGORIES, type CategoryRoute, type Party } from "./categories.js";
 import { DEFAULT_ORDER_SETTINGS, orderCommands, type OrderFacts, type OrderSettings } from "./commands.js";
+import { reportIntake } from "./intake.js";
+import { MODEL_NAMES, projectOrder } from "./projections.js";
+import { orderQueries } from "./queries.js";
 import { RECORDS, SERVICE } from "./records.js";
 import { evolveOrder, INITIAL_ORDER, type OrderState } from "./state.js";
 
 export { DEFAULT_CATEGORIES, PARTIES, TIER_MINUTES, deadlineMinutes, type CategoryRoute, type Party, type Priority } from "./categories.js";
 export { clocksOf, isOpen, type Clocks, type OrderState, type OrderStatus } from "./state.js";
 export * from "./records.js";
+export { PARTY_SERVICE, partyService } from "./parties.js";
+export { viewOf, type OrderView } from "./queries.js";
 
 export type WorkOrderDeps = {
   /** The routing table in force (the community office edits it). */
@@ -17,11 +22,17 @@ export type WorkOrderDeps = {
   /** The party an address works for (a member of the property company, a utility…), or null. */
   partyOf: (address: string) => Promise<Party | null>;
   settings?: OrderSettings;
+  /** Milliseconds since the epoch (the server's clock). */
+  clock?: () => number;
 };
 
 export function workOrderService(deps: WorkOrderDeps): AnyService {
+  const clock = deps.clock ?? Date.now;
+  const intake = reportIntake(deps.categories, clock);
   const commands = orderCommands(deps.settings ?? DEFAULT_ORDER_SETTINGS).map((command) => ({
     ...command,
+    // Over HTTP a report goes through the intake, which joins a duplicate to the open order.
+    ...(command.name === "report" ? { via: intake } : {}),
     // Every decision may need the routing table and the actor's party: looked up once, under the order's lock.
     check: async (_input: unknown, { actor }: { actor: import("../../receipts/actor.js").Actor }) => {
       const categories = Object.fromEntries((await deps.categories()).map((c) => [c.code, c]));
@@ -38,6 +49,9 @@ export function workOrderService(deps: WorkOrderDeps): AnyService {
     initial: INITIAL_ORDER,
     evolve: evolveOrder,
     commands,
+    models: MODEL_NAMES,
+    project: projectOrder,
+    queries: orderQueries({ categories: deps.categories, partyOf: deps.partyOf, clock }),
   });
 }
 

@@ -1,0 +1,146 @@
+// Work orders through the real server over a real Hardhat node and LevelDB: a resident's report is dispatched,
+// duplicates at the same place join it (even sent at once), the water party works it and the reporter closes and
+// rates it; the public sees it without personal data; a repeated Idempotency-Key answers as the first time.
+import { expect } from "chai";
+import path from "node:path";
+import { pino } from "pino";
+import type { Hex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { createSiweMessage } from "viem/siwe";
+import { loadServerSettings } from "../../server/src/config/server.js";
+import { serverRoutes } from "../../server/src/routes.js";
+import { startServer, type RunningServer } from "../../server/src/server.js";
+import { CHAIN_ID, clients, deployAll, DEV_KEYS, freePort, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { playHistory, type History } from "./helpers/history.js";
+import { waitFor } from "./helpers/indexer.js";
+
+describe("work orders over HTTP (real server, node and LevelDB)", function () {
+  this.timeout(240_000);
+  let node: NodeProcess;
+  let tmp: ReturnType<typeof tempDir>;
+  let server: RunningServer;
+  let history: History;
+  const plumberKey: Hex = generatePrivateKey();
+  const plumber = privateKeyToAccount(plumberKey);
+  const tokens = new Map<string, string>();
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked field by field
+  async function call(who: string | undefined, method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
+    const h: Record<string, string> = { "accept-language": "en", ...headers };
+    if (who) h.authorization = `Bearer ${tokens.get(who)}`;
+    if (body !== undefined) h["content-type"] = "application/json";
+    const res = await fetch(`${server.url}${p}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: res.status, body: await res.json(), headers: res.headers };
+  }
+  async function signIn(name: string, key: Hex): Promise<void> {
+    const acct = privateKeyToAccount(key);
+    const nonce = (await (await fetch(`${server.url}/api/auth/nonce`, { method: "POST" })).json()) as { nonce: string; domain: string };
+    const message = createSiweMessage({ address: acct.address, chainId: CHAIN_ID, domain: nonce.domain, nonce: nonce.nonce, uri: server.url, version: "1" });
+    const res = await fetch(`${server.url}/api/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ message, signature: await acct.signMessage({ message }) }) });
+    expect(res.status).to.equal(200);
+    tokens.set(name, ((await res.json()) as { token: string }).token);
+  }
+  const report = (place: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ channel: "resident", serviceCode: "burst-pipe", place: { estateId: 1, ...place }, ...extra });
+
+  before(async function () {
+    node = await startNode({ port: await freePort(9200, 9240) });
+    tmp = tempDir("workorders");
+    const { deployment, file } = await deployAll(node.url, tmp.dir);
+    history = await playHistory(node.url, deployment);
+    await rpc(node.url, "hardhat_setBalance", [plumber.address, "0x56BC75E2D63100000"]);
+    const settings = loadServerSettings(
+      { rpcUrl: node.url, chainId: CHAIN_ID, deployment: file, dataDir: path.join(tmp.dir, "server"), port: 0, mode: "development", pollMs: 50, batchLeaves: 16, batchSeconds: 0, rateLimitPerMinute: 1_000_000, roleCacheMs: 0, signInsPerAddressPerMinute: 1000, logLevel: "silent" },
+      {},
+    );
+    server = await startServer(settings, pino({ level: "silent" }), serverRoutes);
+    const head = Number(await clients(node.url).publicClient.getBlockNumber());
+    await waitFor("the indexer to reach the head", () => server.service.indexer.checkpoint.blockNumber >= head, 60_000);
+    await signIn("staff", history.staff.key);
+    await signIn("plumber", plumberKey);
+    await signIn("r1", history.members.r1.key);
+    await signIn("r2", history.members.rc.key);
+    await signIn("admin", DEV_KEYS[0]!);
+    expect((await call("staff", "POST", "/api/workorders/parties/assign", { member: plumber.address.toLowerCase(), party: "water" })).status).to.equal(201);
+  });
+  after(async function () {
+    await server?.stop();
+    await node?.stop();
+    tmp?.remove();
+  });
+
+  it("a report is dispatched to the water party; a duplicate joins it; the party works it; the reporter confirms and rates", async function () {
+    const first = await call("r1", "POST", "/api/workorders/report", report({ building: 3 }));
+    expect(first.status, JSON.stringify(first.body)).to.equal(201);
+    expect(first.body.records.map((r: { kind: string }) => r.kind)).to.deep.equal(["workorder.reported", "workorder.dispatched"]);
+    const id = first.body.id as string;
+    const dup = await call("r2", "POST", "/api/workorders/report", report({ building: 3 }));
+    expect(dup.status).to.equal(201);
+    expect(dup.body).to.include({ id });
+    expect(dup.body.records.map((r: { kind: string }) => r.kind)).to.deep.equal(["workorder.joined"]);
+
+    const view = await call(undefined, "GET", `/api/workorders/${id}`);
+    expect(view.body).to.include({ status: "dispatched", party: "water", duplicates: 1, serviceCode: "burst-pipe" });
+    expect(view.body.category).to.deep.equal({ "zh-CN": "水管爆裂", en: "Burst pipe" });
+    expect(view.body.clocks.deadline - view.body.receivedAt).to.equal(30 * 60);
+    expect(JSON.stringify(view.body)).to.not.match(/0x[0-9a-f]{40}/i);
+    const open = await call(undefined, "GET", "/api/workorders/open?estate=1");
+    expect(open.body.items.map((o: { id: string }) => o.id)).to.include(id);
+    expect((await call("r2", "GET", "/api/workorders/mine")).body.items.map((o: { id: string }) => o.id)).to.deep.equal([id]);
+    expect((await call("plumber", "GET", "/api/workorders/queue")).body).to.deep.include({ party: "water" });
+    expect((await call("r1", "GET", "/api/workorders/queue")).body.error.code).to.equal("workorder_no_party");
+
+    const refused = await call("r1", "POST", `/api/workorders/${id}/accept`, {});
+    expect([refused.status, refused.body.error.code]).to.deep.equal([403, "workorder_wrong_party"]);
+    for (const step of ["accept", "start"]) expect((await call("plumber", "POST", `/api/workorders/${id}/${step}`, {})).status).to.equal(201);
+    expect((await call("plumber", "POST", `/api/workorders/${id}/resolve`, { photos: [] })).status).to.equal(201);
+    const early = await call("r1", "POST", `/api/workorders/${id}/confirm`, {});
+    expect([early.status, early.body.error.code]).to.deep.equal([409, "workorder_check_needed"]);
+    expect((await call("staff", "POST", `/api/workorders/${id}/checkOnSite`, { passed: true })).status).to.equal(201);
+    expect((await call("r2", "POST", `/api/workorders/${id}/confirm`, {})).status, "the joined reporter may confirm too").to.equal(201);
+    expect((await call("r1", "POST", `/api/workorders/${id}/rate`, { level: 5 })).status).to.equal(201);
+    const closed = await call(undefined, "GET", `/api/workorders/${id}`);
+    expect(closed.body).to.include({ status: "closed", rating: 5, checkedOnSite: true });
+    expect((await call(undefined, "GET", "/api/workorders/open?estate=1")).body.items.map((o: { id: string }) => o.id)).to.not.include(id);
+    // Closed: the next report at that place opens a new order.
+    const again = await call("r1", "POST", "/api/workorders/report", report({ building: 3 }));
+    expect(again.body.id).to.not.equal(id);
+    expect(again.body.records.map((r: { kind: string }) => r.kind)).to.deep.equal(["workorder.reported", "workorder.dispatched"]);
+  });
+
+  it("five reports of one place sent at once open one order and join four; another place is not held up", async function () {
+    const answers = await Promise.all([
+      ...["r1", "r2", "r1", "r2", "r1"].map((who) => call(who, "POST", "/api/workorders/report", report({ area: "north-gate" }, { serviceCode: "rubbish" }))),
+      call("r2", "POST", "/api/workorders/report", report({ area: "south-gate" }, { serviceCode: "rubbish" })),
+    ]);
+    expect(answers.map((a) => a.status)).to.deep.equal([201, 201, 201, 201, 201, 201]);
+    const north = answers.slice(0, 5);
+    expect(new Set(north.map((a) => a.body.id)).size).to.equal(1);
+    expect(north.map((a) => a.body.records[0].kind).sort()).to.deep.equal(["workorder.joined", "workorder.joined", "workorder.joined", "workorder.joined", "workorder.reported"]);
+    expect(answers[5]!.body.id).to.not.equal(north[0]!.body.id);
+    expect((await call(undefined, "GET", `/api/workorders/${north[0]!.body.id}`)).body).to.include({ duplicates: 4, party: "sanitation" });
+  });
+
+  it("a repeated Idempotency-Key answers as the first time, even once the order it opened would take a join", async function () {
+    const body = report({ building: 5 }, { serviceCode: "lift-fault" });
+    const first = await call("r1", "POST", "/api/workorders/report", body, { "idempotency-key": "lift-5-once" });
+    const repeat = await call("r1", "POST", "/api/workorders/report", body, { "idempotency-key": "lift-5-once" });
+    expect([first.status, repeat.status]).to.deep.equal([201, 201]);
+    expect(repeat.headers.get("idempotency-replayed")).to.equal("true");
+    expect(repeat.body).to.deep.equal(first.body);
+    expect((await call(undefined, "GET", `/api/workorders/${first.body.id}`)).body.duplicates).to.equal(0);
+  });
+
+  it("refuses what is not allowed, recording nothing: an unknown category, a hotline call by a resident, a non-staff party change", async function () {
+    const cases: [string, string, unknown, number, string][] = [
+      ["r1", "/api/workorders/report", report({ building: 1 }, { serviceCode: "dragon" }), 400, "workorder_unknown_category"],
+      ["r1", "/api/workorders/report", report({ building: 1 }, { channel: "hotline", reporter: "p_1" }), 403, "forbidden"],
+      ["r1", "/api/workorders/parties/assign", { member: plumber.address.toLowerCase(), party: "gas" }, 403, "forbidden"],
+    ];
+    const before = (await call("staff", "GET", "/api/workorders/all?limit=100")).body.items.length;
+    for (const [who, p, body, status, code] of cases) {
+      const res = await call(who, "POST", p, body);
+      expect([res.status, res.body.error?.code], JSON.stringify(res.body)).to.deep.equal([status, code]);
+    }
+    expect((await call("staff", "GET", "/api/workorders/all?limit=100")).body.items.length).to.equal(before);
+  });
+});
