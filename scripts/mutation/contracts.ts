@@ -21,6 +21,8 @@
 // mutated contract, the file named after it first; a run past the timeout is killed and counts as "timeout".
 //
 // Usage: tsx scripts/mutation/contracts.ts [--only <Contract>[,<Contract>…]] [--limit N] [--sample K] [--negate] [--timeout S]
+//        tsx scripts/mutation/contracts.ts --rerun <result.json>     (only its survivors, merged back into it)
+//        tsx scripts/mutation/contracts.ts --merge <a.json,b.json>   (several runs into one result)
 // writes docs/mutation/contracts.json (also after every mutant, so an interrupted run leaves what it measured).
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -49,6 +51,8 @@ export type ContractsMutationOptions = {
   negate?: boolean;
   /** Seconds one mutant's test run may take before it counts as a timeout. */
   timeoutSeconds?: number;
+  /** Only the survivors of this earlier result (a JSON file), e.g. after adding tests; they are merged back into it. */
+  rerun?: string;
   /** Where to write the result after each mutant; none if omitted. */
   outFile?: string;
   log?: (line: string) => void;
@@ -323,6 +327,14 @@ function testFilesFor(work: string, names: string[]): string[] {
 /** The running test process, killed with its group if this run is interrupted. */
 let current: number | undefined;
 
+/** Mocha's first failure: "1) describe … title:" over as many indented lines as the titles nest, then the error. */
+function firstFailure(output: string): string {
+  const tail = output.slice(Math.max(0, output.indexOf(" failing")));
+  const m = /\n\s*1\) ((?:[^\n]*\n)*?[^\n]*:)\n\s*\n?\s*([^\n]+)/.exec(tail);
+  if (!m) return output.slice(-300).trim();
+  return `${m[1].split("\n").map((l) => l.trim()).join(" ").replace(/:$/, "")} (${m[2].trim().slice(0, 160)})`;
+}
+
 type TestRun = { status: "passed" | "failed" | "timeout"; seconds: number; firstFailure?: string };
 
 function runTests(work: string, files: string[], timeoutSeconds: number): Promise<TestRun> {
@@ -348,8 +360,7 @@ function runTests(work: string, files: string[], timeoutSeconds: number): Promis
       current = undefined;
       const seconds = (Date.now() - started) / 1000;
       if (timedOut) return resolve({ status: "timeout", seconds });
-      const failure = /\n\s*1\) ([^\n]+)\n\s*([^\n]+)/.exec(output.slice(output.lastIndexOf("passing")));
-      resolve({ status: code === 0 ? "passed" : "failed", seconds, firstFailure: failure ? `${failure[1].trim()} ${failure[2].trim()}`.replace(/:$/, "") : output.slice(-300) });
+      resolve({ status: code === 0 ? "passed" : "failed", seconds, firstFailure: firstFailure(output) });
     });
   });
 }
@@ -400,8 +411,12 @@ export async function mutateContracts(options: ContractsMutationOptions = {}): P
   process.once("SIGTERM", onSignal);
   const argv = process.argv.slice(2).join(" ");
   const command = `tsx scripts/mutation/contracts.ts${argv ? ` ${argv}` : ""}`;
+  const earlier = options.rerun ? (JSON.parse(fs.readFileSync(options.rerun, "utf8")) as MutationResult) : undefined;
+  const sameMutant = (a: { file: string; line: number; mutator: string; description: string }, b: typeof a) =>
+    a.file === b.file && a.line === b.line && a.mutator === b.mutator && a.description === b.description;
   const mutants: Mutant[] = [];
-  const result = (): MutationResult => ({
+  const result = (): MutationResult => (earlier ? mergeResults([earlier, { ...runResult(), command: `${command} (its survivors again)` }]) : runResult());
+  const runResult = (): MutationResult => ({
     suite: "contracts",
     tool: `scripts/mutation/contracts.ts (our own text mutator; solc ${SOLC_SETTINGS.viaIR ? "0.8.30 viaIR" : ""}, optimizer 200; hardhat test mocha --bail, ${timeoutSeconds} s per mutant)`,
     command,
@@ -422,6 +437,7 @@ export async function mutateContracts(options: ContractsMutationOptions = {}): P
       const only = options.only;
       plans = plans.filter((p) => only.includes(path.basename(p.file, ".sol")) || declaredContracts(sources.get(p.file)!).concrete.some((c) => only.includes(c)));
     }
+    if (earlier) plans = plans.filter((p) => earlier.mutants.some((m) => m.status === "survived" && sameMutant(m, p)));
     if (options.sample !== undefined && options.sample > 1) plans = plans.filter((_, i) => i % options.sample! === 0);
     if (options.limit !== undefined) plans = plans.slice(0, options.limit);
     log(`${plans.length} mutants in ${new Set(plans.map((p) => p.file)).size} files; workspace ${work}`);
@@ -478,25 +494,49 @@ export async function mutateContracts(options: ContractsMutationOptions = {}): P
   }
 }
 
-function parseArgs(argv: string[]): ContractsMutationOptions {
-  const options: ContractsMutationOptions = { outFile: OUT_FILE };
+/** One result from several runs (e.g. one per contract): later runs' verdicts on the same mutant win. */
+export function mergeResults(results: MutationResult[]): MutationResult {
+  const byKey = new Map<string, Mutant>();
+  for (const r of results) for (const m of r.mutants) byKey.set(`${m.file}:${m.line}|${m.mutator}|${m.description}`, m);
+  const mutants = [...byKey.values()]
+    .map((m) => (m.status === "survived" && EQUIVALENT[mutantKey(m)] ? { ...m, status: "equivalent" as const, note: EQUIVALENT[mutantKey(m)] } : m))
+    .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  return {
+    suite: "contracts",
+    tool: results[0].tool,
+    command: results.map((r) => r.command).join(" && "),
+    score: score(mutants),
+    mutants,
+    seconds: results.reduce((a, r) => a + r.seconds, 0),
+  };
+}
+
+function parseArgs(argv: string[]): ContractsMutationOptions & { merge?: string[] } {
+  const options: ContractsMutationOptions & { merge?: string[] } = { outFile: OUT_FILE };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--only") options.only = argv[++i].split(",");
     else if (a === "--limit") options.limit = Number(argv[++i]);
+    else if (a === "--rerun") options.rerun = path.resolve(argv[++i]);
+    else if (a === "--merge") options.merge = argv[++i].split(",").map((f) => path.resolve(f));
     else if (a === "--sample") options.sample = Number(argv[++i]);
     else if (a === "--timeout") options.timeoutSeconds = Number(argv[++i]);
     else if (a === "--negate") options.negate = true;
     else if (a === "--out") options.outFile = path.resolve(argv[++i]);
     else if (a === "--list") options.limit = -1;
-    else throw new Error(`unknown option ${a}: use --only <Contract>, --limit N, --sample K, --timeout S, --negate, --out <file>`);
+    else throw new Error(`unknown option ${a}: use --only <Contract>, --limit N, --sample K, --rerun <result.json>, --merge <a.json,b.json>, --timeout S, --negate, --out <file>`);
   }
   return options;
 }
 
 if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const options = parseArgs(process.argv.slice(2));
-  if (options.limit === -1) {
+  if (options.merge) {
+    const merged = mergeResults(options.merge.map((f) => JSON.parse(fs.readFileSync(f, "utf8")) as MutationResult));
+    fs.mkdirSync(path.dirname(options.outFile!), { recursive: true });
+    fs.writeFileSync(options.outFile!, `${JSON.stringify(merged, null, 2)}\n`);
+    console.log(`score ${merged.score} over ${merged.mutants.length} mutants → ${options.outFile}`);
+  } else if (options.limit === -1) {
     const sources = contractSources(ROOT);
     for (const [file, src] of sources) for (const p of planMutants(file, src, options.negate)) console.log(`${p.file}:${p.line} ${p.mutator} ${p.description}`);
   } else {
