@@ -51,6 +51,10 @@ export type ContractsMutationOptions = {
   negate?: boolean;
   /** Seconds one mutant's test run may take before it counts as a timeout. */
   timeoutSeconds?: number;
+  /** Only the mutants at these places, "OwnersVote.sol:352" (file base name and line). */
+  at?: string[];
+  /** Run these test files instead of those that use the mutated contract (to show what one test file catches). */
+  tests?: string[];
   /** Only the survivors of this earlier result (a JSON file), e.g. after adding tests; they are merged back into it. */
   rerun?: string;
   /** Where to write the result after each mutant; none if omitted. */
@@ -437,13 +441,15 @@ export async function mutateContracts(options: ContractsMutationOptions = {}): P
       const only = options.only;
       plans = plans.filter((p) => only.includes(path.basename(p.file, ".sol")) || declaredContracts(sources.get(p.file)!).concrete.some((c) => only.includes(c)));
     }
+    if (options.at?.length) plans = plans.filter((p) => options.at!.includes(`${path.basename(p.file)}:${p.line}`));
     if (earlier) plans = plans.filter((p) => earlier.mutants.some((m) => m.status === "survived" && sameMutant(m, p)));
     if (options.sample !== undefined && options.sample > 1) plans = plans.filter((_, i) => i % options.sample! === 0);
     if (options.limit !== undefined) plans = plans.slice(0, options.limit);
     log(`${plans.length} mutants in ${new Set(plans.map((p) => p.file)).size} files; workspace ${work}`);
 
     // Baseline: the unmutated tests must pass here, or every mutant would count as killed.
-    const baselineFiles = testFilesFor(work, [...new Set(plans.flatMap((p) => affectedFiles(work, p.file, sources).flatMap((f) => declaredContracts(sources.get(f)!).concrete)))]);
+    const selectTests = (names: string[]): string[] => options.tests ?? testFilesFor(work, names);
+    const baselineFiles = selectTests([...new Set(plans.flatMap((p) => affectedFiles(work, p.file, sources).flatMap((f) => declaredContracts(sources.get(f)!).concrete)))]);
     const baseline = await runTests(work, baselineFiles, 3 * 3600);
     if (baseline.status !== "passed") throw new Error(`the unmutated contract tests do not pass in the workspace: ${baseline.firstFailure}`);
     // A mutant that makes the tests hang counts as caught; one that is merely slow on a busy machine must not.
@@ -471,7 +477,7 @@ export async function mutateContracts(options: ContractsMutationOptions = {}): P
           }
         }
         if (compiled) {
-          const run = await runTests(work, testFilesFor(work, names.map((x) => x.name)), timeoutSeconds);
+          const run = await runTests(work, selectTests(names.map((x) => x.name)), timeoutSeconds);
           mutant.status = run.status === "passed" ? "survived" : run.status === "timeout" ? "timeout" : "killed";
           if (run.status === "failed") mutant.note = `killed by: ${run.firstFailure}`;
         }
@@ -517,6 +523,8 @@ function parseArgs(argv: string[]): ContractsMutationOptions & { merge?: string[
     const a = argv[i];
     if (a === "--only") options.only = argv[++i].split(",");
     else if (a === "--limit") options.limit = Number(argv[++i]);
+    else if (a === "--at") options.at = argv[++i].split(",");
+    else if (a === "--tests") options.tests = argv[++i].split(",");
     else if (a === "--rerun") options.rerun = path.resolve(argv[++i]);
     else if (a === "--merge") options.merge = argv[++i].split(",").map((f) => path.resolve(f));
     else if (a === "--sample") options.sample = Number(argv[++i]);
@@ -524,7 +532,7 @@ function parseArgs(argv: string[]): ContractsMutationOptions & { merge?: string[
     else if (a === "--negate") options.negate = true;
     else if (a === "--out") options.outFile = path.resolve(argv[++i]);
     else if (a === "--list") options.limit = -1;
-    else throw new Error(`unknown option ${a}: use --only <Contract>, --limit N, --sample K, --rerun <result.json>, --merge <a.json,b.json>, --timeout S, --negate, --out <file>`);
+    else throw new Error(`unknown option ${a}: use --only <Contract>, --limit N, --sample K, --rerun <result.json>, --merge <a.json,b.json>, --at <File.sol:line,…>, --tests <files>, --timeout S, --negate, --out <file>`);
   }
   return options;
 }

@@ -47,7 +47,7 @@ type Op =
   | { kind: "disburse"; plan: number; amount: bigint }
   | { kind: "close"; plan: number }
   | { kind: "disclose"; plan: number }
-  | { kind: "wait"; days: bigint };
+  | { kind: "wait"; days: bigint; lessSeconds?: bigint };
 
 const unitCount = BUILDINGS.flat().length;
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -84,6 +84,9 @@ const EDGE_SEQUENCE: Op[] = [
   { kind: "disclose", plan: 1 }, // twice: refused
   emergency(1_000_001n), // past the cap
   emergency(100_000n, true), // confirmed after its proposal expired
+  emergency(100_000n),
+  { kind: "wait", days: DISCLOSURE_DAYS, lessSeconds: 1n },
+  { kind: "disclose", plan: 2 }, // in the block at the deadline's very second: on time
 ];
 
 describe("MaintenanceFund invariants (fast-check)", function () {
@@ -265,7 +268,7 @@ describe("MaintenanceFund invariants (fast-check)", function () {
             if (late) seen.disclosedLate++;
             else seen.disclosedOnTime++;
           } else {
-            await networkHelpers.time.increase(op.days * DAY);
+            await networkHelpers.time.increase(op.days * DAY - (op.lessSeconds ?? 0n));
             seen.waited++;
           }
 
