@@ -6,7 +6,8 @@
 // checks every mutant against the contract tests (test/contracts, test/invariants) on Hardhat's own EDR chain.
 //
 // Mutators, one fault at a time:
-//   - role:       every `onlyRole(…)` / `onlyRegistryRole(…)` modifier removed;
+//   - role:       every `onlyRole(…)` / `onlyRegistryRole(…)` modifier removed, and every `_checkRegistryRole(…);` /
+//                 `_checkCommittee(…);` statement (the role and committee-seat checks made inside a function);
 //   - guard:      every condition that leads to a `revert` (`if (c) revert …`, `if (c) { … revert … }`) and every
 //                 `require(c, …)` removed (the condition becomes `false` / `true`); with `--negate` also negated
 //                 (a negated guard refuses the happy path, so any test kills it: left out by default to save time);
@@ -161,6 +162,14 @@ export function planMutants(file: string, src: string, negate = false): Plan[] {
       const text = src.slice(t.start, tokens[e].end);
       add(t.start, tokens[e].end, "", "role", `removed ${snippet(text)}`);
       continue;
+    }
+    // role: a call that checks the caller's role or seat, as a statement of its own
+    if ((t.text === "_checkRegistryRole" || t.text === "_checkCommittee") && tokens[k + 1]?.text === "(" && [";", "{", "}"].includes(tokens[k - 1]?.text ?? "") && inFunctionBody(tokens, k)) {
+      const e = matching(tokens, k + 1);
+      if (tokens[e + 1]?.text === ";") {
+        add(t.start, tokens[e + 1].end, "", "role", `removed ${snippet(src.slice(t.start, tokens[e + 1].end))}`);
+        continue;
+      }
     }
     // guard: if (c) <statement containing revert>
     if (t.text === "if" && tokens[k + 1]?.text === "(") {
