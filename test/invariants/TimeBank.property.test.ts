@@ -210,6 +210,7 @@ describe("TimeBank invariants (fast-check)", function () {
       }),
       { numRuns: 100 },
     );
-    for (const [path, count] of Object.entries(seen)) expect(count, path).to.be.greaterThan(0);
+    console.log(`      reached: ${JSON.stringify(seen)}`);
+    for (const [path, count] of Object.entries(seen)) expect(count, `path never reached: ${path}`).to.be.greaterThan(0);
   });
 });
