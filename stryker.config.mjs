@@ -42,12 +42,13 @@ export default {
   checkers: ["typescript"],
   tsconfigFile: "tsconfig.stryker.json",
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
-  mutate: chosen.mutate,
+  // STRYKER_MUTATE (comma-separated, Stryker's own syntax, line ranges allowed) narrows a group to some of its
+  // code, for a shorter run; scripts/mutation/server.ts records it in the result.
+  mutate: process.env.STRYKER_MUTATE ? process.env.STRYKER_MUTATE.split(",") : chosen.mutate,
   mochaOptions: { spec: chosen.spec },
   // ESM TypeScript through tsx, as `hardhat test` loads it.
   testRunnerNodeArgs: ["--import", "tsx"],
-  // Each mutant runs only the cases that reached it in the dry run (with their suites' `before` hooks, which
-  // deploy fresh contracts and queues, so a case does not lean on an earlier case's leftovers).
+  // Each mutant runs only the cases that reached it in the dry run, with their suites' `before` hooks.
   coverageAnalysis: "perTest",
   // Code run while modules load (constants, tables) cannot be switched per mutant in ESM without reloading.
   ignoreStatic: true,
