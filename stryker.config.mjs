@@ -8,6 +8,8 @@
 // the tsx loader (ESM TypeScript). `import { network } from "hardhat"` works outside `hardhat test` (Hardhat 3
 // builds its runtime from hardhat.config.ts on import), so the tests run unchanged against real chains.
 
+import process from "node:process";
+
 /** @type {Record<string, { mutate: string[]; spec: string[] }>} */
 export const GROUPS = {
   relayer: {
