@@ -1,5 +1,7 @@
 // `npm run mutation [-- contracts | server | report]`: runs the contract and server mutation suites (both unless
-// one is named), then renders docs/mutation.md and the scores in docs/benchmarks.json. `report` only renders.
+// one is named), then renders docs/mutation.md and the scores in docs/benchmarks.json. `report` only renders;
+// `server-reports` converts the last Stryker reports (reports/mutation/) again without running Stryker (after
+// editing scripts/mutation/server-notes.json, or after running one group by hand), then renders.
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -7,7 +9,7 @@ import { renderReport } from "./report.js";
 import { mutateServer } from "./server.js";
 import type { MutationResult } from "./types.js";
 
-const SUITES = ["contracts", "server", "report"] as const;
+const SUITES = ["contracts", "server", "server-reports", "report"] as const;
 type Suite = (typeof SUITES)[number];
 
 /** scripts/mutation/contracts.ts (another part of issue 18) exports `mutateContracts()`; it may not exist yet. */
@@ -29,8 +31,8 @@ async function main(): Promise<void> {
     const r = await mutateContracts();
     console.log(`contracts: score ${r.score.toFixed(3)} over ${r.mutants.length} mutants in ${r.seconds} s`);
   }
-  if (suites.includes("server")) {
-    const r = await mutateServer();
+  if (suites.includes("server") || suites.includes("server-reports")) {
+    const r = await mutateServer({ fromReports: !suites.includes("server") });
     console.log(`server: score ${r.score.toFixed(3)} over ${r.mutants.length} mutants in ${r.seconds} s`);
   }
   const rendered = await renderReport();

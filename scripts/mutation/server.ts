@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Mutant, MutantStatus, MutationResult } from "./types.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -96,8 +97,16 @@ export function convertReport(report: StrykerReport, notes: Record<string, Mutan
   return { mutants, ignored };
 }
 
-function runStryker(group: ServerGroup): Promise<void> {
-  return new Promise((resolve, reject) => {
+/** Where a group's run records which code it mutated (its `mutate` patterns), for the result's description. */
+const scopeFile = (group: ServerGroup) => path.join(root, `reports/mutation/server-${group}.scope.json`);
+
+async function runStryker(group: ServerGroup): Promise<void> {
+  // STRYKER_MUTATE narrows the group (see stryker.config.mjs); the group's own patterns otherwise.
+  const config = (await import(pathToFileURL(path.join(root, "stryker.config.mjs")).href)) as { GROUPS: Record<string, { mutate: string[] }> };
+  const mutate = process.env.STRYKER_MUTATE ? process.env.STRYKER_MUTATE.split(",") : config.GROUPS[group]!.mutate;
+  await mkdir(path.dirname(scopeFile(group)), { recursive: true });
+  await writeFile(scopeFile(group), `${JSON.stringify(mutate)}\n`);
+  await new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(root, "node_modules/@stryker-mutator/core/bin/stryker.js"), "run", "stryker.config.mjs"], {
       cwd: root,
       env: { ...process.env, STRYKER_GROUP: group },
@@ -124,6 +133,7 @@ export async function mutateServer(options: { groups?: ServerGroup[]; fromReport
   if (!options.fromReports) for (const group of groups) await runStryker(group);
   let seconds = options.fromReports ? 0 : Math.round((Date.now() - started) / 1000);
   let measured = 0;
+  const scopes: string[] = [];
   const notes = await readNotes();
   const mutants: Mutant[] = [];
   let ignored = 0;
@@ -134,6 +144,7 @@ export async function mutateServer(options: { groups?: ServerGroup[]; fromReport
       continue;
     }
     const report = JSON.parse(await readFile(file, "utf8")) as StrykerReport;
+    scopes.push(`${group}: ${existsSync(scopeFile(group)) ? (JSON.parse(await readFile(scopeFile(group), "utf8")) as string[]).join(", ") : "(scope not recorded)"}`);
     const converted = convertReport(report, notes);
     if (report.performance) measured += (report.performance.setup + report.performance.initialRun + report.performance.mutation) / 1000;
     mutants.push(...converted.mutants);
@@ -146,7 +157,7 @@ export async function mutateServer(options: { groups?: ServerGroup[]; fromReport
     suite: "server",
     tool:
       "StrykerJS 10.1.1 (mocha runner, TypeScript checker), coverage analysis \"perTest\", one run per group of modules " +
-      `against its test files (stryker.config.mjs); ${ignored} static mutants ignored (ignoreStatic)`,
+      `against its test files (stryker.config.mjs); ${ignored} static mutants ignored (ignoreStatic). Code mutated — ${scopes.join("; ")}`,
     command: "npm run mutation -- server",
     score: scoreOf(mutants),
     mutants,
