@@ -18,7 +18,8 @@ export const GROUPS = {
   },
   auth: {
     mutate: ["server/src/api/auth/**/*.ts"],
-    spec: ["test/server/auth.test.ts"],
+    // The store's own tests first: with bail, a mutant they kill never waits for the sign-in tests' chain.
+    spec: ["test/server/sessions.test.ts", "test/server/auth.test.ts"],
   },
   receipts: {
     // cli.ts is the command-line wrapper (argument parsing and printing) of verify.ts, which is mutated.
