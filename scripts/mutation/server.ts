@@ -113,7 +113,7 @@ async function runStryker(group: ServerGroup): Promise<void> {
       stdio: "inherit",
     });
     child.once("error", reject);
-    child.once("exit", (code) =>
+    child.once("exit", (code: number | null) =>
       code === 0 ? resolve() : reject(new Error(`Stryker (group ${group}) exited with ${code}; see its output above and .stryker-tmp/.`)),
     );
   });
