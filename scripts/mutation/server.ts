@@ -4,7 +4,7 @@
 // (keyed "file:line:Mutator"): why they are equivalent, or which test kills them.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Mutant, MutantStatus, MutationResult } from "./types.js";
@@ -83,7 +83,7 @@ export function convertReport(report: StrykerReport, notes: Record<string, Mutan
         description: `column ${m.location.start.column}: → ${(m.replacement ?? "").replace(/\s+/g, " ").slice(0, 120)}`,
         status,
       };
-      if (given && status === "survived" && given.kind === "equivalent") {
+      if (given && (status === "survived" || status === "noCoverage") && given.kind === "equivalent") {
         mutant.status = "equivalent";
         mutant.note = given.note;
       } else if (given) {
@@ -140,13 +140,15 @@ export async function mutateServer(options: { groups?: ServerGroup[]; fromReport
   for (const group of SERVER_GROUPS) {
     const file = path.join(root, `reports/mutation/server-${group}.json`);
     if (!existsSync(file)) {
-      if (groups.includes(group)) throw new Error(`Stryker wrote no report for group ${group} (${file}).`);
+      if (!options.fromReports && groups.includes(group)) throw new Error(`Stryker wrote no report for group ${group} (${file}).`);
       continue;
     }
     const report = JSON.parse(await readFile(file, "utf8")) as StrykerReport;
     scopes.push(`${group}: ${existsSync(scopeFile(group)) ? (JSON.parse(await readFile(scopeFile(group), "utf8")) as string[]).join(", ") : "(scope not recorded)"}`);
     const converted = convertReport(report, notes);
     if (report.performance) measured += (report.performance.setup + report.performance.initialRun + report.performance.mutation) / 1000;
+    // Without Stryker's timings: from the scope file (written as the run starts) to the report (written at its end).
+    else if (existsSync(scopeFile(group))) measured += ((await stat(file)).mtimeMs - (await stat(scopeFile(group))).mtimeMs) / 1000;
     mutants.push(...converted.mutants);
     ignored += converted.ignored;
   }
