@@ -242,37 +242,6 @@ describe("Sign-In with Ethereum", function () {
   });
 });
 
-describe("Session store bounds", function () {
-  it("stays bounded under a flood of throw-away sign-ins, ending the oldest sessions first", function () {
-    let clock = 1_000_000;
-    const store = createSessionStore({
-      nonceTtlMs: 60_000,
-      sessionTtlMs: 3_600_000,
-      maxNonces: 100,
-      maxSessions: 100,
-      maxSessionsPerAddress: 2,
-      now: () => clock,
-    });
-    const first = store.create(privateKeyToAccount(generatePrivateKey()).address);
-    const firstNonce = store.issueNonce();
-    for (let i = 0; i < 519; i++) {
-      store.issueNonce();
-      store.create(privateKeyToAccount(generatePrivateKey()).address);
-      clock += 10;
-    }
-    expect(store.get(first.token)).to.equal(undefined);
-    expect(store.consumeNonce(firstNonce)).to.equal(false);
-    expect(store.size()).to.deep.equal({ nonces: 100, sessions: 100 });
-    // The newest are live, and expired entries go at the next write.
-    const latest = store.create(newAccount().address);
-    expect(store.get(latest.token)?.address).to.equal(latest.address);
-    clock += 3_600_000;
-    store.issueNonce();
-    store.create(newAccount().address);
-    expect(store.size()).to.deep.equal({ nonces: 1, sessions: 1 });
-  });
-});
-
 function newAccount(): PrivateKeyAccount {
   return privateKeyToAccount(generatePrivateKey());
 }

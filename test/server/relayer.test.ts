@@ -11,6 +11,7 @@ import {
   createPublicClient,
   createWalletClient,
   custom,
+  decodeFunctionData,
   defineChain,
   encodeFunctionData,
   type Abi,
@@ -27,8 +28,8 @@ import { openBallotQueue, type BallotQueue } from "../../server/src/relayer/queu
 import { relayerRoutes } from "../../server/src/relayer/routes.js";
 import { startSubmitter, type Submitter } from "../../server/src/relayer/submitter.js";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import type { OwnersVote, ProxyAuthorizations } from "../../types/ethers-contracts/index.js";
-import { addBuilding, createEstate, registerUnits } from "../helpers/estate.js";
+import type { CommunityRegistry, OwnersVote, ProxyAuthorizations } from "../../types/ethers-contracts/index.js";
+import { addBuilding, createEstate, readRoles, registerUnits } from "../helpers/estate.js";
 import { authorize, Scope } from "../helpers/proxies.js";
 import { Matter } from "../helpers/rules.js";
 import { deployVoting, grantCommittee, openVote, type OpenedVote } from "../helpers/votes.js";
@@ -45,6 +46,7 @@ type BallotAnswer = {
   txHash?: Hex;
   enteredByStaff: boolean;
   reason?: string;
+  message?: string;
   error?: { code: string; message: string };
 };
 
@@ -57,6 +59,8 @@ describe("Ballot relayer", function () {
   const stranger = privateKeyToAccount(generatePrivateKey());
   let vote: OwnersVote;
   let proxies: ProxyAuthorizations;
+  let registry: CommunityRegistry;
+  let roles: Awaited<ReturnType<typeof readRoles>>;
   let staffSigner: HardhatEthersSigner;
   let opened: OpenedVote;
   let later: OpenedVote;
@@ -73,7 +77,8 @@ describe("Ballot relayer", function () {
     const deployed = await deployVoting(connection);
     vote = deployed.vote;
     proxies = deployed.proxies;
-    const { registry, roles, signers } = deployed;
+    ({ registry, roles } = deployed);
+    const { signers } = deployed;
     const [, developer, committee, relayer, staff] = signers;
     staffSigner = staff!;
     const estateId = await createEstate(registry, developer.address);
@@ -224,6 +229,41 @@ describe("Ballot relayer", function () {
     expect([again.status, again.body.error?.code]).to.deep.equal([409, "ballot_conflict"]);
   });
 
+  it("stops counting a staff member's proxy ballots once their role is revoked; the holder's own ballot still counts", async function () {
+    const [counted, refused] = [holders[8]!, holders[9]!];
+    const authCounted = await authorize(proxies, staffSigner, counted.address, Scope.Votes, { voteId: opened.voteId });
+    const authRefused = await authorize(proxies, staffSigner, refused.address, Scope.Votes, { voteId: opened.voteId });
+    // With STAFF_ROLE, the staff member's proxy ballot counts.
+    const before = await vote.tallyOf(opened.voteId);
+    await (await vote.connect(staffSigner).castBallotOnBehalf(opened.voteId, counted.address, CHOICE_VALUES.against, authCounted)).wait();
+    const middle = await vote.tallyOf(opened.voteId);
+    expect([middle.headsAgainst - before.headsAgainst, middle.proxyHeads - before.proxyHeads]).to.deep.equal([1n, 1n]);
+    await (await registry.revokeRole(roles.staff, staffSigner.address)).wait();
+    try {
+      // Revoked: the same signature, under an authorisation recorded while it held the role, counts no more.
+      const error = await vote
+        .connect(staffSigner)
+        .castBallotOnBehalf.staticCall(opened.voteId, refused.address, CHOICE_VALUES.against, authRefused)
+        .then(
+          () => undefined,
+          (e: { data?: string }) => e,
+        );
+      const parsed = error?.data ? vote.interface.parseError(error.data) : undefined;
+      expect([parsed?.name, parsed?.args[0], parsed?.args[1]]).to.deep.equal(["MissingRole", staffSigner.address, roles.staff]);
+      expect(await vote.ballotOf(opened.voteId, refused.address)).to.equal(0n);
+      expect((await vote.tallyOf(opened.voteId)).proxyHeads).to.equal(middle.proxyHeads);
+      // The holder the revoked staff member could not vote for votes through the relayer: accepted and counted.
+      const own = await post(await sign(refused, refused.address, "for"));
+      expect([own.status, own.body.status, own.body.enteredByStaff]).to.deep.equal([202, "pending", false]);
+      await submitter.flush();
+      const settled = await status(own.body.id);
+      expect([settled.status, settled.message]).to.deep.equal(["counted", undefined]);
+      expect(await vote.ballotOf(opened.voteId, refused.address)).to.equal(BigInt(CHOICE_VALUES.for));
+    } finally {
+      await (await registry.grantRole(roles.staff, staffSigner.address)).wait();
+    }
+  });
+
   it("refuses bad ballots before accepting them, each with its own 4xx", async function () {
     const forged = await post(await sign(stranger, holders[3]!.address, "for"));
     expect([forged.status, forged.body.error?.code]).to.deep.equal([400, "bad_ballot_signature"]);
@@ -283,8 +323,27 @@ describe("Ballot relayer", function () {
     }
     await submitter.flush();
     const answers = await Promise.all(ids.map(status));
-    expect(answers.every((a) => a.status === "counted")).to.equal(true);
-    expect(new Set(answers.map((a) => a.txHash)).size).to.equal(Math.ceil(ids.length / BATCH_SIZE));
+    expect(answers.map((a) => a.status)).to.deep.equal(ids.map(() => "counted"));
+    // Each transaction's size, read from the chain: the calldata's ballots and the BallotCast events it emitted,
+    // in the order the transactions were mined. 25 ballots in batches of 10: 10, 10, 5.
+    const txHashes = [...new Set(answers.map((a) => a.txHash!))];
+    const receipts = await Promise.all(txHashes.map(async (hash) => (await ethers.provider.getTransactionReceipt(hash))!));
+    receipts.sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index);
+    const sizes = await Promise.all(
+      receipts.map(async (r) => {
+        const tx = (await ethers.provider.getTransaction(r.hash))!;
+        const sent = vote.interface.decodeFunctionData("castBallotBatch", tx.data)[1] as unknown[];
+        const cast = r.logs.filter((l) => vote.interface.parseLog(l)?.name === "BallotCast").length;
+        return [sent.length, cast];
+      }),
+    );
+    expect(sizes).to.deep.equal([
+      [BATCH_SIZE, BATCH_SIZE],
+      [BATCH_SIZE, BATCH_SIZE],
+      [ids.length - 2 * BATCH_SIZE, ids.length - 2 * BATCH_SIZE],
+    ]);
+    // Every ballot is in exactly one of them.
+    expect(answers.filter((a) => a.txHash === receipts[2]!.hash).length).to.equal(ids.length - 2 * BATCH_SIZE);
   });
 
   it("settles ballots that reached the chain before a crash as counted once, at their original transaction", async function () {
@@ -696,8 +755,10 @@ describe("Ballot submitter: isolating the ballot the chain refuses", function ()
     expect(answers.filter((_, i) => i !== 4)).to.deep.equal(batch.slice(1).map(() => ["counted", undefined]));
     expect((await voting.vote.tallyOf(v1.voteId)).headsAbstain).to.equal(6n);
     expect(await voting.vote.ballotOf(v1.voteId, culprit.address)).to.equal(0n);
-    // Good ballots went out in a few transactions, not one each.
-    expect(sentTransactions.length).to.be.within(2, 4);
+    // The good ballots went out as the halving found them: the first half whole (4), then 5 and 6 alone once the
+    // culprit's half, and its half, were refused.
+    const sizes = sentTransactions.map((data) => (decodeFunctionData({ abi: voting.voteAbi, data: data as Hex }).args![1] as unknown[]).length);
+    expect(sizes).to.deep.equal([4, 1, 1]);
     expect(await queue.pendingCount()).to.equal(0);
   });
 
@@ -771,5 +832,179 @@ describe("Ballot submitter: isolating the ballot the chain refuses", function ()
       await poorDb.close();
       await rm(poorDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("Ballot relayer: a failed batch transaction, and a vote that closes with ballots pending", function () {
+  // The retrying submitter's own timer retries; short, so that the retry is awaited as an event, not a deadline.
+  const INTERVAL_MS = 200;
+  let faulty: RelayerChain;
+  let logger: Logger;
+  let voting: Voting;
+  let queue: BallotQueue;
+  let db: Level<string, string>;
+  let dir: string;
+  let submitter: Submitter;
+  let server: Server;
+  let base: string;
+  /** What the next castBallotBatch transaction meets: refused before the node sees it, or sent but its answer lost. */
+  let nextSend: "ok" | "refused" | "answerLost" = "ok";
+  /** castBallotBatch transactions the relayer tried to send, and those the node mined. */
+  const attempts: { data: string; mined?: Hex }[] = [];
+  /** The submitter's log lines. */
+  const logged: { level: number; msg: string; err?: string }[] = [];
+
+  before(async function () {
+    voting = await openTwoVotes(12);
+    const batchSelector = encodeFunctionData({ abi: voting.voteAbi, functionName: "castBallotBatch", args: [1n, []] }).slice(0, 10);
+    // The real node; only the answer to one castBallotBatch transaction is replaced by a network failure.
+    const provider = {
+      ...voting.provider,
+      request: (async (args: { method: string; params?: unknown[] }) => {
+        const tx = args.params?.[0] as { data?: string } | undefined;
+        if (args.method !== "eth_sendTransaction" || !tx?.data?.toLowerCase().startsWith(batchSelector)) {
+          return voting.provider.request(args as Parameters<EIP1193Provider["request"]>[0]);
+        }
+        const fault = nextSend;
+        nextSend = "ok";
+        const attempt: { data: string; mined?: Hex } = { data: tx.data };
+        attempts.push(attempt);
+        // A JSON-RPC server error (-32000), which viem does not retry on its own: the submitter must.
+        if (fault === "refused") throw Object.assign(new Error("transaction pool is full"), { code: -32000 });
+        attempt.mined = (await voting.provider.request(args as Parameters<EIP1193Provider["request"]>[0])) as Hex;
+        if (fault === "answerLost") throw Object.assign(new Error("request timed out"), { code: -32000 });
+        return attempt.mined;
+      }) as EIP1193Provider["request"],
+    } as EIP1193Provider;
+    ({ db, queue, dir } = await openQueue());
+    logger = pino(
+      { level: "info" },
+      { write: (line: string) => void logged.push(JSON.parse(line) as { level: number; msg: string; err?: string }) },
+    );
+    faulty = chainOver(voting, provider, voting.relayer);
+    // The API's submitter sends nothing on its own (a long interval, batches of 50): each test starts the one
+    // that sends, once its ballots are all queued, so that every attempt carries the whole batch.
+    submitter = startSubmitter({ queue, chain: faulty, batchSize: 50, intervalMs: 3_600_000, logger });
+    ({ server, base } = await serveRelayer({ chain: chainOver(voting, voting.provider, voting.relayer), queue, submitter }, 100, logger));
+  });
+
+  after(async function () {
+    server.close();
+    await submitter.stop();
+    await db.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function post(body: BallotBody): Promise<BallotAnswer> {
+    const res = await fetch(`${base}/api/ballots`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "accept-language": "en" },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).to.equal(202);
+    return (await res.json()) as BallotAnswer;
+  }
+
+  async function answer(id: Hex, language = "en"): Promise<BallotAnswer> {
+    return (await (await fetch(`${base}/api/ballots/${id}`, { headers: { "accept-language": language } })).json()) as BallotAnswer;
+  }
+
+  /** Starts a submitter on its timer and resolves once every ballot has left "pending". */
+  async function settled(ids: Hex[]): Promise<BallotAnswer[]> {
+    const retrier = startSubmitter({ queue, chain: faulty, batchSize: 50, intervalMs: INTERVAL_MS, logger });
+    try {
+      for (;;) {
+        const answers = await Promise.all(ids.map((id) => answer(id)));
+        if (answers.every((a) => a.status !== "pending")) return answers;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await retrier.stop();
+    }
+  }
+
+  /** The holders' BallotCast events on `voteId`. */
+  async function casts(voteId: bigint, holders: PrivateKeyAccount[]) {
+    return (await Promise.all(holders.map((h) => voting.vote.queryFilter(voting.vote.filters.BallotCast(voteId, h.address))))).flat();
+  }
+
+  it("retries a batch transaction the node failed to take, and counts its ballots once, in the retry", async function () {
+    const [v1] = voting.votes as [OpenedVote];
+    const batch = voting.holders.slice(0, 3);
+    attempts.length = 0;
+    logged.length = 0;
+    nextSend = "refused";
+    const ids: Hex[] = [];
+    for (const h of batch) ids.push((await post(await signFor(voting, h, h.address, "for", v1.voteId))).id);
+    const answers = await settled(ids);
+    // Two attempts of the same three ballots: the failed one, and the retry the timer made, which was mined.
+    expect(attempts.map((a) => [(decodeFunctionData({ abi: voting.voteAbi, data: a.data as Hex }).args![1] as unknown[]).length, a.mined !== undefined])).to.deep.equal([
+      [3, false],
+      [3, true],
+    ]);
+    expect(answers.map((a) => [a.status, a.txHash, a.message])).to.deep.equal(batch.map(() => ["counted", attempts[1]!.mined, undefined]));
+    const failure = logged.find((l) => l.msg === "ballot batch failed; will retry");
+    expect(failure?.err).to.contain("transaction pool is full");
+    expect((await casts(v1.voteId, batch)).map((e) => e.transactionHash)).to.deep.equal(batch.map(() => attempts[1]!.mined));
+    expect((await voting.vote.tallyOf(v1.voteId)).headsFor).to.equal(3n);
+    expect(await queue.pendingCount()).to.equal(0);
+  });
+
+  it("retries a batch transaction mined without the relayer hearing of it, and settles it at the mined one, never counting twice", async function () {
+    const [, v2] = voting.votes as [OpenedVote, OpenedVote];
+    const batch = voting.holders.slice(3, 6);
+    attempts.length = 0;
+    logged.length = 0;
+    nextSend = "answerLost";
+    const ids: Hex[] = [];
+    for (const h of batch) ids.push((await post(await signFor(voting, h, h.address, "against", v2.voteId))).id);
+    const answers = await settled(ids);
+    expect(attempts.length).to.equal(2);
+    const first = attempts[0]!.mined!;
+    expect(logged.find((l) => l.msg === "ballot batch failed; will retry")?.err).to.contain("request timed out");
+    // The retry found the ballots already on chain (the contract skips them as AlreadyVoted): counted at the first.
+    expect(answers.map((a) => [a.status, a.txHash])).to.deep.equal(batch.map(() => ["counted", first]));
+    expect((await casts(v2.voteId, batch)).map((e) => e.transactionHash)).to.deep.equal(batch.map(() => first));
+    expect((await voting.vote.tallyOf(v2.voteId)).headsAgainst).to.equal(3n);
+  });
+
+  it("tells the owner, in their language, that a ballot still pending when the vote closed was not counted", async function () {
+    const [v1, v2] = voting.votes as [OpenedVote, OpenedVote];
+    const late = voting.holders.slice(6, 9);
+    const other = voting.holders[9]!;
+    // Ballots are accepted while the vote is open, then the vote closes before any batch.
+    const ids: Hex[] = [];
+    for (const h of late) ids.push((await post(await signFor(voting, h, h.address, "abstain", v1.voteId))).id);
+    expect((await Promise.all(ids.map((id) => answer(id)))).map((a) => a.status)).to.deep.equal(late.map(() => "pending"));
+    const tallyBefore = await voting.vote.tallyOf(v1.voteId);
+    // Both votes close (they were opened a block apart): the one with ballots pending, and the one tried below.
+    await networkHelpers.time.increaseTo(Math.max(v1.end, v2.end));
+    attempts.length = 0;
+    const closer = startSubmitter({ queue, chain: chainOver(voting, voting.provider, voting.relayer), batchSize: 50, intervalMs: 3_600_000, logger: pino({ level: "silent" }) });
+    try {
+      await closer.flush();
+    } finally {
+      await closer.stop();
+    }
+    const en = await Promise.all(ids.map((id) => answer(id, "en")));
+    expect(en.map((a) => [a.status, a.reason, a.txHash])).to.deep.equal(late.map(() => ["skipped", "VoteClosed", undefined]));
+    expect(en[0]!.message).to.equal(
+      `Vote ${v1.voteId} closed before this ballot could be sent on chain, so it was not counted. See the result on the vote's page; with any question, ask the owners' committee or the community office.`,
+    );
+    const zh = await answer(ids[0]!, "zh-CN");
+    expect(zh.message).to.equal(`表决 ${v1.voteId} 在这张选票送上区块链之前已经截止，这张选票没有计入。表决结果请在表决页面查看；如有疑问，请联系业委会或社区办公室。`);
+    // Nothing was sent for the closed vote, and its tally is as it was.
+    expect(await casts(v1.voteId, late)).to.deep.equal([]);
+    const tallyAfter = await voting.vote.tallyOf(v1.voteId);
+    expect([tallyAfter.headsAbstain, tallyAfter.headsFor]).to.deep.equal([tallyBefore.headsAbstain, tallyBefore.headsFor]);
+    expect(await queue.pendingCount()).to.equal(0);
+    // A new ballot for a closed vote is refused at the door, with the window.
+    const res = await fetch(`${base}/api/ballots`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "accept-language": "en" },
+      body: JSON.stringify(await signFor(voting, other, other.address, "for", v2.voteId)),
+    });
+    const refused = (await res.json()) as BallotAnswer;
+    expect([res.status, refused.error?.code]).to.deep.equal([409, "vote_not_open"]);
   });
 });

@@ -456,6 +456,15 @@ export const messages = {
     "zh-CN": "请输入要查找的姓名（至少一个字）。",
     en: "Type the name to look for (at least one letter).",
   },
+  // issue 18: the relayer tells a ballot's owner what became of a ballot that was not counted
+  ballot_skipped_vote_closed: {
+    "zh-CN": "表决 {voteId} 在这张选票送上区块链之前已经截止，这张选票没有计入。表决结果请在表决页面查看；如有疑问，请联系业委会或社区办公室。",
+    en: "Vote {voteId} closed before this ballot could be sent on chain, so it was not counted. See the result on the vote's page; with any question, ask the owners' committee or the community office.",
+  },
+  ballot_skipped: {
+    "zh-CN": "这张选票没有计入（原因：{reason}）。如果表决仍在进行，请业主本人重新签名提交；如有疑问，请联系社区办公室。",
+    en: "This ballot was not counted (reason: {reason}). If the vote is still open, the holder may sign and send a new ballot; with any question, ask the community office.",
+  },
 } as const satisfies Record<string, Record<Language, string>>;
 
 export type ErrorCode = keyof typeof messages;

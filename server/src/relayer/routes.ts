@@ -1,6 +1,7 @@
 import { getAddress, isAddress, isAddressEqual, type Address, type Hex } from "viem";
 import { z } from "zod/v4";
 import { ApiError } from "../api/errors.js";
+import { formatMessage, pickLanguage, type Language } from "../api/messages.js";
 import type { AddressLimiter } from "../api/limits.js";
 import { defineRoute, Reply, type RouteSpec } from "../api/routes.js";
 import { BALLOT_TYPES, ballotId, CHOICES, type SignedBallot } from "./ballot.js";
@@ -36,6 +37,8 @@ const ballotView = z.object({
   blockNumber: z.string().optional(),
   logIndex: z.number().optional(),
   reason: z.string().optional(),
+  /** For a skipped ballot: what happened and what the owner can do, in the asker's language. */
+  message: z.string().optional(),
 });
 
 const choiceNames = Object.fromEntries(Object.entries(CHOICES).map(([name, value]) => [value, name])) as Record<
@@ -43,7 +46,14 @@ const choiceNames = Object.fromEntries(Object.entries(CHOICES).map(([name, value
   keyof typeof CHOICES
 >;
 
-function view(ballot: QueuedBallot): z.infer<typeof ballotView> {
+/** What the owner is told about a ballot that was not counted: a closed vote in plain words, else the chain's reason. */
+function skippedMessage(ballot: QueuedBallot, language: Language): string {
+  return ballot.reason === "VoteClosed"
+    ? formatMessage("ballot_skipped_vote_closed", language, { voteId: ballot.voteId })
+    : formatMessage("ballot_skipped", language, { reason: ballot.reason ?? "unknown" });
+}
+
+function view(ballot: QueuedBallot, language: Language): z.infer<typeof ballotView> {
   return {
     id: ballot.id,
     voteId: ballot.voteId,
@@ -56,6 +66,7 @@ function view(ballot: QueuedBallot): z.infer<typeof ballotView> {
     ...(ballot.blockNumber ? { blockNumber: ballot.blockNumber } : {}),
     ...(ballot.logIndex !== undefined ? { logIndex: ballot.logIndex } : {}),
     ...(ballot.reason ? { reason: ballot.reason } : {}),
+    ...(ballot.status === "skipped" ? { message: skippedMessage(ballot, language) } : {}),
   };
 }
 
@@ -91,7 +102,8 @@ export function relayerRoutes(options: RelayerRouteOptions): RouteSpec[] {
         signature,
       }),
       response: ballotView,
-      handler: async ({ body }) => {
+      handler: async ({ body, req }) => {
+        const language = pickLanguage(req.headers["accept-language"]);
         const { ballot, signer } = await canonicalBallot(chain, {
           voteId: body.voteId,
           holder: body.holder as Address,
@@ -102,12 +114,12 @@ export function relayerRoutes(options: RelayerRouteOptions): RouteSpec[] {
         // A repeat of a known ballot gets the stored one back: a client may safely retry. A skipped one does
         // not stand in the way of a new ballot, which the checks below judge afresh.
         const known = await queue.get(ballotId(ballot.voteId, ballot.holder));
-        if (known && known.status !== "skipped") return repeatOf(known, ballot, signer);
+        if (known && known.status !== "skipped") return repeatOf(known, ballot, signer, language);
         await checkBallot(chain, ballot, signer);
         const { ballot: stored, created } = await queue.accept(ballot, signer);
-        if (!created) return repeatOf(stored, ballot, signer);
+        if (!created) return repeatOf(stored, ballot, signer, language);
         submitter.notify();
-        return view(stored);
+        return view(stored, language);
       },
     }),
     defineRoute({
@@ -117,10 +129,10 @@ export function relayerRoutes(options: RelayerRouteOptions): RouteSpec[] {
       tags: ["ballots"],
       params: z.object({ id: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "a ballot id (0x + 64 hex digits)") }),
       response: ballotView,
-      handler: async ({ params }) => {
+      handler: async ({ params, req }) => {
         const ballot = await queue.get(params.id as Hex);
         if (!ballot) throw new ApiError(404, "unknown_ballot", { id: params.id });
-        return view(ballot);
+        return view(ballot, pickLanguage(req.headers["accept-language"]));
       },
     }),
   ];
@@ -131,10 +143,10 @@ export function relayerRoutes(options: RelayerRouteOptions): RouteSpec[] {
  * signature's bytes are not compared, since one signer may sign one ballot more than once (or send the
  * malleated twin), and none of those may lock the holder out of their own vote.
  */
-function repeatOf(known: QueuedBallot, ballot: SignedBallot, signer: Address): Reply {
+function repeatOf(known: QueuedBallot, ballot: SignedBallot, signer: Address, language: Language): Reply {
   const same = known.choice === ballot.choice && isAddressEqual(known.signer, signer);
   if (!same) {
     throw new ApiError(409, "ballot_conflict", { voteId: known.voteId, holder: known.holder, id: known.id });
   }
-  return new Reply(200, view(known));
+  return new Reply(200, view(known, language));
 }
