@@ -45,8 +45,9 @@ object's state, and written (record, receipt-log entry, object state, read model
 synced LevelDB batch before the 201; concurrent commands share a batch (group commit). The load generator
 (scripts/bench/http-load.ts) keeps one keep-alive connection per client with one command in flight, reads every
 answer whole and fails the run on any answer but a 201; it runs on the same machine as the server and the chain
-node, so the figures are what is left of two shared cores. The CPU figures (from /proc) say what a command costs
-whatever else the machine is doing: compare them, not records/s, between runs on a busy machine. The receipt lag is
+node, so the figures are what is left of two shared cores. The CPU figures (from /proc) say what a command costs;
+contention and the server's fixed background work (the indexer's polls, anchoring) still inflate them when few
+records are acknowledged, so compare runs of similar load. The receipt lag is
 measured after the load, one command every 200 ms, each polled every 50 ms until its receipt is served; it is
 dominated by the anchoring interval (${BATCH_SECONDS} s, the demo's setting) plus the anchoring transaction and its indexing.
 
