@@ -56,10 +56,8 @@ request compiled a new zod schema and made a getrandom system call (379 → 1,70
 twice and records ABI-encoded through viem's general encoder (→ 1,891); Express walked every route of the API
 (three runs then: 1,956, 1,522, 1,865). Then: autocannon rebuilt each request through setupRequest and parsed each
 answer with a full HTTP parser, about a fifth of the CPU the server spent per command, on the same two cores: the
-load generator is now a lean one. And each group's synced batch went through abstract-level's public batch, which
-cloned every operation and resolved its encodings and sublevel prefix again (three times LevelDB's own work per
-operation, about a third of the command path's CPU without HTTP): the group is now handed to LevelDB already
-encoded. Compare two checkouts on a busy machine with scripts/bench/offchain-ab.ts (alternating load windows).
+load generator is now a lean one. Compare two checkouts on a busy machine with scripts/bench/offchain-ab.ts
+(alternating load windows, one chain node, a server from each checkout).
 A bound to know: LevelDB syncs one write at a time, and 50 clients in a closed loop split into two cohorts that
 take turns (one is synced while the other's answers go out and its next commands come in), so records/s cannot
 pass 25 ÷ the disk's sync time: a synced batch took 2.5 ms on an idle disk here, but a median of 33 ms while the

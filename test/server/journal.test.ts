@@ -114,7 +114,7 @@ describe("off-chain journal core", function () {
     expect(payloads).to.deep.equal([0, 1, 2, 3, 4, 6, 7, 8, 9, 10]);
   });
 
-  it("writes a group as LevelDB's own batch of encoded operations, read back alike through every sublevel", async function () {
+  it("writes each group in one synced LevelDB batch, a delete and a put of the same call included, read back after a reopen", async function () {
     const things = store.models.get("things")!;
     const calls: unknown[][] = [];
     const raw = (store.db as unknown as { _batch: (...args: unknown[]) => Promise<void> })._batch;
@@ -127,7 +127,7 @@ describe("off-chain journal core", function () {
       { type: "del", sublevel: things, key: "x" },
       { type: "put", sublevel: things, key: "y", value: [1, { z: null }] },
     ]);
-    // The synced write of each group is one call of the implementation's batch, with keys already prefixed.
+    // Each group is one synced write reaching LevelDB (classic-level's own batch, under abstract-level's).
     expect(calls).to.have.length(2);
     expect(calls[0]![1]).to.deep.equal({ sync: true });
     expect((calls[0]![0] as { key: string }[]).map((op) => op.key)).to.include(`${things.prefix}x`);

@@ -4,7 +4,7 @@
 import { bytesToHex, hexToBytes, type Hex } from "viem";
 import type { DecodedEvent, RpcLog } from "../chain/logs.js";
 import type { Lock } from "../store/lock.js";
-import { numKey, readNextSeq, settled, type BatchOp, type Store, type Sublevel } from "../store/store.js";
+import { numKey, readNextSeq, settled, type BatchOp, type Store } from "../store/store.js";
 import { actorText, type Actor } from "./actor.js";
 import { leafOf } from "./keccak.js";
 import { decodeLogEntry, OnchainEntryWriter, storedLeaf, type LogEntry } from "./log-format.js";
@@ -79,7 +79,7 @@ const OBJECT_ID = /^[\x21-\x7e]{1,128}$/;
  * Effects written with the records: fixed ops, or a function of where the records went, for effects that name
  * a record by its recordId (known only inside the batch). The function must not throw: if it does, only its own
  * call is refused (and nothing of it written); the other calls of the group are written as usual. So is a call
- * with an operation LevelDB would refuse (a null or undefined value): checked here, not left to the batch.
+ * with an operation LevelDB would refuse (a put of null or undefined), which would otherwise fail the whole batch.
  */
 export type AppendOps = BatchOp[] | ((appended: Appended[]) => BatchOp[]);
 
@@ -133,90 +133,41 @@ async function drain(store: Store, lock: Lock, chainId: number, c: Committer): P
   }
 }
 
-/** A batch operation as LevelDB itself takes it: the sublevel's prefix and value encoding already applied. */
-type RootOp = { type: "put"; key: string; value: string | Buffer; keyEncoding: "utf8"; valueEncoding: "utf8" | "buffer" } | { type: "del"; key: string; keyEncoding: "utf8" };
-/** An operation that could not be encoded here (not a sublevel of the store's database with string keys). */
-type OtherOp = { other: BatchOp };
-
-const put = (key: string, value: string | Buffer): RootOp =>
-  typeof value === "string" ? { type: "put", key, value, keyEncoding: "utf8", valueEncoding: "utf8" } : { type: "put", key, value, keyEncoding: "utf8", valueEncoding: "buffer" };
-
-/**
- * Encodes `op` for the root database: the sublevel's global prefix on the key, its value encoding applied.
- * Throws if a value cannot be encoded, so that the caller refuses that call alone.
- */
-function rootOp(store: Store, op: BatchOp): RootOp | OtherOp {
-  const sublevel = (op as { sublevel?: Sublevel }).sublevel;
-  if (!sublevel || sublevel.db !== store.db || typeof op.key !== "string" || sublevel.keyEncoding().name !== "utf8") return { other: op };
-  const key = sublevel.prefix + op.key;
-  if (op.type === "del") return { type: "del", key, keyEncoding: "utf8" };
-  // As abstract-level's own check, but for this call alone rather than the whole group.
-  if (op.value === undefined || op.value === null) throw new Error(`A batch operation's value cannot be null or undefined (key ${op.key}).`);
-  const encoding = sublevel.valueEncoding();
-  const value = encoding.encode(op.value) as unknown;
-  if (encoding.format === "utf8" && typeof value === "string") return put(key, value);
-  if (encoding.format === "buffer" && Buffer.isBuffer(value)) return put(key, value);
-  if (encoding.format !== "utf8" && encoding.format !== "buffer") return { other: op };
-  throw new Error(`A batch operation's value encodes to neither text nor bytes (key ${op.key}, encoding ${encoding.name}).`);
-}
-
-type RawBatch = (ops: RootOp[], options: { sync: boolean }) => Promise<void>;
-
-/**
- * classic-level's own batch, under abstract-level's public one: it takes operations already encoded, as built
- * here. The public batch clones each operation and resolves its encodings and sublevel prefix again, which cost
- * three times LevelDB's own work (about a third of a command's time). Undefined if the implementation has none.
- */
-function rawBatchOf(store: Store): RawBatch | undefined {
-  const db = store.db as unknown as { _batch?: (ops: RootOp[], options: { sync: boolean }) => Promise<void>; status: string };
-  if (typeof db._batch !== "function") return undefined;
-  return (ops, options) => {
-    // The checks the public batch makes before its own call of _batch.
-    if (db.status !== "open") return Promise.reject(new Error(`The store's database is ${db.status}, not open.`));
-    return ops.length === 0 ? Promise.resolve() : db._batch!.call(db, ops, options);
-  };
-}
-
 async function writeGroup(store: Store, chainId: number, group: Pending[]): Promise<(Appended[] | Error)[]> {
   let seq = await readNextSeq(store);
   let recordId = store.nextRecordId;
-  const logPrefix = store.log.prefix;
-  const offchainPrefix = store.offchain.prefix;
-  const logEncoding = store.log.valueEncoding();
-  const ops: (RootOp | OtherOp)[] = [];
-  let others = false;
+  const batch: BatchOp[] = [];
   const results = group.map((p): Appended[] | Error => {
     const appended: Appended[] = [];
-    const own: (RootOp | OtherOp)[] = [];
+    const own: BatchOp[] = [];
     let s = seq;
     let r = recordId;
+    for (const e of p.entries) {
+      const entry = offchainEntry(s, chainId, { recordId: r, kind: e.input.kind, id: e.input.id, at: e.input.at, actor: e.actor, payload: e.payload });
+      own.push({ type: "put", sublevel: store.log, key: numKey(s), value: entry });
+      own.push({ type: "put", sublevel: store.offchain, key: numKey(r), value: s });
+      appended.push({ recordId: r, seq: s, leaf: entry.leaf });
+      s++;
+      r++;
+    }
     try {
-      for (const e of p.entries) {
-        const entry = offchainEntry(s, chainId, { recordId: r, kind: e.input.kind, id: e.input.id, at: e.input.at, actor: e.actor, payload: e.payload });
-        own.push(put(logPrefix + numKey(s), logEncoding.encode(entry) as Buffer));
-        own.push(put(offchainPrefix + numKey(r), JSON.stringify(s)));
-        appended.push({ recordId: r, seq: s, leaf: entry.leaf });
-        s++;
-        r++;
+      for (const op of typeof p.ops === "function" ? p.ops(appended) : p.ops) {
+        // As LevelDB's own check, but refusing this call alone rather than every call of the group.
+        if (op.type === "put" && (op.value === undefined || op.value === null)) throw new Error(`A batch operation's value cannot be null or undefined (key ${String(op.key)}).`);
+        own.push(op);
       }
-      for (const op of typeof p.ops === "function" ? p.ops(appended) : p.ops) own.push(rootOp(store, op));
     } catch (error) {
       // Refused alone: its numbers are given to the next call, as if it had never come.
       return error instanceof Error ? error : new Error(String(error));
     }
-    for (const op of own) {
-      ops.push(op);
-      if ("other" in op) others = true;
-    }
+    batch.push(...own);
     seq = s;
     recordId = r;
     return appended;
   });
-  const meta = store.meta.prefix;
-  ops.push(put(`${meta}nextSeq`, JSON.stringify(seq)), put(`${meta}nextRecordId`, JSON.stringify(recordId)));
-  const raw = others ? undefined : rawBatchOf(store);
-  if (raw) await raw(ops as RootOp[], { sync: true });
-  else await store.db.batch(ops.map((op) => ("other" in op ? op.other : (op as BatchOp))), { sync: true });
+  batch.push({ type: "put", sublevel: store.meta, key: "nextSeq", value: seq });
+  batch.push({ type: "put", sublevel: store.meta, key: "nextRecordId", value: recordId });
+  await store.db.batch(batch, { sync: true });
   store.nextSeq = seq;
   store.nextRecordId = recordId;
   return results;
