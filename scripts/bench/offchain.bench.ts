@@ -4,10 +4,9 @@
 //    its record, receipt-log entry and read models are synced to disk, and the 99th percentile of their latency;
 //  - the lag from a command's acknowledgement to a receipt that verifies against the chain, with the anchorer
 //    running at the demo's batch settings (a batch every 2 s or every 10,000 records, whichever comes first).
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import autocannon from "autocannon";
 import { createWalletClient, http, keccak256, toHex, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { chainFor, makePublicClient } from "../../server/src/chain/clients.js";
@@ -18,6 +17,7 @@ import { artifactAbiOf } from "../../server/src/receipts/abis.js";
 import { pinOf, verifyReceipt } from "../../server/src/receipts/verify.js";
 import { DEV_KEYS } from "../../test/server/helpers/chain.js";
 import { signInTo, startServiceProcess, type ServiceProcess } from "../../test/server/helpers/service-process.js";
+import { loadHttp } from "./http-load.js";
 import { freePort } from "./ports.js";
 import { round, type BenchModule, type Figure } from "./figures.js";
 
@@ -30,26 +30,38 @@ const [ADMIN_KEY, ANCHORER_KEY] = DEV_KEYS as [Hex, Hex];
 const WHAT = keccak256(toHex("an errand's text, kept in the vault"));
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+/** CPU seconds a process has used so far, all its threads (LevelDB's writers too), from /proc (Linux). */
+function cpuSecondsOf(pid: number, thread?: number): number {
+  const fields = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, "utf8").split(") ")[1]!.split(" ");
+  // utime and stime, the 14th and 15th fields (the 12th and 13th after the command's name), in clock ticks of 1/100 s.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const bench: BenchModule = {
   title: "Off-chain service records (framework) under load",
   notes: `Each command is a POST with a session token and an Idempotency-Key, validated, authorised, decided on its
 object's state, and written (record, receipt-log entry, object state, read models, idempotent answer) in one
-synced LevelDB batch before the 201; concurrent commands share a batch (group commit). The client runs on the same
-machine as the server and the chain node, so the figures are what is left of two shared cores. The receipt lag is
+synced LevelDB batch before the 201; concurrent commands share a batch (group commit). The load generator
+(scripts/bench/http-load.ts) keeps one keep-alive connection per client with one command in flight, reads every
+answer whole and fails the run on any answer but a 201; it runs on the same machine as the server and the chain
+node, so the figures are what is left of two shared cores. The CPU figures (from /proc) say what a command costs;
+contention and the server's fixed background work (the indexer's polls, anchoring) still inflate them when few
+records are acknowledged, so compare runs of similar load. The receipt lag is
 measured after the load, one command every 200 ms, each polled every 50 ms until its receipt is served; it is
 dominated by the anchoring interval (${BATCH_SECONDS} s, the demo's setting) plus the anchoring transaction and its indexing.
 
-Goal ≥ 2,000 records/s on this machine: not yet reached. Profiling the server under this load (\`--cpu-prof\`)
-found three costs now removed: the anchorer held the store's lock until its transaction was mined, so every command
-waited on the chain; each request compiled a new zod schema for its body; and each command made a getrandom system
-call for its id (379 → 1,705 records/s), then the body was parsed twice and each record ABI-encoded through viem's
-general encoder (→ 1,891), and Express walked every route of the API for each request (routes are now grouped
-by their first two path segments). Three runs in a row on a quiet machine then gave 1,956, 1,522 and 1,865: the
-machine's noise is larger than what is left to gain. What is left is spread thin: Express middleware (helmet,
-rate limit, JSON body parsing), the socket writes and garbage collection, with the load generator and the chain
-node sharing the same two cores.`,
+History (profiled with \`--cpu-prof\`): the anchorer held the store's lock until its transaction was mined; each
+request compiled a new zod schema and made a getrandom system call (379 → 1,705 records/s); the body was parsed
+twice and records ABI-encoded through viem's general encoder (→ 1,891); Express walked every route of the API
+(three runs then: 1,956, 1,522, 1,865). Then: autocannon rebuilt each request through setupRequest and parsed each
+answer with a full HTTP parser, about a fifth of the CPU the server spent per command, on the same two cores: the
+load generator is now a lean one. Compare two checkouts on a busy machine with scripts/bench/offchain-ab.ts
+(alternating load windows, one chain node, a server from each checkout).
+A bound to know: LevelDB syncs one write at a time, and 50 clients in a closed loop split into two cohorts that
+take turns (one is synced while the other's answers go out and its next commands come in), so records/s cannot
+pass 25 ÷ the disk's sync time: a synced batch took 2.5 ms on an idle disk here, but a median of 33 ms while the
+other sessions on the machine ran their tests (the bound then ~760/s), so a busy disk shows in this figure.`,
   async run(): Promise<Figure[]> {
     const node = await startLocalNode({ port: await freePort() });
     const dataDir = mkdtempSync(path.join(tmpdir(), "gongzhi-offchain-bench-"));
@@ -88,38 +100,33 @@ node sharing the same two cores.`,
         });
 
       console.log(`  ${CLIENTS} clients sending commands for ${LOAD_SECONDS} s …`);
-      // autocannon: one connection per client, each with its own session and a fresh Idempotency-Key per command.
-      let connections = 0;
+      // One connection per client, each with its own session and a fresh Idempotency-Key per command.
       const body = JSON.stringify({ estateId: 1, what: WHAT });
-      const load = await autocannon({
+      const { host } = new URL(url);
+      const heads = tokens.map(
+        (token) =>
+          `POST /api/errands/open HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nAuthorization: Bearer ${token}\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nIdempotency-Key: `,
+      );
+      const cpuBefore = { server: cpuSecondsOf(server.child.pid!), serverMain: cpuSecondsOf(server.child.pid!, server.child.pid!), node: cpuSecondsOf(node.child.pid!), client: process.cpuUsage() };
+      const load = await loadHttp({
         url,
         connections: CLIENTS,
-        duration: LOAD_SECONDS,
-        requests: [
-          {
-            method: "POST",
-            path: "/api/errands/open",
-            setupRequest: (req: autocannon.Request, ctx: object) => {
-              const context = ctx as { client?: number; n?: number };
-              context.client ??= connections++;
-              context.n = (context.n ?? 0) + 1;
-              return {
-                ...req,
-                headers: {
-                  "content-type": "application/json",
-                  authorization: `Bearer ${tokens[context.client % CLIENTS]}`,
-                  "idempotency-key": `c${context.client}-${context.n}`,
-                },
-                body,
-              };
-            },
-          },
-        ],
+        seconds: LOAD_SECONDS,
+        status: 201,
+        request: (client, n) => Buffer.from(`${heads[client]}c${client}-${n}\r\n\r\n${body}`),
       });
-      if (load.non2xx > 0 || load.errors > 0 || load.timeouts > 0) {
-        throw new Error(`${load.non2xx} commands answered other than 2xx, ${load.errors} errors, ${load.timeouts} timeouts`);
+      if (load.failures.length > 0) {
+        throw new Error(`${load.failures.length} commands failed (answered other than 201, or the connection broke): ${load.failures.slice(0, 5).join("; ")}`);
       }
-      const acknowledged = load["2xx"];
+      const acknowledged = load.ok;
+      const clientUsage = process.cpuUsage(cpuBefore.client);
+      const cpuUs = {
+        server: ((cpuSecondsOf(server.child.pid!) - cpuBefore.server) * 1e6) / acknowledged,
+        serverMain: ((cpuSecondsOf(server.child.pid!, server.child.pid!) - cpuBefore.serverMain) * 1e6) / acknowledged,
+        node: ((cpuSecondsOf(node.child.pid!) - cpuBefore.node) * 1e6) / acknowledged,
+        client: (clientUsage.user + clientUsage.system) / acknowledged,
+      };
 
       console.log(`  receipt lag: ${LAG_SAMPLES} commands, one every 200 ms …`);
       // Let the load's batches anchor first, so the samples measure their own batches.
@@ -144,9 +151,13 @@ node sharing the same two cores.`,
       const lagMs = lags.map((l) => l.ms).sort((a, b) => a - b);
 
       return [
-        { name: "offchain.recordsPerSec", value: round(acknowledged / load.duration, 0), unit: "records/s", description: `commands acknowledged (201, synced to disk) per second over HTTP, ${CLIENTS} concurrent clients, ${LOAD_SECONDS} s (autocannon)` },
-        { name: "offchain.ackP50ms", value: load.latency.p50, unit: "ms", description: "median time from sending a command to its 201" },
-        { name: "offchain.ackP99ms", value: load.latency.p99, unit: "ms", description: "99th percentile of the same" },
+        { name: "offchain.recordsPerSec", value: round(acknowledged / load.duration, 0), unit: "records/s", description: `commands acknowledged (201, synced to disk) per second over HTTP, ${CLIENTS} concurrent clients, ${LOAD_SECONDS} s (scripts/bench/http-load.ts)` },
+        { name: "offchain.ackP50ms", value: round(percentile(load.latencies, 50), 1), unit: "ms", description: "median time from sending a command to its 201" },
+        { name: "offchain.ackP99ms", value: round(percentile(load.latencies, 99), 1), unit: "ms", description: "99th percentile of the same" },
+        { name: "offchain.serverCpuUsPerRecord", value: round(cpuUs.server, 0), unit: "µs", description: "CPU time the server process (all its threads) spent per acknowledged command during the load: what a command costs, however busy the machine" },
+        { name: "offchain.serverMainThreadCpuUsPerRecord", value: round(cpuUs.serverMain, 0), unit: "µs", description: "the same, the server's JavaScript thread only (the one that bounds its throughput)" },
+        { name: "offchain.clientCpuUsPerRecord", value: round(cpuUs.client, 0), unit: "µs", description: "CPU time the load generator (this process) spent per acknowledged command" },
+        { name: "offchain.chainNodeCpuUsPerRecord", value: round(cpuUs.node, 0), unit: "µs", description: "CPU time the chain node spent per acknowledged command during the load (anchoring, the indexer's polls)" },
         { name: "offchain.records", value: acknowledged, unit: "records", description: "commands acknowledged during the load" },
         { name: "offchain.receiptLagP50ms", value: round(percentile(lagMs, 50), 0), unit: "ms", description: `median time from a 201 to its receipt being served (verified against the chain), anchoring every ${BATCH_SECONDS} s` },
       ];

@@ -83,6 +83,63 @@ describe("off-chain journal core", function () {
     expect([next!.recordId, next!.seq]).to.deep.equal([ok!.recordId + 1, ok!.seq + 1]);
   });
 
+  it("refuses one call of a group for a value LevelDB would refuse, and writes the others of the same synced batch", async function () {
+    const things = store.models.get("things")!;
+    let batches = 0;
+    const raw = (store.db as unknown as { _batch: (...args: unknown[]) => Promise<void> })._batch;
+    (store.db as unknown as { _batch: typeof raw })._batch = function (this: unknown, ...args: unknown[]) {
+      batches++;
+      return raw.apply(this, args);
+    };
+    // The first append is written alone; the next ten, sent while it is in flight, form the next group together.
+    const first = appendOffchain(store, lock, CHAIN_ID, [record(0)]);
+    const group = Array.from({ length: 10 }, (_, i) =>
+      appendOffchain(store, lock, CHAIN_ID, [record(i + 1)], [{ type: "put", sublevel: things, key: `k${i}`, value: i === 4 ? undefined : { v: i } }]),
+    );
+    await first;
+    const settledAll = await Promise.allSettled(group);
+    expect(settledAll.map((s) => s.status)).to.deep.equal(Array.from({ length: 10 }, (_, i) => (i === 4 ? "rejected" : "fulfilled")));
+    expect(((settledAll[4] as PromiseRejectedResult).reason as Error).message).to.match(/cannot be null or undefined/);
+    // Two synced writes: the first append's, and one for the nine.
+    expect(batches).to.equal(2);
+    // The nine took the numbers 1..9 in order, without a gap where the refused one was.
+    const ids = settledAll.flatMap((s) => (s.status === "fulfilled" ? s.value.map((a) => a.recordId) : []));
+    expect(ids).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    await closeStore(store);
+    await open();
+    expect([store.nextSeq, store.nextRecordId]).to.deep.equal([10, 10]);
+    for (let i = 0; i < 10; i++) expect(await store.models.get("things")!.get(`k${i}`)).to.deep.equal(i === 4 ? undefined : { v: i });
+    const payloads: number[] = [];
+    for await (const entry of readJournal(store)) payloads.push(JSON.parse((entry.record as { payload: string }).payload).n as number);
+    expect(payloads).to.deep.equal([0, 1, 2, 3, 4, 6, 7, 8, 9, 10]);
+  });
+
+  it("writes each group in one synced LevelDB batch, a delete and a put of the same call included, read back after a reopen", async function () {
+    const things = store.models.get("things")!;
+    const calls: unknown[][] = [];
+    const raw = (store.db as unknown as { _batch: (...args: unknown[]) => Promise<void> })._batch;
+    (store.db as unknown as { _batch: typeof raw })._batch = function (this: unknown, ...args: unknown[]) {
+      calls.push(args);
+      return raw.apply(this, args);
+    };
+    await appendOffchain(store, lock, CHAIN_ID, [record(1)], [{ type: "put", sublevel: things, key: "x", value: { v: "值" } }]);
+    const [a] = await appendOffchain(store, lock, CHAIN_ID, [record(2)], [
+      { type: "del", sublevel: things, key: "x" },
+      { type: "put", sublevel: things, key: "y", value: [1, { z: null }] },
+    ]);
+    // Each group is one synced write reaching LevelDB (classic-level's own batch, under abstract-level's).
+    expect(calls).to.have.length(2);
+    expect(calls[0]![1]).to.deep.equal({ sync: true });
+    expect((calls[0]![0] as { key: string }[]).map((op) => op.key)).to.include(`${things.prefix}x`);
+    await closeStore(store);
+    await open();
+    expect(await store.models.get("things")!.get("x")).to.equal(undefined);
+    expect(await store.models.get("things")!.get("y")).to.deep.equal([1, { z: null }]);
+    expect(await store.offchain.get(numKey(a!.recordId))).to.equal(a!.seq);
+    expect((await readEntry(store, a!.seq))!.leaf).to.equal(a!.leaf);
+    expect([await store.meta.get("nextSeq"), await store.meta.get("nextRecordId")]).to.deep.equal([2, 2]);
+  });
+
   it("refuses a malformed kind, object id, time or actor before writing anything", async function () {
     const bad: [Partial<OffchainInput>, RegExp][] = [
       [{ kind: "Noted" }, /<service>\.<event>/],

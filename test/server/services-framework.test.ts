@@ -139,17 +139,19 @@ describe("service framework: engine over the indexer's LevelDB store", function 
   });
 
   it("runs commands on different objects concurrently, group-committed, and shared read models stay exact", async function () {
+    // Every write reaches LevelDB through the implementation's own batch (the public one calls it too).
     let batches = 0;
-    const batch = store.db.batch.bind(store.db);
-    store.db.batch = ((...args: Parameters<typeof batch>) => {
+    const db = store.db as unknown as { _batch: (...args: unknown[]) => Promise<void> };
+    const raw = db._batch;
+    db._batch = function (this: unknown, ...args: unknown[]) {
       batches++;
-      return batch(...args);
-    }) as typeof store.db.batch;
+      return raw.apply(this, args);
+    };
     const answers = await Promise.all(Array.from({ length: 200 }, () => send("open", { estateId: 7, what: WHAT })));
     expect(new Set(answers.map((a) => a.body.id)).size).to.equal(200);
     expect(new Set(answers.flatMap((a) => a.body.recordIds)).size).to.equal(200);
     // Far fewer disk writes than commands: the appends were in flight together.
-    expect(batches).to.be.below(100);
+    expect(batches).to.be.above(0).and.below(100);
     // A count every one of them updated: none lost to a concurrent projection.
     expect(await engine.storage.get("errand.counts", "7")).to.deep.equal({ open: 200, closed: 0 });
   });

@@ -78,7 +78,8 @@ const OBJECT_ID = /^[\x21-\x7e]{1,128}$/;
 /**
  * Effects written with the records: fixed ops, or a function of where the records went, for effects that name
  * a record by its recordId (known only inside the batch). The function must not throw: if it does, only its own
- * call is refused (and nothing of it written); the other calls of the group are written as usual.
+ * call is refused (and nothing of it written); the other calls of the group are written as usual. So is a call
+ * with an operation LevelDB would refuse (a put of null or undefined), which would otherwise fail the whole batch.
  */
 export type AppendOps = BatchOp[] | ((appended: Appended[]) => BatchOp[]);
 
@@ -150,7 +151,11 @@ async function writeGroup(store: Store, chainId: number, group: Pending[]): Prom
       r++;
     }
     try {
-      own.push(...(typeof p.ops === "function" ? p.ops(appended) : p.ops));
+      for (const op of typeof p.ops === "function" ? p.ops(appended) : p.ops) {
+        // As LevelDB's own check, but refusing this call alone rather than every call of the group.
+        if (op.type === "put" && (op.value === undefined || op.value === null)) throw new Error(`A batch operation's value cannot be null or undefined (key ${String(op.key)}).`);
+        own.push(op);
+      }
     } catch (error) {
       // Refused alone: its numbers are given to the next call, as if it had never come.
       return error instanceof Error ? error : new Error(String(error));
