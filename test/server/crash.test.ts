@@ -8,7 +8,7 @@ import { expect } from "chai";
 import path from "node:path";
 import type { Address } from "viem";
 import { deployAll, freePort, holderAddress, registryWriter, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
-import { runIndexer, spawnIndexer } from "./helpers/indexer-process.js";
+import { killLeftoverIndexers, runIndexer, spawnIndexer } from "./helpers/indexer-process.js";
 import { seededRng } from "./helpers/seeded.js";
 import { digestStore, storedCheckpoint } from "./helpers/store.js";
 
@@ -21,6 +21,7 @@ describe("indexer crash safety (kill -9 during backfill)", function () {
     node = await startNode({ port: await freePort(8660) });
     tmp = tempDir("crash");
   });
+  afterEach(killLeftoverIndexers);
   after(async function () {
     await node?.stop();
     tmp?.remove();

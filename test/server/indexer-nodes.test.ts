@@ -17,7 +17,7 @@ import { setupIndexer } from "../../server/src/indexer/setup.js";
 import { closeStore } from "../../server/src/store/store.js";
 import { ANCHORER_KEY, clients, DEV_KEYS, freePort, holderAddress, registryWriter, repoRoot, rpc, tempDir } from "./helpers/chain.js";
 import { expectModelsMatchChain, settingsFor, startIndexer, waitFor } from "./helpers/indexer.js";
-import { spawnIndexer } from "./helpers/indexer-process.js";
+import { killLeftoverIndexers, spawnIndexer } from "./helpers/indexer-process.js";
 import { startRpcProxy, type RpcProxy } from "./helpers/rpc-proxy.js";
 import { digestStore } from "./helpers/store.js";
 
@@ -73,6 +73,7 @@ describe("indexer against Anvil and a Besu-like node", function () {
     a = await startAnvil(31337);
     b = await startAnvil(31338);
   });
+  afterEach(killLeftoverIndexers);
   after(async function () {
     await proxy?.close();
     await a?.stop();

@@ -31,6 +31,15 @@ export type IndexerRun = {
   nodeFlags?: string[];
 };
 
+const live = new Set<IndexerChild>();
+
+/** Kills the children still running (a test that failed while holding one must not leave it behind). */
+export async function killLeftoverIndexers(): Promise<void> {
+  const left = [...live];
+  for (const child of left) child.kill();
+  await Promise.all(left.map((child) => child.exited));
+}
+
 export function spawnIndexer(url: string, deployment: string, dataDir: string, run: IndexerRun = {}): IndexerChild {
   let started = Date.now();
   const child = spawn(
@@ -81,7 +90,7 @@ export function spawnIndexer(url: string, deployment: string, dataDir: string, r
       resolve({ code, signal, ms: Date.now() - started, stderr, stdout });
     }),
   );
-  return {
+  const handle: IndexerChild = {
     lines,
     line(match) {
       const seen = lines.find(match);
@@ -92,6 +101,9 @@ export function spawnIndexer(url: string, deployment: string, dataDir: string, r
     kill: () => child.kill("SIGKILL"),
     exited,
   };
+  live.add(handle);
+  void exited.then(() => live.delete(handle));
+  return handle;
 }
 
 export async function runIndexer(url: string, deployment: string, dataDir: string, killAfterMs?: number, nodeFlags: string[] = []): Promise<RunResult> {
