@@ -13,7 +13,7 @@ import { seededRng } from "./helpers/seeded.js";
 import { digestStore, storedCheckpoint } from "./helpers/store.js";
 
 describe("indexer crash safety (kill -9 during backfill)", function () {
-  this.timeout(300_000);
+  this.timeout(900_000);
   let node: NodeProcess;
   let tmp: ReturnType<typeof tempDir>;
 
@@ -58,7 +58,7 @@ describe("indexer crash safety (kill -9 during backfill)", function () {
       const delay = rng.int(0, 3);
       expect(target, "a kill point before the end").to.be.lessThan(final);
       const child = spawnIndexer(node.url, file, crashed, { logLevel: "debug" });
-      const marker = await child.line((l) => l.msg === "range stored" && (l.to as number) >= target);
+      const marker = await child.progress((l) => l.msg === "range stored" && (l.to as number) >= target);
       setTimeout(child.kill, delay);
       const run = await child.exited;
       expect(run.signal, `the child was killed, not done (${run.stderr})`).to.equal("SIGKILL");

@@ -17,6 +17,8 @@ export type IndexerChild = {
   lines: LogLine[];
   /** Resolves with the first log line (already printed or to come) that `match` accepts; rejects if the child exits first. */
   line: (match: (line: LogLine) => boolean) => Promise<LogLine>;
+  /** The same, but rejects as soon as the child logs an error (it would retry forever, never reaching the line). */
+  progress: (match: (line: LogLine) => boolean) => Promise<LogLine>;
   kill: () => void;
   exited: Promise<RunResult>;
 };
@@ -100,6 +102,13 @@ export function spawnIndexer(url: string, deployment: string, dataDir: string, r
     },
     kill: () => child.kill("SIGKILL"),
     exited,
+    progress(match) {
+      const failed = handle.line((l) => typeof l.level === "number" && l.level >= 50);
+      return Promise.race([
+        handle.line(match),
+        failed.then((l) => Promise.reject(new Error(`The indexer failed instead: ${l.msg} (${String(l.err)})`))),
+      ]);
+    },
   };
   live.add(handle);
   void exited.then(() => live.delete(handle));
