@@ -1,27 +1,19 @@
-// Crash safety: the indexer runs as a child process (tsx) and is killed with SIGKILL at random moments of its
+// Crash safety: the indexer runs as a child process (tsx) and is killed with SIGKILL at drawn points of its
 // backfill, several times; after a final uninterrupted restart its store must equal a clean run's, entry for
-// entry (range-end block hashes aside: where adaptive ranges stop is not chain data).
+// entry (range-end block hashes aside: where adaptive ranges stop is not chain data). Each kill point is drawn
+// from a seeded generator (seed printed; GONGZHI_TEST_SEED replays it) as a block of what is left to index and
+// a delay of a few ms after the child logs that the batch of that block's range is being written, and each kill
+// is checked to have interrupted the backfill: the store holds more than before that run, and less than all.
 import { expect } from "chai";
 import path from "node:path";
-import { Level } from "level";
 import type { Address } from "viem";
 import { deployAll, freePort, holderAddress, registryWriter, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
-import { runIndexer } from "./helpers/indexer-process.js";
-import { digestStore } from "./helpers/store.js";
-
-async function checkpointOf(dir: string): Promise<number> {
-  const db = new Level<string, string>(dir, { valueEncoding: "utf8" });
-  await db.open();
-  try {
-    const raw = await db.get("!meta!checkpoint");
-    return raw ? (JSON.parse(raw) as { blockNumber: number }).blockNumber : -1;
-  } finally {
-    await db.close();
-  }
-}
+import { killLeftoverIndexers, runIndexer, spawnIndexer } from "./helpers/indexer-process.js";
+import { seededRng } from "./helpers/seeded.js";
+import { digestStore, storedCheckpoint } from "./helpers/store.js";
 
 describe("indexer crash safety (kill -9 during backfill)", function () {
-  this.timeout(300_000);
+  this.timeout(900_000);
   let node: NodeProcess;
   let tmp: ReturnType<typeof tempDir>;
 
@@ -29,12 +21,14 @@ describe("indexer crash safety (kill -9 during backfill)", function () {
     node = await startNode({ port: await freePort(8660) });
     tmp = tempDir("crash");
   });
+  afterEach(killLeftoverIndexers);
   after(async function () {
     await node?.stop();
     tmp?.remove();
   });
 
   it("ends with exactly the store of an uninterrupted run", async function () {
+    const rng = seededRng("kill points");
     const { deployment, file } = await deployAll(node.url, tmp.dir);
     const reg = registryWriter(node.url, deployment.contracts.CommunityRegistry.address as Address);
     const estate = await reg.createEstate(holderAddress(999));
@@ -52,26 +46,32 @@ describe("indexer crash safety (kill -9 during backfill)", function () {
     const clean = path.join(tmp.dir, "clean");
     const first = await runIndexer(node.url, file, clean);
     expect(first.code, first.stderr).to.equal(0);
-    const final = await checkpointOf(clean);
+    const final = await storedCheckpoint(clean);
     console.log(`      clean backfill: ${first.ms} ms to block ${final}`);
 
     const crashed = path.join(tmp.dir, "crashed");
-    const reached: number[] = [];
     for (let i = 0; i < 8; i++) {
-      // Kill at a random moment of what is left of the (resumed) backfill: each restart has less to do, so a
-      // kill time drawn from the whole clean run would mostly land after the end.
-      const done = Math.max(0, reached.at(-1) ?? 0);
-      const remaining = Math.max(0.05, (final - done) / final);
-      const at = Math.floor(Math.random() * first.ms * 0.8 * remaining);
-      const run = await runIndexer(node.url, file, crashed, at);
-      if (run.signal !== "SIGKILL") expect(run.code, run.stderr).to.equal(0);
-      reached.push(await checkpointOf(crashed).catch(() => -1));
-      console.log(`      kill at ${at} ms: ${run.signal ?? run.code} after ${run.ms} ms, checkpoint ${reached.at(-1)}`);
+      const before = await storedCheckpoint(crashed);
+      // A block of the next quarter of what is left, so that eight kills fit in one backfill.
+      const start = Math.max(before, deployment.contracts.CommunityRegistry.blockNumber);
+      const target = start + 2 + rng.int(0, Math.max(0, Math.floor((final - start - 4) / 4)));
+      const delay = rng.int(0, 3);
+      expect(target, "a kill point before the end").to.be.lessThan(final);
+      const child = spawnIndexer(node.url, file, crashed, { logLevel: "debug" });
+      const marker = await child.progress((l) => l.msg === "range stored" && (l.to as number) >= target);
+      setTimeout(child.kill, delay);
+      const run = await child.exited;
+      expect(run.signal, `the child was killed, not done (${run.stderr})`).to.equal("SIGKILL");
+      const reached = await storedCheckpoint(crashed);
+      console.log(`      kill ${i + 1}: ${delay} ms after range ${marker.to as number}'s batch began; checkpoint ${before} → ${reached} of ${final}`);
+      // Landed mid-backfill: this run stored something (the batches before the marker's are on disk: batches are
+      // written in order and a range is built only once the one before it is written), and not everything.
+      expect(reached, "checkpoint after the kill").to.be.at.least((marker.to as number) - 1);
+      expect(reached, "checkpoint after the kill").to.be.greaterThan(before);
+      expect(reached, "the kill interrupted the backfill").to.be.lessThan(final);
     }
     const last = await runIndexer(node.url, file, crashed);
     expect(last.code, last.stderr).to.equal(0);
-    // At least two kills must have interrupted the backfill, or the test proves nothing.
-    expect(reached.filter((n) => n < final).length, `checkpoints after each kill: ${reached.join(", ")} of ${final}`).to.be.greaterThan(1);
 
     const a = await digestStore(clean, ["blocks"]);
     const b = await digestStore(crashed, ["blocks"]);

@@ -16,7 +16,7 @@ import { appendOffchain } from "../../server/src/receipts/log.js";
 import { closeStore, type Store } from "../../server/src/store/store.js";
 import { ANCHORER_KEY, clients, deployAll, freePort, holderAddress, registryWriter, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { expectModelsMatchChain, settingsFor, startIndexer } from "./helpers/indexer.js";
-import { runIndexer } from "./helpers/indexer-process.js";
+import { runIndexer, spawnIndexer } from "./helpers/indexer-process.js";
 import { digestStore } from "./helpers/store.js";
 
 /** The digest of helpers/store.ts, of a store this process holds open (LevelDB lets one handle per process). */
@@ -122,6 +122,13 @@ describe("indexer refusals on a Hardhat node", function () {
     } finally {
       await closeStore(service.store);
     }
+    expect(await digestStore(settings.dataDir), "digest of the whole store").to.deep.equal(before);
+
+    // As an operator runs it: the indexer process stops (exit code 1) with the same message, and changes nothing.
+    const run = await spawnIndexer(node.url, file, settings.dataDir, { args: ["--reorg-window", "3"] }).exited;
+    expect(run.code, "the process stops").to.equal(1);
+    expect(run.stdout).to.include("indexer stopped: a reorg deeper than the window needs a human decision");
+    expect(run.stderr).to.include("Stop, raise --reorg-window or --confirmations, and re-index into a fresh --data-dir.");
     expect(await digestStore(settings.dataDir), "digest of the whole store").to.deep.equal(before);
   });
 

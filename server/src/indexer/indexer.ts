@@ -316,6 +316,8 @@ export async function syncOnce(ix: Indexer): Promise<SyncResult> {
       }
       renumbered = await applyChunk(ix, c, windowFloor);
       events += c.prepared.count;
+      // Debug only: where a crash would leave the store (this range's batch is being written, not yet on disk).
+      logger?.debug({ from: c.from, to: c.to, events: c.prepared.count }, "range stored");
       return false;
     });
     if (moved || renumbered) ahead = [];

@@ -5,7 +5,7 @@ import pino from "pino";
 import type { Abi, Address, PublicClient } from "viem";
 import { loadArtifact } from "../../../server/src/chain/artifacts.js";
 import { loadIndexerSettings, type IndexerSettings } from "../../../server/src/config/indexer.js";
-import { follow } from "../../../server/src/indexer/indexer.js";
+import { follow, syncOnce } from "../../../server/src/indexer/indexer.js";
 import { runAnchorer } from "../../../server/src/receipts/anchorer.js";
 import { buildingScope, estateScope, type ScopeView, type UnitView } from "../../../server/src/indexer/models/registry.js";
 import { setupIndexer, type Service } from "../../../server/src/indexer/setup.js";
@@ -87,4 +87,17 @@ export async function expectModelsMatchChain(service: Service, client: PublicCli
   for await (const _ of unitModel.keys()) stored++;
   expect(stored, "no unit beyond the registry's count").to.equal(Number(units));
   return { units: Number(units), scopes };
+}
+
+/**
+ * Indexes to the head in this process with the child runs' settings (helpers/indexer-process.ts: one-block ranges,
+ * undo for every block), so that its store can be compared with theirs entry for entry; faster than a child.
+ */
+export async function indexToHead(url: string, deployment: string, dataDir: string): Promise<void> {
+  const service = await setupIndexer(settingsFor(url, deployment, dataDir, { initialRange: 1, maxRange: 1, targetLogs: 10, reorgWindow: 100_000 }));
+  try {
+    await syncOnce(service.indexer);
+  } finally {
+    await closeStore(service.store);
+  }
 }

@@ -13,6 +13,8 @@ import { openTestVault } from "./vault.js";
 // Hardhat's test runner loads every file under test/: run only when started as the child process.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [dataDir, point] = process.argv.slice(2) as [string, "after-send" | "before-send"];
+  // A test's temporary directory, never a path relative to wherever the process happens to run.
+  if (!path.isAbsolute(dataDir)) throw new Error(`outbox-process: the data directory must be an absolute path (a test's temp dir), not "${dataDir}".`);
   const store = await openStore(path.join(dataDir, "indexer"), [], logEntryEncoding);
   const outbox = await openOutbox(store);
   const tv = await openTestVault(path.join(dataDir, "vault"), parseMasterKey(process.env.GONGZHI_TEST_MASTER_KEY!, "test key"));
