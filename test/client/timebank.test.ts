@@ -36,7 +36,7 @@ describe("time bank (Chromium, demo stack)", function () {
 
   before(async function () {
     await buildClient();
-    stack = await startStack(8974, 8975);
+    stack = await startStack();
     base = stack.apiUrl;
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, acceptDownloads: true });

@@ -118,7 +118,7 @@ describe("verify page: receipts in words, node down, server down (Chromium)", fu
 
   before(async function () {
     await buildClient();
-    stack = await startStack(8978, 8979);
+    stack = await startStack();
     base = stack.apiUrl;
     receipts.ballot = await receiptOf("BallotCast", "OwnersVote");
     receipts.disbursed = await receiptOf("Disbursed", "MaintenanceFund");
