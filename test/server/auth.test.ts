@@ -278,6 +278,7 @@ function newAccount(): PrivateKeyAccount {
 }
 
 describe("Sign-in nonces, sessions and cached roles expire on time (one clock moved by the test)", function () {
+  this.timeout(120_000);
   const NONCE_TTL_MS = 60_000;
   const SESSION_TTL_MS = 3_600_000;
   const ROLE_CACHE_MS = 10_000;
