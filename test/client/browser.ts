@@ -130,9 +130,12 @@ export const LAYOUTS: Layout[] = [
 
 const AXE_SCRIPT = path.join(repoRoot, "node_modules/axe-core/axe.min.js");
 
-/** What is wrong with the page as it stands (its context needs `bypassCSP: true` for axe-core to be injected): horizontal overflow, and axe-core's serious or critical violations. */
-export async function pageProblems(page: Page): Promise<string[]> {
-  const problems: string[] = [];
+/**
+ * Whether the page scrolls sideways or any element reaches past the viewport's right edge (outside boxes that
+ * scroll on purpose): null when it fits, else what sticks out. The layout check behind every phone and
+ * large-text screenshot, which is only a picture for people and compared with nothing.
+ */
+export async function horizontalOverflow(page: Page): Promise<string | null> {
   const overflow = await page.evaluate(() => {
     const width = document.documentElement.clientWidth;
     const wide = [...document.querySelectorAll<HTMLElement>("body *")]
@@ -146,7 +149,14 @@ export async function pageProblems(page: Page): Promise<string[]> {
       .map((el) => `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(" ").join(".")}` : ""} (${Math.round(el.getBoundingClientRect().right)} > ${width}): ${el.textContent?.slice(0, 40)}`);
     return { scroll: document.documentElement.scrollWidth, width, wide };
   });
-  if (overflow.scroll > overflow.width + 1 || overflow.wide.length > 0) problems.push(`horizontal overflow: page ${overflow.scroll}px in ${overflow.width}px; ${overflow.wide.join("; ")}`);
+  return overflow.scroll > overflow.width + 1 || overflow.wide.length > 0 ? `horizontal overflow: page ${overflow.scroll}px in ${overflow.width}px; ${overflow.wide.join("; ")}` : null;
+}
+
+/** What is wrong with the page as it stands (its context needs `bypassCSP: true` for axe-core to be injected): horizontal overflow, and axe-core's serious or critical violations. */
+export async function pageProblems(page: Page): Promise<string[]> {
+  const problems: string[] = [];
+  const overflow = await horizontalOverflow(page);
+  if (overflow) problems.push(overflow);
   if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE_SCRIPT });
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
