@@ -30,6 +30,7 @@ function malleate(signature: Hex): Hex {
 }
 
 describe("Sign-In with Ethereum", function () {
+  this.timeout(120_000);
   let server: Server;
   let base: string;
   let chainId: number;
