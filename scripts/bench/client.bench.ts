@@ -166,7 +166,7 @@ const bench: BenchModule = {
     const demo = sizes.filter((x) => x.f.includes("demo-accounts")).reduce((s, x) => s + x.gz, 0);
     console.log(`client/dist: ${sizes.length} files, ${(totalBytes / 1024).toFixed(1)} kB gzipped (of which the dev-chain-only demo accounts ${(demo / 1024).toFixed(1)} kB)`);
 
-    const stack = await startStack(8970, 8971);
+    const stack = await startStack();
     const browser = await launchChromium();
     try {
       const api = async <T>(route: string): Promise<T> => (await (await fetch(`${stack.apiUrl}${route}`)).json()) as T;

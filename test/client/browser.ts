@@ -1,10 +1,11 @@
 // Shared by the browser tests and the client benchmark: build the client, start the demo stack, drive Chromium.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { build, type Rollup } from "vite";
 import { startDemoStack, type DemoStack } from "../../scripts/demo/stack.js";
+import { anyFreePort } from "../server/helpers/chain.js";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../..");
 export const artifactsDir = path.join(repoRoot, "test-artifacts/client");
@@ -55,10 +56,26 @@ export function filesWith(chunks: Rollup.OutputChunk[], patterns: RegExp[]): Map
   return files;
 }
 
-/** The demo stack on ports of our range, with the freshly built client. */
-export async function startStack(rpcPort: number, apiPort: number): Promise<DemoStack> {
-  const dataDir = path.join(tmpdir(), `gongzhi-client-${apiPort}-${process.pid}`);
-  return startDemoStack({ rpcPort, apiPort, dataDir });
+let stacks = 0;
+
+/**
+ * The demo stack with the freshly built client. Ports not given are free ones: the API listens on port 0 (the
+ * system picks it, no race); the chain node is given a port the system just called free, and if another process
+ * took it meanwhile the start is tried again on another. Its data directory is removed when it stops.
+ */
+export async function startStack(rpcPort?: number, apiPort?: number): Promise<DemoStack> {
+  for (let attempt = 1; ; attempt++) {
+    const dataDir = path.join(tmpdir(), `gongzhi-client-${process.pid}-${++stacks}`);
+    const rpc = rpcPort ?? (await anyFreePort());
+    try {
+      const stack = await startDemoStack({ rpcPort: rpc, apiPort: apiPort ?? 0, dataDir });
+      return { ...stack, stop: () => stack.stop().finally(() => rmSync(dataDir, { recursive: true, force: true })) };
+    } catch (error) {
+      rmSync(dataDir, { recursive: true, force: true });
+      const portTaken = /port/i.test(error instanceof Error ? error.message : String(error));
+      if (rpcPort !== undefined || !portTaken || attempt >= 3) throw error;
+    }
+  }
 }
 
 export function launchChromium(): Promise<Browser> {
@@ -113,9 +130,12 @@ export const LAYOUTS: Layout[] = [
 
 const AXE_SCRIPT = path.join(repoRoot, "node_modules/axe-core/axe.min.js");
 
-/** What is wrong with the page as it stands (its context needs `bypassCSP: true` for axe-core to be injected): horizontal overflow, and axe-core's serious or critical violations. */
-export async function pageProblems(page: Page): Promise<string[]> {
-  const problems: string[] = [];
+/**
+ * Whether the page scrolls sideways or any element reaches past the viewport's right edge (outside boxes that
+ * scroll on purpose): null when it fits, else what sticks out. The layout check behind every phone and
+ * large-text screenshot, which is only a picture for people and compared with nothing.
+ */
+export async function horizontalOverflow(page: Page): Promise<string | null> {
   const overflow = await page.evaluate(() => {
     const width = document.documentElement.clientWidth;
     const wide = [...document.querySelectorAll<HTMLElement>("body *")]
@@ -129,7 +149,14 @@ export async function pageProblems(page: Page): Promise<string[]> {
       .map((el) => `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(" ").join(".")}` : ""} (${Math.round(el.getBoundingClientRect().right)} > ${width}): ${el.textContent?.slice(0, 40)}`);
     return { scroll: document.documentElement.scrollWidth, width, wide };
   });
-  if (overflow.scroll > overflow.width + 1 || overflow.wide.length > 0) problems.push(`horizontal overflow: page ${overflow.scroll}px in ${overflow.width}px; ${overflow.wide.join("; ")}`);
+  return overflow.scroll > overflow.width + 1 || overflow.wide.length > 0 ? `horizontal overflow: page ${overflow.scroll}px in ${overflow.width}px; ${overflow.wide.join("; ")}` : null;
+}
+
+/** What is wrong with the page as it stands (its context needs `bypassCSP: true` for axe-core to be injected): horizontal overflow, and axe-core's serious or critical violations. */
+export async function pageProblems(page: Page): Promise<string[]> {
+  const problems: string[] = [];
+  const overflow = await horizontalOverflow(page);
+  if (overflow) problems.push(overflow);
   if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE_SCRIPT });
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;

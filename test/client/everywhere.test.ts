@@ -45,7 +45,7 @@ describe("everywhere: tables, errors, plain words, a kept sign-in (Chromium)", f
 
   before(async function () {
     await buildClient();
-    stack = await startStack(8980, 8981);
+    stack = await startStack();
     base = stack.apiUrl;
     browser = await launchChromium();
   });

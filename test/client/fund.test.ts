@@ -86,7 +86,7 @@ describe("web client: the maintenance fund, legible (Chromium, demo stack)", fun
 
   before(async function () {
     await buildClient();
-    stack = await startStack(8972, 8973);
+    stack = await startStack();
     base = stack.apiUrl;
     browser = await launchChromium();
     const plans = (await api<{ items: PlanJson[] }>("/api/fund/plans?limit=500")).items;

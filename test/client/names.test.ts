@@ -16,7 +16,7 @@ describe("web client: flats and names in place of addresses (Chromium, demo stac
 
   before(async function () {
     await buildClient();
-    stack = await startStack(8972, 8973);
+    stack = await startStack();
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
     page.on("pageerror", (e) => console.error("page error:", e.message));

@@ -56,7 +56,7 @@ describe("staff acting for residents (Chromium, demo stack)", function () {
 
   before(async function () {
     await buildClient();
-    stack = await startStack(8976, 8977);
+    stack = await startStack();
     base = stack.apiUrl;
     staff = stack.plan.staff[0]!.account.address;
     browser = await launchChromium();

@@ -36,7 +36,7 @@ describe("time bank (Chromium, demo stack)", function () {
 
   before(async function () {
     await buildClient();
-    stack = await startStack(8974, 8975);
+    stack = await startStack();
     base = stack.apiUrl;
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, acceptDownloads: true });
@@ -70,7 +70,13 @@ describe("time bank (Chromium, demo stack)", function () {
     expect(await page.getAttribute("[data-testid=svc-chosen-name]", "data-address")).to.equal(byFlat);
     expect(await page.textContent("[data-testid=svc-chosen-name]")).to.contain(label);
 
-    // Over the daily cap (720 minutes): refused next to the field, with the minutes left, and nothing sent.
+    // Over the daily cap (720 minutes): refused next to the field, with the minutes left, and nothing sent. What
+    // the page sends to the chain is watched from here: the next service it records must be its only transaction.
+    const sent: string[] = [];
+    const watch = (request: { method: () => string; postData: () => string | null }) => {
+      if (request.method() === "POST" && request.postData()?.includes("eth_sendRawTransaction")) sent.push(request.postData()!);
+    };
+    page.on("request", watch);
     const left = Number(await page.getAttribute("[data-testid=svc-cap]", "data-left"));
     await page.fill("[data-testid=svc-minutes]", String(left + 1));
     await page.click("[data-testid=record-service]");
@@ -78,14 +84,16 @@ describe("time bank (Chromium, demo stack)", function () {
     const refusal = await page.textContent("[data-testid=svc-minutes-error]");
     expect(refusal).to.contain("每天上限").and.to.contain(`${Math.floor(left / 60)} 小时`);
     await screenshot(page, "timebank-over-cap");
-    await new Promise((r) => setTimeout(r, 2000));
-    expect((await servicesOf(volunteer)).filter((s) => !before.has(s.id))).to.deep.equal([]);
 
     await page.fill("[data-testid=svc-minutes]", "20");
     await page.click("[data-testid=record-service]");
     newService = await eventually(async () => (await servicesOf(volunteer)).find((s) => !before.has(s.id)), 60_000, "the service recorded");
     expect(newService.recipient).to.equal(byFlat);
     expect(newService.minutes).to.equal(20);
+    // Waited for the recorded service (not for a while): the refused one was never sent, and is nowhere on chain.
+    page.off("request", watch);
+    expect(sent, "one transaction: the 20 minutes, none for the refused minutes").to.have.length(1);
+    expect((await servicesOf(volunteer)).filter((s) => !before.has(s.id)).map((s) => s.minutes)).to.deep.equal([20]);
 
     // The page shows it once it has re-rendered (and its form is the new one).
     await page.waitForSelector(`[data-testid=given] [data-service="${newService.id}"]`, { timeout: 60_000 });

@@ -17,7 +17,7 @@ import type { Browser, Page } from "playwright-core";
 import { decodeEventLog, type Abi, type Hex } from "viem";
 import type { DemoStack } from "../../scripts/demo/stack.js";
 import { freePort } from "../server/helpers/chain.js";
-import { auditLayouts, buildClient, eventually, launchChromium, LAYOUTS, pageProblems, repoRoot, screenshot, startStack } from "./browser.js";
+import { auditLayouts, buildClient, eventually, horizontalOverflow, launchChromium, LAYOUTS, pageProblems, repoRoot, screenshot, startStack } from "./browser.js";
 
 type Json = Record<string, unknown>;
 type Receipt = Json & { anchor: string; record: Json & { topics?: Hex[]; data?: Hex; payload?: string } };
@@ -118,7 +118,7 @@ describe("verify page: receipts in words, node down, server down (Chromium)", fu
 
   before(async function () {
     await buildClient();
-    stack = await startStack(8978, 8979);
+    stack = await startStack();
     base = stack.apiUrl;
     receipts.ballot = await receiptOf("BallotCast", "OwnersVote");
     receipts.disbursed = await receiptOf("Disbursed", "MaintenanceFund");
@@ -167,6 +167,7 @@ describe("verify page: receipts in words, node down, server down (Chromium)", fu
     expect(text).to.match(/^Verified: On \d{1,2} \w+ \d{4}, payment no\. \d+ \(/);
     expect(text).to.contain(`fund plan #${String(d.planId)}`).and.contain(`¥${yuan}`).and.contain("was paid to");
     expect(await page.locator("[data-testid=step-words]").first().innerText()).to.equal("The receipt is complete and well formed.");
+    expect(await horizontalOverflow(page), "the English sentence fits 390 px").to.equal(null);
     await screenshot(page, "verify-words-fund-en-390");
 
     const c = argsOf(receipts.redeemed!);
@@ -177,6 +178,7 @@ describe("verify page: receipts in words, node down, server down (Chromium)", fu
     const mins = Number(c.minutes_);
     expect(text).to.contain(mins % 60 === 0 ? `${mins / 60} 小时` : `${mins % 60} 分钟`);
     expect(text, "the partner is named from the directory, not shown as an address").to.not.contain(String(c.partner).slice(0, 8));
+    expect(await horizontalOverflow(page), "the Chinese sentence fits 390 px").to.equal(null);
   });
 
   it("says off-chain records in words: a document filed (date, class, fingerprint) and a directory change", async function () {
@@ -224,6 +226,7 @@ describe("verify page: receipts in words, node down, server down (Chromium)", fu
       sockets.forEach((s) => s.destroy());
       await new Promise((resolve) => silent.close(resolve));
     }
+    expect(await horizontalOverflow(page), "the node's silence is told within 390 px").to.equal(null);
     await screenshot(page, "verify-node-timeout-390");
   });
 

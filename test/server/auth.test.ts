@@ -30,6 +30,7 @@ function malleate(signature: Hex): Hex {
 }
 
 describe("Sign-In with Ethereum", function () {
+  this.timeout(120_000);
   let server: Server;
   let base: string;
   let chainId: number;
@@ -245,3 +246,109 @@ describe("Sign-In with Ethereum", function () {
 function newAccount(): PrivateKeyAccount {
   return privateKeyToAccount(generatePrivateKey());
 }
+
+describe("Sign-in nonces, sessions and cached roles expire on time (one clock moved by the test)", function () {
+  this.timeout(120_000);
+  const NONCE_TTL_MS = 60_000;
+  const SESSION_TTL_MS = 3_600_000;
+  const ROLE_CACHE_MS = 10_000;
+  let server: Server;
+  let base: string;
+  let chainId: number;
+  /** The clock of the sessions, the sign-in check and the role cache: moved by the tests, never waited for. */
+  let clock = Date.now();
+  let revokeStaff: (address: string) => Promise<void>;
+  const staffMember = privateKeyToAccount(generatePrivateKey());
+
+  before(async function () {
+    const connection = await network.create();
+    const { registry } = await deployRegistry(connection);
+    const roles = await readRoles(registry);
+    await (await registry.grantRole(roles.staff, staffMember.address)).wait();
+    revokeStaff = async (address) => void (await (await registry.revokeRole(roles.staff, address)).wait());
+    const client = createPublicClient({ transport: custom(connection.provider as EIP1193Provider) });
+    chainId = await client.getChainId();
+    const artifact = await hre.artifacts.readArtifact("CommunityRegistry");
+    const now = () => clock;
+    const rolesOf = chainRoleReader({ client, registry: (await registry.getAddress()) as Address, abi: artifact.abi as Abi, cacheMs: ROLE_CACHE_MS, now });
+    const sessions = createSessionStore({ nonceTtlMs: NONCE_TTL_MS, sessionTtlMs: SESSION_TTL_MS, maxNonces: 1000, maxSessions: 1000, maxSessionsPerAddress: 5, now });
+    const signInLimiter = addressLimiter({ limit: 1000, windowMs: 60_000, maxTracked: 1000, now });
+    const staffOnly = defineRoute({
+      method: "get",
+      path: "/api/staff-only",
+      summary: "A route gated by the staff role",
+      tags: ["test"],
+      before: [requireSession(sessions), requireRole("staff", rolesOf)],
+      response: z.object({ ok: z.boolean() }),
+      handler: () => ({ ok: true }),
+    });
+    const app = createApp({
+      routes: [...authRoutes({ sessions, domain: DOMAIN, chainId, rolesOf, clockSkewMs: CLOCK_SKEW_MS, signInLimiter, now }), staffOnly],
+      logger: pino({ level: "silent" }),
+      corsOrigins: [],
+      rateLimit: { windowMs: 60_000, limit: 1000 },
+      bodyLimit: "16kb",
+      version: "test",
+    });
+    server = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(function () {
+    server?.close();
+  });
+
+  async function call(method: "GET" | "POST", path: string, body?: unknown, token?: string) {
+    const headers: Record<string, string> = { "content-type": "application/json", "accept-language": "en" };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { code: string } } };
+  }
+  /** A signed message over a fresh nonce, dated by the server's (moved) clock as the client is told to. */
+  async function signedMessage(account: PrivateKeyAccount) {
+    const { body } = await call("POST", "/api/auth/nonce", {});
+    const message = createSiweMessage({ address: account.address, chainId, domain: DOMAIN, nonce: body.nonce as string, uri: `https://${DOMAIN}`, version: "1", issuedAt: new Date(body.issuedAt as string) });
+    return { message, signature: await account.signMessage({ message }) };
+  }
+  const outcome = (res: { status: number; body: { error?: { code: string } } }) => [res.status, res.body.error?.code ?? "ok"];
+
+  it("takes a sign-in nonce up to its lifetime and refuses it from then on, without spending the next one", async function () {
+    const early = await signedMessage(newAccount());
+    clock += NONCE_TTL_MS - 1;
+    expect(outcome(await call("POST", "/api/auth/sign-in", early)), "used a millisecond before it expires").to.deep.equal([200, "ok"]);
+    const late = await signedMessage(newAccount());
+    clock += NONCE_TTL_MS;
+    expect(outcome(await call("POST", "/api/auth/sign-in", late)), "used when it expires").to.deep.equal([401, "siwe_bad_nonce"]);
+    expect(outcome(await call("POST", "/api/auth/sign-in", await signedMessage(newAccount()))), "a fresh nonce still works").to.deep.equal([200, "ok"]);
+  });
+
+  it("ends a session at its lifetime: answered a millisecond before, refused at it", async function () {
+    const signedInAt = clock;
+    const res = await call("POST", "/api/auth/sign-in", await signedMessage(newAccount()));
+    expect(res.body.expiresAt).to.equal(signedInAt + SESSION_TTL_MS);
+    const token = res.body.token as string;
+    clock = signedInAt + SESSION_TTL_MS - 1;
+    expect(outcome(await call("GET", "/api/auth/session", undefined, token))).to.deep.equal([200, "ok"]);
+    clock = signedInAt + SESSION_TTL_MS;
+    expect(outcome(await call("GET", "/api/auth/session", undefined, token))).to.deep.equal([401, "unauthenticated"]);
+    expect(outcome(await call("GET", "/api/staff-only", undefined, token))).to.deep.equal([401, "unauthenticated"]);
+  });
+
+  it("stops honouring a revoked role once the role cache's time has passed, and does not serve it stale after", async function () {
+    const signIn = await call("POST", "/api/auth/sign-in", await signedMessage(staffMember));
+    expect(signIn.body.roles).to.include("staff");
+    const token = signIn.body.token as string;
+    const readAt = clock;
+    expect(outcome(await call("GET", "/api/staff-only", undefined, token))).to.deep.equal([200, "ok"]);
+    await revokeStaff(staffMember.address);
+    // Within the documented bound (GONGZHI_ROLE_CACHE_MS) the cached answer may still count…
+    clock = readAt + ROLE_CACHE_MS - 1;
+    expect(outcome(await call("GET", "/api/staff-only", undefined, token)), "inside the cache's time").to.deep.equal([200, "ok"]);
+    // …and not one millisecond longer: the chain is asked again, and the revocation holds from then on.
+    clock = readAt + ROLE_CACHE_MS;
+    expect(outcome(await call("GET", "/api/staff-only", undefined, token)), "at the cache's time").to.deep.equal([403, "forbidden"]);
+    expect((await call("GET", "/api/auth/session", undefined, token)).body.roles).to.not.include("staff");
+    clock += 1;
+    expect(outcome(await call("GET", "/api/staff-only", undefined, token)), "after").to.deep.equal([403, "forbidden"]);
+  });
+});

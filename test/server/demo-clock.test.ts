@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { freePort, repoRoot } from "./helpers/chain.js";
+import { anyFreePort, repoRoot } from "./helpers/chain.js";
 
 type Listed<T> = { items: T[] };
 type VoteRow = { id: number | string; start: number | string; end: number | string; status?: string };
@@ -26,8 +26,9 @@ describe("npm run demo: progress, PDFs by plan, and a chain clock at the real da
   let openVotes: number[] = [];
 
   before(async function () {
-    const rpcPort = await freePort(8980, 8981);
-    const apiPort = await freePort(8981, 8982);
+    const rpcPort = await anyFreePort();
+    let apiPort = await anyFreePort();
+    while (apiPort === rpcPort) apiPort = await anyFreePort();
     rpcUrl = `http://127.0.0.1:${rpcPort}`;
     apiUrl = `http://127.0.0.1:${apiPort}`;
     const dataDir = path.join(tmpdir(), `gongzhi-demo-clock-${process.pid}`);

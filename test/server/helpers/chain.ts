@@ -1,6 +1,6 @@
 // Real chains for the server tests: a Hardhat (or Anvil) node process on a free port in 8610–8699, the
 // contracts deployed from their artifacts, and viem helpers that write registry transactions.
-import { createServer } from "node:net";
+import { createServer, type AddressInfo } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -34,6 +34,21 @@ async function isFree(port: number): Promise<boolean> {
 export async function freePort(from: number, to = 8700): Promise<number> {
   for (let p = from; p < to; p++) if (await isFree(p)) return p;
   throw new Error(`No free port in ${from}–${to - 1}; stop leftover node processes (they were started by these tests).`);
+}
+
+/**
+ * A port the operating system calls free on loopback now, outside every test file's range (another process may
+ * still take it before the caller binds it: callers that can, listen on port 0 instead).
+ */
+export async function anyFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 export type NodeProcess = LocalNode;

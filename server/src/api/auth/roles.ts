@@ -24,6 +24,8 @@ export type ChainRoleReaderOptions = {
   cacheMs: number;
   /** How many addresses' roles are kept at most (10,000 unless said); the least recently used go first. */
   maxEntries?: number;
+  /** The clock the cache's age is measured by (milliseconds; Date.now unless said: tests move it). */
+  now?: () => number;
 };
 
 /**
@@ -67,7 +69,7 @@ export function chainRoleReader(options: ChainRoleReaderOptions): RoleReader {
 
   return (address) => {
     const key = address.toLowerCase();
-    const now = Date.now();
+    const now = (options.now ?? Date.now)();
     const cached = cache.get(key);
     cache.delete(key);
     if (cached && now - cached.at < options.cacheMs) {
