@@ -37,7 +37,7 @@ describe("web client (Chromium, demo stack)", function () {
 
   before(async function () {
     chunks = await buildClient();
-    stack = await startStack(8960, 8961);
+    stack = await startStack();
     base = stack.apiUrl;
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true });

@@ -47,7 +47,7 @@ describe("web client: votes, the committee election, ballots by flat (Chromium, 
 
   before(async function () {
     await buildClient();
-    stack = await startStack(8970, 8971);
+    stack = await startStack();
     base = stack.apiUrl;
     browser = await launchChromium();
   });
