@@ -116,7 +116,7 @@ describe("client texts", function () {
       expect([...usedKeys('t(`tally.${c}`)')]).to.include.members(["tally.for", "tally.against", "tally.abstain"]);
       expect([...usedKeys('label("outcome", v.outcome)')].every((k) => k.startsWith("outcome."))).to.equal(true);
       expect(usedKeys('label("outcome", v.outcome)').size).to.equal(KEYS.filter((k) => k.startsWith("outcome.")).length);
-      expect([...usedKeys('enumText("verify.words.choice", CHOICES, a.choice)')]).to.not.be.empty;
+      expect(usedKeys('enumText("verify.words.choice", CHOICES, a.choice)').size).to.be.greaterThan(1);
       expect([...usedKeys('h("p", {}, t(ok ? "app.home" : "nav.fund"))')].sort()).to.deep.equal(["app.home", "nav.fund"]);
     });
 
