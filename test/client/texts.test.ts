@@ -6,7 +6,7 @@ import { expect } from "chai";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { Rollup } from "vite";
 import { en } from "../../client/src/i18n/en.js";
-import { groupTexts, TEXT_GROUP_NAMES, type TextGroup } from "../../client/src/i18n/groups.js";
+import type { TextGroup } from "../../client/src/i18n/groups.js";
 import { zhCN } from "../../client/src/i18n/zh-CN.js";
 import type { DemoStack } from "../../scripts/demo/stack.js";
 import { buildClient, launchChromium, startStack } from "./browser.js";
@@ -66,22 +66,6 @@ describe("texts per language and page group (Chromium, demo stack)", function ()
     const words = new Set((await page.locator("body").innerText()).split(/[\s,，。:：()（）·]+/));
     return KEYS.filter((k) => words.has(k));
   }
-
-  it("the build cuts each language into one chunk per group, holding exactly that group's texts", async function () {
-    const all = chunks.filter((c) => c.facadeModuleId?.startsWith("\0virtual:texts/"));
-    expect(all).to.have.length(2 * TEXT_GROUP_NAMES.length);
-    for (const [lang, dictionary] of [["zh-CN", zhCN], ["en", en]] as const) {
-      for (const group of TEXT_GROUP_NAMES) {
-        const chunk = chunks.find((c) => c.fileName === fileOf(lang, group))!;
-        expect(chunk.imports, `${lang}/${group} imports nothing`).to.deep.equal([]);
-        const module = (await import(`data:text/javascript,${encodeURIComponent(chunk.code)}`)) as { default: Record<string, string> };
-        expect(module.default, `${lang}/${group}`).to.deep.equal(groupTexts(dictionary, group));
-      }
-    }
-    // No text of a page group is in the entry: it would be downloaded by every page in both languages.
-    const entry = chunks.find((c) => c.isEntry)!;
-    expect(entry.code).to.not.contain(zhCN["verify.title"]).and.not.contain(en["verify.title"]);
-  });
 
   for (const [lang, hash, group] of [
     ["zh-CN", "votes", "votes"],

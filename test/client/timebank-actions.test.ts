@@ -59,7 +59,7 @@ describe("time bank: rejecting and gifting, and a refused transaction (Chromium,
     await page.fill("[data-testid=svc-minutes]", "25");
     await page.click("[data-testid=record-service]");
     const service = await eventually(async () => (await servicesOf(volunteer)).find((s) => !before.has(s.id)), 60_000, "the service recorded");
-    expect(service).to.deep.include({ recipient, minutes: 25, status: "pending" });
+    expect(service).to.deep.include({ recipient, minutes: 25, status: "recorded" });
     const volunteerBalance = await balanceOf(volunteer);
 
     await signInAs(page, base, recipient);
