@@ -15,7 +15,7 @@
  * every group they made each language's texts 13 kB (gzipped) larger in all, which took the bundle over its
  * 300 kB goal, for about 2 kB more on the few pages without them (home, upload).
  */
-const SHARED = ["matter", "role", "relation", "scope", "names", "tally", "table", "proxy", "proposal", "outcome", "tx", "revert", "stage", "category", "ballot.block", "plan.document"];
+const SHARED = ["matter", "role", "relation", "scope", "names", "tally", "table", "proxy", "proposal", "outcome", "tx", "revert", "stage", "category", "ballot.block", "plan.document", "vote.holder"];
 
 export const TEXT_GROUPS = {
   /** Header, navigation, footer, page errors, the sign-in statement, sessions and the shared names: every page. */
@@ -23,22 +23,12 @@ export const TEXT_GROUPS = {
   home: ["home"],
   account: ["account"],
   votes: ["votes", "vote", "ballot", "countdown", "election", "verdict", "receipt"],
-  fund: ["fund", "plan", "planStatus", "disclosure", "statement", "entry", "notice", "csv", "doc", "vote.holder"],
+  fund: ["fund", "plan", "planStatus", "disclosure", "statement", "entry", "notice", "csv", "doc"],
   timebank: ["timebank", "history", "serviceStatus", "cert", "partner"],
   verify: ["verify"],
   upload: ["upload"],
-  staff: [
-    "staff",
-    "paper",
-    "timebank.confirm",
-    "timebank.reject",
-    "timebank.partner",
-    "timebank.minutes",
-    "upload.noFile",
-    "upload.chosen",
-    "upload.network",
-    "upload.mismatch",
-  ],
+  // The staff pages also show a few time-bank and upload texts: those are in the timebank and upload groups too.
+  staff: ["staff", "paper", "timebank.confirm", "timebank.reject", "timebank.partner", "timebank.minutes", "upload.noFile", "upload.chosen", "upload.network", "upload.mismatch"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TextGroup = keyof typeof TEXT_GROUPS;
