@@ -7,6 +7,7 @@ import { bytesToHex } from "viem";
 import { defineConfig, type Plugin, type Rollup } from "vite";
 import { demoPlan, type DemoPerson } from "../scripts/demo/plan.js";
 import { en } from "./src/i18n/en.js";
+import { groupTexts, TEXT_GROUP_NAMES, type TextGroup } from "./src/i18n/groups.js";
 import { zhCN, type TextKey } from "./src/i18n/zh-CN.js";
 import { routes } from "./src/routes.js";
 
@@ -116,6 +117,28 @@ function artifactAbis(): Plugin {
   };
 }
 
+const languages = { "zh-CN": zhCN, en } as const;
+
+/**
+ * `virtual:texts/<lang>/<group>`: one language's texts of one group (src/i18n/groups.ts), cut at build time from
+ * the one file per language a developer edits, so that each is a chunk of its own (lib/i18n.ts loads them).
+ */
+function texts(): Plugin {
+  const prefix = "virtual:texts/";
+  return {
+    name: "gongzhi-texts",
+    resolveId: (source) => (source.startsWith(prefix) ? `\0${source}` : undefined),
+    load(resolved) {
+      if (!resolved.startsWith(`\0${prefix}`)) return undefined;
+      const [lang, group] = resolved.slice(prefix.length + 1).split("/") as [keyof typeof languages, TextGroup];
+      if (!(lang in languages) || !TEXT_GROUP_NAMES.includes(group)) {
+        throw new Error(`No texts ${resolved.slice(1)}: the languages are ${Object.keys(languages).join(", ")}, the groups those of client/src/i18n/groups.ts.`);
+      }
+      return `export default ${JSON.stringify(groupTexts(languages[lang], group))};`;
+    },
+  };
+}
+
 const escapeHtml = (text: string): string => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** A text in both languages; the stylesheet shows the one `<html lang>` names (set by the boot script). */
@@ -138,19 +161,27 @@ function shell(): Record<string, string> {
   };
 }
 
+type Preloads = {
+  /** Per route: its pattern, its page chunk's files, its early data requests and its group of texts. */
+  routes: [string, string[], string[], TextGroup][];
+  /** Per language and group of texts: the chunk's files. */
+  texts: Record<string, Partial<Record<TextGroup, string[]>>>;
+  base: string;
+};
+
 /**
  * The boot script, inline in index.html's head so it runs before anything is drawn: the saved language and text
  * size (so the first paint is already right), and `<link rel="modulepreload">` for the route's page chunk and
- * the language's texts, so they download beside the entry instead of after it.
+ * the shell's and the route's texts in that language only, so they download beside the entry instead of after it.
  */
-function bootScript(preloads: { routes: [string, string[], string[]][]; texts: Record<string, string[]>; base: string }): string {
+function bootScript(preloads: Preloads): string {
   return `(function(){var d=document.documentElement,s=null,l="zh-CN",p="";
 try{s=window.localStorage;if(s.getItem("gongzhi.lang")==="en")l="en";if(s.getItem("gongzhi.largeText")==="1")d.classList.add("large-text")}catch(e){}
 d.lang=l;
 try{p=decodeURIComponent(location.hash.replace(/^#\\/?/,"")).split("?")[0].replace(/\\/$/,"")}catch(e){}
-var R=${JSON.stringify(preloads.routes)},T=${JSON.stringify(preloads.texts)},f=T[l]||[];
+var R=${JSON.stringify(preloads.routes)},T=${JSON.stringify(preloads.texts)},L=T[l]||{},f=L.shell||[];
 var E=window.__gongzhiEarly={},H={Accept:"application/json","Accept-Language":l};
-for(var i=0;i<R.length;i++){var m=new RegExp(R[i][0]).exec(p);if(!m)continue;f=f.concat(R[i][1]);d.setAttribute("data-route",p.split("/")[0]);
+for(var i=0;i<R.length;i++){var m=new RegExp(R[i][0]).exec(p);if(!m)continue;f=f.concat(R[i][1],L[R[i][3]]||[]);d.setAttribute("data-route",p.split("/")[0]);
 for(var a=0;a<R[i][2].length;a++){var u=R[i][2][a].replace(/\\{(\\d)\\}/g,function(_,n){return m[n]===undefined?"\\u0000":m[n]});
 if(u.indexOf("\\u0000")<0){E[u]=fetch(u,{headers:H});E[u].catch(function(){})}}break}
 for(var j=0;j<f.length;j++){var k=document.createElement("link");k.rel="modulepreload";k.crossOrigin="";k.href=${JSON.stringify(preloads.base)}+f[j];document.head.appendChild(k)}
@@ -201,7 +232,7 @@ function firstPaint(): Plugin {
         const parts = shell();
         let out = html.replace(/<!-- gongzhi:(skip|header|loading|footer) -->/g, (_m, name: string) => parts[name]!);
         const bundle = ctx.bundle;
-        const preloads = { routes: [] as [string, string[], string[]][], texts: {} as Record<string, string[]>, base: "./" };
+        const preloads: Preloads = { routes: [], texts: {}, base: "./" };
         if (bundle) {
           const entry = Object.values(bundle).find((c): c is Rollup.OutputChunk => c.type === "chunk" && c.isEntry);
           const skip = entry ? chunkFiles(bundle, entry.fileName, new Set()) : new Set<string>();
@@ -211,11 +242,15 @@ function firstPaint(): Plugin {
             const chunk = byModule(`/src/pages/${route.page}.ts`);
             // `{name}` → the capture group's number, for the boot script.
             const data = (route.data ?? []).map((u) => u.replace(/\{(\w+)\}/g, (_m, name: string) => `{${route.names.indexOf(name) + 1}}`));
-            if (chunk) preloads.routes.push([route.pattern.source, [...chunkFiles(bundle, chunk.fileName, skip)], data]);
+            if (chunk) preloads.routes.push([route.pattern.source, [...chunkFiles(bundle, chunk.fileName, skip)], data, route.texts]);
           }
-          for (const [lang, file] of [["zh-CN", "zh-CN.ts"], ["en", "en.ts"]] as const) {
-            const chunk = byModule(`/src/i18n/${file}`);
-            if (chunk) preloads.texts[lang] = [...chunkFiles(bundle, chunk.fileName, skip)];
+          for (const lang of Object.keys(languages)) {
+            for (const group of TEXT_GROUP_NAMES) {
+              const chunk = Object.values(bundle).find(
+                (c): c is Rollup.OutputChunk => c.type === "chunk" && c.facadeModuleId === `\0virtual:texts/${lang}/${group}`,
+              );
+              if (chunk) (preloads.texts[lang] ??= {})[group] = [...chunkFiles(bundle, chunk.fileName, skip)];
+            }
           }
           // The stylesheet inline: one request fewer before the first paint (index.html is revalidated anyway).
           out = out.replace("</head>", `${inlinedCss.map((css) => `<style>${css}</style>`).join("")}</head>`);
@@ -255,7 +290,7 @@ function precompress(): Plugin {
 export default defineConfig({
   root: here,
   base: "./",
-  plugins: [demoAccounts(), artifactAbis(), firstPaint(), precompress()],
+  plugins: [demoAccounts(), artifactAbis(), texts(), firstPaint(), precompress()],
   build: {
     outDir: path.join(here, "dist"),
     emptyOutDir: true,
@@ -266,7 +301,16 @@ export default defineConfig({
     // modules the pages share with the entry (dom.ts, Vite's preload helper) as chunks of their own: two more
     // requests before anything runs, and on HTTP/1.1 (six connections per host) a page's seventh request waits
     // for a free one, each a further 150 ms round trip on a slow phone.
-    rolldownOptions: { output: { codeSplitting: { groups: [{ name: "index", tags: ["$initial"] }] } } },
+    rolldownOptions: {
+      output: {
+        codeSplitting: { groups: [{ name: "index", tags: ["$initial"] }] },
+        // The texts' chunks named by language and group (texts-en-fund-….js), not mistaken for a page's.
+        chunkFileNames: (chunk) => {
+          const texts = /^\0virtual:texts\/([\w-]+)\/(\w+)$/.exec(chunk.facadeModuleId ?? "");
+          return texts ? `assets/texts-${texts[1]}-${texts[2]}-[hash].js` : "assets/[name]-[hash].js";
+        },
+      },
+    },
   },
   server: { port: 8910, strictPort: true },
   preview: { port: 8911, strictPort: true },

@@ -14,3 +14,9 @@ declare module "virtual:abis" {
   /** Every contract of the deploy plan (server/src/chain/deploy.ts) by name: its ABI from the compiled artifact. */
   export const abis: Record<string, import("viem").Abi>;
 }
+
+declare module "virtual:texts/*" {
+  /** One language's texts of one group (client/src/i18n/groups.ts), cut from zh-CN.ts or en.ts at build time. */
+  const texts: Partial<Record<import("./i18n/zh-CN.js").TextKey, string>>;
+  export default texts;
+}

@@ -3,7 +3,7 @@
 import "./styles.css";
 import { dropEarlyAnswers } from "./lib/api.js";
 import { h, replace } from "./lib/dom.js";
-import { lang, loadTexts, onLangChange, setLang, t } from "./lib/i18n.js";
+import { lang, loadPageTexts, onLangChange, setLang, t } from "./lib/i18n.js";
 import { short } from "./lib/format.js";
 import { errorText } from "./lib/errors.js";
 import { hasKeptSession, onSessionChange, signedIn } from "./lib/session.js";
@@ -132,11 +132,12 @@ async function render(): Promise<void> {
   controller?.abort();
   controller = new AbortController();
   const mine = ++renderCount;
-  // The page's chunk is asked for before the texts are awaited: the two downloads overlap.
+  // The page's chunk is asked for before the texts are awaited: the downloads overlap. The page draws only once
+  // the shell's texts and its group's are there (never a flash of keys).
   const loading = route ? pages[route.page]() : null;
   loading?.catch(() => undefined); // awaited (and reported) below
   try {
-    await loadTexts();
+    await loadPageTexts(route ? [route.texts] : []);
   } catch {
     // Texts unreachable (offline): keys are shown rather than nothing; the page below says what failed.
   }

@@ -1,7 +1,12 @@
 // The production bundle's shape where it decides how many round trips a phone waits before a page shows.
 import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import type { Rollup } from "vite";
-import { buildClient, filesWith, SIGNING_MODULES } from "./browser.js";
+import { en } from "../../client/src/i18n/en.js";
+import { groupTexts, TEXT_GROUP_NAMES } from "../../client/src/i18n/groups.js";
+import { zhCN } from "../../client/src/i18n/zh-CN.js";
+import { buildClient, filesWith, repoRoot, SIGNING_MODULES } from "./browser.js";
 
 describe("client bundle (vite build)", function () {
   this.timeout(300_000);
@@ -18,5 +23,42 @@ describe("client bundle (vite build)", function () {
     expect(entry.imports, `chunks the entry imports statically: ${entry.imports.join(", ")}`).to.deep.equal([]);
     expect(entry.moduleIds.some((id) => /client[\\/]src[\\/]lib[\\/]dom\.ts$/.test(id)), "dom.ts is in the entry").to.equal(true);
     expect([...filesWith([entry], SIGNING_MODULES).values()].flat()).to.deep.equal([]);
+  });
+
+  it("each language's texts are one chunk per page group, holding exactly that group's texts; the entry holds none (issue 19)", async function () {
+    const texts = chunks.filter((c) => c.facadeModuleId?.startsWith("\0virtual:texts/"));
+    expect(texts).to.have.length(2 * TEXT_GROUP_NAMES.length);
+    for (const [lang, dictionary] of [["zh-CN", zhCN], ["en", en]] as const) {
+      for (const group of TEXT_GROUP_NAMES) {
+        const chunk = texts.find((c) => c.facadeModuleId === `\0virtual:texts/${lang}/${group}`)!;
+        expect(chunk.fileName).to.match(new RegExp(`^assets/texts-${lang}-${group}-[\\w-]+\\.js$`));
+        expect(chunk.imports, `${lang}/${group} imports nothing`).to.deep.equal([]);
+        const module = (await import(`data:text/javascript,${encodeURIComponent(chunk.code)}`)) as { default: Record<string, string> };
+        expect(module.default, `${lang}/${group}`).to.deep.equal(groupTexts(dictionary, group));
+      }
+    }
+    // No text of a page group in the entry (every page would download it, in both languages).
+    const entry = chunks.find((c) => c.isEntry)!;
+    for (const key of ["verify.title", "fund.title", "timebank.balance"] as const) {
+      expect(entry.code).to.not.contain(JSON.stringify(zhCN[key]).slice(1, -1)).and.not.contain(JSON.stringify(en[key]).slice(1, -1));
+    }
+  });
+
+  it("index.html's boot script preloads the shell's and the route's texts in the saved language only", function () {
+    const html = readFileSync(path.join(repoRoot, "client/dist/index.html"), "utf8");
+    const file = (lang: string, group: string) => chunks.find((c) => c.facadeModuleId === `\0virtual:texts/${lang}/${group}`)!.fileName;
+    // The boot script run as a browser would, on a route and with a saved language; the texts' links it adds.
+    const script = /<script>(\(function\(\)\{var d=document.documentElement[\s\S]*?)<\/script>/.exec(html)![1]!;
+    const preloaded = (hash: string, saved: string | null): string[] => {
+      const links: string[] = [];
+      const documentElement = { lang: "", classList: { add() {} }, setAttribute() {} };
+      const document = { documentElement, head: { appendChild: (l: { href: string }) => links.push(l.href) }, createElement: () => ({}) as { href: string } };
+      const window = { localStorage: { getItem: (k: string) => (k === "gongzhi.lang" ? saved : null) }, __gongzhiEarly: {} };
+      new Function("document", "window", "location", "fetch", script)(document, window, { hash }, () => ({ catch() {} }));
+      return links.filter((l) => l.includes("texts-")).map((l) => l.replace(/^\.\//, "")).sort();
+    };
+    expect(preloaded("#/fund", "en")).to.deep.equal([file("en", "shell"), file("en", "fund")].sort());
+    expect(preloaded("#/votes/3", null)).to.deep.equal([file("zh-CN", "shell"), file("zh-CN", "votes")].sort());
+    expect(preloaded("#/no-such-page", null)).to.deep.equal([file("zh-CN", "shell")]);
   });
 });

@@ -1,17 +1,44 @@
-// Texts by key in Simplified Chinese (default) and English; the choice is kept in localStorage. Each language's
-// texts are a chunk of their own, loaded when that language is chosen: a resident downloads only the one they read.
+// Texts by key in Simplified Chinese (default) and English; the choice is kept in localStorage. The build cuts
+// each language's texts into one chunk per page group (i18n/groups.ts): a resident downloads the shell's texts
+// and the current page's group, in the one language they read, and the next page's group when they go there.
+import type { TextGroup } from "../i18n/groups.js";
 import type { TextKey } from "../i18n/zh-CN.js";
 
 export type Lang = "zh-CN" | "en";
-export type { TextKey };
+export type { TextKey, TextGroup };
 
-type Dictionary = Record<TextKey, string>;
+type Texts = Partial<Record<TextKey, string>>;
+type Chunk = Promise<{ default: Texts }>;
 
-const loaders: Record<Lang, () => Promise<Dictionary>> = {
-  "zh-CN": () => import("../i18n/zh-CN.js").then((m) => m.zhCN),
-  en: () => import("../i18n/en.js").then((m) => m.en),
+// One literal import per chunk, so that the build can see (and the boot script preload) each of them.
+const loaders: Record<Lang, Record<TextGroup, () => Chunk>> = {
+  "zh-CN": {
+    shell: () => import("virtual:texts/zh-CN/shell"),
+    home: () => import("virtual:texts/zh-CN/home"),
+    account: () => import("virtual:texts/zh-CN/account"),
+    votes: () => import("virtual:texts/zh-CN/votes"),
+    fund: () => import("virtual:texts/zh-CN/fund"),
+    timebank: () => import("virtual:texts/zh-CN/timebank"),
+    verify: () => import("virtual:texts/zh-CN/verify"),
+    upload: () => import("virtual:texts/zh-CN/upload"),
+    staff: () => import("virtual:texts/zh-CN/staff"),
+  },
+  en: {
+    shell: () => import("virtual:texts/en/shell"),
+    home: () => import("virtual:texts/en/home"),
+    account: () => import("virtual:texts/en/account"),
+    votes: () => import("virtual:texts/en/votes"),
+    fund: () => import("virtual:texts/en/fund"),
+    timebank: () => import("virtual:texts/en/timebank"),
+    verify: () => import("virtual:texts/en/verify"),
+    upload: () => import("virtual:texts/en/upload"),
+    staff: () => import("virtual:texts/en/staff"),
+  },
 };
-const dictionaries: Partial<Record<Lang, Dictionary>> = {};
+/** Each language's texts loaded so far, all groups merged (a key shared by groups has the same text in each). */
+const dictionaries: Record<Lang, Texts> = { "zh-CN": {}, en: {} };
+/** The chunks asked for, by language and group: asked once; a failed one is forgotten, so it is asked again. */
+const asked: Record<Lang, Map<TextGroup, Promise<void>>> = { "zh-CN": new Map(), en: new Map() };
 const STORAGE_KEY = "gongzhi.lang";
 
 function initialLang(): Lang {
@@ -23,19 +50,41 @@ function initialLang(): Lang {
 }
 
 let current: Lang = initialLang();
+/** The groups the page on screen needs: what a change of language loads in the other language. */
+let showing: TextGroup[] = [];
 const listeners = new Set<(lang: Lang) => void>();
 
 export function lang(): Lang {
   return current;
 }
 
-/** Loads the texts of `which` (once); `t()` needs the current language's loaded before anything renders. */
-export async function loadTexts(which: Lang = current): Promise<void> {
-  dictionaries[which] ??= await loaders[which]();
+function loadGroup(which: Lang, group: TextGroup): Promise<void> {
+  let load = asked[which].get(group);
+  if (!load) {
+    load = loaders[which][group]().then((m) => void Object.assign(dictionaries[which], m.default));
+    load.catch(() => asked[which].delete(group));
+    asked[which].set(group, load);
+  }
+  return load;
 }
 
+/** Loads the shell's texts and `groups` in `which` language (each chunk once, all at the same time). */
+export async function loadTexts(groups: readonly TextGroup[] = [], which: Lang = current): Promise<void> {
+  await Promise.all([...new Set<TextGroup>(["shell", ...groups])].map((g) => loadGroup(which, g)));
+}
+
+/**
+ * The texts the page about to be drawn needs (the shell's and `groups`), in the current language; main.ts awaits
+ * this beside the page's code, since `t()` has only the texts loaded. A change of language loads these again.
+ */
+export async function loadPageTexts(groups: readonly TextGroup[]): Promise<void> {
+  showing = [...groups];
+  await loadTexts(groups);
+}
+
+/** Switches the language once the texts of the page on screen are loaded in it (nothing changes if they fail). */
 export async function setLang(next: Lang): Promise<void> {
-  await loadTexts(next);
+  await loadTexts(showing, next);
   current = next;
   try {
     localStorage.setItem(STORAGE_KEY, next);
@@ -52,7 +101,7 @@ export function onLangChange(listener: (lang: Lang) => void): void {
 
 /** The text of `key` in the current language, `{name}` placeholders filled from `params`. */
 export function t(key: TextKey, params: Record<string, string | number> = {}): string {
-  const text = dictionaries[current]?.[key] ?? key;
+  const text = dictionaries[current][key] ?? key;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 

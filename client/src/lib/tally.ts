@@ -12,6 +12,7 @@ type Row = { label: string; for: IntLike; against: IntLike; abstain: IntLike; to
 const W = 1000;
 const BAR_H = 36;
 
+/** part / total as a fraction of the bar, 0 to 1 (a line beyond the scope's total is drawn at its end). */
 function frac(part: IntLike, total: IntLike): number {
   const tot = big(total);
   if (tot <= 0n) return 0;
@@ -19,10 +20,22 @@ function frac(part: IntLike, total: IntLike): number {
   return Math.min(1, Math.max(0, f));
 }
 
+/** Where a row's segments end and its lines stand, as fractions of the bar (exact integer division first). */
+export function barGeometry(row: Pick<Row, "for" | "against" | "abstain" | "total" | "quorum" | "approval">): Record<"for" | "against" | "abstain" | "quorum" | "approval", number> {
+  return {
+    for: frac(row.for, row.total),
+    against: frac(row.against, row.total),
+    abstain: frac(row.abstain, row.total),
+    quorum: frac(row.quorum, row.total),
+    approval: frac(row.approval, row.total),
+  };
+}
+
 function bar(row: Row, key: string): SVGElement {
-  const xs = { for: frac(row.for, row.total) * W, against: frac(row.against, row.total) * W, abstain: frac(row.abstain, row.total) * W };
-  const q = frac(row.quorum, row.total) * W;
-  const a = frac(row.approval, row.total) * W;
+  const g = barGeometry(row);
+  const xs = { for: g.for * W, against: g.against * W, abstain: g.abstain * W };
+  const q = g.quorum * W;
+  const a = g.approval * W;
   const top = 14;
   const svg = s(
     "svg",

@@ -1,6 +1,6 @@
 // Sending a transaction from the signed-in key or wallet, with its progress shown step by step:
 // checked (simulated) → signed and sent → mined → recorded by the ledger.
-import { BaseError, ContractFunctionRevertedError, type Abi, type Address, type Hex, type PublicClient } from "viem";
+import { BaseError, ContractFunctionRevertedError, InsufficientFundsError, type Abi, type Address, type Hex, type PublicClient } from "viem";
 import { h, replace } from "./dom.js";
 import { short } from "./format.js";
 import { t, type TextKey } from "./i18n.js";
@@ -36,7 +36,8 @@ export function revertReason(err: unknown): string {
       const text = t(key);
       return text === key ? revert.data.errorName : text;
     }
-    if (/insufficient funds/i.test(err.message)) return t("tx.noGas");
+    // viem names a node's "insufficient funds" (geth, Besu) InsufficientFundsError, whose own message does not say so.
+    if (err.walk((e) => e instanceof InsufficientFundsError) || /insufficient funds/i.test(err.message)) return t("tx.noGas");
     return err.shortMessage;
   }
   return (err as Error).message.split("\n")[0]!;

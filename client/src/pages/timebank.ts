@@ -317,13 +317,13 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   });
 
   // Gift to family.
-  const relative = h("select", {}, member.family.map((f) => h("option", { value: f.address }, `${relationName(f.relation)} ${named(f.address)}`))) as HTMLSelectElement;
-  const giftMins = h("input", { type: "number", min: 1, value: 60, inputmode: "numeric" }) as HTMLInputElement;
+  const relative = h("select", { "data-testid": "gift-relative" }, member.family.map((f) => h("option", { value: f.address }, `${relationName(f.relation)} ${named(f.address)}`))) as HTMLSelectElement;
+  const giftMins = h("input", { type: "number", min: 1, value: 60, inputmode: "numeric", "data-testid": "gift-minutes" }) as HTMLInputElement;
   const giftForm = h(
     "form",
     {},
     member.family.length === 0 ? h("p", { class: "muted" }, t("timebank.noFamily")) : [field(t("timebank.relative"), relative), field(t("timebank.minutes"), giftMins)],
-    h("div", { class: "actions" }, h("button", { type: "submit", disabled: member.family.length === 0 }, t("timebank.gift"))),
+    h("div", { class: "actions" }, h("button", { type: "submit", disabled: member.family.length === 0, "data-testid": "gift-submit" }, t("timebank.gift"))),
   );
   giftForm.addEventListener("submit", (e) => {
     e.preventDefault();

@@ -1,0 +1,46 @@
+// Which texts each page group needs. The texts themselves stay in one file per language (zh-CN.ts, en.ts: the
+// one place to edit them); the build (client/vite.config.ts) cuts each language into one chunk per group, so a
+// phone downloads the shell's texts and its page's group only, in its own language (issue 19).
+//
+// An entry is a key ("plan.document") or a key prefix ("vote" covers "vote.*"). A key may be in several groups
+// (the shared labels below): it is then in each of their chunks. The shell's texts are loaded on every page.
+// test/client/i18n.test.ts checks that every key is in a group and that every key a page's code uses is in the
+// shell or in the group its route names (client/src/routes.ts); a new prefix goes into the group of the pages
+// that show it.
+// Plain data without imports: read by the build, the tests and (its type only) by the client.
+
+/**
+ * Names of things the contracts and the API return, ballots' choices, transactions' steps and refusals, staff
+ * marks: shown on most pages. They are in the shell's group rather than in each page group that shows them: in
+ * every group they made each language's texts 13 kB (gzipped) larger in all, which took the bundle over its
+ * 300 kB goal, for about 2 kB more on the few pages without them (home, upload).
+ */
+const SHARED = ["matter", "role", "relation", "scope", "names", "tally", "table", "proxy", "proposal", "outcome", "tx", "revert", "stage", "category", "ballot.block", "plan.document", "vote.holder"];
+
+export const TEXT_GROUPS = {
+  /** Header, navigation, footer, page errors, the sign-in statement, sessions and the shared names: every page. */
+  shell: ["app", "nav", "error", "unit", "session", "account.siweStatement", ...SHARED],
+  home: ["home"],
+  account: ["account"],
+  votes: ["votes", "vote", "ballot", "countdown", "election", "verdict", "receipt"],
+  fund: ["fund", "plan", "planStatus", "disclosure", "statement", "entry", "notice", "csv", "doc"],
+  timebank: ["timebank", "history", "serviceStatus", "cert", "partner"],
+  verify: ["verify"],
+  upload: ["upload"],
+  // The staff pages also show a few time-bank and upload texts: those are in the timebank and upload groups too.
+  staff: ["staff", "paper", "timebank.confirm", "timebank.reject", "timebank.partner", "timebank.minutes", "upload.noFile", "upload.chosen", "upload.network", "upload.mismatch"],
+} as const satisfies Record<string, readonly string[]>;
+
+export type TextGroup = keyof typeof TEXT_GROUPS;
+
+export const TEXT_GROUP_NAMES = Object.keys(TEXT_GROUPS) as TextGroup[];
+
+/** Whether `key` belongs to `group`. */
+export function inGroup(key: string, group: TextGroup): boolean {
+  return TEXT_GROUPS[group].some((entry: string) => key === entry || key.startsWith(`${entry}.`));
+}
+
+/** The texts of `dictionary` that belong to `group`, in the dictionary's order. */
+export function groupTexts<K extends string>(dictionary: Record<K, string>, group: TextGroup): Partial<Record<K, string>> {
+  return Object.fromEntries(Object.entries(dictionary).filter(([key]) => inGroup(key, group))) as Partial<Record<K, string>>;
+}
