@@ -83,12 +83,11 @@ describe("web client (Chromium, demo stack)", function () {
       const scripts = requested.filter((f) => f.endsWith(".js"));
       expect(scripts.length, "scripts requested").to.be.greaterThan(1);
       expect(scripts.filter((f) => signing.has(f)).map((f) => `${f}: ${signing.get(f)!.slice(0, 3).join(", ")}`)).to.deep.equal([]);
-      // Only the chosen language's texts (Chinese by default).
-      const [zh] = [...filesWith(chunks, [/client[\\/]src[\\/]i18n[\\/]zh-CN\.ts$/]).keys()];
-      const [en] = [...filesWith(chunks, [/client[\\/]src[\\/]i18n[\\/]en\.ts$/]).keys()];
-      expect(zh && en && zh !== en, "one chunk per language").to.equal(true);
-      expect(scripts).to.include(zh);
-      expect(scripts).to.not.include(en);
+      // Only the chosen language's texts (Chinese by default): the shell's and the votes group's, nothing in English.
+      const texts = scripts.filter((f) => f.startsWith("assets/texts-"));
+      expect(texts.filter((f) => f.startsWith("assets/texts-zh-CN-shell-")).length, "the shell's texts").to.equal(1);
+      expect(texts.filter((f) => f.startsWith("assets/texts-zh-CN-votes-")).length, "the votes page's texts").to.equal(1);
+      expect(texts.filter((f) => !f.startsWith("assets/texts-zh-CN-")), "no other language's texts").to.deep.equal([]);
       // The check can see signing code: the sign-in page downloads it.
       await tab.goto(`${base}/#/account`);
       await tab.waitForSelector("[data-testid=demo-account]");
