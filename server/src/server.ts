@@ -39,6 +39,7 @@ import { startSubmitter, type Submitter } from "./relayer/submitter.js";
 import { directoryRoutes, startDirectory, useDirectory, type Directory } from "./services/directory/index.js";
 import { documentRoutes, openDocuments, rewrapDocuments, type DocumentKeys, type DocumentService } from "./services/documents/index.js";
 import { voucherService } from "./services/vouchers/index.js";
+import { openDevices, type DeviceWebhookSpec } from "./services/devices/index.js";
 import { mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
 export const SERVER_VERSION = "0.1.0";
@@ -73,6 +74,13 @@ export type ServicesOption = {
    * given) and the directory's lookups (the person of an address, a person's language).
    */
   notifications?: Omit<NotificationsOptions, "outbox" | "vault" | "dataDir" | "logger">;
+  /**
+   * Device webhooks to mount (work orders' alarms, green points' bins), each with its handler; `engine` runs
+   * the handler's commands (as the server itself: systemPrincipal).
+   */
+  deviceWebhooks?: (context: { engine: Engine }) => DeviceWebhookSpec[];
+  /** The device webhooks' replay window (seconds; 300 unless said). */
+  deviceReplayWindowSeconds?: number;
 };
 
 /**
@@ -176,13 +184,19 @@ export async function startServer(
   // anchored records of their own.
   const outbox = await openOutbox(service.store, { journal: { lock: service.lock, chainId: settings.chainId } });
   const delivery = startDelivery({ ...offchain.notifications, outbox, vault: privacy.vault, dataDir: settings.dataDir, logger });
+  // The device registry (issues 14 and 17): its secrets sealed under a key derived from the vault's master key.
+  const devices = openDevices({
+    store: service.store,
+    keys: { current: privacy.keys.masterKey, previous: privacy.keys.previousMasterKeys },
+    replayWindowSeconds: offchain.deviceReplayWindowSeconds,
+  });
   const services = mountServices({
     outbox,
     store: service.store,
     lock: service.lock,
     chainId: settings.chainId,
     // The partners' vouchers always run (issue 13: time bank); the caller's services beside them.
-    services: [voucherService(service.store), ...(typeof offchain.services === "function" ? offchain.services({ privacy }) : (offchain.services ?? []))],
+    services: [voucherService(service.store), devices.service, ...(typeof offchain.services === "function" ? offchain.services({ privacy }) : (offchain.services ?? []))],
     sessions,
     rolesOf,
     // The services' off-chain roles are the directory's, unless the caller gives its own.
@@ -194,6 +208,8 @@ export async function startServer(
     ...authRoutes(auth),
     ...directoryRoutes({ directory, sessions, rolesOf }),
     ...services.routes,
+    ...devices.routes(services.engine, { sessions, rolesOf, offchainRolesOf: offchain.offchainRolesOf ?? ((address) => directory.offchainRolesOf(address)) }),
+    ...(offchain.deviceWebhooks?.({ engine: services.engine }) ?? []).map((spec) => devices.webhook(services.engine, spec)),
     ...outboxRoutes({ outbox, signedIn: requireSession(sessions), rolesOf, wake: () => delivery.wake() }),
   ];
   routes.push(
