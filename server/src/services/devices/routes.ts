@@ -39,7 +39,7 @@ export function deviceRoutes(deps: DeviceRouteDeps): RouteSpec[] {
       summary: "Registers a device (staff, registrar); the answer carries its secret, shown this once",
       tags: [SERVICE],
       status: 201,
-      body: z.object({ device: deviceId, kind: z.enum(DEVICE_KINDS), place: devicePlace }),
+      body: z.object({ device: deviceId, kind: z.enum(DEVICE_KINDS), place: devicePlace }).strict(),
       response: answerSchema,
       before: [signedIn],
       handler: ({ body, req }) =>
