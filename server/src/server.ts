@@ -40,6 +40,7 @@ import { directoryRoutes, startDirectory, useDirectory, type Directory } from ".
 import { documentRoutes, openDocuments, rewrapDocuments, type DocumentKeys, type DocumentService } from "./services/documents/index.js";
 import { voucherService } from "./services/vouchers/index.js";
 import { defaultCategories, PARTY_SERVICE, partyService, workOrderService, type Party } from "./services/workorders/index.js";
+import { openDevices, type DeviceWebhookSpec } from "./services/devices/index.js";
 import { modelName, mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
 export const SERVER_VERSION = "0.1.0";
@@ -74,6 +75,13 @@ export type ServicesOption = {
    * given) and the directory's lookups (the person of an address, a person's language).
    */
   notifications?: Omit<NotificationsOptions, "outbox" | "vault" | "dataDir" | "logger">;
+  /**
+   * Device webhooks to mount (work orders' alarms, green points' bins), each with its handler; `engine` runs
+   * the handler's commands (as the server itself: systemPrincipal).
+   */
+  deviceWebhooks?: (context: { engine: Engine }) => DeviceWebhookSpec[];
+  /** The device webhooks' replay window (seconds; 300 unless said). */
+  deviceReplayWindowSeconds?: number;
 };
 
 /**
@@ -181,13 +189,25 @@ export async function startServer(
   const running: { engine?: Engine } = {};
   const partyOf = async (address: string): Promise<Party | null> =>
     (await running.engine?.storage.get<Party>(modelName(PARTY_SERVICE, "members"), address.toLowerCase())) ?? null;
+  // The device registry (issues 14 and 17): its secrets sealed under a key derived from the vault's master key.
+  const devices = openDevices({
+    store: service.store,
+    keys: { current: privacy.keys.masterKey, previous: privacy.keys.previousMasterKeys },
+    replayWindowSeconds: offchain.deviceReplayWindowSeconds,
+  });
   const services = mountServices({
     outbox,
     store: service.store,
     lock: service.lock,
     chainId: settings.chainId,
     // The partners' vouchers always run (issue 13: time bank); the caller's services beside them.
-    services: [voucherService(service.store), workOrderService({ categories: defaultCategories, partyOf }), partyService(), ...(typeof offchain.services === "function" ? offchain.services({ privacy }) : (offchain.services ?? []))],
+    services: [
+      voucherService(service.store),
+      devices.service,
+      workOrderService({ categories: defaultCategories, partyOf }),
+      partyService(),
+      ...(typeof offchain.services === "function" ? offchain.services({ privacy }) : (offchain.services ?? [])),
+    ],
     sessions,
     rolesOf,
     // The services' off-chain roles are the directory's, unless the caller gives its own.
@@ -200,6 +220,8 @@ export async function startServer(
     ...authRoutes(auth),
     ...directoryRoutes({ directory, sessions, rolesOf }),
     ...services.routes,
+    ...devices.routes(services.engine, { sessions, rolesOf, offchainRolesOf: offchain.offchainRolesOf ?? ((address) => directory.offchainRolesOf(address)) }),
+    ...(offchain.deviceWebhooks?.({ engine: services.engine }) ?? []).map((spec) => devices.webhook(services.engine, spec)),
     ...outboxRoutes({ outbox, signedIn: requireSession(sessions), rolesOf, wake: () => delivery.wake() }),
   ];
   routes.push(

@@ -92,7 +92,10 @@ export function createApp(options: AppOptions): Express {
     }),
   );
   app.use(bodyTimeout(options.bodyTimeoutMs ?? 15_000));
-  app.use(express.json({ limit: options.bodyLimit }));
+  // Routes that read their JSON body raw (a signed device event: the signature covers the exact bytes) are
+  // skipped by the JSON parser; their own `before` reads the bytes. Matched by exact path (no parameters).
+  const rawJson = new Set(options.routes.filter((r) => r.rawBody?.types.includes("application/json")).map((r) => r.path));
+  app.use(express.json({ limit: options.bodyLimit, type: (req) => !rawJson.has((req as express.Request).path) && Boolean((req as express.Request).is("application/json")) }));
 
   const router = Router();
   const info = { title: "Gongzhi API 共治接口", version: options.version };

@@ -447,6 +447,43 @@ export const messages = {
     "zh-CN": "这张工单还没有超时，不能上报街道。",
     en: "Work order {id} is not past its deadline, so it cannot be escalated yet.",
   },
+  // issues 14 and 17: devices and their signed webhook
+  device_exists: {
+    "zh-CN": "设备编号 {device} 已经登记过了（撤销过的编号也不能再用）。请核对设备上的编号；换了新设备请用新编号登记。",
+    en: "Device {device} is already registered (a revoked id is not given again). Check the id on the device; register a new device under its own id.",
+  },
+  device_revoked: {
+    "zh-CN": "设备 {device} 已经撤销，不再接收它的消息，也不能再改。如要继续使用，请以新编号重新登记。",
+    en: "Device {device} has been revoked: its events are refused and it cannot be changed. Register it again under a new id to use it.",
+  },
+  device_secret_missing: {
+    "zh-CN": "设备 {device} 的密钥不在服务器上，不能登记。请通过“登记设备”页面或接口登记，由服务器生成密钥。",
+    en: "No secret for device {device} is stored on the server; register it through the register route, which makes its secret.",
+  },
+  device_headers_missing: {
+    "zh-CN": "设备消息缺少或写错了签名头：{headers}。请按《设备接入说明》（docs/devices.md）设置后重发。",
+    en: "The device request lacks or garbles these headers: {headers}. Set them as docs/devices.md says and send it again.",
+  },
+  device_unknown: {
+    "zh-CN": "没有登记编号为 {device} 的设备（或它没有有效密钥）。请先由社区办公室登记设备，再发消息。",
+    en: "No device {device} is registered (or it has no secret in force). Ask the community office to register it first.",
+  },
+  device_signature_invalid: {
+    "zh-CN": "设备 {device} 的签名不对。请确认设备上配置的是最近一次登记或换密钥时给出的密钥，并且签的是原样发送的请求体。",
+    en: "The signature of device {device} does not match. Check that the device holds the secret from its latest registration or rotation, and signs the body bytes exactly as sent.",
+  },
+  device_timestamp_outside_window: {
+    "zh-CN": "设备 {device} 的时间戳与服务器时间相差太多（超出 {window} 秒的允许范围 {seconds} 秒）。请校准设备时钟后重发。",
+    en: "The timestamp of device {device} is {seconds} s outside the {window} s window around the server's clock ({now}). Set the device's clock and send it again.",
+  },
+  device_wrong_kind: {
+    "zh-CN": "这种设备（{kind}）的消息不能发到这个地址。请发到该类设备对应的地址。",
+    en: "A device of kind {kind} cannot send events to {path}; send them to the address for its kind.",
+  },
+  device_event_invalid: {
+    "zh-CN": "设备消息须是 JSON 对象，并带有事件编号 eventId（1 到 100 个可见字符）。请修改后重发。",
+    en: "A device event must be a JSON object with an eventId (1 to 100 printable characters); problem: {reason}. Fix it and send it again.",
+  },
   internal: {
     "zh-CN": "服务器内部错误，已记录。请稍后重试。",
     en: "Something went wrong on the server; it has been logged. Please try again later.",

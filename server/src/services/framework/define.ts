@@ -106,6 +106,11 @@ export type CommandDef<S = unknown, I = unknown> = {
   who: Who<I>;
   /** Whether staff may run it for a resident under a recorded authorisation (default false). */
   proxy?: boolean;
+  /**
+   * false: no generic POST route; the service mounts a route of its own that runs it through the engine (e.g. one
+   * whose answer carries a secret the server makes first, which the generic answer cannot).
+   */
+  http?: false;
   /** Pure: the records that follow, or a refusal. Never reads the store or the clock. */
   decide: (state: S, input: I, context: DecideContext) => Emitted[] | Refusal;
   /**

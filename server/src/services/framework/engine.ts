@@ -28,7 +28,23 @@ export type ProxyCheck = (request: {
 }) => Promise<boolean>;
 
 /** Who sends a command: the signed-in address (lowercase) and, read on demand, its roles. */
-export type Principal = { address: Hex; roles: () => Promise<readonly string[]> };
+export type Principal = AddressPrincipal | SystemPrincipal;
+export type AddressPrincipal = { address: Hex; roles: () => Promise<readonly string[]> };
+
+/**
+ * The server itself (a device webhook, a sweep): role "system" only, recorded as actor `{ system: job }`. Never
+ * made from a request's session, so no one signed in can act as it.
+ */
+export type SystemPrincipal = { system: string };
+
+export function systemPrincipal(job: string): SystemPrincipal {
+  if (!/^[\x21-\x7e]{1,100}$/.test(job)) throw new Error(`A system job's name is 1–100 printable characters without spaces (it is the records' actor); got ${JSON.stringify(job)}.`);
+  return { system: job };
+}
+
+const SYSTEM_ROLES: readonly string[] = ["system"];
+const rolesOf = (principal: Principal): Promise<readonly string[]> =>
+  "system" in principal ? Promise.resolve(SYSTEM_ROLES) : principal.roles();
 
 export type CommandRequest = {
   service: string;
@@ -216,6 +232,10 @@ export function createEngine(options: EngineOptions): Engine {
 
   async function actorOf(request: CommandRequest, body: Record<string, unknown>, service: ServiceDef, command: CommandDef, now: number): Promise<Actor> {
     const { onBehalfOf: named, authorisation } = body as { onBehalfOf?: string; authorisation?: string };
+    if ("system" in request.principal) {
+      if (named !== undefined || authorisation !== undefined) throw new Refusal(403, "proxy_not_allowed", { command: `${service.name}.${command.name}` });
+      return { system: request.principal.system };
+    }
     // One spelling per resident in the journal: addresses in lowercase, as actors carry them.
     const onBehalfOf = named !== undefined && ADDRESS.test(named) ? named.toLowerCase() : named;
     const address = request.principal.address;
@@ -241,7 +261,7 @@ export function createEngine(options: EngineOptions): Engine {
     const input = stripFramework(body);
     const allowed = allowedRoles(command, input);
     if (allowed !== "signedIn") {
-      const roles = await request.principal.roles();
+      const roles = await rolesOf(request.principal);
       if (!allowed.some((role) => roles.includes(role))) throw new Refusal(403, "forbidden", { role: allowed.join(" / ") });
     }
     const actor = await actorOf(request, body, service, command, now);
@@ -255,7 +275,7 @@ export function createEngine(options: EngineOptions): Engine {
       }
       const checked = await command.check?.(input, { actor });
       if (checked instanceof Refusal) throw checked;
-      const decided = command.decide(current.state, input, { actor, now, id, roles: allowed === "signedIn" ? [] : await request.principal.roles(), facts: checked?.facts });
+      const decided = command.decide(current.state, input, { actor, now, id, roles: allowed === "signedIn" ? [] : await rolesOf(request.principal), facts: checked?.facts });
       if (decided instanceof Refusal) throw decided;
       if (decided.length === 0) throw new Error(`Command ${service.name}.${command.name} decided no record; refuse instead.`);
       const records: JournalRecord[] = decided.map((emitted, i) => ({
@@ -343,7 +363,8 @@ export async function answeredBefore(storage: ServiceStorage, request: CommandRe
 
 /** Idempotency keys are the sender's own: the same key from two addresses names two commands. */
 function idempotencySlot(request: CommandRequest): string {
-  return `${request.principal.address}:${request.idempotencyKey}`;
+  const who = "system" in request.principal ? `system:${request.principal.system}` : request.principal.address;
+  return `${who}:${request.idempotencyKey}`;
 }
 
 function stripFramework(body: Record<string, unknown>): Record<string, unknown> {

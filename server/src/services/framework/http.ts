@@ -9,7 +9,7 @@ import type { SessionStore } from "../../api/auth/sessions.js";
 import { ApiError } from "../../api/errors.js";
 import { defineRoute, Reply, type RouteSpec } from "../../api/routes.js";
 import { Refusal, type CommandDef, type QueryDef, type ServiceDef } from "./define.js";
-import { bodySchema, modelName, type Engine, type Principal } from "./engine.js";
+import { bodySchema, modelName, type AddressPrincipal, type Engine } from "./engine.js";
 import { readPage, type ModelReader, type QueryContext } from "./storage.js";
 import { objectId } from "./schemas.js";
 
@@ -46,7 +46,7 @@ export const commandResultSchema = z.object({
     .describe("set when staff acted for a resident: for whom and under which recorded authorisation"),
 });
 
-function principalOf(req: Request, options: ServiceHttpOptions): Principal {
+export function principalOf(req: Request, options: ServiceHttpOptions): AddressPrincipal {
   const address = sessionOf(req).address.toLowerCase() as Hex;
   let roles: Promise<readonly string[]> | undefined;
   return {
@@ -147,7 +147,7 @@ function queryRoute(engine: Engine, service: ServiceDef, query: QueryDef, option
 export function serviceRoutes(engine: Engine, options: ServiceHttpOptions): RouteSpec[] {
   const routes: RouteSpec[] = [];
   for (const service of engine.services.values()) {
-    for (const command of service.commands) routes.push(commandRoute(engine, service, command, options));
+    for (const command of service.commands) if (command.http !== false) routes.push(commandRoute(engine, service, command, options));
     for (const query of service.queries ?? []) {
       if (!query.path.startsWith(`${service.basePath}`)) throw new Error(`Query ${query.path} of ${service.name} is outside ${service.basePath}.`);
       routes.push(queryRoute(engine, service, query, options));
