@@ -29,7 +29,7 @@ export type PageName =
 export type RouteDef = { pattern: RegExp; names: string[]; page: PageName; nav: string; texts: TextGroup; data?: string[] };
 
 export const routes: RouteDef[] = [
-  { pattern: /^$/, names: [], page: "home", texts: "home", nav: "" },
+  { pattern: /^$/, names: [], page: "home", texts: "shell", nav: "" },
   { pattern: /^account$/, names: [], page: "account", texts: "account", nav: "account" },
   {
     pattern: /^votes$/,
@@ -56,7 +56,7 @@ export const routes: RouteDef[] = [
   { pattern: /^timebank$/, names: [], page: "timebank", texts: "timebank", nav: "timebank" },
   { pattern: /^timebank\/certificate$/, names: [], page: "timebank-certificate", texts: "timebank", nav: "timebank" },
   { pattern: /^timebank\/partner$/, names: [], page: "timebank-partner", texts: "timebank", nav: "timebank" },
-  { pattern: /^documents\/upload$/, names: [], page: "upload", texts: "upload", nav: "upload" },
+  { pattern: /^documents\/upload$/, names: [], page: "upload", texts: "shell", nav: "upload" },
   // issue 13: staff acting for residents without a phone
   { pattern: /^staff$/, names: [], page: "staff", texts: "staff", nav: "staff" },
   { pattern: /^staff\/residents\/(0x[0-9a-fA-F]{40})$/, names: ["address"], page: "staff", texts: "staff", nav: "staff" },

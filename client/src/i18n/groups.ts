@@ -18,17 +18,17 @@
 const SHARED = ["matter", "role", "relation", "scope", "names", "tally", "table", "proxy", "proposal", "outcome", "tx", "revert", "stage", "category", "ballot.block", "plan.document", "vote.holder"];
 
 export const TEXT_GROUPS = {
-  /** Header, navigation, footer, page errors, the sign-in statement, sessions and the shared names: every page. */
-  shell: ["app", "nav", "error", "unit", "session", "account.siweStatement", ...SHARED],
-  home: ["home"],
+  /** Header, navigation, footer, page errors, the sign-in statement, sessions, the home and upload pages and the shared names: every page. */
+  // The home and upload pages' few texts too: their own chunks cost more in overhead than they weigh (and the
+  // home page is where most visits start; the staff pages show upload texts as well).
+  shell: ["app", "nav", "error", "unit", "session", "account.siweStatement", "home", "upload", ...SHARED],
   account: ["account"],
   votes: ["votes", "vote", "ballot", "countdown", "election", "verdict", "receipt"],
   fund: ["fund", "plan", "planStatus", "disclosure", "statement", "entry", "notice", "csv", "doc"],
   timebank: ["timebank", "history", "serviceStatus", "cert", "partner"],
   verify: ["verify"],
-  upload: ["upload"],
-  // The staff pages also show a few time-bank and upload texts: those are in the timebank and upload groups too.
-  staff: ["staff", "paper", "timebank.confirm", "timebank.reject", "timebank.partner", "timebank.minutes", "upload.noFile", "upload.chosen", "upload.network", "upload.mismatch"],
+  // The staff pages also show a few time-bank texts: those are in the timebank group too.
+  staff: ["staff", "paper", "timebank.confirm", "timebank.reject", "timebank.partner", "timebank.minutes"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TextGroup = keyof typeof TEXT_GROUPS;

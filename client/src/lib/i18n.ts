@@ -14,24 +14,20 @@ type Chunk = Promise<{ default: Texts }>;
 const loaders: Record<Lang, Record<TextGroup, () => Chunk>> = {
   "zh-CN": {
     shell: () => import("virtual:texts/zh-CN/shell"),
-    home: () => import("virtual:texts/zh-CN/home"),
     account: () => import("virtual:texts/zh-CN/account"),
     votes: () => import("virtual:texts/zh-CN/votes"),
     fund: () => import("virtual:texts/zh-CN/fund"),
     timebank: () => import("virtual:texts/zh-CN/timebank"),
     verify: () => import("virtual:texts/zh-CN/verify"),
-    upload: () => import("virtual:texts/zh-CN/upload"),
     staff: () => import("virtual:texts/zh-CN/staff"),
   },
   en: {
     shell: () => import("virtual:texts/en/shell"),
-    home: () => import("virtual:texts/en/home"),
     account: () => import("virtual:texts/en/account"),
     votes: () => import("virtual:texts/en/votes"),
     fund: () => import("virtual:texts/en/fund"),
     timebank: () => import("virtual:texts/en/timebank"),
     verify: () => import("virtual:texts/en/verify"),
-    upload: () => import("virtual:texts/en/upload"),
     staff: () => import("virtual:texts/en/staff"),
   },
 };
