@@ -17,7 +17,6 @@ import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
 import { signDeviceRequest, type DeviceEvent } from "../../server/src/services/devices/index.js";
 import { Refusal, systemPrincipal } from "../../server/src/services/framework/index.js";
-import { defaultCategories, workOrderService } from "../../server/src/services/workorders/index.js";
 import { CHAIN_ID, clients, deployAll, DEV_KEYS, freePort, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { waitFor } from "./helpers/indexer.js";
 
@@ -107,7 +106,7 @@ describe("devices: registry and signed webhook", function () {
     );
     const logger = pino({ level: "debug" }, new Writable({ write: (chunk: Buffer, _enc, done) => (logLines.push(chunk.toString("utf8")), done()) }));
     server = await startServer(settings, logger, serverRoutes, {
-      services: [workOrderService({ categories: defaultCategories, partyOf: async () => null })],
+      // Work orders are the server's own service now (server.ts): the webhook below runs its commands.
       deviceWebhooks: ({ engine }) => [
         {
           path: "/api/workorders/alarms",

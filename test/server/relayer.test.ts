@@ -839,6 +839,8 @@ describe("Ballot relayer: a failed batch transaction, and a vote that closes wit
   // The retrying submitter's own timer retries; short, so that the retry is awaited as an event, not a deadline.
   const INTERVAL_MS = 200;
   let faulty: RelayerChain;
+  /** The API's own view of the chain (its clock is cached for half a second). */
+  let served: RelayerChain;
   let logger: Logger;
   let voting: Voting;
   let queue: BallotQueue;
@@ -885,7 +887,8 @@ describe("Ballot relayer: a failed batch transaction, and a vote that closes wit
     // The API's submitter sends nothing on its own (a long interval, batches of 50): each test starts the one
     // that sends, once its ballots are all queued, so that every attempt carries the whole batch.
     submitter = startSubmitter({ queue, chain: faulty, batchSize: 50, intervalMs: 3_600_000, logger });
-    ({ server, base } = await serveRelayer({ chain: chainOver(voting, voting.provider, voting.relayer), queue, submitter }, 100, logger));
+    served = chainOver(voting, voting.provider, voting.relayer);
+    ({ server, base } = await serveRelayer({ chain: served, queue, submitter }, 100, logger));
   });
 
   after(async function () {
@@ -998,7 +1001,9 @@ describe("Ballot relayer: a failed batch transaction, and a vote that closes wit
     const tallyAfter = await voting.vote.tallyOf(v1.voteId);
     expect([tallyAfter.headsAbstain, tallyAfter.headsFor]).to.deep.equal([tallyBefore.headsAbstain, tallyBefore.headsFor]);
     expect(await queue.pendingCount()).to.equal(0);
-    // A new ballot for a closed vote is refused at the door, with the window.
+    // A new ballot for a closed vote is refused at the door, with the window, once the API's clock (cached for
+    // half a second; the contract judges the window again anyway) has seen the close: wait for that, not a time.
+    while ((await served.now()) < Math.max(v1.end, v2.end)) await new Promise((resolve) => setTimeout(resolve, 50));
     const res = await fetch(`${base}/api/ballots`, {
       method: "POST",
       headers: { "content-type": "application/json", "accept-language": "en" },
