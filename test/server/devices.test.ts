@@ -10,7 +10,6 @@ import { Writable } from "node:stream";
 import { pino } from "pino";
 import type { Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { createSiweMessage } from "viem/siwe";
 import { loadServerSettings } from "../../server/src/config/server.js";
 import { readJournal } from "../../server/src/receipts/log.js";
 import { serverRoutes } from "../../server/src/routes.js";
@@ -18,10 +17,10 @@ import { startServer, type RunningServer } from "../../server/src/server.js";
 import { signDeviceRequest, type DeviceEvent } from "../../server/src/services/devices/index.js";
 import { Refusal, systemPrincipal } from "../../server/src/services/framework/index.js";
 import { CHAIN_ID, clients, deployAll, DEV_KEYS, freePort, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { httpClient, type Answer } from "./helpers/siwe-http.js";
 import { waitFor } from "./helpers/indexer.js";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked field by field
-type Answer = { status: number; body: any; headers: Headers };
+ 
 
 describe("devices: registry and signed webhook", function () {
   this.timeout(240_000);
@@ -30,25 +29,10 @@ describe("devices: registry and signed webhook", function () {
   let server: RunningServer;
   const logLines: string[] = [];
   const handled: DeviceEvent[] = [];
-  const tokens = new Map<string, string>();
+  const { call, signIn } = httpClient(() => server.url, CHAIN_ID);
   const secrets: string[] = [];
   const resident = generatePrivateKey();
 
-  async function call(who: string | undefined, method: string, p: string, body?: unknown): Promise<Answer> {
-    const headers: Record<string, string> = { "accept-language": "en" };
-    if (who) headers.authorization = `Bearer ${tokens.get(who)}`;
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const res = await fetch(`${server.url}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: res.status, body: await res.json(), headers: res.headers };
-  }
-  async function signIn(name: string, key: Hex): Promise<void> {
-    const acct = privateKeyToAccount(key);
-    const nonce = (await (await fetch(`${server.url}/api/auth/nonce`, { method: "POST" })).json()) as { nonce: string; domain: string };
-    const message = createSiweMessage({ address: acct.address, chainId: CHAIN_ID, domain: nonce.domain, nonce: nonce.nonce, uri: server.url, version: "1" });
-    const res = await fetch(`${server.url}/api/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ message, signature: await acct.signMessage({ message }) }) });
-    expect(res.status).to.equal(200);
-    tokens.set(name, ((await res.json()) as { token: string }).token);
-  }
   const now = () => Math.floor(Date.now() / 1000);
   /** Sends `body` signed as `device` with `secret` (hex), at `timestamp` unless said. */
   async function send(device: string, secret: string, body: unknown, options: { timestamp?: number; path?: string; headers?: Record<string, string>; raw?: Buffer } = {}): Promise<Answer> {

@@ -6,11 +6,11 @@ import path from "node:path";
 import { pino } from "pino";
 import type { Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { createSiweMessage } from "viem/siwe";
 import { loadServerSettings } from "../../server/src/config/server.js";
 import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
 import { CHAIN_ID, clients, deployAll, DEV_KEYS, freePort, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { httpClient } from "./helpers/siwe-http.js";
 import { doc, playHistory, writer, type History } from "./helpers/history.js";
 import { waitFor } from "./helpers/indexer.js";
 
@@ -24,24 +24,9 @@ describe("time-bank vouchers honoured by partners (off-chain records)", function
   let history: History;
   const partnerKey: Hex = generatePrivateKey();
   const partner = privateKeyToAccount(partnerKey);
-  const tokens = new Map<string, string>();
+  const { call, signIn } = httpClient(() => server.url, CHAIN_ID);
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked field by field
-  async function call(who: string | undefined, method: string, p: string, body?: unknown): Promise<{ status: number; body: any }> {
-    const headers: Record<string, string> = { "accept-language": "en" };
-    if (who) headers.authorization = `Bearer ${tokens.get(who)}`;
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const res = await fetch(`${server.url}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: res.status, body: await res.json() };
-  }
-  async function signIn(name: string, key: Hex): Promise<void> {
-    const acct = privateKeyToAccount(key);
-    const nonce = (await (await fetch(`${server.url}/api/auth/nonce`, { method: "POST" })).json()) as { nonce: string; domain: string };
-    const message = createSiweMessage({ address: acct.address, chainId: CHAIN_ID, domain: nonce.domain, nonce: nonce.nonce, uri: server.url, version: "1" });
-    const res = await fetch(`${server.url}/api/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ message, signature: await acct.signMessage({ message }) }) });
-    expect(res.status).to.equal(200);
-    tokens.set(name, ((await res.json()) as { token: string }).token);
-  }
+   
   const redemptions = async (query: string) => (await call(undefined, "GET", `/api/timebank/redemptions?${query}`)).body.items as Redemption[];
 
   before(async function () {

@@ -6,11 +6,11 @@ import path from "node:path";
 import { pino } from "pino";
 import type { Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { createSiweMessage } from "viem/siwe";
 import { loadServerSettings } from "../../server/src/config/server.js";
 import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
 import { CHAIN_ID, clients, deployAll, DEV_KEYS, freePort, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { httpClient } from "./helpers/siwe-http.js";
 import { playHistory, type History } from "./helpers/history.js";
 import { waitFor } from "./helpers/indexer.js";
 
@@ -22,24 +22,9 @@ describe("work orders over HTTP (real server, node and LevelDB)", function () {
   let history: History;
   const plumberKey: Hex = generatePrivateKey();
   const plumber = privateKeyToAccount(plumberKey);
-  const tokens = new Map<string, string>();
+  const { call, signIn } = httpClient(() => server.url, CHAIN_ID);
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked field by field
-  async function call(who: string | undefined, method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
-    const h: Record<string, string> = { "accept-language": "en", ...headers };
-    if (who) h.authorization = `Bearer ${tokens.get(who)}`;
-    if (body !== undefined) h["content-type"] = "application/json";
-    const res = await fetch(`${server.url}${p}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: res.status, body: await res.json(), headers: res.headers };
-  }
-  async function signIn(name: string, key: Hex): Promise<void> {
-    const acct = privateKeyToAccount(key);
-    const nonce = (await (await fetch(`${server.url}/api/auth/nonce`, { method: "POST" })).json()) as { nonce: string; domain: string };
-    const message = createSiweMessage({ address: acct.address, chainId: CHAIN_ID, domain: nonce.domain, nonce: nonce.nonce, uri: server.url, version: "1" });
-    const res = await fetch(`${server.url}/api/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ message, signature: await acct.signMessage({ message }) }) });
-    expect(res.status).to.equal(200);
-    tokens.set(name, ((await res.json()) as { token: string }).token);
-  }
+   
   const report = (place: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ channel: "resident", serviceCode: "burst-pipe", place: { estateId: 1, ...place }, ...extra });
 
   before(async function () {
