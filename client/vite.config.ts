@@ -3,69 +3,13 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants as zlib, gzipSync } from "node:zlib";
-import { bytesToHex } from "viem";
 import { defineConfig, type Plugin, type Rollup } from "vite";
-import { demoPlan, type DemoPerson } from "../scripts/demo/plan.js";
 import { en } from "./src/i18n/en.js";
 import { groupTexts, TEXT_GROUP_NAMES, type TextGroup } from "./src/i18n/groups.js";
 import { zhCN, type TextKey } from "./src/i18n/zh-CN.js";
 import { routes } from "./src/routes.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-
-/** One entry of the demo-accounts picker: a well-known Hardhat key, only offered on a development chain. */
-export type DemoAccountEntry = { group: string; groupLabel: string; groupLabelEn: string; label: string; labelEn: string; address: string; privateKey: string };
-
-/**
- * `virtual:demo-accounts`: the demo estate's people (scripts/demo/plan.ts), with the keys of the public Hardhat
- * mnemonic. The client loads this chunk lazily and only when the chain is the local development chain.
- */
-function demoAccounts(): Plugin {
-  const id = "virtual:demo-accounts";
-  return {
-    name: "gongzhi-demo-accounts",
-    resolveId: (source) => (source === id ? `\0${id}` : undefined),
-    load(resolved) {
-      if (resolved !== `\0${id}`) return undefined;
-      const plan = demoPlan();
-      const entry = (group: string, groupLabel: string, groupLabelEn: string, p: DemoPerson): DemoAccountEntry => ({
-        group,
-        groupLabel,
-        groupLabelEn,
-        label: p.label,
-        labelEn: p.labelEn,
-        address: p.account.address,
-        privateKey: bytesToHex(p.account.getHdKey().privateKey!),
-      });
-      const role = (group: string, p: DemoPerson) => entry(group, "", "", p);
-      const special = new Set([...plan.committee, ...plan.volunteers].map((p) => p.account.address));
-      // Owners grouped by the building of their first unit, in room order.
-      const owners = plan.buildings.flatMap((b) => {
-        const seen = new Set<number>();
-        return b.units
-          .map((u) => u.holder)
-          .filter((h): h is number => h !== "developer" && !seen.has(h) && !!seen.add(h))
-          .map((h) => plan.owners[h]!)
-          .filter((p) => !special.has(p.account.address))
-          .map((p) => entry("owner", b.name, b.nameEn, p));
-      });
-      const unique = new Map<string, DemoAccountEntry>();
-      for (const e of [
-        ...plan.committee.map((p) => role("committee", p)),
-        ...plan.volunteers.map((p) => role("volunteer", p)),
-        role("auditor", plan.auditor),
-        role("custodian", plan.custodian),
-        ...plan.staff.map((p) => role("staff", p)),
-        ...plan.partners.map((p) => role("partner", p)),
-        role("mediator", plan.mediator),
-        role("gridWorker", plan.gridWorker),
-        ...owners,
-      ]) if (!unique.has(e.address)) unique.set(e.address, e);
-      const list = [...unique.values()];
-      return `export const demoAccounts = ${JSON.stringify(list)};`;
-    },
-  };
-}
 
 /** Finds `<name>.sol/<name>.json` under artifacts/contracts. */
 function artifactFile(dir: string, name: string): string | undefined {
@@ -290,7 +234,7 @@ function precompress(): Plugin {
 export default defineConfig({
   root: here,
   base: "./",
-  plugins: [demoAccounts(), artifactAbis(), texts(), firstPaint(), precompress()],
+  plugins: [artifactAbis(), texts(), firstPaint(), precompress()],
   build: {
     outDir: path.join(here, "dist"),
     emptyOutDir: true,

@@ -4,10 +4,6 @@ declare module "virtual:abi/TimeBank" {
   export const abi: import("../../artifacts/contracts/timebank/TimeBank.sol/artifacts.js").TimeBank$Type["abi"];
 }
 
-declare module "virtual:demo-accounts" {
-  export type DemoAccount = { group: string; groupLabel: string; groupLabelEn: string; label: string; labelEn: string; address: `0x${string}`; privateKey: `0x${string}` };
-  export const demoAccounts: DemoAccount[];
-}
 declare module "*.css";
 
 declare module "virtual:abis" {

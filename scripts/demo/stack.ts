@@ -12,6 +12,7 @@ import { isLoopback, startLocalNode } from "../../server/src/chain/localNode.js"
 import { loadServerSettings } from "../../server/src/config/server.js";
 import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
+import { demoAccountsRoute } from "./accounts.js";
 import { seedDirectory, type DemoDirectory } from "./directory.js";
 import type { DemoDocument } from "./documents.js";
 import { HISTORY_TRAVEL_SECONDS, playHistory, type DemoElection, type DemoHistory, type DemoVote } from "./history.js";
@@ -162,7 +163,8 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
         GONGZHI_RELAYER_KEY: privateKeyOf(plan.relayer),
       },
     );
-    const server = await startServer(settings, pino({ level: settings.logLevel, base: undefined }), serverRoutes);
+    // The account page's picker of demo people reads their keys from this server only (never from the client build).
+    const server = await startServer(settings, pino({ level: settings.logLevel, base: undefined }), (context) => [...serverRoutes(context), demoAccountsRoute(plan)]);
     cleanups.push(server.stop);
     const stored = await storeDemoDocuments(server, plan, estate.estateId, history);
     log(`documents: ${stored} stored in the server's document store (proposals, plans, payment papers; scans of paper sealed)`);

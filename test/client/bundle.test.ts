@@ -2,7 +2,9 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { bytesToHex } from "viem";
 import type { Rollup } from "vite";
+import { demoPlan } from "../../scripts/demo/plan.js";
 import { en } from "../../client/src/i18n/en.js";
 import { groupTexts, TEXT_GROUP_NAMES } from "../../client/src/i18n/groups.js";
 import { zhCN } from "../../client/src/i18n/zh-CN.js";
@@ -60,5 +62,14 @@ describe("client bundle (vite build)", function () {
     expect(preloaded("#/fund", "en")).to.deep.equal([file("en", "shell"), file("en", "fund")].sort());
     expect(preloaded("#/votes/3", null)).to.deep.equal([file("zh-CN", "shell"), file("zh-CN", "votes")].sort());
     expect(preloaded("#/no-such-page", null)).to.deep.equal([file("zh-CN", "shell")]);
+  });
+
+  it("carries no key and no list of people: the demo picker's accounts come from the demo stack's server only", function () {
+    const plan = demoPlan();
+    const keys = [plan.committee[0]!, plan.staff[0]!, plan.owners[0]!].map((p) => bytesToHex(p.account.getHdKey().privateKey!).slice(2));
+    for (const chunk of chunks) {
+      for (const key of keys) expect(chunk.code.toLowerCase().includes(key), `${chunk.fileName} holds a demo key`).to.equal(false);
+      expect(chunk.code.includes(plan.owners[0]!.label), `${chunk.fileName} names a demo owner`).to.equal(false);
+    }
   });
 });

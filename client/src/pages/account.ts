@@ -18,6 +18,9 @@ import { hasBrowserWallet, signedIn, signOut } from "../lib/session.js";
 import { keySigner, signIn, walletSigner } from "../lib/signing.js";
 import type { Holder } from "../lib/types.js";
 
+/** A person of the demo estate, with a well-known development key. */
+type DemoAccount = { group: string; groupLabel: string; groupLabelEn: string; label: string; labelEn: string; address: Hex; privateKey: Hex };
+
 /** Where to go after signing in: `#/account?next=votes/3`. */
 function nextPath(): string {
   const q = window.location.hash.split("?")[1] ?? "";
@@ -202,8 +205,9 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
 
   // 3. Demo accounts (development chain only).
   let demoSection: HTMLElement | null = null;
-  if (cfg?.chainId === DEV_CHAIN_ID) {
-    const { demoAccounts } = await import("virtual:demo-accounts");
+  // The demo stack's server lists its people (GET /api/demo/accounts); a real deployment has no such route.
+  const demoAccounts = cfg?.chainId === DEV_CHAIN_ID ? await get<{ items: DemoAccount[] }>("/api/demo/accounts").then((a) => a.items, () => []) : [];
+  if (demoAccounts.length > 0) {
     const groupOf = (a: (typeof demoAccounts)[number]) => `${a.group}|${a.groupLabel}|${a.groupLabelEn}`;
     const groups = [...new Set(demoAccounts.map(groupOf))];
     const groupName = (key: string) => {
