@@ -380,6 +380,18 @@ describe("MaintenanceFund", function () {
         .withArgs(planId, expiresAt);
     });
 
+    it("still takes an approval at the proposal's last second, and refuses it one second later", async function () {
+      const f = await networkHelpers.loadFixture(fundFixture);
+      const planId = await planIdOf(f.fund, f.fund.connect(f.committee[0]).proposeEmergency(f.estateId, 0n, 1_000n, doc("edge")));
+      const expiresAt = (await f.fund.plan(planId)).proposedAt + 3n * DAY;
+      await time.setNextBlockTimestamp(expiresAt);
+      await expect(f.fund.connect(f.committee[1]).approveEmergency(planId)).to.emit(f.fund, "EmergencyApproved").withArgs(planId, f.committee[1].address, 2n);
+      await time.setNextBlockTimestamp(expiresAt + 1n);
+      await expect(f.fund.connect(f.committee[2]).approveEmergency(planId))
+        .to.be.revertedWithCustomError(f.fund, "ProposalExpired")
+        .withArgs(planId, expiresAt);
+    });
+
     it("rejects bad proposals, approvals and confirmations with their values", async function () {
       const f = await networkHelpers.loadFixture(fundFixture);
       const propose = (who = f.committee[0], building = 0n, amount = 1_000n, reason = doc("r")) =>

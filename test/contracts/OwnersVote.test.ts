@@ -393,6 +393,11 @@ describe("OwnersVote", function () {
   });
 
   describe("opening", function () {
+    it("cannot be deployed without the staff authorisations (ZeroProxies)", async function () {
+      const f = await networkHelpers.loadFixture(votingFixture);
+      await expect(connection.ethers.deployContract("OwnersVote", [await f.registry.getAddress(), ZeroAddress])).to.be.revertedWithCustomError(f.vote, "ZeroProxies");
+    });
+
     it("lets only the estate's committee open a vote", async function () {
       const f = await networkHelpers.loadFixture(votingFixture);
       await holdersWithAreas(f, [100]);

@@ -73,14 +73,18 @@ describe("ProxyAuthorizations", function () {
     await expect(rec(f.resident.address, Scope.Votes, 0n, now + 21n + MAX_DURATION, paper("x")))
       .to.be.revertedWithCustomError(f.proxies, "InvalidExpiry")
       .withArgs(now + 21n + MAX_DURATION, now + 20n, now + 20n + MAX_DURATION);
+    // The longest allowed: expiring exactly MAX_DURATION from now is accepted.
+    await time.setNextBlockTimestamp(now + 30n);
+    await expect(rec(f.resident.address, Scope.Votes, 0n, now + 30n + MAX_DURATION, paper("longest"))).to.emit(f.proxies, "AuthorizationRecorded");
     await expect(rec(f.resident.address, Scope.Votes, 0n, now + 2n * DAY, ZeroHash)).to.be.revertedWithCustomError(f.proxies, "ZeroDocument");
     // One paper, one authorisation.
     const first = await authorize(f.proxies, f.staff, f.resident.address, Scope.Votes, { document: paper("once") });
     await expect(rec(f.other.address, Scope.Votes, 0n, now + 2n * DAY, paper("once")))
       .to.be.revertedWithCustomError(f.proxies, "DocumentAlreadyRecorded")
       .withArgs(paper("once"), first);
-    expect(await f.proxies.authorizationCount()).to.equal(1n);
-    await expect(f.proxies.authorizationOf(2n)).to.be.revertedWithCustomError(f.proxies, "UnknownAuthorization").withArgs(2n);
+    // The longest one above and this one: nothing refused was recorded.
+    expect(await f.proxies.authorizationCount()).to.equal(2n);
+    await expect(f.proxies.authorizationOf(3n)).to.be.revertedWithCustomError(f.proxies, "UnknownAuthorization").withArgs(3n);
   });
 
   it("is revoked by the resident or by staff, once, and by nobody else", async function () {
