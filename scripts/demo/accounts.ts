@@ -42,6 +42,7 @@ export function demoAccountEntries(plan: DemoPlan): DemoAccountEntry[] {
     ...plan.partners.map((p) => role("partner", p)),
     role("mediator", plan.mediator),
     role("gridWorker", plan.gridWorker),
+    ...Object.values(plan.repairers).map((p) => role("repairer", p)),
     ...owners,
   ]) if (!unique.has(e.address)) unique.set(e.address, e);
   return [...unique.values()];

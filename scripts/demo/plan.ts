@@ -31,6 +31,8 @@ export type DemoPlan = {
   /** People of the off-chain directory only (no on-chain role): a mediator and a grid worker (网格员). */
   mediator: DemoPerson;
   gridWorker: DemoPerson;
+  /** Members of the parties that fix what is reported (work orders, issue 14): off-chain only. */
+  repairers: { property: DemoPerson; water: DemoPerson; sanitation: DemoPerson; power: DemoPerson };
 };
 
 /** mulberry32: a tiny seeded PRNG, so every run builds the same estate. */
@@ -124,6 +126,12 @@ export function demoPlan(seed = 20261124): DemoPlan {
   // Made after the owners, so every earlier demo account keeps its address.
   const mediator = person("mediator", "人民调解员", "Mediator");
   const gridWorker = person("gridWorker", "网格员", "Grid worker");
+  const repairers = {
+    property: person("repairProperty", "物业维修工 王师傅", "Property repairs: Mr Wang"),
+    water: person("repairWater", "自来水公司抢修员", "Water utility engineer"),
+    sanitation: person("repairSanitation", "环卫保洁员", "Sanitation cleaner"),
+    power: person("repairPower", "供电所电工", "Power utility electrician"),
+  };
   return {
     estate: { name: "和睦家园", nameEn: "Hemu Garden" },
     buildings,
@@ -140,6 +148,7 @@ export function demoPlan(seed = 20261124): DemoPlan {
     partners,
     mediator,
     gridWorker,
+    repairers,
   };
 }
 

@@ -74,6 +74,7 @@ export const en: Record<TextKey, string> = {
   "account.group.partner": "Partners",
   "account.group.mediator": "Mediator",
   "account.group.gridWorker": "Grid worker",
+  "account.group.repairer": "Repairs (property, utilities, sanitation)",
   "names.unit": "Unit #{id}",
   "names.and": ", ",
   "names.more": " and {n} more",

@@ -72,6 +72,7 @@ export const zhCN = {
   "account.group.partner": "合作商户",
   "account.group.mediator": "人民调解员",
   "account.group.gridWorker": "网格员",
+  "account.group.repairer": "维修人员（物业、水电、环卫）",
   "names.unit": "房屋 #{id}",
   "names.and": "、",
   "names.more": " 等 {n} 套",
