@@ -105,6 +105,12 @@ describe("work orders: the party's queue, the office's desk and the statistics (
     await page.waitForSelector(`[data-testid=wo-all-list] [data-order="${ids.returned}"][data-status=dispatched]`);
     expect(await order(ids.returned)).to.deep.include({ status: "dispatched", party: "property", returns: 1 });
     expect(await page.locator(`[data-order="${ids.returned}"]`).innerText()).to.contain("物业公司");
+
+    // Escalated to the street office, the late order stays first among the overdue (the sweep's index drops it).
+    await late.locator("[data-action=escalate]").click();
+    await page.waitForFunction((id) => document.querySelector(`[data-testid=wo-overdue-list] [data-order="${id}"]`)?.textContent?.includes("已上报街道"), ids.late);
+    expect((await idsIn(page, "wo-overdue-list"))[0]).to.equal(ids.late);
+    expect(await late.locator("[data-action=escalate]").count()).to.equal(0);
     await page.context().close();
   });
 
@@ -157,6 +163,18 @@ describe("work orders: the party's queue, the office's desk and the statistics (
     expect(await back.innerText()).to.contain("Waiting for dispatch").and.to.contain("Returned 1×");
     expect(await page.locator("[data-testid=wo-summary]").innerText()).to.contain("1 waiting for dispatch").and.to.contain("2 returned at least once");
     await problems(page, "wo-office-390-en");
+    // Listing a new member under a party: a mistyped address is refused here, a good one is saved.
+    const newcomer = stack.plan.volunteers[2]!.account.address.toLowerCase();
+    await page.fill("[data-testid=wo-member-address]", "0x1234");
+    await page.click("[data-testid=wo-member-save]");
+    expect(await page.locator("[data-testid=wo-member-result]").innerText()).to.contain("not an address");
+    await page.fill("[data-testid=wo-member-address]", newcomer);
+    await page.selectOption("[data-testid=wo-member-party]", "gas");
+    await page.click("[data-testid=wo-member-save]");
+    await page.waitForSelector(`[data-testid=wo-members] [data-member="${newcomer}"]`);
+    expect(await page.locator(`[data-member="${newcomer}"]`).innerText()).to.contain("Gas company");
+    const members = (await client.call("staff", "GET", "/api/workorders/parties/members")).body.items;
+    expect(members).to.deep.include({ member: newcomer, party: "gas" });
     // The status filter: only the resolved one, whose on-site check is then recorded.
     await page.selectOption("[data-testid=wo-filter]", "resolved");
     await page.waitForFunction(() => document.querySelectorAll("[data-testid=wo-all-list] > li").length === 1);

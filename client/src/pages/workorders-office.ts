@@ -64,7 +64,7 @@ async function membersSection(ctx: PageContext): Promise<HTMLElement> {
   const result = h("div", { "aria-live": "polite", "data-testid": "wo-member-result" });
   const form = h(
     "form",
-    { class: "inline-form", "data-testid": "wo-member-form", novalidate: true },
+    { class: "inline-form wo-member-form", "data-testid": "wo-member-form", novalidate: true },
     field(t("woOffice.memberAddress"), address, t("woOffice.memberHint")),
     field(t("woOffice.memberParty"), party),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", "data-testid": "wo-member-save" }, t("woOffice.memberSave"))),
