@@ -89,6 +89,8 @@ describe("work orders: the party's queue, the office's desk and the statistics (
   it("the office sees the overdue order first and dispatches the returned one to another party (zh-CN, 1280 px)", async function () {
     const page = await open(1280, "zh-CN", staff);
     await page.goto(`${base}/#/staff`);
+    await page.waitForSelector("[data-testid=to-wo-office]");
+    await problems(page, "wo-staff-1280-zh");
     await page.click("[data-testid=to-wo-office]");
     await page.waitForSelector("[data-testid=wo-overdue-list]");
     expect((await idsIn(page, "wo-overdue-list"))[0]).to.equal(ids.late);
@@ -117,6 +119,8 @@ describe("work orders: the party's queue, the office's desk and the statistics (
   it("a water-company member works the queue on a phone: accept, pause and resume, start, resolve; returns another with a reason (en, 390 px)", async function () {
     const page = await open(390, "en", member);
     await page.goto(`${base}/#/`);
+    await page.waitForSelector("ul.doors a[href='#/workorders/queue']");
+    await problems(page, "wo-home-390-en");
     await page.click("a[href='#/workorders/queue']");
     await page.waitForSelector("[data-testid=wo-queue]");
     expect(await page.locator("[data-testid=wo-party]").innerText()).to.contain("Water company");
