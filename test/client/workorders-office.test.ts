@@ -128,6 +128,8 @@ describe("work orders: the party's queue, the office's desk and the statistics (
     expect(await idsIn(page, "wo-queue")).to.deep.equal([ids.fix, ids.giveBack]);
     const card = () => page.locator(`[data-testid=wo-queue] [data-order="${ids.fix}"]`);
     expect(await card().innerText()).to.contain("since received").and.to.contain("Due");
+    // Time left by the server's clock (20 minutes ahead of this browser's here): a day's deadline, just reported.
+    expect(await page.locator(`[data-order="${ids.giveBack}"] [data-testid=wo-deadline]`).innerText()).to.match(/· 23 h 5\d min left$/);
     await problems(page, "wo-queue-390-en");
 
     await card().locator("[data-action=accept]").click();

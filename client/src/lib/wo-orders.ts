@@ -81,7 +81,9 @@ export function orderFacts(o: WorkOrder, now: number): Child[] {
     o.onSiteCheck ? h("span", { class: `badge${o.checkedOnSite ? " ok" : ""}` }, t(o.checkedOnSite ? "woOffice.checked" : "woOffice.checkNeeded")) : null,
   ].filter(Boolean);
   const open = ["received", "dispatched", "accepted", "inProgress"].includes(o.status);
-  const deadline = c.deadline === null ? null : [t("woOffice.deadline", { when: dateTime(c.deadline) }), open && !c.overdue && !o.paused ? ` · ${t("woOffice.left", { t: span(c.deadline - now) })}` : ""];
+  // The server's time when it answered (its clocks run to then while the order is open), not this device's.
+  const serverNow = open ? o.receivedAt + c.sinceReceipt + c.paused : now;
+  const deadline = c.deadline === null ? null : [t("woOffice.deadline", { when: dateTime(c.deadline) }), open && !c.overdue && !o.paused ? ` · ${t("woOffice.left", { t: span(c.deadline - serverNow) })}` : ""];
   return [
     h("p", { class: "wo-clocks", "data-testid": "wo-clocks" }, [t("woOffice.sinceReceipt", { t: span(c.sinceReceipt) }), c.sinceDispatch !== null ? ` · ${t("woOffice.sinceDispatch", { t: span(c.sinceDispatch) })}` : "", c.paused > 0 ? ` · ${t("woOffice.pausedFor", { t: span(c.paused) })}` : ""].join("")),
     deadline ? h("p", { "data-testid": "wo-deadline" }, deadline) : null,
