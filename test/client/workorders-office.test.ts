@@ -131,6 +131,14 @@ describe("work orders: the party's queue, the office's desk and the statistics (
     // Time left by the server's clock (20 minutes ahead of this browser's here): a day's deadline, just reported.
     expect(await page.locator(`[data-order="${ids.giveBack}"] [data-testid=wo-deadline]`).innerText()).to.match(/· 23 h 5\d min left$/);
     await problems(page, "wo-queue-390-en");
+    // A narrow phone in large text too, then back.
+    await page.setViewportSize({ width: 360, height: 780 });
+    await page.click("[data-testid=large-text]");
+    await page.waitForSelector("html.large-text [data-testid=wo-queue]");
+    await problems(page, "wo-queue-360-en-large");
+    await page.click("[data-testid=large-text]");
+    await page.setViewportSize({ width: 390, height: 900 });
+    await page.waitForSelector("[data-testid=wo-queue]");
 
     await card().locator("[data-action=accept]").click();
     await page.waitForSelector(`[data-order="${ids.fix}"][data-status=accepted]`);
@@ -194,7 +202,7 @@ describe("work orders: the party's queue, the office's desk and the statistics (
     await page.context().close();
   });
 
-  it("the statistics page shows the server's figures and the heat map by building (zh-CN 390 px, en 1280 px)", async function () {
+  it("the statistics page shows the server's figures and the heat map by building (zh-CN 390 px, en 1280 px, zh-CN 360 px large text)", async function () {
     const stats = (await client.call(undefined, "GET", "/api/workorders/stats?estate=1")).body;
     const pipes = stats.byCategory.find((c: { serviceCode: string }) => c.serviceCode === "burst-pipe");
     expect(pipes).to.deep.include({ received: 2, open: 1, resolved: 1, withinDeadline: 1, returned: 1 });
@@ -205,9 +213,15 @@ describe("work orders: the party's queue, the office's desk and the statistics (
       { building: 3, total: 1, open: 1 },
       { building: null, total: 1, open: 1 },
     ]);
-    for (const [width, lang] of [[390, "zh-CN"], [1280, "en"]] as const) {
+    for (const [width, lang, large] of [[390, "zh-CN", false], [1280, "en", false], [360, "zh-CN", true]] as const) {
       const context = await browser.newContext({ viewport: { width, height: 900 }, bypassCSP: true });
-      await context.addInitScript((l) => localStorage.setItem("gongzhi.lang", l), lang);
+      await context.addInitScript(
+        ([l, big]) => {
+          localStorage.setItem("gongzhi.lang", l as string);
+          localStorage.setItem("gongzhi.largeText", big ? "1" : "0");
+        },
+        [lang, large] as const,
+      );
       const page = await context.newPage();
       await page.goto(`${base}/#/workorders/stats?estate=1`);
       await page.waitForSelector("[data-testid=wo-heat]");
@@ -220,7 +234,7 @@ describe("work orders: the party's queue, the office's desk and the statistics (
       const tiles = await page.locator("[data-testid=wo-heat] li").evaluateAll((els) => els.map((e) => [e.getAttribute("data-building"), e.getAttribute("data-total"), e.getAttribute("data-open")]));
       expect(tiles).to.deep.equal([["1", "1", "0"], ["2", "1", "1"], ["3", "1", "1"], ["", "1", "1"]]);
       expect(await page.locator("[data-testid=wo-heat]").innerText()).to.contain(zh ? "3号楼" : "Building 3").and.to.contain(zh ? "公共区域等" : "Common areas");
-      await problems(page, `wo-stats-${width}-${lang}`);
+      await problems(page, `wo-stats-${width}-${lang}${large ? "-large" : ""}`);
       await context.close();
     }
   });
