@@ -1062,7 +1062,6 @@ export const en: Record<TextKey, string> = {
   "woStats.from": "From (month)",
   "woStats.to": "To (month)",
   "woStats.show": "Show",
-  "woStats.month": "{m}/{y}",
   "woStats.byMonth": "By month and category",
   "woStats.byCategory": "Totals by category",
   "woStats.total": "All categories",
@@ -1087,6 +1086,6 @@ export const en: Record<TextKey, string> = {
   "woStats.heatIntro": "The darker, the more orders.",
   "woStats.heatBuilding": "Building {b}",
   "woStats.heatElsewhere": "Common areas",
-  "woStats.heatCell": "{total} orders, {open} still open",
+  "woStats.heatCell": "Orders: {total}, still open: {open}",
   "woStats.empty": "No orders in this period.",
 };

@@ -1060,7 +1060,6 @@ export const zhCN = {
   "woStats.from": "从（月份）",
   "woStats.to": "到（月份）",
   "woStats.show": "查看",
-  "woStats.month": "{y}年{m}月",
   "woStats.byMonth": "按月份和类别",
   "woStats.byCategory": "各类别合计",
   "woStats.total": "全部类别",

@@ -5,7 +5,7 @@
 import { get, query } from "../lib/api.js";
 import { field, h, replace } from "../lib/dom.js";
 import { count, percent } from "../lib/format.js";
-import { lang, t, type TextKey } from "../lib/i18n.js";
+import { lang, locale, t, type TextKey } from "../lib/i18n.js";
 import type { PageContext } from "../lib/page.js";
 import { dataTable, type Column } from "../lib/table.js";
 import { span } from "../lib/wo-orders.js";
@@ -68,7 +68,8 @@ function figureColumns<R extends Figures>(): Column<R>[] {
   ];
 }
 
-const monthText = (m: string) => t("woStats.month", { y: m.slice(0, 4), m: String(Number(m.slice(5, 7))) });
+/** "2026年5月" / "May 2026". */
+const monthText = (m: string) => new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5, 7)) - 1, 15)).toLocaleDateString(locale(), { year: "numeric", month: "short", timeZone: "UTC" });
 
 /** Orders by building: one tile each, shaded in five steps by its share of the busiest building's count. */
 function heatMap(buildings: Stats["buildings"]): HTMLElement {
@@ -139,7 +140,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
             { class: "card", "aria-labelledby": "wo-month-h" },
             h("h2", { id: "wo-month-h" }, t("woStats.byMonth")),
             dataTable(
-              [{ label: t("woStats.col.month"), cell: (r) => monthText(r.month) }, { label: t("woStats.col.category"), cell: (r) => name(r) }, ...figureColumns<Figures & Category & { month: string }>()],
+              [{ label: t("woStats.col.month"), cell: (r) => monthText(r.month), cellClass: () => "wo-nowrap" }, { label: t("woStats.col.category"), cell: (r) => name(r) }, ...figureColumns<Figures & Category & { month: string }>()],
               stats.rows,
               { labelledBy: "wo-month-h", rowHeader: true, rowAttrs: (r) => ({ "data-month": r.month, "data-code": r.serviceCode }), attrs: { "data-testid": "wo-stats-months" } },
             ),
