@@ -29,6 +29,9 @@ const pages: Record<PageName, () => Promise<PageModule>> = {
   staff: () => import("./pages/staff.js"),
   "paper-ballots": () => import("./pages/paper-ballots.js"),
   election: () => import("./pages/election.js"),
+  "workorders-queue": () => import("./pages/workorders-queue.js"),
+  "workorders-office": () => import("./pages/workorders-office.js"),
+  "workorders-stats": () => import("./pages/workorders-stats.js"),
 };
 
 /** Roles that own documents (see pages/upload.ts): they get the upload page in the navigation. */

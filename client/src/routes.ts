@@ -19,7 +19,10 @@ export type PageName =
   | "notice"
   | "election"
   | "timebank-certificate"
-  | "timebank-partner";
+  | "timebank-partner"
+  | "workorders-queue"
+  | "workorders-office"
+  | "workorders-stats";
 /**
  * `data`: the GET requests the page makes first, exactly as lib/api.ts spells them (`{id}` from the route). The
  * boot script sends them while the page's code is still downloading; api.ts hands each answer to the page once.
@@ -61,6 +64,11 @@ export const routes: RouteDef[] = [
   { pattern: /^staff$/, names: [], page: "staff", texts: "staff", nav: "staff" },
   { pattern: /^staff\/residents\/(0x[0-9a-fA-F]{40})$/, names: ["address"], page: "staff", texts: "staff", nav: "staff" },
   { pattern: /^staff\/paper-ballots$/, names: [], page: "paper-ballots", texts: "staff", nav: "staff" },
+  // issue 14: the party's queue, the office's desk and the statistics (before any `workorders/<id>` route, which
+  // would otherwise take "queue", "office" and "stats" for an order's id)
+  { pattern: /^workorders\/queue$/, names: [], page: "workorders-queue", texts: "workorders", nav: "workorders" },
+  { pattern: /^workorders\/office$/, names: [], page: "workorders-office", texts: "workorders", nav: "staff" },
+  { pattern: /^workorders\/stats$/, names: [], page: "workorders-stats", texts: "workorders", nav: "workorders" },
 ];
 
 /** The route path of a location hash: `#/votes/3?x=1` → `votes/3`. */

@@ -34,6 +34,8 @@ export type DemoStackOptions = {
   log?: (line: string) => void;
   /** pino level of the server's own log lines (silent by default: the demo prints its own summary). */
   serverLogLevel?: "fatal" | "error" | "warn" | "info" | "debug" | "silent";
+  /** The off-chain services' clock (ms since the epoch; Date.now unless given), for tests that move it. */
+  servicesClock?: () => number;
 };
 
 export type DemoStack = {
@@ -164,7 +166,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       },
     );
     // The account page's picker of demo people reads their keys from this server only (never from the client build).
-    const server = await startServer(settings, pino({ level: settings.logLevel, base: undefined }), (context) => [...serverRoutes(context), demoAccountsRoute(plan)]);
+    const server = await startServer(settings, pino({ level: settings.logLevel, base: undefined }), (context) => [...serverRoutes(context), demoAccountsRoute(plan)], { clock: options.servicesClock });
     cleanups.push(server.stop);
     const stored = await storeDemoDocuments(server, plan, estate.estateId, history);
     log(`documents: ${stored} stored in the server's document store (proposals, plans, payment papers; scans of paper sealed)`);

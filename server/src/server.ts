@@ -82,6 +82,11 @@ export type ServicesOption = {
   deviceWebhooks?: (context: { engine: Engine }) => DeviceWebhookSpec[];
   /** The device webhooks' replay window (seconds; 300 unless said). */
   deviceReplayWindowSeconds?: number;
+  /**
+   * The services' clock (milliseconds since the epoch; Date.now unless given): the time of their records and of
+   * their deadlines. Tests move it forward to see an order become overdue without waiting for it.
+   */
+  clock?: () => number;
 };
 
 /**
@@ -204,7 +209,7 @@ export async function startServer(
     services: [
       voucherService(service.store),
       devices.service,
-      workOrderService({ categories: defaultCategories, partyOf }),
+      workOrderService({ categories: defaultCategories, partyOf, clock: offchain.clock }),
       partyService(),
       ...(typeof offchain.services === "function" ? offchain.services({ privacy }) : (offchain.services ?? [])),
     ],
@@ -213,6 +218,7 @@ export async function startServer(
     // The services' off-chain roles are the directory's, unless the caller gives its own.
     offchainRolesOf: offchain.offchainRolesOf ?? ((address) => directory.offchainRolesOf(address)),
     proxyCheck: offchain.proxyCheck,
+    clock: offchain.clock,
   });
   running.engine = services.engine;
   const routes: RouteSpec[] = [

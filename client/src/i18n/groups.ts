@@ -21,14 +21,16 @@ export const TEXT_GROUPS = {
   /** Header, navigation, footer, page errors, the sign-in statement, sessions, the home and upload pages and the shared names: every page. */
   // The home and upload pages' few texts too: their own chunks cost more in overhead than they weigh (and the
   // home page is where most visits start; the staff pages show upload texts as well).
-  shell: ["app", "nav", "error", "unit", "session", "account.siweStatement", "home", "upload", ...SHARED],
+  shell: ["app", "nav", "error", "unit", "session", "account.siweStatement", "home", "upload", "woOffice.door", ...SHARED],
   account: ["account"],
   votes: ["votes", "vote", "ballot", "countdown", "election", "verdict", "receipt"],
   fund: ["fund", "plan", "planStatus", "disclosure", "statement", "entry", "notice", "csv", "doc"],
   timebank: ["timebank", "history", "serviceStatus", "cert", "partner"],
   verify: ["verify"],
   // The staff pages also show a few time-bank texts: those are in the timebank group too.
-  staff: ["staff", "paper", "timebank.confirm", "timebank.reject", "timebank.partner", "timebank.minutes"],
+  staff: ["staff", "paper", "timebank.confirm", "timebank.reject", "timebank.partner", "timebank.minutes", "woOffice.staffLink"],
+  /** Work orders (issue 14): the resident's pages, the party's queue, the office's desk and the statistics. */
+  workorders: ["woOffice", "woStats"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TextGroup = keyof typeof TEXT_GROUPS;

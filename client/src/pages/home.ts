@@ -2,6 +2,7 @@
 import { h, replace } from "../lib/dom.js";
 import { t } from "../lib/i18n.js";
 import type { PageContext } from "../lib/page.js";
+import { signedIn } from "../lib/session.js";
 
 export function render(root: HTMLElement, _ctx: PageContext): void {
   const door = (href: string, title: Parameters<typeof t>[0], text: Parameters<typeof t>[0]) =>
@@ -17,6 +18,9 @@ export function render(root: HTMLElement, _ctx: PageContext): void {
       door("#/fund", "home.fund", "home.fundText"),
       door("#/timebank", "home.timebank", "home.timebankText"),
       door("#/verify", "home.verify", "home.verifyText"),
+      // The work queue of the property company's, the utilities' and sanitation's people (issue 14): whoever is
+      // signed in may look; the page says so when the account is not listed under a party.
+      signedIn() ? door("#/workorders/queue", "woOffice.door.title", "woOffice.door.text") : null,
     ),
   );
 }

@@ -69,6 +69,14 @@ async function findPage(root: HTMLElement, ctx: PageContext): Promise<void> {
     form,
     results,
     h("section", { class: "card" }, h("h2", {}, t("staff.paperTitle")), h("p", {}, t("staff.paperIntro")), h("p", {}, h("a", { href: "#/staff/paper-ballots", class: "button", "data-testid": "to-paper-ballots" }, t("staff.paperOpen")))),
+    // issue 14: the work-order desk and its statistics
+    h(
+      "section",
+      { class: "card" },
+      h("h2", {}, t("woOffice.staffLink.title")),
+      h("p", {}, t("woOffice.staffLink.text")),
+      h("div", { class: "actions" }, h("a", { href: "#/workorders/office", class: "button", "data-testid": "to-wo-office" }, t("woOffice.staffLink.office")), h("a", { href: "#/workorders/stats", class: "button", "data-testid": "to-wo-stats" }, t("woOffice.staffLink.stats"))),
+    ),
   );
   if (!q) return;
   replace(results, h("p", { class: "muted" }, t("app.loading")));

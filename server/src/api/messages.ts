@@ -447,6 +447,11 @@ export const messages = {
     "zh-CN": "这张工单还没有超时，不能上报街道。",
     en: "Work order {id} is not past its deadline, so it cannot be escalated yet.",
   },
+  // issue 14: work-order statistics (helper D)
+  workorder_stats_range: {
+    "zh-CN": "起始月份（{from}）晚于结束月份（{to}）。请把起始月份改早一些，或把两个月份对调。",
+    en: "The first month ({from}) is after the last ({to}). Choose an earlier first month, or swap the two.",
+  },
   // issues 14 and 17: devices and their signed webhook
   device_exists: {
     "zh-CN": "设备编号 {device} 已经登记过了（撤销过的编号也不能再用）。请核对设备上的编号；换了新设备请用新编号登记。",

@@ -8,6 +8,7 @@ import { reportIntake } from "./intake.js";
 import { MODEL_NAMES, projectOrder } from "./projections.js";
 import { orderQueries } from "./queries.js";
 import { RECORDS, SERVICE } from "./records.js";
+import { statsQuery } from "./stats.js";
 import { evolveOrder, INITIAL_ORDER, type OrderState } from "./state.js";
 
 export { DEFAULT_CATEGORIES, PARTIES, TIER_MINUTES, deadlineMinutes, type CategoryRoute, type Party, type Priority } from "./categories.js";
@@ -15,6 +16,7 @@ export { clocksOf, isOpen, type Clocks, type OrderState, type OrderStatus } from
 export * from "./records.js";
 export { PARTY_SERVICE, partyService } from "./parties.js";
 export { viewOf, type OrderView } from "./queries.js";
+export { monthOf, readStats, STATS_MODELS, type StatsView } from "./stats.js";
 
 export type WorkOrderDeps = {
   /** The routing table in force (the community office edits it). */
@@ -51,7 +53,8 @@ export function workOrderService(deps: WorkOrderDeps): AnyService {
     commands,
     models: MODEL_NAMES,
     project: projectOrder,
-    queries: orderQueries({ categories: deps.categories, partyOf: deps.partyOf, clock }),
+    // The statistics first: `/api/workorders/:id` would take "stats" for an order's id.
+    queries: [statsQuery(deps.categories), ...orderQueries({ categories: deps.categories, partyOf: deps.partyOf, clock })],
   });
 }
 

@@ -5,6 +5,7 @@ import { numKey } from "../../store/store.js";
 import type { JournalRecord, ModelTx } from "../framework/index.js";
 import { Joined, Reopened, Reported } from "./records.js";
 import { clocksOf, evolveOrder, INITIAL_ORDER, isOpen, type OrderState } from "./state.js";
+import { projectStats, STATS_MODELS } from "./stats.js";
 
 /** A stored order: its state and its id. */
 export type OrderRow = OrderState & { id: string };
@@ -26,7 +27,8 @@ export const MODELS = {
   awaiting: "awaiting",
 } as const;
 
-export const MODEL_NAMES = Object.values(MODELS);
+/** The orders' indexes and the statistics' aggregates (stats.ts). */
+export const MODEL_NAMES: string[] = [...Object.values(MODELS), ...Object.values(STATS_MODELS)];
 
 /** The key of a place, for finding duplicates: the estate, and the unit, building or common area named. */
 export function placeKey(state: Pick<OrderState, "serviceCode" | "place">): string {
@@ -70,4 +72,5 @@ export async function projectOrder(record: JournalRecord, tx: ModelTx): Promise<
     const current = await tx.get<{ id: string }>(MODELS.openByPlace, place);
     if (current?.id === record.id) tx.del(MODELS.openByPlace, place);
   }
+  await projectStats(before, after, tx);
 }

@@ -1,0 +1,79 @@
+// The party's queue (`#/workorders/queue`, issue 14): a member of the property company, a utility or sanitation
+// sees the open orders sent to their party, the soonest deadline first, each with both clocks and its deadline
+// (overdue in red), and works them from a phone: accept, start, pause the clock while the wait is the resident's
+// (with the reason) and resume it, mark it fixed, or return it (退单, with a reason: it goes back to the office).
+import { ApiError, get } from "../lib/api.js";
+import { field, h, notice, replace } from "../lib/dom.js";
+import { errorText } from "../lib/errors.js";
+import { t } from "../lib/i18n.js";
+import type { PageContext } from "../lib/page.js";
+import { signedIn } from "../lib/session.js";
+import { actionButton, choice, orderCard, partyName, type OrderPage, type Party, type WorkOrder } from "../lib/wo-orders.js";
+
+const PAUSE_REASONS = ["noAccess", "residentRequest"];
+const RETURN_REASONS = ["notOurs", "wrongPlace", "needsOtherParty", "other"];
+
+/** A step that needs a reason: a disclosure with the reason's select and the button that sends it. */
+function withReason(o: WorkOrder, command: "pause" | "return", result: HTMLElement, done: () => void): HTMLElement {
+  const pause = command === "pause";
+  const select = choice(pause ? PAUSE_REASONS : RETURN_REASONS, pause ? "woOffice.pauseReason" : "woOffice.returnReason", `wo-${command}-reason`);
+  const send = actionButton(o, command, t(pause ? "woOffice.confirmPause" : "woOffice.confirmReturn"), () => ({ reason: select.value }), result, done, true);
+  return h(
+    "details",
+    { class: "wo-more", "data-testid": `wo-${command}` },
+    h("summary", { class: "button" }, t(pause ? "woOffice.act.pause" : "woOffice.act.return")),
+    field(t(pause ? "woOffice.pauseReason.label" : "woOffice.returnReason.label"), select),
+    pause ? null : h("p", { class: "hint" }, t("woOffice.returnHint")),
+    h("div", { class: "actions" }, send),
+  );
+}
+
+function actionsFor(o: WorkOrder, result: HTMLElement, done: () => void): (HTMLElement | null)[] {
+  const step = (command: string, label: string, primary = false) => actionButton(o, command, t(label as Parameters<typeof t>[0]), () => ({}), result, done, primary);
+  const working = o.status === "accepted" || o.status === "inProgress";
+  return [
+    o.status === "dispatched" ? step("accept", "woOffice.act.accept", true) : null,
+    o.status === "accepted" && !o.paused ? step("start", "woOffice.act.start", true) : null,
+    working && !o.paused ? step("resolve", "woOffice.act.resolve", o.status === "inProgress") : null,
+    o.paused ? step("resume", "woOffice.act.resume", true) : null,
+    working && !o.paused ? withReason(o, "pause", result, done) : null,
+    o.status === "dispatched" || o.status === "accepted" ? withReason(o, "return", result, done) : null,
+  ];
+}
+
+export async function render(root: HTMLElement, ctx: PageContext): Promise<void> {
+  const title = h("h1", {}, t("woOffice.queue.title"));
+  if (!signedIn()) return replace(root, title, notice("info", t("woOffice.signIn"), " ", h("a", { href: "#/account?next=workorders/queue", class: "button primary" }, t("nav.signIn"))));
+  const items: WorkOrder[] = [];
+  let party: Party;
+  try {
+    let cursor: string | undefined;
+    do {
+      const page = await get<OrderPage & { party: Party }>(`/api/workorders/queue?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, ctx.signal);
+      party = page.party;
+      items.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor && items.length < 1000);
+  } catch (err) {
+    // Not listed under any party: the server's words say whom to ask.
+    if (err instanceof ApiError && err.status === 403) return replace(root, title, notice("warn", errorText(err)));
+    throw err;
+  }
+  const now = Math.floor(Date.now() / 1000);
+  const done = () => ctx.rerender();
+  replace(
+    root,
+    title,
+    h("p", { class: "lead", "data-testid": "wo-party" }, t("woOffice.queue.intro", { party: partyName(party!) })),
+    items.length === 0
+      ? h("p", { class: "muted", "data-testid": "wo-queue-empty" }, t("woOffice.queue.empty"))
+      : h(
+          "ul",
+          { class: "plain-list cards wo-list", "data-testid": "wo-queue" },
+          items.map((o) => {
+            const result = h("div", { "aria-live": "polite", "data-testid": "wo-result" });
+            return orderCard(o, now, actionsFor(o, result, done), result);
+          }),
+        ),
+  );
+}
