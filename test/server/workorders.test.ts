@@ -223,5 +223,17 @@ describe("work orders: rules", function () {
       expect(clocksOf(reopened, T + 5 * DAY + 60)).to.include({ deadline: T + 5 * DAY + 1_800, sinceDispatch: 60, overdue: false });
       order([reported, dispatched]).when("reopen", { reason: "notFixed" }, { actor: resident }).thenRefused("workorder_wrong_status", undefined, 409);
     });
+
+    it("a reopened order's new deadline is moved only by waits after the reopening, not by those of the first repair", function () {
+      const waited = [reported, dispatched, Accepted({ party: "water" }), Paused({ reason: "noAccess" }), Resumed({ pausedSeconds: 1_000 }), Resolved({ party: "water", photos: [] }), CheckedOnSite({ passed: true, photos: [] }), Confirmed({ auto: false })];
+      const times = [T, T, T + 60, T + 120, T + 1_120, T + 1_500, T + 1_600, T + 1_700];
+      const reopen = Reopened({ reason: "brokeAgain", party: "water", deadlineAt: T + 5 * DAY + 1_800 });
+      const reopened = state([...waited, reopen], [...times, T + 5 * DAY]);
+      expect(clocksOf(reopened, T + 5 * DAY + 60)).to.include({ deadline: T + 5 * DAY + 1_800, paused: 1_000, sinceDispatch: 60, overdue: false });
+      expect(clocksOf(reopened, T + 5 * DAY + 1_801)).to.include({ overdue: true, lateBy: 1 });
+      // A wait after the reopening moves it.
+      const again = state([...waited, reopen, Accepted({ party: "water" }), Paused({ reason: "noAccess" }), Resumed({ pausedSeconds: 300 })], [...times, T + 5 * DAY, T + 5 * DAY + 10, T + 5 * DAY + 20, T + 5 * DAY + 320]);
+      expect(clocksOf(again, T + 5 * DAY + 400)).to.include({ deadline: T + 5 * DAY + 2_100, paused: 1_300 });
+    });
   });
 });

@@ -43,6 +43,11 @@ export type OrderState = {
   pausedSeconds: number;
   /** Paused time when last dispatched (the dispatch clock counts only later pauses). */
   pausedAtDispatch: number;
+  /**
+   * Paused time that does not move the deadline in force: a reopening's deadline counts from the reopening, so the
+   * waits of the first repair are already behind it. Absent in states stored before it existed (read as 0).
+   */
+  pausedBeforeDeadline?: number;
   resolvedAt: number | null;
   closedAt: number | null;
   returns: number;
@@ -70,6 +75,7 @@ export const INITIAL_ORDER: OrderState = {
   pausedSince: null,
   pausedSeconds: 0,
   pausedAtDispatch: 0,
+  pausedBeforeDeadline: 0,
   resolvedAt: null,
   closedAt: null,
   returns: 0,
@@ -128,7 +134,7 @@ export function evolveOrder(state: OrderState, record: JournalRecord): OrderStat
   if (Resolved.is(record)) return { ...state, status: "resolved", resolvedAt: at, checkedOnSite: false, pausedSince: null, pausedSeconds: pausedTotal(state, at) };
   if (CheckedOnSite.is(record)) return record.payload.passed ? { ...state, checkedOnSite: true } : { ...state, status: "inProgress", resolvedAt: null };
   if (Confirmed.is(record)) return { ...state, status: "closed", closedAt: at };
-  if (Reopened.is(record)) return { ...state, status: "dispatched", party: record.payload.party, deadlineAt: record.payload.deadlineAt, dispatchedAt: at, pausedAtDispatch: state.pausedSeconds, reopens: state.reopens + 1, resolvedAt: null, closedAt: null, checkedOnSite: false, rating: null };
+  if (Reopened.is(record)) return { ...state, status: "dispatched", party: record.payload.party, deadlineAt: record.payload.deadlineAt, dispatchedAt: at, pausedAtDispatch: state.pausedSeconds, pausedBeforeDeadline: state.pausedSeconds, reopens: state.reopens + 1, resolvedAt: null, closedAt: null, checkedOnSite: false, rating: null };
   if (Rated.is(record)) return { ...state, rating: record.payload.level };
   if (Escalated.is(record)) return { ...state, escalated: true };
   return state;
@@ -163,7 +169,7 @@ export type Clocks = {
 export function clocksOf(state: OrderState, now: number): Clocks {
   const end = state.resolvedAt ?? state.closedAt ?? now;
   const paused = pausedTotal(state, end);
-  const deadline = state.deadlineAt === null ? null : state.deadlineAt + paused;
+  const deadline = state.deadlineAt === null ? null : state.deadlineAt + paused - (state.pausedBeforeDeadline ?? 0);
   const lateBy = deadline === null || state.pausedSince !== null ? 0 : Math.max(0, end - deadline);
   return {
     sinceReceipt: Math.max(0, end - state.receivedAt - paused),
