@@ -39,7 +39,7 @@ import { startSubmitter, type Submitter } from "./relayer/submitter.js";
 import { directoryRoutes, startDirectory, useDirectory, type Directory } from "./services/directory/index.js";
 import { documentRoutes, openDocuments, rewrapDocuments, type DocumentKeys, type DocumentService } from "./services/documents/index.js";
 import { voucherService } from "./services/vouchers/index.js";
-import { defaultCategories, PARTY_SERVICE, partyService, workOrderService, type Party } from "./services/workorders/index.js";
+import { PARTY_SERVICE, partyService, routingService, workOrderService, type Party } from "./services/workorders/index.js";
 import { openDevices, type DeviceWebhookSpec } from "./services/devices/index.js";
 import { modelName, mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
@@ -189,6 +189,9 @@ export async function startServer(
   const running: { engine?: Engine } = {};
   const partyOf = async (address: string): Promise<Party | null> =>
     (await running.engine?.storage.get<Party>(modelName(PARTY_SERVICE, "members"), address.toLowerCase())) ?? null;
+  // The routing table the community office edits (its defaults until edited); read once the engine is up.
+  const routing = routingService();
+  const categories = () => routing.inForce(running.engine!.storage);
   // The device registry (issues 14 and 17): its secrets sealed under a key derived from the vault's master key.
   const devices = openDevices({
     store: service.store,
@@ -204,8 +207,9 @@ export async function startServer(
     services: [
       voucherService(service.store),
       devices.service,
-      workOrderService({ categories: defaultCategories, partyOf }),
+      workOrderService({ categories, partyOf }),
       partyService(),
+      routing.service,
       ...(typeof offchain.services === "function" ? offchain.services({ privacy }) : (offchain.services ?? [])),
     ],
     sessions,

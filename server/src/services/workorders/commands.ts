@@ -124,6 +124,7 @@ export function orderCommands(settings: OrderSettings = DEFAULT_ORDER_SETTINGS) 
         if (problem) return problem;
         const route = facts(context).categories[input.serviceCode];
         if (!route) return refuse(400, "workorder_unknown_category", { code: input.serviceCode });
+        if (route.retired) return refuse(400, "workorder_category_retired", { code: input.serviceCode });
         const deadlineAt = context.now + deadlineMinutes(route, input.priority) * 60;
         return [
           Reported({ ...input, onSiteCheck: route.onSiteCheck }),

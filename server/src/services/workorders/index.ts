@@ -14,6 +14,7 @@ export { DEFAULT_CATEGORIES, PARTIES, TIER_MINUTES, deadlineMinutes, type Catego
 export { clocksOf, isOpen, type Clocks, type OrderState, type OrderStatus } from "./state.js";
 export * from "./records.js";
 export { PARTY_SERVICE, partyService } from "./parties.js";
+export { MAX_MINUTES, ROUTING_SERVICE, routingService, type Routing, type RoutingEntry } from "./routing.js";
 export { viewOf, type OrderView } from "./queries.js";
 
 export type WorkOrderDeps = {
@@ -55,5 +56,5 @@ export function workOrderService(deps: WorkOrderDeps): AnyService {
   });
 }
 
-/** The default routing table, as `categories` for a community that has not edited it. */
+/** The default routing table, as `categories` for a community that has not edited it (the server reads the routing service's table). */
 export const defaultCategories = async (): Promise<readonly CategoryRoute[]> => DEFAULT_CATEGORIES;
