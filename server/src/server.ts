@@ -41,6 +41,7 @@ import { documentRoutes, openDocuments, rewrapDocuments, type DocumentKeys, type
 import { voucherService } from "./services/vouchers/index.js";
 import { PARTY_SERVICE, partyService, routingService, workOrderService, type Party } from "./services/workorders/index.js";
 import { openDevices, type DeviceWebhookSpec } from "./services/devices/index.js";
+import { keyRoutes, keyService, levelKeyHashes, open311ErrorShape, open311Routes, OPEN311_PREFIX } from "./services/open311/index.js";
 import { modelName, mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
 export const SERVER_VERSION = "0.1.0";
@@ -198,6 +199,8 @@ export async function startServer(
     keys: { current: privacy.keys.masterKey, previous: privacy.keys.previousMasterKeys },
     replayWindowSeconds: offchain.deviceReplayWindowSeconds,
   });
+  // Open311 client applications' keys: only the hashes of their secrets are stored (services/open311/keys.ts).
+  const open311Keys = levelKeyHashes(service.store);
   const services = mountServices({
     outbox,
     store: service.store,
@@ -210,6 +213,7 @@ export async function startServer(
       workOrderService({ categories, partyOf }),
       partyService(),
       routing.service,
+      keyService(open311Keys),
       ...(typeof offchain.services === "function" ? offchain.services({ privacy }) : (offchain.services ?? [])),
     ],
     sessions,
@@ -227,6 +231,9 @@ export async function startServer(
     ...devices.routes(services.engine, { sessions, rolesOf, offchainRolesOf: offchain.offchainRolesOf ?? ((address) => directory.offchainRolesOf(address)) }),
     ...(offchain.deviceWebhooks?.({ engine: services.engine }) ?? []).map((spec) => devices.webhook(services.engine, spec)),
     ...outboxRoutes({ outbox, signedIn: requireSession(sessions), rolesOf, wake: () => delivery.wake() }),
+    // Open311 GeoReport v2 (outside /api: the spec's own URLs; its errors in the spec's shape, see createApp below).
+    ...keyRoutes({ engine: services.engine, hashes: open311Keys, sessions, rolesOf, offchainRolesOf: offchain.offchainRolesOf ?? ((address) => directory.offchainRolesOf(address)) }),
+    ...open311Routes({ engine: services.engine, hashes: open311Keys, categories, vault: privacy.vault, places: directory }),
   ];
   routes.push(
     ...privacyRoutes({
@@ -303,6 +310,8 @@ export async function startServer(
     logger,
     corsOrigins: settings.corsOrigins.split(",").map((o) => o.trim()).filter(Boolean),
     rateLimit: { windowMs: 60_000, limit: settings.rateLimitPerMinute },
+    limitedPaths: [OPEN311_PREFIX],
+    errorShapes: [open311ErrorShape],
     bodyLimit: "64kb",
     bodyTimeoutMs: settings.bodyTimeoutMs,
     staticDir: settings.staticDir,

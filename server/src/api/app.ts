@@ -4,7 +4,7 @@ import { rateLimit } from "express-rate-limit";
 import helmet from "helmet";
 import type { Logger } from "pino";
 import { compressJson, serveClient } from "./delivery.js";
-import { ApiError, errorBody, errorHandler, notFound } from "./errors.js";
+import { ApiError, errorBody, errorHandler, notFound, type ErrorShape } from "./errors.js";
 import { mountRoutes, openApiDocument, type RouteSpec } from "./routes.js";
 
 export type AppOptions = {
@@ -21,6 +21,10 @@ export type AppOptions = {
   /** Static files (the built web client) served at `/`, if any. */
   staticDir?: string;
   version: string;
+  /** Paths whose errors take another shape (Open311's array of {code, description}). */
+  errorShapes?: readonly ErrorShape[];
+  /** Paths outside /api that the rate limit covers too (e.g. /open311). */
+  limitedPaths?: readonly string[];
 };
 
 /** Logs method, route pattern, status and duration; never bodies, queries or headers (personal data). */
@@ -82,7 +86,7 @@ export function createApp(options: AppOptions): Express {
   app.use(requestLog(options.logger));
   app.use(compressJson());
   app.use(
-    "/api",
+    ["/api", ...(options.limitedPaths ?? [])],
     rateLimit({
       windowMs: options.rateLimit.windowMs,
       limit: options.rateLimit.limit,
@@ -110,6 +114,6 @@ export function createApp(options: AppOptions): Express {
   app.use(router);
   if (options.staticDir) app.use(serveClient(options.staticDir));
   app.use(notFound);
-  app.use(errorHandler(options.logger));
+  app.use(errorHandler(options.logger, options.errorShapes));
   return app;
 }

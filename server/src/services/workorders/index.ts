@@ -16,6 +16,7 @@ export * from "./records.js";
 export { PARTY_SERVICE, partyService } from "./parties.js";
 export { MAX_MINUTES, ROUTING_SERVICE, routingService, type Routing, type RoutingEntry } from "./routing.js";
 export { viewOf, type OrderView } from "./queries.js";
+export { MODELS as ORDER_MODELS, type OrderRow } from "./projections.js";
 
 export type WorkOrderDeps = {
   /** The routing table in force (the community office edits it). */
