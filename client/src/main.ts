@@ -29,6 +29,7 @@ const pages: Record<PageName, () => Promise<PageModule>> = {
   staff: () => import("./pages/staff.js"),
   "paper-ballots": () => import("./pages/paper-ballots.js"),
   election: () => import("./pages/election.js"),
+  "workorders-routing": () => import("./pages/workorders-routing.js"),
 };
 
 /** Roles that own documents (see pages/upload.ts): they get the upload page in the navigation. */

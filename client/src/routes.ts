@@ -19,7 +19,8 @@ export type PageName =
   | "notice"
   | "election"
   | "timebank-certificate"
-  | "timebank-partner";
+  | "timebank-partner"
+  | "workorders-routing";
 /**
  * `data`: the GET requests the page makes first, exactly as lib/api.ts spells them (`{id}` from the route). The
  * boot script sends them while the page's code is still downloading; api.ts hands each answer to the page once.
@@ -61,6 +62,8 @@ export const routes: RouteDef[] = [
   { pattern: /^staff$/, names: [], page: "staff", texts: "staff", nav: "staff" },
   { pattern: /^staff\/residents\/(0x[0-9a-fA-F]{40})$/, names: ["address"], page: "staff", texts: "staff", nav: "staff" },
   { pattern: /^staff\/paper-ballots$/, names: [], page: "paper-ballots", texts: "staff", nav: "staff" },
+  // issue 14: the community office's routing table and Open311 keys.
+  { pattern: /^workorders\/routing$/, names: [], page: "workorders-routing", texts: "workorders", nav: "staff" },
 ];
 
 /** The route path of a location hash: `#/votes/3?x=1` → `votes/3`. */

@@ -29,6 +29,8 @@ export const TEXT_GROUPS = {
   verify: ["verify"],
   // The staff pages also show a few time-bank texts: those are in the timebank group too.
   staff: ["staff", "paper", "timebank.confirm", "timebank.reject", "timebank.partner", "timebank.minutes"],
+  // issue 14: the work-order pages (B: the office's routing table, woRouting.*).
+  workorders: ["woRouting"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TextGroup = keyof typeof TEXT_GROUPS;

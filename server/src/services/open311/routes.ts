@@ -400,6 +400,7 @@ export function open311Routes(deps: Open311Deps): RouteSpec[] {
       path: `${OPEN311_PREFIX}/${path}`,
       summary: "Open311 in XML is not served: 404 open311_xml_unsupported (use .json)",
       tags,
+      params: /:(\w+)/.test(path) ? z.object({ [/:(\w+)/.exec(path)![1]!]: z.string() }) : undefined,
       response: z.never(),
       handler: () => {
         throw new ApiError(404, "open311_xml_unsupported");
