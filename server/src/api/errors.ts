@@ -104,7 +104,7 @@ export function errorHandler(logger: Logger, shapes: readonly ErrorShape[] = [])
     }
     const answer = apiError ?? new ApiError(500, "internal");
     const body = errorBody(answer, req.get("accept-language"));
-    const shape = shapes.find((s) => req.path.startsWith(s.prefix));
+    const shape = shapes.find((s) => req.originalUrl.startsWith(s.prefix));
     const out = shape ? shape.render(answer.status, body) : { status: answer.status, body };
     res.status(out.status).json(out.body);
   };
