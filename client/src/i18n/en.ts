@@ -992,6 +992,7 @@ export const en: Record<TextKey, string> = {
   "woRouting.retireConfirm": "Retire \"{name}\"? Press again",
   "woRouting.minutes": "{n} min",
   "woRouting.hours": "{n} h",
+  "woRouting.oneDay": "1 day",
   "woRouting.days": "{n} days",
   "woRouting.party.property": "property company",
   "woRouting.party.water": "water utility",

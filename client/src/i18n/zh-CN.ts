@@ -990,6 +990,7 @@ export const zhCN = {
   "woRouting.retireConfirm": "确定停用“{name}”吗？请再按一次",
   "woRouting.minutes": "{n} 分钟",
   "woRouting.hours": "{n} 小时",
+  "woRouting.oneDay": "1 天",
   "woRouting.days": "{n} 天",
   "woRouting.party.property": "物业公司",
   "woRouting.party.water": "供水公司",

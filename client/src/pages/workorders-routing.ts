@@ -31,6 +31,7 @@ const partyName = (party: string) => t(`woRouting.party.${party}` as TextKey);
 
 /** Minutes as the office reads them: "30 分钟", "2 小时", "7 天". */
 function span(m: number): string {
+  if (m === 1440) return t("woRouting.oneDay");
   if (m % 1440 === 0) return t("woRouting.days", { n: m / 1440 });
   if (m % 60 === 0) return t("woRouting.hours", { n: m / 60 });
   return t("woRouting.minutes", { n: m });
@@ -58,7 +59,7 @@ function editor(row: Row, table: Table, ctx: PageContext): HTMLElement {
     field(t("woRouting.normal"), minutes, t("woRouting.minutesHint")),
     field(t("woRouting.urgent"), urgent),
     field(t("woRouting.window"), dupWindow),
-    h("div", { class: "field" }, h("label", {}, check, " ", t("woRouting.onSite"))),
+    h("div", { class: "field" }, h("label", { class: "choice" }, check, h("span", {}, t("woRouting.onSite")))),
     status,
     h("div", { class: "actions" }, save, retire),
   );
