@@ -41,7 +41,7 @@ import { documentRoutes, openDocuments, rewrapDocuments, type DocumentKeys, type
 import { voucherService } from "./services/vouchers/index.js";
 import { PARTY_SERVICE, partyService, routingService, workOrderService, type Party } from "./services/workorders/index.js";
 import { openDevices, type DeviceWebhookSpec } from "./services/devices/index.js";
-import { keyRoutes, keyService, levelKeyHashes, open311ErrorShape, open311Routes, OPEN311_PREFIX } from "./services/open311/index.js";
+import { keyRoutes, keyService, levelKeyHashes, open311ErrorShape, open311Routes } from "./services/open311/index.js";
 import { modelName, mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
 export const SERVER_VERSION = "0.1.0";
@@ -310,7 +310,7 @@ export async function startServer(
     logger,
     corsOrigins: settings.corsOrigins.split(",").map((o) => o.trim()).filter(Boolean),
     rateLimit: { windowMs: 60_000, limit: settings.rateLimitPerMinute },
-    limitedPaths: [OPEN311_PREFIX],
+    limitedPaths: ["/open311"],
     errorShapes: [open311ErrorShape],
     bodyLimit: "64kb",
     bodyTimeoutMs: settings.bodyTimeoutMs,

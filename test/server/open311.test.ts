@@ -9,7 +9,10 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { createApp } from "../../server/src/api/app.js";
+import { listen } from "../../server/src/api/listen.js";
 import { loadServerSettings } from "../../server/src/config/server.js";
+import { open311ErrorShape } from "../../server/src/services/open311/index.js";
 import { actorText } from "../../server/src/receipts/actor.js";
 import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
@@ -253,5 +256,33 @@ describe("Open311 GeoReport v2 on the work orders (a client written from the spe
       expect(doc.paths, p).to.have.property(p);
     }
     expect(doc.paths["/open311/v2/requests.json"].post.requestBody.content).to.have.property("application/x-www-form-urlencoded");
+  });
+});
+
+describe("Open311 under the API's rate limit (the app alone)", function () {
+  it("counts /open311 requests against the limit, and answers the 429 in the spec's shape", async function () {
+    const app = createApp({
+      routes: [],
+      logger: pino({ level: "silent" }),
+      corsOrigins: [],
+      rateLimit: { windowMs: 60_000, limit: 2 },
+      bodyLimit: "64kb",
+      version: "test",
+      limitedPaths: ["/open311"],
+      errorShapes: [open311ErrorShape],
+    });
+    const { server, port } = await listen(app, { host: "127.0.0.1", port: 0, limits: { headersTimeoutMs: 5000, requestTimeoutMs: 10_000 } });
+    try {
+      const get = async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/open311/v2/services.json`, { headers: { "accept-language": "en" } });
+        return { status: res.status, contentType: res.headers.get("content-type"), body: await res.json() };
+      };
+      expectErrors(await get(), 404, "not_found");
+      expectErrors(await get(), 404, "not_found");
+      expectErrors(await get(), 429, "rate_limited");
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
