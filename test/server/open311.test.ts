@@ -127,7 +127,7 @@ describe("Open311 GeoReport v2 on the work orders (a client written from the spe
     expect(created.body).to.be.an("array").with.lengthOf(1);
     const id = created.body[0].service_request_id as string;
     expect(id).to.be.a("string");
-    expect(created.body[0].service_notice).to.equal("Handled by the property company, normally within 1 day(s).");
+    expect(created.body[0].service_notice).to.equal("Handled by the property company, normally within 1 day.");
 
     const read = await client.request(id);
     expect(read.status).to.equal(200);

@@ -414,8 +414,8 @@ export function open311Routes(deps: Open311Deps): RouteSpec[] {
 function noticeOf(route: CategoryRoute, language: Language): string {
   const party = PARTY_NAMES[route.party][language];
   const m = route.minutes;
-  const span =
-    m % (24 * 60) === 0 ? (language === "zh-CN" ? `${m / 1440} 天` : `${m / 1440} day(s)`) : m % 60 === 0 ? (language === "zh-CN" ? `${m / 60} 小时` : `${m / 60} hour(s)`) : language === "zh-CN" ? `${m} 分钟` : `${m} minutes`;
+  const [n, zh, en] = m % 1440 === 0 ? [m / 1440, "天", "day"] : m % 60 === 0 ? [m / 60, "小时", "hour"] : [m, "分钟", "minute"];
+  const span = language === "zh-CN" ? `${n} ${zh}` : `${n} ${en}${n === 1 ? "" : "s"}`;
   return language === "zh-CN" ? `由${party}处理，一般在 ${span}内办结。` : `Handled by the ${party.toLowerCase()}, normally within ${span}.`;
 }
 
