@@ -32,6 +32,7 @@ const pages: Record<PageName, () => Promise<PageModule>> = {
   "workorders-queue": () => import("./pages/workorders-queue.js"),
   "workorders-office": () => import("./pages/workorders-office.js"),
   "workorders-stats": () => import("./pages/workorders-stats.js"),
+  "workorders-routing": () => import("./pages/workorders-routing.js"),
 };
 
 /** Roles that own documents (see pages/upload.ts): they get the upload page in the navigation. */

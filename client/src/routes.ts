@@ -22,7 +22,8 @@ export type PageName =
   | "timebank-partner"
   | "workorders-queue"
   | "workorders-office"
-  | "workorders-stats";
+  | "workorders-stats"
+  | "workorders-routing";
 /**
  * `data`: the GET requests the page makes first, exactly as lib/api.ts spells them (`{id}` from the route). The
  * boot script sends them while the page's code is still downloading; api.ts hands each answer to the page once.
@@ -69,6 +70,8 @@ export const routes: RouteDef[] = [
   { pattern: /^workorders\/queue$/, names: [], page: "workorders-queue", texts: "workorders", nav: "workorders" },
   { pattern: /^workorders\/office$/, names: [], page: "workorders-office", texts: "workorders", nav: "staff" },
   { pattern: /^workorders\/stats$/, names: [], page: "workorders-stats", texts: "workorders", nav: "workorders" },
+  // issue 14: the community office's routing table and Open311 keys.
+  { pattern: /^workorders\/routing$/, names: [], page: "workorders-routing", texts: "workorders", nav: "staff" },
 ];
 
 /** The route path of a location hash: `#/votes/3?x=1` → `votes/3`. */

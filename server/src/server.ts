@@ -39,8 +39,9 @@ import { startSubmitter, type Submitter } from "./relayer/submitter.js";
 import { directoryRoutes, startDirectory, useDirectory, type Directory } from "./services/directory/index.js";
 import { documentRoutes, openDocuments, rewrapDocuments, type DocumentKeys, type DocumentService } from "./services/documents/index.js";
 import { voucherService } from "./services/vouchers/index.js";
-import { defaultCategories, PARTY_SERVICE, partyService, workOrderService, type Party } from "./services/workorders/index.js";
+import { PARTY_SERVICE, partyService, routingService, workOrderService, type Party } from "./services/workorders/index.js";
 import { openDevices, type DeviceWebhookSpec } from "./services/devices/index.js";
+import { keyRoutes, keyService, levelKeyHashes, open311ErrorShape, open311Routes } from "./services/open311/index.js";
 import { modelName, mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
 export const SERVER_VERSION = "0.1.0";
@@ -194,12 +195,17 @@ export async function startServer(
   const running: { engine?: Engine } = {};
   const partyOf = async (address: string): Promise<Party | null> =>
     (await running.engine?.storage.get<Party>(modelName(PARTY_SERVICE, "members"), address.toLowerCase())) ?? null;
+  // The routing table the community office edits (its defaults until edited); read once the engine is up.
+  const routing = routingService();
+  const categories = () => routing.inForce(running.engine!.storage);
   // The device registry (issues 14 and 17): its secrets sealed under a key derived from the vault's master key.
   const devices = openDevices({
     store: service.store,
     keys: { current: privacy.keys.masterKey, previous: privacy.keys.previousMasterKeys },
     replayWindowSeconds: offchain.deviceReplayWindowSeconds,
   });
+  // Open311 client applications' keys: only the hashes of their secrets are stored (services/open311/keys.ts).
+  const open311Keys = levelKeyHashes(service.store);
   const services = mountServices({
     outbox,
     store: service.store,
@@ -209,8 +215,10 @@ export async function startServer(
     services: [
       voucherService(service.store),
       devices.service,
-      workOrderService({ categories: defaultCategories, partyOf, clock: offchain.clock }),
+      workOrderService({ categories, partyOf, clock: offchain.clock }),
       partyService(),
+      routing.service,
+      keyService(open311Keys),
       ...(typeof offchain.services === "function" ? offchain.services({ privacy }) : (offchain.services ?? [])),
     ],
     sessions,
@@ -229,6 +237,9 @@ export async function startServer(
     ...devices.routes(services.engine, { sessions, rolesOf, offchainRolesOf: offchain.offchainRolesOf ?? ((address) => directory.offchainRolesOf(address)) }),
     ...(offchain.deviceWebhooks?.({ engine: services.engine }) ?? []).map((spec) => devices.webhook(services.engine, spec)),
     ...outboxRoutes({ outbox, signedIn: requireSession(sessions), rolesOf, wake: () => delivery.wake() }),
+    // Open311 GeoReport v2 (outside /api: the spec's own URLs; its errors in the spec's shape, see createApp below).
+    ...keyRoutes({ engine: services.engine, hashes: open311Keys, sessions, rolesOf, offchainRolesOf: offchain.offchainRolesOf ?? ((address) => directory.offchainRolesOf(address)) }),
+    ...open311Routes({ engine: services.engine, hashes: open311Keys, categories, vault: privacy.vault, places: directory }),
   ];
   routes.push(
     ...privacyRoutes({
@@ -305,6 +316,8 @@ export async function startServer(
     logger,
     corsOrigins: settings.corsOrigins.split(",").map((o) => o.trim()).filter(Boolean),
     rateLimit: { windowMs: 60_000, limit: settings.rateLimitPerMinute },
+    limitedPaths: ["/open311"],
+    errorShapes: [open311ErrorShape],
     bodyLimit: "64kb",
     bodyTimeoutMs: settings.bodyTimeoutMs,
     staticDir: settings.staticDir,

@@ -29,8 +29,8 @@ export const TEXT_GROUPS = {
   verify: ["verify"],
   // The staff pages also show a few time-bank texts: those are in the timebank group too.
   staff: ["staff", "paper", "timebank.confirm", "timebank.reject", "timebank.partner", "timebank.minutes", "woOffice.staffLink"],
-  /** Work orders (issue 14): the resident's pages, the party's queue, the office's desk and the statistics. */
-  workorders: ["woOffice", "woStats"],
+  /** Work orders (issue 14): the resident's pages, the party's queue, the office's desk, the statistics and the routing table. */
+  workorders: ["woOffice", "woStats", "woRouting"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TextGroup = keyof typeof TEXT_GROUPS;

@@ -4,7 +4,7 @@ import { rateLimit } from "express-rate-limit";
 import helmet from "helmet";
 import type { Logger } from "pino";
 import { compressJson, serveClient } from "./delivery.js";
-import { ApiError, errorBody, errorHandler, notFound } from "./errors.js";
+import { ApiError, errorBody, errorHandler, notFound, type ErrorShape } from "./errors.js";
 import { mountRoutes, openApiDocument, type RouteSpec } from "./routes.js";
 
 export type AppOptions = {
@@ -21,6 +21,10 @@ export type AppOptions = {
   /** Static files (the built web client) served at `/`, if any. */
   staticDir?: string;
   version: string;
+  /** Paths whose errors take another shape (Open311's array of {code, description}). */
+  errorShapes?: readonly ErrorShape[];
+  /** Paths outside /api that the rate limit covers too (e.g. /open311). */
+  limitedPaths?: readonly string[];
 };
 
 /** Logs method, route pattern, status and duration; never bodies, queries or headers (personal data). */
@@ -41,13 +45,17 @@ function requestLog(logger: Logger): RequestHandler {
  * body parser forever: after `ms` it gets a 408 in the API's shape and the connection is closed. The server's
  * own `requestTimeout` (see listen.ts) is the backstop for requests that never reach Express.
  */
-function bodyTimeout(ms: number): RequestHandler {
+function bodyTimeout(ms: number, shapes: readonly ErrorShape[] = []): RequestHandler {
   return (req, res, next) => {
     const expectsBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
     if (!expectsBody || req.complete) return next();
     const timer = setTimeout(() => {
       if (req.complete || res.headersSent) return;
-      res.status(408).set("connection", "close").json(errorBody(new ApiError(408, "request_timeout"), req.get("accept-language")));
+      const body = errorBody(new ApiError(408, "request_timeout"), req.get("accept-language"));
+      // originalUrl: by now a sub-router may have rewritten req.path (routes are mounted by prefix).
+      const shape = shapes.find((s) => req.originalUrl.startsWith(s.prefix));
+      const out = shape ? shape.render(408, body) : { status: 408, body };
+      res.status(out.status).set("connection", "close").json(out.body);
       // The rest of the body will never be read: close our side once the answer is out.
       res.once("finish", () => req.socket.end());
     }, ms);
@@ -82,7 +90,7 @@ export function createApp(options: AppOptions): Express {
   app.use(requestLog(options.logger));
   app.use(compressJson());
   app.use(
-    "/api",
+    ["/api", ...(options.limitedPaths ?? [])],
     rateLimit({
       windowMs: options.rateLimit.windowMs,
       limit: options.rateLimit.limit,
@@ -91,7 +99,7 @@ export function createApp(options: AppOptions): Express {
       handler: (_req, _res, next) => next(new ApiError(429, "rate_limited")),
     }),
   );
-  app.use(bodyTimeout(options.bodyTimeoutMs ?? 15_000));
+  app.use(bodyTimeout(options.bodyTimeoutMs ?? 15_000, options.errorShapes));
   // Routes that read their JSON body raw (a signed device event: the signature covers the exact bytes) are
   // skipped by the JSON parser; their own `before` reads the bytes. Matched by exact path (no parameters).
   const rawJson = new Set(options.routes.filter((r) => r.rawBody?.types.includes("application/json")).map((r) => r.path));
@@ -110,6 +118,6 @@ export function createApp(options: AppOptions): Express {
   app.use(router);
   if (options.staticDir) app.use(serveClient(options.staticDir));
   app.use(notFound);
-  app.use(errorHandler(options.logger));
+  app.use(errorHandler(options.logger, options.errorShapes));
   return app;
 }

@@ -26,6 +26,12 @@ export function errorBody(error: ApiError, acceptLanguage: string | undefined): 
   return body;
 }
 
+/**
+ * Another error shape for the paths under `prefix` (e.g. Open311's array of {code, description}): given the
+ * status and the API's error body, the status and body to send instead.
+ */
+export type ErrorShape = { prefix: string; render: (status: number, body: ErrorBody) => { status: number; body: unknown } };
+
 /** Unknown routes answer 404 in the same shape as every other error. */
 export const notFound: RequestHandler = (req, _res, next) => {
   next(new ApiError(404, "not_found", { path: req.path }));
@@ -76,7 +82,7 @@ export function fromFramework(error: unknown): ApiError | undefined {
  * Answers every error in the API's shape. Client errors (4xx) are logged as one line without a stack: they are
  * routine and say nothing about our code. Anything else is a bug: logged with its stack, answered 500 without it.
  */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(logger: Logger, shapes: readonly ErrorShape[] = []): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     // A chain node that is down or frozen is the one failure a client can only wait out: 503, not 500.
     const chainDown = !(error instanceof ApiError) && isChainUnavailable(error);
@@ -97,6 +103,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const answer = apiError ?? new ApiError(500, "internal");
-    res.status(answer.status).json(errorBody(answer, req.get("accept-language")));
+    const body = errorBody(answer, req.get("accept-language"));
+    const shape = shapes.find((s) => req.originalUrl.startsWith(s.prefix));
+    const out = shape ? shape.render(answer.status, body) : { status: answer.status, body };
+    res.status(out.status).json(out.body);
   };
 }

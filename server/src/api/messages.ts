@@ -452,6 +452,63 @@ export const messages = {
     "zh-CN": "起始月份（{from}）晚于结束月份（{to}）。请把起始月份改早一些，或把两个月份对调。",
     en: "The first month ({from}) is after the last ({to}). Choose an earlier first month, or swap the two.",
   },
+  // issue 14 (B): the routing table the community office edits, and Open311 GeoReport v2
+  workorder_category_retired: {
+    "zh-CN": "“{code}”这一类已经停用，不再受理新的报事，也不能再修改。请选别的类别；如需要，可以新增一个类别。",
+    en: "Category \"{code}\" has been retired: it takes no new reports and cannot be changed. Pick another category, or add a new one.",
+  },
+  workorder_category_name_needed: {
+    "zh-CN": "新增类别“{code}”时，请填写中文名、英文名和分组。",
+    en: "A new category \"{code}\" needs its Chinese and English names and a group.",
+  },
+  workorder_unknown_party: {
+    "zh-CN": "没有“{party}”这个承办单位。请从这些单位中选一个：{parties}。",
+    en: "There is no party \"{party}\". Choose one of: {parties}.",
+  },
+  workorder_bad_minutes: {
+    "zh-CN": "{field} 填的是 {value} 分钟，不在允许范围内（{min} 到 {max} 分钟）。请改后再保存。",
+    en: "{field} is {value} minutes, outside the allowed range ({min} to {max} minutes). Change it and save again.",
+  },
+  workorder_urgent_longer: {
+    "zh-CN": "紧急时限（{urgentMinutes} 分钟）不能比普通时限（{minutes} 分钟）还长。请改短紧急时限或改长普通时限。",
+    en: "The urgent deadline ({urgentMinutes} minutes) cannot be longer than the normal one ({minutes} minutes). Shorten the urgent one or lengthen the normal one.",
+  },
+  workorder_routing_unchanged: {
+    "zh-CN": "“{code}”的设置和现在一样，没有需要保存的改动。",
+    en: "Category \"{code}\" already has these settings; there is nothing to save.",
+  },
+  open311_key_missing: {
+    "zh-CN": "提交报事需要 api_key。请向社区办公室申请应用密钥，放在请求的 api_key 字段里。",
+    en: "Creating a request needs an api_key. Ask the community office for a key for your application and send it as api_key.",
+  },
+  open311_key_invalid: {
+    "zh-CN": "这个 api_key 无效或已被撤销。请向社区办公室申请新的密钥。",
+    en: "This api_key is not valid or has been revoked. Ask the community office for a new key.",
+  },
+  open311_key_revoked: {
+    "zh-CN": "这个应用密钥已经撤销过了。",
+    en: "Application key {id} has already been revoked.",
+  },
+  open311_place_needed: {
+    "zh-CN": "请用 address_id 说明地点：楼栋（如 e1.b3）、房屋（如 e1.u42）或公共区域（如 e1.a.north-gate）。只有经纬度时无法确定是小区里的哪一处。",
+    en: "Give the place as an address_id: a building (e.g. e1.b3), a unit (e.g. e1.u42) or a common area (e.g. e1.a.north-gate). Coordinates alone do not say where in the estate it is.",
+  },
+  open311_jurisdiction_mismatch: {
+    "zh-CN": "jurisdiction_id（{jurisdiction}）和地点所在的小区（{estate}）不一致，请核对后重发。",
+    en: "jurisdiction_id ({jurisdiction}) does not match the estate of the place ({estate}); check both and send again.",
+  },
+  open311_bad_request: {
+    "zh-CN": "请求的参数有误：{problems}。请按 Open311 GeoReport v2 的说明修改后重试。",
+    en: "The request's arguments are not valid: {problems}. Fix them as Open311 GeoReport v2 describes and try again.",
+  },
+  open311_date_range: {
+    "zh-CN": "start_date 到 end_date 不能超过 90 天，且开始不能晚于结束。请缩小时间范围。",
+    en: "start_date to end_date may span at most 90 days, and the start must not be after the end. Narrow the range.",
+  },
+  open311_xml_unsupported: {
+    "zh-CN": "本服务只提供 JSON 格式的 Open311 接口，不提供 XML。请把网址结尾的 .xml 改成 .json。",
+    en: "This server speaks Open311 in JSON only, not XML. Change .xml at the end of the address to .json.",
+  },
   // issues 14 and 17: devices and their signed webhook
   device_exists: {
     "zh-CN": "设备编号 {device} 已经登记过了（撤销过的编号也不能再用）。请核对设备上的编号；换了新设备请用新编号登记。",

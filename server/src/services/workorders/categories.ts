@@ -34,6 +34,8 @@ export type CategoryRoute = {
   onSiteCheck: boolean;
   /** Reports of this code at the same place within this many minutes join the open order. */
   duplicateWindowMinutes: number;
+  /** Retired by the community office: no new reports; orders already made keep its name (routing.ts). */
+  retired?: boolean;
 };
 
 const route = (

@@ -55,9 +55,9 @@ const DAY = 86_400;
 /**
  * Who may report through a channel: anyone signed in (a resident, or staff for one under an authorisation); a
  * hotline call is typed by staff, a patrol finding by a grid worker, an alarm comes from the device webhook,
- * which runs as the server itself ("system").
+ * which runs as the server itself ("system"), and so does an Open311 application's request (its key is the actor).
  */
-const CHANNEL_WHO: Record<Channel, "signedIn" | readonly string[]> = { resident: "signedIn", hotline: ["staff"], grid: ["gridWorker"], device: ["system"] };
+const CHANNEL_WHO: Record<Channel, "signedIn" | readonly string[]> = { resident: "signedIn", hotline: ["staff"], grid: ["gridWorker"], device: ["system"], open311: ["system"] };
 
 const facts = (context: DecideContext): OrderFacts => (context.facts as OrderFacts | undefined) ?? { categories: {}, actorParty: null };
 
@@ -124,6 +124,7 @@ export function orderCommands(settings: OrderSettings = DEFAULT_ORDER_SETTINGS) 
         if (problem) return problem;
         const route = facts(context).categories[input.serviceCode];
         if (!route) return refuse(400, "workorder_unknown_category", { code: input.serviceCode });
+        if (route.retired) return refuse(400, "workorder_category_retired", { code: input.serviceCode });
         const deadlineAt = context.now + deadlineMinutes(route, input.priority) * 60;
         return [
           Reported({ ...input, onSiteCheck: route.onSiteCheck }),

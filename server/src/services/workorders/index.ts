@@ -15,8 +15,10 @@ export { DEFAULT_CATEGORIES, PARTIES, TIER_MINUTES, deadlineMinutes, type Catego
 export { clocksOf, isOpen, type Clocks, type OrderState, type OrderStatus } from "./state.js";
 export * from "./records.js";
 export { PARTY_SERVICE, partyService } from "./parties.js";
+export { MAX_MINUTES, ROUTING_SERVICE, routingService, type Routing, type RoutingEntry } from "./routing.js";
 export { viewOf, type OrderView } from "./queries.js";
 export { monthOf, readStats, STATS_MODELS, type StatsView } from "./stats.js";
+export { MODELS as ORDER_MODELS, type OrderRow } from "./projections.js";
 
 export type WorkOrderDeps = {
   /** The routing table in force (the community office edits it). */
@@ -58,5 +60,5 @@ export function workOrderService(deps: WorkOrderDeps): AnyService {
   });
 }
 
-/** The default routing table, as `categories` for a community that has not edited it. */
+/** The default routing table, as `categories` for a community that has not edited it (the server reads the routing service's table). */
 export const defaultCategories = async (): Promise<readonly CategoryRoute[]> => DEFAULT_CATEGORIES;

@@ -31,7 +31,7 @@ export function reportIntake(categories: () => Promise<readonly CategoryRoute[]>
       const open = await engine.storage.get<{ id: string; at: number }>(modelName(SERVICE, MODELS.openByPlace), key);
       const route = (await categories()).find((c) => c.code === body.serviceCode);
       const now = Math.floor(clock() / 1000);
-      if (open && route && now - open.at <= route.duplicateWindowMinutes * 60) {
+      if (open && route && !route.retired && now - open.at <= route.duplicateWindowMinutes * 60) {
         try {
           return await join(open.id);
         } catch (error) {

@@ -98,10 +98,10 @@ export function orderQueries(deps: QueryDeps): QueryDef[] {
   return [
     defineQuery({
       path: "/api/workorders/categories",
-      summary: "The categories (Open311 service codes) with their party, deadlines and whether an on-site check is needed",
+      summary: "The categories in force (Open311 service codes) with their party, deadlines and whether an on-site check is needed; retired ones are left out",
       who: "public",
       response: z.object({ items: z.array(z.object({ code: z.string(), name: z.object({ "zh-CN": z.string(), en: z.string() }), group: z.string(), party: z.enum(PARTIES), minutes: z.number(), urgentMinutes: z.number(), onSiteCheck: z.boolean(), duplicateWindowMinutes: z.number() })) }),
-      handler: async () => ({ items: [...(await deps.categories())] }),
+      handler: async () => ({ items: (await deps.categories()).filter((c) => !c.retired) }),
     }),
     defineQuery({
       path: "/api/workorders/open",

@@ -7,7 +7,8 @@ import { PARTIES } from "./categories.js";
 
 export const SERVICE = "workorder";
 
-export const CHANNELS = ["resident", "hotline", "grid", "device"] as const;
+/** `open311`: a client application through Open311 GeoReport v2, its key the record's actor (`open311:<key id>`). */
+export const CHANNELS = ["resident", "hotline", "grid", "device", "open311"] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const serviceCode = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, "a category code (Open311 service_code), e.g. burst-pipe");

@@ -28,6 +28,8 @@ export type OrderState = {
   priority: Priority;
   channel: Channel;
   place: Place | null;
+  /** The coordinates a report gave, if any (millionths of a degree). */
+  point?: { latE6: number; longE6: number };
   /** Everyone who reported it (addresses or vault person ids): they may confirm, reopen and rate, and are told. */
   reporters: string[];
   party: Party | null;
@@ -108,6 +110,7 @@ export function evolveOrder(state: OrderState, record: JournalRecord): OrderStat
       priority: p.priority,
       channel: p.channel,
       place: p.place,
+      ...(p.point ? { point: p.point } : {}),
       onSiteCheck: p.onSiteCheck,
       receivedAt: at,
       reporters: p.channel === "device" ? [] : addReporter([], reporterOf(record, p.reporter)),
