@@ -39,7 +39,7 @@ import { startSubmitter, type Submitter } from "./relayer/submitter.js";
 import { directoryRoutes, startDirectory, useDirectory, type Directory } from "./services/directory/index.js";
 import { documentRoutes, openDocuments, rewrapDocuments, type DocumentKeys, type DocumentService } from "./services/documents/index.js";
 import { voucherService } from "./services/vouchers/index.js";
-import { defaultCategories, PARTY_SERVICE, partyService, workOrderService, type Party } from "./services/workorders/index.js";
+import { alarmWebhook, defaultCategories, PARTY_SERVICE, partyService, workOrderService, type Party } from "./services/workorders/index.js";
 import { openDevices, type DeviceWebhookSpec } from "./services/devices/index.js";
 import { modelName, mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
@@ -76,7 +76,7 @@ export type ServicesOption = {
    */
   notifications?: Omit<NotificationsOptions, "outbox" | "vault" | "dataDir" | "logger">;
   /**
-   * Device webhooks to mount (work orders' alarms, green points' bins), each with its handler; `engine` runs
+   * Device webhooks to mount besides work orders' alarms, which the server mounts itself (green points' bins), each with its handler; `engine` runs
    * the handler's commands (as the server itself: systemPrincipal).
    */
   deviceWebhooks?: (context: { engine: Engine }) => DeviceWebhookSpec[];
@@ -221,7 +221,8 @@ export async function startServer(
     ...directoryRoutes({ directory, sessions, rolesOf }),
     ...services.routes,
     ...devices.routes(services.engine, { sessions, rolesOf, offchainRolesOf: offchain.offchainRolesOf ?? ((address) => directory.offchainRolesOf(address)) }),
-    ...(offchain.deviceWebhooks?.({ engine: services.engine }) ?? []).map((spec) => devices.webhook(services.engine, spec)),
+    // Work orders take their alarms themselves, through the intake (workorders/alarms.ts); other services' webhooks beside.
+    ...[alarmWebhook(services.engine), ...(offchain.deviceWebhooks?.({ engine: services.engine }) ?? [])].map((spec) => devices.webhook(services.engine, spec)),
     ...outboxRoutes({ outbox, signedIn: requireSession(sessions), rolesOf, wake: () => delivery.wake() }),
   ];
   routes.push(

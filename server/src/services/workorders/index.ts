@@ -15,6 +15,7 @@ export { clocksOf, isOpen, type Clocks, type OrderState, type OrderStatus } from
 export * from "./records.js";
 export { PARTY_SERVICE, partyService } from "./parties.js";
 export { viewOf, type OrderView } from "./queries.js";
+export { ALARM_KINDS, ALARMS_JOB, ALARMS_PATH, alarmReport, alarmWebhook } from "./alarms.js";
 
 export type WorkOrderDeps = {
   /** The routing table in force (the community office edits it). */
@@ -31,8 +32,8 @@ export function workOrderService(deps: WorkOrderDeps): AnyService {
   const intake = reportIntake(deps.categories, clock);
   const commands = orderCommands(deps.settings ?? DEFAULT_ORDER_SETTINGS).map((command) => ({
     ...command,
-    // Over HTTP a report goes through the intake, which joins a duplicate to the open order.
-    ...(command.name === "report" ? { via: intake } : {}),
+    // A report (over HTTP, or an alarm through submit) goes through the intake, which joins a duplicate to the open order.
+    ...(command.name === "report" ? { http: intake } : {}),
     // Every decision may need the routing table and the actor's party: looked up once, under the order's lock.
     check: async (_input: unknown, { actor }: { actor: import("../../receipts/actor.js").Actor }) => {
       const categories = Object.fromEntries((await deps.categories()).map((c) => [c.code, c]));
