@@ -39,7 +39,7 @@ import { startSubmitter, type Submitter } from "./relayer/submitter.js";
 import { directoryRoutes, startDirectory, useDirectory, type Directory } from "./services/directory/index.js";
 import { documentRoutes, openDocuments, rewrapDocuments, type DocumentKeys, type DocumentService } from "./services/documents/index.js";
 import { voucherService } from "./services/vouchers/index.js";
-import { alarmWebhook, defaultCategories, PARTY_SERVICE, partyService, workOrderService, type Party } from "./services/workorders/index.js";
+import { alarmWebhook, defaultCategories, startWorkOrderSweeps, PARTY_SERVICE, partyService, workOrderService, type Party } from "./services/workorders/index.js";
 import { openDevices, type DeviceWebhookSpec } from "./services/devices/index.js";
 import { modelName, mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
@@ -215,6 +215,8 @@ export async function startServer(
     proxyCheck: offchain.proxyCheck,
   });
   running.engine = services.engine;
+  // Overdue orders escalated and unanswered fixes confirmed, by the server itself (workorders/sweep.ts).
+  const sweeps = startWorkOrderSweeps({ engine: services.engine, intervalMs: settings.workOrderSweepMs, logger });
   const routes: RouteSpec[] = [
     configRoute(settings, deployment),
     ...authRoutes(auth),
@@ -330,6 +332,7 @@ export async function startServer(
       controller.abort();
       await Promise.allSettled([following, anchoring]);
       await submitter?.stop();
+      await sweeps.stop();
       await delivery.stop();
       await relayerDb?.close();
       useDirectory(undefined);

@@ -5,6 +5,7 @@ import { defineService, type AnyService } from "../framework/index.js";
 import { DEFAULT_CATEGORIES, type CategoryRoute, type Party } from "./categories.js";
 import { DEFAULT_ORDER_SETTINGS, orderCommands, type OrderFacts, type OrderSettings } from "./commands.js";
 import { reportIntake } from "./intake.js";
+import { notifyReporters } from "./notify.js";
 import { MODEL_NAMES, projectOrder } from "./projections.js";
 import { orderQueries } from "./queries.js";
 import { RECORDS, SERVICE } from "./records.js";
@@ -15,6 +16,8 @@ export { clocksOf, isOpen, type Clocks, type OrderState, type OrderStatus } from
 export * from "./records.js";
 export { PARTY_SERVICE, partyService } from "./parties.js";
 export { viewOf, type OrderView } from "./queries.js";
+export { startWorkOrderSweeps, sweepWorkOrders, SWEEP_JOB, type SweepOptions, type SweepResult, type SweepTimer } from "./sweep.js";
+export { DEFAULT_ORDER_SETTINGS, type OrderSettings } from "./commands.js";
 export { ALARM_KINDS, ALARMS_JOB, ALARMS_PATH, alarmReport, alarmWebhook } from "./alarms.js";
 
 export type WorkOrderDeps = {
@@ -52,6 +55,8 @@ export function workOrderService(deps: WorkOrderDeps): AnyService {
     commands,
     models: MODEL_NAMES,
     project: projectOrder,
+    // Every reporter is told of its progress (dispatched, fixed, closed, reopened), through the outbox.
+    notify: notifyReporters,
     queries: orderQueries({ categories: deps.categories, partyOf: deps.partyOf, clock }),
   });
 }
