@@ -16,7 +16,8 @@ export { clocksOf, isOpen, type Clocks, type OrderState, type OrderStatus } from
 export * from "./records.js";
 export { PARTY_SERVICE, partyService } from "./parties.js";
 export { viewOf, type OrderView } from "./queries.js";
-export { startWorkOrderSweeps, sweepWorkOrders, SWEEP_JOB, type SweepOptions, type SweepResult, type SweepTimer } from "./sweep.js";
+export { MODELS, projectOrder, type OrderRow } from "./projections.js";
+export { dueIds, startWorkOrderSweeps, sweepWorkOrders, SWEEP_JOB, type SweepOptions, type SweepResult, type SweepTimer } from "./sweep.js";
 export { DEFAULT_ORDER_SETTINGS, type OrderSettings } from "./commands.js";
 export { ALARM_KINDS, ALARMS_JOB, ALARMS_PATH, alarmReport, alarmWebhook } from "./alarms.js";
 

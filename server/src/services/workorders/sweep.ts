@@ -39,8 +39,11 @@ export type SweepResult = {
 
 const DAY = 86_400;
 
-/** Ids of an index's entries whose time (the key's first part) is before `until`, page by page, in time order. */
-async function* dueIds(engine: Engine, model: string, until: number, batch: number, signal?: AbortSignal): AsyncGenerator<string> {
+/**
+ * Ids of an index's entries whose time (the key's first part) is before `until`, page by page, in time order: for
+ * `deadlines` (MODELS), the overdue open orders, read from the head of the index only.
+ */
+export async function* dueIds(engine: Engine, model: string, until: number, batch: number, signal?: AbortSignal): AsyncGenerator<string> {
   const name = modelName(SERVICE, model);
   const bound = numKey(until);
   let after: string | undefined;
