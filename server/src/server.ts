@@ -76,8 +76,8 @@ export type ServicesOption = {
    */
   notifications?: Omit<NotificationsOptions, "outbox" | "vault" | "dataDir" | "logger">;
   /**
-   * Device webhooks to mount besides work orders' alarms, which the server mounts itself (green points' bins), each with its handler; `engine` runs
-   * the handler's commands (as the server itself: systemPrincipal).
+   * Device webhooks to mount besides the work orders' alarms, which the server mounts itself (e.g. green points'
+   * bins), each with its handler; `engine` runs the handler's commands (as the server itself: systemPrincipal).
    */
   deviceWebhooks?: (context: { engine: Engine }) => DeviceWebhookSpec[];
   /** The device webhooks' replay window (seconds; 300 unless said). */
