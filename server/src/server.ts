@@ -39,7 +39,7 @@ import { startSubmitter, type Submitter } from "./relayer/submitter.js";
 import { directoryRoutes, startDirectory, useDirectory, type Directory } from "./services/directory/index.js";
 import { documentRoutes, openDocuments, rewrapDocuments, type DocumentKeys, type DocumentService } from "./services/documents/index.js";
 import { voucherService } from "./services/vouchers/index.js";
-import { PARTY_SERVICE, partyService, routingService, workOrderService, type Party } from "./services/workorders/index.js";
+import { alarmWebhook, startWorkOrderSweeps, PARTY_SERVICE, partyService, routingService, workOrderService, type Party } from "./services/workorders/index.js";
 import { openDevices, type DeviceWebhookSpec } from "./services/devices/index.js";
 import { keyRoutes, keyService, levelKeyHashes, open311ErrorShape, open311Routes } from "./services/open311/index.js";
 import { modelName, mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
@@ -77,8 +77,8 @@ export type ServicesOption = {
    */
   notifications?: Omit<NotificationsOptions, "outbox" | "vault" | "dataDir" | "logger">;
   /**
-   * Device webhooks to mount (work orders' alarms, green points' bins), each with its handler; `engine` runs
-   * the handler's commands (as the server itself: systemPrincipal).
+   * Device webhooks to mount besides the work orders' alarms, which the server mounts itself (e.g. green points'
+   * bins), each with its handler; `engine` runs the handler's commands (as the server itself: systemPrincipal).
    */
   deviceWebhooks?: (context: { engine: Engine }) => DeviceWebhookSpec[];
   /** The device webhooks' replay window (seconds; 300 unless said). */
@@ -229,13 +229,16 @@ export async function startServer(
     clock: offchain.clock,
   });
   running.engine = services.engine;
+  // Overdue orders escalated and unanswered fixes confirmed, by the server itself (workorders/sweep.ts).
+  const sweeps = startWorkOrderSweeps({ engine: services.engine, intervalMs: settings.workOrderSweepMs, logger });
   const routes: RouteSpec[] = [
     configRoute(settings, deployment),
     ...authRoutes(auth),
     ...directoryRoutes({ directory, sessions, rolesOf }),
     ...services.routes,
     ...devices.routes(services.engine, { sessions, rolesOf, offchainRolesOf: offchain.offchainRolesOf ?? ((address) => directory.offchainRolesOf(address)) }),
-    ...(offchain.deviceWebhooks?.({ engine: services.engine }) ?? []).map((spec) => devices.webhook(services.engine, spec)),
+    // Work orders take their alarms themselves, through the intake (workorders/alarms.ts); other services' webhooks beside.
+    ...[alarmWebhook(services.engine), ...(offchain.deviceWebhooks?.({ engine: services.engine }) ?? [])].map((spec) => devices.webhook(services.engine, spec)),
     ...outboxRoutes({ outbox, signedIn: requireSession(sessions), rolesOf, wake: () => delivery.wake() }),
     // Open311 GeoReport v2 (outside /api: the spec's own URLs; its errors in the spec's shape, see createApp below).
     ...keyRoutes({ engine: services.engine, hashes: open311Keys, sessions, rolesOf, offchainRolesOf: offchain.offchainRolesOf ?? ((address) => directory.offchainRolesOf(address)) }),
@@ -348,6 +351,7 @@ export async function startServer(
       controller.abort();
       await Promise.allSettled([following, anchoring]);
       await submitter?.stop();
+      await sweeps.stop();
       await delivery.stop();
       await relayerDb?.close();
       useDirectory(undefined);

@@ -1,6 +1,7 @@
 // Devices (services/devices) over a real Hardhat node, the real server and its real LevelDB: the office
-// registers a device and sees its secret once; a signed alarm is taken in once, through the work-order `report`
-// command run by the engine as the server itself; a repeat of its eventId (one after the other, or five at once)
+// registers a device and sees its secret once; a signed alarm is taken in once at the server's own route
+// (/api/workorders/alarms), through the work orders' intake run as the server itself, so that repeated alarms of
+// one thing at one place join one order; a repeat of its eventId (one after the other, or five at once)
 // gets the first answer and changes nothing; a bad signature, a rotated-out secret, a stale or future timestamp,
 // an unknown or revoked device, a missing header, a body without eventId or too large are each refused with their
 // code and record nothing; no secret is in any log line or any stored value.
@@ -14,7 +15,7 @@ import { loadServerSettings } from "../../server/src/config/server.js";
 import { readJournal } from "../../server/src/receipts/log.js";
 import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
-import { signDeviceRequest, type DeviceEvent } from "../../server/src/services/devices/index.js";
+import { signDeviceRequest } from "../../server/src/services/devices/index.js";
 import { Refusal, systemPrincipal } from "../../server/src/services/framework/index.js";
 import { CHAIN_ID, clients, deployAll, DEV_KEYS, freePort, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { httpClient, type Answer } from "./helpers/siwe-http.js";
@@ -28,7 +29,6 @@ describe("devices: registry and signed webhook", function () {
   let tmp: ReturnType<typeof tempDir>;
   let server: RunningServer;
   const logLines: string[] = [];
-  const handled: DeviceEvent[] = [];
   const { call, signIn } = httpClient(() => server.url, CHAIN_ID);
   const secrets: string[] = [];
   const resident = generatePrivateKey();
@@ -70,14 +70,14 @@ describe("devices: registry and signed webhook", function () {
     secrets.push(answer.body.secret);
     return answer.body.secret as string;
   }
-  /** Nothing is recorded and nothing handled by `act`, which must be refused with `status` and `code`. */
+  /** Nothing is recorded or stored by `act`, which must be refused with `status` and `code`. */
   async function refusedWithoutChange(act: () => Promise<Answer>, status: number, code: string): Promise<void> {
-    const before = { records: (await records()).length, handled: handled.length, store: (await storeBytes()).length };
+    const before = { records: (await records()).length, store: (await storeBytes()).length };
     const answer = await act();
     expect(answer.status, JSON.stringify(answer.body)).to.equal(status);
     expect(answer.body.error.code).to.equal(code);
     expect(answer.body.error.message).to.be.a("string").and.not.match(/\{\w+\}/);
-    expect({ records: (await records()).length, handled: handled.length, store: (await storeBytes()).length }).to.deep.equal(before);
+    expect({ records: (await records()).length, store: (await storeBytes()).length }).to.deep.equal(before);
   }
 
   before(async function () {
@@ -89,28 +89,8 @@ describe("devices: registry and signed webhook", function () {
       {},
     );
     const logger = pino({ level: "debug" }, new Writable({ write: (chunk: Buffer, _enc, done) => (logLines.push(chunk.toString("utf8")), done()) }));
-    server = await startServer(settings, logger, serverRoutes, {
-      // Work orders are the server's own service now (server.ts): the webhook below runs its commands.
-      deviceWebhooks: ({ engine }) => [
-        {
-          path: "/api/workorders/alarms",
-          kinds: ["smokeSensor", "leakSensor"],
-          // A real command of the work orders, run through the engine as the server itself.
-          handle: async (event) => {
-            handled.push(event);
-            await new Promise((resolve) => setTimeout(resolve, 20)); // so that copies sent at once overlap
-            const answer = await engine.execute({
-              service: "workorder",
-              command: "report",
-              body: { channel: "device", serviceCode: event.kind === "smokeSensor" ? "smoke-alarm" : "water-leak", priority: "urgent", place: event.place, device: { device: event.device, event: event.eventId } },
-              principal: systemPrincipal("devices.webhook"),
-              idempotencyKey: event.idempotencyKey,
-            });
-            return { status: 201, body: { order: answer.body.id, recordIds: answer.body.recordIds } };
-          },
-        },
-      ],
-    });
+    // The server mounts /api/workorders/alarms itself (workorders/alarms.ts): alarms go through the intake.
+    server = await startServer(settings, logger, serverRoutes);
     const head = Number(await clients(node.url).publicClient.getBlockNumber());
     await waitFor("the indexer to reach the head", () => server.service.indexer.checkpoint.blockNumber >= head, 60_000);
     await signIn("admin", DEV_KEYS[0]!); // the registrar
@@ -146,29 +126,32 @@ describe("devices: registry and signed webhook", function () {
     const secret = secrets[0]!;
     const first = await send("smoke-b3-01", secret, { eventId: "evt-1", reading: "smoke" });
     expect(first.status, JSON.stringify(first.body)).to.equal(201);
-    expect(handled).to.have.length(1);
-    expect(handled[0]).to.deep.include({ device: "smoke-b3-01", kind: "smokeSensor", eventId: "evt-1", place: { estateId: 1, building: 3 } });
+    expect(first.body).to.include({ joined: false });
     const reported = (await records()).filter((r) => r.kind === "workorder.reported");
     expect(reported).to.have.length(1);
-    expect(JSON.parse(reported[0]!.actor)).to.deep.equal({ system: "devices.webhook" });
-    expect(JSON.parse(reported[0]!.payload).device).to.deep.equal({ device: "smoke-b3-01", event: "evt-1" });
+    expect(reported[0]!.id).to.equal(first.body.order);
+    expect(JSON.parse(reported[0]!.actor)).to.deep.equal({ system: "workorder.alarms" });
+    expect(JSON.parse(reported[0]!.payload)).to.deep.include({ channel: "device", serviceCode: "smoke-alarm", priority: "urgent", place: { estateId: 1, building: 3 }, device: { device: "smoke-b3-01", event: "evt-1" } });
     const list = await call("admin", "GET", "/api/devices");
     expect(list.body.items.find((d: { device: string }) => d.device === "smoke-b3-01").lastSeenAt).to.be.a("number");
   });
 
-  it("answers a repeated eventId with the first answer, one after the other and five at once, handling it once", async function () {
+  it("answers a repeated eventId with the first answer, one after the other and five at once, taking it in once", async function () {
     const secret = secrets[0]!;
+    const before = await records();
     const first = await send("smoke-b3-01", secret, { eventId: "evt-1", reading: "smoke" });
     expect(first.status).to.equal(201);
     expect(first.headers.get("idempotency-replayed")).to.equal("true");
-    expect(handled).to.have.length(1);
-    const orders = (await records()).filter((r) => r.kind === "workorder.reported").length;
+    expect(await records()).to.have.length(before.length);
     const copies = await Promise.all(Array.from({ length: 5 }, () => send("smoke-b3-01", secret, { eventId: "evt-2" })));
     expect(copies.map((c) => c.status)).to.deep.equal([201, 201, 201, 201, 201]);
     expect(new Set(copies.map((c) => JSON.stringify(c.body))).size).to.equal(1);
     expect(copies.filter((c) => c.headers.get("idempotency-replayed") === "true")).to.have.length(4);
-    expect(handled).to.have.length(2);
-    expect((await records()).filter((r) => r.kind === "workorder.reported")).to.have.length(orders + 1);
+    // A second alarm of the same smoke at the same place joins the open order: one record, no new order.
+    expect(copies[0]!.body).to.include({ order: first.body.order, joined: true });
+    const added = (await records()).slice(before.length);
+    expect(added.map((r) => r.kind)).to.deep.equal(["workorder.joined"]);
+    expect(JSON.parse(added[0]!.payload).device).to.deep.equal({ device: "smoke-b3-01", event: "evt-2" });
   });
 
   it("refuses a bad signature, a stale or future timestamp, an unknown device, missing headers and bad bodies, recording nothing", async function () {
@@ -216,6 +199,67 @@ describe("devices: registry and signed webhook", function () {
     const done = await server.engine.execute({ service: "workorder", command: "report", body, principal: systemPrincipal("test.job") });
     expect(done.body.actor).to.deep.equal({ system: "test.job" });
     expect(() => systemPrincipal("two words")).to.throw(/printable/);
+  });
+
+  describe("alarms through the intake", function () {
+    const answers = new Map<string, Answer>();
+    let smoke7 = ""; // smoke-b7-01's secret
+    const kinds = async () => (await records()).map((r) => r.kind);
+
+    it("30 repeated alarms from two devices at one place, sent at once, make one order with 29 duplicates", async function () {
+      const a = (smoke7 = await register("smoke-b7-01", "smokeSensor", { estateId: 1, building: 7 }));
+      const b = await register("smoke-b7-02", "smokeSensor", { estateId: 1, building: 7 });
+      const before = (await records()).length;
+      const sent = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? send("smoke-b7-01", a, { eventId: `a-${i}` }) : send("smoke-b7-02", b, { eventId: `b-${i}` }))),
+      );
+      sent.forEach((answer, i) => answers.set(i % 2 === 0 ? `a-${i}` : `b-${i}`, answer));
+      expect(sent.map((x) => x.status)).to.deep.equal(Array(30).fill(201));
+      const orders = new Set(sent.map((x) => x.body.order));
+      expect(orders.size).to.equal(1);
+      expect(sent.filter((x) => x.body.joined === false)).to.have.length(1);
+      const added = (await records()).slice(before);
+      expect(added.filter((r) => r.kind === "workorder.reported")).to.have.length(1);
+      expect(added.filter((r) => r.kind === "workorder.joined")).to.have.length(29);
+      expect(added.every((r) => JSON.parse(r.actor).system === "workorder.alarms")).to.equal(true);
+      const order = await call("admin", "GET", `/api/workorders/${[...orders][0]}`);
+      expect(order.body).to.include({ serviceCode: "smoke-alarm", duplicates: 29, channel: "device", status: "dispatched" });
+    });
+
+    it("another place or another category opens another order; a category the kind may not report is refused", async function () {
+      const leak = await register("leak-b7-01", "leakSensor", { estateId: 1, building: 7 });
+      const smoke8 = await register("smoke-b8-01", "smokeSensor", { estateId: 1, building: 8 });
+      const first = answers.get("a-0")!.body.order as string;
+      const sameCategoryOtherPlace = await send("smoke-b8-01", smoke8, { eventId: "x-1" });
+      const otherCategorySamePlace = await send("leak-b7-01", leak, { eventId: "x-1" });
+      const namedCategory = await send("smoke-b7-01", smoke7, { eventId: "x-2", serviceCode: "gas-smell" });
+      for (const answer of [sameCategoryOtherPlace, otherCategorySamePlace, namedCategory]) {
+        expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
+        expect(answer.body.joined).to.equal(false);
+      }
+      expect(new Set([first, sameCategoryOtherPlace.body.order, otherCategorySamePlace.body.order, namedCategory.body.order]).size).to.equal(4);
+      expect((await call("admin", "GET", `/api/workorders/${otherCategorySamePlace.body.order}`)).body).to.include({ serviceCode: "water-leak", priority: "urgent" });
+      expect((await call("admin", "GET", `/api/workorders/${namedCategory.body.order}`)).body).to.include({ serviceCode: "gas-smell", party: "gas" });
+      // A smoke sensor cannot report a burst pipe; nothing is written and a corrected event then goes in.
+      await refusedWithoutChange(() => send("smoke-b7-01", smoke7, { eventId: "x-3", serviceCode: "burst-pipe" }), 400, "workorder_alarm_category");
+      await refusedWithoutChange(() => send("smoke-b7-01", smoke7, { eventId: "x-3", serviceCode: 7 }), 400, "workorder_alarm_category");
+      const fixed = await send("smoke-b7-01", smoke7, { eventId: "x-3" });
+      expect(fixed.status).to.equal(201);
+      expect(fixed.body).to.include({ order: first, joined: true });
+    });
+
+    it("a replayed event id gets its first answer back and writes nothing", async function () {
+      const log = await kinds();
+      const stored = (await storeBytes()).length;
+      for (const eventId of ["a-0", "a-4"]) {
+        const again = await send("smoke-b7-01", smoke7, { eventId, reading: "another body" });
+        expect(again.status).to.equal(201);
+        expect(again.headers.get("idempotency-replayed")).to.equal("true");
+        expect(again.body).to.deep.equal(answers.get(eventId)!.body);
+      }
+      expect(await kinds()).to.deep.equal(log);
+      expect((await storeBytes()).length).to.equal(stored);
+    });
   });
 
   it("keeps no secret in plain in any log line or stored value", async function () {

@@ -509,6 +509,11 @@ export const messages = {
     "zh-CN": "本服务只提供 JSON 格式的 Open311 接口，不提供 XML。请把网址结尾的 .xml 改成 .json。",
     en: "This server speaks Open311 in JSON only, not XML. Change .xml at the end of the address to .json.",
   },
+  // issue 14 (helper A): alarms through the intake
+  workorder_alarm_category: {
+    "zh-CN": "这种设备（{kind}）不能报“{code}”这类问题。可报的类别：{allowed}；不填 serviceCode 就按设备的默认类别上报。",
+    en: "A device of kind {kind} cannot report category {code}. It may report: {allowed}; leave serviceCode out to report its default category.",
+  },
   // issues 14 and 17: devices and their signed webhook
   device_exists: {
     "zh-CN": "设备编号 {device} 已经登记过了（撤销过的编号也不能再用）。请核对设备上的编号；换了新设备请用新编号登记。",

@@ -23,6 +23,8 @@ const serverFields = indexerConfigSchema.merge(vaultConfigSchema).extend({
   relayerKey: privateKey.optional(),
   relayerBatchSize: z.coerce.number().int().positive().default(50),
   relayerIntervalMs: z.coerce.number().int().positive().default(2000),
+  /** How often open work orders are swept for escalation and unanswered resolved ones for auto-confirmation. */
+  workOrderSweepMs: z.coerce.number().int().positive().default(60_000),
   rateLimitPerMinute: z.coerce.number().int().positive().default(6000),
   sessionHours: z.coerce.number().positive().default(12),
   /** Sessions kept in memory at most (the oldest ends first), and per address. */
@@ -68,6 +70,7 @@ export const SERVER_ENV: Record<keyof ServerSettings, string> = {
   relayerKey: "GONGZHI_RELAYER_KEY",
   relayerBatchSize: "GONGZHI_RELAYER_BATCH_SIZE",
   relayerIntervalMs: "GONGZHI_RELAYER_INTERVAL_MS",
+  workOrderSweepMs: "GONGZHI_WORKORDER_SWEEP_MS",
   rateLimitPerMinute: "GONGZHI_RATE_LIMIT_PER_MINUTE",
   sessionHours: "GONGZHI_SESSION_HOURS",
   sessionMax: "GONGZHI_SESSION_MAX",

@@ -61,6 +61,28 @@ export const TEMPLATES = {
       en: "[Gongzhi] Your repair request (work order {workOrderId}, {unit}) has been dispatched; the repair team will contact you soon.",
     },
   },
+  // issue 14 (helper A): every reporter of an order is told of its progress
+  "workorder.resolved": {
+    params: { workOrderId: "id", unit: "label" },
+    text: {
+      "zh-CN": "【共治】您报修的事项（工单 {workOrderId}，{unit}）已经处理好了。请在共治上确认；如果没有修好，可以重新打开。",
+      en: "[Gongzhi] Your repair request (work order {workOrderId}, {unit}) has been fixed. Please confirm it on Gongzhi, or reopen it if it is not fixed.",
+    },
+  },
+  "workorder.closed": {
+    params: { workOrderId: "id", unit: "label" },
+    text: {
+      "zh-CN": "【共治】您报修的事项（工单 {workOrderId}，{unit}）已经办结。欢迎在共治上评价；如果问题又出现了，可以重新打开。",
+      en: "[Gongzhi] Your repair request (work order {workOrderId}, {unit}) is closed. You can rate the work on Gongzhi, or reopen it if the problem comes back.",
+    },
+  },
+  "workorder.reopened": {
+    params: { workOrderId: "id", unit: "label" },
+    text: {
+      "zh-CN": "【共治】您报修的事项（工单 {workOrderId}，{unit}）已经重新打开，交回维修单位再次处理。",
+      en: "[Gongzhi] Your repair request (work order {workOrderId}, {unit}) was reopened and sent back to the repair team.",
+    },
+  },
 } as const satisfies Record<string, Template>;
 
 export type TemplateKey = keyof typeof TEMPLATES;

@@ -106,19 +106,20 @@ export type CommandDef<S = unknown, I = unknown> = {
   who: Who<I>;
   /** Whether staff may run it for a resident under a recorded authorisation (default false). */
   proxy?: boolean;
-  /**
-   * false: no generic POST route; the service mounts a route of its own that runs it through the engine (e.g. one
-   * whose answer carries a secret the server makes first, which the generic answer cannot).
-   */
-  http?: false;
   /** Pure: the records that follow, or a refusal. Never reads the store or the clock. */
   decide: (state: S, input: I, context: DecideContext) => Emitted[] | Refusal;
   /**
-   * What its HTTP route runs instead of executing it directly: e.g. an intake that joins a duplicate report to
-   * the open order instead of opening a new one (it executes this command or another through the engine).
+   * How the command is reached from outside. Omitted: a generic POST route executes it. A runner: the generic
+   * route, and `submit` (engine.ts) for callers inside the server such as a device webhook, run it instead of
+   * executing the command directly; e.g. an intake that joins a duplicate report to the open order (it executes
+   * this command or another through the engine). false: no generic route; the service mounts one of its own
+   * (e.g. one whose answer carries a secret the server makes first, which the generic answer cannot).
    */
-  via?: (request: CommandRequest, engine: Engine) => Promise<CommandAnswer>;
+  http?: false | CommandRunner;
 };
+
+/** Runs a command on behalf of its route: executes it, or another command, through the engine. */
+export type CommandRunner = (request: CommandRequest, engine: Engine) => Promise<CommandAnswer>;
 
 const RESERVED = ["expectedVersion", "onBehalfOf", "authorisation"];
 
@@ -177,10 +178,11 @@ export type ServiceDef<S = unknown> = {
   /** Writes a record's effect on the read models (in the same atomic write as the record). */
   project?: (record: JournalRecord, tx: ModelTx) => Promise<void> | void;
   /**
-   * Pure: who must be told of a record, and what (server/src/notifications). The notifications are enqueued in
-   * the record's own atomic write, naming it as their cause; never on a replay of the journal.
+   * Pure: who must be told of a record, and what (server/src/notifications), given the object's state after it
+   * (e.g. everyone who reported a work order). The notifications are enqueued in the record's own atomic write,
+   * naming it as their cause; never on a replay of the journal.
    */
-  notify?: (record: JournalRecord) => Notification[];
+  notify?: (record: JournalRecord, state: S) => Notification[];
   queries?: QueryDef[];
 };
 

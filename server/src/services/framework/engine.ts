@@ -286,8 +286,10 @@ export function createEngine(options: EngineOptions): Engine {
         actor,
         payload: checkPayload(service, emitted),
       }));
+      // The state after each record, for the notifications it causes (the last is the object's new state).
+      const states: unknown[] = [];
       let state = current.state;
-      for (const record of records) state = service.evolve(state, record);
+      for (const record of records) states.push((state = service.evolve(state, record)));
       const version = current.version + records.length;
       const proxy = "onBehalfOf" in actor ? { onBehalfOf: actor.onBehalfOf, authorisation: actor.authorisation } : null;
       let appending: Promise<Awaited<ReturnType<ServiceStorage["append"]>>> | undefined;
@@ -305,7 +307,7 @@ export function createEngine(options: EngineOptions): Engine {
           framework.push({ model: IDEMPOTENCY_MODEL, key: idempotencySlot(request), value: answer });
         }
         const notifications = records.flatMap((record, recordIndex) =>
-          (service.notify?.(record) ?? []).map((n) => ({ ...n, cause: { kind: record.kind, id }, recordIndex })),
+          (service.notify?.(record, states[recordIndex]) ?? []).map((n) => ({ ...n, cause: { kind: record.kind, id }, recordIndex })),
         );
         appending = storage.append(
           records.map((r) => ({ kind: r.kind, id, at: r.at, actor, payload: r.payload })),
@@ -349,6 +351,23 @@ export function createEngine(options: EngineOptions): Engine {
       });
     },
   };
+}
+
+/**
+ * Runs a command the way its route does: through the command's runner when it has one (an intake that may join
+ * a duplicate to an open order instead), else executes it. For callers inside the server (a device webhook).
+ */
+export async function submit(engine: Engine, request: CommandRequest): Promise<CommandAnswer> {
+  const command = engine.services.get(request.service)?.commands.find((c) => c.name === request.command);
+  if (!command) throw new Error(`No command ${request.service}.${request.command} is registered.`);
+  if (typeof command.http !== "function") return engine.execute(request);
+  let parsedBody = request.parsedBody;
+  if (parsedBody === undefined) {
+    const parsed = bodySchema(command).safeParse(request.body);
+    if (!parsed.success) throw new Refusal(400, "invalid_request", { issues: parsed.error.issues.map((i) => ["body", ...i.path.map(String)].join(".")).join(", ") });
+    parsedBody = parsed.data as Record<string, unknown>;
+  }
+  return command.http({ ...request, parsedBody }, engine);
 }
 
 /**

@@ -9,7 +9,7 @@ import type { SessionStore } from "../../api/auth/sessions.js";
 import { ApiError } from "../../api/errors.js";
 import { defineRoute, Reply, type RouteSpec } from "../../api/routes.js";
 import { Refusal, type CommandDef, type QueryDef, type ServiceDef } from "./define.js";
-import { bodySchema, modelName, type AddressPrincipal, type Engine } from "./engine.js";
+import { bodySchema, modelName, submit, type AddressPrincipal, type Engine } from "./engine.js";
 import { readPage, type ModelReader, type QueryContext } from "./storage.js";
 import { objectId } from "./schemas.js";
 
@@ -92,7 +92,7 @@ function commandRoute(engine: Engine, service: ServiceDef, command: CommandDef, 
           principal: principalOf(req, options),
           idempotencyKey: key,
         };
-        const answer = command.via ? await command.via(request, engine) : await engine.execute(request);
+        const answer = await submit(engine, request);
         return new Reply(answer.status, answer.body, answer.replayed ? { "idempotency-replayed": "true" } : undefined);
       } catch (error) {
         throw apiErrorOf(error);

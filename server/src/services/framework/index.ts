@@ -1,7 +1,7 @@
 // The service framework: what a service imports. See docs/services.md.
 export { defineCommand, defineQuery, defineRecord, defineService, refuse, Refusal } from "./define.js";
-export type { AnyService, CommandDef, DecideContext, Emitted, JournalRecord, Notification, QueryDef, RecordDef, ServiceDef, Who } from "./define.js";
-export { answeredBefore, createEngine, modelName, rebuildReadModels, snapshotModels, systemPrincipal } from "./engine.js";
+export type { AnyService, CommandDef, CommandRunner, DecideContext, Emitted, JournalRecord, Notification, QueryDef, RecordDef, ServiceDef, Who } from "./define.js";
+export { answeredBefore, createEngine, modelName, rebuildReadModels, snapshotModels, submit, systemPrincipal } from "./engine.js";
 export { createKeyedLock } from "./keyedLock.js";
 export type { CommandAnswer, CommandRequest, CommandResult, Engine, EngineOptions, Principal, ProxyCheck, SystemPrincipal } from "./engine.js";
 export { commandPath, commandResultSchema, serviceRoutes, type OffchainRoles, type ServiceHttpOptions } from "./http.js";

@@ -13,7 +13,7 @@ import { actorText } from "../../receipts/actor.js";
 import { commit, type Vault } from "../../vault/index.js";
 import { bodySchema } from "../framework/engine.js";
 import { apiErrorOf } from "../framework/http.js";
-import { modelName, objectId, systemPrincipal, type Engine } from "../framework/index.js";
+import { modelName, objectId, submit, systemPrincipal, type Engine } from "../framework/index.js";
 import { clocksOf, ORDER_MODELS, SERVICE as ORDERS, type CategoryRoute, type OrderRow, type Party, type Place } from "../workorders/index.js";
 import { activeKey, type KeyHashes } from "./keys.js";
 
@@ -320,7 +320,7 @@ export function open311Routes(deps: Open311Deps): RouteSpec[] {
             principal: systemPrincipal(actor),
             idempotencyKey: key !== undefined && /^[\x21-\x7e]{1,128}$/.test(key) ? key : undefined,
           };
-          const answer = report.via ? await report.via(request, deps.engine) : await deps.engine.execute(request);
+          const answer = await submit(deps.engine, request);
           return new Reply(answer.status, [{ service_request_id: answer.body.id, service_notice: noticeOf(route, lang), account_id: null }]);
         } catch (error) {
           if (held.reporter) await deps.vault.erase({ personId: held.reporter, actor: actorText({ system: actor }) }).catch(() => undefined);

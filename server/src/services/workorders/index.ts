@@ -5,6 +5,7 @@ import { defineService, type AnyService } from "../framework/index.js";
 import { DEFAULT_CATEGORIES, type CategoryRoute, type Party } from "./categories.js";
 import { DEFAULT_ORDER_SETTINGS, orderCommands, type OrderFacts, type OrderSettings } from "./commands.js";
 import { reportIntake } from "./intake.js";
+import { notifyReporters } from "./notify.js";
 import { MODEL_NAMES, projectOrder } from "./projections.js";
 import { orderQueries } from "./queries.js";
 import { RECORDS, SERVICE } from "./records.js";
@@ -18,7 +19,10 @@ export { PARTY_SERVICE, partyService } from "./parties.js";
 export { MAX_MINUTES, ROUTING_SERVICE, routingService, type Routing, type RoutingEntry } from "./routing.js";
 export { viewOf, type OrderView } from "./queries.js";
 export { monthOf, readStats, STATS_MODELS, type StatsView } from "./stats.js";
-export { MODELS as ORDER_MODELS, type OrderRow } from "./projections.js";
+export { MODELS, MODELS as ORDER_MODELS, projectOrder, type OrderRow } from "./projections.js";
+export { dueIds, startWorkOrderSweeps, sweepWorkOrders, SWEEP_JOB, type SweepOptions, type SweepResult, type SweepTimer } from "./sweep.js";
+export { DEFAULT_ORDER_SETTINGS, type OrderSettings } from "./commands.js";
+export { ALARM_KINDS, ALARMS_JOB, ALARMS_PATH, alarmReport, alarmWebhook } from "./alarms.js";
 
 export type WorkOrderDeps = {
   /** The routing table in force (the community office edits it). */
@@ -35,8 +39,8 @@ export function workOrderService(deps: WorkOrderDeps): AnyService {
   const intake = reportIntake(deps.categories, clock);
   const commands = orderCommands(deps.settings ?? DEFAULT_ORDER_SETTINGS).map((command) => ({
     ...command,
-    // Over HTTP a report goes through the intake, which joins a duplicate to the open order.
-    ...(command.name === "report" ? { via: intake } : {}),
+    // A report (over HTTP, or an alarm through submit) goes through the intake, which joins a duplicate to the open order.
+    ...(command.name === "report" ? { http: intake } : {}),
     // Every decision may need the routing table and the actor's party: looked up once, under the order's lock.
     check: async (_input: unknown, { actor }: { actor: import("../../receipts/actor.js").Actor }) => {
       const categories = Object.fromEntries((await deps.categories()).map((c) => [c.code, c]));
@@ -55,6 +59,8 @@ export function workOrderService(deps: WorkOrderDeps): AnyService {
     commands,
     models: MODEL_NAMES,
     project: projectOrder,
+    // Every reporter is told of its progress (dispatched, fixed, closed, reopened), through the outbox.
+    notify: notifyReporters,
     // The statistics first: `/api/workorders/:id` would take "stats" for an order's id.
     queries: [statsQuery(deps.categories), ...orderQueries({ categories: deps.categories, partyOf: deps.partyOf, clock })],
   });
