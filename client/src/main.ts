@@ -29,6 +29,9 @@ const pages: Record<PageName, () => Promise<PageModule>> = {
   staff: () => import("./pages/staff.js"),
   "paper-ballots": () => import("./pages/paper-ballots.js"),
   election: () => import("./pages/election.js"),
+  workorders: () => import("./pages/workorders.js"),
+  "workorder-new": () => import("./pages/workorder-new.js"),
+  workorder: () => import("./pages/workorder.js"),
 };
 
 /** Roles that own documents (see pages/upload.ts): they get the upload page in the navigation. */
@@ -114,6 +117,7 @@ function renderHeader(active: string): void {
         link("votes", "#/votes", t("nav.votes")),
         link("fund", "#/fund", t("nav.fund")),
         link("timebank", "#/timebank", t("nav.timebank")),
+        link("workorders", "#/workorders", t("nav.workorders")),
         link("verify", "#/verify", t("nav.verify")),
         who && uploads(who.session.roles) ? link("upload", "#/documents/upload", t("nav.upload")) : null,
         who?.session.roles.includes("staff") ? link("staff", "#/staff", t("nav.staff")) : null,

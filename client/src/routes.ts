@@ -19,7 +19,10 @@ export type PageName =
   | "notice"
   | "election"
   | "timebank-certificate"
-  | "timebank-partner";
+  | "timebank-partner"
+  | "workorders"
+  | "workorder-new"
+  | "workorder";
 /**
  * `data`: the GET requests the page makes first, exactly as lib/api.ts spells them (`{id}` from the route). The
  * boot script sends them while the page's code is still downloading; api.ts hands each answer to the page once.
@@ -61,6 +64,10 @@ export const routes: RouteDef[] = [
   { pattern: /^staff$/, names: [], page: "staff", texts: "staff", nav: "staff" },
   { pattern: /^staff\/residents\/(0x[0-9a-fA-F]{40})$/, names: ["address"], page: "staff", texts: "staff", nav: "staff" },
   { pattern: /^staff\/paper-ballots$/, names: [], page: "paper-ballots", texts: "staff", nav: "staff" },
+  // issue 14: work orders, the resident's side: their reports and the public list, the report form, one order.
+  { pattern: /^workorders$/, names: [], page: "workorders", texts: "workorders", nav: "workorders", data: ["/api/estates?limit=500"] },
+  { pattern: /^workorders\/new$/, names: [], page: "workorder-new", texts: "workorders", nav: "workorders", data: ["/api/workorders/categories", "/api/estates?limit=500"] },
+  { pattern: /^workorders\/([A-Za-z0-9_-]{1,64})$/, names: ["id"], page: "workorder", texts: "workorders", nav: "workorders", data: ["/api/workorders/{id}", "/api/workorders/{id}/history?limit=100"] },
 ];
 
 /** The route path of a location hash: `#/votes/3?x=1` → `votes/3`. */

@@ -28,7 +28,9 @@ export const TEXT_GROUPS = {
   timebank: ["timebank", "history", "serviceStatus", "cert", "partner"],
   verify: ["verify"],
   // The staff pages also show a few time-bank texts: those are in the timebank group too.
-  staff: ["staff", "paper", "timebank.confirm", "timebank.reject", "timebank.partner", "timebank.minutes"],
+  staff: ["staff", "paper", "timebank.confirm", "timebank.reject", "timebank.partner", "timebank.minutes", "wo.staffLink"],
+  // issue 14: work orders (the resident's pages use "wo"; the office's, the statistics' and the routing table's add their prefixes here).
+  workorders: ["wo"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TextGroup = keyof typeof TEXT_GROUPS;

@@ -20,6 +20,7 @@ const loaders: Record<Lang, Record<TextGroup, () => Chunk>> = {
     timebank: () => import("virtual:texts/zh-CN/timebank"),
     verify: () => import("virtual:texts/zh-CN/verify"),
     staff: () => import("virtual:texts/zh-CN/staff"),
+    workorders: () => import("virtual:texts/zh-CN/workorders"),
   },
   en: {
     shell: () => import("virtual:texts/en/shell"),
@@ -29,6 +30,7 @@ const loaders: Record<Lang, Record<TextGroup, () => Chunk>> = {
     timebank: () => import("virtual:texts/en/timebank"),
     verify: () => import("virtual:texts/en/verify"),
     staff: () => import("virtual:texts/en/staff"),
+    workorders: () => import("virtual:texts/en/workorders"),
   },
 };
 /** Each language's texts loaded so far, all groups merged (a key shared by groups has the same text in each). */
