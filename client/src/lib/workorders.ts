@@ -52,6 +52,18 @@ export type Step = {
   passed?: boolean;
 };
 
+/** Every order of a list route (its pages hold at most 100), following `nextCursor` up to `max` orders. */
+export async function allOrders(path: string, signal?: AbortSignal, max = 1000): Promise<OrderView[]> {
+  const items: OrderView[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await get<{ items: OrderView[]; nextCursor?: string }>(`${path}${path.includes("?") ? "&" : "?"}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, signal);
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor && items.length < max);
+  return items;
+}
+
 /** The estate's common areas a report can name (codes as the API takes them; the directory has no list of them yet). */
 export const AREAS = ["north-gate", "south-gate", "car-park", "garden", "bike-shed", "rubbish-point", "playground"] as const;
 

@@ -3,14 +3,14 @@
 // with the receipt of its record to check on the Verify page ("reported at …", "fixed at …"). For its reporter:
 // confirm the fix, reopen it with a reason, and rate it (非常满意 … 非常不满意). Public data only (no reporter, no
 // text); whether the signed-in person reported it comes from their own list (GET /api/workorders/mine).
-import { all, get, post } from "../lib/api.js";
+import { get, post } from "../lib/api.js";
 import { field, h, notice, replace, type Child } from "../lib/dom.js";
 import { errorText } from "../lib/errors.js";
 import { dateTime } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import type { PageContext } from "../lib/page.js";
 import { signedIn } from "../lib/session.js";
-import { categoryName, clocksView, codeText, deadlineText, loadUnitLabels, placeText, receiptButton, statusBadge, type OrderView, type Step } from "../lib/workorders.js";
+import { allOrders, categoryName, clocksView, codeText, deadlineText, loadUnitLabels, placeText, receiptButton, statusBadge, type OrderView, type Step } from "../lib/workorders.js";
 
 const REOPEN_REASONS = ["notFixed", "brokeAgain", "poorWork"] as const;
 const LEVELS = [5, 4, 3, 2, 1] as const;
@@ -54,6 +54,7 @@ function historyView(steps: Step[]): HTMLElement {
           h("strong", {}, stepText(s)),
           " ",
           h("span", { class: "muted" }, dateTime(s.at)),
+          " ",
           s.by === "staffForResident" ? h("span", { class: "badge proxy-mark", "data-testid": "proxy-mark" }, t("wo.detail.byStaff")) : null,
           s.by === "system" ? h("span", { class: "badge" }, t("wo.detail.bySystem")) : null,
           h("div", {}, receiptButton(s.recordId)),
@@ -117,7 +118,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   const [order, history, mine] = await Promise.all([
     get<OrderView>(`/api/workorders/${id}`, ctx.signal),
     get<{ items: Step[] }>(`/api/workorders/${id}/history?limit=100`, ctx.signal),
-    who ? all<OrderView>("/api/workorders/mine", {}, 2000, ctx.signal).catch(() => [] as OrderView[]) : Promise.resolve([] as OrderView[]),
+    who ? allOrders("/api/workorders/mine", ctx.signal) : Promise.resolve([] as OrderView[]),
   ]);
   await loadUnitLabels([order.place], ctx.signal);
   const yours = mine.some((o) => o.id === id);

@@ -1,14 +1,14 @@
 // 报修 (#/workorders, issue 14): the signed-in resident's own reports with their progress, deadline and both
 // clocks, a big "report a problem" button, and below the estate's open issues for everyone, without personal data
 // (GET /api/workorders/open). Signed out: the public list and a way to sign in to report.
-import { all, get } from "../lib/api.js";
+import { all } from "../lib/api.js";
 import { h, replace } from "../lib/dom.js";
 import { t } from "../lib/i18n.js";
 import type { PageContext } from "../lib/page.js";
 import { signedIn } from "../lib/session.js";
 import { dataTable } from "../lib/table.js";
-import type { EstateSummary, Page } from "../lib/types.js";
-import { categoryName, clocksView, deadlineText, loadUnitLabels, placeText, statusBadge, type OrderView } from "../lib/workorders.js";
+import type { EstateSummary } from "../lib/types.js";
+import { allOrders, categoryName, clocksView, deadlineText, loadUnitLabels, placeText, statusBadge, type OrderView } from "../lib/workorders.js";
 
 /** One table of orders: a card per order on a phone, each naming its category, place, progress and deadline. */
 export function ordersTable(orders: OrderView[], testId: string): HTMLElement {
@@ -29,11 +29,11 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   const who = signedIn();
   const [estates, mine] = await Promise.all([
     all<EstateSummary>("/api/estates", {}, 100, ctx.signal),
-    who ? all<OrderView>("/api/workorders/mine", {}, 500, ctx.signal) : Promise.resolve(null),
+    who ? allOrders("/api/workorders/mine", ctx.signal) : Promise.resolve(null),
   ]);
   // The estate of the resident's latest report, else the first (a site serves one estate in practice).
   const estate = mine?.at(-1)?.place?.estateId ?? estates[0]?.id;
-  const open = estate === undefined ? [] : (await get<Page<OrderView>>(`/api/workorders/open?estate=${estate}&limit=100`, ctx.signal)).items;
+  const open = estate === undefined ? [] : await allOrders(`/api/workorders/open?estate=${estate}`, ctx.signal, 300);
   await loadUnitLabels([...(mine ?? []), ...open].map((o) => o.place), ctx.signal);
   // Newest first: the report just made is the one looked for.
   const mineNewest = [...(mine ?? [])].sort((a, b) => b.receivedAt - a.receivedAt);
