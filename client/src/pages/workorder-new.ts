@@ -86,8 +86,9 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   const areaField = field(t("wo.new.whichArea"), areaSelect);
   const showPlaceFields = () => {
     const p = checked(placeBox, "place");
-    buildingField.hidden = p !== "building";
-    areaField.hidden = p !== "area";
+    // Not `hidden`: the fields' own display rule would override it.
+    buildingField.style.display = p === "building" ? "" : "none";
+    areaField.style.display = p === "area" ? "" : "none";
   };
   placeBox.addEventListener("change", showPlaceFields);
   const first = placeBox.querySelector<HTMLInputElement>("input");
