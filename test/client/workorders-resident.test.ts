@@ -78,6 +78,8 @@ describe("work orders, the resident's pages (Chromium, demo stack)", function ()
     const place = page.locator("[data-testid=wo-place] label:has(input:checked)");
     const flat = /^我家（(\d+号楼 \d+单元 \d+)）$/.exec(await place.innerText())?.[1];
     expect(flat, "the resident's flat by its label").to.be.a("string");
+    // The choices of a building or a common area show only when that is the place chosen.
+    expect([await page.locator("[data-testid=wo-building]").isVisible(), await page.locator("[data-testid=wo-area]").isVisible()]).to.deep.equal([false, false]);
     expect(await horizontalOverflow(page)).to.equal(null);
     await screenshot(page, "workorders-new-zh-390");
     await page.click("[data-testid=wo-submit]");
@@ -123,6 +125,8 @@ describe("work orders, the resident's pages (Chromium, demo stack)", function ()
     await page.goto(`${base}/#/workorders`);
     expect(await page.locator("[data-testid=wo-sign-in]").innerText()).to.contain("Sign in to report a problem");
     expect(await page.locator("[data-testid=wo-new]").count()).to.equal(0);
+    // The navigation painted from index.html alone, before any script, has the entry too.
+    expect(await (await fetch(`${base}/`)).text()).to.contain('data-nav="workorders"');
     await page.context().close();
   });
 
@@ -183,6 +187,7 @@ describe("work orders, the resident's pages (Chromium, demo stack)", function ()
     await page.selectOption("[data-testid=wo-auth]", auth.id);
     await page.check("[data-testid=wo-cat-building-lift-fault]");
     await page.check("[data-testid=wo-place-building]");
+    expect([await page.locator("[data-testid=wo-building]").isVisible(), await page.locator("[data-testid=wo-area]").isVisible()]).to.deep.equal([true, false]);
     await page.click("[data-testid=wo-submit]");
     const created = page.locator("[data-testid=wo-created]");
     await created.waitFor({ timeout: 30_000 });
