@@ -115,7 +115,8 @@ describe("work orders, the resident's pages (Chromium, demo stack)", function ()
   });
 
   it("signed out, the public list and a prompt to sign in; the pages fit and pass the audit in both languages at 1280 and 390 px", async function () {
-    const layouts = LAYOUTS.filter((l) => !l.largeText);
+    // Every layout: both languages at 1280 and 390 px, and large text on narrow phones.
+    const layouts = LAYOUTS;
     const problems = [
       ...(await auditLayouts(browser, base, "#/workorders", `[data-testid=wo-open] [data-order="${orderId}"]`, "workorders-public", layouts)),
       ...(await auditLayouts(browser, base, `#/workorders/${orderId}`, "[data-testid=wo-history] li", "workorder-page", layouts)),
@@ -132,11 +133,15 @@ describe("work orders, the resident's pages (Chromium, demo stack)", function ()
 
   it("the water company moves it along; the resident confirms and rates the fix on its page, each step with a receipt (en, 1280 px)", async function () {
     for (const step of ["accept", "start"]) expect((await call("plumber", "POST", `/api/workorders/${orderId}/${step}`, {})).status).to.equal(201);
+    // Nobody home: the clock stops, and the wait is shown as the resident's, not counted against the repairer.
+    expect((await call("plumber", "POST", `/api/workorders/${orderId}/pause`, { reason: "noAccess" })).status).to.equal(201);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
     expect((await call("plumber", "POST", `/api/workorders/${orderId}/resolve`, { photos: [] })).status).to.equal(201);
     const page = await pageAs(1280, "en", resident);
     await page.goto(`${base}/#/workorders/${orderId}`);
     await page.waitForSelector("[data-testid=wo-confirm]");
     expect(await page.locator("[data-testid=wo-title]").innerText()).to.contain("Burst pipe").and.to.contain("Fixed: please confirm");
+    expect(await page.locator("[data-testid=wo-paused]").innerText()).to.match(/^Waiting for you \(e\.g\. nobody home\): \d+ min, not counted$/);
     // Not checked on site yet: the server refuses, in its own words, and nothing changes.
     await page.click("[data-testid=wo-confirm-submit]");
     const refusal = page.locator("[data-testid=wo-confirm] .notice.error");
@@ -155,8 +160,11 @@ describe("work orders, the resident's pages (Chromium, demo stack)", function ()
     expect(await page.locator("[data-testid=wo-rating]").innerText()).to.equal("Rating: Very satisfied");
     expect((await call(undefined, "GET", `/api/workorders/${orderId}`)).body).to.include({ status: "closed", rating: 5 });
     const events = await page.locator("[data-testid=wo-history] li").evaluateAll((lis) => lis.map((li) => li.getAttribute("data-event")));
-    expect(events).to.deep.equal(["reported", "dispatched", "accepted", "started", "resolved", "checkedOnSite", "confirmed", "rated"]);
-    expect(await page.locator("[data-testid=wo-history]").innerText()).to.contain("Sent to the water company").and.to.contain("Checked on site: passed");
+    expect(events).to.deep.equal(["reported", "dispatched", "accepted", "started", "paused", "resumed", "resolved", "checkedOnSite", "confirmed", "rated"]);
+    expect(await page.locator("[data-testid=wo-history]").innerText())
+      .to.contain("Sent to the water company")
+      .and.to.contain("Clock stopped: nobody home to let them in")
+      .and.to.contain("Checked on site: passed");
 
     // "Reported at …" and "fixed at …": the receipts are of this order's very records.
     const steps = (await call(undefined, "GET", `/api/workorders/${orderId}/history`)).body.items as Step[];

@@ -1097,6 +1097,7 @@ export const en: Record<TextKey, string> = {
   "wo.reason.notFixed": "not fixed",
   "wo.reason.brokeAgain": "broke again",
   "wo.reason.poorWork": "poor work",
+  "wo.photos": "{n} photos attached",
   "wo.receipt": "Download the receipt",
   "wo.receiptSaved": "Receipt downloaded: check it on the Verify page.",
   "wo.howToVerify": "How do I check a receipt?",

@@ -1095,6 +1095,7 @@ export const zhCN = {
   "wo.reason.notFixed": "没有修好",
   "wo.reason.brokeAgain": "修好后又坏了",
   "wo.reason.poorWork": "修得不好",
+  "wo.photos": "附照片 {n} 张",
   "wo.receipt": "下载回执",
   "wo.receiptSaved": "回执已下载，可到“核验回执”页核对。",
   "wo.howToVerify": "如何核验回执？",

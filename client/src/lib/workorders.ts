@@ -50,6 +50,8 @@ export type Step = {
   level?: number;
   auto?: boolean;
   passed?: boolean;
+  /** How many photos the step attached (documents; their hashes are in the record). */
+  photos?: number;
 };
 
 /** Every order of a list route (its pages hold at most 100), following `nextCursor` up to `max` orders. */

@@ -54,6 +54,7 @@ function historyView(steps: Step[]): HTMLElement {
           h("strong", {}, stepText(s)),
           " ",
           h("span", { class: "muted" }, dateTime(s.at)),
+          s.photos ? h("span", { class: "muted" }, ` · ${t("wo.photos", { n: s.photos })}`) : null,
           " ",
           s.by === "staffForResident" ? h("span", { class: "badge proxy-mark", "data-testid": "proxy-mark" }, t("wo.detail.byStaff")) : null,
           s.by === "system" ? h("span", { class: "badge" }, t("wo.detail.bySystem")) : null,
