@@ -225,4 +225,22 @@ describe("work orders, the resident's pages (Chromium, demo stack)", function ()
     await screenshot(phone, "workorder-hotline-en-390");
     await phone.context().close();
   });
+
+  it("a grid worker's report is recorded as found on patrol (zh-CN, 390 px)", async function () {
+    const page = await pageAs(390, "zh-CN", stack.plan.gridWorker.account.address);
+    await page.goto(`${base}/#/workorders/new`);
+    await page.waitForSelector("[data-testid=wo-form]");
+    expect(await page.locator("[data-testid=wo-form]").innerText()).to.contain("您是网格员");
+    await page.check("[data-testid=wo-cat-sanitation-rubbish]");
+    await page.check("[data-testid=wo-place-area]");
+    await page.selectOption("[data-testid=wo-area]", "north-gate");
+    await page.click("[data-testid=wo-submit]");
+    const created = page.locator("[data-testid=wo-created]");
+    await created.waitFor({ timeout: 30_000 });
+    const order = (await call(undefined, "GET", `/api/workorders/${await created.getAttribute("data-order")}`)).body;
+    expect(order).to.deep.include({ channel: "grid", serviceCode: "rubbish", party: "sanitation", place: { estateId: order.place.estateId, area: "north-gate" } });
+    expect(order.clocks.deadline - order.receivedAt, "rubbish: 15 minutes").to.equal(15 * 60);
+    expect(await horizontalOverflow(page)).to.equal(null);
+    await page.context().close();
+  });
 });

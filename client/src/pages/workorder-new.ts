@@ -46,18 +46,20 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   const roles = who.session.roles;
   const resident = roles.includes("staff") ? forResident() : undefined;
   const me = (resident ?? who.address).toLowerCase();
-  const [{ items: categories }, estates, holder, authorisations] = await Promise.all([
+  const [{ items: categories }, estates, holder, authorisations, offchain] = await Promise.all([
     get<{ items: Category[] }>("/api/workorders/categories", ctx.signal),
     all<EstateSummary>("/api/estates", {}, 100, ctx.signal),
     get<Holder>(`/api/holders/${me}`, ctx.signal).catch(() => null),
     resident ? authorisationsOf(resident, ctx.signal) : Promise.resolve([]),
+    // The session names on-chain roles only; a grid worker is the directory's (an off-chain role).
+    resident ? Promise.resolve({ roles: [] as string[] }) : get<{ roles: string[] }>(`/api/directory/roles/${who.address}`, ctx.signal).catch(() => ({ roles: [] as string[] })),
   ]);
   await loadNames([me], ctx.signal);
   const labels = new Map((namesOf(me)?.units ?? []).map((u) => [u.unitId, u]));
   const flats = holder?.units ?? [];
   const estateId = Number(flats[0]?.estateId ?? estates[0]?.id ?? 1);
   const buildings = estates.find((e) => Number(e.id) === estateId)?.buildingIds.map(Number) ?? [];
-  const channel = resident ? "hotline" : roles.includes("gridWorker") ? "grid" : "resident";
+  const channel = resident ? "hotline" : offchain.roles.includes("gridWorker") ? "grid" : "resident";
   const active = authorisations.filter((a) => a.status === "active" && a.scopes.includes("services"));
 
   // What is wrong: one fieldset of large tiles per group (water, power, the building…), in the table's order.
