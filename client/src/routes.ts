@@ -20,6 +20,9 @@ export type PageName =
   | "election"
   | "timebank-certificate"
   | "timebank-partner"
+  | "workorders"
+  | "workorder-new"
+  | "workorder"
   | "workorders-queue"
   | "workorders-office"
   | "workorders-stats"
@@ -65,6 +68,9 @@ export const routes: RouteDef[] = [
   { pattern: /^staff$/, names: [], page: "staff", texts: "staff", nav: "staff" },
   { pattern: /^staff\/residents\/(0x[0-9a-fA-F]{40})$/, names: ["address"], page: "staff", texts: "staff", nav: "staff" },
   { pattern: /^staff\/paper-ballots$/, names: [], page: "paper-ballots", texts: "staff", nav: "staff" },
+  // issue 14: work orders, the resident's side: their reports and the public list, the report form, one order.
+  { pattern: /^workorders$/, names: [], page: "workorders", texts: "workorders", nav: "workorders", data: ["/api/estates?limit=500"] },
+  { pattern: /^workorders\/new$/, names: [], page: "workorder-new", texts: "workorders", nav: "workorders", data: ["/api/workorders/categories", "/api/estates?limit=500"] },
   // issue 14: the party's queue, the office's desk and the statistics (before any `workorders/<id>` route, which
   // would otherwise take "queue", "office" and "stats" for an order's id)
   { pattern: /^workorders\/queue$/, names: [], page: "workorders-queue", texts: "workorders", nav: "workorders" },
@@ -72,6 +78,8 @@ export const routes: RouteDef[] = [
   { pattern: /^workorders\/stats$/, names: [], page: "workorders-stats", texts: "workorders", nav: "workorders" },
   // issue 14: the community office's routing table and Open311 keys.
   { pattern: /^workorders\/routing$/, names: [], page: "workorders-routing", texts: "workorders", nav: "staff" },
+  // An order by id: after every fixed path above ("new", "queue", "office", "stats", "routing").
+  { pattern: /^workorders\/([A-Za-z0-9_-]{1,64})$/, names: ["id"], page: "workorder", texts: "workorders", nav: "workorders", data: ["/api/workorders/{id}", "/api/workorders/{id}/history?limit=100"] },
 ];
 
 /** The route path of a location hash: `#/votes/3?x=1` → `votes/3`. */

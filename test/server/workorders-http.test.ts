@@ -92,6 +92,59 @@ describe("work orders over HTTP (real server, node and LevelDB)", function () {
     expect(again.body.records.map((r: { kind: string }) => r.kind)).to.deep.equal(["workorder.reported", "workorder.dispatched"]);
   });
 
+  it("an order's history lists each step with its record id, whose receipt is that record; no personal data; a hotline call staff typed for a resident is marked", async function () {
+    const r1 = history.members.r1.address;
+    const recordIds: number[] = [];
+    const step = async (who: string, p: string, body: unknown) => {
+      const res = await call(who, "POST", p, body);
+      expect(res.status, `${p}: ${JSON.stringify(res.body)}`).to.equal(201);
+      recordIds.push(...(res.body.recordIds as number[]));
+      return res;
+    };
+    // The 12345 call, typed by staff for r1 under r1's written authorisation (services).
+    const hotline = { channel: "hotline", serviceCode: "no-water", place: { estateId: 1, building: 7 }, reporter: r1.toLowerCase(), onBehalfOf: r1, authorisation: history.authorizations.r1 };
+    const id = (await step("staff", "/api/workorders/report", hotline)).body.id as string;
+    expect((await call("r1", "GET", "/api/workorders/mine")).body.items.map((o: { id: string }) => o.id), "r1 sees the call among their reports").to.include(id);
+    await step("plumber", `/api/workorders/${id}/accept`, {});
+    await step("plumber", `/api/workorders/${id}/start`, {});
+    await step("plumber", `/api/workorders/${id}/pause`, { reason: "noAccess" });
+    await step("plumber", `/api/workorders/${id}/resolve`, { photos: [] });
+    await step("r1", `/api/workorders/${id}/confirm`, {});
+    await step("r1", `/api/workorders/${id}/rate`, { level: 4 });
+
+    const all = await call(undefined, "GET", `/api/workorders/${id}/history`);
+    expect(all.status, JSON.stringify(all.body)).to.equal(200);
+    const steps = all.body.items as { version: number; event: string; recordId: number; by: string; [k: string]: unknown }[];
+    expect(steps.map((s) => s.event)).to.deep.equal(["reported", "dispatched", "accepted", "started", "paused", "resumed", "resolved", "confirmed", "rated"]);
+    expect(steps.map((s) => s.version)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(steps.map((s) => s.recordId), "each step's record id is the one its command answered").to.deep.equal(recordIds);
+    expect(steps.map((s) => s.by)).to.deep.equal(["staffForResident", "staffForResident", "person", "person", "person", "person", "person", "person", "person"]);
+    expect(steps[0]).to.include({ channel: "hotline" });
+    expect(steps[1]).to.include({ party: "water" });
+    expect(steps[4]).to.include({ reason: "noAccess" });
+    expect(steps[8]).to.include({ level: 4 });
+    expect(all.body.nextFrom).to.equal(undefined);
+    const text = JSON.stringify(all.body);
+    expect(text, "no address, no person id, no commitment").to.not.match(/0x[0-9a-f]{40}|p_\d|"reporter"|"description"/i);
+
+    // Pages: from a version, as many as asked, and where the next starts.
+    const page = await call(undefined, "GET", `/api/workorders/${id}/history?from=5&limit=2`);
+    expect(page.body.items.map((s: { event: string }) => s.event)).to.deep.equal(["paused", "resumed"]);
+    expect(page.body.nextFrom).to.equal(7);
+    expect((await call(undefined, "GET", `/api/workorders/${id}/history?from=10`)).body.items).to.deep.equal([]);
+    const unknown = await call(undefined, "GET", "/api/workorders/nosuchorder/history");
+    expect([unknown.status, unknown.body.error.code]).to.deep.equal([404, "unknown_record"]);
+
+    // "Reported at …" and "fixed at …": each step's record id names that very record in the receipt log (this
+    // server anchors nothing, so its receipt waits: 409, not 404).
+    for (const s of [steps[0]!, steps[6]!]) {
+      const logged = await call(undefined, "GET", `/api/records?event=workorder.${s.event}&limit=500`);
+      expect(logged.body.items.map((r: { offchainRecordId?: number }) => r.offchainRecordId)).to.include(s.recordId);
+      const receipt = await call(undefined, "GET", `/api/receipts/offchain/${s.recordId}`);
+      expect([receipt.status, receipt.body.error.code]).to.deep.equal([409, "not_anchored_elsewhere"]);
+    }
+  });
+
   it("five reports of one place sent at once open one order and join four; another place is not held up", async function () {
     const answers = await Promise.all([
       ...["r1", "r2", "r1", "r2", "r1"].map((who) => call(who, "POST", "/api/workorders/report", report({ area: "north-gate" }, { serviceCode: "rubbish" }))),

@@ -51,6 +51,7 @@ describe("work orders: statistics by category, month and building", function () 
   const reader = (): ModelReader => ({
     get: (model, key) => engine.storage.get(modelName(SERVICE, model), key),
     page: (model, options) => readPage(engine.storage, modelName(SERVICE, model), options),
+    history: (id, fromVersion, limit) => engine.historyOf(SERVICE, id, fromVersion, limit),
   });
   const read = (query: Record<string, unknown>) => stats.handler({ params: undefined as never, query: { estate: 1, ...query } as never }, reader(), { roles: [] }) as Promise<StatsView>;
 

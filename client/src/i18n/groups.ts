@@ -28,9 +28,9 @@ export const TEXT_GROUPS = {
   timebank: ["timebank", "history", "serviceStatus", "cert", "partner"],
   verify: ["verify"],
   // The staff pages also show a few time-bank texts: those are in the timebank group too.
-  staff: ["staff", "paper", "timebank.confirm", "timebank.reject", "timebank.partner", "timebank.minutes", "woOffice.staffLink"],
+  staff: ["staff", "paper", "timebank.confirm", "timebank.reject", "timebank.partner", "timebank.minutes", "woOffice.staffLink", "wo.staffLink"],
   /** Work orders (issue 14): the resident's pages, the party's queue, the office's desk, the statistics and the routing table. */
-  workorders: ["woOffice", "woStats", "woRouting"],
+  workorders: ["wo", "woOffice", "woStats", "woRouting"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TextGroup = keyof typeof TEXT_GROUPS;

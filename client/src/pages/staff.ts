@@ -139,6 +139,8 @@ async function residentPage(root: HTMLElement, ctx: PageContext, who: SignedIn, 
     h("p", {}, h("a", { href: "#/staff" }, `← ${t("staff.backToFind")}`)),
     h("h1", { "data-testid": "staff-resident-name" }, residentText(names.get(resident))),
     h("p", { class: "lead" }, t("staff.residentIntro")),
+    // issue 14: a 12345 hotline call typed for this resident, under one of their authorisations.
+    h("p", {}, h("a", { href: `#/workorders/new?for=${resident}`, class: "button", "data-testid": "staff-workorder" }, t("wo.staffLink"))),
     authorisationList(data.authorisations, ctx),
     recordForm(ctx, who, resident, data.votes),
     ballotForm(ctx, who, resident, data),

@@ -95,6 +95,8 @@ export type Engine = {
   stateOf: (service: string, id: string) => Promise<StoredState>;
   /** The record ids and current seqs of an object's records `fromVersion`.. (versions count from 1). */
   recordsOf: (service: string, id: string, fromVersion: number, count: number, hint?: number) => Promise<StoredRecord[]>;
+  /** Up to `limit` of an object's records from `fromVersion` on, each with its version (an object's history page). */
+  historyOf: (service: string, id: string, fromVersion: number, limit: number) => Promise<(StoredRecord & { version: number })[]>;
 };
 
 export type EngineOptions = {
@@ -219,6 +221,31 @@ export function createEngine(options: EngineOptions): Engine {
     return out;
   }
 
+  // Each command's first record has a hint (where the journal stood before its append); the records a command
+  // appended together follow it. So a page of history reads the journal from each command's hint only as far as
+  // its own records, never the whole journal between an order's first and last step.
+  async function historyOf(service: string, id: string, fromVersion: number, limit: number): Promise<(StoredRecord & { version: number })[]> {
+    const { version } = await stateOf(service, id);
+    const last = Math.min(version, fromVersion + limit - 1);
+    const hintOf = (v: number) => storage.get<number>(VERSIONS_MODEL, versionKey(service, id, v));
+    let start = fromVersion;
+    let hint = start <= last ? await hintOf(start) : undefined;
+    while (hint === undefined && start > 1 && start <= last) hint = await hintOf(--start);
+    const out: (StoredRecord & { version: number })[] = [];
+    while (hint !== undefined && start <= last) {
+      let next = start + 1;
+      let nextHint: number | undefined;
+      while (next <= last && (nextHint = await hintOf(next)) === undefined) next++;
+      const records = await recordsOf(service, id, start, next - start, hint);
+      records.forEach((record, i) => {
+        if (start + i >= fromVersion) out.push({ ...record, version: start + i });
+      });
+      if (records.length !== next - start) break;
+      [start, hint] = [next, nextHint];
+    }
+    return out;
+  }
+
   function fingerprint(request: CommandRequest, body: Record<string, unknown>): string {
     const text = canonicalJson({ service: request.service, command: request.command, id: request.id ?? null, body });
     return createHash("sha256").update(text).digest("hex");
@@ -326,6 +353,7 @@ export function createEngine(options: EngineOptions): Engine {
     storage,
     stateOf,
     recordsOf,
+    historyOf,
     async execute(request) {
       const service = services.get(request.service);
       const command = service?.commands.find((c) => c.name === request.command);

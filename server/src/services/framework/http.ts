@@ -109,6 +109,7 @@ function readerFor(engine: Engine, service: ServiceDef): ModelReader {
   return {
     get: (model, key) => engine.storage.get(name(model), key),
     page: (model, options) => readPage(engine.storage, name(model), options),
+    history: (id, fromVersion, limit) => engine.historyOf(service.name, id, fromVersion, limit),
   };
 }
 

@@ -45,6 +45,8 @@ export type ModelReader = {
   get<T>(model: string, key: string): Promise<T | undefined>;
   /** One page of a model's entries under `prefix`; `map` turns a value into an item or skips it (a filter). */
   page<T>(model: string, options: PageOptions<T>): Promise<Page<T>>;
+  /** Up to `limit` of the service's object `id`'s records from `fromVersion` (from 1), with record ids and versions. */
+  history(id: string, fromVersion: number, limit: number): Promise<(StoredRecord & { version: number })[]>;
 };
 
 export type ModelTx = {

@@ -3,7 +3,7 @@
 // overdue first.
 import { z } from "zod/v4";
 import { cursorKey } from "../../store/paging.js";
-import { defineQuery, refuse, type ModelReader, type QueryDef } from "../framework/index.js";
+import { defineQuery, refuse, type ModelReader, type QueryDef, type StoredRecord } from "../framework/index.js";
 import { PARTIES, type CategoryRoute, type Party } from "./categories.js";
 import { MODELS, type OrderRow } from "./projections.js";
 import { clocksOf } from "./state.js";
@@ -43,6 +43,47 @@ export const orderView = z.object({
 export type OrderView = z.infer<typeof orderView>;
 
 const page = z.object({ items: z.array(orderView), nextCursor: z.string().optional() });
+
+/**
+ * One step of an order's history as the public sees it: what happened, when, and the record's id (its receipt:
+ * GET /api/receipts/offchain/{recordId}). Codes, times and counts only: no reporter, no text, no address; whether
+ * staff acted for a resident (a hotline call under an authorisation) or the server did (a device, a sweep).
+ */
+export const historyStep = z.object({
+  version: z.number(),
+  event: z.string().describe("the record's kind without the service, e.g. reported, dispatched, resolved"),
+  at: z.number(),
+  recordId: z.number().describe("GET /api/receipts/offchain/{recordId}"),
+  by: z.enum(["person", "staffForResident", "system"]),
+  channel: z.string().optional(),
+  party: z.enum(PARTIES).optional(),
+  deadlineAt: z.number().optional(),
+  reason: z.string().optional(),
+  level: z.number().optional(),
+  auto: z.boolean().optional(),
+  passed: z.boolean().optional(),
+  pausedSeconds: z.number().optional(),
+  photos: z.number().optional(),
+});
+export type HistoryStep = z.infer<typeof historyStep>;
+
+/** The fields of a record's payload the public may see (the rest are commitments, people and device ids). */
+const PUBLIC_FIELDS = ["channel", "party", "deadlineAt", "reason", "level", "auto", "passed", "pausedSeconds"] as const;
+
+export function stepOf(record: StoredRecord & { version: number }): HistoryStep {
+  const payload = (record.payload ?? {}) as Record<string, unknown>;
+  const actor = record.actor;
+  const step: Record<string, unknown> = {
+    version: record.version,
+    event: record.kind.slice(record.kind.indexOf(".") + 1),
+    at: record.at,
+    recordId: record.recordId,
+    by: "system" in actor ? "system" : "onBehalfOf" in actor ? "staffForResident" : "person",
+  };
+  for (const field of PUBLIC_FIELDS) if (payload[field] !== undefined) step[field] = payload[field];
+  if (Array.isArray(payload.photos)) step.photos = payload.photos.length;
+  return step as HistoryStep;
+}
 const paging = { limit: z.coerce.number().int().min(1).max(100).default(20), cursor: z.string().max(400).optional() };
 
 export type QueryDeps = {
@@ -162,6 +203,21 @@ export function orderQueries(deps: QueryDeps): QueryDef[] {
             return query.status === undefined || row.status === query.status ? viewOf(row, routes, now) : undefined;
           },
         });
+      },
+    }),
+    defineQuery({
+      path: "/api/workorders/:id/history",
+      summary: "One order's steps in order, each with its record id for a receipt, without personal data (public)",
+      who: "public",
+      params: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }),
+      query: z.object({ from: z.coerce.number().int().min(1).default(1), limit: z.coerce.number().int().min(1).max(100).default(50) }),
+      response: z.object({ items: z.array(historyStep), nextFrom: z.number().optional() }),
+      handler: async ({ params, query }, read) => {
+        if (!(await read.get<OrderRow>(MODELS.orders, params.id))) throw refuse(404, "unknown_record", { kind: { "zh-CN": "工单", en: "work order" }, id: params.id });
+        // One more than asked: whether there is a next page.
+        const records = await read.history(params.id, query.from, query.limit + 1);
+        const items = records.slice(0, query.limit).map(stepOf);
+        return records.length > query.limit ? { items, nextFrom: query.from + query.limit } : { items };
       },
     }),
     defineQuery({
