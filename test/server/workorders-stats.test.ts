@@ -6,6 +6,7 @@
 // read models: replaying the journal rebuilds the same figures.
 import { expect } from "chai";
 import type { Hex } from "viem";
+import { openOutbox } from "../../server/src/notifications/outbox.js";
 import { logEntryEncoding } from "../../server/src/receipts/log-format.js";
 import { createLock } from "../../server/src/store/lock.js";
 import { closeStore, openStore, type Store } from "../../server/src/store/store.js";
@@ -67,7 +68,9 @@ describe("work orders: statistics by category, month and building", function () 
   before(async function () {
     tmp = tempDir("workorder-stats");
     store = await openStore(tmp.dir, [], logEntryEncoding);
-    engine = createEngine({ services: [service], storage: levelServiceStorage(store, createLock(), CHAIN_ID), proxyCheck: anyProxyCheck(), clock: () => now * 1000 });
+    // The real outbox: every reporter is told of their order's progress (issue 14), with the records.
+    const outbox = await openOutbox(store, { clock: () => now * 1000 });
+    engine = createEngine({ services: [service], storage: levelServiceStorage(store, createLock(), CHAIN_ID, outbox), proxyCheck: anyProxyCheck(), clock: () => now * 1000 });
 
     // A: a burst pipe (30 min) in building 3, fixed in 40 min: 10 min late. Checked, confirmed, rated 5.
     const a = await report(0, "burst-pipe", { building: 3 });
