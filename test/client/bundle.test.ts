@@ -72,4 +72,12 @@ describe("client bundle (vite build)", function () {
       expect(chunk.code.includes(plan.owners[0]!.label), `${chunk.fileName} names a demo owner`).to.equal(false);
     }
   });
+
+  it("jsQR comes without its Shift-JIS table (36 kB gzipped; member codes are byte mode), and still decodes (test/client/timebank.test.ts scans one)", function () {
+    const qr = chunks.find((c) => c.moduleIds.some((id) => /[\\/]jsqr[\\/]/.test(id)));
+    expect(qr, "a chunk holds jsQR").to.not.equal(undefined);
+    expect(qr!.code).to.include("shiftJISTable");
+    // One of the table's 7,000 entries (0x8140 → U+3000, the ideographic space).
+    expect(/33088\s*:\s*12288|0x8140\s*:\s*0x3000/i.test(qr!.code), "the table's entries are gone").to.equal(false);
+  });
 });
