@@ -6,6 +6,7 @@ import { makePublicClient } from "./chain/clients.js";
 import { lagHeaders } from "./health.js";
 import type { ExtraRoutes } from "./server.js";
 import type { DocumentService } from "./services/documents/index.js";
+import { honouredOf } from "./services/vouchers/index.js";
 
 /** Proposals found are kept (their bytes never change: they are named by hash); misses are asked again. */
 const PROPOSAL_CACHE = 1000;
@@ -41,6 +42,11 @@ export function proposalReader(documents: DocumentService): ProposalReader {
 export const serverRoutes: ExtraRoutes = ({ service, deployment, settings, documents }) => {
   const client = makePublicClient(settings.rpcUrl, settings.chainId, { timeoutMs: settings.rpcTimeoutMs, retryCount: 0 });
   const lag = lagHeaders(service.indexer);
-  const deps = { ...resourceDeps(service, deployment, client), ...(documents ? { proposals: proposalReader(documents) } : {}) };
+  const deps = {
+    ...resourceDeps(service, deployment, client),
+    ...(documents ? { proposals: proposalReader(documents) } : {}),
+    // A redemption's page says whether its partner honoured the voucher (the vouchers service's read model).
+    honoured: (voucher: string) => honouredOf(service.store, voucher),
+  };
   return resourceRoutes(deps).map((route) => ({ ...route, before: [lag, ...(route.before ?? [])] }));
 };

@@ -19,6 +19,11 @@ export type ResourceDeps = {
   anchoring?: { batchLeaves: number; batchSeconds: number };
   /** A block's timestamp (Unix seconds), so pages show calendar dates; null while the node cannot say. */
   blockTime?: (blockNumber: number) => Promise<number | null>;
+  /**
+   * When and by whom a partner honoured a voucher (the partners' voucher service, an off-chain service the
+   * composition passes in, so the API does not depend on it); without it every voucher reads as not yet honoured.
+   */
+  honoured?: (voucher: string) => Promise<{ at: number; by: string } | undefined>;
 };
 
 /**

@@ -2,7 +2,6 @@
 import { z } from "zod/v4";
 import { numKey } from "../../store/store.js";
 import { voucherCode, normaliseVoucher } from "../../chain/voucher.js";
-import { honouredOf, redemptionOfVoucher } from "../../services/vouchers/index.js";
 import { CATEGORIES, REDEMPTION_KINDS, serviceKey, type RedemptionView, type FamilyView, type HistoryEntry, type MemberView, type PartnerView, type ServiceView } from "../../indexer/models/timebank.js";
 import { ApiError } from "../errors.js";
 import { defineRoute, type RouteSpec } from "../routes.js";
@@ -66,7 +65,7 @@ const redemptionSchema = z.object({
 
 async function redemptionOut(deps: ResourceDeps, r: RedemptionView): Promise<z.infer<typeof redemptionSchema>> {
   const voucher = voucherCode(r.txHash, r.logIndex);
-  const honoured = await honouredOf(deps.store, voucher);
+  const honoured = await deps.honoured?.(voucher);
   return {
     member: checksum(r.member),
     partner: checksum(r.partner),
@@ -128,7 +127,9 @@ export function timebankRoutes(deps: ResourceDeps): RouteSpec[] {
       response: redemptionSchema,
       handler: async ({ params }) => {
         const code = normaliseVoucher(params.code);
-        const r = code ? await redemptionOfVoucher(deps.store, code) : undefined;
+        // The indexer keeps each voucher's redemption (tbVouchers: code → its key in tbRedemptions).
+        const key = code ? await get<string>(deps, "tbVouchers", code) : undefined;
+        const r = key ? await get<RedemptionView>(deps, "tbRedemptions", key) : undefined;
         if (!r) throw new ApiError(404, "unknown_voucher", { code: params.code });
         return redemptionOut(deps, r);
       },

@@ -5,7 +5,6 @@
 import { z } from "zod/v4";
 import { normaliseVoucher } from "../../chain/voucher.js";
 import { readModel, type Store } from "../../store/store.js";
-import type { RedemptionView } from "../../indexer/models/timebank.js";
 import { addressRef, count, defineCommand, defineRecord, defineService, refuse, type JournalRecord } from "../framework/index.js";
 
 export const Honoured = defineRecord("voucher", "honoured", z.object({ redemptionRecordId: count, partner: addressRef, minutes: count }));
@@ -23,10 +22,16 @@ const code = z.string().max(32).transform((v, ctx) => {
   return normal;
 });
 
+/**
+ * The fields of the indexer's `tbRedemptions` view this service reads (indexer/models/timebank.ts): declared
+ * here, so the service reads the chain's read model without depending on the indexer's code.
+ */
+type Redemption = { partner: string; minutes: number };
+
 /** The redemption a voucher code stands for, from the indexer's read models (undefined if none). */
-export async function redemptionOfVoucher(store: Store, voucher: string): Promise<(RedemptionView & { seq: string }) | undefined> {
+export async function redemptionOfVoucher(store: Store, voucher: string): Promise<(Redemption & { seq: string }) | undefined> {
   const seq = await readModel<string>(store, "tbVouchers", voucher);
-  const redemption = seq ? await readModel<RedemptionView>(store, "tbRedemptions", seq) : undefined;
+  const redemption = seq ? await readModel<Redemption>(store, "tbRedemptions", seq) : undefined;
   return redemption && seq ? { ...redemption, seq } : undefined;
 }
 
