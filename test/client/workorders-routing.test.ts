@@ -45,7 +45,7 @@ describe("the office's work-order routing page (Chromium, demo stack)", function
   it("in Chinese on a desktop: a bad value is refused in words and changes nothing; a good change is in force at once", async function () {
     const page = await open(1280, "zh-CN");
     await page.waitForSelector("[data-testid=wo-categories]");
-    expect(await row(page, "burst-pipe").locator("[data-testid=wo-line]").innerText()).to.include("供水公司").and.include("30 分钟");
+    expect(await row(page, "burst-pipe").locator("[data-testid=wo-line]").innerText()).to.include("自来水公司").and.include("30 分钟");
     await row(page, "burst-pipe").locator("summary").click();
     const editor = row(page, "burst-pipe").locator("[data-testid=wo-editor]");
     await editor.locator("[data-testid=wo-minutes]").fill("0");
@@ -70,7 +70,7 @@ describe("the office's work-order routing page (Chromium, demo stack)", function
   it("in English on a phone: retire a category in two presses; issue an Open311 key, shown once, and revoke it", async function () {
     const page = await open(390, "en");
     await page.waitForSelector("[data-testid=wo-categories]");
-    expect(await row(page, "rubbish").locator("[data-testid=wo-line]").innerText()).to.equal("To the sanitation; normal within 15 min, urgent within 15 min");
+    expect(await row(page, "rubbish").locator("[data-testid=wo-line]").innerText()).to.equal("Sanitation: normal within 15 min, urgent within 15 min");
     await row(page, "greenery").locator("summary").click();
     const retire = row(page, "greenery").locator("[data-testid=wo-retire]");
     await retire.click();

@@ -6,49 +6,15 @@ import { h, notice, type Child } from "./dom.js";
 import { errorText } from "./errors.js";
 import { dateTime } from "./format.js";
 import { lang, t, type TextKey } from "./i18n.js";
+import { placeText, span, type OrderView } from "./workorders.js";
 
 export type Party = "property" | "water" | "power" | "gas" | "sanitation" | "committee" | "office";
 export const PARTIES: Party[] = ["property", "water", "power", "gas", "sanitation", "committee", "office"];
 export const STATUSES = ["received", "dispatched", "accepted", "inProgress", "resolved", "closed"] as const;
 
-export type Clocks = { sinceReceipt: number; sinceDispatch: number | null; paused: number; deadline: number | null; lateBy: number; overdue: boolean };
-
-export type WorkOrder = {
-  id: string;
-  serviceCode: string;
-  category: { "zh-CN": string; en: string };
-  party: Party | null;
-  status: string;
-  channel: string;
-  priority: string;
-  place: { estateId: number; building?: number; unitId?: number; area?: string } | null;
-  receivedAt: number;
-  dispatchedAt: number | null;
-  resolvedAt: number | null;
-  closedAt: number | null;
-  clocks: Clocks;
-  paused: boolean;
-  escalated: boolean;
-  returns: number;
-  reopens: number;
-  duplicates: number;
-  rating: number | null;
-  onSiteCheck: boolean;
-  checkedOnSite: boolean;
-};
-
+/** An order as the API shows it (lib/workorders.ts), its party one of ours. */
+export type WorkOrder = OrderView & { party: Party | null };
 export type OrderPage = { items: WorkOrder[]; nextCursor?: string };
-
-/** "2 天 3 小时", "1 小时 5 分", "12 分钟". */
-export function span(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  const d = Math.floor(s / 86_400);
-  const hours = Math.floor((s % 86_400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (d > 0) return t("woOffice.dur.d", { d, h: hours });
-  if (hours > 0) return t("woOffice.dur.h", { h: hours, m });
-  return t("woOffice.dur.m", { m });
-}
 
 export const partyName = (p: Party | null): string => (p ? t(`woOffice.party.${p}` as TextKey) : "—");
 export const statusName = (s: string): string => {
@@ -56,17 +22,6 @@ export const statusName = (s: string): string => {
   const text = t(key);
   return text === key ? s : text;
 };
-
-export function placeText(o: WorkOrder): string {
-  const p = o.place;
-  if (!p) return "—";
-  const parts = [
-    p.building !== undefined ? t("woOffice.place.building", { b: p.building }) : null,
-    p.unitId !== undefined ? t("woOffice.place.unit", { u: p.unitId }) : null,
-    p.area !== undefined ? t("woOffice.place.area", { a: p.area }) : null,
-  ];
-  return parts.filter(Boolean).join(" · ");
-}
 
 /** The clocks, the deadline and the flags of an order, as lines of a card. */
 export function orderFacts(o: WorkOrder, now: number): Child[] {
@@ -96,7 +51,7 @@ export function orderCard(o: WorkOrder, now: number, actions: Child[], result: H
   return h(
     "li",
     { class: `card-row wo-card${o.clocks.overdue ? " wo-late" : ""}`, "data-order": o.id, "data-status": o.status, "data-overdue": o.clocks.overdue ? "true" : "false", "data-testid": "wo-order" },
-    h("p", {}, h("strong", {}, o.category[lang()]), " · ", placeText(o)),
+    h("p", {}, h("strong", {}, o.category[lang()]), " · ", placeText(o.place)),
     h("p", { class: "muted" }, statusName(o.status), o.party ? ` · ${partyName(o.party)}` : "", ` · ${t("woOffice.received", { when: dateTime(o.receivedAt) })}`),
     orderFacts(o, now),
     actions.length ? h("div", { class: "actions" }, actions) : null,

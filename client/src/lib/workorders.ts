@@ -107,8 +107,14 @@ export function placeText(place: Place | null): string {
   return t("wo.place.building", { id: place.building ?? "—" });
 }
 
-/** Seconds as people say a span ("1 小时 5 分钟"), counted in whole minutes. */
-export const span = (seconds: number): string => minutes(Math.floor(Math.max(0, seconds) / 60));
+/** Seconds as people say a span ("2 天 3 小时", "1 小时 5 分钟", "30 分钟"), in whole minutes below a day. */
+export function span(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const days = Math.floor(s / 86_400);
+  if (days === 0) return minutes(Math.floor(s / 60));
+  const hours = Math.floor((s % 86_400) / 3600);
+  return hours === 0 ? t("unit.days", { n: days }) : t("unit.daysHours", { d: days, h: hours });
+}
 
 /** The deadline line: "12-02 10:30 前处理好", or how late it is. */
 export function deadlineText(o: OrderView): string {

@@ -5,8 +5,10 @@
 import { ApiError, get, post } from "../lib/api.js";
 import { clearFieldErrors, field, h, notice, replace } from "../lib/dom.js";
 import { dateTime } from "../lib/format.js";
-import { lang, t, type TextKey } from "../lib/i18n.js";
+import { lang, t } from "../lib/i18n.js";
 import type { PageContext } from "../lib/page.js";
+import { partyName, type Party } from "../lib/wo-orders.js";
+import { span } from "../lib/workorders.js";
 import { signedIn } from "../lib/session.js";
 
 type Row = {
@@ -27,22 +29,13 @@ type Table = { items: Row[]; parties: string[]; maxMinutes: number };
 type Key = { keyId: string; app: string; status: "active" | "revoked"; issuedAt: number; revokedAt: number | null };
 
 const message = (error: unknown) => (error instanceof ApiError ? error.message : t("woRouting.unreachable"));
-const partyName = (party: string) => t(`woRouting.party.${party}` as TextKey);
-
-/** Minutes as the office reads them: "30 分钟", "2 小时", "7 天". */
-function span(m: number): string {
-  if (m === 1440) return t("woRouting.oneDay");
-  if (m % 1440 === 0) return t("woRouting.days", { n: m / 1440 });
-  if (m % 60 === 0) return t("woRouting.hours", { n: m / 60 });
-  return t("woRouting.minutes", { n: m });
-}
 
 function number(value: number, max: number, min = 1): HTMLInputElement {
   return h("input", { type: "number", inputmode: "numeric", min, max, step: 1, value, required: true }) as HTMLInputElement;
 }
 
 function editor(row: Row, table: Table, ctx: PageContext): HTMLElement {
-  const party = h("select", { "data-testid": "wo-party" }, table.parties.map((p) => h("option", { value: p, selected: p === row.party }, partyName(p)))) as HTMLSelectElement;
+  const party = h("select", { "data-testid": "wo-party" }, table.parties.map((p) => h("option", { value: p, selected: p === row.party }, partyName(p as Party)))) as HTMLSelectElement;
   const minutes = number(row.minutes, table.maxMinutes);
   const urgent = number(row.urgentMinutes, table.maxMinutes);
   const dupWindow = number(row.duplicateWindowMinutes, table.maxMinutes, 0);
@@ -112,7 +105,7 @@ function category(row: Row, table: Table, ctx: PageContext): HTMLElement {
     h(
       "p",
       { "data-testid": "wo-line" },
-      t("woRouting.line", { party: partyName(row.party), normal: span(row.minutes), urgent: span(row.urgentMinutes) }),
+      t("woRouting.line", { party: partyName(row.party as Party), normal: span(row.minutes * 60), urgent: span(row.urgentMinutes * 60) }),
       row.onSiteCheck ? ` · ${t("woRouting.onSite")}` : null,
     ),
     h("p", { class: "muted" }, row.edited && row.changedAt !== null ? t("woRouting.changed", { date: dateTime(row.changedAt) }) : t("woRouting.default")),

@@ -8,7 +8,7 @@ import { count, percent } from "../lib/format.js";
 import { lang, locale, t, type TextKey } from "../lib/i18n.js";
 import type { PageContext } from "../lib/page.js";
 import { dataTable, type Column } from "../lib/table.js";
-import { span } from "../lib/wo-orders.js";
+import { span } from "../lib/workorders.js";
 
 type Figures = {
   received: number;
