@@ -42,6 +42,8 @@ export type DemoStackOptions = {
    * tests of the work-order pages start from an estate without orders.
    */
   workOrderMonth?: boolean;
+  /** How often the server's work-order sweeps run (ms; the server's default, 60 s, unless given). */
+  workOrderSweepMs?: number;
 };
 
 export type DemoStack = {
@@ -162,6 +164,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
         pollMs: 500,
         batchSeconds: 2,
         relayerIntervalMs: 1000,
+        ...(options.workOrderSweepMs ? { workOrderSweepMs: options.workOrderSweepMs } : {}),
         logLevel: options.serverLogLevel ?? "silent",
         // The demo makes its own vault master key in its data directory (production needs a configured one).
         mode: "development",
