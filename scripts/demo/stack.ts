@@ -20,7 +20,7 @@ import { demoPlan, type DemoPlan } from "./plan.js";
 import type { DemoProposal } from "./proposals.js";
 import { demoContracts, privateKeyOf, seedEstate } from "./seed.js";
 import { makeWriter } from "./tx.js";
-import { demoClock, playWorkOrders, WORKORDER_MONTH_SECONDS } from "./workorders.js";
+import { demoClock, prepareWorkOrders, WORKORDER_MONTH_SECONDS } from "./workorders.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 const HARDHAT_CHAIN_ID = 31337;
@@ -180,6 +180,9 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     // The account page's picker of demo people reads their keys from this server only (never from the client build).
     const server = await startServer(settings, pino({ level: settings.logLevel, base: undefined }), (context) => [...serverRoutes(context), demoAccountsRoute(plan)], { clock: clock.now });
     cleanups.push(server.stop);
+    // The month's people sign in meanwhile (the month is played once the directory is seeded).
+    const txTime = async (hash: `0x${string}`) => Number((await publicClient.getBlock({ blockNumber: (await publicClient.getTransactionReceipt({ hash })).blockNumber })).timestamp);
+    const month = options.workOrderMonth ? prepareWorkOrders({ apiUrl: server.url, chainId: HARDHAT_CHAIN_ID, plan, estate, clock, sweep: server.sweepWorkOrders, txTime }) : undefined;
     const stored = await storeDemoDocuments(server, plan, estate.estateId, history);
     log(`documents: ${stored} stored in the server's document store (proposals, plans, payment papers; scans of paper sealed)`);
     // "Ready" means the API already shows the whole history: wait for the indexer to reach the chain's head.
@@ -192,10 +195,9 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     // The directory needs the indexed units: labels for the 300 flats, invented people in the vault.
     const directory = await seedDirectory(server.directory, plan, estate);
     log(`directory: ${directory.labelled} flats labelled, ${directory.people} invented people in the vault (development master key in ${path.join(settings.dataDir, "vault")})`);
-    if (options.workOrderMonth) {
-      const txTime = async (hash: `0x${string}`) => Number((await publicClient.getBlock({ blockNumber: (await publicClient.getTransactionReceipt({ hash })).blockNumber })).timestamp);
+    if (month) {
       const began = Date.now();
-      const m = await playWorkOrders({ apiUrl: server.url, chainId: HARDHAT_CHAIN_ID, plan, estate, clock, sweep: server.sweepWorkOrders, txTime });
+      const m = await month.play();
       log(`work orders: ${m.orders} in the past month (resident ${m.byChannel.resident}, 12345 ${m.byChannel.hotline}, grid ${m.byChannel.grid}, devices ${m.byChannel.device}; ${m.joined} repeats joined), ${m.overdue} overdue and escalated, ${m.returned} returned, ${m.reopened} reopened, ${m.rated} rated, ${m.open} open (${((Date.now() - began) / 1000).toFixed(1)} s)`);
     }
     clock.catchUp();

@@ -126,7 +126,12 @@ const OTHER_PARTY: Record<string, { party: string; reason: string }> = {
   sanitation: { party: "property", reason: "notOurs" },
 };
 
-export async function playWorkOrders(deps: WorkOrderDeps): Promise<WorkOrderMonth> {
+/**
+ * Builds the month's orders and starts signing everyone in at once (this needs the server only), so the sign-ins
+ * run while the stack stores its documents and seeds the directory; `play` then plays the month (it needs the
+ * directory's roles and the indexed authorisations) and ends with the clock at the real time.
+ */
+export function prepareWorkOrders(deps: WorkOrderDeps): { play: () => Promise<WorkOrderMonth> } {
   const { apiUrl: api, plan, estate, clock } = deps;
   const random = prng(deps.seed ?? 20261201);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
@@ -184,7 +189,8 @@ export async function playWorkOrders(deps: WorkOrderDeps): Promise<WorkOrderMont
     };
     const fix = (late: boolean) => {
       act(repairer, "accept");
-      act(repairer, "start");
+      // A quick job is resolved straight from accepted; a longer one is started first (both are allowed).
+      if (late || span >= 24 * HOUR) act(repairer, "start");
       if (late) {
         sweepAt(order.at + span + 2 * MIN); // the server's sweep finds it past its deadline
         t = order.at + span + (span < HOUR ? 20 * MIN : 6 * HOUR);
@@ -195,7 +201,7 @@ export async function playWorkOrders(deps: WorkOrderDeps): Promise<WorkOrderMont
     const closeAndRate = (levels: number[]) => {
       if (!order.reporter && !order.proxy) return; // a device's or a caller's order: the sweep closes it after the window
       reporterAct("confirm", {}, (2 + 20 * random()) * HOUR);
-      reporterAct("rate", { level: pick(levels) }, 10 * MIN);
+      if (random() < 0.75) reporterAct("rate", { level: pick(levels) }, 10 * MIN); // not everyone rates
     };
     const autoClose = (): void => sweepAt(t + 7 * DAY + 2 * MIN);
     const answered = order.reporter !== undefined || order.proxy !== undefined;
@@ -399,51 +405,56 @@ export async function playWorkOrders(deps: WorkOrderDeps): Promise<WorkOrderMont
     story(o, { channel: "device", body: {}, party, minutes, check: d.check, fate, at: when + (repeats + 1) * 2 * MIN });
   }
 
-  // 5. Calls staff type for the elderly resident under her written authorisation (services), once it is recorded.
-  const authorised = await findServicesAuthorisation(api, deps.txTime);
-  if (authorised && authorised.recordedAt + 2 * MIN < end - 5 * MIN) {
-    const flat = flats.find((f) => f.owner.account.address.toLowerCase() === authorised.resident.toLowerCase());
-    const when = Math.max(authorised.recordedAt + 2 * MIN, end - 20 * MIN) - start;
-    const place: Place = flat ? flat.place : { estateId, building: estate.buildingIds[2]! };
-    addOrder({
-      channel: "hotline",
-      proxy: { onBehalfOf: authorised.resident, authorisation: authorised.id },
-      body: { channel: "hotline", serviceCode: "no-water", place, reporter: authorised.resident.toLowerCase() },
-      party: "water",
-      minutes: 24 * 60,
-      check: false,
-      fate: "open",
-      at: when,
-    });
-  }
-
   // The office says who works for which party, first thing in the month.
   at(-1, 10 * MIN, async () => {
     for (const [party, p] of Object.entries(plan.repairers)) await as(office, "POST", "/api/workorders/parties/assign", { member: p.account.address.toLowerCase(), party });
   });
+  const signedIn = Promise.all([...actors].map(tokenOf));
+  signedIn.catch(() => undefined); // a failure is thrown by play(), which awaits it
 
-  // Play: moment by moment, each moment's steps of different orders together; a step of an order that joined
-  // another, or a step past the real time, is left out.
-  await Promise.all([...actors].map(tokenOf));
-  const moments = new Map<number, Step[]>();
-  for (const s of steps) {
-    if (s.at >= WORKORDER_MONTH_SECONDS - MIN) continue;
-    const list = moments.get(s.at) ?? [];
-    list.push(s);
-    moments.set(s.at, list);
+  return { play: () => signedIn.then(play) };
+
+  async function play(): Promise<WorkOrderMonth> {
+    // 5. Calls staff type for the elderly resident under her written authorisation (services), once it is recorded.
+    const authorised = await findServicesAuthorisation(api, deps.txTime);
+    if (authorised && authorised.recordedAt + 2 * MIN < end - 5 * MIN) {
+      const flat = flats.find((f) => f.owner.account.address.toLowerCase() === authorised.resident.toLowerCase());
+      const when = Math.max(authorised.recordedAt + 2 * MIN, end - 20 * MIN) - start;
+      const place: Place = flat ? flat.place : { estateId, building: estate.buildingIds[2]! };
+      addOrder({
+        channel: "hotline",
+        proxy: { onBehalfOf: authorised.resident, authorisation: authorised.id },
+        body: { channel: "hotline", serviceCode: "no-water", place, reporter: authorised.resident.toLowerCase() },
+        party: "water",
+        minutes: 24 * 60,
+        check: false,
+        fate: "open",
+        at: when,
+      });
+    }
+
+    // Play: moment by moment, each moment's steps of different orders together; a step of an order that joined
+    // another, or a step past the real time, is left out.
+    const moments = new Map<number, Step[]>();
+    for (const s of steps) {
+      if (s.at >= WORKORDER_MONTH_SECONDS - MIN) continue;
+      const list = moments.get(s.at) ?? [];
+      list.push(s);
+      moments.set(s.at, list);
+    }
+    for (const when of [...moments.keys()].sort((a, b) => a - b)) {
+      clock.travelTo((start + when) * 1000);
+      const list = moments.get(when)!;
+      const sweeps = list.filter((s) => s.order < 0);
+      const rest = list.filter((s) => s.order >= 0 && !joinedOrders.has(s.order));
+      for (const s of sweeps) await s.run("");
+      // One step per order at a moment: steps of one order follow each other in time.
+      await Promise.all(rest.map((s) => s.run(ids[s.order] ?? "")));
+    }
+    clock.catchUp();
+    await deps.sweep();
+    return summarise(api, ids.filter((_, o) => !joinedOrders.has(o)));
   }
-  for (const when of [...moments.keys()].sort((a, b) => a - b)) {
-    clock.travelTo((start + when) * 1000);
-    const list = moments.get(when)!;
-    const sweeps = list.filter((s) => s.order < 0);
-    const rest = list.filter((s) => s.order >= 0 && !joinedOrders.has(s.order));
-    for (const s of sweeps) await s.run("");
-    // One step per order at a moment: steps of one order follow each other in time.
-    await Promise.all(rest.map((s) => s.run(ids[s.order] ?? "")));
-  }
-  clock.catchUp();
-  await deps.sweep();
-  return summarise(api, ids.filter((_, o) => !joinedOrders.has(o)));
 }
 
 /** The first recorded authorisation with the services scope, not revoked: its resident, id and recording time. */
