@@ -28,6 +28,7 @@ const stack = await startDemoStack({
   dataDir: options.dataDir,
   log: (line) => console.log(`  ${line}`),
   serverLogLevel: options.serverLog,
+  workOrderMonth: true,
 });
 
 const { plan } = stack;

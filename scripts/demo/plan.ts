@@ -36,7 +36,7 @@ export type DemoPlan = {
 };
 
 /** mulberry32: a tiny seeded PRNG, so every run builds the same estate. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -20,6 +20,7 @@ import { demoPlan, type DemoPlan } from "./plan.js";
 import type { DemoProposal } from "./proposals.js";
 import { demoContracts, privateKeyOf, seedEstate } from "./seed.js";
 import { makeWriter } from "./tx.js";
+import { demoClock, prepareWorkOrders, WORKORDER_MONTH_SECONDS } from "./workorders.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 const HARDHAT_CHAIN_ID = 31337;
@@ -36,6 +37,13 @@ export type DemoStackOptions = {
   serverLogLevel?: "fatal" | "error" | "warn" | "info" | "debug" | "silent";
   /** The off-chain services' clock (ms since the epoch; Date.now unless given), for tests that move it. */
   servicesClock?: () => number;
+  /**
+   * Plays a month of work orders through the API (workorders.ts): `npm run demo` does. Off unless said, so that
+   * tests of the work-order pages start from an estate without orders.
+   */
+  workOrderMonth?: boolean;
+  /** How often the server's work-order sweeps run (ms; the server's default, 60 s, unless given). */
+  workOrderSweepMs?: number;
 };
 
 export type DemoStack = {
@@ -156,6 +164,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
         pollMs: 500,
         batchSeconds: 2,
         relayerIntervalMs: 1000,
+        ...(options.workOrderSweepMs ? { workOrderSweepMs: options.workOrderSweepMs } : {}),
         logLevel: options.serverLogLevel ?? "silent",
         // The demo makes its own vault master key in its data directory (production needs a configured one).
         mode: "development",
@@ -165,9 +174,15 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
         GONGZHI_RELAYER_KEY: privateKeyOf(plan.relayer),
       },
     );
+    // The services' clock starts a month back when the month of work orders is played (it moves it to the real
+    // time before the demo is ready), so their records are dated in the past, in order, as the chain's history is.
+    const clock = demoClock(options.servicesClock ?? Date.now, options.workOrderMonth ? WORKORDER_MONTH_SECONDS * 1000 : 0);
     // The account page's picker of demo people reads their keys from this server only (never from the client build).
-    const server = await startServer(settings, pino({ level: settings.logLevel, base: undefined }), (context) => [...serverRoutes(context), demoAccountsRoute(plan)], { clock: options.servicesClock });
+    const server = await startServer(settings, pino({ level: settings.logLevel, base: undefined }), (context) => [...serverRoutes(context), demoAccountsRoute(plan)], { clock: clock.now });
     cleanups.push(server.stop);
+    // The month's people sign in meanwhile (the month is played once the directory is seeded).
+    const txTime = async (hash: `0x${string}`) => Number((await publicClient.getBlock({ blockNumber: (await publicClient.getTransactionReceipt({ hash })).blockNumber })).timestamp);
+    const month = options.workOrderMonth ? prepareWorkOrders({ apiUrl: server.url, chainId: HARDHAT_CHAIN_ID, plan, estate, clock, sweep: server.sweepWorkOrders, txTime }) : undefined;
     const stored = await storeDemoDocuments(server, plan, estate.estateId, history);
     log(`documents: ${stored} stored in the server's document store (proposals, plans, payment papers; scans of paper sealed)`);
     // "Ready" means the API already shows the whole history: wait for the indexer to reach the chain's head.
@@ -180,6 +195,12 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     // The directory needs the indexed units: labels for the 300 flats, invented people in the vault.
     const directory = await seedDirectory(server.directory, plan, estate);
     log(`directory: ${directory.labelled} flats labelled, ${directory.people} invented people in the vault (development master key in ${path.join(settings.dataDir, "vault")})`);
+    if (month) {
+      const began = Date.now();
+      const m = await month.play();
+      log(`work orders: ${m.orders} in the past month (resident ${m.byChannel.resident}, 12345 ${m.byChannel.hotline}, grid ${m.byChannel.grid}, devices ${m.byChannel.device}; ${m.joined} repeats joined), ${m.overdue} overdue and escalated, ${m.returned} returned, ${m.reopened} reopened, ${m.rated} rated, ${m.open} open (${((Date.now() - began) / 1000).toFixed(1)} s)`);
+    }
+    clock.catchUp();
     log(`server: ${server.url}${settings.staticDir ? "" : " (web client not built: npm run build:client)"}`);
     return { rpcUrl: node.url, apiUrl: server.url, plan, deployment, votes: history.votes, elections: history.elections, documents: history.documents, proposals: history.proposals, directory, stop };
   } catch (error) {

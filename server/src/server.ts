@@ -39,7 +39,7 @@ import { startSubmitter, type Submitter } from "./relayer/submitter.js";
 import { directoryRoutes, startDirectory, useDirectory, type Directory } from "./services/directory/index.js";
 import { documentRoutes, openDocuments, rewrapDocuments, type DocumentKeys, type DocumentService } from "./services/documents/index.js";
 import { voucherService } from "./services/vouchers/index.js";
-import { alarmWebhook, startWorkOrderSweeps, PARTY_SERVICE, partyService, routingService, workOrderService, type Party } from "./services/workorders/index.js";
+import { alarmWebhook, startWorkOrderSweeps, PARTY_SERVICE, partyService, routingService, workOrderService, type Party, type SweepResult } from "./services/workorders/index.js";
 import { openDevices, type DeviceWebhookSpec } from "./services/devices/index.js";
 import { keyRoutes, keyService, levelKeyHashes, open311ErrorShape, open311Routes } from "./services/open311/index.js";
 import { modelName, mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
@@ -58,6 +58,8 @@ export type RunningServer = {
   documents: DocumentService;
   /** The off-chain services' engine (its storage, for replay and tests). */
   engine: Engine;
+  /** One pass of the work-order sweeps now, at the services' clock (after the pass under way): the demo runs it as it moves its clock. */
+  sweepWorkOrders: () => Promise<SweepResult>;
   stop: () => Promise<void>;
 };
 
@@ -203,6 +205,8 @@ export async function startServer(
     store: service.store,
     keys: { current: privacy.keys.masterKey, previous: privacy.keys.previousMasterKeys },
     replayWindowSeconds: offchain.deviceReplayWindowSeconds,
+    // A device signs with the time of the services' clock: its window is read on that clock, as its order's time is.
+    clock: offchain.clock,
   });
   // Open311 client applications' keys: only the hashes of their secrets are stored (services/open311/keys.ts).
   const open311Keys = levelKeyHashes(service.store);
@@ -230,7 +234,8 @@ export async function startServer(
   });
   running.engine = services.engine;
   // Overdue orders escalated and unanswered fixes confirmed, by the server itself (workorders/sweep.ts).
-  const sweeps = startWorkOrderSweeps({ engine: services.engine, intervalMs: settings.workOrderSweepMs, logger });
+  // On the services' clock, like the deadlines they compare it with (a moved clock makes an order overdue for both).
+  const sweeps = startWorkOrderSweeps({ engine: services.engine, intervalMs: settings.workOrderSweepMs, logger, clock: offchain.clock });
   const routes: RouteSpec[] = [
     configRoute(settings, deployment),
     ...authRoutes(auth),
@@ -343,6 +348,7 @@ export async function startServer(
     directory,
     documents,
     engine: services.engine,
+    sweepWorkOrders: sweeps.runNow,
     async stop() {
       if (stopped) return;
       stopped = true;

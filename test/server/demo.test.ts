@@ -118,6 +118,63 @@ async function expectStoredProposals(api: string): Promise<void> {
   }
 }
 
+type OrderView = { id: string; channel: string; status: string; escalated: boolean; returns: number; reopens: number; duplicates: number; rating: number | null; receivedAt: number; party: string | null };
+type HistoryStep = { event: string; at: number; by: string; party?: string; level?: number };
+
+/**
+ * The month of work orders the demo plays (scripts/demo/workorders.ts), as anyone sees it through the public API:
+ * Open311 lists every order of the last 90 days, and each order's page and history show what happened, dated in
+ * the past month and in order, without personal data.
+ */
+async function expectWorkOrderMonth(api: string): Promise<void> {
+  const get = async <T>(p: string) => {
+    const res = await fetch(`${api}${p}`);
+    expect(res.status, p).to.equal(200);
+    return (await res.json()) as T;
+  };
+  const wallNow = Math.floor(Date.now() / 1000);
+  const listed = await get<{ service_request_id: string }[]>("/open311/v2/requests.json");
+  expect(listed.length, "roughly 60 to 120 orders").to.be.within(60, 120);
+  const ids = listed.map((r) => r.service_request_id);
+  const views = await Promise.all(ids.map((id) => get<OrderView>(`/api/workorders/${id}`)));
+  const histories = await Promise.all(ids.map((id) => get<{ items: HistoryStep[] }>(`/api/workorders/${id}/history?limit=100`)));
+
+  expect(new Set(views.map((v) => v.channel)), "orders from every channel").to.include.all.keys("resident", "hotline", "grid", "device");
+  expect(views.some((v) => v.channel === "device" && v.duplicates > 0), "a repeated alarm joined its open order").to.equal(true);
+  expect(views.some((v) => !["resolved", "closed"].includes(v.status)), "some still open").to.equal(true);
+  expect(views.some((v) => v.rating !== null), "one rated").to.equal(true);
+  const steps = (i: number) => histories[i]!.items;
+  // Overdue, escalated by the server's sweep (not by a person), past the deadline in force.
+  const escalated = views.flatMap((v, i) => (v.escalated ? [i] : []));
+  expect(escalated.length, "one overdue and escalated").to.be.greaterThan(0);
+  for (const i of escalated) expect(steps(i).find((s) => s.event === "escalated")!.by, views[i]!.id).to.equal("system");
+  // Returned (退单) and dispatched again by the office, to another party.
+  const returned = views.flatMap((v, i) => (v.returns > 0 ? [i] : []));
+  expect(returned.length, "one returned").to.be.greaterThan(0);
+  for (const i of returned) {
+    const events = steps(i).map((s) => s.event);
+    const back = events.indexOf("returned");
+    expect(events.slice(back + 1), views[i]!.id).to.include("dispatched");
+    const redispatch = steps(i).slice(back + 1).find((s) => s.event === "dispatched")!;
+    expect(redispatch.party, views[i]!.id).to.not.equal(steps(i)[back]!.party);
+  }
+  const reopened = views.flatMap((v, i) => (v.reopens > 0 ? [i] : []));
+  expect(reopened.length, "one reopened").to.be.greaterThan(0);
+  for (const i of reopened) expect(steps(i).map((s) => s.event), views[i]!.id).to.include.members(["resolved", "reopened"]);
+
+  // Dated in the past month, each order's steps in order, nothing in the future.
+  for (const [i, v] of views.entries()) {
+    expect(v.receivedAt, v.id).to.be.within(wallNow - 31 * 86_400, wallNow);
+    const at = steps(i).map((s) => s.at);
+    expect(at, `${v.id}: steps in time order`).to.deep.equal([...at].sort((a, b) => a - b));
+    expect(at[at.length - 1], `${v.id}: nothing dated in the future`).to.be.at.most(wallNow);
+  }
+  expect(Math.min(...views.map((v) => v.receivedAt)), "spread over the month").to.be.below(wallNow - 20 * 86_400);
+  // No personal data anywhere public: no address, no person id, no phone, no reporter, no text.
+  const text = JSON.stringify([listed, views, histories]);
+  expect(text).to.not.match(/0x[0-9a-f]{40}|p_[0-9a-f]{8}|\+86|"reporter"|"description":"/i);
+}
+
 describe("npm run demo", function () {
   this.timeout(300_000);
   let tmp: ReturnType<typeof tempDir>;
@@ -150,6 +207,9 @@ describe("npm run demo", function () {
       if (run === 1) {
         await expectSaltedNotes(api, tmp.dir);
         await expectStoredProposals(api);
+        await expectWorkOrderMonth(api);
+        // The demo's one line about its month of work orders.
+        expect(demo.output()).to.match(/work orders: \d+ in the past month \(resident \d+, 12345 \d+, grid \d+, devices \d+/);
       }
 
       expect(await demo.interrupt()).to.equal(0);

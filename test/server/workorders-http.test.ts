@@ -9,6 +9,7 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { loadServerSettings } from "../../server/src/config/server.js";
 import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
+import { signDeviceRequest } from "../../server/src/services/devices/index.js";
 import { CHAIN_ID, clients, deployAll, DEV_KEYS, freePort, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { httpClient } from "./helpers/siwe-http.js";
 import { playHistory, type History } from "./helpers/history.js";
@@ -23,6 +24,9 @@ describe("work orders over HTTP (real server, node and LevelDB)", function () {
   const plumberKey: Hex = generatePrivateKey();
   const plumber = privateKeyToAccount(plumberKey);
   const { call, signIn } = httpClient(() => server.url, CHAIN_ID);
+  /** How far the services' clock runs ahead of the real one (seconds); the last test moves it. */
+  let ahead = 0;
+  const servicesNow = () => Date.now() + ahead * 1000;
 
    
   const report = (place: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ channel: "resident", serviceCode: "burst-pipe", place: { estateId: 1, ...place }, ...extra });
@@ -34,10 +38,10 @@ describe("work orders over HTTP (real server, node and LevelDB)", function () {
     history = await playHistory(node.url, deployment);
     await rpc(node.url, "hardhat_setBalance", [plumber.address, "0x56BC75E2D63100000"]);
     const settings = loadServerSettings(
-      { rpcUrl: node.url, chainId: CHAIN_ID, deployment: file, dataDir: path.join(tmp.dir, "server"), port: 0, mode: "development", pollMs: 50, batchLeaves: 16, batchSeconds: 0, rateLimitPerMinute: 1_000_000, roleCacheMs: 0, signInsPerAddressPerMinute: 1000, logLevel: "silent" },
+      { rpcUrl: node.url, chainId: CHAIN_ID, deployment: file, dataDir: path.join(tmp.dir, "server"), port: 0, mode: "development", pollMs: 50, batchLeaves: 16, batchSeconds: 0, rateLimitPerMinute: 1_000_000, roleCacheMs: 0, signInsPerAddressPerMinute: 1000, logLevel: "silent", workOrderSweepMs: 200 },
       {},
     );
-    server = await startServer(settings, pino({ level: "silent" }), serverRoutes);
+    server = await startServer(settings, pino({ level: "silent" }), serverRoutes, { clock: servicesNow });
     const head = Number(await clients(node.url).publicClient.getBlockNumber());
     await waitFor("the indexer to reach the head", () => server.service.indexer.checkpoint.blockNumber >= head, 60_000);
     await signIn("staff", history.staff.key);
@@ -180,5 +184,30 @@ describe("work orders over HTTP (real server, node and LevelDB)", function () {
       expect([res.status, res.body.error?.code], JSON.stringify(res.body)).to.deep.equal([status, code]);
     }
     expect((await call("staff", "GET", "/api/workorders/all?limit=100")).body.items.length).to.equal(before);
+  });
+
+  it("the server's sweep timer and the device webhook read the services' clock, not the wall clock", async function () {
+    // Rubbish at the playground (15 minutes); then the services' clock runs 20 minutes ahead: the order is overdue
+    // by that clock, and the sweep timer (every 200 ms here) escalates it without anyone asking.
+    const late = await call("r1", "POST", "/api/workorders/report", { channel: "resident", serviceCode: "rubbish", place: { estateId: 1, area: "playground" } });
+    expect(late.status, JSON.stringify(late.body)).to.equal(201);
+    ahead = 20 * 60;
+    await waitFor("the sweep timer to escalate the order", async () => (await call(undefined, "GET", `/api/workorders/${late.body.id}`)).body.escalated === true, 10_000);
+    const steps = (await call(undefined, "GET", `/api/workorders/${late.body.id}/history`)).body.items as { event: string; at: number; by: string }[];
+    const escalated = steps.find((s) => s.event === "escalated")!;
+    expect(escalated.by).to.equal("system");
+    expect(escalated.at, "dated by the services' clock").to.be.at.least(Math.floor(Date.now() / 1000) + 19 * 60);
+    // A camera signs its event with the time it keeps, the services' clock: taken in, within the replay window.
+    const registered = await call("admin", "POST", "/api/devices/register", { device: "cam-clock-1", kind: "camera", place: { estateId: 1, area: "garden" } });
+    expect(registered.status, JSON.stringify(registered.body)).to.equal(201);
+    const bytes = Buffer.from(JSON.stringify({ eventId: "clock-1" }), "utf8");
+    const timestamp = Math.floor(servicesNow() / 1000);
+    const res = await fetch(`${server.url}/api/workorders/alarms`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-gongzhi-device": "cam-clock-1", "x-gongzhi-timestamp": String(timestamp), "x-gongzhi-signature": signDeviceRequest(Buffer.from(registered.body.secret as string, "hex"), timestamp, bytes) },
+      body: new Uint8Array(bytes),
+    });
+    expect(res.status, JSON.stringify(await res.clone().json())).to.equal(201);
+    ahead = 0;
   });
 });
