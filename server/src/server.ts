@@ -215,7 +215,7 @@ export async function startServer(
     services: [
       voucherService(service.store),
       devices.service,
-      workOrderService({ categories, partyOf, clock: offchain.clock }),
+      workOrderService({ categories, partyOf, clock: offchain.clock, vault: privacy.vault }),
       partyService(),
       routing.service,
       keyService(open311Keys),
