@@ -1281,4 +1281,15 @@ export const en: Record<TextKey, string> = {
   "wo.level.2": "Dissatisfied",
   "wo.level.1": "Very dissatisfied",
   "wo.done": "Recorded.",
+  // issue 14 (helper E): what residents and parties write on a work order, and its photos
+  "wo.text.label": "Tell us what happened (optional)",
+  "wo.text.hint": "Only you, the party fixing it and community staff can read this; it is never public.",
+  "wo.text.title": "What was written",
+  "wo.text.reported": "Written with the report",
+  "wo.text.joined": "Written by another resident reporting it",
+  "wo.text.returned": "Why it was returned",
+  "wo.text.resolved": "About the fix",
+  "wo.text.mine": "yours",
+  "wo.text.erased": "This text was erased on request",
+  "wo.text.note": "About the fix (optional)",
 };
