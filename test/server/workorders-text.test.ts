@@ -3,6 +3,8 @@
 // its writer, the order's party and staff read it through the audited path, nobody else, and never in a public
 // answer, a record or a log; a refused request leaves nothing readable in the vault; an erased text is gone.
 import { expect } from "chai";
+import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { pino } from "pino";
@@ -28,7 +30,17 @@ describe("work orders: what people write, kept in the vault (real server, node, 
   const logs: string[] = [];
   const plumberKey: Hex = generatePrivateKey();
   const plumber = privateKeyToAccount(plumberKey);
-  const { call, signIn } = httpClient(() => server.url, CHAIN_ID);
+  const { call, signIn, token } = httpClient(() => server.url, CHAIN_ID);
+  /** A small PNG of its own (the signature, then bytes no other file has). */
+  const png = () => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(48)]);
+  const upload = async (who: string | undefined, bytes: Buffer, cls = "workorder-photo", type = "image/png") => {
+    const res = await fetch(`${server.url}/api/documents?class=${cls}`, { method: "POST", headers: { "content-type": type, "accept-language": "en", ...(who ? { authorization: `Bearer ${token(who)}` } : {}) }, body: new Uint8Array(bytes) });
+    return { status: res.status, body: await res.json() };
+  };
+  const photo = async (who: string | undefined, id: string, hash: string) => {
+    const res = await fetch(`${server.url}/api/workorders/${id}/photos/${hash}`, { headers: who ? { authorization: `Bearer ${token(who)}` } : {} });
+    return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()), headers: res.headers };
+  };
   // Invented, with a phone in the unused range: personal data a resident might well write.
   const SECRET = "厨房水管爆了，家里只有我母亲在，请打 +86 100 0000 4417 找王秀英";
   const JOINED = "楼下也在漏水，我是502的住户";
@@ -168,5 +180,67 @@ describe("work orders: what people write, kept in the vault (real server, node, 
     expect(after.status).to.equal(200);
     expect(after.body.items).to.deep.equal([{ version: 1, event: "reported", at: after.body.items[0].at, mine: true, text: null }]);
     expect((await call(undefined, "GET", `/api/workorders/${id}`)).body).to.include({ status: "dispatched" });
+  });
+
+  it("photos are sealed documents: a resident's with the report, the party's with the fix; served to the reporter, the party and staff only; a photo not stored, or another's, is refused and nothing is written", async function () {
+    const mine = png();
+    const stored = await upload("r1", mine);
+    expect(stored.status, JSON.stringify(stored.body)).to.equal(201);
+    expect(stored.body).to.include({ class: "workorder-photo", public: false });
+    const hash = stored.body.hash as string;
+    expect((await upload(undefined, png())).status, "signed out").to.equal(401);
+    const pdf = await upload("r1", Buffer.from("%PDF-1.4 not a photo"), "workorder-photo", "application/pdf");
+    expect([pdf.status, pdf.body.error.code]).to.deep.equal([415, "document_type_not_for_class"]);
+    // Through the document store itself: staff only, never the public.
+    expect((await fetch(`${server.url}/api/documents/${hash}`)).status).to.equal(403);
+
+    const notes = (await holdersWritten()).length;
+    const orders = (await call("staff", "GET", "/api/workorders/all?limit=100")).body.items.length;
+    const others = await call("r2", "POST", "/api/workorders/report", report({ text: "别人的照片", photos: [hash] }, 11));
+    expect([others.status, others.body.error.code], "another's photo").to.deep.equal([400, "workorder_photo_unknown"]);
+    const unknown = await call("r1", "POST", "/api/workorders/report", report({ text: "没有存的照片", photos: [`0x${"cd".repeat(32)}`] }, 11), { "accept-language": "zh-CN" });
+    expect([unknown.status, unknown.body.error.code]).to.deep.equal([400, "workorder_photo_unknown"]);
+    expect(unknown.body.error.message).to.match(/[\u4e00-\u9fff]/);
+    const attachment = await upload("staff", png(), "paper-ballot");
+    expect(attachment.status, JSON.stringify(attachment.body)).to.equal(201);
+    const wrongClass = await call("staff", "POST", "/api/workorders/report", { channel: "hotline", serviceCode: "burst-pipe", place: { estateId: 1, building: 11 }, reporter: history.members.r1.address.toLowerCase(), photos: [attachment.body.hash], onBehalfOf: history.members.r1.address, authorisation: history.authorizations.r1 });
+    expect([wrongClass.status, wrongClass.body.error.code], "a document of another class").to.deep.equal([400, "workorder_photo_unknown"]);
+    expect((await holdersWritten()).length, "no note was written for a refused photo").to.equal(notes);
+    expect((await call("staff", "GET", "/api/workorders/all?limit=100")).body.items.length, "no order was made").to.equal(orders);
+
+    const made = await call("r1", "POST", "/api/workorders/report", report({ text: "照片里是爆开的接头", photos: [hash] }, 11));
+    expect(made.status, JSON.stringify(made.body)).to.equal(201);
+    const id = made.body.id as string;
+    for (const who of ["r1", "plumber", "staff"]) {
+      const got = await photo(who, id, hash);
+      expect(got.status, who).to.equal(200);
+      expect(got.bytes.equals(mine), who).to.equal(true);
+      expect(got.headers.get("cache-control")).to.equal("private, no-store");
+    }
+    expect((await photo("other", id, hash)).status).to.equal(403);
+    expect((await photo(undefined, id, hash)).status).to.equal(401);
+    const elsewhere = await call("r1", "POST", "/api/workorders/report", { ...report({}, 12), serviceCode: "street-light" });
+    expect((await photo("r1", elsewhere.body.id, hash)).status, "a photo through an order that does not name it").to.equal(404);
+
+    // The fix's photo: the party member's own upload.
+    const fixBytes = png();
+    const fixPhoto = (await upload("plumber", fixBytes)).body.hash as string;
+    for (const step of ["accept", "start"]) expect((await call("plumber", "POST", `/api/workorders/${id}/${step}`, {})).status).to.equal(201);
+    const fixed = await call("plumber", "POST", `/api/workorders/${id}/resolve`, { photos: [fixPhoto], text: "换了新接头" });
+    expect(fixed.status, JSON.stringify(fixed.body)).to.equal(201);
+    expect((await photo("r1", id, fixPhoto)).bytes.equals(fixBytes), "the reporter sees the fix").to.equal(true);
+
+    // Public answers say how many photos, never which; the bytes are sealed at rest.
+    const history1 = (await call(undefined, "GET", `/api/workorders/${id}/history`)).body;
+    expect(history1.items.map((s: { photos?: number }) => s.photos ?? 0)).to.include(1);
+    for (const answer of [history1, (await call(undefined, "GET", `/api/workorders/${id}`)).body, (await call(undefined, "GET", "/api/workorders/open?estate=1&limit=100")).body]) {
+      expect(JSON.stringify(answer)).to.not.include(hash.slice(2)).and.not.include(fixPhoto.slice(2));
+    }
+    const dir = path.join(tmp.dir, "server", "documents");
+    for (const file of readdirSync(dir)) {
+      const bytes = readFileSync(path.join(dir, file));
+      expect(bytes.includes(mine.subarray(8)), file).to.equal(false);
+      expect(bytes.includes(fixBytes.subarray(8)), file).to.equal(false);
+    }
   });
 });

@@ -518,9 +518,17 @@ export const messages = {
     "zh-CN": "文字说明只能用 text 字段提交一次，不能同时再附一个承诺值（description 或 note）。请只保留 text。",
     en: "Send what was written once, as text, without a commitment (description or note) beside it. Keep text only.",
   },
+  workorder_photo_unknown: {
+    "zh-CN": "照片 {hash} 不是您上传的报修照片。请先上传照片（class=workorder-photo），再用它的哈希提交。",
+    en: "Photo {hash} is not a work-order photo you uploaded. Upload it first (class=workorder-photo), then send its hash.",
+  },
+  workorder_photo_not_on_order: {
+    "zh-CN": "工单 {id} 里没有照片 {hash}。请从工单页面打开它的照片。",
+    en: "Work order {id} has no photo {hash}. Open its photos from the order's page.",
+  },
   workorder_text_forbidden: {
-    "zh-CN": "工单 {id} 的文字说明只有报事人、承办单位和社区工作者能看。您可以看工单的公开信息。",
-    en: "What was written on work order {id} is for its reporters, its responsible party and community staff only. Its public facts are open to you.",
+    "zh-CN": "工单 {id} 的文字说明和照片只有报事人、承办单位和社区工作者能看。您可以看工单的公开信息。",
+    en: "What was written on work order {id}, and its photos, are for its reporters, its responsible party and community staff only. Its public facts are open to you.",
   },
   // issue 14 (helper A): alarms through the intake
   workorder_alarm_category: {

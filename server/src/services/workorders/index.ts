@@ -14,6 +14,7 @@ import { RECORDS, SERVICE } from "./records.js";
 import { statsQuery } from "./stats.js";
 import { evolveOrder, INITIAL_ORDER, type OrderState } from "./state.js";
 import { keepingTexts, noteOf, textsQuery } from "./texts.js";
+import { photoProblem, type PhotoStore } from "./photos.js";
 
 export { DEFAULT_CATEGORIES, PARTIES, TIER_MINUTES, deadlineMinutes, type CategoryRoute, type Party, type Priority } from "./categories.js";
 export { clocksOf, isOpen, type Clocks, type OrderState, type OrderStatus } from "./state.js";
@@ -22,6 +23,7 @@ export { PARTY_SERVICE, partyService } from "./parties.js";
 export { MAX_MINUTES, ROUTING_SERVICE, routingService, type Routing, type RoutingEntry } from "./routing.js";
 export { viewOf, type OrderView } from "./queries.js";
 export { MAX_TEXT_CHARS } from "./texts.js";
+export { PHOTO_CLASS, photoRoute, type PhotoStore } from "./photos.js";
 export { monthOf, readStats, STATS_MODELS, type StatsView } from "./stats.js";
 export { MODELS, MODELS as ORDER_MODELS, projectOrder, type OrderRow } from "./projections.js";
 export { dueIds, startWorkOrderSweeps, sweepWorkOrders, SWEEP_JOB, type SweepOptions, type SweepResult, type SweepTimer } from "./sweep.js";
@@ -38,6 +40,8 @@ export type WorkOrderDeps = {
   clock?: () => number;
   /** Where what people write is kept (texts.ts); without it a text is refused (400 workorder_text_not_kept). */
   vault?: Vault;
+  /** The document store, where a command's photos must be (photos.ts); without it a photo is refused. */
+  photos?: PhotoStore;
 };
 
 /** The commands whose input may carry a `text`, and the field of their record that commits to it. */
@@ -59,6 +63,9 @@ export function workOrderService(deps: WorkOrderDeps): AnyService {
       const categories = Object.fromEntries((await deps.categories()).map((c) => [c.code, c]));
       const actorParty = "address" in actor ? await deps.partyOf(actor.address) : null;
       const facts: OrderFacts = { categories, actorParty };
+      // Photos first: a refused one writes nothing, not even the text's note.
+      const photo = await photoProblem(deps.photos, (input as { photos?: string[] }).photos, actor);
+      if (photo) return photo;
       if (TEXT_COMMANDS.includes(command.name) && typeof input.text === "string") facts.text = await noteOf(deps.vault, input.text, actor);
       return { facts };
     },
