@@ -95,6 +95,7 @@ describe("work orders: what people write, kept in the vault (real server, node, 
 
     const own = await texts("r1", id);
     expect(own.status, JSON.stringify(own.body)).to.equal(200);
+    expect(own.body.photos).to.deep.equal([]);
     expect(own.body.items).to.deep.equal([{ version: 1, event: "reported", at: own.body.items[0].at, mine: true, text: SECRET }]);
     expect((await texts("plumber", id)).body.items.map((i: Item) => [i.text, i.mine])).to.deep.equal([[SECRET, false]]);
     expect((await texts("staff", id)).body.items.map((i: Item) => i.text)).to.deep.equal([SECRET]);
@@ -229,6 +230,7 @@ describe("work orders: what people write, kept in the vault (real server, node, 
     const fixed = await call("plumber", "POST", `/api/workorders/${id}/resolve`, { photos: [fixPhoto], text: "换了新接头" });
     expect(fixed.status, JSON.stringify(fixed.body)).to.equal(201);
     expect((await photo("r1", id, fixPhoto)).bytes.equals(fixBytes), "the reporter sees the fix").to.equal(true);
+    expect((await texts("r1", id)).body.photos, "the photos the reporter may open").to.deep.equal([hash, fixPhoto]);
 
     // Public answers say how many photos, never which; the bytes are sealed at rest.
     const history1 = (await call(undefined, "GET", `/api/workorders/${id}/history`)).body;

@@ -1292,4 +1292,8 @@ export const en: Record<TextKey, string> = {
   "wo.text.mine": "yours",
   "wo.text.erased": "This text was erased on request",
   "wo.text.note": "About the fix (optional)",
+  "wo.photo.label": "Take a photo (optional)",
+  "wo.photo.hint": "Only you, the party fixing it and community staff see the photo; it is never public.",
+  "wo.photo.alt": "Photo of the work order",
+  "wo.photo.fix": "Photo of the fix (optional)",
 };

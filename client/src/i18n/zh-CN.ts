@@ -1290,6 +1290,10 @@ export const zhCN = {
   "wo.text.mine": "您写的",
   "wo.text.erased": "这段文字已按要求删除",
   "wo.text.note": "维修说明（选填）",
+  "wo.photo.label": "拍一张照片（选填）",
+  "wo.photo.hint": "照片只给您、承办单位和社区工作者看，不会公开。",
+  "wo.photo.alt": "工单照片",
+  "wo.photo.fix": "维修后的照片（选填）",
 } as const;
 
 export type TextKey = keyof typeof zhCN;

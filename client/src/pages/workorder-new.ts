@@ -14,7 +14,7 @@ import type { PageContext } from "../lib/page.js";
 import { authorisationsOf, scopeText, statusText } from "../lib/proxy.js";
 import { signedIn } from "../lib/session.js";
 import type { EstateSummary, Holder } from "../lib/types.js";
-import { textBox } from "../lib/wo-texts.js";
+import { photoHashes, photoInput, textBox } from "../lib/wo-texts.js";
 import { AREAS, categoryName, codeText, type Category, type OrderView, type Place } from "../lib/workorders.js";
 
 type Answer = { id: string; records: { kind: string }[] };
@@ -101,6 +101,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   const urgent = h("input", { type: "checkbox", "data-testid": "wo-urgent" }) as HTMLInputElement;
   // What happened, in the resident's words: kept in the vault, read only by them, the party and staff.
   const text = textBox("wo-text", 4);
+  const photo = photoInput("wo-photo");
   const authSelect = h(
     "select",
     { "data-testid": "wo-auth" },
@@ -134,6 +135,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     buildingField,
     areaField,
     field(t("wo.text.label"), text, t("wo.text.hint")),
+    field(t("wo.photo.label"), photo, t("wo.photo.hint")),
     h("div", { class: "field" }, h("label", { class: "choice" }, urgent, t("wo.new.urgent")), h("small", { class: "hint" }, t("wo.new.urgentHint"))),
     errorBox,
     h("div", { class: "actions" }, submit),
@@ -154,6 +156,8 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     submit.textContent = t("wo.new.sending");
     void (async () => {
       try {
+        // The photo is stored first (a sealed document), then named by its hash in the report.
+        body.photos = await photoHashes(photo, ctx.signal);
         const answer = await post<Answer>("/api/workorders/report", body, ctx.signal);
         const order = await get<OrderView>(`/api/workorders/${answer.id}`, ctx.signal);
         const joined = answer.records[0]?.kind === "workorder.joined";
@@ -168,6 +172,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
         );
         form.querySelectorAll<HTMLInputElement>("input[name=category]").forEach((i) => (i.checked = false));
         text.value = "";
+        photo.value = "";
       } catch (err) {
         if ((err as Error).name === "AbortError") return;
         replace(errorBox, notice("error", errorText(err)));

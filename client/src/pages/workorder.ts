@@ -11,7 +11,7 @@ import { dateTime } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import type { PageContext } from "../lib/page.js";
 import { signedIn } from "../lib/session.js";
-import { orderTexts, textsView, type TextItem } from "../lib/wo-texts.js";
+import { orderTexts, textsView, type Written } from "../lib/wo-texts.js";
 import { allOrders, categoryName, clocksView, codeText, deadlineText, loadUnitLabels, placeText, receiptButton, statusBadge, type OrderView, type Step } from "../lib/workorders.js";
 
 const REOPEN_REASONS = ["notFixed", "brokeAgain", "poorWork"] as const;
@@ -123,9 +123,9 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     get<{ items: Step[] }>(`/api/workorders/${id}/history?limit=100`, ctx.signal),
     who ? allOrders("/api/workorders/mine", ctx.signal) : Promise.resolve([] as OrderView[]),
     // What was written: only for its writer, the party and staff (the server says whether this viewer may read it).
-    who ? orderTexts(id, ctx.signal) : Promise.resolve([] as TextItem[]),
+    who ? orderTexts(id, ctx.signal) : Promise.resolve({ items: [], photos: [] } as Written),
   ]);
-  const written = textsView(texts);
+  const written = textsView(texts, id);
   await loadUnitLabels([order.place], ctx.signal);
   const yours = mine.some((o) => o.id === id);
   const flags: Child[] = [

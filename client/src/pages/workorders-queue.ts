@@ -3,13 +3,13 @@
 // (overdue in red), and works them from a phone: accept, start, pause the clock while the wait is the resident's
 // (with the reason) and resume it, mark it fixed (with a note of the fix), or return it (退单, with a reason: it goes
 // back to the office). What the reporters wrote shows on each card (GET /api/workorders/{id}/texts).
-import { ApiError, get } from "../lib/api.js";
+import { ApiError, get, post } from "../lib/api.js";
 import { field, h, notice, replace } from "../lib/dom.js";
 import { errorText } from "../lib/errors.js";
 import { t } from "../lib/i18n.js";
 import type { PageContext } from "../lib/page.js";
 import { signedIn } from "../lib/session.js";
-import { orderTexts, textBox, textsView } from "../lib/wo-texts.js";
+import { orderTexts, photoHashes, photoInput, textBox, textsView } from "../lib/wo-texts.js";
 import { actionButton, choice, orderCard, partyName, type OrderPage, type Party, type WorkOrder } from "../lib/wo-orders.js";
 
 const PAUSE_REASONS = ["noAccess", "residentRequest"];
@@ -35,16 +35,34 @@ function actionsFor(o: WorkOrder, result: HTMLElement, done: () => void): (HTMLE
   const working = o.status === "accepted" || o.status === "inProgress";
   // The fix may say what was done (kept in the vault: the reporters, the party and staff read it).
   const note = working && !o.paused ? textBox("wo-fix-note", 2) : null;
-  const resolve = () => (note?.value.trim() ? { text: note.value.trim() } : {});
+  const photo = working && !o.paused ? photoInput("wo-fix-photo") : null;
   return [
     note ? field(t("wo.text.note"), note) : null,
+    photo ? field(t("wo.photo.fix"), photo) : null,
     o.status === "dispatched" ? step("accept", "woOffice.act.accept", true) : null,
     o.status === "accepted" && !o.paused ? step("start", "woOffice.act.start", true) : null,
-    working && !o.paused ? actionButton(o, "resolve", t("woOffice.act.resolve"), resolve, result, done, o.status === "inProgress") : null,
+    working && !o.paused ? resolveButton(o, note!, photo!, result, done) : null,
     o.paused ? step("resume", "woOffice.act.resume", true) : null,
     working && !o.paused ? withReason(o, "pause", result, done) : null,
     o.status === "dispatched" || o.status === "accepted" ? withReason(o, "return", result, done) : null,
   ];
+}
+
+/** Marks it fixed, with the note and the photo if given (the photo is stored first, then named by its hash). */
+function resolveButton(o: WorkOrder, note: HTMLTextAreaElement, photo: HTMLInputElement, result: HTMLElement, done: () => void): HTMLButtonElement {
+  const button = h("button", { type: "button", class: o.status === "inProgress" ? "primary" : null, "data-action": "resolve" }, t("woOffice.act.resolve")) as HTMLButtonElement;
+  button.addEventListener("click", () => {
+    button.disabled = true;
+    result.replaceChildren();
+    void photoHashes(photo)
+      .then((photos) => post(`/api/workorders/${encodeURIComponent(o.id)}/resolve`, { photos, ...(note.value.trim() ? { text: note.value.trim() } : {}) }))
+      .then(() => done())
+      .catch((err: unknown) => {
+        button.disabled = false;
+        result.replaceChildren(notice("error", errorText(err)));
+      });
+  });
+  return button;
 }
 
 export async function render(root: HTMLElement, ctx: PageContext): Promise<void> {
@@ -80,7 +98,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
           { class: "plain-list cards wo-list", "data-testid": "wo-queue" },
           items.map((o, i) => {
             const result = h("div", { "aria-live": "polite", "data-testid": "wo-result" });
-            return orderCard(o, now, actionsFor(o, result, done), result, textsView(texts[i]!));
+            return orderCard(o, now, actionsFor(o, result, done), result, textsView(texts[i]!, o.id));
           }),
         ),
   );

@@ -58,10 +58,10 @@ export type TextDeps = { vault?: Vault; partyOf: (address: string) => Promise<Pa
 export function textsQuery(deps: TextDeps): QueryDef {
   return defineQuery({
     path: "/api/workorders/:id/texts",
-    summary: "What was written on an order (reports, returns, fixes), for its writer, the order's party and staff; each read is an audited vault read",
+    summary: "What was written on an order (reports, returns, fixes), for its writer, the order's party and staff; each read is an audited vault read. With the order's photo hashes",
     who: "signedIn",
     params: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }),
-    response: z.object({ items: z.array(textItem) }),
+    response: z.object({ items: z.array(textItem), photos: z.array(z.string()).describe("the order's photos (hashes): GET /api/workorders/{id}/photos/{hash}") }),
     handler: async ({ params }, read, context) => {
       const row = await read.get<OrderRow>(MODELS.orders, params.id);
       if (!row) throw refuse(404, "unknown_record", { kind: { "zh-CN": "工单", en: "work order" }, id: params.id });
@@ -72,10 +72,12 @@ export function textsQuery(deps: TextDeps): QueryDef {
       if (!staff && !party && !reporter) throw refuse(403, "workorder_text_forbidden", { id: params.id });
       const actor = actorText({ address: me as `0x${string}` });
       const items: z.infer<typeof textItem>[] = [];
+      const photos = new Set<string>();
       for (let from = 1; ; from += 100) {
         const records = await read.history(params.id, from, 100);
         for (const record of records) {
-          const payload = record.payload as { description?: string; note?: string; reporter?: string };
+          const payload = record.payload as { description?: string; note?: string; reporter?: string; photos?: string[] };
+          for (const hash of payload.photos ?? []) photos.add(hash);
           const commitment = payload.description ?? payload.note;
           if (commitment === undefined) continue;
           const kind = record.kind.slice(record.kind.indexOf(".") + 1) as z.infer<typeof textItem>["event"];
@@ -90,7 +92,7 @@ export function textsQuery(deps: TextDeps): QueryDef {
         }
         if (records.length < 100) break;
       }
-      return { items };
+      return { items, photos: [...photos] };
     },
   });
 }
