@@ -39,7 +39,7 @@ import { startSubmitter, type Submitter } from "./relayer/submitter.js";
 import { directoryRoutes, startDirectory, useDirectory, type Directory } from "./services/directory/index.js";
 import { documentRoutes, openDocuments, rewrapDocuments, type DocumentKeys, type DocumentService } from "./services/documents/index.js";
 import { voucherService } from "./services/vouchers/index.js";
-import { alarmWebhook, startWorkOrderSweeps, PARTY_SERVICE, partyService, routingService, workOrderService, type Party, type SweepResult } from "./services/workorders/index.js";
+import { alarmWebhook, photoRoute, startWorkOrderSweeps, PARTY_SERVICE, partyService, routingService, workOrderService, type Party, type SweepResult } from "./services/workorders/index.js";
 import { openDevices, type DeviceWebhookSpec } from "./services/devices/index.js";
 import { keyRoutes, keyService, levelKeyHashes, open311ErrorShape, open311Routes } from "./services/open311/index.js";
 import { modelName, mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
@@ -193,6 +193,15 @@ export async function startServer(
   // anchored records of their own.
   const outbox = await openOutbox(service.store, { journal: { lock: service.lock, chainId: settings.chainId } });
   const delivery = startDelivery({ ...offchain.notifications, outbox, vault: privacy.vault, dataDir: settings.dataDir, logger });
+  // Scanned paper that shows residents is sealed under the vault's master key (see services/documents/sealing.ts);
+  // so are work orders' photos, which the work-order service checks and serves.
+  const documents = openDocuments({
+    dataDir: settings.dataDir,
+    store: service.store,
+    lock: service.lock,
+    chainId: deployment.chainId,
+    keys: { current: privacy.keys.masterKey, previous: privacy.keys.previousMasterKeys },
+  });
   // A party member's party is the work-order party service's read model; read once the engine is up.
   const running: { engine?: Engine } = {};
   const partyOf = async (address: string): Promise<Party | null> =>
@@ -219,7 +228,7 @@ export async function startServer(
     services: [
       voucherService(service.store),
       devices.service,
-      workOrderService({ categories, partyOf, clock: offchain.clock }),
+      workOrderService({ categories, partyOf, clock: offchain.clock, vault: privacy.vault, photos: documents }),
       partyService(),
       routing.service,
       keyService(open311Keys),
@@ -248,6 +257,8 @@ export async function startServer(
     // Open311 GeoReport v2 (outside /api: the spec's own URLs; its errors in the spec's shape, see createApp below).
     ...keyRoutes({ engine: services.engine, hashes: open311Keys, sessions, rolesOf, offchainRolesOf: offchain.offchainRolesOf ?? ((address) => directory.offchainRolesOf(address)) }),
     ...open311Routes({ engine: services.engine, hashes: open311Keys, categories, vault: privacy.vault, places: directory }),
+    // A work order's photos, for its reporters, its party and staff (workorders/photos.ts).
+    photoRoute({ engine: services.engine, photos: documents, sessions, rolesOf, offchainRolesOf: offchain.offchainRolesOf ?? ((address) => directory.offchainRolesOf(address)), partyOf }),
   ];
   routes.push(
     ...privacyRoutes({
@@ -261,14 +272,6 @@ export async function startServer(
       now: chainClock(publicClient),
     }),
   );
-  // Scanned paper that shows residents is sealed under the vault's master key (see services/documents/sealing.ts).
-  const documents = openDocuments({
-    dataDir: settings.dataDir,
-    store: service.store,
-    lock: service.lock,
-    chainId: deployment.chainId,
-    keys: { current: privacy.keys.masterKey, previous: privacy.keys.previousMasterKeys },
-  });
   routes.push(...documentRoutes({ documents, sessions, rolesOf }));
   let relayerDb: Level<string, string> | undefined;
   let submitter: Submitter | undefined;

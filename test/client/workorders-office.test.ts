@@ -155,10 +155,15 @@ describe("work orders: the party's queue, the office's desk and the statistics (
     await page.waitForFunction((id) => !document.querySelector(`[data-order="${id}"] [data-testid=wo-paused]`) && !!document.querySelector(`[data-order="${id}"] [data-action=start]`), ids.fix);
     await card().locator("[data-action=start]").click();
     await page.waitForSelector(`[data-order="${ids.fix}"][data-status=inProgress]`);
+    // The fix with a photo from the phone's camera and a note (both for the reporter, the party and staff only).
+    await card().locator("[data-testid=wo-fix-note]").fill("Replaced the joint");
+    await card().locator("[data-testid=wo-fix-photo]").setInputFiles({ name: "fix.png", mimeType: "image/png", buffer: Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), Buffer.from("the fix, photographed")]) });
     await card().locator("[data-action=resolve]").click();
     await page.waitForFunction((id) => !document.querySelector(`[data-testid=wo-queue] [data-order="${id}"]`), ids.fix);
     const fixed = await order(ids.fix);
     expect(fixed.status).to.equal("resolved");
+    const resolvedStep = (await client.call(undefined, "GET", `/api/workorders/${ids.fix}/history`)).body.items.find((s: { event: string }) => s.event === "resolved");
+    expect(resolvedStep.photos, "the fix's photo is on the record").to.equal(1);
     expect(fixed.clocks.paused, "the resident's wait was recorded").to.be.at.least(1);
 
     const other = page.locator(`[data-order="${ids.giveBack}"]`);

@@ -25,6 +25,8 @@ describe("work orders, the resident's pages (Chromium, demo stack)", function ()
   let base: string;
   let resident: string;
   let orderId: string;
+  // What the resident writes (personal data: kept in the vault, shown only to them, the party and staff).
+  const REPORT_TEXT = "厨房水槽下面的水管爆了，水流到客厅";
   const plumberKey: Hex = generatePrivateKey();
   const { call, signIn } = httpClient(() => stack.apiUrl, 31337);
 
@@ -80,6 +82,9 @@ describe("work orders, the resident's pages (Chromium, demo stack)", function ()
     expect(flat, "the resident's flat by its label").to.be.a("string");
     // The choices of a building or a common area show only when that is the place chosen.
     expect([await page.locator("[data-testid=wo-building]").isVisible(), await page.locator("[data-testid=wo-area]").isVisible()]).to.deep.equal([false, false]);
+    await page.fill("[data-testid=wo-text]", REPORT_TEXT);
+    expect(await page.locator("[data-testid=wo-photo]").getAttribute("capture"), "the phone's camera").to.equal("environment");
+    await page.setInputFiles("[data-testid=wo-photo]", { name: "pipe.png", mimeType: "image/png", buffer: Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), Buffer.from("a burst pipe, photographed")]) });
     expect(await horizontalOverflow(page)).to.equal(null);
     await screenshot(page, "workorders-new-zh-390");
     await page.click("[data-testid=wo-submit]");
@@ -108,9 +113,20 @@ describe("work orders, the resident's pages (Chromium, demo stack)", function ()
     const publicText = await page.locator("#wo-open-h").locator("..").innerText();
     expect(publicText).to.not.match(/0x[0-9a-fA-F]{6,}/);
     const publicJson = JSON.stringify((await call(undefined, "GET", `/api/workorders/open?estate=${order.place.estateId}&limit=100`)).body);
-    expect(publicJson).to.contain(orderId).and.not.to.contain(resident.slice(2).toLowerCase());
+    expect(publicJson).to.contain(orderId).and.not.to.contain(resident.slice(2).toLowerCase()).and.not.to.contain(REPORT_TEXT);
+    expect(publicText).to.not.contain(REPORT_TEXT);
+    expect(JSON.stringify((await call(undefined, "GET", `/api/workorders/${orderId}`)).body)).to.not.contain(REPORT_TEXT);
     expect(await horizontalOverflow(page)).to.equal(null);
     await screenshot(page, "workorders-mine-zh-390");
+    // The order's page shows the reporter what they wrote.
+    await page.goto(`${base}/#/workorders/${orderId}`);
+    const written = page.locator("[data-testid=wo-texts] li[data-event=reported]");
+    await written.waitFor();
+    expect(await written.innerText()).to.contain("报修时写的").and.to.contain("您写的").and.to.contain(REPORT_TEXT);
+    // Its photo as a thumbnail, fetched with the resident's session (not public: the public API names no photo).
+    await page.waitForSelector("[data-testid=wo-photos] img[data-loaded=true]");
+    expect((await call(undefined, "GET", `/api/workorders/${orderId}/history`)).body.items[0].photos).to.equal(1);
+    expect(await horizontalOverflow(page)).to.equal(null);
     await page.context().close();
   });
 
@@ -141,6 +157,8 @@ describe("work orders, the resident's pages (Chromium, demo stack)", function ()
     await page.goto(`${base}/#/workorders/${orderId}`);
     await page.waitForSelector("[data-testid=wo-confirm]");
     expect(await page.locator("[data-testid=wo-title]").innerText()).to.contain("Burst pipe").and.to.contain("Fixed: please confirm");
+    expect(await page.locator("[data-testid=wo-texts]").innerText()).to.contain("Written with the report").and.to.contain(REPORT_TEXT);
+    await page.waitForSelector("[data-testid=wo-photos] img[data-loaded=true]");
     expect(await page.locator("[data-testid=wo-paused]").innerText()).to.match(/^Waiting for you \(e\.g\. nobody home\): \d+ min, not counted$/);
     // Not checked on site yet: the server refuses, in its own words, and nothing changes.
     await page.click("[data-testid=wo-confirm-submit]");

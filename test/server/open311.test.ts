@@ -14,6 +14,7 @@ import { listen } from "../../server/src/api/listen.js";
 import { loadServerSettings } from "../../server/src/config/server.js";
 import { open311ErrorShape } from "../../server/src/services/open311/index.js";
 import { actorText } from "../../server/src/receipts/actor.js";
+import { readNote } from "../../server/src/vault/index.js";
 import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
 import { CHAIN_ID, clients, deployAll, freePort, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
@@ -158,6 +159,9 @@ describe("Open311 GeoReport v2 on the work orders (a client written from the spe
     expect(reported, "the report's record").to.be.a("string");
     expect(reported).to.include(`"system":"open311:${keyId}"`).and.include('"channel":"open311"').and.match(/"description":"0x[0-9a-f]{64}"/);
     for (const secret of secrets) expect(records.join("\n")).to.not.include(secret);
+    // The description is a vault note of its own (vault/notes.ts), found from the record's commitment alone.
+    const commitment = /"description":"(0x[0-9a-f]{64})"/.exec(reported!)![1]!;
+    expect(await readNote(server.privacy.vault, { commitment, actor: actorText({ system: "open311-test" }), purpose: "service.arrangement" })).to.equal(description);
     expect(logs.join("")).to.include("/open311/v2/requests.json");
     for (const secret of [...secrets, apiKey]) expect(logs.join(""), "the logs").to.not.include(secret);
   });

@@ -1264,6 +1264,21 @@ export const zhCN = {
   "wo.level.2": "不满意",
   "wo.level.1": "非常不满意",
   "wo.done": "已记录。",
+  // issue 14 (helper E): what residents and parties write on a work order, and its photos
+  "wo.text.label": "说说是什么情况（选填）",
+  "wo.text.hint": "只有您、承办单位和社区工作者能看到这段话，不会公开。",
+  "wo.text.title": "文字说明",
+  "wo.text.reported": "报修时写的",
+  "wo.text.joined": "其他居民报修时写的",
+  "wo.text.returned": "退单说明",
+  "wo.text.resolved": "维修说明",
+  "wo.text.mine": "您写的",
+  "wo.text.erased": "这段文字已按要求删除",
+  "wo.text.note": "维修说明（选填）",
+  "wo.photo.label": "拍一张照片（选填）",
+  "wo.photo.hint": "照片只给您、承办单位和社区工作者看，不会公开。",
+  "wo.photo.alt": "工单照片",
+  "wo.photo.fix": "维修后的照片（选填）",
 } as const;
 
 export type TextKey = keyof typeof zhCN;

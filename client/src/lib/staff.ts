@@ -3,6 +3,7 @@
 // typed as people write it resolved to its holder, open votes, and the upload of a scanned signed paper to the
 // document store (its keccak256 computed here and checked against the store's answer).
 import { all, ApiError, get, post } from "./api.js";
+import { uploadDocument } from "./upload-document.js";
 import { h, notice } from "./dom.js";
 import { lang, t } from "./i18n.js";
 import { matterName } from "./labels.js";
@@ -83,23 +84,8 @@ export type StoredScan = { hash: `0x${string}`; created: boolean };
  * and returns its keccak256, computed here and checked against the store's. The store's refusal is thrown in its
  * own words (in the reader's language).
  */
-export async function uploadScan(cls: "authorisation" | "paper-ballot", file: File, signal?: AbortSignal): Promise<StoredScan> {
-  const [{ keccak256 }, bytes] = await Promise.all([import("./keccak.js"), file.arrayBuffer().then((b) => new Uint8Array(b))]);
-  const hash = keccak256(bytes);
-  const headers: Record<string, string> = { Accept: "application/json", "Accept-Language": lang() === "en" ? "en" : "zh-CN", "Content-Type": file.type || "application/octet-stream" };
-  const token = signedIn()?.session.token;
-  if (token) headers.Authorization = `Bearer ${token}`;
-  let res: Response;
-  try {
-    res = await fetch(new URL(`/api/documents?class=${cls}&hash=${hash}`, window.location.origin), { method: "POST", headers, body: new Blob([bytes as BlobPart]), signal });
-  } catch (err) {
-    if ((err as Error).name === "AbortError") throw err;
-    throw new Error(t("upload.network", { reason: (err as Error).message }), { cause: err });
-  }
-  const body = (await res.json().catch(() => undefined)) as { hash?: string; error?: { message?: string } } | undefined;
-  if (!res.ok) throw new Error(body?.error?.message ?? t("staff.uploadFailed", { status: res.status }));
-  if (body?.hash?.toLowerCase() !== hash.toLowerCase()) throw new Error(t("upload.mismatch"));
-  return { hash, created: res.status === 201 };
+export function uploadScan(cls: "authorisation" | "paper-ballot", file: File, signal?: AbortSignal): Promise<StoredScan> {
+  return uploadDocument(cls, file, signal);
 }
 
 /**

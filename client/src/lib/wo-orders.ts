@@ -46,14 +46,15 @@ export function orderFacts(o: WorkOrder, now: number): Child[] {
   ];
 }
 
-/** An order's card: what and where, its status and party, then `facts` and `actions`. */
-export function orderCard(o: WorkOrder, now: number, actions: Child[], result: HTMLElement): HTMLElement {
+/** An order's card: what and where, its status and party, then `facts`, `extra` (e.g. what was written) and `actions`. */
+export function orderCard(o: WorkOrder, now: number, actions: Child[], result: HTMLElement, extra: Child = null): HTMLElement {
   return h(
     "li",
     { class: `card-row wo-card${o.clocks.overdue ? " wo-late" : ""}`, "data-order": o.id, "data-status": o.status, "data-overdue": o.clocks.overdue ? "true" : "false", "data-testid": "wo-order" },
     h("p", {}, h("strong", {}, o.category[lang()]), " · ", placeText(o.place)),
     h("p", { class: "muted" }, statusName(o.status), o.party ? ` · ${partyName(o.party)}` : "", ` · ${t("woOffice.received", { when: dateTime(o.receivedAt) })}`),
     orderFacts(o, now),
+    extra,
     actions.length ? h("div", { class: "actions" }, actions) : null,
     result,
   );

@@ -14,6 +14,7 @@ import type { PageContext } from "../lib/page.js";
 import { authorisationsOf, scopeText, statusText } from "../lib/proxy.js";
 import { signedIn } from "../lib/session.js";
 import type { EstateSummary, Holder } from "../lib/types.js";
+import { photoHashes, photoInput, textBox } from "../lib/wo-texts.js";
 import { AREAS, categoryName, codeText, type Category, type OrderView, type Place } from "../lib/workorders.js";
 
 type Answer = { id: string; records: { kind: string }[] };
@@ -98,6 +99,9 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   showPlaceFields();
 
   const urgent = h("input", { type: "checkbox", "data-testid": "wo-urgent" }) as HTMLInputElement;
+  // What happened, in the resident's words: kept in the vault, read only by them, the party and staff.
+  const text = textBox("wo-text", 4);
+  const photo = photoInput("wo-photo");
   const authSelect = h(
     "select",
     { "data-testid": "wo-auth" },
@@ -130,6 +134,8 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     flats.length === 0 ? h("p", { class: "muted" }, t("wo.new.noPlace")) : null,
     buildingField,
     areaField,
+    field(t("wo.text.label"), text, t("wo.text.hint")),
+    field(t("wo.photo.label"), photo, t("wo.photo.hint")),
     h("div", { class: "field" }, h("label", { class: "choice" }, urgent, t("wo.new.urgent")), h("small", { class: "hint" }, t("wo.new.urgentHint"))),
     errorBox,
     h("div", { class: "actions" }, submit),
@@ -144,11 +150,14 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     const place = placeOf();
     if (!place) return fieldError(placeBox, t("wo.new.pickPlace"), { focus: true });
     const body: Record<string, unknown> = { channel, serviceCode, place, priority: urgent.checked ? "urgent" : "normal" };
+    if (text.value.trim()) body.text = text.value.trim();
     if (resident) Object.assign(body, { reporter: resident, onBehalfOf: resident, authorisation: authSelect.value });
     submit.disabled = true;
     submit.textContent = t("wo.new.sending");
     void (async () => {
       try {
+        // The photo is stored first (a sealed document), then named by its hash in the report.
+        body.photos = await photoHashes(photo, ctx.signal);
         const answer = await post<Answer>("/api/workorders/report", body, ctx.signal);
         const order = await get<OrderView>(`/api/workorders/${answer.id}`, ctx.signal);
         const joined = answer.records[0]?.kind === "workorder.joined";
@@ -162,6 +171,8 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
           ),
         );
         form.querySelectorAll<HTMLInputElement>("input[name=category]").forEach((i) => (i.checked = false));
+        text.value = "";
+        photo.value = "";
       } catch (err) {
         if ((err as Error).name === "AbortError") return;
         replace(errorBox, notice("error", errorText(err)));

@@ -1,8 +1,9 @@
 // One work order (#/workorders/{id}, issue 14): its status, category, place, deadline and both clocks, whether it
 // was escalated, returned or reopened and how many reports joined it, and what happened step by step, each step
 // with the receipt of its record to check on the Verify page ("reported at …", "fixed at …"). For its reporter:
-// confirm the fix, reopen it with a reason, and rate it (非常满意 … 非常不满意). Public data only (no reporter, no
-// text); whether the signed-in person reported it comes from their own list (GET /api/workorders/mine).
+// confirm the fix, reopen it with a reason, and rate it (非常满意 … 非常不满意). Public data (no reporter), and for its
+// reporters, its party and staff what was written on it (GET /api/workorders/{id}/texts); whether the signed-in
+// person reported it comes from their own list (GET /api/workorders/mine).
 import { get, post } from "../lib/api.js";
 import { field, h, notice, replace, type Child } from "../lib/dom.js";
 import { errorText } from "../lib/errors.js";
@@ -10,6 +11,7 @@ import { dateTime } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import type { PageContext } from "../lib/page.js";
 import { signedIn } from "../lib/session.js";
+import { orderTexts, textsView, type Written } from "../lib/wo-texts.js";
 import { allOrders, categoryName, clocksView, codeText, deadlineText, loadUnitLabels, placeText, receiptButton, statusBadge, type OrderView, type Step } from "../lib/workorders.js";
 
 const REOPEN_REASONS = ["notFixed", "brokeAgain", "poorWork"] as const;
@@ -116,11 +118,14 @@ function reporterActions(o: OrderView, ctx: PageContext): Child[] {
 export async function render(root: HTMLElement, ctx: PageContext): Promise<void> {
   const id = ctx.params.id!;
   const who = signedIn();
-  const [order, history, mine] = await Promise.all([
+  const [order, history, mine, texts] = await Promise.all([
     get<OrderView>(`/api/workorders/${id}`, ctx.signal),
     get<{ items: Step[] }>(`/api/workorders/${id}/history?limit=100`, ctx.signal),
     who ? allOrders("/api/workorders/mine", ctx.signal) : Promise.resolve([] as OrderView[]),
+    // What was written: only for its writer, the party and staff (the server says whether this viewer may read it).
+    who ? orderTexts(id, ctx.signal) : Promise.resolve({ items: [], photos: [] } as Written),
   ]);
+  const written = textsView(texts, id);
   await loadUnitLabels([order.place], ctx.signal);
   const yours = mine.some((o) => o.id === id);
   const flags: Child[] = [
@@ -154,6 +159,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
         fact(t("wo.detail.clocks"), clocksView(order.clocks)),
       ),
     ),
+    written ? h("section", { class: "card", "aria-labelledby": "wo-texts-h" }, h("h2", { id: "wo-texts-h" }, t("wo.text.title")), written) : null,
     yours ? reporterActions(order, ctx) : null,
     historyView(history.items),
   );

@@ -509,6 +509,27 @@ export const messages = {
     "zh-CN": "本服务只提供 JSON 格式的 Open311 接口，不提供 XML。请把网址结尾的 .xml 改成 .json。",
     en: "This server speaks Open311 in JSON only, not XML. Change .xml at the end of the address to .json.",
   },
+  // issue 14 (helper E): what residents and parties write on a work order, and its photos
+  workorder_text_not_kept: {
+    "zh-CN": "这台服务器没有开启个人信息保管库，不能保存文字说明。请不填文字再提交，或联系社区办公室。",
+    en: "This server keeps no personal-data vault, so it cannot keep a written description. Send it without the text, or contact the community office.",
+  },
+  workorder_text_twice: {
+    "zh-CN": "文字说明只能用 text 字段提交一次，不能同时再附一个承诺值（description 或 note）。请只保留 text。",
+    en: "Send what was written once, as text, without a commitment (description or note) beside it. Keep text only.",
+  },
+  workorder_photo_unknown: {
+    "zh-CN": "照片 {hash} 不是您上传的报修照片。请先上传照片（class=workorder-photo），再用它的哈希提交。",
+    en: "Photo {hash} is not a work-order photo you uploaded. Upload it first (class=workorder-photo), then send its hash.",
+  },
+  workorder_photo_not_on_order: {
+    "zh-CN": "工单 {id} 里没有照片 {hash}。请从工单页面打开它的照片。",
+    en: "Work order {id} has no photo {hash}. Open its photos from the order's page.",
+  },
+  workorder_text_forbidden: {
+    "zh-CN": "工单 {id} 的文字说明和照片只有报事人、承办单位和社区工作者能看。您可以看工单的公开信息。",
+    en: "What was written on work order {id}, and its photos, are for its reporters, its responsible party and community staff only. Its public facts are open to you.",
+  },
   // issue 14 (helper A): alarms through the intake
   workorder_alarm_category: {
     "zh-CN": "这种设备（{kind}）不能报“{code}”这类问题。可报的类别：{allowed}；不填 serviceCode 就按设备的默认类别上报。",

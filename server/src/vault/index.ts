@@ -6,3 +6,4 @@ export * from "./fields.js";
 export { DEVELOPMENT_KEY_FILE, ensureDevelopmentMasterKey, parseMasterKey, readMasterKeyFile, type MasterKey } from "./masterKey.js";
 export { openLevelVaultStore, type ConsentEvent, type ErasureFacts, type VaultStore } from "./store.js";
 export { MAX_VALUE_BYTES, openVault, type PersonExport, type PurgeFacts, type ReadRequest, type Vault, type JournalEvent, type VaultEvents, type VaultJournal, type VaultOptions, type WriteFacts } from "./vault.js";
+export { erasingOnFailure, keepNote, NOTE_FIELD, noteHolder, readNote } from "./notes.js";

@@ -36,6 +36,7 @@ const ROLE_NAMES: Record<UploadRole, { "zh-CN": string; en: string }> = {
   custodian: { "zh-CN": "资金托管银行", en: "the custodian bank" },
   staff: { "zh-CN": "社区工作者", en: "community staff" },
   auditor: { "zh-CN": "审计员", en: "the auditor" },
+  signedIn: { "zh-CN": "登录的用户", en: "anyone signed in" },
 };
 
 const CLASS_NAMES: Record<DocumentClassName, { "zh-CN": string; en: string }> = {
@@ -45,6 +46,7 @@ const CLASS_NAMES: Record<DocumentClassName, { "zh-CN": string; en: string }> = 
   payment: { "zh-CN": "合同、发票或验收报告", en: "contract, invoice or acceptance report" },
   "paper-ballot": { "zh-CN": "纸质选票扫描件", en: "scanned paper ballot" },
   authorisation: { "zh-CN": "书面授权扫描件", en: "scanned written authorisation" },
+  "workorder-photo": { "zh-CN": "报修照片", en: "work-order photo" },
 };
 
 /** A class's name in each language, for messages. */
@@ -60,7 +62,8 @@ export function rolesText(roles: readonly UploadRole[]): { "zh-CN": string; en: 
 
 /** Whether on-chain roles include one of `wanted` (`committee` = a seat on any estate's committee). */
 export function holdsOneOf(roles: readonly string[], wanted: readonly UploadRole[]): boolean {
-  return wanted.some((w) => (w === "committee" ? roles.some((r) => r.startsWith("committee:")) : roles.includes(w)));
+  // The upload route runs behind sign-in, so `signedIn` holds for every caller it asks about.
+  return wanted.some((w) => w === "signedIn" || (w === "committee" ? roles.some((r) => r.startsWith("committee:")) : roles.includes(w)));
 }
 
 /**

@@ -24,6 +24,13 @@ export type DocumentService = {
   read(hash: `0x${string}`, roles: readonly string[] | undefined): Promise<{ meta: DocumentMeta; bytes: Buffer }>;
   /** The metadata for a reader, without the bytes; throws 404/403 as `read`. */
   meta(hash: `0x${string}`, roles: readonly string[] | undefined): Promise<DocumentMeta>;
+  /** What is stored under a hash, whoever asks (for a service checking a reference, e.g. a work order's photos); undefined if nothing. */
+  lookup(hash: `0x${string}`): Promise<DocumentMeta | undefined>;
+  /**
+   * The bytes of a document of class `cls`, for a service that has decided itself who may read them (the work
+   * orders serve their photos to an order's reporters, party and staff); undefined if no such document.
+   */
+  readOfClass(hash: `0x${string}`, cls: DocumentClassName): Promise<{ meta: DocumentMeta; bytes: Buffer } | undefined>;
   /** A stored public proposal (or plan description) by hash, for the vote and fund routes; undefined if none. */
   proposal(hash: string): Promise<{ meta: DocumentMeta; proposal: Proposal } | undefined>;
 };
@@ -111,6 +118,14 @@ export function createDocumentService(options: DocumentServiceOptions): Document
     },
 
     meta: readable,
+
+    lookup: (hash) => index.get(hash.toLowerCase() as `0x${string}`),
+
+    async readOfClass(hash, cls) {
+      const meta = await index.get(hash.toLowerCase() as `0x${string}`);
+      if (!meta || meta.class !== cls) return undefined;
+      return { meta, bytes: await bytesOf(meta) };
+    },
 
     async proposal(hash) {
       const meta = await index.get(hash.toLowerCase() as `0x${string}`);

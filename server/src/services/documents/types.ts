@@ -43,9 +43,9 @@ export function typesText(): string {
 
 /**
  * A role that may upload: the on-chain role names of api/auth/roles.ts, where `committee` stands for a seat on any
- * estate's committee (`committee:<estateId>`).
+ * estate's committee (`committee:<estateId>`); `signedIn` is anyone signed in (a resident, a party member).
  */
-export type UploadRole = "committee" | "registrar" | "custodian" | "staff" | "auditor";
+export type UploadRole = "committee" | "registrar" | "custodian" | "staff" | "auditor" | "signedIn";
 
 export type DocumentClass = {
   /** Who may store a document of this class. */
@@ -62,6 +62,7 @@ export type DocumentClass = {
 
 const FILES = ["application/pdf", "image/png", "image/jpeg", "image/webp", "text/plain"] as const;
 const SCANS = ["application/pdf", "image/png", "image/jpeg", "image/webp"] as const;
+const PHOTOS = ["image/png", "image/jpeg", "image/webp"] as const;
 const PUBLIC = { public: true, readers: [], encrypted: false } as const;
 /** Scans of signed paper show a person's name, unit and signature: staff and the auditor read them, nobody else. */
 const PERSONAL = { public: false, readers: ["staff", "auditor"], encrypted: true } as const;
@@ -84,6 +85,12 @@ export const DOCUMENT_CLASSES = {
   "paper-ballot": { uploaders: ["staff"], types: SCANS, ...PERSONAL },
   /** A resident's signed written authorisation for staff to act for them, scanned by staff. */
   authorisation: { uploaders: ["staff"], types: SCANS, ...PERSONAL },
+  /**
+   * A photo of a work order (issue 14): a resident's of what is broken, a party member's of the fix, staff's of an
+   * on-site check. Homes and people show in them: sealed at rest; through the store, staff only; the work-order
+   * service serves each to the order's reporters, its party and staff (services/workorders/photos.ts).
+   */
+  "workorder-photo": { uploaders: ["signedIn"], types: PHOTOS, public: false, readers: ["staff"], encrypted: true },
 } as const satisfies Record<string, DocumentClass>;
 
 export type DocumentClassName = keyof typeof DOCUMENT_CLASSES;

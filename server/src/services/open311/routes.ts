@@ -10,7 +10,7 @@ import { ApiError, type ErrorShape } from "../../api/errors.js";
 import { pickLanguage, type Language } from "../../api/messages.js";
 import { defineRoute, Reply, type RouteSpec } from "../../api/routes.js";
 import { actorText } from "../../receipts/actor.js";
-import { commit, type Vault } from "../../vault/index.js";
+import { erasingOnFailure, keepNote, type Vault } from "../../vault/index.js";
 import { bodySchema } from "../framework/engine.js";
 import { apiErrorOf } from "../framework/http.js";
 import { modelName, objectId, submit, systemPrincipal, type Engine } from "../framework/index.js";
@@ -157,25 +157,25 @@ export function open311Routes(deps: Open311Deps): RouteSpec[] {
     return { latE6: Math.round(lat * 1e6), longE6: Math.round(long * 1e6) };
   }
 
-  /** The reporter's contact and the description, into the vault under a new person id; what the records carry. */
-  async function toVault(input: z.infer<typeof createSchema>, actor: string): Promise<{ reporter?: string; description?: string }> {
+  /**
+   * The reporter's contact into the vault under a new person id, and the description as a note of its own
+   * (vault/notes.ts); what the records carry. Each person id written is pushed into `written`, so a refusal erases them.
+   */
+  async function toVault(input: z.infer<typeof createSchema>, actor: string, written: string[]): Promise<{ reporter?: string; description?: string }> {
     const name = [input.first_name, input.last_name].filter(Boolean).join(" ");
-    if (!name && !input.phone && !input.email && !input.description) return {};
-    const personId = `p_${randomBytes(12).toString("hex")}`;
-    const out: { reporter: string; description?: string } = { reporter: personId };
-    try {
+    const out: { reporter?: string; description?: string } = {};
+    if (name || input.phone || input.email) {
+      const personId = `p_${randomBytes(12).toString("hex")}`;
+      written.push(personId);
+      out.reporter = personId;
       if (name) await deps.vault.write({ personId, field: "name", value: name, actor });
       if (input.phone) await deps.vault.write({ personId, field: "phone", value: input.phone, actor });
       if (input.email) await deps.vault.write({ personId, field: "note:email", value: input.email, actor });
-      if (input.description) {
-        const made = commit(input.description);
-        // The salt stays with the text, so the commitment in the record can be checked, and leads nowhere once erased.
-        await deps.vault.write({ personId, field: `note:workorder-${made.commitment.slice(2, 18)}`, value: JSON.stringify({ text: input.description, salt: made.salt }), actor });
-        out.description = made.commitment;
-      }
-    } catch (error) {
-      await deps.vault.erase({ personId, actor }).catch(() => undefined);
-      throw error;
+    }
+    if (input.description) {
+      const kept = await keepNote(deps.vault, { text: input.description, actor });
+      written.push(kept.holder);
+      out.description = kept.commitment;
     }
     return out;
   }
@@ -306,26 +306,28 @@ export function open311Routes(deps: Open311Deps): RouteSpec[] {
         }
         const at = point(input);
         const actor = `open311:${keyId}`;
-        const held = await toVault(input, actorText({ system: actor }));
-        const body = { channel: "open311", serviceCode: route.code, place: where, ...(at ? { point: at } : {}), ...held, photos: [] };
-        const checked = bodySchema(report).safeParse(body);
-        if (!checked.success) throw badRequest(checked.error.issues);
-        const key = req.get("idempotency-key");
-        try {
-          const request = {
-            service: ORDERS,
-            command: "report",
-            body,
-            parsedBody: checked.data as Record<string, unknown>,
-            principal: systemPrincipal(actor),
-            idempotencyKey: key !== undefined && /^[\x21-\x7e]{1,128}$/.test(key) ? key : undefined,
-          };
-          const answer = await submit(deps.engine, request);
-          return new Reply(answer.status, [{ service_request_id: answer.body.id, service_notice: noticeOf(route, lang), account_id: null }]);
-        } catch (error) {
-          if (held.reporter) await deps.vault.erase({ personId: held.reporter, actor: actorText({ system: actor }) }).catch(() => undefined);
-          throw apiErrorOf(error);
-        }
+        // A refusal from here on erases what went into the vault (vault/notes.ts).
+        return erasingOnFailure(deps.vault, actorText({ system: actor }), async (written) => {
+          const held = await toVault(input, actorText({ system: actor }), written);
+          const body = { channel: "open311", serviceCode: route.code, place: where, ...(at ? { point: at } : {}), ...held, photos: [] };
+          const checked = bodySchema(report).safeParse(body);
+          if (!checked.success) throw badRequest(checked.error.issues);
+          const key = req.get("idempotency-key");
+          try {
+            const request = {
+              service: ORDERS,
+              command: "report",
+              body,
+              parsedBody: checked.data as Record<string, unknown>,
+              principal: systemPrincipal(actor),
+              idempotencyKey: key !== undefined && /^[\x21-\x7e]{1,128}$/.test(key) ? key : undefined,
+            };
+            const answer = await submit(deps.engine, request);
+            return new Reply(answer.status, [{ service_request_id: answer.body.id, service_notice: noticeOf(route, lang), account_id: null }]);
+          } catch (error) {
+            throw apiErrorOf(error);
+          }
+        });
       },
     }),
     defineRoute({

@@ -1,7 +1,7 @@
 // What may happen to a work order, and when: pure decisions over the order's state. What they need from
 // elsewhere (the category's route, the acting address's party) comes as facts, looked up before the decision.
 import { z } from "zod/v4";
-import { commitmentRef, defineCommand, hashRef, refuse, type DecideContext, type Emitted, type Refusal } from "../framework/index.js";
+import { commitmentRef, defineCommand, hashRef, refuse, Refusal, type DecideContext, type Emitted } from "../framework/index.js";
 import { deadlineMinutes, type CategoryRoute, type Party } from "./categories.js";
 import {
   Accepted,
@@ -32,6 +32,7 @@ import {
   type Channel,
 } from "./records.js";
 import { clocksOf, isOpen, type OrderState, type OrderStatus } from "./state.js";
+import { textInput } from "./texts.js";
 
 /** What the decisions know besides the order: set by the service's lookups (index.ts). */
 export type OrderFacts = {
@@ -39,6 +40,8 @@ export type OrderFacts = {
   categories: Readonly<Record<string, CategoryRoute>>;
   /** The party the acting address works for, if any. */
   actorParty: Party | null;
+  /** The commitment to the input's `text`, once kept in the vault as a note (texts.ts). */
+  text?: `0x${string}`;
 };
 
 /** Settings a community may change. */
@@ -98,7 +101,16 @@ const report = z.object({
   reporter: reporter.optional(),
   device: deviceEvent.optional(),
   photos: z.array(hashRef).max(6).default([]),
+  text: textInput.optional(),
 });
+
+/** The commitment a record carries for what was written: the kept text's, or one sent as such (never both). */
+function writtenOf(input: { text?: string; description?: string; note?: string }, context: DecideContext): `0x${string}` | Refusal | undefined {
+  const sent = input.description ?? input.note;
+  if (input.text === undefined) return sent as `0x${string}` | undefined;
+  if (sent !== undefined) return refuse(400, "workorder_text_twice", {});
+  return facts(context).text;
+}
 
 /** A report's own checks, shared by `report` and `join`. */
 function reportProblem(input: z.infer<typeof report> | z.infer<typeof joinInput>, context: DecideContext): Refusal | undefined {
@@ -108,7 +120,7 @@ function reportProblem(input: z.infer<typeof report> | z.infer<typeof joinInput>
   return undefined;
 }
 
-const joinInput = report.pick({ channel: true, description: true, reporter: true, device: true, photos: true });
+const joinInput = report.pick({ channel: true, description: true, reporter: true, device: true, photos: true, text: true });
 
 export function orderCommands(settings: OrderSettings = DEFAULT_ORDER_SETTINGS) {
   return [
@@ -126,8 +138,11 @@ export function orderCommands(settings: OrderSettings = DEFAULT_ORDER_SETTINGS) 
         if (!route) return refuse(400, "workorder_unknown_category", { code: input.serviceCode });
         if (route.retired) return refuse(400, "workorder_category_retired", { code: input.serviceCode });
         const deadlineAt = context.now + deadlineMinutes(route, input.priority) * 60;
+        const description = writtenOf(input, context);
+        if (description instanceof Refusal) return description;
+        const { text: _text, description: _sent, ...rest } = input;
         return [
-          Reported({ ...input, onSiteCheck: route.onSiteCheck }),
+          Reported({ ...rest, ...(description ? { description } : {}), onSiteCheck: route.onSiteCheck }),
           Dispatched({ party: route.party, deadlineAt, by: "routing" }),
         ];
       },
@@ -146,7 +161,10 @@ export function orderCommands(settings: OrderSettings = DEFAULT_ORDER_SETTINGS) 
         if (input.device && state.deviceEvents.includes(`${input.device.device}/${input.device.event}`)) {
           return refuse(409, "workorder_event_taken", { device: input.device.device, event: input.device.event });
         }
-        return [Joined(input)];
+        const description = writtenOf(input, context);
+        if (description instanceof Refusal) return description;
+        const { text: _text, description: _sent, ...rest } = input;
+        return [Joined({ ...rest, ...(description ? { description } : {}) })];
       },
     }),
     defineCommand({
@@ -208,23 +226,30 @@ export function orderCommands(settings: OrderSettings = DEFAULT_ORDER_SETTINGS) 
       name: "return",
       summary: "退单: the party gives back an order it does not own, with a reason; it goes back to the office",
       target: "existing",
-      input: z.object({ reason: z.enum(RETURN_REASONS), note: commitmentRef.optional() }),
+      input: z.object({ reason: z.enum(RETURN_REASONS), note: commitmentRef.optional(), text: textInput.optional() }),
       who: "signedIn",
-      decide: (state: OrderState, input, context) =>
-        inStatus(context, state, ["dispatched", "accepted"]) ?? asParty(context, state) ?? [Returned({ party: state.party!, ...input })],
+      decide: (state: OrderState, input, context) => {
+        const refused = inStatus(context, state, ["dispatched", "accepted"]) ?? asParty(context, state);
+        if (refused) return refused;
+        const note = writtenOf(input, context);
+        if (note instanceof Refusal) return note;
+        return [Returned({ party: state.party!, reason: input.reason, ...(note ? { note } : {}) })];
+      },
     }),
     defineCommand({
       name: "resolve",
       summary: "The party reports the fix, with photos of it",
       target: "existing",
-      input: z.object({ photos: z.array(hashRef).max(6).default([]), note: commitmentRef.optional() }),
+      input: z.object({ photos: z.array(hashRef).max(6).default([]), note: commitmentRef.optional(), text: textInput.optional() }),
       who: "signedIn",
       decide: (state: OrderState, input, context) => {
         const refused = inStatus(context, state, ["accepted", "inProgress"]) ?? asParty(context, state);
         if (refused) return refused;
+        const note = writtenOf(input, context);
+        if (note instanceof Refusal) return note;
         const out: Emitted[] = [];
         if (state.pausedSince !== null) out.push(Resumed({ pausedSeconds: Math.max(0, context.now - state.pausedSince) }));
-        out.push(Resolved({ party: state.party!, ...input }));
+        out.push(Resolved({ party: state.party!, photos: input.photos, ...(note ? { note } : {}) }));
         return out;
       },
     }),

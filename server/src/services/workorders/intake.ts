@@ -8,25 +8,29 @@ import { SERVICE, type Place } from "./records.js";
 
 export type ReportBody = { serviceCode: string; place: Place; channel: string; [field: string]: unknown };
 
-const JOIN_FIELDS = ["channel", "description", "reporter", "device", "photos", "onBehalfOf", "authorisation"];
+const JOIN_FIELDS = ["channel", "description", "reporter", "device", "photos", "text", "onBehalfOf", "authorisation"];
 
-export function reportIntake(categories: () => Promise<readonly CategoryRoute[]>, clock: () => number = Date.now) {
+/** Runs one command of the intake (the server's wraps it so that a refusal erases a text it kept: texts.ts). */
+export type Guard = (request: CommandRequest, run: () => Promise<CommandAnswer>) => Promise<CommandAnswer>;
+
+export function reportIntake(categories: () => Promise<readonly CategoryRoute[]>, clock: () => number = Date.now, guard: Guard = (_request, run) => run()) {
   const places = createKeyedLock();
   return async function intake(request: CommandRequest, engine: Engine): Promise<CommandAnswer> {
     const body = request.parsedBody as ReportBody;
     const key = placeKey({ serviceCode: body.serviceCode, place: body.place });
     return places(key, async () => {
-      const join = (id: string) =>
+      const join = (id: string) => guard(request, () =>
         engine.execute({
           ...request,
           command: "join",
           id,
           body: Object.fromEntries(Object.entries(body).filter(([field]) => JOIN_FIELDS.includes(field))),
           parsedBody: undefined,
-        });
+        }));
+      const report = () => guard(request, () => engine.execute(request));
       // A repeat of an acknowledged report goes where the first went, whatever has happened since.
       const before = await answeredBefore(engine.storage, request);
-      if (before) return before.fromVersion === 1 ? engine.execute(request) : join(before.id);
+      if (before) return before.fromVersion === 1 ? report() : join(before.id);
 
       const open = await engine.storage.get<{ id: string; at: number }>(modelName(SERVICE, MODELS.openByPlace), key);
       const route = (await categories()).find((c) => c.code === body.serviceCode);
@@ -39,7 +43,7 @@ export function reportIntake(categories: () => Promise<readonly CategoryRoute[]>
           if (!(error instanceof Refusal && error.code === "workorder_wrong_status")) throw error;
         }
       }
-      return engine.execute(request);
+      return report();
     });
   };
 }
