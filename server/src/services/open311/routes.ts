@@ -14,7 +14,7 @@ import { erasingOnFailure, keepNote, type Vault } from "../../vault/index.js";
 import { bodySchema } from "../framework/engine.js";
 import { apiErrorOf } from "../framework/http.js";
 import { modelName, objectId, submit, systemPrincipal, type Engine } from "../framework/index.js";
-import { clocksOf, ORDER_MODELS, SERVICE as ORDERS, type CategoryRoute, type OrderRow, type Party, type Place } from "../workorders/index.js";
+import { clocksOf, ORDER_MODELS, PARTY_NAMES, SERVICE as ORDERS, type CategoryRoute, type OrderRow, type Place } from "../workorders/index.js";
 import { activeKey, type KeyHashes } from "./keys.js";
 
 export const OPEN311_PREFIX = "/open311/v2";
@@ -39,16 +39,6 @@ export type Open311Deps = {
 export const MAX_REQUESTS = 1000;
 export const MAX_RANGE_DAYS = 90;
 const DAY = 86_400;
-
-const PARTY_NAMES: Record<Party, Record<Language, string>> = {
-  property: { "zh-CN": "物业公司", en: "Property company" },
-  water: { "zh-CN": "供水公司", en: "Water utility" },
-  power: { "zh-CN": "供电公司", en: "Power utility" },
-  gas: { "zh-CN": "燃气公司", en: "Gas utility" },
-  sanitation: { "zh-CN": "环卫", en: "Sanitation" },
-  committee: { "zh-CN": "业主委员会", en: "Owners' committee" },
-  office: { "zh-CN": "社区办公室", en: "Community office" },
-};
 
 const STATUS_NOTES: Record<string, Record<Language, string>> = {
   received: { "zh-CN": "已受理，等待派单", en: "Received, waiting to be dispatched" },

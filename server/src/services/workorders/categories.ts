@@ -8,6 +8,17 @@ export const PARTIES = ["property", "water", "power", "gas", "sanitation", "comm
 /** Who is responsible for an order. */
 export type Party = (typeof PARTIES)[number];
 
+/** The parties' names, as the client's pages also call them (client/src/i18n: woOffice.party.*). */
+export const PARTY_NAMES: Record<Party, { "zh-CN": string; en: string }> = {
+  property: { "zh-CN": "物业公司", en: "Property company" },
+  water: { "zh-CN": "自来水公司", en: "Water company" },
+  power: { "zh-CN": "供电公司", en: "Power company" },
+  gas: { "zh-CN": "燃气公司", en: "Gas company" },
+  sanitation: { "zh-CN": "环卫部门", en: "Sanitation" },
+  committee: { "zh-CN": "业主委员会", en: "Owners' committee" },
+  office: { "zh-CN": "社区居委会", en: "Community office" },
+};
+
 /** The 12345 tiers, in minutes. */
 export const TIER_MINUTES = {
   emergency: 2 * 60,

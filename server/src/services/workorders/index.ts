@@ -16,7 +16,7 @@ import { evolveOrder, INITIAL_ORDER, type OrderState } from "./state.js";
 import { keepingTexts, noteOf, textsQuery } from "./texts.js";
 import { photoProblem, type PhotoStore } from "./photos.js";
 
-export { DEFAULT_CATEGORIES, PARTIES, TIER_MINUTES, deadlineMinutes, type CategoryRoute, type Party, type Priority } from "./categories.js";
+export { DEFAULT_CATEGORIES, PARTIES, PARTY_NAMES, TIER_MINUTES, deadlineMinutes, type CategoryRoute, type Party, type Priority } from "./categories.js";
 export { clocksOf, isOpen, type Clocks, type OrderState, type OrderStatus } from "./state.js";
 export * from "./records.js";
 export { PARTY_SERVICE, partyService } from "./parties.js";
