@@ -14,7 +14,7 @@ import { loadIndexerSettings } from "../../server/src/config/indexer.js";
 import { syncOnce } from "../../server/src/indexer/indexer.js";
 import { setupIndexer } from "../../server/src/indexer/setup.js";
 import { closeStore } from "../../server/src/store/store.js";
-import { clients, freePort, startNode } from "../../test/server/helpers/chain.js";
+import { anyFreePort, clients, startNode } from "../../test/server/helpers/chain.js";
 import { canAccountCpu, processCpuMs, splitThreads, threadCpuMs } from "./cpu.js";
 import { median, round, type BenchModule, type Figure } from "./figures.js";
 
@@ -95,7 +95,7 @@ const bench: BenchModule = {
   title: "Indexer: eth_getLogs and indexing into LevelDB",
   notes: NOTES,
   async run(): Promise<Figure[]> {
-    const node = await startNode({ port: await freePort(8680) });
+    const node = await startNode({ port: await anyFreePort() });
     const dir = mkdtempSync(path.join(tmpdir(), "gongzhi-bench-indexer-"));
     try {
       const { publicClient, walletClient } = clients(node.url);

@@ -44,6 +44,8 @@ export type DemoStackOptions = {
   workOrderMonth?: boolean;
   /** How often the server's work-order sweeps run (ms; the server's default, 60 s, unless given). */
   workOrderSweepMs?: number;
+  /** The built web client to serve (client/dist, as `npm run build:client` makes it, unless given). */
+  staticDir?: string;
 };
 
 export type DemoStack = {
@@ -152,7 +154,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     await catchUpWithTheWallClock(node.url, history.travelledSeconds, log);
     log(`history: ${history.votes.length} votes, ${history.planIds.length} fund plans, documents and time-bank notes in ${path.join(dataDir, "documents")}`);
 
-    const staticDir = path.join(repoRoot, "client/dist");
+    const staticDir = options.staticDir ?? path.join(repoRoot, "client/dist");
     const settings = loadServerSettings(
       {
         rpcUrl: node.url,

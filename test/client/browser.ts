@@ -1,5 +1,5 @@
 // Shared by the browser tests and the client benchmark: build the client, start the demo stack, drive Chromium.
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -9,29 +9,47 @@ import { anyFreePort } from "../server/helpers/chain.js";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../..");
 export const artifactsDir = path.join(repoRoot, "test-artifacts/client");
+/**
+ * Where the tests' build of the client goes and is served from: not client/dist, so that `npm run demo` (which
+ * builds client/dist, and is itself under test) never rewrites files a browser test is being served meanwhile.
+ */
+export const clientDist = path.join(repoRoot, "test-artifacts/client-dist");
+/** The built chunks as JSON, written by every build, read instead of building when the test runner built first. */
+const chunksFile = path.join(repoRoot, "test-artifacts/client-chunks.json");
+/** Set by `npm test` (scripts/test/run.ts) once it has built the client for all the test processes it starts. */
+export const PREBUILT_ENV = "GONGZHI_TEST_CLIENT_PREBUILT";
 
 export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
-let built: Promise<Rollup.OutputChunk[]> | undefined;
+/** What the tests read of a built chunk (what survives a round trip through JSON). */
+export type BuiltChunk = Pick<Rollup.OutputChunk, "fileName" | "code" | "moduleIds" | "imports" | "dynamicImports" | "isEntry" | "facadeModuleId">;
+
+let built: Promise<BuiltChunk[]> | undefined;
 
 /**
- * `npm run build:client`, in process; the bundle's chunks (with the modules in each) for tests to inspect. Built
- * once per test run (every browser test file asks; the sources do not change under them); a failed build is
- * not kept, so the next file tries again.
+ * `npm run build:client`, in process, into `clientDist`; the bundle's chunks (with the modules in each) for tests
+ * to inspect. Built once per test process (every browser test file asks; the sources do not change under them),
+ * or not at all when `npm test` built it before starting its processes; a failed build is not kept, so the next
+ * file tries again.
  */
-export function buildClient(): Promise<Rollup.OutputChunk[]> {
-  built ??= buildClientNow().catch((error: unknown) => {
+export function buildClient(): Promise<BuiltChunk[]> {
+  built ??= (process.env[PREBUILT_ENV] === "1" ? Promise.resolve(JSON.parse(readFileSync(chunksFile, "utf8")) as BuiltChunk[]) : buildClientNow()).catch((error: unknown) => {
     built = undefined;
     throw error;
   });
   return built;
 }
 
-async function buildClientNow(): Promise<Rollup.OutputChunk[]> {
-  const out = await build({ configFile: path.join(repoRoot, "client/vite.config.ts"), logLevel: "warn" });
+/** Builds the client into `clientDist` and writes its chunks to the chunks file. */
+export async function buildClientNow(): Promise<BuiltChunk[]> {
+  const out = await build({ configFile: path.join(repoRoot, "client/vite.config.ts"), logLevel: "warn", build: { outDir: clientDist, emptyOutDir: true } });
   const first = Array.isArray(out) ? out[0] : out;
   if (!first || !("output" in first)) throw new Error("vite build returned no bundle");
-  return first.output.filter((o): o is Rollup.OutputChunk => o.type === "chunk");
+  const chunks = first.output
+    .filter((o): o is Rollup.OutputChunk => o.type === "chunk")
+    .map(({ fileName, code, moduleIds, imports, dynamicImports, isEntry, facadeModuleId }) => ({ fileName, code, moduleIds, imports, dynamicImports, isEntry, facadeModuleId }));
+  writeFileSync(chunksFile, JSON.stringify(chunks));
+  return chunks;
 }
 
 /**
@@ -47,7 +65,7 @@ export const SIGNING_MODULES = [
 ];
 
 /** The built files (as requested, e.g. `assets/x-1a2b3c4d.js`) holding any module matching `patterns`. */
-export function filesWith(chunks: Rollup.OutputChunk[], patterns: RegExp[]): Map<string, string[]> {
+export function filesWith(chunks: BuiltChunk[], patterns: RegExp[]): Map<string, string[]> {
   const files = new Map<string, string[]>();
   for (const chunk of chunks) {
     const hits = chunk.moduleIds.filter((id) => patterns.some((p) => p.test(id)));
@@ -68,7 +86,7 @@ export async function startStack(rpcPort?: number, apiPort?: number): Promise<De
     const dataDir = path.join(tmpdir(), `gongzhi-client-${process.pid}-${++stacks}`);
     const rpc = rpcPort ?? (await anyFreePort());
     try {
-      const stack = await startDemoStack({ rpcPort: rpc, apiPort: apiPort ?? 0, dataDir });
+      const stack = await startDemoStack({ rpcPort: rpc, apiPort: apiPort ?? 0, dataDir, staticDir: clientDist });
       return { ...stack, stop: () => stack.stop().finally(() => rmSync(dataDir, { recursive: true, force: true })) };
     } catch (error) {
       rmSync(dataDir, { recursive: true, force: true });
@@ -169,7 +187,8 @@ export async function pageProblems(page: Page): Promise<string[]> {
 
 /**
  * Opens `hash` (e.g. `#/votes/1`) at every layout in a fresh context each (so language and text size come from
- * storage as a returning resident's would), waits for `ready`, screenshots it and collects what is wrong.
+ * storage as a returning resident's would), waits for `ready` and collects what is wrong (screenshotting the
+ * layouts where something is).
  * `prepare` runs in the new page before navigation (e.g. to sign in through storage).
  */
 export async function auditLayouts(
@@ -199,8 +218,10 @@ export async function auditLayouts(
       await page.waitForSelector(ready, { timeout: 30_000 });
       await page.waitForLoadState("networkidle").catch(() => undefined);
       const tag = `${name}-${layout.width}-${layout.lang}${layout.largeText ? "-large" : ""}`;
-      await screenshot(page, tag);
-      for (const p of await pageProblems(page)) problems.push(`${tag}: ${p}`);
+      const found = await pageProblems(page);
+      // A picture of what is wrong; one of every page at every layout would cost a second each and show nothing.
+      if (found.length > 0) await screenshot(page, tag);
+      for (const p of found) problems.push(`${tag}: ${p}`);
     } finally {
       await context.close();
     }

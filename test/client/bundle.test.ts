@@ -3,16 +3,15 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { bytesToHex } from "viem";
-import type { Rollup } from "vite";
 import { demoPlan } from "../../scripts/demo/plan.js";
 import { en } from "../../client/src/i18n/en.js";
 import { groupTexts, TEXT_GROUP_NAMES } from "../../client/src/i18n/groups.js";
 import { zhCN } from "../../client/src/i18n/zh-CN.js";
-import { buildClient, filesWith, repoRoot, SIGNING_MODULES } from "./browser.js";
+import { buildClient, clientDist, filesWith, SIGNING_MODULES, type BuiltChunk } from "./browser.js";
 
 describe("client bundle (vite build)", function () {
   this.timeout(300_000);
-  let chunks: Rollup.OutputChunk[];
+  let chunks: BuiltChunk[];
 
   before(async function () {
     chunks = await buildClient();
@@ -47,7 +46,7 @@ describe("client bundle (vite build)", function () {
   });
 
   it("index.html's boot script preloads the shell's and the route's texts in the saved language only", function () {
-    const html = readFileSync(path.join(repoRoot, "client/dist/index.html"), "utf8");
+    const html = readFileSync(path.join(clientDist, "index.html"), "utf8");
     const file = (lang: string, group: string) => chunks.find((c) => c.facadeModuleId === `\0virtual:texts/${lang}/${group}`)!.fileName;
     // The boot script run as a browser would, on a route and with a saved language; the texts' links it adds.
     const script = /<script>(\(function\(\)\{var d=document.documentElement[\s\S]*?)<\/script>/.exec(html)![1]!;

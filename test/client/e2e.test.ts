@@ -7,9 +7,8 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { concat, keccak256, stringToBytes, type Hex } from "viem";
 import type { DemoStack } from "../../scripts/demo/stack.js";
-import type { Rollup } from "vite";
-import { freePort } from "../server/helpers/chain.js";
-import { artifactsDir, buildClient, eventually, filesWith, launchChromium, screenshot, signInAs, SIGNING_MODULES, startStack } from "./browser.js";
+import { anyFreePort } from "../server/helpers/chain.js";
+import { artifactsDir, buildClient, type BuiltChunk, eventually, filesWith, launchChromium, screenshot, signInAs, SIGNING_MODULES, startStack } from "./browser.js";
 
 type Json = Record<string, unknown>;
 
@@ -33,7 +32,7 @@ describe("web client (Chromium, demo stack)", function () {
   let page: Page;
   let base: string;
   let receiptFile: string;
-  let chunks: Rollup.OutputChunk[];
+  let chunks: BuiltChunk[];
 
   before(async function () {
     chunks = await buildClient();
@@ -291,7 +290,7 @@ describe("web client (Chromium, demo stack)", function () {
 
     // A node that cannot be reached: "could not reach the chain node", not "does not match".
     await loadReceipt("unreachable-genuine", receipt);
-    const closed = `http://127.0.0.1:${await freePort(8990, 9000)}`;
+    const closed = `http://127.0.0.1:${await anyFreePort()}`;
     await page.fill("[data-testid=rpc-url]", closed);
     expect(await verify("unreachable")).to.equal("chain");
     const alert = await page.locator("[data-testid=verify-results] [role=alert]").innerText();

@@ -1,22 +1,21 @@
 // Issue 19: a phone downloads only the texts it shows. Each language's texts are one chunk per page group
 // (client/src/i18n/groups.ts); a first visit asks for the shell's and its page's group in the saved language only,
 // a page draws only once they are there, and a change of language loads the page's groups in the other one.
-// Real headless Chromium against the demo stack (ports 8982/8983).
+// Real headless Chromium against the demo stack (on free ports).
 import { expect } from "chai";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import type { Rollup } from "vite";
 import { en } from "../../client/src/i18n/en.js";
 import type { TextGroup } from "../../client/src/i18n/groups.js";
 import { zhCN } from "../../client/src/i18n/zh-CN.js";
 import type { DemoStack } from "../../scripts/demo/stack.js";
-import { buildClient, launchChromium, startStack } from "./browser.js";
+import { buildClient, launchChromium, startStack, type BuiltChunk } from "./browser.js";
 
 type Lang = "zh-CN" | "en";
 const KEYS = Object.keys(zhCN);
 
 describe("texts per language and page group (Chromium, demo stack)", function () {
   this.timeout(300_000);
-  let chunks: Rollup.OutputChunk[];
+  let chunks: BuiltChunk[];
   let stack: DemoStack;
   let browser: Browser;
   let base: string;
@@ -29,7 +28,7 @@ describe("texts per language and page group (Chromium, demo stack)", function ()
 
   before(async function () {
     chunks = await buildClient();
-    stack = await startStack(8982, 8983);
+    stack = await startStack();
     base = stack.apiUrl;
     browser = await launchChromium();
   });

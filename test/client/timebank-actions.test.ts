@@ -1,4 +1,4 @@
-// The time bank's remaining actions in real headless Chromium against the demo stack (ports 8986/8987), beside
+// The time bank's remaining actions in real headless Chromium against the demo stack (on free ports), beside
 // timebank.test.ts (recording, confirming, redeeming): a recipient rejects a service recorded for them, and a
 // volunteer gifts minutes to registered family; a gift the contract refuses (more than the balance) is shown as
 // the contract's reason in words, in Chinese and in English, and changes nothing.
@@ -31,7 +31,7 @@ describe("time bank: rejecting and gifting, and a refused transaction (Chromium,
 
   before(async function () {
     await buildClient();
-    stack = await startStack(8986, 8987);
+    stack = await startStack();
     base = stack.apiUrl;
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });

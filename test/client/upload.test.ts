@@ -8,15 +8,14 @@ import { expect } from "chai";
 import path from "node:path";
 import { pino } from "pino";
 import type { Browser, Page } from "playwright-core";
-import type { Rollup } from "vite";
 import { keccak256, type Hex } from "viem";
 import { loadServerSettings } from "../../server/src/config/server.js";
 import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
-import { ANCHORER_KEY, CHAIN_ID, clients, deployAll, freePort, startNode, tempDir, type NodeProcess } from "../server/helpers/chain.js";
+import { ANCHORER_KEY, CHAIN_ID, clients, deployAll, anyFreePort, startNode, tempDir, type NodeProcess } from "../server/helpers/chain.js";
 import { playHistory, type History } from "../server/helpers/history.js";
 import { waitFor } from "../server/helpers/indexer.js";
-import { buildClient, launchChromium, repoRoot, screenshot } from "./browser.js";
+import { buildClient, clientDist, launchChromium, screenshot, type BuiltChunk } from "./browser.js";
 
 /** A small but real one-page PDF. */
 function pdf(text: string): Buffer {
@@ -30,16 +29,16 @@ describe("upload page (Chromium)", function () {
   let server: RunningServer;
   let history: History;
   let browser: Browser;
-  let chunks: Rollup.OutputChunk[];
+  let chunks: BuiltChunk[];
 
   before(async function () {
     chunks = await buildClient();
-    node = await startNode({ port: await freePort(8655, 8685) });
+    node = await startNode({ port: await anyFreePort() });
     tmp = tempDir("upload-page");
     const { file, deployment } = await deployAll(node.url, tmp.dir);
     history = await playHistory(node.url, deployment);
     const settings = loadServerSettings(
-      { rpcUrl: node.url, chainId: CHAIN_ID, deployment: file, dataDir: path.join(tmp.dir, "server"), port: 0, staticDir: path.join(repoRoot, "client/dist"), mode: "development", pollMs: 50, batchSeconds: 0, rateLimitPerMinute: 1_000_000, logLevel: "silent" },
+      { rpcUrl: node.url, chainId: CHAIN_ID, deployment: file, dataDir: path.join(tmp.dir, "server"), port: 0, staticDir: clientDist, mode: "development", pollMs: 50, batchSeconds: 0, rateLimitPerMinute: 1_000_000, logLevel: "silent" },
       { GONGZHI_ANCHORER_KEY: ANCHORER_KEY },
     );
     server = await startServer(settings, pino({ level: "silent" }), serverRoutes);

@@ -16,9 +16,9 @@ import { appendOffchain } from "../../server/src/receipts/log.js";
 import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
 import { commit } from "../../server/src/vault/commitment.js";
-import { ANCHORER_KEY, CHAIN_ID, clients, deployAll, freePort, startNode, tempDir, type NodeProcess } from "../server/helpers/chain.js";
+import { ANCHORER_KEY, CHAIN_ID, clients, deployAll, anyFreePort, startNode, tempDir, type NodeProcess } from "../server/helpers/chain.js";
 import { waitFor } from "../server/helpers/indexer.js";
-import { artifactsDir, buildClient, launchChromium, repoRoot, screenshot } from "./browser.js";
+import { artifactsDir, buildClient, clientDist, launchChromium, screenshot } from "./browser.js";
 
 type Receipt = Record<string, unknown> & { record: Record<string, unknown> };
 
@@ -35,7 +35,7 @@ describe("verify page: off-chain receipts (Chromium)", function () {
 
   before(async function () {
     await buildClient();
-    node = await startNode({ port: await freePort(8685) });
+    node = await startNode({ port: await anyFreePort() });
     tmp = tempDir("verify-offchain");
     const { file } = await deployAll(node.url, tmp.dir);
     const settings = loadServerSettings(
@@ -45,7 +45,7 @@ describe("verify page: off-chain receipts (Chromium)", function () {
         deployment: file,
         dataDir: path.join(tmp.dir, "server"),
         port: 0,
-        staticDir: path.join(repoRoot, "client/dist"),
+        staticDir: clientDist,
         mode: "development",
         pollMs: 50,
         batchSeconds: 0,

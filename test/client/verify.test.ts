@@ -16,8 +16,8 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { decodeEventLog, type Abi, type Hex } from "viem";
 import type { DemoStack } from "../../scripts/demo/stack.js";
-import { freePort } from "../server/helpers/chain.js";
-import { auditLayouts, buildClient, eventually, horizontalOverflow, launchChromium, LAYOUTS, pageProblems, repoRoot, screenshot, startStack } from "./browser.js";
+import { anyFreePort } from "../server/helpers/chain.js";
+import { auditLayouts, buildClient, clientDist, eventually, horizontalOverflow, launchChromium, LAYOUTS, pageProblems, repoRoot, screenshot, startStack } from "./browser.js";
 
 type Json = Record<string, unknown>;
 type Receipt = Json & { anchor: string; record: Json & { topics?: Hex[]; data?: Hex; payload?: string } };
@@ -51,7 +51,7 @@ async function visibleWords(page: Page, selector: string): Promise<string> {
   });
 }
 
-/** A plain static file server for client/dist: what any static host does (no API, no CSP of ours). */
+/** A plain static file server for the built client: what any static host does (no API, no CSP of ours). */
 function staticServer(dir: string, port: number): Promise<Server> {
   const types: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".svg": "image/svg+xml" };
   const server = createServer((req, res) => {
@@ -202,7 +202,7 @@ describe("verify page: receipts in words, node down, server down (Chromium)", fu
   it("a node that is down, or never answers, is 'could not reach' (what to do), never 'does not match'", async function () {
     this.timeout(120_000);
     await open(`${base}/#/verify`, "zh-CN", 1280);
-    const closed = `http://127.0.0.1:${await freePort(9140, 9160)}`;
+    const closed = `http://127.0.0.1:${await anyFreePort()}`;
     await page.fill("[data-testid=rpc-url]", closed);
     expect(await verify(receipts.ballot, "unreachable")).to.equal("chain");
     let alert = await page.locator(`${RESULTS} [role=alert]`).innerText();
@@ -214,7 +214,7 @@ describe("verify page: receipts in words, node down, server down (Chromium)", fu
     // A node that accepts the connection and never answers: after the time-out, the same "could not reach".
     const sockets: Socket[] = [];
     const silent: TcpServer = createTcpServer((s) => sockets.push(s));
-    const port = await freePort(9160, 9180);
+    const port = await anyFreePort();
     await new Promise<void>((resolve) => silent.listen(port, "127.0.0.1", resolve));
     try {
       await page.setViewportSize({ width: 390, height: 844 });
@@ -255,8 +255,8 @@ describe("verify page: receipts in words, node down, server down (Chromium)", fu
   });
 
   it("served as static files with no API server, verifies against the node directly and says so", async function () {
-    const dir = path.join(repoRoot, "client/dist");
-    const port = await freePort(9180, 9200);
+    const dir = clientDist;
+    const port = await anyFreePort();
     const server = await staticServer(dir, port);
     const anchor = stack.deployment.contracts.RecordAnchor!.address.toLowerCase();
     try {

@@ -14,7 +14,7 @@ import { privateKeyOf } from "../../scripts/demo/seed.js";
 import { startDemoStack, type DemoStack } from "../../scripts/demo/stack.js";
 import { anyFreePort } from "../server/helpers/chain.js";
 import { httpClient } from "../server/helpers/siwe-http.js";
-import { buildClient, launchChromium, pageProblems, screenshot, signInAs } from "./browser.js";
+import { buildClient, clientDist, launchChromium, pageProblems, screenshot, signInAs } from "./browser.js";
 
 type Order = { id: string; status: string; party: string | null; returns: number; clocks: { paused: number; overdue: boolean } };
 
@@ -57,7 +57,7 @@ describe("work orders: the party's queue, the office's desk and the statistics (
     dataDir = path.join(tmpdir(), `gongzhi-wo-office-${process.pid}`);
     // The server's sweep reads the moved clock too, and would escalate the late order by itself: here the office
     // escalates it by hand, so the sweep waits an hour.
-    stack = await startDemoStack({ rpcPort: await anyFreePort(), apiPort: 0, dataDir, servicesClock: () => Date.now() + ahead * 1000, workOrderSweepMs: 3_600_000 });
+    stack = await startDemoStack({ rpcPort: await anyFreePort(), apiPort: 0, dataDir, servicesClock: () => Date.now() + ahead * 1000, workOrderSweepMs: 3_600_000, staticDir: clientDist });
     base = stack.apiUrl;
     browser = await launchChromium();
     const plan = stack.plan;

@@ -21,7 +21,7 @@ import { loadServerSettings } from "../../server/src/config/server.js";
 import { BALLOT_TYPES, ballotId } from "../../server/src/relayer/ballot.js";
 import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
-import { ANCHORER_KEY, CHAIN_ID, clients, deployAll, DEV_KEYS, freePort, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { ANCHORER_KEY, CHAIN_ID, clients, deployAll, DEV_KEYS, anyFreePort, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { playHistory, type History } from "./helpers/history.js";
 import { waitFor } from "./helpers/indexer.js";
 import { HangError, rawRequest, requestBytes } from "./helpers/raw-http.js";
@@ -268,7 +268,7 @@ describe("API fuzz: every route of the OpenAPI document, against the whole serve
   const errorLog: string[] = [];
 
   before(async function () {
-    node = await startNode({ port: await freePort(8820, 8850) });
+    node = await startNode({ port: await anyFreePort() });
     tmp = tempDir("api-fuzz");
     const { deployment, file } = await deployAll(node.url, tmp.dir);
     history = await playHistory(node.url, deployment);

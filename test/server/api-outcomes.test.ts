@@ -19,7 +19,7 @@ import { resourceDeps, resourceRoutes } from "../../server/src/api/resources/ind
 import { loadArtifact } from "../../server/src/chain/artifacts.js";
 import type { Deployment } from "../../server/src/chain/deployment.js";
 import { Choice, countBallots, decide, defaultRule, meetsFloor, reaches, scopeWeights, type ChoiceValue, type Fraction, type MatterValue, type OutcomeValue, type Rule, type Tally, type UnitRecord } from "../helpers/rules.js";
-import { CHAIN_ID, clients, DEV_KEYS, deployAll, freePort, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { CHAIN_ID, clients, DEV_KEYS, deployAll, anyFreePort, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { chainTime, doc, travelTo, writer, type Actor, type Writer } from "./helpers/history.js";
 import { settingsFor, startIndexer, type Running } from "./helpers/indexer.js";
 
@@ -113,7 +113,7 @@ describe("API outcomes and states against the chain and the rules", function () 
     client.readContract({ address: deployment.contracts[contract].address, abi: loadArtifact(contract).abi as Abi, functionName, args, blockNumber });
 
   before(async function () {
-    node = await startNode({ port: await freePort(8800, 8820) });
+    node = await startNode({ port: await anyFreePort() });
     tmp = tempDir("api-outcomes");
     let file: string;
     ({ deployment, file } = await deployAll(node.url, tmp.dir));

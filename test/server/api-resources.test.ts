@@ -15,7 +15,7 @@ import type { Deployment } from "../../server/src/chain/deployment.js";
 import { voucherCode } from "../../server/src/chain/voucher.js";
 import { artifactAbiOf } from "../../server/src/receipts/abis.js";
 import { pinOf, verifyReceipt } from "../../server/src/receipts/verify.js";
-import { ANCHORER_KEY, clients, deployAll, freePort, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { ANCHORER_KEY, clients, deployAll, anyFreePort, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { doc, playHistory, type History } from "./helpers/history.js";
 import { settingsFor, startIndexer, waitFor, type Running } from "./helpers/indexer.js";
 
@@ -65,7 +65,7 @@ describe("API read routes over HTTP", function () {
   }
 
   before(async function () {
-    node = await startNode({ port: await freePort(8750, 8800) });
+    node = await startNode({ port: await anyFreePort() });
     tmp = tempDir("api-resources");
     let file: string;
     ({ deployment, file } = await deployAll(node.url, tmp.dir));

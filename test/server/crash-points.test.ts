@@ -16,7 +16,7 @@ import { readLeaves, type LogEntry } from "../../server/src/receipts/log.js";
 import { logEntryEncoding } from "../../server/src/receipts/log-format.js";
 import { buildTree, rootOf } from "../../server/src/receipts/tree.js";
 import { closeStore, openStore } from "../../server/src/store/store.js";
-import { ANCHORER_KEY, CHAIN_ID, deployAll, freePort, holderAddress, registryWriter, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { ANCHORER_KEY, CHAIN_ID, deployAll, anyFreePort, holderAddress, registryWriter, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { playHistory } from "./helpers/history.js";
 import { indexToHead } from "./helpers/indexer.js";
 import { killLeftoverIndexers, runIndexer, spawnIndexer, type IndexerRun, type RunResult } from "./helpers/indexer-process.js";
@@ -55,7 +55,7 @@ describe("indexer crash points (kill -9 checked to land mid-rollback, mid-anchor
   };
 
   before(async function () {
-    node = await startNode({ port: await freePort(8770, 8800) });
+    node = await startNode({ port: await anyFreePort() });
     proxy = await startRpcProxy(node.url);
     tmp = tempDir("crash-points");
   });

@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import path from "node:path";
 import type { Address } from "viem";
-import { deployAll, freePort, holderAddress, registryWriter, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { deployAll, anyFreePort, holderAddress, registryWriter, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { killLeftoverIndexers, runIndexer, spawnIndexer } from "./helpers/indexer-process.js";
 import { seededRng } from "./helpers/seeded.js";
 import { digestStore, storedCheckpoint } from "./helpers/store.js";
@@ -18,7 +18,7 @@ describe("indexer crash safety (kill -9 during backfill)", function () {
   let tmp: ReturnType<typeof tempDir>;
 
   before(async function () {
-    node = await startNode({ port: await freePort(8660) });
+    node = await startNode({ port: await anyFreePort() });
     tmp = tempDir("crash");
   });
   afterEach(killLeftoverIndexers);

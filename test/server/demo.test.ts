@@ -7,7 +7,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { keccak256, stringToBytes, type Hex } from "viem";
 import { noteCommitment } from "../../server/src/chain/commitment.js";
-import { freePort, repoRoot, tempDir } from "./helpers/chain.js";
+import { anyFreePort, repoRoot, tempDir } from "./helpers/chain.js";
 
 type DemoRun = { output: () => string; ready: Promise<void>; interrupt: () => Promise<number | null> };
 
@@ -182,8 +182,9 @@ describe("npm run demo", function () {
   after(() => tmp?.remove());
 
   it("starts the whole stack, stops cleanly on Ctrl-C, and starts cleanly again", async function () {
-    const rpcPort = await freePort(8750, 8800);
-    const apiPort = await freePort(rpcPort + 1, 8800);
+    const rpcPort = await anyFreePort();
+    let apiPort = await anyFreePort();
+    while (apiPort === rpcPort) apiPort = await anyFreePort();
     const api = `http://127.0.0.1:${apiPort}`;
     for (let run = 1; run <= 2; run++) {
       const demo = runDemo(rpcPort, apiPort, tmp.dir);

@@ -10,7 +10,7 @@ import { mnemonicToAccount } from "viem/accounts";
 import { loadArtifact } from "../../server/src/chain/artifacts.js";
 import { startLocalNode, type LocalNode } from "../../server/src/chain/localNode.js";
 import { DEMO_MNEMONIC } from "../../scripts/demo/plan.js";
-import { freePort, repoRoot, tempDir } from "./helpers/chain.js";
+import { anyFreePort, repoRoot, tempDir } from "./helpers/chain.js";
 
 const run = promisify(execFile);
 
@@ -20,7 +20,7 @@ describe("npm run deploy", function () {
   let tmp: ReturnType<typeof tempDir>;
 
   before(async function () {
-    node = await startLocalNode({ port: await freePort(8680), kind: "anvil" });
+    node = await startLocalNode({ port: await anyFreePort(), kind: "anvil" });
     tmp = tempDir("deploy");
   });
   after(async function () {

@@ -17,7 +17,7 @@ import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
 import { signDeviceRequest } from "../../server/src/services/devices/index.js";
 import { Refusal, systemPrincipal } from "../../server/src/services/framework/index.js";
-import { CHAIN_ID, clients, deployAll, DEV_KEYS, freePort, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { CHAIN_ID, clients, deployAll, DEV_KEYS, anyFreePort, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { httpClient, type Answer } from "./helpers/siwe-http.js";
 import { waitFor } from "./helpers/indexer.js";
 
@@ -81,7 +81,7 @@ describe("devices: registry and signed webhook", function () {
   }
 
   before(async function () {
-    node = await startNode({ port: await freePort(8961, 8999) });
+    node = await startNode({ port: await anyFreePort() });
     tmp = tempDir("devices");
     const { file } = await deployAll(node.url, tmp.dir);
     const settings = loadServerSettings(

@@ -16,7 +16,7 @@ import { readJournal } from "../../server/src/receipts/log.js";
 import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
 import { idCheckCharacter, isValidIdNumber, parseLabelQuery } from "../../server/src/services/directory/index.js";
-import { CHAIN_ID, clients, deployAll, DEV_KEYS, freePort, registryWriter, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { CHAIN_ID, clients, deployAll, DEV_KEYS, anyFreePort, registryWriter, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { errandService } from "./helpers/errand-service.js";
 import { waitFor } from "./helpers/indexer.js";
 
@@ -135,7 +135,7 @@ describe("directory: routes, roles and purposes (whole server)", function () {
   }
 
   before(async function () {
-    node = await startNode({ port: await freePort(8760, 8790) });
+    node = await startNode({ port: await anyFreePort() });
     tmp = tempDir("directory");
     const { deployment, file } = await deployAll(node.url, tmp.dir);
     const registry = registryWriter(node.url, deployment.contracts.CommunityRegistry!.address);

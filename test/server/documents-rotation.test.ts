@@ -19,7 +19,7 @@ import { fileBlobs } from "../../server/src/services/documents/storage.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
 import { parseMasterKey, type MasterKey } from "../../server/src/vault/masterKey.js";
 import { VaultError } from "../../server/src/vault/errors.js";
-import { ANCHORER_KEY, CHAIN_ID, clients, deployAll, freePort, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { ANCHORER_KEY, CHAIN_ID, clients, deployAll, anyFreePort, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 
 /** PNG bytes carrying `text`, as a scanned form's metadata might. */
 function png(text: string): Buffer {
@@ -87,12 +87,12 @@ describe("documents: a master-key rotation rewraps the sealed files", function (
     const scan = png("纸质选票 王秀英 3号楼2单元402");
 
     before(async function () {
-      node = await startNode({ port: await freePort(8890, 8920) });
+      node = await startNode({ port: await anyFreePort() });
       tmp = tempDir("documents-rotation");
       const deployed = await deployAll(node.url, tmp.dir);
       deploymentFile = deployed.file;
       await grantRole(clients(node.url), deployed.deployment, "STAFF_ROLE", staff.address);
-      port = await freePort(8920, 8950);
+      port = await anyFreePort();
     });
     after(async function () {
       await server?.stop();

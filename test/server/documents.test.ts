@@ -28,7 +28,7 @@ import { levelServiceStorage } from "../../server/src/services/framework/index.j
 import { logEntryEncoding } from "../../server/src/receipts/log-format.js";
 import { createLock } from "../../server/src/store/lock.js";
 import { closeStore, openStore } from "../../server/src/store/store.js";
-import { ANCHORER_KEY, CHAIN_ID, clients, deployAll, freePort, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { ANCHORER_KEY, CHAIN_ID, clients, deployAll, anyFreePort, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { chainTime, playHistory, writer, type History } from "./helpers/history.js";
 import { waitFor } from "./helpers/indexer.js";
 import { rawRequest, requestBytes } from "./helpers/raw-http.js";
@@ -176,7 +176,7 @@ describe("documents: the store through the whole server", function () {
   const attachment = pdf("Building 1 roof waterproofing: drawings and quote");
 
   before(async function () {
-    node = await startNode({ port: await freePort(8860, 8890) });
+    node = await startNode({ port: await anyFreePort() });
     tmp = tempDir("documents");
     const deployed = await deployAll(node.url, tmp.dir);
     deployment = deployed.deployment;

@@ -18,7 +18,7 @@ import { loadServerSettings } from "../../server/src/config/server.js";
 import { BALLOT_TYPES } from "../../server/src/relayer/ballot.js";
 import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
-import { ANCHORER_KEY, CHAIN_ID, DEV_KEYS, deployAll, freePort, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { ANCHORER_KEY, CHAIN_ID, DEV_KEYS, deployAll, anyFreePort, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { chainTime, travelTo, writer, type Writer } from "./helpers/history.js";
 import { waitFor } from "./helpers/indexer.js";
 import { startFaultProxy, type FaultProxy } from "./helpers/proxy.js";
@@ -105,7 +105,7 @@ describe("Faults: nothing stays broken after a passing fault", function () {
   }
 
   before(async function () {
-    node = await startNode({ port: await freePort(8800, 8850) });
+    node = await startNode({ port: await anyFreePort() });
     tmp = tempDir("faults");
     const deployed = await deployAll(node.url, tmp.dir);
     deployment = deployed.deployment;

@@ -15,7 +15,7 @@ import { writeDeployment, type Deployment } from "../../server/src/chain/deploym
 import { syncOnce } from "../../server/src/indexer/indexer.js";
 import { setupIndexer } from "../../server/src/indexer/setup.js";
 import { closeStore } from "../../server/src/store/store.js";
-import { ANCHORER_KEY, clients, DEV_KEYS, freePort, holderAddress, registryWriter, repoRoot, rpc, tempDir } from "./helpers/chain.js";
+import { ANCHORER_KEY, clients, DEV_KEYS, anyFreePort, holderAddress, registryWriter, repoRoot, rpc, tempDir } from "./helpers/chain.js";
 import { expectModelsMatchChain, settingsFor, startIndexer, waitFor } from "./helpers/indexer.js";
 import { killLeftoverIndexers, spawnIndexer } from "./helpers/indexer-process.js";
 import { startRpcProxy, type RpcProxy } from "./helpers/rpc-proxy.js";
@@ -25,7 +25,7 @@ type Anvil = { url: string; chainId: number; child: ChildProcess; stop: () => Pr
 
 /** An Anvil node with the given chain id (the test's own fixture: startLocalNode gives only the default id). */
 async function startAnvil(chainId: number): Promise<Anvil> {
-  const port = await freePort(8800, 8840);
+  const port = await anyFreePort();
   const child = spawn(path.join(repoRoot, "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"), ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(chainId), "--silent"], {
     stdio: "ignore",
   });

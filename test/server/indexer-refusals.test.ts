@@ -14,7 +14,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { anchorOnce, chainNextLeaf, truncateGuard } from "../../server/src/receipts/anchorer.js";
 import { appendOffchain } from "../../server/src/receipts/log.js";
 import { closeStore, type Store } from "../../server/src/store/store.js";
-import { ANCHORER_KEY, clients, deployAll, freePort, holderAddress, registryWriter, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { ANCHORER_KEY, clients, deployAll, anyFreePort, holderAddress, registryWriter, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { expectModelsMatchChain, settingsFor, startIndexer } from "./helpers/indexer.js";
 import { runIndexer, spawnIndexer } from "./helpers/indexer-process.js";
 import { digestStore } from "./helpers/store.js";
@@ -35,7 +35,7 @@ describe("indexer refusals on a Hardhat node", function () {
   let tmp: ReturnType<typeof tempDir>;
 
   before(async function () {
-    node = await startNode({ port: await freePort(8710, 8750) });
+    node = await startNode({ port: await anyFreePort() });
     tmp = tempDir("refusals");
   });
   after(async function () {

@@ -5,7 +5,7 @@ import path from "node:path";
 import type { Address } from "viem";
 import { numKey } from "../../server/src/store/store.js";
 import type { LogEntry } from "../../server/src/receipts/log.js";
-import { clients, deployAll, freePort, holderAddress, registryWriter, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { clients, deployAll, anyFreePort, holderAddress, registryWriter, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { expectModelsMatchChain, settingsFor, startIndexer } from "./helpers/indexer.js";
 import { digestStore } from "./helpers/store.js";
 
@@ -17,7 +17,7 @@ describe("indexer on a Hardhat node", function () {
   let registry: Address;
 
   before(async function () {
-    node = await startNode({ port: await freePort(8620) });
+    node = await startNode({ port: await anyFreePort() });
     tmp = tempDir("indexer");
     const { deployment, file } = await deployAll(node.url, tmp.dir);
     deploymentFile = file;

@@ -19,7 +19,7 @@ import type { Receipt } from "../../server/src/receipts/format.js";
 import { appendOffchain, leafOfRecord, readEntry, readJournal, readOffchain, type Appended } from "../../server/src/receipts/log.js";
 import type { OffchainRecord } from "../../server/src/receipts/record.js";
 import { pinOf, verifyReceipt } from "../../server/src/receipts/verify.js";
-import { ANCHORER_KEY, CHAIN_ID, clients, deployAll, freePort, holderAddress, registryWriter, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { ANCHORER_KEY, CHAIN_ID, clients, deployAll, anyFreePort, holderAddress, registryWriter, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { settingsFor, startIndexer, type Running } from "./helpers/indexer.js";
 
 describe("off-chain records through a chain reorganisation", function () {
@@ -30,7 +30,7 @@ describe("off-chain records through a chain reorganisation", function () {
   let running: Running;
 
   before(async function () {
-    node = await startNode({ port: await freePort(8675) });
+    node = await startNode({ port: await anyFreePort() });
     tmp = tempDir("journal-reorg");
     const deployed = await deployAll(node.url, tmp.dir);
     deployment = deployed.deployment;

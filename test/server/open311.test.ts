@@ -17,7 +17,7 @@ import { actorText } from "../../server/src/receipts/actor.js";
 import { readNote } from "../../server/src/vault/index.js";
 import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
-import { CHAIN_ID, clients, deployAll, freePort, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { CHAIN_ID, clients, deployAll, anyFreePort, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { httpClient } from "./helpers/siwe-http.js";
 import { playHistory, type History } from "./helpers/history.js";
 import { waitFor } from "./helpers/indexer.js";
@@ -71,7 +71,7 @@ describe("Open311 GeoReport v2 on the work orders (a client written from the spe
   const description = "3号楼电梯卡在五楼，里面没有人，请尽快来修。";
 
   before(async function () {
-    node = await startNode({ port: await freePort(9280, 9320) });
+    node = await startNode({ port: await anyFreePort() });
     tmp = tempDir("open311");
     const { deployment, file } = await deployAll(node.url, tmp.dir);
     history = await playHistory(node.url, deployment);

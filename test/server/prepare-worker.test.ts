@@ -6,7 +6,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { Address } from "viem";
 import { workerExecArgv } from "../../server/src/indexer/prepare.js";
-import { deployAll, freePort, holderAddress, registryWriter, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { deployAll, anyFreePort, holderAddress, registryWriter, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { runIndexer } from "./helpers/indexer-process.js";
 
 describe("the log-preparing worker's start", function () {
@@ -32,7 +32,7 @@ describe("the log-preparing worker's start", function () {
     let node: NodeProcess;
     let tmp: ReturnType<typeof tempDir>;
     before(async function () {
-      node = await startNode({ port: await freePort(8670) });
+      node = await startNode({ port: await anyFreePort() });
       tmp = tempDir("prepare-worker");
     });
     after(async function () {

@@ -33,7 +33,7 @@ import { VaultError, type VaultErrorCode } from "../../server/src/vault/errors.j
 import type { FieldName, Purpose } from "../../server/src/vault/fields.js";
 import { openLevelVaultStore } from "../../server/src/vault/store.js";
 import { openVault } from "../../server/src/vault/vault.js";
-import { ANCHORER_KEY, CHAIN_ID, DEV_KEYS, deployAll, freePort, repoRoot, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { ANCHORER_KEY, CHAIN_ID, DEV_KEYS, deployAll, anyFreePort, repoRoot, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { chainTime, writer, type Writer } from "./helpers/history.js";
 import { waitFor } from "./helpers/indexer.js";
 import { newMasterKey } from "./helpers/vault.js";
@@ -125,10 +125,13 @@ describe("personal data under PIPL, through the server", function () {
 
   // Each start listens on a port not used before: fetch keeps connections alive, and a socket kept from the stopped
   // server must not meet a new one on the same port.
-  let lastPort = 8939;
+  const usedPorts = new Set<number>();
   async function start(): Promise<void> {
-    lastPort = await freePort(lastPort + 1, 8990);
-    server = await startServer({ ...settings, port: lastPort }, pino({ level: "debug" }, sink), serverRoutes, {
+    let port: number;
+    do port = await anyFreePort();
+    while (usedPorts.has(port));
+    usedPorts.add(port);
+    server = await startServer({ ...settings, port }, pino({ level: "debug" }, sink), serverRoutes, {
       // Services are made with what the server provides: the vault they hold personal data in.
       services: ({ privacy }) => {
         servicesGot = privacy;
@@ -204,7 +207,7 @@ describe("personal data under PIPL, through the server", function () {
   const readAs = (actor: Actor, personId: string, field: FieldName, purpose: Purpose) => server!.privacy.vault.read({ actor: actorText(actor), purpose, personId, field });
 
   before(async function () {
-    node = await startNode({ port: await freePort(8900, 8940) });
+    node = await startNode({ port: await anyFreePort() });
     tmp = tempDir("privacy");
     const deployed = await deployAll(node.url, tmp.dir);
     deployment = deployed.deployment;

@@ -11,7 +11,7 @@ import type { AccountView, LedgerView, PlanView } from "../../server/src/indexer
 import type { MemberView, ServiceView } from "../../server/src/indexer/models/timebank.js";
 import { OUTCOMES, type TallyView, type VoteView } from "../../server/src/indexer/models/votes.js";
 import { numKey, readModel, type Store } from "../../server/src/store/store.js";
-import { clients, deployAll, freePort, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { clients, deployAll, anyFreePort, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { doc, playHistory, writer, type History } from "./helpers/history.js";
 import { settingsFor, startIndexer } from "./helpers/indexer.js";
 import { digestStore } from "./helpers/store.js";
@@ -139,7 +139,7 @@ describe("vote, fund and time-bank read models on a Hardhat node", function () {
   let history: History;
 
   before(async function () {
-    node = await startNode({ port: await freePort(8700, 8750) });
+    node = await startNode({ port: await anyFreePort() });
     tmp = tempDir("models");
     ({ deployment, file } = await deployAll(node.url, tmp.dir));
     history = await playHistory(node.url, deployment);

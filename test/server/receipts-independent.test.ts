@@ -23,7 +23,7 @@ import { appendOffchain, type OffchainInput } from "../../server/src/receipts/lo
 import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
 import { commit } from "../../server/src/vault/commitment.js";
-import { ANCHORER_KEY, CHAIN_ID, clients, deployAll, freePort, holderAddress, registryWriter, repoRoot, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { ANCHORER_KEY, CHAIN_ID, clients, deployAll, anyFreePort, holderAddress, registryWriter, repoRoot, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { waitFor } from "./helpers/indexer.js";
 
 // ---------------------------------------------------------------------------------------------------------
@@ -233,7 +233,7 @@ describe("off-chain receipts, checked by an independent verifier written from do
   };
 
   before(async function () {
-    node = await startNode({ port: await freePort(8660) });
+    node = await startNode({ port: await anyFreePort() });
     tmp = tempDir("receipts-independent");
     ({ deployment, file: deploymentFile } = await deployAll(node.url, tmp.dir));
     trust = { rpc: node.url, anchor: deployment.contracts.RecordAnchor!.address, chainId: CHAIN_ID };

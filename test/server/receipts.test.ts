@@ -25,7 +25,7 @@ import { buildReceipt, createTreeCache } from "../../server/src/receipts/receipt
 import { encodeRecord, type Record_ } from "../../server/src/receipts/record.js";
 import { buildTree, proofOf, rootOf } from "../../server/src/receipts/tree.js";
 import { pinOf, verifyReceipt, type StepName, type VerifyOptions } from "../../server/src/receipts/verify.js";
-import { CHAIN_ID, clients, ANCHORER_KEY, deployAll, freePort, holderAddress, registryWriter, repoRoot, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { CHAIN_ID, clients, ANCHORER_KEY, deployAll, anyFreePort, holderAddress, registryWriter, repoRoot, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { playHistory } from "./helpers/history.js";
 import { settingsFor, startIndexer, waitFor, type Running } from "./helpers/indexer.js";
 
@@ -82,7 +82,7 @@ describe("receipts on a Hardhat node", function () {
   const receipts: Receipt[] = [];
 
   before(async function () {
-    node = await startNode({ port: await freePort(8640) });
+    node = await startNode({ port: await anyFreePort() });
     tmp = tempDir("receipts");
     const deployed = await deployAll(node.url, tmp.dir);
     deployment = deployed.deployment;
@@ -387,7 +387,7 @@ describe("receipts on a Hardhat node", function () {
     expect(unpinned.status, unpinned.stdout).to.equal(3);
     expect(unpinned.stdout).to.match(/✔ pinned-anchor: NOT PINNED/).and.match(/anchor is NOT pinned/);
 
-    const closed = await freePort(8690, 8700);
+    const closed = await anyFreePort();
     const unreachable = cli(file, `http://127.0.0.1:${closed}`, "--deployment", deploymentFile);
     expect(unreachable.status, unreachable.stdout + unreachable.stderr).to.equal(2);
     expect(unreachable.stdout).to.match(/could not reach the chain node at http:\/\/127\.0\.0\.1/).and.not.match(/NOT verified/);

@@ -12,7 +12,7 @@ import { deployContracts } from "../../server/src/chain/deploy.js";
 import { writeDeployment } from "../../server/src/chain/deployment.js";
 import { startLocalNode, type LocalNode } from "../../server/src/chain/localNode.js";
 import { BALLOT_TYPES } from "../../server/src/relayer/ballot.js";
-import { CHAIN_ID, DEV_KEYS, freePort, repoRoot, rpc, tempDir } from "./helpers/chain.js";
+import { CHAIN_ID, DEV_KEYS, anyFreePort, repoRoot, rpc, tempDir } from "./helpers/chain.js";
 
 const HOLDERS = 90;
 const CHOICE = { for: 1, against: 2, abstain: 3 } as const;
@@ -55,7 +55,7 @@ describe("server crash safety (kill -9 with ballots queued and in flight)", func
   let server: Server | undefined;
 
   before(async function () {
-    node = await startLocalNode({ port: await freePort(8690) });
+    node = await startLocalNode({ port: await anyFreePort() });
     tmp = tempDir("server-crash");
   });
   after(async function () {
@@ -95,7 +95,7 @@ describe("server crash safety (kill -9 with ballots queued and in flight)", func
     await rpc(node.url, "evm_increaseTime", [20]);
     await rpc(node.url, "evm_mine");
 
-    const port = await freePort(8695);
+    const port = await anyFreePort();
     const url = `http://127.0.0.1:${port}`;
     const baseEnv = {
       GONGZHI_RPC_URL: node.url,

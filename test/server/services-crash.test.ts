@@ -14,7 +14,7 @@ import { leafOfRecord, type LogEntry } from "../../server/src/receipts/log.js";
 import { OFFCHAIN_SCHEMA } from "../../server/src/receipts/record.js";
 import { pinOf, verifyReceipt } from "../../server/src/receipts/verify.js";
 import { closeStore, numKey, openStore } from "../../server/src/store/store.js";
-import { ANCHORER_KEY, CHAIN_ID, clients, deployAll, freePort, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { ANCHORER_KEY, CHAIN_ID, clients, deployAll, anyFreePort, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { waitFor } from "./helpers/indexer.js";
 import { signInTo, startServiceProcess, type ServiceProcess } from "./helpers/service-process.js";
 
@@ -30,7 +30,7 @@ describe("service framework: kill -9 right after a 201", function () {
   let server: ServiceProcess | undefined;
 
   before(async function () {
-    node = await startNode({ port: await freePort(8660) });
+    node = await startNode({ port: await anyFreePort() });
     tmp = tempDir("services-crash");
   });
   after(async function () {

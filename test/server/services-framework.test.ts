@@ -33,7 +33,7 @@ import {
   type ProxyCheck,
 } from "../../server/src/services/framework/index.js";
 import { Assigned, Closed, errandService, Opened } from "./helpers/errand-service.js";
-import { ANCHORER_KEY, clients, deployAll, DEV_KEYS, freePort, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { ANCHORER_KEY, clients, deployAll, DEV_KEYS, anyFreePort, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { waitFor } from "./helpers/indexer.js";
 
 const CHAIN_ID = 31337;
@@ -246,7 +246,7 @@ describe("service framework: HTTP round trips against a whole server", function 
   let authorisationId: string;
 
   before(async function () {
-    node = await startNode({ port: await freePort(8650) });
+    node = await startNode({ port: await anyFreePort() });
     tmp = tempDir("services-http");
     const deployed = await deployAll(node.url, tmp.dir);
     deployment = deployed.deployment;

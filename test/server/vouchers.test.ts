@@ -9,7 +9,7 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { loadServerSettings } from "../../server/src/config/server.js";
 import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
-import { CHAIN_ID, clients, deployAll, DEV_KEYS, freePort, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { CHAIN_ID, clients, deployAll, DEV_KEYS, anyFreePort, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { httpClient } from "./helpers/siwe-http.js";
 import { doc, playHistory, writer, type History } from "./helpers/history.js";
 import { waitFor } from "./helpers/indexer.js";
@@ -30,7 +30,7 @@ describe("time-bank vouchers honoured by partners (off-chain records)", function
   const redemptions = async (query: string) => (await call(undefined, "GET", `/api/timebank/redemptions?${query}`)).body.items as Redemption[];
 
   before(async function () {
-    node = await startNode({ port: await freePort(8801, 8840) });
+    node = await startNode({ port: await anyFreePort() });
     tmp = tempDir("vouchers");
     const { deployment, file } = await deployAll(node.url, tmp.dir);
     history = await playHistory(node.url, deployment);

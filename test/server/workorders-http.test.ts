@@ -10,7 +10,7 @@ import { loadServerSettings } from "../../server/src/config/server.js";
 import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
 import { signDeviceRequest } from "../../server/src/services/devices/index.js";
-import { CHAIN_ID, clients, deployAll, DEV_KEYS, freePort, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { CHAIN_ID, clients, deployAll, DEV_KEYS, anyFreePort, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { httpClient } from "./helpers/siwe-http.js";
 import { playHistory, type History } from "./helpers/history.js";
 import { waitFor } from "./helpers/indexer.js";
@@ -32,7 +32,7 @@ describe("work orders over HTTP (real server, node and LevelDB)", function () {
   const report = (place: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ channel: "resident", serviceCode: "burst-pipe", place: { estateId: 1, ...place }, ...extra });
 
   before(async function () {
-    node = await startNode({ port: await freePort(9200, 9240) });
+    node = await startNode({ port: await anyFreePort() });
     tmp = tempDir("workorders");
     const { deployment, file } = await deployAll(node.url, tmp.dir);
     history = await playHistory(node.url, deployment);

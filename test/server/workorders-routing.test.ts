@@ -8,7 +8,7 @@ import { pino } from "pino";
 import { loadServerSettings } from "../../server/src/config/server.js";
 import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
-import { CHAIN_ID, clients, deployAll, freePort, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { CHAIN_ID, clients, deployAll, anyFreePort, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { httpClient } from "./helpers/siwe-http.js";
 import { playHistory, type History } from "./helpers/history.js";
 import { waitFor } from "./helpers/indexer.js";
@@ -25,7 +25,7 @@ describe("work orders: the routing table the community office edits (real server
   const category = async (code: string) => (await call(undefined, "GET", "/api/workorders/categories")).body.items.find((c: { code: string }) => c.code === code);
 
   before(async function () {
-    node = await startNode({ port: await freePort(9240, 9280) });
+    node = await startNode({ port: await anyFreePort() });
     tmp = tempDir("wo-routing");
     const { deployment, file } = await deployAll(node.url, tmp.dir);
     history = await playHistory(node.url, deployment);

@@ -14,7 +14,7 @@ import { loadServerSettings } from "../../server/src/config/server.js";
 import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
 import { noteHolder } from "../../server/src/vault/index.js";
-import { CHAIN_ID, clients, deployAll, freePort, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
+import { CHAIN_ID, clients, deployAll, anyFreePort, rpc, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { httpClient } from "./helpers/siwe-http.js";
 import { playHistory, type History } from "./helpers/history.js";
 import { waitFor } from "./helpers/indexer.js";
@@ -57,7 +57,7 @@ describe("work orders: what people write, kept in the vault (real server, node, 
   const texts = async (who: string | undefined, id: string) => call(who, "GET", `/api/workorders/${id}/texts`);
 
   before(async function () {
-    node = await startNode({ port: await freePort(9400, 9440) });
+    node = await startNode({ port: await anyFreePort() });
     tmp = tempDir("workorders-text");
     const { deployment, file } = await deployAll(node.url, tmp.dir);
     history = await playHistory(node.url, deployment);

@@ -22,23 +22,10 @@ export const DEV_KEYS: Hex[] = [
 ];
 export const CHAIN_ID = 31337;
 
-async function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
-}
-
-/** A free port in [from, to) (each test file uses its own starting point; 8610–8699 unless said). */
-export async function freePort(from: number, to = 8700): Promise<number> {
-  for (let p = from; p < to; p++) if (await isFree(p)) return p;
-  throw new Error(`No free port in ${from}–${to - 1}; stop leftover node processes (they were started by these tests).`);
-}
-
 /**
- * A port the operating system calls free on loopback now, outside every test file's range (another process may
- * still take it before the caller binds it: callers that can, listen on port 0 instead).
+ * A port the operating system calls free on loopback now (another process may still take it before the caller
+ * binds it: callers that can, listen on port 0 instead). Test files run in parallel processes (`npm test`), so no
+ * file may count on a fixed port or range being left to it.
  */
 export async function anyFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
