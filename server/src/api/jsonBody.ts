@@ -39,7 +39,7 @@ function bodyError(status: number, message: string, type: string, extra: Record<
   });
 }
 
-const FIRST_NON_SPACE = /^[\x20\x09\x0a\x0d]*([^\x20\x09\x0a\x0d])/;
+const FIRST_NON_SPACE = /^[ \t\n\r]*([^ \t\n\r])/;
 
 /** body-parser's strict JSON: empty is {}; otherwise the text must open with { or [ (after JSON whitespace). */
 function parseStrict(text: string): unknown {
