@@ -191,6 +191,15 @@ describe("API lean path: the same answers as the libraries it replaces", functio
       expect(outcome(a)).to.deep.equal(outcome(b));
       expect(JSON.parse(a.body)).to.deep.equal({ body: { a: "late", n: [1, 2, 3] } });
     });
+    it("leaves the request read to the end, so that a route's own body-parser after it leaves it alone", async function () {
+      // As in the API: the body has arrived (an immediate after the headers) when the JSON reader runs.
+      const later: RequestHandler = (_req, _res, next) => void setImmediate(next);
+      const port = await start(express().use(later).use(jsonBody({ limit: "1kb", skip: () => false })).use(express.json()).use(echo).use(errors));
+      for (const body of ['{"a":1}', ""]) {
+        const res = await rawRequest(port, request("POST", "/", { "Content-Type": json }, body), { timeoutMs: 5000 });
+        expect(outcome(res)).to.deep.equal({ status: 200, body: JSON.stringify({ body: body === "" ? {} : { a: 1 } }) });
+      }
+    });
     it("reads a size limit as body-parser does", function () {
       expect([limitBytes("1kb"), limitBytes("64kb"), limitBytes("1.5mb"), limitBytes("100"), limitBytes(2048), limitBytes("lots")]).to.deep.equal([1024, 65536, 1572864, 100, 2048, undefined]);
     });

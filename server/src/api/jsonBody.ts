@@ -94,9 +94,14 @@ export function jsonBody(options: JsonBodyOptions): RequestHandler {
       }
       next();
     };
-    // The whole body came with the headers (a small command): read it now.
+    // The whole body is here (a small command's came with its headers): read it at once. Its 'end' follows on
+    // the next tick; the next middleware waits for it, so that the request reads as finished, as after
+    // body-parser (a route's own body parser then leaves it alone).
     if (req.complete && req.readableLength === length) {
-      return finish(length === 0 ? Buffer.alloc(0) : (req.read() as Buffer));
+      const bytes = (req.read() as Buffer | null) ?? Buffer.alloc(0);
+      if (req.readableEnded) return finish(bytes);
+      req.once("end", () => finish(bytes));
+      return;
     }
     const chunks: Buffer[] = [];
     let received = 0;

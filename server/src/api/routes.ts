@@ -93,7 +93,9 @@ export function validateInput<P, Q, B>(spec: RouteSpec<P, Q, B>, req: Request): 
  */
 const requireJsonBody: RequestHandler = (req, _res, next) => {
   const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
-  next(hasBody && !req.is("application/json") ? new ApiError(415, "unsupported_media_type") : undefined);
+  // The usual spelling needs no media-type parsing; any other goes through type-is.
+  const json = !hasBody || req.headers["content-type"] === "application/json" || Boolean(req.is("application/json"));
+  next(json ? undefined : new ApiError(415, "unsupported_media_type"));
 };
 
 /** A path pattern's segments, if every one is a plain literal or a whole-segment `:param`; else undefined. */
