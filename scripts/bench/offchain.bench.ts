@@ -56,8 +56,15 @@ request compiled a new zod schema and made a getrandom system call (379 → 1,70
 twice and records ABI-encoded through viem's general encoder (→ 1,891); Express walked every route of the API
 (three runs then: 1,956, 1,522, 1,865). Then: autocannon rebuilt each request through setupRequest and parsed each
 answer with a full HTTP parser, about a fifth of the CPU the server spent per command, on the same two cores: the
-load generator is now a lean one. Compare two checkouts on a busy machine with scripts/bench/offchain-ab.ts
-(alternating load windows, one chain node, a server from each checkout).
+load generator is now a lean one. Then the API's per-request path (server/src/api): a request that names a route
+exactly skips Express's routing, helmet's headers are worked out once, a lean JSON reader and request limiter give
+body-parser's and express-rate-limit's answers, and the other middlewares run in two Express layers: the main
+thread's CPU per command fell by a third (496 → 330 µs, 1,458 → 2,022 records/s, interleaved A/B at load 5–6).
+What is left on the main thread (a busy machine): the kernel's loopback socket writes (about a fifth), garbage
+collection (an eighth), Node's HTTP machinery (a fifth), Express's response and routing (a tenth), the engine,
+receipt log and LevelDB (a seventh). Compare two checkouts on a busy machine with scripts/bench/offchain-ab.ts
+(alternating load windows, one chain node, a server from each checkout); profile one with
+scripts/bench/offchain-profile.ts (CPU per record by thread, and --cpu-prof).
 A bound to know: LevelDB syncs one write at a time, and 50 clients in a closed loop split into two cohorts that
 take turns (one is synced while the other's answers go out and its next commands come in), so records/s cannot
 pass 25 ÷ the disk's sync time: a synced batch took 2.5 ms on an idle disk here, but a median of 33 ms while the

@@ -1,9 +1,10 @@
 import cors from "cors";
-import express, { Router, type Express, type RequestHandler } from "express";
-import { rateLimit } from "express-rate-limit";
-import helmet from "helmet";
+import express, { Router, type Express, type Request, type RequestHandler, type Response } from "express";
+import helmet, { type HelmetOptions } from "helmet";
 import type { Logger } from "pino";
 import { compressJson, serveClient } from "./delivery.js";
+import { jsonBody } from "./jsonBody.js";
+import { requestLimiter } from "./rateLimit.js";
 import { ApiError, errorBody, errorHandler, notFound, type ErrorShape } from "./errors.js";
 import { mountRoutes, openApiDocument, type RouteSpec } from "./routes.js";
 
@@ -27,9 +28,13 @@ export type AppOptions = {
   limitedPaths?: readonly string[];
 };
 
-/** Logs method, route pattern, status and duration; never bodies, queries or headers (personal data). */
+/**
+ * Logs method, route pattern, status and duration; never bodies, queries or headers (personal data). Nothing is
+ * done for a request while the logger's level leaves out "info" lines (checked per request: the level may change).
+ */
 function requestLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
+    if (!logger.isLevelEnabled("info")) return next();
     const started = process.hrtime.bigint();
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -49,20 +54,86 @@ function bodyTimeout(ms: number, shapes: readonly ErrorShape[] = []): RequestHan
   return (req, res, next) => {
     const expectsBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
     if (!expectsBody || req.complete) return next();
-    const timer = setTimeout(() => {
-      if (req.complete || res.headersSent) return;
-      const body = errorBody(new ApiError(408, "request_timeout"), req.get("accept-language"));
-      // originalUrl: by now a sub-router may have rewritten req.path (routes are mounted by prefix).
-      const shape = shapes.find((s) => req.originalUrl.startsWith(s.prefix));
-      const out = shape ? shape.render(408, body) : { status: 408, body };
-      res.status(out.status).set("connection", "close").json(out.body);
-      // The rest of the body will never be read: close our side once the answer is out.
-      res.once("finish", () => req.socket.end());
-    }, ms);
-    timer.unref();
-    const clear = () => clearTimeout(timer);
-    req.once("end", clear);
-    res.once("close", clear);
+    // Express runs while Node's parser is still at the request's headers (microtasks run before it reaches the
+    // body); a body that came in the same read (a small command's) is parsed by the time an immediate runs, and
+    // then needs no timer, nor the JSON parser a wait for its stream events.
+    setImmediate(() => (req.complete ? next() : arm()));
+    const arm = () => {
+      const timer = setTimeout(() => {
+        if (req.complete || res.headersSent) return;
+        const body = errorBody(new ApiError(408, "request_timeout"), req.get("accept-language"));
+        // originalUrl: by now a sub-router may have rewritten req.path (routes are mounted by prefix).
+        const shape = shapes.find((s) => req.originalUrl.startsWith(s.prefix));
+        const out = shape ? shape.render(408, body) : { status: 408, body };
+        res.status(out.status).set("connection", "close").json(out.body);
+        // The rest of the body will never be read: close our side once the answer is out.
+        res.once("finish", () => req.socket.end());
+      }, ms);
+      timer.unref();
+      const clear = () => clearTimeout(timer);
+      req.once("end", clear);
+      res.once("close", clear);
+      next();
+    };
+  };
+}
+
+/** The security headers (helmet's, as configured here). */
+export const HELMET_OPTIONS: HelmetOptions = {
+  contentSecurityPolicy: {
+    // The web client reads the chain itself over JSON-RPC, from a node the user may choose (the Verify page
+    // must not depend on this server), and sends time-bank transactions there: any http(s) origin.
+    directives: { connectSrc: ["'self'", "http:", "https:"] },
+  },
+};
+
+/**
+ * helmet's headers, worked out once: with no per-request directive (no nonce) its middleware sets the same
+ * headers on every answer, so it is run once against a recorder and its header operations are replayed per
+ * request, in its order, instead of walking its dozen middlewares each time. Refuses (at start) a configuration
+ * whose headers would depend on the request.
+ */
+export function securityHeaders(options: HelmetOptions): RequestHandler {
+  const ops: ([name: string, value: string] | [name: string])[] = [];
+  let called = false;
+  const recorder = {
+    setHeader: (name: string, value: unknown) => void ops.push([name, String(value)]),
+    removeHeader: (name: string) => void ops.push([name]),
+  };
+  const probe = new Proxy({}, { get: (_t, key) => { throw new Error(`helmet read the request's ${String(key)}: its headers depend on the request and cannot be precomputed.`); } });
+  helmet(options)(probe as Request, recorder as unknown as Response, (error?: unknown) => {
+    if (error) throw error as Error;
+    called = true;
+  });
+  if (!called) throw new Error("helmet did not finish synchronously: its headers cannot be precomputed.");
+  return (_req, res, next) => {
+    for (const op of ops) {
+      if (op.length === 2) res.setHeader(op[0], op[1]);
+      else res.removeHeader(op[0]);
+    }
+    next();
+  };
+}
+
+/**
+ * Middlewares run one after another in one Express layer, as Express would run them in as many: an error (passed,
+ * thrown or rejected) skips the rest and goes on to the error handler. Express's walk from layer to layer costs
+ * more than several of these middlewares themselves.
+ */
+export function inSequence(...handlers: RequestHandler[]): RequestHandler {
+  return (req, res, done) => {
+    let i = 0;
+    const next = (error?: unknown) => {
+      if (error !== undefined && error !== null) return done(error);
+      const handler = handlers[i++];
+      if (!handler) return done();
+      try {
+        const ret = handler(req, res, next) as unknown;
+        if (ret instanceof Promise) ret.then(undefined, (e: unknown) => next(e ?? new Error("Rejected promise")));
+      } catch (e) {
+        next(e);
+      }
+    };
     next();
   };
 }
@@ -72,45 +143,41 @@ export function createApp(options: AppOptions): Express {
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   app.use(
-    helmet({
-      contentSecurityPolicy: {
-        // The web client reads the chain itself over JSON-RPC, from a node the user may choose (the Verify page
-        // must not depend on this server), and sends time-bank transactions there: any http(s) origin.
-        directives: { connectSrc: ["'self'", "http:", "https:"] },
-      },
-    }),
+    inSequence(
+      securityHeaders(HELMET_OPTIONS),
+      cors({
+        origin: options.corsOrigins.length > 0 ? options.corsOrigins : false,
+        // A client on another origin can see how far behind the chain a read answer is (server/src/routes.ts).
+        exposedHeaders: ["X-Indexed-Block", "X-Chain-Head", "X-Indexer-Lag-Blocks", "X-Chain-Head-Age"],
+      }),
+      requestLog(options.logger),
+      compressJson(),
+    ),
   );
-  app.use(
-    cors({
-      origin: options.corsOrigins.length > 0 ? options.corsOrigins : false,
-      // A client on another origin can see how far behind the chain a read answer is (server/src/routes.ts).
-      exposedHeaders: ["X-Indexed-Block", "X-Chain-Head", "X-Indexer-Lag-Blocks", "X-Chain-Head-Age"],
-    }),
-  );
-  app.use(requestLog(options.logger));
-  app.use(compressJson());
   app.use(
     ["/api", ...(options.limitedPaths ?? [])],
-    rateLimit({
+    requestLimiter({
       windowMs: options.rateLimit.windowMs,
       limit: options.rateLimit.limit,
-      standardHeaders: "draft-8",
-      legacyHeaders: false,
-      handler: (_req, _res, next) => next(new ApiError(429, "rate_limited")),
+      limited: (_req, _res, next) => next(new ApiError(429, "rate_limited")),
     }),
   );
-  app.use(bodyTimeout(options.bodyTimeoutMs ?? 15_000, options.errorShapes));
   // Routes that read their JSON body raw (a signed device event: the signature covers the exact bytes) are
   // skipped by the JSON parser; their own `before` reads the bytes. Matched by exact path (no parameters).
   const rawJson = new Set(options.routes.filter((r) => r.rawBody?.types.includes("application/json")).map((r) => r.path));
-  app.use(express.json({ limit: options.bodyLimit, type: (req) => !rawJson.has((req as express.Request).path) && Boolean((req as express.Request).is("application/json")) }));
+  app.use(
+    inSequence(
+      bodyTimeout(options.bodyTimeoutMs ?? 15_000, options.errorShapes),
+      jsonBody({ limit: options.bodyLimit, skip: (req) => rawJson.has(req.path) }),
+    ),
+  );
 
   const router = Router();
   const info = { title: "Gongzhi API 共治接口", version: options.version };
   router.get("/api/openapi.json", (_req, res) => {
     res.json(openApiDocument(options.routes, info));
   });
-  mountRoutes(router, options.routes);
+  mountRoutes(router, options.routes, [{ method: "get", path: "/api/openapi.json" }]);
   // A bare liveness answer for an app without a health route of its own (the server mounts one: server/src/health.ts).
   router.get("/api/health", (_req, res) => {
     res.json({ ok: true, version: options.version });

@@ -1,4 +1,4 @@
-import { Router, type Request, type RequestHandler } from "express";
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import { z } from "zod/v4";
 import { ApiError } from "./errors.js";
 
@@ -93,16 +93,109 @@ export function validateInput<P, Q, B>(spec: RouteSpec<P, Q, B>, req: Request): 
  */
 const requireJsonBody: RequestHandler = (req, _res, next) => {
   const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
-  next(hasBody && !req.is("application/json") ? new ApiError(415, "unsupported_media_type") : undefined);
+  // The usual spelling needs no media-type parsing; any other goes through type-is.
+  const json = !hasBody || req.headers["content-type"] === "application/json" || Boolean(req.is("application/json"));
+  next(json ? undefined : new ApiError(415, "unsupported_media_type"));
 };
+
+/** A path pattern's segments, if every one is a plain literal or a whole-segment `:param`; else undefined. */
+function plainSegments(path: string): { literal?: string; param?: string }[] | undefined {
+  if (!path.startsWith("/")) return undefined;
+  const out: { literal?: string; param?: string }[] = [];
+  for (const segment of path.slice(1).split("/")) {
+    const param = /^:([A-Za-z_]\w*)$/.exec(segment);
+    if (param) out.push({ param: param[1] });
+    else if (/^[A-Za-z0-9._~-]+$/.test(segment)) out.push({ literal: segment });
+    else return undefined;
+  }
+  return out;
+}
+
+/** Whether two plain patterns can match one path (Express compares literals case-insensitively). */
+function overlap(a: { literal?: string }[], b: { literal?: string }[]): boolean {
+  return a.length === b.length && a.every((s, i) => s.literal === undefined || b[i]!.literal === undefined || s.literal.toLowerCase() === b[i]!.literal!.toLowerCase());
+}
+
+type FastRoute = { segments: { literal?: string; param?: string }[]; handlers: RequestHandler[] };
+
+/** A pathname the fast path reads as it is: printable ASCII, no `#`, no `\`, no empty segment. */
+const PLAIN_PATHNAME = /^(?:\/[\x21\x24-\x5b\x5d-\x7e]+)+$/;
+
+/** Runs a route's handlers in order as Express's Route does: `next(error)` or a throw or a rejection ends in `done(error)`. */
+function runHandlers(handlers: RequestHandler[], req: Request, res: Response, done: NextFunction): void {
+  let i = 0;
+  const next: NextFunction = (error?: unknown) => {
+    if (error !== undefined && error !== null && error !== "route" && error !== "router") return done(error);
+    if (error === "route" || error === "router") throw new Error("A service route's handler called next('route'), which the API's routes do not support.");
+    const handler = handlers[i++];
+    if (!handler) return done();
+    try {
+      const ret = handler(req, res, next) as unknown;
+      if (ret instanceof Promise) ret.then(undefined, (e: unknown) => next(e ?? new Error("Rejected promise")));
+    } catch (e) {
+      next(e);
+    }
+  };
+  next();
+}
+
+/**
+ * The routes' fast path: a request whose method and plain pathname name a route exactly (its literals as spelled,
+ * each `:param` one non-empty segment that percent-decodes) runs that route's handlers directly, without Express
+ * trying each group and route in turn (about a fifth of a small command's time under load). Only routes that no
+ * route before them in Express's order could also match are taken; every other request (another spelling, a
+ * trailing slash, HEAD, OPTIONS, a bad escape) goes on to Express's own routing, as before.
+ */
+function fastPath(routes: Map<string, FastRoute[]>): RequestHandler {
+  return (req, res, next) => {
+    const candidates = routes.get(req.method);
+    if (!candidates) return next();
+    const url = req.url;
+    const q = url.indexOf("?");
+    const pathname = q < 0 ? url : url.slice(0, q);
+    if (!PLAIN_PATHNAME.test(pathname)) return next();
+    const parts = pathname.slice(1).split("/");
+    for (const route of candidates) {
+      if (route.segments.length !== parts.length) continue;
+      let params: Record<string, string> | undefined = {};
+      for (let i = 0; i < parts.length; i++) {
+        const segment = route.segments[i]!;
+        if (segment.literal !== undefined) {
+          if (segment.literal !== parts[i]) {
+            params = undefined;
+            break;
+          }
+        } else {
+          try {
+            params[segment.param!] = decodeURIComponent(parts[i]!);
+          } catch {
+            return next(); // Express answers a bad escape (400 invalid_path)
+          }
+        }
+      }
+      if (!params) continue;
+      req.params = params;
+      return runHandlers(route.handlers, req, res, next);
+    }
+    next();
+  };
+}
 
 /**
  * Mounts the routes, grouped by their first two path segments (`/api/votes`, `/api/errands`…) in sub-routers:
  * Express tries a request against each route in turn, and with every route on one router that walk cost about
- * a quarter of a small command's time. `res.locals.route` keeps the route's full pattern for the logs.
+ * a quarter of a small command's time. `res.locals.route` keeps the route's full pattern for the logs. In front
+ * of them, the fast path (see fastPath) takes the requests that name a route exactly. `before`: routes already
+ * on `router` (method and path), which the fast path must not overtake.
  */
-export function mountRoutes(router: Router, specs: RouteSpec[]): void {
+export function mountRoutes(router: Router, specs: RouteSpec[], before: { method: string; path: string }[] = []): void {
+  // First on the router (after the `before` routes, which the check below takes into account); filled below.
+  const fast = new Map<string, FastRoute[]>();
+  router.use(fastPath(fast));
   const groups = new Map<string, Router>();
+  // Express's order: a group's routes are tried where the group was mounted (its first route's place).
+  const order: { method: string; path: string; handlers?: RequestHandler[] }[] = [...before];
+  const groupOrder = new Map<string, typeof order>();
   const groupOf = (prefix: string): Router => {
     let group = groups.get(prefix);
     if (!group) {
@@ -126,8 +219,32 @@ export function mountRoutes(router: Router, specs: RouteSpec[]): void {
       else if (result instanceof Reply) res.status(result.status).set(result.headers ?? {}).json(result.body);
       else res.status(spec.status ?? 200).json(result);
     };
-    target[spec.method](path, named, ...(spec.body ? [requireJsonBody] : []), ...(spec.before ?? []), handle);
+    const handlers = [named, ...(spec.body ? [requireJsonBody] : []), ...(spec.before ?? []), handle];
+    target[spec.method](path, ...handlers);
+    const entry = { method: spec.method, path: spec.path, handlers };
+    if (grouped) {
+      let list = groupOrder.get(grouped[1]!);
+      if (!list) groupOrder.set(grouped[1]!, (list = []));
+      list.push(entry);
+      if (list.length === 1) order.push({ method: "group", path: grouped[1]! });
+    } else order.push(entry);
   }
+  const effective = order.flatMap((e) => (e.method === "group" ? groupOrder.get(e.path)! : [e]));
+  effective.forEach((entry, i) => {
+    const segments = plainSegments(entry.path);
+    if (!segments || !entry.handlers) return;
+    const method = entry.method.toUpperCase();
+    // A route before it that might match the same request (same method, an overlapping or unreadable pattern) keeps it on Express's path.
+    const shadowed = effective.slice(0, i).some((earlier) => {
+      if (earlier.method.toUpperCase() !== method && earlier.method !== "all") return false;
+      const other = plainSegments(earlier.path);
+      return !other || overlap(other, segments);
+    });
+    if (shadowed) return;
+    let list = fast.get(method);
+    if (!list) fast.set(method, (list = []));
+    list.push({ segments, handlers: entry.handlers });
+  });
 }
 
 /** `/api/votes/:voteId` → `/api/votes/{voteId}` */
