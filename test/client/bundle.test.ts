@@ -64,6 +64,27 @@ describe("client bundle (vite build)", function () {
     expect(preloaded("#/no-such-page", null)).to.deep.equal([file("zh-CN", "shell")]);
   });
 
+  it("a signed-out page's first requests fit the six connections HTTP/1.1 gives a host: entry, page code, texts and early data (issue 19)", function () {
+    const html = readFileSync(path.join(repoRoot, "client/dist/index.html"), "utf8");
+    const script = /<script>(\(function\(\)\{var d=document.documentElement[\s\S]*?)<\/script>/.exec(html)![1]!;
+    const firstRequests = (hash: string): string[] => {
+      const requests = ["entry"];
+      const documentElement = { lang: "", classList: { add() {} }, setAttribute() {} };
+      const document = { documentElement, head: { appendChild: (l: { href: string }) => requests.push(l.href) }, createElement: () => ({}) as { href: string } };
+      const window = { localStorage: { getItem: () => null }, __gongzhiEarly: {} };
+      const fetch = (url: string) => {
+        requests.push(url);
+        return { catch() {} };
+      };
+      new Function("document", "window", "location", "fetch", script)(document, window, { hash }, fetch);
+      return requests;
+    };
+    // A seventh request waits for a free connection: one more round trip (150 ms and more on a slow phone).
+    for (const hash of ["#/", "#/votes", "#/votes/3", "#/fund", "#/fund/plans/1", "#/timebank"]) {
+      expect(firstRequests(hash), hash).to.have.length.at.most(6);
+    }
+  });
+
   it("carries no key and no list of people: the demo picker's accounts come from the demo stack's server only", function () {
     const plan = demoPlan();
     const keys = [plan.committee[0]!, plan.staff[0]!, plan.owners[0]!].map((p) => bytesToHex(p.account.getHdKey().privateKey!).slice(2));
