@@ -144,6 +144,13 @@ const FINDINGS = `### Where the slow phone's time goes (probed 2026-12-01, at lo
   figure); at this load the probes could not say how much of that excess is the shell's layout (more Chinese text,
   in several sizes) and how much the page code that arrives before the first frame. The per-page figures move
   between runs as much as between pages: read the medians.
+- **What runs before the first frame** (\`probe-trace.ts\`, \`probe-cpu.ts\`: the renderer's main thread in a Chromium trace).
+  The first layout of our shell's Chinese text is the largest part (170-360 ms of wall time throttled, about twice the
+  trivial page's); next the inline boot script (150-270 ms throttled), most of it inserting its preload links, which
+  are fewer now (below); and, whenever the entry script arrived before the shell's first frame, the entry's compiling
+  and running. The entry is therefore no longer a \`<script>\` tag: the boot script preloads it with the page's code
+  and runs it in the frame after DOMContentLoaded (at once in a hidden tab). Interleaved A/B runs at load 3-9 could
+  not separate these changes from the machine's noise (±40 % per load); a quiet machine should.
 - **Ready is round trips.** On HTTP/1.1 a browser opens six connections to a host and every request on the slow
   network takes at least 150 ms. The entry script arrives as one file (it was three: the entry, dom.ts and Vite's
   preload helper), and it carries the small views the pages share (labels, tally, names, proposal, fund view…, about
