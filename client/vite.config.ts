@@ -106,6 +106,8 @@ function shell(): Record<string, string> {
 }
 
 type Preloads = {
+  /** The entry script's file: preloaded at once, run once the shell has been drawn. */
+  entry: string;
   /** Per route: its pattern, its page chunk's files, its early data requests and its group of texts. */
   routes: [string, string[], string[], TextGroup][];
   /** Per language and group of texts: the chunk's files. */
@@ -115,8 +117,12 @@ type Preloads = {
 
 /**
  * The boot script, inline in index.html's head so it runs before anything is drawn: the saved language and text
- * size (so the first paint is already right), and `<link rel="modulepreload">` for the route's page chunk and
- * the shell's and the route's texts in that language only, so they download beside the entry instead of after it.
+ * size (so the first paint is already right), and `<link rel="modulepreload">` for the entry, the route's page chunk
+ * and the shell's and the route's texts in that language only, so they download beside the entry instead of after it.
+ * The entry runs only once the HTML's shell has been drawn (the frame after DOMContentLoaded; at once in a hidden tab,
+ * which draws no frames; within a second in any case): a module script that arrived before the first frame would
+ * otherwise run, and compile, before it, and the shell would show that much later on a slow phone. It was preloaded
+ * with the rest, so starting it costs no round trip.
  */
 function bootScript(preloads: Preloads): string {
   return `(function(){var d=document.documentElement,s=null,l="zh-CN",p="";
@@ -128,8 +134,16 @@ var E=window.__gongzhiEarly={},H={Accept:"application/json","Accept-Language":l}
 for(var i=0;i<R.length;i++){var m=new RegExp(R[i][0]).exec(p);if(!m)continue;f=f.concat(R[i][1],L[R[i][3]]||[]);d.setAttribute("data-route",p.split("/")[0]);
 for(var a=0;a<R[i][2].length;a++){var u=R[i][2][a].replace(/\\{(\\d)\\}/g,function(_,n){return m[n]===undefined?"\\u0000":m[n]});
 if(u.indexOf("\\u0000")<0){E[u]=fetch(u,{headers:H});E[u].catch(function(){})}}break}
+${preloads.entry ? `f=[${JSON.stringify(preloads.entry)}].concat(f);` : ""}
 for(var j=0;j<f.length;j++){var k=document.createElement("link");k.rel="modulepreload";k.crossOrigin="";k.href=${JSON.stringify(preloads.base)}+f[j];document.head.appendChild(k)}
-})();`;
+${preloads.entry ? startEntry(preloads.base + preloads.entry) : ""}})();`;
+}
+
+/** The boot script's part that runs the (preloaded) entry once the shell has been drawn; see bootScript. */
+function startEntry(src: string): string {
+  return `var x=0,go=function(){if(x)return;x=1;var e=document.createElement("script");e.type="module";e.crossOrigin="";e.src=${JSON.stringify(src)};document.head.appendChild(e)};
+document.addEventListener("DOMContentLoaded",function(){if(document.visibilityState==="hidden")return go();requestAnimationFrame(function(){setTimeout(go,0)});setTimeout(go,1000)});
+`;
 }
 
 /** Every file a chunk needs (itself and its static imports), less those the entry already brings. */
@@ -176,10 +190,16 @@ function firstPaint(): Plugin {
         const parts = shell();
         let out = html.replace(/<!-- gongzhi:(skip|header|loading|footer) -->/g, (_m, name: string) => parts[name]!);
         const bundle = ctx.bundle;
-        const preloads: Preloads = { routes: [], texts: {}, base: "./" };
+        const preloads: Preloads = { entry: "", routes: [], texts: {}, base: "./" };
         if (bundle) {
           const entry = Object.values(bundle).find((c): c is Rollup.OutputChunk => c.type === "chunk" && c.isEntry);
-          const skip = entry ? chunkFiles(bundle, entry.fileName, new Set()) : new Set<string>();
+          if (!entry) throw new Error("The client's build has no entry chunk: client/index.html must load src/main.ts.");
+          preloads.entry = entry.fileName;
+          // The boot script starts the entry (see bootScript), not a tag of its own.
+          const tag = new RegExp(`\\s*<script type="module" crossorigin src="\\./${entry.fileName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"></script>`);
+          if (!tag.test(out)) throw new Error(`index.html has no <script type="module"> for ${entry.fileName} where client/vite.config.ts expects it: check Vite's output.`);
+          out = out.replace(tag, "");
+          const skip = chunkFiles(bundle, entry.fileName, new Set());
           const byModule = (suffix: string) =>
             Object.values(bundle).find((c): c is Rollup.OutputChunk => c.type === "chunk" && !!c.facadeModuleId?.endsWith(suffix));
           for (const route of routes) {

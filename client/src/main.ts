@@ -9,6 +9,21 @@ import { errorText } from "./lib/errors.js";
 import { hasKeptSession, onSessionChange, signedIn } from "./lib/session.js";
 import type { PageContext, PageModule } from "./lib/page.js";
 import { routePath, routes, type PageName } from "./routes.js";
+// The small views several pages share (plain DOM and text code, no chain or signing code; together about 8 kB
+// compressed) ride in the entry: as chunks of their own they were up to seven more requests beside a page's code,
+// texts and data, past the six connections HTTP/1.1 gives a host, so a second round trip on a slow phone.
+import "./lib/countdown.js";
+import "./lib/config.js";
+import "./lib/fund-view.js";
+import "./lib/labels.js";
+import "./lib/my-ballots.js";
+import "./lib/names.js";
+import "./lib/page.js";
+import "./lib/proposal.js";
+import "./lib/proxy.js";
+import "./lib/table.js";
+import "./lib/tally.js";
+import "./lib/timebank-view.js";
 
 // One loader per page: each page is a chunk of its own, fetched when its route is first shown (index.html's boot
 // script has usually asked for it already, while the HTML was still arriving).

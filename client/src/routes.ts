@@ -43,14 +43,14 @@ export const routes: RouteDef[] = [
     names: [],
     page: "votes", texts: "votes",
     nav: "votes",
-    data: ["/api/votes?status=open&limit=500", "/api/votes?status=closed&limit=500", "/api/votes?status=finalized&limit=500"],
+    data: ["/api/votes?limit=500"],
   },
   { pattern: /^votes\/(\d+)$/, names: ["id"], page: "vote", texts: "votes", nav: "votes", data: ["/api/votes/{id}", "/api/votes/{id}/ballots?limit=500"] },
   // A committee election's ballot paper, named by its document's hash (issue 13: votes).
   { pattern: /^elections\/(0x[0-9a-fA-F]{64})$/, names: ["hash"], page: "election", texts: "votes", nav: "votes", data: ["/api/votes?election={hash}&limit=500"] },
   // The verify page shows its form only once it knows the site's default node and anchor (GET /api/config).
   { pattern: /^verify$/, names: [], page: "verify", texts: "verify", nav: "verify", data: ["/api/config"] },
-  { pattern: /^fund$/, names: [], page: "fund", texts: "fund", nav: "fund", data: ["/api/estates?limit=500", "/api/fund/plans?limit=500"] },
+  { pattern: /^fund$/, names: [], page: "fund", texts: "fund", nav: "fund", data: ["/api/fund/estates?limit=500", "/api/fund/plans?limit=500"] },
   { pattern: /^fund\/plans\/(\d+)$/, names: ["id"], page: "plan", texts: "fund", nav: "fund", data: ["/api/fund/plans/{id}"] },
   { pattern: /^fund\/plans\/(\d+)\/notice$/, names: ["id"], page: "notice", texts: "fund", nav: "fund", data: ["/api/fund/plans/{id}"] },
   {

@@ -144,12 +144,26 @@ const FINDINGS = `### Where the slow phone's time goes (probed 2026-12-01, at lo
   figure); at this load the probes could not say how much of that excess is the shell's layout (more Chinese text,
   in several sizes) and how much the page code that arrives before the first frame. The per-page figures move
   between runs as much as between pages: read the medians.
+- **What runs before the first frame** (\`probe-trace.ts\`, \`probe-cpu.ts\`: the renderer's main thread in a Chromium trace).
+  The first layout of our shell's Chinese text is the largest part (170-360 ms of wall time throttled, about twice the
+  trivial page's); next the inline boot script (150-270 ms throttled), most of it inserting its preload links, which
+  are fewer now (below); and, whenever the entry script arrived before the shell's first frame, the entry's compiling
+  and running. The entry is therefore no longer a \`<script>\` tag: the boot script preloads it with the page's code
+  and runs it in the frame after DOMContentLoaded (at once in a hidden tab). Interleaved A/B runs at load 3-9 could
+  not separate these changes from the machine's noise (±40 % per load); a quiet machine should.
 - **Ready is round trips.** On HTTP/1.1 a browser opens six connections to a host and every request on the slow
-  network takes at least 150 ms. The entry script now arrives as one file (it was three: the entry, dom.ts and Vite's
-  preload helper), so the fund, plan and statement pages send all their first requests in one round; votes (three
-  list requests) and a vote still need two. The verify page's \`GET /api/config\` is now sent by the boot script with
-  the page's code instead of after 100 kB of chain code has run. Left to the pages: the fund page asks for each
-  estate's fund and each plan's vote only once the lists have arrived (two more rounds).`;
+  network takes at least 150 ms. The entry script arrives as one file (it was three: the entry, dom.ts and Vite's
+  preload helper), and it carries the small views the pages share (labels, tally, names, proposal, fund view…, about
+  5 kB compressed more), which were up to seven more chunks: the home, votes, vote, fund, plan and time-bank pages
+  now send their entry, code, two texts and early data in at most six requests, one round (a statement seven) (\`test/client/bundle.test.ts\`). The boot
+  script inserting those preload links ran during parsing, before the first paint: fewer links, less of it. The
+  votes page takes every vote, each with its rule, progress and the chain's time, from one \`GET /api/votes\` (it
+  asked three lists, then each open vote); the fund page every ledger from \`GET /api/fund/estates\` and each plan's
+  vote from the plans list (it asked the estates, then each ledger and each plan's vote). The verify page's
+  \`GET /api/config\` is sent by the boot script with the page's code instead of after 100 kB of chain code has run.
+  Left: a vote's ballots, a statement and a plan ask for their flats' names (\`POST /api/directory/names\`) once
+  the rows have arrived, one more round. A/B of two builds in one run: \`scripts/bench/client-ab.ts\`; where the
+  main thread's time goes before the first paint: \`probe-trace.ts\`, \`probe-cpu.ts\`.`;
 
 let pageNotes = "";
 

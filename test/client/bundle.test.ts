@@ -53,7 +53,7 @@ describe("client bundle (vite build)", function () {
     const preloaded = (hash: string, saved: string | null): string[] => {
       const links: string[] = [];
       const documentElement = { lang: "", classList: { add() {} }, setAttribute() {} };
-      const document = { documentElement, head: { appendChild: (l: { href: string }) => links.push(l.href) }, createElement: () => ({}) as { href: string } };
+      const document = { documentElement, head: { appendChild: (l: { href: string }) => links.push(l.href) }, createElement: () => ({}) as { href: string }, addEventListener() {} };
       const window = { localStorage: { getItem: (k: string) => (k === "gongzhi.lang" ? saved : null) }, __gongzhiEarly: {} };
       new Function("document", "window", "location", "fetch", script)(document, window, { hash }, () => ({ catch() {} }));
       return links.filter((l) => l.includes("texts-")).map((l) => l.replace(/^\.\//, "")).sort();
@@ -61,6 +61,72 @@ describe("client bundle (vite build)", function () {
     expect(preloaded("#/fund", "en")).to.deep.equal([file("en", "shell"), file("en", "fund")].sort());
     expect(preloaded("#/votes/3", null)).to.deep.equal([file("zh-CN", "shell"), file("zh-CN", "votes")].sort());
     expect(preloaded("#/no-such-page", null)).to.deep.equal([file("zh-CN", "shell")]);
+  });
+
+  it("a signed-out page's first requests fit the six connections HTTP/1.1 gives a host: entry, page code, texts and early data (issue 19)", function () {
+    const html = readFileSync(path.join(repoRoot, "client/dist/index.html"), "utf8");
+    const script = /<script>(\(function\(\)\{var d=document.documentElement[\s\S]*?)<\/script>/.exec(html)![1]!;
+    const firstRequests = (hash: string): string[] => {
+      const requests: string[] = [];
+      const documentElement = { lang: "", classList: { add() {} }, setAttribute() {} };
+      const document = { documentElement, head: { appendChild: (l: { href: string }) => requests.push(l.href) }, createElement: () => ({}) as { href: string }, addEventListener() {} };
+      const window = { localStorage: { getItem: () => null }, __gongzhiEarly: {} };
+      const fetch = (url: string) => {
+        requests.push(url);
+        return { catch() {} };
+      };
+      new Function("document", "window", "location", "fetch", script)(document, window, { hash }, fetch);
+      return requests;
+    };
+    // A seventh request waits for a free connection: one more round trip (150 ms and more on a slow phone).
+    const entry = chunks.find((c) => c.isEntry)!.fileName;
+    for (const hash of ["#/", "#/votes", "#/votes/3", "#/fund", "#/fund/plans/1", "#/timebank"]) {
+      expect(firstRequests(hash), hash).to.include(`./${entry}`).and.have.length.at.most(6);
+    }
+  });
+
+  it("index.html starts the entry only once its shell has been drawn (the frame after DOMContentLoaded), preloaded at once (issue 19)", function () {
+    const html = readFileSync(path.join(repoRoot, "client/dist/index.html"), "utf8");
+    const entry = chunks.find((c) => c.isEntry)!.fileName;
+    // No <script src> of its own: a module script that arrives before the first frame runs before it.
+    expect(html).to.not.match(/<script[^>]*\bsrc=/);
+    const script = /<script>(\(function\(\)\{var d=document\.documentElement[\s\S]*?)<\/script>/.exec(html)![1]!;
+    const run = (hidden: boolean) => {
+      const log: string[] = [];
+      const listeners: Record<string, () => void> = {};
+      const frames: (() => void)[] = [];
+      const timers: (() => void)[] = [];
+      const documentElement = { lang: "", classList: { add() {} }, setAttribute() {} };
+      const document = {
+        documentElement,
+        visibilityState: hidden ? "hidden" : "visible",
+        head: { appendChild: (el: { rel?: string; type?: string; href?: string; src?: string }) => log.push(el.type === "module" ? `run ${el.src}` : `${el.rel} ${el.href}`) },
+        createElement: () => ({}),
+        addEventListener: (name: string, f: () => void) => (listeners[name] = f),
+      };
+      const window = { localStorage: { getItem: () => null }, __gongzhiEarly: {} };
+      new Function("document", "window", "location", "fetch", "requestAnimationFrame", "setTimeout", script)(
+        document,
+        window,
+        { hash: "#/votes" },
+        () => ({ catch() {} }),
+        (f: () => void) => frames.push(f),
+        (f: () => void) => timers.push(f),
+      );
+      return { log, listeners, frames, timers };
+    };
+    const shown = run(false);
+    expect(shown.log[0], "the entry preloaded first").to.equal(`modulepreload ./${entry}`);
+    expect(shown.log.filter((l) => l.startsWith("run"))).to.deep.equal([]);
+    shown.listeners.DOMContentLoaded!();
+    expect(shown.log.filter((l) => l.startsWith("run")), "not before the frame").to.deep.equal([]);
+    shown.frames.forEach((f) => f());
+    shown.timers.forEach((f) => f());
+    expect(shown.log.filter((l) => l.startsWith("run"))).to.deep.equal([`run ./${entry}`]);
+    // A hidden tab draws no frame: the entry runs at once there.
+    const hidden = run(true);
+    hidden.listeners.DOMContentLoaded!();
+    expect(hidden.log.filter((l) => l.startsWith("run"))).to.deep.equal([`run ./${entry}`]);
   });
 
   it("carries no key and no list of people: the demo picker's accounts come from the demo stack's server only", function () {

@@ -73,11 +73,12 @@ describe("web client (Chromium, demo stack)", function () {
       // The page's data is asked for by index.html's boot script, before the entry script has even arrived, and
       // each request goes out once (the page takes the boot script's answers instead of asking again).
       const entry = chunks.find((c) => c.isEntry)!.fileName;
-      const firstData = events.indexOf("start api/votes?status=open&limit=500");
-      expect(firstData, "the open votes requested").to.be.greaterThan(-1);
+      // (Every vote in one list since issue 19: each item carries its progress and the chain's time.)
+      const firstData = events.indexOf("start api/votes?limit=500");
+      expect(firstData, "the votes requested").to.be.greaterThan(-1);
       expect(firstData, "requested before the entry script arrived").to.be.lessThan(events.indexOf(`end ${entry}`));
       const apiCalls = events.filter((e) => e.startsWith("start api/"));
-      expect(apiCalls.length).to.be.greaterThan(3);
+      expect(apiCalls).to.include("start api/votes?limit=500");
       expect(apiCalls).to.deep.equal([...new Set(apiCalls)]);
       const scripts = requested.filter((f) => f.endsWith(".js"));
       expect(scripts.length, "scripts requested").to.be.greaterThan(1);

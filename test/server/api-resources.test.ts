@@ -287,6 +287,34 @@ describe("API read routes over HTTP", function () {
     await fails(`/api/fund/units/${history.units[2]}/statement?cursor=${paged.nextCursor}`, 400, "invalid_cursor");
   });
 
+  it("answers a list page in one request: votes with their rule, progress and chain time; plans with their vote; every estate's fund (issue 19)", async function () {
+    // The votes page draws each vote's threshold lines and countdown from the list: each item as the vote's own route.
+    const votes = await ok("/api/votes");
+    expect(votes.items!.map((v) => v.id)).to.include.members([history.passedVote, history.openVote]);
+    for (const item of votes.items!) {
+      const one = await ok(`/api/votes/${item.id as string}`);
+      expect(item.rule, `vote ${item.id as string}`).to.deep.equal(one.rule);
+      expect(item.progress, `vote ${item.id as string}`).to.deep.equal(one.progress);
+      expect(item.chainTime).to.be.a("number").and.equal(one.chainTime);
+    }
+    expect((await ok("/api/votes?status=open")).items![0]!.progress).to.include({ projectedOutcome: "QuorumNotMet" });
+    // The fund page names each plan's vote and its outcome from the plans list, as the plan's own page does.
+    const plans = await ok("/api/fund/plans");
+    for (const item of plans.items!) expect(item.vote, `plan ${item.id as string}`).to.deep.equal((await ok(`/api/fund/plans/${item.id as string}`)).vote);
+    expect(plans.items!.map((p) => [p.id, (p.vote as Record<string, unknown> | null)?.id ?? null, (p.vote as Record<string, unknown> | null)?.outcome ?? null])).to.deep.equal([
+      [history.votePlan, history.passedVote, "Passed"],
+      [history.emergencyPlan, null, null],
+    ]);
+    // Every estate's ledger and policy, each as GET /api/fund/estates/{id} gives it, paged like any list.
+    const estates = (await ok("/api/estates")).items!.map((e) => e.id);
+    const ledgers = await ok("/api/fund/estates");
+    expect(ledgers.items!.map((l) => l.estateId)).to.deep.equal(estates);
+    for (const l of ledgers.items!) expect(l).to.deep.equal(await ok(`/api/fund/estates/${l.estateId as number}`));
+    expect(await all("/api/fund/estates", 1)).to.deep.equal(ledgers.items);
+    await fails("/api/fund/estates?limit=0", 400, "invalid_request");
+    await fails("/api/fund/estates?cursor=%E2%9C%93", 400, "invalid_cursor");
+  });
+
   it("lists what a plan charged each unit (apportionment by area), paged and by unit, with block times", async function () {
     type Row = { unitId: number; buildingId: number; area: string; amount: string; holder: string | null; time: number | null; blockNumber: number; recordId: string };
     const { publicClient } = clients(node.url);

@@ -22,13 +22,20 @@ declare global {
   }
 }
 
-/** The boot script's answer for `path`, handed out once; never for a signed-in request (it went without a token). */
-function early(path: string): Promise<Response> | undefined {
+/**
+ * The boot script's answer for `path`, handed out once; never for a signed-in request (it went without a token).
+ * Only a successful answer: when the early request failed (network, server error, anything not 2xx) the page asks
+ * again itself, so a failure of the first moments is never what the page shows.
+ */
+function early(path: string): Promise<Response | undefined> | undefined {
   const answers = window.__gongzhiEarly;
   if (!answers || token || !(path in answers)) return undefined;
-  const answer = answers[path];
+  const answer = answers[path]!;
   delete answers[path];
-  return answer;
+  return answer.then(
+    (res) => (res.ok ? res : undefined),
+    () => undefined,
+  );
 }
 
 /** Drops answers the page did not ask for: later requests must not get data from the time of the first load. */
@@ -59,8 +66,9 @@ export async function request<T>(method: "GET" | "POST", path: string, body?: un
   if (token) headers.Authorization = `Bearer ${token}`;
   let res: Response;
   try {
-    const answer = method === "GET" ? early(path) : undefined;
-    res = await (answer ?? fetch(url(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal }));
+    const answer = method === "GET" ? await early(path) : undefined;
+    signal?.throwIfAborted();
+    res = answer ?? (await fetch(url(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal }));
     signal?.throwIfAborted();
   } catch (err) {
     if ((err as Error).name === "AbortError") throw err;

@@ -129,6 +129,8 @@ export type PlanSummary = {
   openedTime?: number | null;
   /** The plan document's title, when the server stores it (the plan page checks the document itself). */
   title?: { zh: string; en?: string };
+  /** The authorising vote's summary (null for an emergency spend). */
+  vote?: VoteSummary | null;
 };
 /** What a plan charged one unit, by area (GET /api/fund/plans/{id}/apportionment). */
 export type ApportionmentRow = { unitId: number; buildingId: number; area: string; amount: string; holder?: Address; time?: number | null; txHash: Hex; blockNumber: number; recordId: string };
@@ -146,7 +148,6 @@ export type Disbursement = {
 };
 type OnChain = { txHash: Hex; blockNumber: string | number; recordId?: string | number; time?: number | null };
 export type PlanDetail = PlanSummary & {
-  vote?: VoteSummary | null;
   approvals?: ({ member: Address; approvals?: number } & OnChain)[];
   confirmation?: ({ custodian: Address; approvals: number; disclosureDue: string | number } & OnChain) | null;
   disclosureRecord?: ({ member: Address; documentHash: Hex; late: boolean } & OnChain) | null;
@@ -154,6 +155,7 @@ export type PlanDetail = PlanSummary & {
   closing?: ({ closedBy: Address; disbursed: string; released: string; closingHash: Hex } & Partial<OnChain>) | null;
 };
 export type FundEstate = {
+  estateId: string | number;
   balance: string;
   committed: string;
   deposited: string;

@@ -1,7 +1,7 @@
 // Auditor's view of the maintenance fund: each estate's ledger, every spend plan with its vote and that vote's
 // outcome (or the emergency path), budget against disbursed, and flags for emergency spends and overdue
 // disclosures.
-import { all, get } from "../lib/api.js";
+import { all } from "../lib/api.js";
 import { h, replace } from "../lib/dom.js";
 import { calendarDate, money } from "../lib/format.js";
 import { planName } from "../lib/fund-view.js";
@@ -10,7 +10,7 @@ import { t } from "../lib/i18n.js";
 import { label, scopeName } from "../lib/labels.js";
 import { proposalTitle } from "../lib/proposal.js";
 import type { PageContext } from "../lib/page.js";
-import type { EstateSummary, FundEstate, PlanSummary, VoteSummary } from "../lib/types.js";
+import type { FundEstate, PlanSummary } from "../lib/types.js";
 
 export function disclosureFlag(plan: PlanSummary): HTMLElement | null {
   if (plan.kind !== "emergency") return null;
@@ -23,23 +23,9 @@ export function planTitle(plan: PlanSummary): string {
 }
 
 export async function render(root: HTMLElement, ctx: PageContext): Promise<void> {
-  // Two rounds instead of four: the estates (then their ledgers) beside the plans (then their votes).
-  const votes = new Map<string, VoteSummary>();
-  const [[estates, ledgers], plans] = await Promise.all([
-    all<EstateSummary>("/api/estates", {}, 100, ctx.signal).then(async (list) => [
-      list,
-      await Promise.all(list.map((e) => get<FundEstate>(`/api/fund/estates/${e.id}`, ctx.signal).catch(() => null))),
-    ] as const),
-    all<PlanSummary>("/api/fund/plans", {}, 500, ctx.signal).then(async (list) => {
-      await Promise.all(
-        [...new Set(list.filter((p) => p.voteId !== null && p.voteId !== undefined).map((p) => String(p.voteId)))].map(async (id) => {
-          const v = await get<VoteSummary>(`/api/votes/${id}`, ctx.signal).catch(() => null);
-          if (v) votes.set(id, v);
-        }),
-      );
-      return list;
-    }),
-  ]);
+  // One round: every estate's ledger in one answer, every plan with its vote's summary in another (index.html's
+  // boot script has usually sent both while this page's code was downloading).
+  const [ledgers, plans] = await Promise.all([all<FundEstate>("/api/fund/estates", {}, 100, ctx.signal), all<PlanSummary>("/api/fund/plans", {}, 500, ctx.signal)]);
   const flagged = plans.filter((p) => p.kind === "emergency");
   const overdue = plans.filter((p) => p.disclosure === "Overdue");
 
@@ -48,25 +34,22 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     h("h1", {}, t("fund.title")),
     h("p", { class: "lead" }, t("fund.intro")),
     h("p", {}, h("a", { href: "#/fund/units", class: "button" }, t("fund.statements"))),
-    estates.map((e, i) => {
-      const l = ledgers[i];
-      return h(
+    ledgers.map((l) =>
+      h(
         "section",
         { class: "card" },
-        h("h2", {}, t("scope.estate", { id: String(e.id) })),
-        l
-          ? h(
-              "dl",
-              { class: "facts" },
-              h("dt", {}, t("fund.balance")), h("dd", {}, money(l.balance)),
-              h("dt", {}, t("fund.committed")), h("dd", {}, money(l.committed)),
-              h("dt", {}, t("fund.deposited")), h("dd", {}, money(l.deposited)),
-              h("dt", {}, t("fund.disbursed")), h("dd", {}, money(l.disbursed)),
-              h("dt", {}, t("fund.emergencyCap")), h("dd", {}, l.emergencyPolicy.cap === "0" ? t("fund.emergencyOff") : t("fund.emergencyPolicy", { cap: money(l.emergencyPolicy.cap), limit: money(l.emergencyPolicy.periodLimit), period: l.emergencyPolicy.periodDays, days: l.emergencyPolicy.disclosureDays })),
-            )
-          : h("p", { class: "muted" }, t("app.unavailable")),
-      );
-    }),
+        h("h2", {}, t("scope.estate", { id: String(l.estateId) })),
+        h(
+          "dl",
+          { class: "facts" },
+          h("dt", {}, t("fund.balance")), h("dd", {}, money(l.balance)),
+          h("dt", {}, t("fund.committed")), h("dd", {}, money(l.committed)),
+          h("dt", {}, t("fund.deposited")), h("dd", {}, money(l.deposited)),
+          h("dt", {}, t("fund.disbursed")), h("dd", {}, money(l.disbursed)),
+          h("dt", {}, t("fund.emergencyCap")), h("dd", {}, l.emergencyPolicy.cap === "0" ? t("fund.emergencyOff") : t("fund.emergencyPolicy", { cap: money(l.emergencyPolicy.cap), limit: money(l.emergencyPolicy.periodLimit), period: l.emergencyPolicy.periodDays, days: l.emergencyPolicy.disclosureDays })),
+        ),
+      ),
+    ),
     overdue.length > 0
       ? h("div", { class: "notice error", role: "alert" }, t("fund.overdueAlert", { n: overdue.length, ids: overdue.map((p) => `#${p.id}`).join(", ") }))
       : null,
@@ -76,7 +59,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
       "ul",
       { class: "cards", "data-testid": "plans" },
       plans.map((p) => {
-        const v = p.voteId !== null && p.voteId !== undefined ? votes.get(String(p.voteId)) : undefined;
+        const v = p.vote ?? undefined;
         return h(
           "li",
           { class: `card plan-card ${p.kind}`, "data-plan": String(p.id) },

@@ -71,16 +71,17 @@ function electionCard(hash: string, votes: (VoteSummary | VoteDetail)[], mine: M
 
 export async function render(root: HTMLElement, ctx: PageContext): Promise<void> {
   const who = signedIn();
-  const [open, closed, holder, mine] = await Promise.all([
-    all<VoteSummary>("/api/votes", { status: "open" }, 200, ctx.signal),
-    Promise.all(["closed", "finalized"].map((status) => all<VoteSummary>("/api/votes", { status }, 200, ctx.signal).catch(() => [] as VoteSummary[]))).then((lists) => lists.flat()),
+  // Every vote in one answer, each with its rule, progress and the chain's time (what the threshold lines and the
+  // countdown need): one round trip, which index.html's boot script has usually sent already.
+  const [votes, holder, mine] = await Promise.all([
+    all<VoteDetail>("/api/votes", {}, 1000, ctx.signal),
     who ? get<Holder>(`/api/holders/${who.address}`, ctx.signal).catch(() => null) : Promise.resolve(null),
     who ? myBallots(who.address, ctx.signal).catch(() => new Map<string, MyBallot>()) : Promise.resolve(new Map<string, MyBallot>()),
   ]);
+  const open = votes.filter((v) => v.status === "open");
+  const closed = [...votes.filter((v) => v.status === "closed"), ...votes.filter((v) => v.status === "finalized")];
   const scopes = new Set((holder?.areaByScope ?? []).map((s) => s.scope));
-  const inMine = holder ? open.filter((v) => inScope(v, scopes)) : open;
-  // The list gives summaries; the threshold lines and the chain's time need each vote's detail.
-  const details = await Promise.all(inMine.map((v) => get<VoteDetail>(`/api/votes/${v.id}`, ctx.signal).catch(() => v)));
+  const details = holder ? open.filter((v) => inScope(v, scopes)) : open;
   // A committee election's candidates are one card, where its first candidate's vote stands in the list.
   const cards: HTMLElement[] = [];
   const seen = new Set<string>();

@@ -13,7 +13,7 @@ import {
   type StatementEntry,
 } from "../../indexer/models/fund.js";
 import type { RecordRef } from "../../indexer/models/refs.js";
-import type { UnitView } from "../../indexer/models/registry.js";
+import type { EstateView, UnitView } from "../../indexer/models/registry.js";
 import type { VoteView } from "../../indexer/models/votes.js";
 import { ApiError } from "../errors.js";
 import { proposalOf, proposalSchema, titleOf } from "./proposals.js";
@@ -83,6 +83,47 @@ async function summaryOfPlan(deps: ResourceDeps, p: PlanView, now: number): Prom
   };
 }
 
+/** A plan's summary with its authorising vote's (null for an emergency spend), as the list and the plan's page give it. */
+const planWithVote = planSummary.extend({ vote: voteSummary.nullable().describe("the authorising vote's summary; null for an emergency spend") });
+
+async function withVote(deps: ResourceDeps, p: PlanView, now: number): Promise<z.infer<typeof planWithVote>> {
+  const vote = p.kind === "vote" ? await get<VoteView>(deps, "votes", numKey(Number(p.voteId))) : undefined;
+  const [summary, voteOut] = await Promise.all([summaryOfPlan(deps, p, now), vote ? summaryOf(deps, vote, now) : null]);
+  return { ...summary, vote: voteOut };
+}
+
+/** An estate's fund ledger and emergency policy (zeros before its first deposit). */
+const fundEstate = z.object({
+  estateId: z.number(),
+  balance: decimal,
+  committed: decimal,
+  deposited: decimal,
+  disbursed: decimal,
+  emergencyPolicy: z.object({
+    cap: decimal.describe("largest emergency spend; 0: the emergency path is off"),
+    periodLimit: decimal.describe("most the emergency path may spend within any periodDays days"),
+    periodDays: z.number().describe("length of the rolling period of periodLimit; 0: no policy set"),
+    disclosureDays: z.number(),
+  }),
+});
+
+async function fundEstateOf(deps: ResourceDeps, estateId: number): Promise<z.infer<typeof fundEstate>> {
+  const [l, policy] = await Promise.all([get<LedgerView>(deps, "fundEstates", numKey(estateId)), get<PolicyView>(deps, "fundPolicies", numKey(estateId))]);
+  return {
+    estateId,
+    balance: l?.balance ?? "0",
+    committed: l?.committed ?? "0",
+    deposited: l?.deposited ?? "0",
+    disbursed: l?.disbursed ?? "0",
+    emergencyPolicy: {
+      cap: policy?.cap ?? "0",
+      periodLimit: policy?.periodLimit ?? "0",
+      periodDays: policy?.periodDays ?? 0,
+      disclosureDays: policy?.disclosureDays || DEFAULT_DISCLOSURE_DAYS,
+    },
+  };
+}
+
 async function requirePlan(deps: ResourceDeps, planId: string): Promise<PlanView> {
   const n = Number(planId);
   const p = Number.isSafeInteger(n) && n > 0 ? await get<PlanView>(deps, "plans", planKey(n)) : undefined;
@@ -119,37 +160,17 @@ export function fundRoutes(deps: ResourceDeps): RouteSpec[] {
       summary: "An estate's fund ledger (balance = Σ unit balances; deposited = balance + committed + disbursed) and emergency policy",
       tags: ["fund"],
       params: z.object({ estateId: uint32Id }),
-      response: z.object({
-        estateId: z.number(),
-        balance: decimal,
-        committed: decimal,
-        deposited: decimal,
-        disbursed: decimal,
-        emergencyPolicy: z.object({
-          cap: decimal.describe("largest emergency spend; 0: the emergency path is off"),
-          periodLimit: decimal.describe("most the emergency path may spend within any periodDays days"),
-          periodDays: z.number().describe("length of the rolling period of periodLimit; 0: no policy set"),
-          disclosureDays: z.number(),
-        }),
-      }),
-      handler: async ({ params }) => {
-        const e = await requireEstate(deps, params.estateId);
-        const l = await get<LedgerView>(deps, "fundEstates", numKey(e.estateId));
-        const policy = await get<PolicyView>(deps, "fundPolicies", numKey(e.estateId));
-        return {
-          estateId: e.estateId,
-          balance: l?.balance ?? "0",
-          committed: l?.committed ?? "0",
-          deposited: l?.deposited ?? "0",
-          disbursed: l?.disbursed ?? "0",
-          emergencyPolicy: {
-            cap: policy?.cap ?? "0",
-            periodLimit: policy?.periodLimit ?? "0",
-            periodDays: policy?.periodDays ?? 0,
-            disclosureDays: policy?.disclosureDays || DEFAULT_DISCLOSURE_DAYS,
-          },
-        };
-      },
+      response: fundEstate,
+      handler: async ({ params }) => fundEstateOf(deps, (await requireEstate(deps, params.estateId)).estateId),
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/fund/estates",
+      summary: "Every estate's fund ledger and emergency policy, by estate id (the fund page's overview in one answer)",
+      tags: ["fund"],
+      query: z.object(pageQuery),
+      response: pageOf(fundEstate),
+      handler: ({ query }) => readPage(deps.store, sub(deps, "estates"), { ...query, map: (value) => fundEstateOf(deps, (value as EstateView).estateId) }),
     }),
     defineRoute({
       method: "get",
@@ -162,11 +183,12 @@ export function fundRoutes(deps: ResourceDeps): RouteSpec[] {
         status: z.enum(["proposed", "open", "closed"]).optional(),
         ...pageQuery,
       }),
-      response: pageOf(planSummary),
+      // Each with its vote's summary (title, outcome), so a list page needs no request per plan.
+      response: pageOf(planWithVote),
       handler: async ({ query }) => {
         const now = await deps.now();
         const keep = (p: PlanView | undefined) =>
-          p && (!query.kind || p.kind === query.kind) && (!query.status || p.status === query.status) ? summaryOfPlan(deps, p, now) : undefined;
+          p && (!query.kind || p.kind === query.kind) && (!query.status || p.status === query.status) ? withVote(deps, p, now) : undefined;
         if (query.estateId !== undefined) {
           return readPage(deps.store, sub(deps, "plansByEstate"), {
             prefix: `${numKey(query.estateId)}:`,
@@ -184,8 +206,7 @@ export function fundRoutes(deps: ResourceDeps): RouteSpec[] {
       summary: "One plan: its vote or emergency approvals, confirmation and disclosure, disbursements, closing",
       tags: ["fund"],
       params: z.object({ planId: bigId }),
-      response: planSummary.extend({
-        vote: voteSummary.nullable(),
+      response: planWithVote.extend({
         approvals: z.array(z.object({ member: address, approvals: z.number(), ...timedFields })),
         confirmation: z.object({ custodian: address, approvals: z.number(), disclosureDue: z.number(), ...timedFields }).nullable(),
         disclosureRecord: z.object({ member: address, documentHash: hash, late: z.boolean(), ...timedFields }).nullable(),
@@ -198,11 +219,9 @@ export function fundRoutes(deps: ResourceDeps): RouteSpec[] {
       handler: async ({ params, req }) => {
         const p = await requirePlan(deps, params.planId);
         const now = await deps.now();
-        const vote = p.kind === "vote" ? await get<VoteView>(deps, "votes", numKey(Number(p.voteId))) : undefined;
         const payments = await readAll<DisbursementView>(deps.store, sub(deps, "disbursements"), `${planKey(p.planId)}:`);
         return {
-          ...(await summaryOfPlan(deps, p, now)),
-          vote: vote ? await summaryOf(deps, vote, now) : null,
+          ...(await withVote(deps, p, now)),
           approvals: await Promise.all(p.approvals.map(async (a) => ({ member: checksum(a.member), approvals: a.approvals, ...(await refTimed(deps, a)) }))),
           confirmation: p.confirmation
             ? { custodian: checksum(p.confirmation.custodian), approvals: p.confirmation.approvals, disclosureDue: p.confirmation.disclosureDue, ...(await refTimed(deps, p.confirmation)) }

@@ -52,6 +52,28 @@ export const voteSummary = z.object({
 });
 export type VoteSummary = z.infer<typeof voteSummary>;
 
+/** A vote's summary with what judging it needs: its rule, its progress against the thresholds, the chain's time. */
+const voteStanding = voteSummary.extend({
+  rule: z.object({ quorum: threshold, approval: threshold }),
+  progress: z.object({
+    participatingArea: decimal,
+    participatingHeads: z.number(),
+    quorumArea: decimal.describe("participating area the quorum needs"),
+    quorumHeads: z.number(),
+    quorumMet: z.boolean(),
+    approvalAreaNeeded: decimal.describe("area in favour needed, against the current participation"),
+    approvalHeadsNeeded: z.number(),
+    approvalMet: z.boolean(),
+    projectedOutcome: z.enum(["QuorumNotMet", "Passed", "Rejected"]),
+  }),
+  chainTime: z.number().describe("the chain's time (Unix seconds) this answer's status was judged by: count down to end from it, not from a wall clock"),
+});
+
+async function standingOf(deps: ResourceDeps, v: VoteView, now: number): Promise<z.infer<typeof voteStanding>> {
+  const [summary, tally] = await Promise.all([summaryOf(deps, v, now), tallyOf(deps, v.voteId)]);
+  return { ...summary, rule: v.rule, progress: progressOf(tally, v.rule), chainTime: now };
+}
+
 function statusOf(v: VoteView, now: number): VoteStatus {
   if (v.outcome !== "Pending") return "finalized";
   if (now < v.start) return "upcoming";
@@ -158,12 +180,14 @@ export function voteRoutes(deps: ResourceDeps): RouteSpec[] {
         election: electionHash.optional().describe("only the candidates' votes of this committee election (the hash of its document)"),
         ...pageQuery,
       }),
-      response: pageOf(voteSummary),
+      // Each item with its rule, progress and the chain's time, as GET /api/votes/{voteId} gives them: a list page
+      // draws every vote's threshold lines and countdown from this one answer (one round trip, not one per vote).
+      response: pageOf(voteStanding),
       handler: async ({ query }) => {
         const now = await deps.now();
         const keep = async (v: VoteView | undefined) => {
           if (!v || (query.status && statusOf(v, now) !== query.status)) return undefined;
-          const summary = await summaryOf(deps, v, now);
+          const summary = await standingOf(deps, v, now);
           return !query.election || summary.election === query.election ? summary : undefined;
         };
         if (query.estateId !== undefined) {
@@ -183,34 +207,17 @@ export function voteRoutes(deps: ResourceDeps): RouteSpec[] {
       summary: "One vote: summary, the rule it opened with, its tally and progress against the thresholds",
       tags: ["votes"],
       params: z.object({ voteId: bigId }),
-      response: voteSummary.extend({
+      response: voteStanding.extend({
         scopeKey: decimal,
-        rule: z.object({ quorum: threshold, approval: threshold }),
-        progress: z.object({
-          participatingArea: decimal,
-          participatingHeads: z.number(),
-          quorumArea: decimal.describe("participating area the quorum needs"),
-          quorumHeads: z.number(),
-          quorumMet: z.boolean(),
-          approvalAreaNeeded: decimal.describe("area in favour needed, against the current participation"),
-          approvalHeadsNeeded: z.number(),
-          approvalMet: z.boolean(),
-          projectedOutcome: z.enum(["QuorumNotMet", "Passed", "Rejected"]),
-        }),
         finalizedTxHash: hash.optional(),
-        chainTime: z.number().describe("the chain's time (Unix seconds) this answer's status was judged by: count down to end from it, not from a wall clock"),
         proposal: proposalSchema.describe("the proposal document behind contentHash: title, text, attachments (and candidates of an election), or a note that this server does not store it"),
       }),
       handler: async ({ params, req }) => {
         const v = await requireVote(deps, params.voteId);
         const now = await deps.now();
-        const summary = await summaryOf(deps, v, now);
         return {
-          ...summary,
-          chainTime: now,
+          ...(await standingOf(deps, v, now)),
           scopeKey: v.scopeKey,
-          rule: v.rule,
-          progress: progressOf(await tallyOf(deps, v.voteId), v.rule),
           ...(v.finalized ? { finalizedTxHash: v.finalized.txHash } : {}),
           proposal: await proposalOf(deps, v.contentHash, req),
         };
