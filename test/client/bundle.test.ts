@@ -64,7 +64,7 @@ describe("client bundle (vite build)", function () {
   });
 
   it("a signed-out page's first requests fit the six connections HTTP/1.1 gives a host: entry, page code, texts and early data (issue 19)", function () {
-    const html = readFileSync(path.join(repoRoot, "client/dist/index.html"), "utf8");
+    const html = readFileSync(path.join(clientDist, "index.html"), "utf8");
     const script = /<script>(\(function\(\)\{var d=document.documentElement[\s\S]*?)<\/script>/.exec(html)![1]!;
     const firstRequests = (hash: string): string[] => {
       const requests: string[] = [];
@@ -86,7 +86,7 @@ describe("client bundle (vite build)", function () {
   });
 
   it("index.html starts the entry only once its shell has been drawn (the frame after DOMContentLoaded), preloaded at once (issue 19)", function () {
-    const html = readFileSync(path.join(repoRoot, "client/dist/index.html"), "utf8");
+    const html = readFileSync(path.join(clientDist, "index.html"), "utf8");
     const entry = chunks.find((c) => c.isEntry)!.fileName;
     // No <script src> of its own: a module script that arrives before the first frame runs before it.
     expect(html).to.not.match(/<script[^>]*\bsrc=/);

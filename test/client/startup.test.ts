@@ -4,16 +4,15 @@
 // away so that the order of requests is the page's, not a race between a loaded machine and a loopback download.
 import { expect } from "chai";
 import type { Browser, Page } from "playwright-core";
-import type { Rollup } from "vite";
 import type { DemoStack } from "../../scripts/demo/stack.js";
-import { buildClient, launchChromium, startStack } from "./browser.js";
+import { buildClient, launchChromium, startStack, type BuiltChunk } from "./browser.js";
 
 describe("page startup on a slow network (Chromium, demo stack)", function () {
   this.timeout(300_000);
   let stack: DemoStack;
   let browser: Browser;
   let base: string;
-  let chunks: Rollup.OutputChunk[];
+  let chunks: BuiltChunk[];
 
   before(async function () {
     chunks = await buildClient();
