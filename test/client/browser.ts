@@ -116,11 +116,13 @@ export async function signInAs(page: Page, base: string, address: string): Promi
   await page.selectOption("[data-testid=demo-account]", address);
   await page.fill("[data-testid=demo-passphrase]", "demo-passphrase");
   await page.click("[data-testid=demo-sign-in]");
-  await page.waitForFunction(
-    (a) => document.querySelector("[data-testid=signed-in-address]")?.textContent?.toLowerCase() === a.toLowerCase(),
-    address,
-    { timeout: 30_000 },
-  );
+  await page
+    .waitForFunction((a) => document.querySelector("[data-testid=signed-in-address]")?.textContent?.toLowerCase() === a.toLowerCase(), address, { timeout: 30_000 })
+    .catch(async (error: unknown) => {
+      // Say what the page showed instead (an error under the form, a form drawn again), not just that time ran out.
+      const shown = await page.locator("#main").innerText().catch(() => "(no #main)");
+      throw new Error(`Not signed in as ${address} within 30 s; the page showed:\n${shown.slice(0, 1500)}`, { cause: error });
+    });
 }
 
 /** Polls `check` until it returns a value (not undefined) or `ms` pass. */
