@@ -113,6 +113,8 @@ export async function signInAs(page: Page, base: string, address: string): Promi
     await page.click("[data-testid=sign-out]");
     await page.waitForSelector("[data-testid=demo-account]");
   }
+  // Fill the form once the page has finished loading, as a person would: not one a later render replaces.
+  await page.waitForLoadState("networkidle").catch(() => undefined);
   await page.selectOption("[data-testid=demo-account]", address);
   await page.fill("[data-testid=demo-passphrase]", "demo-passphrase");
   await page.click("[data-testid=demo-sign-in]");
