@@ -14,32 +14,8 @@ import express from "express";
 import type { Browser } from "playwright-core";
 import { serveClient } from "../../server/src/api/delivery.js";
 import { launchChromium, startStack } from "../../test/client/browser.js";
+import { BASELINE_HTML, PROBE, SLOW } from "./client.bench.js";
 
-const SLOW = { cpuRate: 4, latency: 150, down: 1_600_000 / 8, up: 750_000 / 8 };
-
-/** The bench's probe (client.bench.ts): first contentful paint and the page's main content drawn, told by console. */
-const PROBE = `(() => {
-  if (!/^https?:$/.test(location.protocol)) return;
-  const w = window;
-  const done = () => { if (w.__fcp !== undefined && w.__ready !== undefined) console.debug("gongzhi-bench:ready"); };
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) if (e.name === "first-contentful-paint" && w.__fcp === undefined) { w.__fcp = e.startTime; console.debug("gongzhi-bench:paint"); done(); }
-  }).observe({ type: "paint", buffered: true });
-  const check = () => {
-    const main = document.getElementById("main");
-    if (w.__ready === undefined && main && !main.hasAttribute("aria-busy") && main.querySelector(".page h1")) {
-      w.__ready = performance.now();
-      observer.disconnect();
-      done();
-    }
-  };
-  const observer = new MutationObserver(check);
-  observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ["aria-busy"] });
-})();`;
-
-const BASELINE_HTML =
-  '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
-  "<title>共治</title></head><body><h1>共治</h1><p>正在加载……</p></body></html>";
 
 type Load = { fcp: number; ready: number };
 

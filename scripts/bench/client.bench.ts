@@ -27,7 +27,7 @@ const RUNS = 25;
 const LOADS = 3;
 
 /** The cheap phone: 4× slower CPU, "Fast 3G" as the issue states it (150 ms, 1.6 Mbit/s down, 750 kbit/s up). */
-const SLOW = { cpuRate: 4, latency: 150, down: 1_600_000 / 8, up: 750_000 / 8 };
+export const SLOW = { cpuRate: 4, latency: 150, down: 1_600_000 / 8, up: 750_000 / 8 };
 
 type Load = { firstPaintMs: number; readyMs: number; startupBytes: number; requests: number };
 
@@ -39,7 +39,7 @@ type Load = { firstPaintMs: number; readyMs: number; startupBytes: number; reque
  * injected script in the page at that moment, 100-250 ms of main-thread CPU, ×4 on the slow phone, which landed
  * before the first paint and moved it by 0.4-0.7 s, the trivial baseline page's as much as ours.)
  */
-const PROBE = `(() => {
+export const PROBE = `(() => {
   if (!/^https?:$/.test(location.protocol)) return;
   const w = window;
   const done = () => { if (w.__fcp !== undefined && w.__ready !== undefined) console.debug("gongzhi-bench:ready"); };
@@ -63,7 +63,7 @@ const PROBE = `(() => {
  * Chinese (a Chinese first paint pays for the CJK font in a fresh renderer, which a Latin page does not).
  */
 const BASELINE_FILE = "bench-baseline.html";
-const BASELINE_HTML =
+export const BASELINE_HTML =
   '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
   "<title>共治</title></head><body><h1>共治</h1><p>正在加载……</p></body></html>";
 
