@@ -6,7 +6,7 @@ import { compressJson, serveClient } from "./delivery.js";
 import { jsonBody } from "./jsonBody.js";
 import { requestLimiter } from "./rateLimit.js";
 import { ApiError, errorBody, errorHandler, notFound, type ErrorShape } from "./errors.js";
-import { mountRoutes, openApiDocument, type RouteSpec } from "./routes.js";
+import { inSequence, mountRoutes, openApiDocument, type RouteSpec } from "./routes.js";
 
 export type AppOptions = {
   routes: RouteSpec[];
@@ -111,29 +111,6 @@ export function securityHeaders(options: HelmetOptions): RequestHandler {
       if (op.length === 2) res.setHeader(op[0], op[1]);
       else res.removeHeader(op[0]);
     }
-    next();
-  };
-}
-
-/**
- * Middlewares run one after another in one Express layer, as Express would run them in as many: an error (passed,
- * thrown or rejected) skips the rest and goes on to the error handler. Express's walk from layer to layer costs
- * more than several of these middlewares themselves.
- */
-export function inSequence(...handlers: RequestHandler[]): RequestHandler {
-  return (req, res, done) => {
-    let i = 0;
-    const next = (error?: unknown) => {
-      if (error !== undefined && error !== null) return done(error);
-      const handler = handlers[i++];
-      if (!handler) return done();
-      try {
-        const ret = handler(req, res, next) as unknown;
-        if (ret instanceof Promise) ret.then(undefined, (e: unknown) => next(e ?? new Error("Rejected promise")));
-      } catch (e) {
-        next(e);
-      }
-    };
     next();
   };
 }

@@ -1,4 +1,4 @@
-import { Router, type NextFunction, type Request, type RequestHandler, type Response } from "express";
+import { Router, type NextFunction, type Request, type RequestHandler } from "express";
 import { z } from "zod/v4";
 import { ApiError } from "./errors.js";
 
@@ -116,27 +116,33 @@ function overlap(a: { literal?: string }[], b: { literal?: string }[]): boolean 
   return a.length === b.length && a.every((s, i) => s.literal === undefined || b[i]!.literal === undefined || s.literal.toLowerCase() === b[i]!.literal!.toLowerCase());
 }
 
-type FastRoute = { segments: { literal?: string; param?: string }[]; handlers: RequestHandler[] };
+type FastRoute = { segments: { literal?: string; param?: string }[]; run: RequestHandler };
 
 /** A pathname the fast path reads as it is: printable ASCII, no `#`, no `\`, no empty segment. */
 const PLAIN_PATHNAME = /^(?:\/[\x21\x24-\x5b\x5d-\x7e]+)+$/;
 
-/** Runs a route's handlers in order as Express's Route does: `next(error)` or a throw or a rejection ends in `done(error)`. */
-function runHandlers(handlers: RequestHandler[], req: Request, res: Response, done: NextFunction): void {
-  let i = 0;
-  const next: NextFunction = (error?: unknown) => {
-    if (error !== undefined && error !== null && error !== "route" && error !== "router") return done(error);
-    if (error === "route" || error === "router") throw new Error("A service route's handler called next('route'), which the API's routes do not support.");
-    const handler = handlers[i++];
-    if (!handler) return done();
-    try {
-      const ret = handler(req, res, next) as unknown;
-      if (ret instanceof Promise) ret.then(undefined, (e: unknown) => next(e ?? new Error("Rejected promise")));
-    } catch (e) {
-      next(e);
-    }
+/**
+ * Handlers run one after another in one Express layer, as Express would run them in as many (a route's handlers,
+ * or the app's middlewares): `next(error)`, a throw or a rejection skips the rest and ends in the caller's
+ * `next(error)`. Express's walk from layer to layer costs more than several small middlewares themselves.
+ */
+export function inSequence(...handlers: RequestHandler[]): RequestHandler {
+  return (req, res, done) => {
+    let i = 0;
+    const next: NextFunction = (error?: unknown) => {
+      if (error === "route" || error === "router") throw new Error("A handler called next('route'), which the API's routes and middlewares do not support.");
+      if (error !== undefined && error !== null) return done(error);
+      const handler = handlers[i++];
+      if (!handler) return done();
+      try {
+        const ret = handler(req, res, next) as unknown;
+        if (ret instanceof Promise) ret.then(undefined, (e: unknown) => next(e ?? new Error("Rejected promise")));
+      } catch (e) {
+        next(e);
+      }
+    };
+    next();
   };
-  next();
 }
 
 /**
@@ -175,7 +181,7 @@ function fastPath(routes: Map<string, FastRoute[]>): RequestHandler {
       }
       if (!params) continue;
       req.params = params;
-      return runHandlers(route.handlers, req, res, next);
+      return route.run(req, res, next);
     }
     next();
   };
@@ -243,7 +249,7 @@ export function mountRoutes(router: Router, specs: RouteSpec[], before: { method
     if (shadowed) return;
     let list = fast.get(method);
     if (!list) fast.set(method, (list = []));
-    list.push({ segments, handlers: entry.handlers });
+    list.push({ segments, run: inSequence(...entry.handlers) });
   });
 }
 
