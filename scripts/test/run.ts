@@ -40,6 +40,10 @@ const MEASURED_SECONDS: Record<string, number> = {
   "test/client/texts.test.ts": 65,
   "test/client/upload.test.ts": 60,
   "test/client/timebank-actions.test.ts": 50,
+  // issue 15: dispute mediation (measured alone under load 6: a node, a deployment and a server, then 12 s of tests)
+  "test/server/mediation-http.test.ts": 30,
+  "test/server/mediation-engine.test.ts": 3,
+  "test/server/mediation.test.ts": 2,
 };
 /** Unlisted server files start a chain node and a server or two; contract and client unit files are quicker. */
 const unlistedSeconds = (file: string) => (file.startsWith("test/server/") ? 15 : 4);

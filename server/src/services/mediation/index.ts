@@ -26,6 +26,7 @@ import { RECORDS, SERVICE } from "./records.js";
 import { statsQuery } from "./stats.js";
 import { evolveDispute, INITIAL_DISPUTE, partiesOf, type DisputeState } from "./state.js";
 import { textsQuery } from "./texts.js";
+import { AGREEMENT_CLASS, type AgreementStore } from "./agreement.js";
 
 export * from "./records.js";
 export { DEFAULT_MEDIATION_SETTINGS, MAX_TEXT_CHARS, nextLevel, type MediationSettings } from "./commands.js";
@@ -35,13 +36,8 @@ export { MODELS as MEDIATION_MODELS, type DisputeRow, type SummaryRow } from "./
 export { monthOf, readStats, STATS_MODELS, type MediationStats } from "./stats.js";
 export { sweepMediation, startMediationSweeps, SWEEP_JOB, type MediationSweepResult, type MediationSweepTimer } from "./sweep.js";
 export { disputeView, type DisputeView } from "./queries.js";
+export { AGREEMENT_CLASS, agreementRoute, type AgreementRouteDeps, type AgreementStore } from "./agreement.js";
 export { directoryMediators, householdsIn, peopleOfUnitIn } from "./candidates.js";
-
-/** The document class of a signed mediation agreement (services/documents/types.ts). */
-export const AGREEMENT_CLASS = "mediation-agreement";
-
-/** What mediation needs of the document store: who stored a document, and of which class. */
-export type AgreementStore = { lookup(hash: `0x${string}`): Promise<{ class: string; uploader: string } | undefined> };
 
 export type MediationDeps = {
   /** The person ids an address is linked to (the directory's). */
@@ -53,7 +49,7 @@ export type MediationDeps = {
   /** Who may mediate: the people's mediators (the directory's `mediator` role) and the talent pool. */
   candidates: () => Promise<readonly MediatorCandidate[]>;
   /** Where signed agreements are stored; without it an agreement is refused. */
-  documents?: AgreementStore;
+  documents?: Pick<AgreementStore, "lookup">;
   /** Where what people write is kept; without it a text is refused (400 mediation_text_not_kept). */
   vault?: Vault;
   settings?: MediationSettings;
@@ -173,7 +169,3 @@ export function mediationService(deps: MediationDeps): Mediation {
     },
   };
 }
-
-
-
-
