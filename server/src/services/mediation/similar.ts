@@ -1,0 +1,117 @@
+// Similar past cases for mediation: the closed cases most like a new dispute, by full-text search over their
+// anonymised Chinese summaries and agreed terms. MiniSearch keeps the inverted index and scores with BM25+;
+// words come from Intl.Segmenter (./similar-text.ts). The case's category is a boost, not a filter: a barking
+// dog filed under "noise" is still like one filed under "pets". How it was chosen and how well it does:
+// docs/mediation-similar.md.
+import MiniSearch from "minisearch";
+import { terms } from "./similar-text.js";
+
+export type ClosedCaseSummary = {
+  id: string;
+  category: string;
+  level: string;
+  outcome: string;
+  /** Anonymised: no names, rooms or phone numbers (the service writes it so; this index only reads it). */
+  summary: string;
+  /** The terms agreed (or, for a case that failed, what was asked), anonymised like the summary. */
+  terms: string;
+  closedAt: number;
+};
+export type SimilarHit = ClosedCaseSummary & { score: number };
+export type SimilarQuery = { text: string; category?: string; excludeId?: string };
+export type SimilarIndex = {
+  /** Adds a closed case; a case already there with the same id is replaced. */
+  add(c: ClosedCaseSummary): void;
+  /** Forgets a case (reopened, or its summary withdrawn); an unknown id is ignored. */
+  remove(id: string): void;
+  size(): number;
+  /** The k (default 5) cases most like the query text, best first; none when no word of it is in any case. */
+  search(q: SimilarQuery, k?: number): SimilarHit[];
+};
+
+/** How much a case of the query's own category counts over another (measured on the labelled set: the doc). */
+export const CATEGORY_BOOST = 1.5;
+/** The agreed terms weigh less than the summary: they repeat across situations (道歉, 赔偿, 限期). */
+export const FIELD_BOOST = { summary: 1, terms: 0.5 } as const;
+/**
+ * A long query (a whole complaint) is cut to its most informative words, by term frequency in the query times
+ * inverse document frequency in the index: common words match most of 100,000 cases and cost time for
+ * little ranking.
+ */
+export const MAX_QUERY_TERMS = 24;
+
+type Doc = { id: string; summary: string; terms: string; category: string };
+
+const SPACE = " ";
+const split = (s: string) => (s === "" ? [] : s.split(SPACE));
+
+export function createSimilarIndex(cases: Iterable<ClosedCaseSummary> = []): SimilarIndex {
+  const byId = new Map<string, ClosedCaseSummary>();
+  /** In how many cases each word occurs: the inverse document frequency that picks a long query's words. */
+  const documentFrequency = new Map<string, number>();
+  const search = new MiniSearch<Doc>({
+    fields: ["summary", "terms"],
+    storeFields: ["category"],
+    // The words are made once, by terms(), and handed over joined by spaces (a word never holds a space).
+    tokenize: split,
+    processTerm: (t) => t,
+    searchOptions: { boost: { ...FIELD_BOOST }, prefix: false, fuzzy: false, combineWith: "OR" },
+  });
+
+  const wordsOf = (c: ClosedCaseSummary) => ({ summary: terms(c.summary), terms: terms(c.terms) });
+  const count = (words: { summary: string[]; terms: string[] }, by: 1 | -1) => {
+    for (const w of new Set([...words.summary, ...words.terms])) {
+      const n = (documentFrequency.get(w) ?? 0) + by;
+      if (n > 0) documentFrequency.set(w, n);
+      else documentFrequency.delete(w);
+    }
+  };
+
+  const remove = (id: string) => {
+    const old = byId.get(id);
+    if (!old) return;
+    search.discard(id);
+    count(wordsOf(old), -1);
+    byId.delete(id);
+  };
+
+  const add = (c: ClosedCaseSummary) => {
+    remove(c.id);
+    const words = wordsOf(c);
+    search.add({ id: c.id, summary: words.summary.join(SPACE), terms: words.terms.join(SPACE), category: c.category });
+    count(words, 1);
+    byId.set(c.id, { ...c });
+  };
+
+  /** The query's most informative words, each with how often the query says it. */
+  const queryWords = (text: string): Map<string, number> => {
+    const tf = new Map<string, number>();
+    for (const w of terms(text)) if (documentFrequency.has(w)) tf.set(w, (tf.get(w) ?? 0) + 1);
+    const n = byId.size;
+    const weight = (w: string, f: number) => {
+      const df = documentFrequency.get(w)!;
+      return (1 + Math.log(f)) * Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    };
+    const picked = [...tf].sort(([a, fa], [b, fb]) => weight(b, fb) - weight(a, fa) || (a < b ? -1 : 1)).slice(0, MAX_QUERY_TERMS);
+    return new Map(picked);
+  };
+
+  for (const c of cases) add(c);
+
+  return {
+    add,
+    remove,
+    size: () => byId.size,
+    search({ text, category, excludeId }, k = 5) {
+      if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a whole number of cases, at least 1; got ${k}`);
+      const words = queryWords(text);
+      if (words.size === 0) return [];
+      const results = search.search([...words.keys()].join(SPACE), {
+        boostTerm: (w) => 1 + Math.log(words.get(w) ?? 1),
+        boostDocument: category === undefined ? undefined : (_id, _term, stored) => (stored?.category === category ? CATEGORY_BOOST : 1),
+        filter: excludeId === undefined ? undefined : (r) => r.id !== excludeId,
+      });
+      return results.slice(0, k).map((r) => ({ ...byId.get(r.id as string)!, score: r.score }));
+    },
+  };
+}
