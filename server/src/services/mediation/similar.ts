@@ -45,7 +45,27 @@ type Doc = { id: string; summary: string; terms: string; category: string };
 const SPACE = " ";
 const split = (s: string) => (s === "" ? [] : s.split(SPACE));
 
-export function createSimilarIndex(cases: Iterable<ClosedCaseSummary> = []): SimilarIndex {
+/** The choices the search is made of, each measured on the labelled set (docs/mediation-similar.md). */
+export type SimilarOptions = {
+  /** Text to search terms. */
+  analyze: (text: string) => string[];
+  categoryBoost: number;
+  fieldBoost: { summary: number; terms: number };
+  maxQueryTerms: number;
+  /** MiniSearch's BM25+ parameters. */
+  bm25: { k: number; b: number; d: number };
+};
+
+export const DEFAULT_OPTIONS: SimilarOptions = {
+  analyze: terms,
+  categoryBoost: CATEGORY_BOOST,
+  fieldBoost: FIELD_BOOST,
+  maxQueryTerms: MAX_QUERY_TERMS,
+  bm25: { k: 1.2, b: 0.7, d: 0.5 },
+};
+
+export function createSimilarIndex(cases: Iterable<ClosedCaseSummary> = [], options: SimilarOptions = DEFAULT_OPTIONS): SimilarIndex {
+  const { analyze, categoryBoost, fieldBoost, maxQueryTerms, bm25 } = options;
   const byId = new Map<string, ClosedCaseSummary>();
   /** In how many cases each word occurs: the inverse document frequency that picks a long query's words. */
   const documentFrequency = new Map<string, number>();
@@ -55,10 +75,10 @@ export function createSimilarIndex(cases: Iterable<ClosedCaseSummary> = []): Sim
     // The words are made once, by terms(), and handed over joined by spaces (a word never holds a space).
     tokenize: split,
     processTerm: (t) => t,
-    searchOptions: { boost: { ...FIELD_BOOST }, prefix: false, fuzzy: false, combineWith: "OR" },
+    searchOptions: { boost: { ...fieldBoost }, prefix: false, fuzzy: false, combineWith: "OR", bm25 },
   });
 
-  const wordsOf = (c: ClosedCaseSummary) => ({ summary: terms(c.summary), terms: terms(c.terms) });
+  const wordsOf = (c: ClosedCaseSummary) => ({ summary: analyze(c.summary), terms: analyze(c.terms) });
   const count = (words: { summary: string[]; terms: string[] }, by: 1 | -1) => {
     for (const w of new Set([...words.summary, ...words.terms])) {
       const n = (documentFrequency.get(w) ?? 0) + by;
@@ -86,13 +106,13 @@ export function createSimilarIndex(cases: Iterable<ClosedCaseSummary> = []): Sim
   /** The query's most informative words, each with how often the query says it. */
   const queryWords = (text: string): Map<string, number> => {
     const tf = new Map<string, number>();
-    for (const w of terms(text)) if (documentFrequency.has(w)) tf.set(w, (tf.get(w) ?? 0) + 1);
+    for (const w of analyze(text)) if (documentFrequency.has(w)) tf.set(w, (tf.get(w) ?? 0) + 1);
     const n = byId.size;
     const weight = (w: string, f: number) => {
       const df = documentFrequency.get(w)!;
       return (1 + Math.log(f)) * Math.log(1 + (n - df + 0.5) / (df + 0.5));
     };
-    const picked = [...tf].sort(([a, fa], [b, fb]) => weight(b, fb) - weight(a, fa) || (a < b ? -1 : 1)).slice(0, MAX_QUERY_TERMS);
+    const picked = [...tf].sort(([a, fa], [b, fb]) => weight(b, fb) - weight(a, fa) || (a < b ? -1 : 1)).slice(0, maxQueryTerms);
     return new Map(picked);
   };
 
@@ -108,7 +128,7 @@ export function createSimilarIndex(cases: Iterable<ClosedCaseSummary> = []): Sim
       if (words.size === 0) return [];
       const results = search.search([...words.keys()].join(SPACE), {
         boostTerm: (w) => 1 + Math.log(words.get(w) ?? 1),
-        boostDocument: category === undefined ? undefined : (_id, _term, stored) => (stored?.category === category ? CATEGORY_BOOST : 1),
+        boostDocument: category === undefined ? undefined : (_id, _term, stored) => (stored?.category === category ? categoryBoost : 1),
         filter: excludeId === undefined ? undefined : (r) => r.id !== excludeId,
       });
       return results.slice(0, k).map((r) => ({ ...byId.get(r.id as string)!, score: r.score }));
