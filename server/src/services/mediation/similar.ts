@@ -39,6 +39,12 @@ export const FIELD_BOOST = { summary: 1, terms: 0.5 } as const;
  * little ranking.
  */
 export const MAX_QUERY_TERMS = 24;
+/**
+ * And no more words than the index holds this many occurrences of (in all, the rarest first; the two most
+ * informative always): the search's time is its count of (word, case) pairs, so a query over 100,000 cases stays
+ * within a fixed budget however common its words. Below about 10,000 cases no query reaches it.
+ */
+export const MAX_QUERY_POSTINGS = 20_000;
 
 type Doc = { id: string; summary: string; terms: string; category: string };
 
@@ -52,6 +58,7 @@ export type SimilarOptions = {
   categoryBoost: number;
   fieldBoost: { summary: number; terms: number };
   maxQueryTerms: number;
+  maxQueryPostings: number;
   /** MiniSearch's BM25+ parameters. */
   bm25: { k: number; b: number; d: number };
 };
@@ -61,11 +68,26 @@ export const DEFAULT_OPTIONS: SimilarOptions = {
   categoryBoost: CATEGORY_BOOST,
   fieldBoost: FIELD_BOOST,
   maxQueryTerms: MAX_QUERY_TERMS,
+  maxQueryPostings: MAX_QUERY_POSTINGS,
   bm25: { k: 1.2, b: 0.7, d: 0.5 },
 };
 
+/** The k best by score (ties by id, so that the order never depends on insertion), without sorting them all. */
+function topK(hits: { id: string; score: number }[], k: number): { id: string; score: number }[] {
+  const better = (a: { id: string; score: number }, b: { id: string; score: number }) => a.score > b.score || (a.score === b.score && a.id < b.id);
+  const best: { id: string; score: number }[] = [];
+  for (const h of hits) {
+    if (best.length === k && !better(h, best[k - 1]!)) continue;
+    let i = Math.min(best.length, k - 1);
+    while (i > 0 && better(h, best[i - 1]!)) i--;
+    best.splice(i, 0, h);
+    if (best.length > k) best.pop();
+  }
+  return best;
+}
+
 export function createSimilarIndex(cases: Iterable<ClosedCaseSummary> = [], options: SimilarOptions = DEFAULT_OPTIONS): SimilarIndex {
-  const { analyze, categoryBoost, fieldBoost, maxQueryTerms, bm25 } = options;
+  const { analyze, categoryBoost, fieldBoost, maxQueryTerms, maxQueryPostings, bm25 } = options;
   const byId = new Map<string, ClosedCaseSummary>();
   /** In how many cases each word occurs: the inverse document frequency that picks a long query's words. */
   const documentFrequency = new Map<string, number>();
@@ -112,7 +134,16 @@ export function createSimilarIndex(cases: Iterable<ClosedCaseSummary> = [], opti
       const df = documentFrequency.get(w)!;
       return (1 + Math.log(f)) * Math.log(1 + (n - df + 0.5) / (df + 0.5));
     };
-    const picked = [...tf].sort(([a, fa], [b, fb]) => weight(b, fb) - weight(a, fa) || (a < b ? -1 : 1)).slice(0, maxQueryTerms);
+    const ranked = [...tf].sort(([a, fa], [b, fb]) => weight(b, fb) - weight(a, fa) || (a < b ? -1 : 1));
+    const picked: [string, number][] = [];
+    let postings = 0;
+    for (const [w, f] of ranked) {
+      if (picked.length >= maxQueryTerms) break;
+      const df = documentFrequency.get(w)!;
+      if (picked.length >= 2 && postings + df > maxQueryPostings) continue;
+      picked.push([w, f]);
+      postings += df;
+    }
     return new Map(picked);
   };
 
@@ -128,10 +159,15 @@ export function createSimilarIndex(cases: Iterable<ClosedCaseSummary> = [], opti
       if (words.size === 0) return [];
       const results = search.search([...words.keys()].join(SPACE), {
         boostTerm: (w) => 1 + Math.log(words.get(w) ?? 1),
-        boostDocument: category === undefined ? undefined : (_id, _term, stored) => (stored?.category === category ? categoryBoost : 1),
-        filter: excludeId === undefined ? undefined : (r) => r.id !== excludeId,
       });
-      return results.slice(0, k).map((r) => ({ ...byId.get(r.id as string)!, score: r.score }));
+      // The category boost multiplies a case's whole score, so it is applied here, once per case, rather than by
+      // MiniSearch's boostDocument, once per (word, case) pair: the same ranking for a quarter less time.
+      const hits: { id: string; score: number }[] = [];
+      for (const r of results) {
+        if (r.id === excludeId) continue;
+        hits.push({ id: r.id as string, score: category !== undefined && r.category === category ? r.score * categoryBoost : r.score });
+      }
+      return topK(hits, k).map((h) => ({ ...byId.get(h.id)!, score: h.score }));
     },
   };
 }
