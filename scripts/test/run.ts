@@ -44,6 +44,8 @@ const MEASURED_SECONDS: Record<string, number> = {
   "test/server/mediation-http.test.ts": 30,
   "test/server/mediation-engine.test.ts": 3,
   "test/server/mediation.test.ts": 2,
+  // mediation: the similar-case search (plain in-process units, no chain or server)
+  "test/server/mediation-similar.test.ts": 2,
 };
 /** Unlisted server files start a chain node and a server or two; contract and client unit files are quicker. */
 const unlistedSeconds = (file: string) => (file.startsWith("test/server/") ? 15 : 4);
