@@ -264,7 +264,7 @@ export async function startServer(
   // On the services' clock, like the deadlines they compare it with (a moved clock makes an order overdue for both).
   const sweeps = startWorkOrderSweeps({ engine: services.engine, intervalMs: settings.workOrderSweepMs, logger, clock: offchain.clock });
   // issue 15: mediation reads its load and ranks through the engine; its silence sweep runs like the work orders'.
-  mediation.attach(services.engine);
+  await mediation.attach(services.engine);
   const mediationSweeps = startMediationSweeps({ engine: services.engine, intervalMs: settings.workOrderSweepMs, logger, clock: offchain.clock });
   const routes: RouteSpec[] = [
     configRoute(settings, deployment),

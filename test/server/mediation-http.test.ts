@@ -189,7 +189,7 @@ describe("mediation over HTTP (real server, node, LevelDB, vault and documents)"
     await post("mediator", `/${id}/followUp`, { result: "partlyKept", text: "脚垫已装，偶有噪音" });
     await refused("neighbourMediator", `/${id}/reopen`, { reason: "agreementNotKept" }, 403, "mediation_not_party");
     await post("rc", `/${id}/reopen`, { reason: "agreementNotKept" });
-    await post("mediator", `/${id}/close`, { outcome: "failed", summary: "重新调解未果" });
+    await post("mediator", `/${id}/close`, { outcome: "failed", summary: "楼上夜间拖动家具的噪音纠纷，重新调解未果" });
     const v = await view("r1", id);
     expect(v).to.deep.include({ status: "closed", outcome: "failed", level: "building", reopens: 1, extensions: 1, confirmation: "refused" });
     expect(v.participants).to.deep.equal([{ person: P.lawyer, role: "lawyer" }]);
@@ -222,14 +222,25 @@ describe("mediation over HTTP (real server, node, LevelDB, vault and documents)"
     await refused("r1", `/${silent}/reopen`, { reason: "newFacts" }, 409, "mediation_reopen_court");
   });
 
+  it("similar past cases: for a new dispute's mediator and the office, searched with its own words; not for its parties", async function () {
+    const fresh = (await post("r1", "/file", fileBody({ account: "楼上深夜拖动家具，噪音很大", wish: "晚上不要拖动家具" }))).id;
+    const similar = await call("staff", "GET", `/api/mediation/disputes/${fresh}/similar`);
+    expect(similar.status, JSON.stringify(similar.body)).to.equal(200);
+    expect(similar.body.indexed).to.equal(1);
+    expect(similar.body.items.map((h: { id: string; outcome: string; summary: string }) => [h.id, h.outcome, h.summary])).to.deep.equal([[id, "failed", "楼上夜间拖动家具的噪音纠纷，重新调解未果"]]);
+    expect((await call("staff", "GET", `/api/mediation/disputes/${fresh}/similar?q=${encodeURIComponent("天花板漏水")}`)).body.items).to.deep.equal([]);
+    const party = await call("r1", "GET", `/api/mediation/disputes/${fresh}/similar`);
+    expect([party.status, party.body.error.code]).to.deep.equal([403, "mediation_similar_forbidden"]);
+  });
+
   it("the office's list, and the public statistics with their denominators", async function () {
     const office = (await call("staff", "GET", "/api/mediation/disputes/office?status=all&limit=100")).body.items;
     expect(office.map((d: { id: string }) => d.id)).to.include.members([id, withdrawn]);
     expect((await call("r1", "GET", "/api/mediation/disputes/office")).status).to.equal(403);
     const stats = await call(undefined, "GET", `/api/mediation/disputes/stats?estate=${estateId}`);
     expect(stats.status).to.equal(200);
-    // Three disputes: failed (after reopening), referred to the court, withdrawn.
-    expect(stats.body.total).to.deep.include({ received: 3, failed: 1, escalated: 1, withdrawn: 1, concluded: 2, bySilence: 1 });
+    // Four disputes: failed (after reopening), referred to the court, withdrawn, and one just filed.
+    expect(stats.body.total).to.deep.include({ received: 4, open: 1, failed: 1, escalated: 1, withdrawn: 1, concluded: 2, bySilence: 1 });
     expect(stats.body.total.success).to.deep.equal({ count: 0, of: 2, rate: 0 });
   });
 });
