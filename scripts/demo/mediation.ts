@@ -25,8 +25,8 @@ const HOUR = 3600;
 const DAY = 86_400;
 /** How far back the disputes begin: five months before the month of work orders. */
 export const MEDIATION_HISTORY_SECONDS = 180 * DAY;
-/** The last moment of the history, from its start: a day before the month of work orders begins. */
-const LAST = MEDIATION_HISTORY_SECONDS - WORKORDER_MONTH_SECONDS - DAY;
+/** How long the history lasts from the clock's time when it is played: to a day before the month of work orders. */
+export const MEDIATION_SPAN_SECONDS = MEDIATION_HISTORY_SECONDS - WORKORDER_MONTH_SECONDS - DAY;
 
 export type MediationHistory = {
   disputes: number;
@@ -50,6 +50,11 @@ export type MediationDemoDeps = {
   clock: DemoClock;
   /** One pass of the server's silence sweep at the clock's time (RunningServer.sweepMediation). */
   sweep: () => Promise<MediationSweepResult>;
+  /**
+   * How long the history lasts from the clock's time when `play` starts (MEDIATION_SPAN_SECONDS unless said; at
+   * least 90 days): it ends there, so another part of the demo may play after it on the same clock.
+   */
+  spanSeconds?: number;
   seed?: number;
 };
 
@@ -147,6 +152,9 @@ export function prepareMediation(deps: MediationDemoDeps): { play: () => Promise
   const { apiUrl: api, plan, estate, directory, clock } = deps;
   const random = prng(deps.seed ?? 20261215);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  /** The last moment of the history, from its start. */
+  const LAST = deps.spanSeconds ?? MEDIATION_SPAN_SECONDS;
+  if (LAST < 90 * DAY) throw new Error(`The demo's mediation needs at least 90 days of history; got ${LAST / DAY}.`);
   const registrar: Viewer = { address: plan.admin.account.address.toLowerCase() as `0x${string}`, roles: ["admin", "registrar"] };
   const tokens = new Map<string, Promise<string>>();
   const tokenOf = (p: DemoPerson): Promise<string> => {
