@@ -50,9 +50,9 @@ CASES.forEach((c, i) => {
   PERSONS[respondentAddr(i)] = [`p_${c}2`];
 });
 const CANDIDATES: MediatorCandidate[] = [
-  { person: "p_m1", address: M1, source: "peoplesMediator", skills: ["mediation"], languages: ["cmn"], building: "7", household: "701" },
-  { person: "p_m2", address: M2, source: "talentPool", skills: ["construction", "law", "plumbing"], languages: ["cmn", "wuu"], building: "3", household: "301" },
-  { person: "p_m3", address: M3, source: "peoplesMediator", skills: ["mediation", "psychology"], languages: ["wuu"], building: "3", household: "302" },
+  { person: "p_m1", address: M1, source: "peoplesMediator", skills: ["mediation"], languages: ["cmn"], building: "1-7", household: "701" },
+  { person: "p_m2", address: M2, source: "talentPool", skills: ["construction", "law", "plumbing"], languages: ["cmn", "wuu"], building: "1-3", household: "301" },
+  { person: "p_m3", address: M3, source: "peoplesMediator", skills: ["mediation", "psychology"], languages: ["wuu"], building: "1-3", household: "302" },
 ];
 
 describe("mediation: the engine, the silence sweep, matching and statistics", function () {
