@@ -5,6 +5,7 @@
 // docs/mediation-similar.md.
 import MiniSearch from "minisearch";
 import { terms } from "./similar-text.js";
+import { concepts } from "./similar-thesaurus.js";
 
 export type ClosedCaseSummary = {
   id: string;
@@ -30,7 +31,9 @@ export type SimilarIndex = {
 };
 
 /** How much a case of the query's own category counts over another (measured on the labelled set: the doc). */
-export const CATEGORY_BOOST = 1.5;
+export const CATEGORY_BOOST = 2;
+/** A concept of the thesaurus (./similar-thesaurus.ts) weighs in a query as three words (measured: the doc). */
+export const CONCEPT_BOOST = 3;
 /** The agreed terms weigh less than the summary: they repeat across situations (道歉, 赔偿, 限期). */
 export const FIELD_BOOST = { summary: 1, terms: 0.5 } as const;
 /**
@@ -59,16 +62,19 @@ export type SimilarOptions = {
   fieldBoost: { summary: number; terms: number };
   maxQueryTerms: number;
   maxQueryPostings: number;
+  /** How much a concept term (one starting with "#", from ./similar-thesaurus.ts) weighs in a query over a word. */
+  conceptBoost: number;
   /** MiniSearch's BM25+ parameters. */
   bm25: { k: number; b: number; d: number };
 };
 
 export const DEFAULT_OPTIONS: SimilarOptions = {
-  analyze: terms,
+  analyze: (text) => [...terms(text), ...concepts(text)],
   categoryBoost: CATEGORY_BOOST,
   fieldBoost: FIELD_BOOST,
   maxQueryTerms: MAX_QUERY_TERMS,
   maxQueryPostings: MAX_QUERY_POSTINGS,
+  conceptBoost: CONCEPT_BOOST,
   bm25: { k: 1.2, b: 0.7, d: 0.5 },
 };
 
@@ -87,7 +93,7 @@ function topK(hits: { id: string; score: number }[], k: number): { id: string; s
 }
 
 export function createSimilarIndex(cases: Iterable<ClosedCaseSummary> = [], options: SimilarOptions = DEFAULT_OPTIONS): SimilarIndex {
-  const { analyze, categoryBoost, fieldBoost, maxQueryTerms, maxQueryPostings, bm25 } = options;
+  const { analyze, categoryBoost, fieldBoost, maxQueryTerms, maxQueryPostings, conceptBoost, bm25 } = options;
   const byId = new Map<string, ClosedCaseSummary>();
   /** In how many cases each word occurs: the inverse document frequency that picks a long query's words. */
   const documentFrequency = new Map<string, number>();
@@ -158,7 +164,7 @@ export function createSimilarIndex(cases: Iterable<ClosedCaseSummary> = [], opti
       const words = queryWords(text);
       if (words.size === 0) return [];
       const results = search.search([...words.keys()].join(SPACE), {
-        boostTerm: (w) => 1 + Math.log(words.get(w) ?? 1),
+        boostTerm: (w) => (1 + Math.log(words.get(w) ?? 1)) * (w.startsWith("#") ? conceptBoost : 1),
       });
       // The category boost multiplies a case's whole score, so it is applied here, once per case, rather than by
       // MiniSearch's boostDocument, once per (word, case) pair: the same ranking for a quarter less time.
