@@ -60,12 +60,29 @@ const phraseConcept = new Map<string, string[]>();
 for (const [concept, phrases] of Object.entries(CONCEPTS)) {
   for (const p of phrases) phraseConcept.set(p, [...(phraseConcept.get(p) ?? []), `#${concept}`]);
 }
-/** Longest first, so that "空调外机" is one match, not "外机" inside it. */
-const PATTERN = new RegExp([...phraseConcept.keys()].sort((a, b) => b.length - a.length).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+/**
+ * The phrases by their first character, longest first, so that "空调外机" is one match, not "外机" inside it: a scan
+ * of the text looks up only the phrases that can start at each character (a regular expression of all ~400
+ * alternatives took 1.6 times as long on the bench's cases).
+ */
+const byFirst = new Map<string, string[]>();
+for (const p of [...phraseConcept.keys()].sort((a, b) => b.length - a.length)) {
+  const first = p[0]!;
+  byFirst.set(first, [...(byFirst.get(first) ?? []), p]);
+}
 
 /** The concept terms of a text, one per phrase found (a concept said three ways counts three times). */
 export function concepts(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.normalize("NFKC").toLowerCase().matchAll(PATTERN)) out.push(...phraseConcept.get(m[0])!);
+  const t = text.normalize("NFKC").toLowerCase();
+  for (let i = 0; i < t.length; ) {
+    const phrase = byFirst.get(t[i]!)?.find((p) => t.startsWith(p, i));
+    if (phrase === undefined) {
+      i++;
+      continue;
+    }
+    out.push(...phraseConcept.get(phrase)!);
+    i += phrase.length;
+  }
   return out;
 }

@@ -54,7 +54,10 @@ type Doc = { id: string; summary: string; terms: string; category: string };
 const SPACE = " ";
 const split = (s: string) => (s === "" ? [] : s.split(SPACE));
 
-/** The choices the search is made of, each measured on the labelled set (docs/mediation-similar.md). */
+/**
+ * The choices the search is made of, each measured on the labelled set (docs/mediation-similar.md). The boosts and
+ * the query's bounds are read at each search from the object given to createSimilarIndex.
+ */
 export type SimilarOptions = {
   /** Text to search terms. */
   analyze: (text: string) => string[];
@@ -92,8 +95,10 @@ function topK(hits: { id: string; score: number }[], k: number): { id: string; s
   return best;
 }
 
-export function createSimilarIndex(cases: Iterable<ClosedCaseSummary> = [], options: SimilarOptions = DEFAULT_OPTIONS): SimilarIndex {
-  const { analyze, categoryBoost, fieldBoost, maxQueryTerms, maxQueryPostings, conceptBoost, bm25 } = options;
+export function createSimilarIndex(cases: Iterable<ClosedCaseSummary> = [], options: SimilarOptions = { ...DEFAULT_OPTIONS }): SimilarIndex {
+    // The index-time settings are fixed here; the query-time ones (category and concept boosts, the query's bounds) are
+  // read at each search, so that one index can be searched with other settings (the bench's baseline).
+  const { analyze, fieldBoost, bm25 } = options;
   const byId = new Map<string, ClosedCaseSummary>();
   /** In how many cases each word occurs: the inverse document frequency that picks a long query's words. */
   const documentFrequency = new Map<string, number>();
@@ -144,9 +149,9 @@ export function createSimilarIndex(cases: Iterable<ClosedCaseSummary> = [], opti
     const picked: [string, number][] = [];
     let postings = 0;
     for (const [w, f] of ranked) {
-      if (picked.length >= maxQueryTerms) break;
+      if (picked.length >= options.maxQueryTerms) break;
       const df = documentFrequency.get(w)!;
-      if (picked.length >= 2 && postings + df > maxQueryPostings) continue;
+      if (picked.length >= 2 && postings + df > options.maxQueryPostings) continue;
       picked.push([w, f]);
       postings += df;
     }
@@ -164,14 +169,14 @@ export function createSimilarIndex(cases: Iterable<ClosedCaseSummary> = [], opti
       const words = queryWords(text);
       if (words.size === 0) return [];
       const results = search.search([...words.keys()].join(SPACE), {
-        boostTerm: (w) => (1 + Math.log(words.get(w) ?? 1)) * (w.startsWith("#") ? conceptBoost : 1),
+        boostTerm: (w) => (1 + Math.log(words.get(w) ?? 1)) * (w.startsWith("#") ? options.conceptBoost : 1),
       });
       // The category boost multiplies a case's whole score, so it is applied here, once per case, rather than by
       // MiniSearch's boostDocument, once per (word, case) pair: the same ranking for a quarter less time.
       const hits: { id: string; score: number }[] = [];
       for (const r of results) {
         if (r.id === excludeId) continue;
-        hits.push({ id: r.id as string, score: category !== undefined && r.category === category ? r.score * categoryBoost : r.score });
+        hits.push({ id: r.id as string, score: category !== undefined && r.category === category ? r.score * options.categoryBoost : r.score });
       }
       return topK(hits, k).map((h) => ({ ...byId.get(h.id)!, score: h.score }));
     },
