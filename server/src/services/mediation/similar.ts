@@ -1,6 +1,7 @@
 // Similar past cases for mediation: the closed cases most like a new dispute, by full-text search over their
 // anonymised Chinese summaries and agreed terms. MiniSearch keeps the inverted index and scores with BM25+;
-// words come from Intl.Segmenter (./similar-text.ts). The case's category is a boost, not a filter: a barking
+// words come from Intl.Segmenter (./similar-text.ts), with a thesaurus's concept terms for the kinds of dispute
+// (./similar-thesaurus.ts). The case's category is a boost, not a filter: a barking
 // dog filed under "noise" is still like one filed under "pets". How it was chosen and how well it does:
 // docs/mediation-similar.md.
 import MiniSearch from "minisearch";
@@ -45,7 +46,7 @@ export const MAX_QUERY_TERMS = 24;
 /**
  * And no more words than the index holds this many occurrences of (in all, the rarest first; the two most
  * informative always): the search's time is its count of (word, case) pairs, so a query over 100,000 cases stays
- * within a fixed budget however common its words. Below about 10,000 cases no query reaches it.
+ * within a fixed budget however common its words. On the labelled set (222 cases) no query reaches it.
  */
 export const MAX_QUERY_POSTINGS = 20_000;
 
@@ -105,7 +106,7 @@ export function createSimilarIndex(cases: Iterable<ClosedCaseSummary> = [], opti
   const search = new MiniSearch<Doc>({
     fields: ["summary", "terms"],
     storeFields: ["category"],
-    // The words are made once, by terms(), and handed over joined by spaces (a word never holds a space).
+    // The words are made once, by analyze(), and handed over joined by spaces (a word never holds a space).
     tokenize: split,
     processTerm: (t) => t,
     searchOptions: { boost: { ...fieldBoost }, prefix: false, fuzzy: false, combineWith: "OR", bm25 },
