@@ -46,6 +46,7 @@ const MEASURED_SECONDS: Record<string, number> = {
   "test/server/mediation.test.ts": 2,
   // mediation: the similar-case search (plain in-process units, no chain or server)
   "test/server/mediation-similar.test.ts": 2,
+  "test/server/mediation-similar-quality.test.ts": 3,
 };
 /** Unlisted server files start a chain node and a server or two; contract and client unit files are quicker. */
 const unlistedSeconds = (file: string) => (file.startsWith("test/server/") ? 15 : 4);
