@@ -42,6 +42,9 @@ import { voucherService } from "./services/vouchers/index.js";
 import { alarmWebhook, photoRoute, startWorkOrderSweeps, PARTY_SERVICE, partyService, routingService, workOrderService, type Party, type SweepResult } from "./services/workorders/index.js";
 import { openDevices, type DeviceWebhookSpec } from "./services/devices/index.js";
 import { keyRoutes, keyService, levelKeyHashes, open311ErrorShape, open311Routes } from "./services/open311/index.js";
+// talent pool and suggestions (issue 15)
+import { placesFromDirectory, talentServices } from "./services/talent/index.js";
+import { startSuggestionSweeps, suggestionServices, type SuggestionSweepResult } from "./services/suggestions/index.js";
 import { modelName, mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
 export const SERVER_VERSION = "0.1.0";
@@ -60,6 +63,8 @@ export type RunningServer = {
   engine: Engine;
   /** One pass of the work-order sweeps now, at the services' clock (after the pass under way): the demo runs it as it moves its clock. */
   sweepWorkOrders: () => Promise<SweepResult>;
+  /** One pass of the suggestions' overdue sweep now, at the services' clock (talent pool and suggestions, issue 15). */
+  sweepSuggestions: () => Promise<SuggestionSweepResult>;
   stop: () => Promise<void>;
 };
 
@@ -219,6 +224,10 @@ export async function startServer(
   });
   // Open311 client applications' keys: only the hashes of their secrets are stored (services/open311/keys.ts).
   const open311Keys = levelKeyHashes(service.store);
+  // Talent pool and suggestions (issue 15): members are the directory's people; texts kept in the vault.
+  const personsOf = (address: string) => directory.personsOf(address);
+  const talent = talentServices({ personsOf, places: placesFromDirectory(directory) });
+  const suggestions = suggestionServices({ vault: privacy.vault, clock: offchain.clock, personsOf });
   const services = mountServices({
     outbox,
     store: service.store,
@@ -232,6 +241,8 @@ export async function startServer(
       partyService(),
       routing.service,
       keyService(open311Keys),
+      ...talent.services,
+      ...suggestions.services,
       ...(typeof offchain.services === "function" ? offchain.services({ privacy }) : (offchain.services ?? [])),
     ],
     sessions,
@@ -242,6 +253,9 @@ export async function startServer(
     clock: offchain.clock,
   });
   running.engine = services.engine;
+  talent.useEngine(services.engine);
+  suggestions.useEngine(services.engine);
+  const suggestionSweeps = startSuggestionSweeps({ engine: services.engine, intervalMs: settings.workOrderSweepMs, logger, clock: offchain.clock });
   // Overdue orders escalated and unanswered fixes confirmed, by the server itself (workorders/sweep.ts).
   // On the services' clock, like the deadlines they compare it with (a moved clock makes an order overdue for both).
   const sweeps = startWorkOrderSweeps({ engine: services.engine, intervalMs: settings.workOrderSweepMs, logger, clock: offchain.clock });
@@ -352,6 +366,7 @@ export async function startServer(
     documents,
     engine: services.engine,
     sweepWorkOrders: sweeps.runNow,
+    sweepSuggestions: suggestionSweeps.runNow,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -361,6 +376,7 @@ export async function startServer(
       await Promise.allSettled([following, anchoring]);
       await submitter?.stop();
       await sweeps.stop();
+      await suggestionSweeps.stop();
       await delivery.stop();
       await relayerDb?.close();
       useDirectory(undefined);
