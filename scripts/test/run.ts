@@ -40,6 +40,10 @@ const MEASURED_SECONDS: Record<string, number> = {
   "test/client/texts.test.ts": 65,
   "test/client/upload.test.ts": 60,
   "test/client/timebank-actions.test.ts": 50,
+  // talent pool and suggestions (issue 15)
+  "test/server/suggestions-talent-http.test.ts": 30,
+  "test/server/suggestions.test.ts": 4,
+  "test/server/talent.test.ts": 3,
 };
 /** Unlisted server files start a chain node and a server or two; contract and client unit files are quicker. */
 const unlistedSeconds = (file: string) => (file.startsWith("test/server/") ? 15 : 4);
