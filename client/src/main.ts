@@ -51,6 +51,8 @@ const pages: Record<PageName, () => Promise<PageModule>> = {
   "workorders-office": () => import("./pages/workorders-office.js"),
   "workorders-stats": () => import("./pages/workorders-stats.js"),
   "workorders-routing": () => import("./pages/workorders-routing.js"),
+  // talent pool and suggestions (issue 15)
+  suggestions: () => import("./pages/suggestions.js"),
 };
 
 /** Roles that own documents (see pages/upload.ts): they get the upload page in the navigation. */

@@ -26,7 +26,9 @@ export type PageName =
   | "workorders-queue"
   | "workorders-office"
   | "workorders-stats"
-  | "workorders-routing";
+  | "workorders-routing"
+  // talent pool and suggestions (issue 15)
+  | "suggestions";
 /**
  * `data`: the GET requests the page makes first, exactly as lib/api.ts spells them (`{id}` from the route). The
  * boot script sends them while the page's code is still downloading; api.ts hands each answer to the page once.
@@ -79,6 +81,8 @@ export const routes: RouteDef[] = [
   // issue 14: the community office's routing table and Open311 keys.
   { pattern: /^workorders\/routing$/, names: [], page: "workorders-routing", texts: "workorders", nav: "staff" },
   // An order by id: after every fixed path above ("new", "queue", "office", "stats", "routing").
+  // issue 15: suggestions (public funnel and list, the form to send one)
+  { pattern: /^suggestions$/, names: [], page: "suggestions", texts: "suggestions", nav: "suggestions", data: ["/api/suggestions/funnel", "/api/suggestions/list?limit=50"] },
   { pattern: /^workorders\/([A-Za-z0-9_-]{1,64})$/, names: ["id"], page: "workorder", texts: "workorders", nav: "workorders", data: ["/api/workorders/{id}", "/api/workorders/{id}/history?limit=100"] },
 ];
 
