@@ -32,7 +32,7 @@ export const TEXT_GROUPS = {
   /** Work orders (issue 14): the resident's pages, the party's queue, the office's desk, the statistics and the routing table. */
   workorders: ["wo", "woOffice", "woStats", "woRouting"],
   /** Suggestions and open days, the talent pool (issue 15). */
-  suggestions: ["sug"],
+  suggestions: ["sug", "talent"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TextGroup = keyof typeof TEXT_GROUPS;

@@ -1,111 +1,100 @@
 // 意见建议 (#/suggestions, issue 15): the published funnel (each step's count, rate and denominator: every
-// suggestion received), the public list of suggestions with their answers (no author unless they chose to show a
-// name; a proxy or an open-day entry marked as such), and for a signed-in resident the form to send one.
-import { ApiError, get, post } from "../lib/api.js";
-import { h, replace } from "../lib/dom.js";
-import { lang, t, type TextKey } from "../lib/i18n.js";
+// suggestion received in the cohort), the public list with the office's answers (no author unless they chose to
+// show a name; entries by staff marked as such), and for a signed-in resident the form to send one and their own.
+import { get, post } from "../lib/api.js";
+import { field, h, notice, replace } from "../lib/dom.js";
+import { errorText } from "../lib/errors.js";
+import { t } from "../lib/i18n.js";
 import type { PageContext } from "../lib/page.js";
 import { signedIn } from "../lib/session.js";
+import { allSuggestions, cohortName, funnelTable, suggestionCard, topicName, TOPICS, type Funnel, type OpenDay, type Suggestion } from "../lib/sug.js";
 
-type Step = { count: number; rate: number | null; denominator: number };
-type FunnelRow = { cohort: string; received: number; answeredInTime: Step; adopted: Step; implemented: Step; declined: Step; awaiting: number; overdue: number };
-type Suggestion = { id: string; topic: string; status: string; by: string; receivedAt: number; text: string | null; answer: string | null; shownName: string | null; late: boolean; overdue: boolean; costFen: number | null };
-
-const TOPICS = ["environment", "greening", "parking", "safety", "elderly", "children", "facilities", "property", "culture", "other"] as const;
-const date = (at: number) => new Date(at * 1000).toLocaleDateString(lang());
-const percent = (s: Step) => (s.rate === null ? "—" : `${(s.rate * 100).toFixed(1)}%`);
-
-function funnelTable(rows: FunnelRow[]): HTMLElement {
-  const head = ["sug.cohort", "sug.received", "sug.inTime", "sug.adopted", "sug.implemented"] as const;
-  const cell = (s: Step) => h("td", {}, `${percent(s)} (${s.count}/${s.denominator})`);
-  return h(
-    "div",
-    { class: "table-wrap" },
-    h(
-      "table",
-      { "data-testid": "sug-funnel" },
-      h("thead", {}, h("tr", {}, ...head.map((k) => h("th", { scope: "col" }, t(k))))),
-      h(
-        "tbody",
-        {},
-        ...rows.map((r) =>
-          h("tr", {}, h("th", { scope: "row" }, r.cohort === "all" ? t("sug.all") : r.cohort.replace(/^[a-z]:/, "")), h("td", {}, String(r.received)), cell(r.answeredInTime), cell(r.adopted), cell(r.implemented)),
-        ),
-      ),
-    ),
-  );
-}
-
-function item(s: Suggestion): HTMLElement {
-  return h(
-    "li",
-    { class: "card", "data-suggestion": s.id },
-    h("p", {}, h("span", { class: "badge" }, t(`sug.topic.${s.topic}` as TextKey)), " ", h("span", { class: "badge" }, t(`sug.status.${s.status}` as TextKey)), s.overdue ? h("span", { class: "badge warn" }, t("sug.overdue")) : null),
-    h("p", {}, s.text ?? t("sug.erased")),
-    h("p", { class: "muted" }, date(s.receivedAt), " · ", s.shownName ?? t("sug.anonymous"), s.by !== "resident" ? ` · ${t(`sug.by.${s.by}` as TextKey)}` : ""),
-    s.answer ? h("p", {}, h("strong", {}, t("sug.answer")), " ", s.answer, s.late ? ` (${t("sug.late")})` : "") : null,
-    s.costFen !== null ? h("p", { class: "muted" }, t("sug.cost", { yuan: (s.costFen / 100).toFixed(2) })) : null,
-  );
-}
-
-function submitForm(onSent: () => void, signal: AbortSignal): HTMLElement {
-  const topic = h("select", { id: "sug-topic", name: "topic" }, ...TOPICS.map((code) => h("option", { value: code }, t(`sug.topic.${code}` as TextKey))));
-  const text = h("textarea", { id: "sug-text", name: "text", rows: 4, maxlength: 2000, required: true });
-  const name = h("input", { id: "sug-name", name: "shownName", maxlength: 40 });
-  const status = h("div", { role: "status" });
+function submitForm(ctx: PageContext): HTMLElement {
+  const topic = h("select", { name: "topic", "data-testid": "sug-topic" }, ...TOPICS.map((code) => h("option", { value: code }, topicName(code))));
+  const text = h("textarea", { name: "text", rows: 4, maxlength: 2000, "data-testid": "sug-text-input" });
+  const name = h("input", { name: "shownName", maxlength: 40, autocomplete: "off", "data-testid": "sug-name-input" });
+  const result = h("div", { "aria-live": "polite", "data-testid": "sug-result" });
   const button = h("button", { type: "submit", class: "primary", "data-testid": "sug-send" }, t("sug.send"));
   const form = h(
     "form",
-    { class: "card", "data-testid": "sug-form" },
-    h("h2", {}, t("sug.new")),
-    h("label", { for: "sug-topic" }, t("sug.topic")),
-    topic,
-    h("label", { for: "sug-text" }, t("sug.text")),
-    text,
-    h("label", { for: "sug-name" }, t("sug.name")),
-    name,
-    h("p", { class: "muted" }, t("sug.nameHint")),
+    { class: "card", "data-testid": "sug-form", novalidate: true, "aria-labelledby": "sug-new-h" },
+    h("h2", { id: "sug-new-h" }, t("sug.new")),
+    field(t("sug.topic"), topic),
+    field(t("sug.text"), text, t("sug.textHint")),
+    field(t("sug.name"), name, t("sug.nameHint")),
     h("div", { class: "actions" }, button),
-    status,
+    result,
   );
   form.addEventListener("submit", (e) => {
     e.preventDefault();
-    if (!text.value.trim()) return;
+    if (!text.value.trim()) return void result.replaceChildren(notice("error", t("sug.textNeeded")));
     button.disabled = true;
-    void (async () => {
-      try {
-        await post("/api/suggestions/submit", { topic: topic.value, text: text.value.trim(), ...(name.value.trim() ? { shownName: name.value.trim() } : {}) }, signal);
-        replace(status, h("p", { class: "notice ok" }, t("sug.sent")));
-        text.value = "";
-        onSent();
-      } catch (error) {
-        replace(status, h("p", { class: "notice error" }, error instanceof ApiError ? error.message : String(error)));
-      } finally {
+    const body = { topic: topic.value, text: text.value.trim(), ...(name.value.trim() ? { shownName: name.value.trim() } : {}) };
+    void post("/api/suggestions/submit", body, ctx.signal)
+      .then(() => ctx.rerender())
+      .catch((err: unknown) => {
         button.disabled = false;
-      }
-    })();
+        result.replaceChildren(notice("error", errorText(err)));
+      });
   });
   return form;
 }
 
 export async function render(root: HTMLElement, ctx: PageContext): Promise<void> {
-  const list = h("ul", { class: "plain", "data-testid": "sug-list" });
-  const funnelBox = h("div", {});
-  const load = async () => {
-    const [funnel, page] = await Promise.all([
-      get<{ all: FunnelRow; byMonth: FunnelRow[]; byOpenDay: FunnelRow[] }>("/api/suggestions/funnel", ctx.signal),
-      get<{ items: Suggestion[] }>("/api/suggestions/list?limit=50", ctx.signal),
-    ]);
-    replace(funnelBox, funnelTable([funnel.all, ...funnel.byMonth, ...funnel.byOpenDay]));
-    replace(list, ...(page.items.length === 0 ? [h("li", { class: "muted" }, t("sug.none"))] : page.items.map(item)));
-  };
-  await load();
+  const who = signedIn();
+  const [funnel, items, days, mine] = await Promise.all([
+    get<Funnel>("/api/suggestions/funnel", ctx.signal),
+    allSuggestions("/api/suggestions/list", ctx.signal, 200),
+    get<{ items: OpenDay[] }>("/api/opendays/list?limit=100", ctx.signal),
+    who ? get<{ items: Suggestion[] }>("/api/suggestions/mine?limit=100", ctx.signal) : Promise.resolve(null),
+  ]);
+  const byId = new Map(days.items.map((d) => [d.id, d]));
+  const staff = who?.session.roles.includes("staff") ?? false;
   replace(
     root,
     h("h1", {}, t("sug.title")),
     h("p", { class: "lead" }, t("sug.lead")),
-    h("section", { class: "card", "aria-labelledby": "sug-funnel-h" }, h("h2", { id: "sug-funnel-h" }, t("sug.funnel")), h("p", { class: "muted" }, t("sug.funnelNote")), funnelBox),
-    signedIn() ? submitForm(() => void load(), ctx.signal) : h("p", { class: "notice info" }, t("sug.signIn"), " ", h("a", { href: "#/account?next=suggestions", class: "button primary" }, t("nav.signIn"))),
-    h("section", { "aria-labelledby": "sug-list-h" }, h("h2", { id: "sug-list-h" }, t("sug.list")), list),
+    h(
+      "p",
+      { class: "actions" },
+      h("a", { href: "#/opendays", class: "button", "data-testid": "sug-opendays-link" }, t("sug.openDays")),
+      staff ? h("a", { href: "#/suggestions/desk", class: "button", "data-testid": "sug-desk-link" }, t("sug.desk")) : null,
+    ),
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "sug-funnel-h" },
+      h("h2", { id: "sug-funnel-h" }, t("sug.funnel")),
+      h("p", { class: "muted" }, t("sug.funnelNote")),
+      funnelTable([funnel.all, ...funnel.byChannel, ...funnel.byMonth, ...funnel.byOpenDay], (c) => cohortName(c, byId)),
+    ),
+    who ? submitForm(ctx) : notice("info", t("sug.signIn"), " ", h("a", { href: "#/account?next=suggestions", class: "button primary" }, t("nav.signIn"))),
+    mine
+      ? h(
+          "section",
+          { "aria-labelledby": "sug-mine-h" },
+          h("h2", { id: "sug-mine-h" }, t("sug.mine")),
+          mine.items.length === 0 ? h("p", { class: "muted" }, t("sug.mineNone")) : h("ul", { class: "cards", "data-testid": "sug-mine" }, mine.items.map((s) => suggestionCard(s, hideName(s, ctx)))),
+        )
+      : null,
+    h(
+      "section",
+      { "aria-labelledby": "sug-list-h" },
+      h("h2", { id: "sug-list-h" }, t("sug.list")),
+      items.length === 0 ? h("p", { class: "muted" }, t("sug.none")) : h("ul", { class: "cards", "data-testid": "sug-list" }, items.map((s) => suggestionCard(s))),
+    ),
   );
+}
+
+/** The author's own card: hide the name they chose to show. */
+function hideName(s: Suggestion, ctx: PageContext): HTMLElement | null {
+  if (s.shownName === null) return null;
+  const result = h("div", { "aria-live": "polite" });
+  const button = h("button", { type: "button", "data-testid": "sug-hide-name" }, t("sug.hideName"));
+  button.addEventListener("click", () => {
+    button.disabled = true;
+    void post(`/api/suggestions/${s.id}/hideName`, {}, ctx.signal)
+      .then(() => ctx.rerender())
+      .catch((err: unknown) => result.replaceChildren(notice("error", errorText(err))));
+  });
+  return h("div", { class: "actions" }, button, result);
 }
