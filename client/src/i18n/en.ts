@@ -1282,6 +1282,10 @@ export const en: Record<TextKey, string> = {
   "wo.photo.alt": "Photo of the work order",
   "wo.photo.fix": "Photo of the fix (optional)",
   // talent pool and suggestions (issue 15)
+  "home.suggestions": "Suggestions",
+  "home.suggestionsText": "Make a suggestion; see each one's answer, adoption and implementation, and the rates answered in time and adopted (with their denominators).",
+  "home.talent": "Talent pool",
+  "home.talentText": "Residents with a skill who are willing to help their neighbours register here, and can withdraw their consent at any time.",
   "sug.title": "Suggestions",
   "sug.lead": "Every resident's suggestion is answered, with a reason, within a set time, and followed to its implementation once adopted. All suggestions are public; who wrote them is not, unless they chose to show their name.",
   "sug.funnel": "The suggestion funnel",

@@ -1280,6 +1280,10 @@ export const zhCN = {
   "wo.photo.alt": "工单照片",
   "wo.photo.fix": "维修后的照片（选填）",
   // talent pool and suggestions (issue 15)
+  "home.suggestions": "意见建议",
+  "home.suggestionsText": "提建议，看每条建议的答复、采纳和落实，以及按时答复率和采纳率（附分母）。",
+  "home.talent": "能人库",
+  "home.talentText": "有一技之长、愿意帮助邻里的居民在这里登记，可随时撤回同意。",
   "sug.title": "意见建议",
   "sug.lead": "居民的每条建议都会在规定期限内得到答复和理由，采纳后跟踪到落实。所有建议公开，提出人的身份不公开（除非本人选择显示姓名）。",
   "sug.funnel": "建议漏斗",
