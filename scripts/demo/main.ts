@@ -29,6 +29,8 @@ const stack = await startDemoStack({
   log: (line) => console.log(`  ${line}`),
   serverLogLevel: options.serverLog,
   workOrderMonth: true,
+  // talent pool and suggestions (issue 15)
+  talentAndSuggestions: true,
 });
 
 const { plan } = stack;

@@ -21,9 +21,14 @@ import type { DemoProposal } from "./proposals.js";
 import { demoContracts, privateKeyOf, seedEstate } from "./seed.js";
 import { makeWriter } from "./tx.js";
 import { demoClock, prepareWorkOrders, WORKORDER_MONTH_SECONDS } from "./workorders.js";
+// talent pool and suggestions (issue 15)
+import { playSuggestions } from "./suggestions.js";
+import { playTalentPool, TALENT_DAYS } from "./talent.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 const HARDHAT_CHAIN_ID = 31337;
+/** The talent pool's and the suggestions' months, before the work orders' month (issue 15). */
+const SUGGESTION_MONTHS_SECONDS = 90 * 86_400;
 
 export type DemoStackOptions = {
   rpcPort?: number;
@@ -42,6 +47,11 @@ export type DemoStackOptions = {
    * tests of the work-order pages start from an estate without orders.
    */
   workOrderMonth?: boolean;
+  /**
+   * Plays the talent pool and three months of suggestions with an open day, before the work orders' month
+   * (talent.ts, suggestions.ts): `npm run demo` does. Off unless said (tests of those pages make their own).
+   */
+  talentAndSuggestions?: boolean;
   /** How often the server's work-order sweeps run (ms; the server's default, 60 s, unless given). */
   workOrderSweepMs?: number;
   /** The built web client to serve (client/dist, as `npm run build:client` makes it, unless given). */
@@ -178,13 +188,16 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     );
     // The services' clock starts a month back when the month of work orders is played (it moves it to the real
     // time before the demo is ready), so their records are dated in the past, in order, as the chain's history is.
-    const clock = demoClock(options.servicesClock ?? Date.now, options.workOrderMonth ? WORKORDER_MONTH_SECONDS * 1000 : 0);
+    // The talent pool and the suggestions' months (issue 15) come before the work orders' month: so much further back.
+    const monthsBefore = options.talentAndSuggestions ? SUGGESTION_MONTHS_SECONDS : 0;
+    const clock = demoClock(options.servicesClock ?? Date.now, ((options.workOrderMonth ? WORKORDER_MONTH_SECONDS : 0) + monthsBefore) * 1000);
     // The account page's picker of demo people reads their keys from this server only (never from the client build).
     const server = await startServer(settings, pino({ level: settings.logLevel, base: undefined }), (context) => [...serverRoutes(context), demoAccountsRoute(plan)], { clock: clock.now });
     cleanups.push(server.stop);
     // The month's people sign in meanwhile (the month is played once the directory is seeded).
     const txTime = async (hash: `0x${string}`) => Number((await publicClient.getBlock({ blockNumber: (await publicClient.getTransactionReceipt({ hash })).blockNumber })).timestamp);
-    const month = options.workOrderMonth ? prepareWorkOrders({ apiUrl: server.url, chainId: HARDHAT_CHAIN_ID, plan, estate, clock, sweep: server.sweepWorkOrders, txTime }) : undefined;
+    // With the suggestions' months first, the month is prepared once they are played (it starts from the clock then).
+    let month = options.workOrderMonth && !options.talentAndSuggestions ? prepareWorkOrders({ apiUrl: server.url, chainId: HARDHAT_CHAIN_ID, plan, estate, clock, sweep: server.sweepWorkOrders, txTime }) : undefined;
     const stored = await storeDemoDocuments(server, plan, estate.estateId, history);
     log(`documents: ${stored} stored in the server's document store (proposals, plans, payment papers; scans of paper sealed)`);
     // "Ready" means the API already shows the whole history: wait for the indexer to reach the chain's head.
@@ -197,12 +210,27 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     // The directory needs the indexed units: labels for the 300 flats, invented people in the vault.
     const directory = await seedDirectory(server.directory, plan, estate);
     log(`directory: ${directory.labelled} flats labelled, ${directory.people} invented people in the vault (development master key in ${path.join(settings.dataDir, "vault")})`);
+    // talent pool and suggestions (issue 15): played from the clock's start, which then stands a month back.
+    let recentSuggestions: (() => Promise<number>) | undefined;
+    if (options.talentAndSuggestions) {
+      const began = Date.now();
+      const start = Math.floor(clock.now() / 1000);
+      const at = (seconds: number) => clock.travelTo(seconds * 1000);
+      const pool = await playTalentPool({ apiUrl: server.url, chainId: HARDHAT_CHAIN_ID, plan, at, start });
+      log(`talent pool: ${pool.members} members (${pool.withProofs} with proof documents, ${pool.withdrawn} withdrew consent), ${pool.invitations} invitations (${pool.accepted} accepted, ${pool.declined} declined)`);
+      const played = await playSuggestions({ apiUrl: server.url, chainId: HARDHAT_CHAIN_ID, plan, at, start: start + TALENT_DAYS * 86_400, days: SUGGESTION_MONTHS_SECONDS / 86_400 - TALENT_DAYS, sweep: server.sweepSuggestions, estateId: estate.estateId });
+      const f = played.months.funnel;
+      log(`suggestions: ${played.months.online} online and ${played.months.atOpenDay} at an open day (${played.months.attendance} came, ${played.months.registered} registered); ${f.received} received, ${f.answeredInTime} answered in time, ${f.adopted} adopted, ${f.implemented} implemented, ${f.declined} declined, ${f.overdue} overdue (${((Date.now() - began) / 1000).toFixed(1)} s)`);
+      recentSuggestions = played.recent;
+      month ??= options.workOrderMonth ? prepareWorkOrders({ apiUrl: server.url, chainId: HARDHAT_CHAIN_ID, plan, estate, clock, sweep: server.sweepWorkOrders, txTime }) : undefined;
+    }
     if (month) {
       const began = Date.now();
       const m = await month.play();
       log(`work orders: ${m.orders} in the past month (resident ${m.byChannel.resident}, 12345 ${m.byChannel.hotline}, grid ${m.byChannel.grid}, devices ${m.byChannel.device}; ${m.joined} repeats joined), ${m.overdue} overdue and escalated, ${m.returned} returned, ${m.reopened} reopened, ${m.rated} rated, ${m.open} open (${((Date.now() - began) / 1000).toFixed(1)} s)`);
     }
     clock.catchUp();
+    if (recentSuggestions) log(`suggestions: ${await recentSuggestions()} sent today, waiting for their answer`);
     log(`server: ${server.url}${settings.staticDir ? "" : " (web client not built: npm run build:client)"}`);
     return { rpcUrl: node.url, apiUrl: server.url, plan, deployment, votes: history.votes, elections: history.elections, documents: history.documents, proposals: history.proposals, directory, stop };
   } catch (error) {

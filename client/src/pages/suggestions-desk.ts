@@ -49,10 +49,12 @@ function actionsFor(s: Suggestion, ctx: PageContext): HTMLElement[] {
     return [
       action(s, "implement", t("sug.desk.implement"), [field(t("sug.desk.cost"), cost), field(t("sug.desk.doneOn"), done)], () => {
         const fen = Math.round(Number(cost.value) * 100);
-        const at = done.value ? Math.floor(new Date(`${done.value}T12:00:00+08:00`).getTime() / 1000) : NaN;
-        if (!cost.value || !Number.isSafeInteger(fen) || fen < 0 || !Number.isFinite(at)) return t("sug.desk.costNeeded");
-        // Noon on the day chosen, but never in the future (the server refuses a date after now).
-        return { costFen: fen, doneOn: Math.min(at, Math.floor(Date.now() / 1000)) };
+        const end = done.value ? Math.floor(new Date(`${done.value}T23:59:59+08:00`).getTime() / 1000) : NaN;
+        if (!cost.value || !Number.isSafeInteger(fen) || fen < 0 || !Number.isFinite(end)) return t("sug.desk.costNeeded");
+        // A time on the day chosen (China time) that the server accepts: not after now, not before the receipt
+        // when it is the day of the receipt. A day before the receipt is sent as it is, and refused with the reason.
+        const doneOn = end < s.receivedAt ? end - 12 * 3600 : Math.max(s.receivedAt, Math.min(end, Math.floor(Date.now() / 1000)));
+        return { costFen: fen, doneOn };
       }, ctx),
     ];
   }
