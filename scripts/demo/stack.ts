@@ -217,7 +217,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       const start = Math.floor(clock.now() / 1000);
       const at = (seconds: number) => clock.travelTo(seconds * 1000);
       const pool = await playTalentPool({ apiUrl: server.url, chainId: HARDHAT_CHAIN_ID, plan, at, start });
-      log(`talent pool: ${pool.members} members (${pool.withProofs} with proof documents, ${pool.withdrawn} withdrew consent), ${pool.invitations} invitations (${pool.accepted} accepted, ${pool.declined} declined)`);
+      log(`talent pool: ${pool.members} members (${pool.withProofs} with proof documents; ${pool.withdrew} withdrew their consent, ${pool.gaveAgain} gave it again), ${pool.invitations} invitations (${pool.accepted} accepted, ${pool.declined} declined)`);
       const played = await playSuggestions({ apiUrl: server.url, chainId: HARDHAT_CHAIN_ID, plan, at, start: start + TALENT_DAYS * 86_400, days: SUGGESTION_MONTHS_SECONDS / 86_400 - TALENT_DAYS, sweep: server.sweepSuggestions, estateId: estate.estateId });
       const f = played.months.funnel;
       log(`suggestions: ${played.months.online} online and ${played.months.atOpenDay} at an open day (${played.months.attendance} came, ${played.months.registered} registered); ${f.received} received, ${f.answeredInTime} answered in time, ${f.adopted} adopted, ${f.implemented} implemented, ${f.declined} declined, ${f.overdue} overdue (${((Date.now() - began) / 1000).toFixed(1)} s)`);

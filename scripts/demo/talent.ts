@@ -28,7 +28,7 @@ const OFFERS: Offer[] = [
   { skills: ["it"], languages: ["cmn"], slots: ["weekends"], hours: 8 },
 ];
 
-export type TalentPool = { members: number; withProofs: number; withdrawn: number; invitations: number; accepted: number; declined: number };
+export type TalentPool = { members: number; withProofs: number; withdrew: number; gaveAgain: number; invitations: number; accepted: number; declined: number };
 
 export type TalentDeps = { apiUrl: string; chainId: number; plan: DemoPlan; /** Moves the services' clock forward to Unix seconds. */ at: (seconds: number) => void; start: number };
 
@@ -82,5 +82,5 @@ export async function playTalentPool(deps: TalentDeps): Promise<TalentPool> {
   for (const i of [13, 14]) await apiCall(api, await tokenOf(people[i]!.account), "POST", `/api/talent/${persons[i]}/withdrawConsent`, {});
   deps.at(deps.start + 14 * DAY);
   await apiCall(api, await tokenOf(people[14]!.account), "POST", `/api/talent/${persons[14]}/giveConsent`, {});
-  return { members: OFFERS.length, withProofs, withdrawn: 1, invitations: invites.length, accepted, declined };
+  return { members: OFFERS.length, withProofs, withdrew: 2, gaveAgain: 1, invitations: invites.length, accepted, declined };
 }

@@ -41,6 +41,7 @@ const MEASURED_SECONDS: Record<string, number> = {
   "test/client/upload.test.ts": 60,
   "test/client/timebank-actions.test.ts": 50,
   // talent pool and suggestions (issue 15)
+  "test/client/talent-suggestions.test.ts": 420,
   "test/server/suggestions-talent-http.test.ts": 30,
   "test/server/suggestions.test.ts": 4,
   "test/server/talent.test.ts": 3,
