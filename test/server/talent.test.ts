@@ -1,11 +1,21 @@
 // The talent pool's decisions as given/when/then on plain data: registering (self or staff for a resident,
 // explicit consent), updating, withdrawing and giving consent again, inviting (staff or a mediator; not a member
-// who withdrew), and the invited member's answer (once, by them only); each refusal.
-import { given } from "../../server/src/services/framework/index.js";
-import { ConsentGiven, ConsentWithdrawn, InvitationAccepted, InvitationDeclined, Invited, Registered, talentServices, Updated, INITIAL_MEMBER } from "../../server/src/services/talent/index.js";
+// who withdrew), and the invited member's answer (once, by them only); each refusal. Then over the real engine and
+// LevelDB: withdrawn consent takes a member out of mediation's candidates and back in when given again, and the
+// read models rebuilt from the journal are the same.
+import { expect } from "chai";
+import path from "node:path";
+import type { Hex } from "viem";
+import { logEntryEncoding } from "../../server/src/receipts/log-format.js";
+import { createEngine, given, levelServiceStorage, rebuildReadModels, Refusal, snapshotModels, submit, type Engine } from "../../server/src/services/framework/index.js";
+import { ConsentGiven, ConsentWithdrawn, InvitationAccepted, InvitationDeclined, Invited, Registered, talentCandidates, talentServices, Updated, INITIAL_MEMBER } from "../../server/src/services/talent/index.js";
+import { createLock } from "../../server/src/store/lock.js";
+import { closeStore, openStore, type Store } from "../../server/src/store/store.js";
+import { tempDir } from "./helpers/chain.js";
 
 const ME = "0x00000000000000000000000000000000000000aa" as const;
 const STAFF = "0x00000000000000000000000000000000000000dd" as const;
+const OTHER = "0x00000000000000000000000000000000000000bb" as const;
 const offer = { skills: ["law", "mediation"], languages: ["cmn", "wuu"], availability: { slots: ["weekends"], hoursPerMonth: 8 }, proofs: [`0x${"ab".repeat(32)}`] } as const;
 const { services } = talentServices({ personsOf: async () => [] });
 const [member, invitation] = services as [(typeof services)[0], (typeof services)[0]];
@@ -52,5 +62,51 @@ describe("talent pool: decisions", function () {
     given(invitation, sent).when("accept", {}, { facts: { persons: ["p_other"] } }).thenRefused("talent_not_invitee", undefined, 403);
     given(invitation, [...sent, InvitationAccepted({})]).when("decline", {}, mine).thenRefused("talent_invitation_wrong_status", { id: "x1", status: "accepted" }, 409);
     given(invitation, [...sent, InvitationDeclined({})]).when("accept", {}, mine).thenRefused("talent_invitation_wrong_status", { id: "x1", status: "declined" }, 409);
+  });
+});
+
+describe("talent pool over the engine and LevelDB: consent decides the pool and mediation's candidates; the models are the journal's", function () {
+  this.timeout(60_000);
+  let tmp: ReturnType<typeof tempDir>;
+  let store: Store;
+  let engine: Engine;
+  const PERSONS: Record<string, string[]> = { [ME]: ["p_me"], [OTHER]: ["p_other"] };
+  const made = talentServices({ personsOf: async (address) => PERSONS[address] ?? [] });
+  const principal = (address: Hex, roles: string[] = []) => ({ address, roles: async () => roles });
+  const run = (service: string, command: string, body: Record<string, unknown>, who: Hex, roles: string[] = [], id?: string) =>
+    submit(engine, { service, command, id, body, principal: principal(who, roles) });
+
+  before(async function () {
+    tmp = tempDir("talent");
+    store = await openStore(path.join(tmp.dir, "store"), [], logEntryEncoding);
+    engine = createEngine({ services: made.services, storage: levelServiceStorage(store, createLock(), 31337, undefined), proxyCheck: async () => false });
+    made.useEngine(engine);
+  });
+  after(async function () {
+    if (store) await closeStore(store);
+    tmp?.remove();
+  });
+
+  it("two members; one withdraws: out of the candidates and not invitable; gives consent again: back; a rebuild gives the same models", async function () {
+    await run("talent", "register", { ...offer, person: "p_me", consent: true }, ME);
+    await run("talent", "register", { ...offer, skills: ["medicine"], languages: ["cmn"], person: "p_other", consent: true }, OTHER);
+    const places = async (person: string) => (person === "p_me" ? { building: "1-3", household: "42" } : {});
+    expect(await talentCandidates(engine.storage, places)).to.deep.equal([
+      { person: "p_me", address: ME, source: "talentPool", skills: ["law", "mediation"], languages: ["cmn", "wuu"], building: "1-3", household: "42" },
+      { person: "p_other", address: OTHER, source: "talentPool", skills: ["medicine"], languages: ["cmn"] },
+    ]);
+    await run("talent", "withdrawConsent", {}, OTHER, [], "p_other");
+    expect((await talentCandidates(engine.storage)).map((c) => c.person)).to.deep.equal(["p_me"]);
+    const refused = await run("talentinvite", "invite", { member: "p_other", target: { kind: "renewal", id: "garden" } }, STAFF, ["staff"]).catch((e: unknown) => e);
+    expect(refused).to.be.instanceOf(Refusal);
+    expect((refused as Refusal).code).to.equal("talent_no_consent");
+    const invited = await run("talentinvite", "invite", { member: "p_me", target: { kind: "renewal", id: "garden" } }, STAFF, ["staff"]);
+    await run("talentinvite", "accept", {}, ME, [], invited.body.id);
+    await run("talent", "giveConsent", {}, OTHER, [], "p_other");
+    expect((await talentCandidates(engine.storage)).map((c) => c.person)).to.deep.equal(["p_me", "p_other"]);
+
+    const before = await snapshotModels(engine.storage, made.services);
+    await rebuildReadModels(engine.storage, made.services);
+    expect(await snapshotModels(engine.storage, made.services)).to.deep.equal(before);
   });
 });
