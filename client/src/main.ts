@@ -51,6 +51,12 @@ const pages: Record<PageName, () => Promise<PageModule>> = {
   "workorders-office": () => import("./pages/workorders-office.js"),
   "workorders-stats": () => import("./pages/workorders-stats.js"),
   "workorders-routing": () => import("./pages/workorders-routing.js"),
+  // talent pool and suggestions (issue 15)
+  suggestions: () => import("./pages/suggestions.js"),
+  "suggestions-desk": () => import("./pages/suggestions-desk.js"),
+  opendays: () => import("./pages/opendays.js"),
+  talent: () => import("./pages/talent.js"),
+  "talent-pool": () => import("./pages/talent-pool.js"),
 };
 
 /** Roles that own documents (see pages/upload.ts): they get the upload page in the navigation. */

@@ -26,7 +26,13 @@ export type PageName =
   | "workorders-queue"
   | "workorders-office"
   | "workorders-stats"
-  | "workorders-routing";
+  | "workorders-routing"
+  // talent pool and suggestions (issue 15)
+  | "suggestions"
+  | "suggestions-desk"
+  | "opendays"
+  | "talent"
+  | "talent-pool";
 /**
  * `data`: the GET requests the page makes first, exactly as lib/api.ts spells them (`{id}` from the route). The
  * boot script sends them while the page's code is still downloading; api.ts hands each answer to the page once.
@@ -79,6 +85,14 @@ export const routes: RouteDef[] = [
   // issue 14: the community office's routing table and Open311 keys.
   { pattern: /^workorders\/routing$/, names: [], page: "workorders-routing", texts: "workorders", nav: "staff" },
   // An order by id: after every fixed path above ("new", "queue", "office", "stats", "routing").
+  // issue 15: suggestions (public funnel and list, the form to send one)
+  { pattern: /^suggestions$/, names: [], page: "suggestions", texts: "suggestions", nav: "suggestions", data: ["/api/suggestions/funnel", "/api/suggestions/list?limit=100", "/api/opendays/list?limit=100"] },
+  { pattern: /^suggestions\/desk$/, names: [], page: "suggestions-desk", texts: "suggestions", nav: "staff" },
+  { pattern: /^opendays$/, names: [], page: "opendays", texts: "suggestions", nav: "suggestions", data: ["/api/opendays/list?limit=100"] },
+  { pattern: /^opendays\/([A-Za-z0-9_-]{1,64})$/, names: ["id"], page: "opendays", texts: "suggestions", nav: "suggestions", data: ["/api/opendays/{id}"] },
+  // issue 15: the talent pool (a member's offer, consent and invitations; the office's pool)
+  { pattern: /^talent$/, names: [], page: "talent", texts: "suggestions", nav: "talent" },
+  { pattern: /^talent\/pool$/, names: [], page: "talent-pool", texts: "suggestions", nav: "staff" },
   { pattern: /^workorders\/([A-Za-z0-9_-]{1,64})$/, names: ["id"], page: "workorder", texts: "workorders", nav: "workorders", data: ["/api/workorders/{id}", "/api/workorders/{id}/history?limit=100"] },
 ];
 

@@ -30,6 +30,8 @@ const stack = await startDemoStack({
   serverLogLevel: options.serverLog,
   workOrderMonth: true,
   mediationHistory: true,
+  // talent pool and suggestions (issue 15)
+  talentAndSuggestions: true,
 });
 
 const { plan } = stack;

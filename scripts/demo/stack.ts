@@ -22,10 +22,15 @@ import { demoContracts, privateKeyOf, seedEstate } from "./seed.js";
 import { makeWriter } from "./tx.js";
 import { demoClock, prepareWorkOrders, WORKORDER_MONTH_SECONDS, type DemoClock } from "./workorders.js";
 // issue 15: months of dispute mediation before the month of work orders
-import { MEDIATION_HISTORY_SECONDS, prepareMediation } from "./mediation.js";
+import { MEDIATION_SPAN_SECONDS, prepareMediation } from "./mediation.js";
+// talent pool and suggestions (issue 15)
+import { playSuggestions } from "./suggestions.js";
+import { playTalentPool, TALENT_DAYS } from "./talent.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 const HARDHAT_CHAIN_ID = 31337;
+/** The talent pool's and the suggestions' months, before the work orders' month (issue 15). */
+const SUGGESTION_MONTHS_SECONDS = 90 * 86_400;
 
 export type DemoStackOptions = {
   rpcPort?: number;
@@ -49,6 +54,11 @@ export type DemoStackOptions = {
    * run demo` does. Off unless said.
    */
   mediationHistory?: boolean;
+  /**
+   * Plays the talent pool and three months of suggestions with an open day, before the work orders' month
+   * (talent.ts, suggestions.ts): `npm run demo` does. Off unless said (tests of those pages make their own).
+   */
+  talentAndSuggestions?: boolean;
   /** How often the server's work-order sweeps run (ms; the server's default, 60 s, unless given). */
   workOrderSweepMs?: number;
   /** The built web client to serve (client/dist, as `npm run build:client` makes it, unless given). */
@@ -185,9 +195,11 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     );
     // The services' clock starts a month back when the month of work orders is played (it moves it to the real
     // time before the demo is ready), so their records are dated in the past, in order, as the chain's history is.
-    const clock = demoClock(options.servicesClock ?? Date.now, options.mediationHistory ? MEDIATION_HISTORY_SECONDS * 1000 : options.workOrderMonth ? WORKORDER_MONTH_SECONDS * 1000 : 0);
-    // The month of work orders begins a month back whatever came before it: its clock reads no earlier than that
-    // (the mediation history moves the same clock from five months back to there first).
+    // Before the month of work orders (issue 15): five months of disputes, then the talent pool and three months of
+    // suggestions; the clock starts back so far that each plays in order and the last ends where the month begins.
+    const before = (options.mediationHistory ? MEDIATION_SPAN_SECONDS : 0) + (options.talentAndSuggestions ? SUGGESTION_MONTHS_SECONDS : 0);
+    const clock = demoClock(options.servicesClock ?? Date.now, ((options.workOrderMonth ? WORKORDER_MONTH_SECONDS : 0) + before) * 1000);
+    // The month of work orders begins a month back whatever came before it: its clock reads no earlier than that.
     const workOrderClock: DemoClock = { ...clock, now: () => Math.max(clock.now(), (options.servicesClock ?? Date.now)() - WORKORDER_MONTH_SECONDS * 1000) };
     // The account page's picker of demo people reads their keys from this server only (never from the client build).
     const server = await startServer(settings, pino({ level: settings.logLevel, base: undefined }), (context) => [...serverRoutes(context), demoAccountsRoute(plan)], { clock: clock.now });
@@ -217,6 +229,19 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       const counts = (r: Record<string, number>) => Object.entries(r).map(([k, n]) => `${k} ${n}`).join(", ");
       log(`mediation: ${h.disputes} disputes over five months (${counts(h.byOutcome)}; ${h.open} still mediated), ended at ${counts(h.byLevel)}, ${h.bySilence} escalated by silence, ${h.reopened} reopened, ${h.confirmed} judicially confirmed, ${h.followedUp} followed up, ${h.mediators} people's mediators (${((Date.now() - began) / 1000).toFixed(1)} s)`);
     }
+    // talent pool and suggestions (issue 15): played after the disputes, up to the month of work orders.
+    let recentSuggestions: (() => Promise<number>) | undefined;
+    if (options.talentAndSuggestions) {
+      const began = Date.now();
+      const start = Math.floor(clock.now() / 1000);
+      const at = (seconds: number) => clock.travelTo(seconds * 1000);
+      const pool = await playTalentPool({ apiUrl: server.url, chainId: HARDHAT_CHAIN_ID, plan, at, start });
+      log(`talent pool: ${pool.members} members (${pool.withProofs} with proof documents; ${pool.withdrew} withdrew their consent, ${pool.gaveAgain} gave it again), ${pool.invitations} invitations (${pool.accepted} accepted, ${pool.declined} declined)`);
+      const played = await playSuggestions({ apiUrl: server.url, chainId: HARDHAT_CHAIN_ID, plan, at, start: start + TALENT_DAYS * 86_400, days: SUGGESTION_MONTHS_SECONDS / 86_400 - TALENT_DAYS, sweep: server.sweepSuggestions, estateId: estate.estateId });
+      const f = played.months.funnel;
+      log(`suggestions: ${played.months.online} online and ${played.months.atOpenDay} at an open day (${played.months.attendance} came, ${played.months.registered} registered); ${f.received} received, ${f.answeredInTime} answered in time, ${f.adopted} adopted, ${f.implemented} implemented, ${f.declined} declined, ${f.overdue} overdue (${((Date.now() - began) / 1000).toFixed(1)} s)`);
+      recentSuggestions = played.recent;
+    }
     if (month) {
       const began = Date.now();
       const m = await month.play();
@@ -224,6 +249,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     }
     clock.catchUp();
     if (mediation) log(`mediation: ${await mediation.today()} disputes filed today, waiting for the other side's answer`);
+    if (recentSuggestions) log(`suggestions: ${await recentSuggestions()} sent today, waiting for their answer`);
     log(`server: ${server.url}${settings.staticDir ? "" : " (web client not built: npm run build:client)"}`);
     return { rpcUrl: node.url, apiUrl: server.url, plan, deployment, votes: history.votes, elections: history.elections, documents: history.documents, proposals: history.proposals, directory, stop };
   } catch (error) {

@@ -47,6 +47,11 @@ const MEASURED_SECONDS: Record<string, number> = {
   // mediation: the similar-case search (plain in-process units, no chain or server)
   "test/server/mediation-similar.test.ts": 2,
   "test/server/mediation-similar-quality.test.ts": 3,
+  // talent pool and suggestions (issue 15)
+  "test/client/talent-suggestions.test.ts": 420,
+  "test/server/suggestions-talent-http.test.ts": 30,
+  "test/server/suggestions.test.ts": 4,
+  "test/server/talent.test.ts": 3,
 };
 /** Unlisted server files start a chain node and a server or two; contract and client unit files are quicker. */
 const unlistedSeconds = (file: string) => (file.startsWith("test/server/") ? 15 : 4);

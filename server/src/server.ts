@@ -44,6 +44,9 @@ import { openDevices, type DeviceWebhookSpec } from "./services/devices/index.js
 import { keyRoutes, keyService, levelKeyHashes, open311ErrorShape, open311Routes } from "./services/open311/index.js";
 // issue 15: dispute mediation
 import { agreementRoute, directoryMediators, householdsIn, mediationService, peopleOfUnitIn, startMediationSweeps, type MediationSweepResult, type MediatorCandidate } from "./services/mediation/index.js";
+// talent pool and suggestions (issue 15)
+import { placesFromDirectory, talentCandidates, talentServices } from "./services/talent/index.js";
+import { startSuggestionSweeps, suggestionServices, type SuggestionSweepResult } from "./services/suggestions/index.js";
 import { modelName, mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
 export const SERVER_VERSION = "0.1.0";
@@ -64,6 +67,8 @@ export type RunningServer = {
   sweepWorkOrders: () => Promise<SweepResult>;
   /** One pass of the mediation silence sweep now, at the services' clock (issue 15). */
   sweepMediation: () => Promise<MediationSweepResult>;
+  /** One pass of the suggestions' overdue sweep now, at the services' clock (talent pool and suggestions, issue 15). */
+  sweepSuggestions: () => Promise<SuggestionSweepResult>;
   stop: () => Promise<void>;
 };
 
@@ -224,9 +229,9 @@ export async function startServer(
   // Open311 client applications' keys: only the hashes of their secrets are stored (services/open311/keys.ts).
   const open311Keys = levelKeyHashes(service.store);
   // issue 15: dispute mediation. Its candidates are the people's mediators (the directory's `mediator` role) and
-  // the talent pool: the talent pool's candidates (services/talent, the MediatorCandidate shape) go into the list
-  // below once that service is composed here.
-  const talentPoolMediators = async (): Promise<readonly MediatorCandidate[]> => [];
+  // the talent pool's consenting members (services/talent); matching runs only on commands, once the engine is up.
+  const talentPoolMediators = async (): Promise<readonly MediatorCandidate[]> =>
+    running.engine ? talentCandidates(running.engine.storage, placesFromDirectory(directory)) : [];
   const mediation = mediationService({
     personsOf: (address) => directory.personsOf(address),
     peopleOfUnit: async (unitId) => peopleOfUnitIn(directory, unitId),
@@ -236,6 +241,10 @@ export async function startServer(
     vault: privacy.vault,
     clock: offchain.clock,
   });
+  // Talent pool and suggestions (issue 15): members are the directory's people; texts kept in the vault.
+  const personsOf = (address: string) => directory.personsOf(address);
+  const talent = talentServices({ personsOf, places: placesFromDirectory(directory) });
+  const suggestions = suggestionServices({ vault: privacy.vault, clock: offchain.clock, personsOf });
   const services = mountServices({
     outbox,
     store: service.store,
@@ -250,6 +259,8 @@ export async function startServer(
       routing.service,
       keyService(open311Keys),
       mediation.service,
+      ...talent.services,
+      ...suggestions.services,
       ...(typeof offchain.services === "function" ? offchain.services({ privacy }) : (offchain.services ?? [])),
     ],
     sessions,
@@ -260,6 +271,9 @@ export async function startServer(
     clock: offchain.clock,
   });
   running.engine = services.engine;
+  talent.useEngine(services.engine);
+  suggestions.useEngine(services.engine);
+  const suggestionSweeps = startSuggestionSweeps({ engine: services.engine, intervalMs: settings.workOrderSweepMs, logger, clock: offchain.clock });
   // Overdue orders escalated and unanswered fixes confirmed, by the server itself (workorders/sweep.ts).
   // On the services' clock, like the deadlines they compare it with (a moved clock makes an order overdue for both).
   const sweeps = startWorkOrderSweeps({ engine: services.engine, intervalMs: settings.workOrderSweepMs, logger, clock: offchain.clock });
@@ -376,6 +390,7 @@ export async function startServer(
     engine: services.engine,
     sweepWorkOrders: sweeps.runNow,
     sweepMediation: mediationSweeps.runNow,
+    sweepSuggestions: suggestionSweeps.runNow,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -386,6 +401,7 @@ export async function startServer(
       await submitter?.stop();
       await sweeps.stop();
       await mediationSweeps.stop();
+      await suggestionSweeps.stop();
       await delivery.stop();
       await relayerDb?.close();
       useDirectory(undefined);

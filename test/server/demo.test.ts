@@ -190,6 +190,38 @@ async function expectMediationHistory(api: string): Promise<void> {
   expect(stats.total.success.of).to.equal(stats.total.resolved + stats.total.partlyResolved + stats.total.failed + stats.total.escalated);
 }
 
+// talent pool and suggestions (issue 15)
+/**
+ * The suggestions the demo plays (scripts/demo/suggestions.ts), as the public sees them: months of them, online
+ * and at an open day with its head count, in every state, the funnel's rates over every one received, and no
+ * author named but by a name they chose to show.
+ */
+async function expectSuggestionMonths(api: string): Promise<void> {
+  const get = async <T>(p: string) => {
+    const res = await fetch(`${api}${p}`);
+    expect(res.status, p).to.equal(200);
+    return (await res.json()) as T;
+  };
+  type Step = { count: number; rate: number | null; denominator: number };
+  type Row = { cohort: string; received: number; answeredInTime: Step; adopted: Step; implemented: Step; awaiting: number; overdue: number };
+  const funnel = await get<{ all: Row; byMonth: Row[]; byOpenDay: Row[] }>("/api/suggestions/funnel");
+  expect(funnel.byMonth.length, "suggestions over months").to.be.at.least(3);
+  expect(funnel.byOpenDay).to.have.length(1);
+  for (const row of [funnel.all, ...funnel.byMonth, ...funnel.byOpenDay]) {
+    for (const step of [row.answeredInTime, row.adopted, row.implemented]) expect(step.denominator, row.cohort).to.equal(row.received);
+  }
+  expect(funnel.byMonth.reduce((n, r) => n + r.received, 0)).to.equal(funnel.all.received);
+  expect(funnel.all.overdue, "some answered late or never").to.be.greaterThan(0);
+  expect(funnel.all.awaiting, "some waiting today").to.be.greaterThan(0);
+  const days = await get<{ items: { id: string; attendance: number | null; registered: number }[] }>("/api/opendays/list");
+  expect(days.items).to.have.length(1);
+  expect(days.items[0]).to.deep.include({ attendance: 46, registered: 6 });
+  const list = await get<{ items: { status: string; text: string | null }[] }>("/api/suggestions/list?limit=100");
+  expect(new Set(list.items.map((s) => s.status))).to.include.all.keys("received", "answered", "adopted", "implemented", "declined");
+  expect(list.items.every((s) => typeof s.text === "string")).to.equal(true);
+  expect(JSON.stringify(list)).to.not.match(/0x[0-9a-f]{40}|p_[0-9a-f]{8}/i);
+}
+
 describe("npm run demo", function () {
   this.timeout(300_000);
   let tmp: ReturnType<typeof tempDir>;
@@ -228,6 +260,10 @@ describe("npm run demo", function () {
         expect(demo.output()).to.match(/work orders: \d+ in the past month \(resident \d+, 12345 \d+, grid \d+, devices \d+/);
         await expectMediationHistory(api);
         expect(demo.output()).to.match(/mediation: \d+ disputes over five months/);
+        // talent pool and suggestions (issue 15)
+        await expectSuggestionMonths(api);
+        expect(demo.output()).to.match(/talent pool: 15 members \(\d+ with proof documents; 2 withdrew their consent, 1 gave it again\), 7 invitations/);
+        expect(demo.output()).to.match(/suggestions: \d+ online and 12 at an open day \(46 came, 6 registered\); \d+ received/);
       }
 
       expect(await demo.interrupt()).to.equal(0);

@@ -31,6 +31,8 @@ export const TEXT_GROUPS = {
   staff: ["staff", "paper", "timebank.confirm", "timebank.reject", "timebank.partner", "timebank.minutes", "woOffice.staffLink", "wo.staffLink"],
   /** Work orders (issue 14): the resident's pages, the party's queue, the office's desk, the statistics and the routing table. */
   workorders: ["wo", "woOffice", "woStats", "woRouting"],
+  /** Suggestions and open days, the talent pool (issue 15). */
+  suggestions: ["sug", "talent"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TextGroup = keyof typeof TEXT_GROUPS;

@@ -21,6 +21,8 @@ const loaders: Record<Lang, Record<TextGroup, () => Chunk>> = {
     verify: () => import("virtual:texts/zh-CN/verify"),
     staff: () => import("virtual:texts/zh-CN/staff"),
     workorders: () => import("virtual:texts/zh-CN/workorders"),
+    // talent pool and suggestions (issue 15)
+    suggestions: () => import("virtual:texts/zh-CN/suggestions"),
   },
   en: {
     shell: () => import("virtual:texts/en/shell"),
@@ -31,6 +33,8 @@ const loaders: Record<Lang, Record<TextGroup, () => Chunk>> = {
     verify: () => import("virtual:texts/en/verify"),
     staff: () => import("virtual:texts/en/staff"),
     workorders: () => import("virtual:texts/en/workorders"),
+    // talent pool and suggestions (issue 15)
+    suggestions: () => import("virtual:texts/en/suggestions"),
   },
 };
 /** Each language's texts loaded so far, all groups merged (a key shared by groups has the same text in each). */

@@ -21,6 +21,9 @@ export function render(root: HTMLElement, _ctx: PageContext): void {
       // The work queue of the property company's, the utilities' and sanitation's people (issue 14): whoever is
       // signed in may look; the page says so when the account is not listed under a party.
       signedIn() ? door("#/workorders/queue", "woOffice.door.title", "woOffice.door.text") : null,
+      // talent pool and suggestions (issue 15)
+      door("#/suggestions", "home.suggestions", "home.suggestionsText"),
+      door("#/talent", "home.talent", "home.talentText"),
     ),
   );
 }

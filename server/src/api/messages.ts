@@ -751,6 +751,92 @@ export const messages = {
     "zh-CN": "只有本案的调解员和社区调解办公室才能查看相似案例。",
     en: "Only the dispute's mediator and the mediation office can see similar cases.",
   },
+  // --- talent pool and suggestions (issue 15: services/talent, services/suggestions) ---
+  suggestion_wrong_status: {
+    "zh-CN": "这条建议现在是“{status}”，这一步需要它处于“{allowed}”。请刷新页面，看看它的最新进展。",
+    en: "This suggestion is {status} and this step needs it to be {allowed}. Reload the page to see where it stands.",
+  },
+  suggestion_already_answered: {
+    "zh-CN": "建议 {id} 已经答复过（现在是“{status}”），每条建议只答复一次。如需采纳或不采纳，请在答复台选择相应操作。",
+    en: "Suggestion {id} has already been answered (it is {status}); each suggestion is answered once. To adopt or decline it, use those steps on the answering desk.",
+  },
+  suggestion_not_overdue: {
+    "zh-CN": "建议 {id} 的答复期限（{answerBy}）还没有到，不能标为逾期。",
+    en: "Suggestion {id} is not past its answer deadline ({answerBy}) yet, so it cannot be marked overdue.",
+  },
+  suggestion_open_day_needed: {
+    "zh-CN": "在开放日记录的建议要写明是哪一次开放日（openDay）。请先选择开放日。",
+    en: "A suggestion written down at an open day must name the open day (openDay). Choose the open day first.",
+  },
+  suggestion_unknown_open_day: {
+    "zh-CN": "没有找到开放日 {openDay}。请先在开放日页面安排这次开放日，或选择已有的一次。",
+    en: "There is no open day {openDay}. Schedule it on the open days page first, or choose an existing one.",
+  },
+  suggestion_open_day_no_proxy: {
+    "zh-CN": "开放日现场的建议由工作人员以自己的身份记录（可填写提出人的人员编号），不需要代办授权。请去掉 onBehalfOf 和 authorisation 后重试。",
+    en: "At an open day staff write suggestions down as themselves (naming the author's person id if known), not under an authorisation. Remove onBehalfOf and authorisation and try again.",
+  },
+  suggestion_online_fields: {
+    "zh-CN": "网上提交的建议不能填写 {field}（只有开放日现场记录时才填）。请去掉它，或把渠道改为开放日。",
+    en: "An online suggestion cannot carry {field} (only one written down at an open day can). Remove it, or set the channel to openDay.",
+  },
+  suggestion_text_not_kept: {
+    "zh-CN": "这台服务器没有配置个人信息保管库，无法保存建议的文字。请联系管理员配置后再提交。",
+    en: "This server keeps no personal-data vault, so it cannot keep the suggestion's text. Ask the administrator to configure one, then send it again.",
+  },
+  suggestion_bad_done_date: {
+    "zh-CN": "完成日期 {doneOn} 不在可能的范围内：应在收到建议（{from}）之后、今天（{to}）之前。请改正日期后重试。",
+    en: "The completion date {doneOn} is out of range: it must be after the suggestion was received ({from}) and not after now ({to}). Correct the date and try again.",
+  },
+  suggestion_not_author: {
+    "zh-CN": "只有建议 {id} 的提出人（或受其委托的工作人员）才能更改是否显示姓名。",
+    en: "Only the author of suggestion {id} (or staff acting for them under an authorisation) can change whether their name is shown.",
+  },
+  suggestion_name_not_shown: {
+    "zh-CN": "建议 {id} 本来就没有显示姓名，无需隐藏。",
+    en: "Suggestion {id} does not show a name; there is nothing to hide.",
+  },
+  openday_count_below_registered: {
+    "zh-CN": "到场人数 {count} 少于已登记的参加者 {registered} 人。请核对人数后重试。",
+    en: "The head count {count} is below the {registered} registered attendees. Check the count and try again.",
+  },
+  openday_already_registered: {
+    "zh-CN": "已经登记参加开放日 {id}，不必重复登记。",
+    en: "Already registered for open day {id}; there is no need to register again.",
+  },
+  talent_consent_required: {
+    "zh-CN": "加入能人库需要明确同意社区联系您（consent: true）。请勾选同意后重试。",
+    en: "Joining the talent pool needs your explicit consent to be contacted (consent: true). Tick the consent and try again.",
+  },
+  talent_not_you: {
+    "zh-CN": "您的账户没有关联人员 {person}，不能为其登记或修改。工作人员代办时请使用代办授权（onBehalfOf、authorisation）。",
+    en: "Your account is not linked to person {person}, so you cannot register or change their offer. Staff acting for a resident send onBehalfOf and authorisation.",
+  },
+  talent_already_registered: {
+    "zh-CN": "人员 {person} 已在能人库中。请改用“修改”更新所能提供的帮助。",
+    en: "Person {person} is already in the talent pool. Use “update” to change what they offer.",
+  },
+  talent_consent_state: {
+    "zh-CN": "人员 {person} 的联系同意现在已是“{consent}”，无需再改。",
+    en: "Person {person}'s consent to be contacted is already {consent}; nothing to change.",
+  },
+  talent_not_in_pool: {
+    "zh-CN": "人员 {person} 不在能人库中。只能邀请已登记的能人。",
+    en: "Person {person} is not in the talent pool. Only registered members can be invited.",
+  },
+  talent_no_consent: {
+    "zh-CN": "人员 {person} 已撤回联系同意，不能邀请。请另选他人。",
+    en: "Person {person} has withdrawn their consent to be contacted and cannot be invited. Choose someone else.",
+  },
+  talent_invitation_wrong_status: {
+    "zh-CN": "邀请 {id} 已经是“{status}”，不能再接受或谢绝。",
+    en: "Invitation {id} is already {status}; it can no longer be accepted or declined.",
+  },
+  talent_not_invitee: {
+    "zh-CN": "邀请 {id} 不是发给您的，只有被邀请人（或受其委托的工作人员）才能答复。",
+    en: "Invitation {id} is not addressed to you; only the person invited (or staff acting for them under an authorisation) can answer it.",
+  },
+  // --- end talent pool and suggestions ---
 } as const satisfies Record<string, Record<Language, string>>;
 
 export type ErrorCode = keyof typeof messages;
