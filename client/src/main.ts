@@ -51,6 +51,14 @@ const pages: Record<PageName, () => Promise<PageModule>> = {
   "workorders-office": () => import("./pages/workorders-office.js"),
   "workorders-stats": () => import("./pages/workorders-stats.js"),
   "workorders-routing": () => import("./pages/workorders-routing.js"),
+  // issue 15: dispute mediation
+  mediation: () => import("./pages/mediation.js"),
+  "mediation-new": () => import("./pages/mediation-new.js"),
+  "mediation-case": () => import("./pages/mediation-case.js"),
+  "mediation-work": () => import("./pages/mediation-work.js"),
+  "mediation-cases": () => import("./pages/mediation-cases.js"),
+  "mediation-office": () => import("./pages/mediation-office.js"),
+  "mediation-stats": () => import("./pages/mediation-stats.js"),
 };
 
 /** Roles that own documents (see pages/upload.ts): they get the upload page in the navigation. */
@@ -137,6 +145,7 @@ function renderHeader(active: string): void {
         link("fund", "#/fund", t("nav.fund")),
         link("timebank", "#/timebank", t("nav.timebank")),
         link("workorders", "#/workorders", t("nav.workorders")),
+        link("mediation", "#/mediation", t("nav.mediation")),
         link("verify", "#/verify", t("nav.verify")),
         who && uploads(who.session.roles) ? link("upload", "#/documents/upload", t("nav.upload")) : null,
         who?.session.roles.includes("staff") ? link("staff", "#/staff", t("nav.staff")) : null,

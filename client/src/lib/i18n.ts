@@ -21,6 +21,7 @@ const loaders: Record<Lang, Record<TextGroup, () => Chunk>> = {
     verify: () => import("virtual:texts/zh-CN/verify"),
     staff: () => import("virtual:texts/zh-CN/staff"),
     workorders: () => import("virtual:texts/zh-CN/workorders"),
+    mediation: () => import("virtual:texts/zh-CN/mediation"),
   },
   en: {
     shell: () => import("virtual:texts/en/shell"),
@@ -31,6 +32,7 @@ const loaders: Record<Lang, Record<TextGroup, () => Chunk>> = {
     verify: () => import("virtual:texts/en/verify"),
     staff: () => import("virtual:texts/en/staff"),
     workorders: () => import("virtual:texts/en/workorders"),
+    mediation: () => import("virtual:texts/en/mediation"),
   },
 };
 /** Each language's texts loaded so far, all groups merged (a key shared by groups has the same text in each). */
