@@ -1664,5 +1664,8 @@ export const en: Record<TextKey, string> = {
   "med.stats.to": "To (month)",
   "med.stats.show": "Show",
   "med.stats.raised": "{n} taken up a level ({silence} for lack of an answer)",
+  "med.new.languages": "Languages or dialects to mediate in (optional)",
+  "med.new.community": "Go straight to the community's mediators (not the building's)",
+  "med.new.communityHint": "Disputes usually start with the building's mediators; choose this when the matter is bigger or the building is not suitable.",
   // end of issue 15 (helper C)
 };

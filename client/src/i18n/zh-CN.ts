@@ -1662,6 +1662,9 @@ export const zhCN = {
   "med.stats.to": "到（月份）",
   "med.stats.show": "查看",
   "med.stats.raised": "其中上报过 {n} 件（对方逾期未答复 {silence} 件）",
+  "med.new.languages": "希望用什么语言或方言调解？（选填）",
+  "med.new.community": "直接请社区调解（不经楼栋）",
+  "med.new.communityHint": "一般先由楼栋调解；事情较大或楼栋调解不合适时可以直接找社区。",
   // end of issue 15 (helper C)
 } as const;
 

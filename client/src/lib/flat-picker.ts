@@ -6,7 +6,8 @@ import { get } from "./api.js";
 import { h, notice, uid } from "./dom.js";
 import { lang } from "./i18n.js";
 
-export type PickedFlat = { unitId: number; label: string; labelEn: string; holder: string };
+export type PickedFlat = { unitId: number; label: string; labelEn: string; holder: string; estateId: number; buildingId: number };
+type Found = Omit<PickedFlat, "holder" | "estateId" | "buildingId">;
 
 export type FlatPickerWords = {
   legend: string;
@@ -51,7 +52,7 @@ export function flatPicker(words: FlatPickerWords, testId: string, refuse?: (fla
     const mine = ++seq;
     error.replaceChildren();
     if (!q) return void results.replaceChildren();
-    const units = await get<{ items: Omit<PickedFlat, "holder">[] }>(`/api/directory/units?q=${encodeURIComponent(q)}&limit=8`, signal)
+    const units = await get<{ items: Found[] }>(`/api/directory/units?q=${encodeURIComponent(q)}&limit=8`, signal)
       .then((r) => r.items)
       .catch(() => []);
     if (mine !== seq) return;
@@ -63,9 +64,9 @@ export function flatPicker(words: FlatPickerWords, testId: string, refuse?: (fla
           )),
     );
   };
-  const pick = async (u: Omit<PickedFlat, "holder">) => {
-    const { holder } = await get<{ holder: string }>(`/api/units/${u.unitId}`, signal);
-    const flat = { ...u, holder: holder.toLowerCase() };
+  const pick = async (u: Found) => {
+    const unit = await get<{ holder: string; estateId: number; buildingId: number }>(`/api/units/${u.unitId}`, signal);
+    const flat = { ...u, holder: unit.holder.toLowerCase(), estateId: unit.estateId, buildingId: unit.buildingId };
     if (refuse?.(flat)) {
       error.replaceChildren(notice("error", words.refused));
       return;

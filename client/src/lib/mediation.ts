@@ -24,6 +24,8 @@ export const EXTENSION_REASONS = ["partiesRequest", "expertAssessment", "moreSes
 export const REOPEN_REASONS = ["agreementNotKept", "newFacts", "partyRequest", "other"] as const;
 export const SESSION_PLACES = ["mediationRoom", "online", "onSite", "other"] as const;
 export const FOLLOW_UP_RESULTS = ["kept", "partlyKept", "notKept"] as const;
+/** Languages and dialects (server/src/services/talent/skills.ts), the usual ones first. */
+export const LANGUAGES = ["cmn", "wuu", "yue", "nan", "hak", "cjy", "sichuan", "dongbei", "eng"] as const;
 
 export type Level = (typeof LEVELS)[number];
 export type Outcome = (typeof OUTCOMES)[number];

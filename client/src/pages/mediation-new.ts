@@ -9,7 +9,8 @@ import { errorText } from "../lib/errors.js";
 import { flatPicker } from "../lib/flat-picker.js";
 import { t } from "../lib/i18n.js";
 import { loadNames, nameOf } from "../lib/names.js";
-import { CATEGORIES, categoryName } from "../lib/mediation.js";
+import { label } from "../lib/labels.js";
+import { BASE, CATEGORIES, categoryName, LANGUAGES } from "../lib/mediation.js";
 import type { PageContext } from "../lib/page.js";
 import { authorisationsOf, scopeText, statusText } from "../lib/proxy.js";
 import { signedIn } from "../lib/session.js";
@@ -55,6 +56,14 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     (flat) => flat.holder === applicant,
     ctx.signal,
   );
+  // Languages or dialects to mediate in (matching prefers a mediator who speaks one); none: any.
+  const languages = h(
+    "fieldset",
+    { class: "choices med-people", "data-testid": "med-languages" },
+    h("legend", {}, t("med.new.languages")),
+    LANGUAGES.map((l) => h("label", { class: "choice" }, h("input", { type: "checkbox", name: "language", value: l, "data-testid": `med-language-${l}` }), label("medOffice.language", l))),
+  );
+  const community = h("input", { type: "checkbox", "data-testid": "med-community" }) as HTMLInputElement;
   const facts = text("med-facts", 5);
   const wants = text("med-wants", 3);
   const authSelect = h(
@@ -75,6 +84,8 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     other.element,
     field(t("med.new.facts"), facts, t("med.new.factsHint")),
     field(t("med.new.wants"), wants, t("med.new.wantsHint")),
+    languages,
+    h("div", { class: "field" }, h("label", { class: "choice" }, community, t("med.new.community")), h("small", { class: "hint" }, t("med.new.communityHint"))),
     h("p", { class: "muted" }, t("med.new.private")),
     errorBox,
     h("div", { class: "actions" }, submit),
@@ -89,15 +100,27 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     const flat = other.value();
     if (!flat) return fieldError(other.element, t("med.new.pickOther"), { focus: true });
     if (!facts.value.trim()) return fieldError(facts, t("med.new.needFacts"), { focus: true });
-    const body: Record<string, unknown> = { category, respondent: flat.holder, respondentUnit: flat.unitId, facts: facts.value.trim(), wants: wants.value.trim() };
-    if (resident) Object.assign(body, { applicant: resident, onBehalfOf: resident, authorisation: authSelect.value });
+    if (!wants.value.trim()) return fieldError(wants, t("med.new.wantsNeeded"), { focus: true });
+    const body: Record<string, unknown> = {
+      category,
+      // Where it is: the other side's flat (its building decides who may mediate without a conflict of interest).
+      place: { estateId: flat.estateId, building: flat.buildingId, unitId: flat.unitId },
+      level: community.checked ? "community" : "building",
+      respondent: { unitId: flat.unitId },
+      languages: [...languages.querySelectorAll<HTMLInputElement>("input:checked")].map((i) => i.value),
+      account: facts.value.trim(),
+      wish: wants.value.trim(),
+    };
+    if (resident) Object.assign(body, { onBehalfOf: resident, authorisation: authSelect.value });
     submit.disabled = true;
-    void post<{ id: string }>("/api/mediation/disputes", body, ctx.signal)
+    void post<{ id: string }>(`${BASE}/file`, body, ctx.signal)
       .then((answer) => {
         replace(result, notice("ok", t("med.new.done"), " ", h("a", { href: `#/mediation/${answer.id}`, "data-testid": "med-created", "data-dispute": answer.id }, t("med.new.see"))));
         form.querySelectorAll<HTMLInputElement>("input[name=category]").forEach((i) => (i.checked = false));
         facts.value = "";
         wants.value = "";
+        languages.querySelectorAll<HTMLInputElement>("input").forEach((i) => (i.checked = false));
+        community.checked = false;
         other.clear();
       })
       .catch((err: unknown) => {
