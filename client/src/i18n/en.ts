@@ -1667,5 +1667,7 @@ export const en: Record<TextKey, string> = {
   "med.new.languages": "Languages or dialects to mediate in (optional)",
   "med.new.community": "Go straight to the community's mediators (not the building's)",
   "med.new.communityHint": "Disputes usually start with the building's mediators; choose this when the matter is bigger or the building is not suitable.",
+  "med.new.notRegistered": "You are not yet in the community's register of residents, so you cannot file online yet. Register at the community office, or ask staff to file for you.",
+  "med.new.notRegisteredFor": "This resident is not in the register of residents: register them first.",
   // end of issue 15 (helper C)
 };

@@ -1665,6 +1665,8 @@ export const zhCN = {
   "med.new.languages": "希望用什么语言或方言调解？（选填）",
   "med.new.community": "直接请社区调解（不经楼栋）",
   "med.new.communityHint": "一般先由楼栋调解；事情较大或楼栋调解不合适时可以直接找社区。",
+  "med.new.notRegistered": "社区的居民名录里还没有登记您，暂时不能在线申请调解。请到社区办公室登记，或请社区工作者代为申请。",
+  "med.new.notRegisteredFor": "这位居民还没有登记在居民名录里，不能代为申请。请先在名录中登记。",
   // end of issue 15 (helper C)
 } as const;
 

@@ -3,7 +3,7 @@
 // parties, the mediator and staff read them, nobody else). Staff filing for a resident who came to the office open
 // it as `#/mediation/new?for=<address>` (from the staff desk): the filing is then a proxy action under one of the
 // resident's written authorisations and is marked "由社区工作者 X 代为办理" everywhere. Refusals are the server's words.
-import { post } from "../lib/api.js";
+import { get, post } from "../lib/api.js";
 import { clearFieldErrors, field, fieldError, h, notice, replace } from "../lib/dom.js";
 import { errorText } from "../lib/errors.js";
 import { flatPicker } from "../lib/flat-picker.js";
@@ -32,7 +32,11 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   }
   const resident = who.session.roles.includes("staff") ? forResident() : undefined;
   const applicant = (resident ?? who.address).toLowerCase();
-  const authorisations = resident ? await authorisationsOf(resident, ctx.signal) : [];
+  const [authorisations, { persons }] = await Promise.all([
+    resident ? authorisationsOf(resident, ctx.signal) : Promise.resolve([]),
+    // The claimant is named by their person id in the directory (the one of this address, or of the resident).
+    get<{ persons: string[] }>(`/api/directory/persons/${applicant}`, ctx.signal),
+  ]);
   if (resident) await loadNames([resident], ctx.signal);
   const active = authorisations.filter((a) => a.status === "active" && a.scopes.includes("services"));
 
@@ -80,6 +84,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     { class: "card", "data-testid": "med-form", novalidate: true },
     resident ? notice("warn", h("strong", {}, t("med.new.forResident", { who: nameOf(resident) ?? t("med.new.theResident") })), " ", t("med.new.forResidentLead")) : null,
     resident ? (active.length === 0 ? notice("error", t("med.new.noAuthorisation")) : field(t("med.new.authorisation"), authSelect)) : null,
+    persons.length === 0 ? notice("warn", t(resident ? "med.new.notRegisteredFor" : "med.new.notRegistered")) : null,
     categories,
     other.element,
     field(t("med.new.facts"), facts, t("med.new.factsHint")),
@@ -103,6 +108,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     if (!wants.value.trim()) return fieldError(wants, t("med.new.wantsNeeded"), { focus: true });
     const body: Record<string, unknown> = {
       category,
+      claimant: persons[0] ?? "",
       // Where it is: the other side's flat (its building decides who may mediate without a conflict of interest).
       place: { estateId: flat.estateId, building: flat.buildingId, unitId: flat.unitId },
       level: community.checked ? "community" : "building",
