@@ -42,6 +42,8 @@ import { voucherService } from "./services/vouchers/index.js";
 import { alarmWebhook, photoRoute, startWorkOrderSweeps, PARTY_SERVICE, partyService, routingService, workOrderService, type Party, type SweepResult } from "./services/workorders/index.js";
 import { openDevices, type DeviceWebhookSpec } from "./services/devices/index.js";
 import { keyRoutes, keyService, levelKeyHashes, open311ErrorShape, open311Routes } from "./services/open311/index.js";
+// issue 15: dispute mediation
+import { directoryMediators, householdsIn, mediationService, peopleOfUnitIn, startMediationSweeps, type MediationSweepResult, type MediatorCandidate } from "./services/mediation/index.js";
 import { modelName, mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
 export const SERVER_VERSION = "0.1.0";
@@ -60,6 +62,8 @@ export type RunningServer = {
   engine: Engine;
   /** One pass of the work-order sweeps now, at the services' clock (after the pass under way): the demo runs it as it moves its clock. */
   sweepWorkOrders: () => Promise<SweepResult>;
+  /** One pass of the mediation silence sweep now, at the services' clock (issue 15). */
+  sweepMediation: () => Promise<MediationSweepResult>;
   stop: () => Promise<void>;
 };
 
@@ -219,6 +223,19 @@ export async function startServer(
   });
   // Open311 client applications' keys: only the hashes of their secrets are stored (services/open311/keys.ts).
   const open311Keys = levelKeyHashes(service.store);
+  // issue 15: dispute mediation. Its candidates are the people's mediators (the directory's `mediator` role) and
+  // the talent pool: the talent pool's candidates (services/talent, the MediatorCandidate shape) go into the list
+  // below once that service is composed here.
+  const talentPoolMediators = async (): Promise<readonly MediatorCandidate[]> => [];
+  const mediation = mediationService({
+    personsOf: (address) => directory.personsOf(address),
+    peopleOfUnit: async (unitId) => peopleOfUnitIn(directory, unitId),
+    householdsOf: async (persons) => householdsIn(directory, persons),
+    candidates: async () => [...(await directoryMediators(directory)), ...(await talentPoolMediators())],
+    documents,
+    vault: privacy.vault,
+    clock: offchain.clock,
+  });
   const services = mountServices({
     outbox,
     store: service.store,
@@ -232,6 +249,7 @@ export async function startServer(
       partyService(),
       routing.service,
       keyService(open311Keys),
+      mediation.service,
       ...(typeof offchain.services === "function" ? offchain.services({ privacy }) : (offchain.services ?? [])),
     ],
     sessions,
@@ -245,6 +263,9 @@ export async function startServer(
   // Overdue orders escalated and unanswered fixes confirmed, by the server itself (workorders/sweep.ts).
   // On the services' clock, like the deadlines they compare it with (a moved clock makes an order overdue for both).
   const sweeps = startWorkOrderSweeps({ engine: services.engine, intervalMs: settings.workOrderSweepMs, logger, clock: offchain.clock });
+  // issue 15: mediation reads its load and ranks through the engine; its silence sweep runs like the work orders'.
+  mediation.attach(services.engine);
+  const mediationSweeps = startMediationSweeps({ engine: services.engine, intervalMs: settings.workOrderSweepMs, logger, clock: offchain.clock });
   const routes: RouteSpec[] = [
     configRoute(settings, deployment),
     ...authRoutes(auth),
@@ -352,6 +373,7 @@ export async function startServer(
     documents,
     engine: services.engine,
     sweepWorkOrders: sweeps.runNow,
+    sweepMediation: mediationSweeps.runNow,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -361,6 +383,7 @@ export async function startServer(
       await Promise.allSettled([following, anchoring]);
       await submitter?.stop();
       await sweeps.stop();
+      await mediationSweeps.stop();
       await delivery.stop();
       await relayerDb?.close();
       useDirectory(undefined);

@@ -590,6 +590,167 @@ export const messages = {
     "zh-CN": "这张选票没有计入（原因：{reason}）。如果表决仍在进行，请业主本人重新签名提交；如有疑问，请联系社区办公室。",
     en: "This ballot was not counted (reason: {reason}). If the vote is still open, the holder may sign and send a new ballot; with any question, ask the community office.",
   },
+  // issue 15: dispute mediation (services/mediation)
+  mediation_wrong_status: {
+    "zh-CN": "调解案件 {id} 现在不能做这一步（当前：{status}，需要：{allowed}）。请刷新页面，看看它的最新进展。",
+    en: "Dispute {id} is {status} and this step needs it to be {allowed}. Reload the page to see where it stands.",
+  },
+  mediation_not_party: {
+    "zh-CN": "您不是这起纠纷的当事人（{person}），不能以当事人身份申请或重新打开。请由当事人本人办理，或由工作人员凭授权代办。",
+    en: "You do not stand for party {person} of this dispute. The party may do it themself, or staff for them under an authorisation.",
+  },
+  mediation_self: {
+    "zh-CN": "被申请人不能是申请人自己（{person}）。请选择纠纷的另一方：另一位居民，或对方的房屋。",
+    en: "The other side cannot be the claimant ({person}). Choose the other side: another resident, or their flat.",
+  },
+  mediation_not_respondent: {
+    "zh-CN": "只有被申请的一方（或工作人员凭授权代办）才能答复调解案件 {id}。",
+    en: "Only the other side of dispute {id} (or staff for them under an authorisation) can answer it.",
+  },
+  mediation_already_answered: {
+    "zh-CN": "调解案件 {id} 已经答复过了，不能再次答复。如需补充，请联系调解员。",
+    en: "Dispute {id} has already been answered. To add something, tell the mediator.",
+  },
+  mediation_answer_not_due: {
+    "zh-CN": "调解案件 {id} 的答复期限还没到（{due}），不能因未答复而上报。",
+    en: "The other side of dispute {id} still has until {due} to answer; it cannot go up for silence before then.",
+  },
+  mediation_not_mediator: {
+    "zh-CN": "只有本案的调解员或社区调解办公室才能做这一步（案件 {id}）。",
+    en: "Only the mediator of dispute {id} or the mediation office can do this.",
+  },
+  mediation_no_candidate: {
+    "zh-CN": "调解案件 {id} 没有可推荐的调解员：名单上的人都与当事人有利害关系，或名单是空的。请在名录中增加人民调解员，或从能人库中指定，并写明理由。",
+    en: "No mediator can be proposed for dispute {id}: everyone listed has a conflict of interest, or nobody is listed. Add a people's mediator in the directory, or name one from the talent pool with a reason.",
+  },
+  mediation_unknown_mediator: {
+    "zh-CN": "{person} 不在人民调解员或能人库名单上。请从推荐名单中选择。",
+    en: "{person} is neither a people's mediator nor in the talent pool. Choose from the proposal's list.",
+  },
+  mediation_conflict_of_interest: {
+    "zh-CN": "{person} 与本案有利害关系（{conflict}），不能参与调解。请另选一位。",
+    en: "{person} has a conflict of interest in this dispute ({conflict}) and cannot take part. Choose someone else.",
+  },
+  mediation_override_reason: {
+    "zh-CN": "您选的调解员 {person} 不是系统推荐的人选（{proposed}），请选择改派理由后再提交。",
+    en: "{person} is not the proposed mediator ({proposed}); give the reason for choosing someone else, then submit.",
+  },
+  mediation_same_mediator: {
+    "zh-CN": "{person} 已经是本案的调解员。",
+    en: "{person} already mediates this dispute.",
+  },
+  mediation_already_invited: {
+    "zh-CN": "{person} 已经以“{role}”身份加入本案。",
+    en: "{person} has already joined this dispute as {role}.",
+  },
+  mediation_no_mediator: {
+    "zh-CN": "调解案件 {id} 还没有调解员。请社区调解办公室先指派调解员。",
+    en: "Dispute {id} has no mediator yet. The mediation office must assign one first.",
+  },
+  mediation_session_in_past: {
+    "zh-CN": "调解会的时间（{at}）已经过去了，请选一个以后的时间。",
+    en: "The session's time ({at}) is in the past; choose a time to come.",
+  },
+  mediation_time_limit_passed: {
+    "zh-CN": "调解案件 {id} 已过调解期限（{dueAt}）。请先延长期限并写明理由，或结案。",
+    en: "Dispute {id} is past its time limit ({dueAt}). Extend the limit with a reason first, or close the case.",
+  },
+  mediation_unknown_session: {
+    "zh-CN": "本案没有第 {session} 次调解会。请先安排调解会。",
+    en: "This dispute has no session {session}. Schedule it first.",
+  },
+  mediation_session_recorded: {
+    "zh-CN": "第 {session} 次调解会已经记录过了。",
+    en: "Session {session} has already been recorded.",
+  },
+  mediation_session_not_yet: {
+    "zh-CN": "第 {session} 次调解会安排在 {at}，还没到时间，不能记为已召开。",
+    en: "Session {session} is scheduled for {at}; it cannot be recorded as held before then.",
+  },
+  mediation_unknown_attendee: {
+    "zh-CN": "{person} 不是本案的当事人、调解员或受邀参与人，不能记为出席。请先邀请其参与。",
+    en: "{person} is not a party, the mediator or an invited participant of this dispute; invite them first.",
+  },
+  mediation_agreement_unsigned: {
+    "zh-CN": "调解协议须由双方当事人签名，缺少：{missing}。请双方签名后再上传登记。",
+    en: "The agreement must be signed by both parties; missing: {missing}. Have both sign it, then record it.",
+  },
+  mediation_unknown_signatory: {
+    "zh-CN": "{person} 不是本案当事人，不能作为协议的签名方。",
+    en: "{person} is not a party of this dispute and cannot be a signatory of its agreement.",
+  },
+  mediation_document_unknown: {
+    "zh-CN": "文件 {hash} 不是您上传的调解协议。请先上传协议扫描件（class=mediation-agreement），再用它的哈希登记。",
+    en: "Document {hash} is not a mediation agreement you uploaded. Upload the signed agreement first (class=mediation-agreement), then send its hash.",
+  },
+  mediation_agreement_confirmed: {
+    "zh-CN": "调解案件 {id} 的协议已申请或已获司法确认，不能再更换。",
+    en: "The agreement of dispute {id} has been sent for or given judicial confirmation; it cannot be replaced.",
+  },
+  mediation_no_agreement: {
+    "zh-CN": "调解案件 {id} 还没有登记调解协议。请先登记双方签名的协议。",
+    en: "Dispute {id} has no recorded agreement. Record the agreement both parties signed first.",
+  },
+  mediation_confirmation_already: {
+    "zh-CN": "调解案件 {id} 的司法确认已经记录（{confirmation}）。",
+    en: "Judicial confirmation of dispute {id} is already recorded ({confirmation}).",
+  },
+  mediation_confirmation_expired: {
+    "zh-CN": "申请司法确认的期限（协议生效后 30 日，{dueAt}）已过。双方仍可就协议的履行向人民法院起诉。",
+    en: "The time to apply for judicial confirmation (30 days from the agreement, {dueAt}) has passed. The parties may still go to court over the agreement.",
+  },
+  mediation_confirmation_not_applied: {
+    "zh-CN": "调解案件 {id} 还没有申请司法确认（当前：{confirmation}），不能登记法院的决定。",
+    en: "Judicial confirmation of dispute {id} has not been applied for ({confirmation}); record the application first.",
+  },
+  mediation_terms_needed: {
+    "zh-CN": "以“{outcome}”结案时，请写明达成的协议条款（隐去姓名和门牌）。",
+    en: "To close as {outcome}, write the agreed terms (without names or flat numbers).",
+  },
+  mediation_not_claimant: {
+    "zh-CN": "只有申请人本人（或工作人员凭授权代办）才能撤回调解案件 {id}。",
+    en: "Only the claimant of dispute {id} (or staff for them under an authorisation) can withdraw it.",
+  },
+  mediation_no_follow_up: {
+    "zh-CN": "调解案件 {id} 没有达成协议，不需要回访。",
+    en: "Dispute {id} closed without an agreement: no follow-up visit is due.",
+  },
+  mediation_followed_up: {
+    "zh-CN": "调解案件 {id} 的回访已经记录过了。",
+    en: "The follow-up visit of dispute {id} is already recorded.",
+  },
+  mediation_follow_up_not_due: {
+    "zh-CN": "调解案件 {id} 的回访时间还没到（{due}）。请到时再回访。",
+    en: "The follow-up visit of dispute {id} is due from {due}; record it then.",
+  },
+  mediation_reopen_court: {
+    "zh-CN": "调解案件 {id} 已移送法院，不能在社区重新打开。请关注法院的处理。",
+    en: "Dispute {id} was referred to the court and cannot be reopened here; follow it at the court.",
+  },
+  mediation_reopen_confirmed: {
+    "zh-CN": "调解案件 {id} 的协议已获司法确认。对方不履行的，可以向人民法院申请强制执行，不能重新调解。",
+    en: "The agreement of dispute {id} was confirmed by the court. If it is not kept, apply to the court for enforcement; it cannot be mediated again.",
+  },
+  mediation_reopen_window: {
+    "zh-CN": "调解案件 {id} 结案已超过 {days} 天，不能重新打开。如有新的纠纷，请重新申请调解。",
+    en: "Dispute {id} closed more than {days} days ago and cannot be reopened. File a new dispute if needed.",
+  },
+  mediation_text_not_kept: {
+    "zh-CN": "这台服务器没有保存文字所需的个人信息库，文字无法提交。请联系管理员。",
+    en: "This server has no personal-data vault to keep texts in, so the text cannot be taken. Ask the administrator.",
+  },
+  mediation_not_yours: {
+    "zh-CN": "您不是调解案件 {id} 的当事人、调解员或参与人，不能查看。",
+    en: "You are not a party, the mediator or a participant of dispute {id}, so you cannot see it.",
+  },
+  mediation_stats_range: {
+    "zh-CN": "起始月份 {from} 晚于结束月份 {to}，请调换后重试。",
+    en: "The first month {from} is after the last month {to}; swap them and try again.",
+  },
+  mediation_similar_forbidden: {
+    "zh-CN": "只有本案的调解员和社区调解办公室才能查看相似案例。",
+    en: "Only the dispute's mediator and the mediation office can see similar cases.",
+  },
 } as const satisfies Record<string, Record<Language, string>>;
 
 export type ErrorCode = keyof typeof messages;

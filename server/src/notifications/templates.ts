@@ -83,6 +83,42 @@ export const TEMPLATES = {
       en: "[Gongzhi] Your repair request (work order {workOrderId}, {unit}) was reopened and sent back to the repair team.",
     },
   },
+  // issue 15: dispute mediation (services/mediation/notify.ts)
+  "mediation.filed": {
+    params: { caseId: "id", answerBy: "time" },
+    text: {
+      "zh-CN": "【共治】有居民向社区申请调解一起与您有关的纠纷（案件 {caseId}）。请在{answerBy}前登录共治答复是否同意调解，或请工作人员帮您答复。",
+      en: "[Gongzhi] A neighbour asked the community to mediate a dispute with you (case {caseId}). Please answer on Gongzhi by {answerBy} whether you agree to mediation, or ask the staff to help.",
+    },
+  },
+  "mediation.assigned": {
+    params: { caseId: "id" },
+    text: {
+      "zh-CN": "【共治】您的调解案件 {caseId} 已有调解员负责，调解员会与您联系。",
+      en: "[Gongzhi] A mediator has taken your dispute (case {caseId}) and will contact you.",
+    },
+  },
+  "mediation.session": {
+    params: { caseId: "id", at: "time" },
+    text: {
+      "zh-CN": "【共治】调解案件 {caseId} 的调解会定于{at}召开。详情请在共治查看。",
+      en: "[Gongzhi] A mediation session for case {caseId} is scheduled for {at}. The details are on Gongzhi.",
+    },
+  },
+  "mediation.escalated": {
+    params: { caseId: "id" },
+    text: {
+      "zh-CN": "【共治】调解案件 {caseId} 已交上一级调解组织处理。详情请在共治查看。",
+      en: "[Gongzhi] Dispute {caseId} has gone up to the next level of mediation. The details are on Gongzhi.",
+    },
+  },
+  "mediation.closed": {
+    params: { caseId: "id" },
+    text: {
+      "zh-CN": "【共治】调解案件 {caseId} 已结案。结果和协议请在共治查看；如有问题，可在规定期限内申请重新调解。",
+      en: "[Gongzhi] Dispute {caseId} is closed. See the outcome and any agreement on Gongzhi; if needed, you may ask to reopen it within the set time.",
+    },
+  },
 } as const satisfies Record<string, Template>;
 
 export type TemplateKey = keyof typeof TEMPLATES;

@@ -47,6 +47,7 @@ const CLASS_NAMES: Record<DocumentClassName, { "zh-CN": string; en: string }> = 
   "paper-ballot": { "zh-CN": "纸质选票扫描件", en: "scanned paper ballot" },
   authorisation: { "zh-CN": "书面授权扫描件", en: "scanned written authorisation" },
   "workorder-photo": { "zh-CN": "报修照片", en: "work-order photo" },
+  "mediation-agreement": { "zh-CN": "调解协议", en: "mediation agreement" },
 };
 
 /** A class's name in each language, for messages. */

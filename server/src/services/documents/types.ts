@@ -91,6 +91,12 @@ export const DOCUMENT_CLASSES = {
    * service serves each to the order's reporters, its party and staff (services/workorders/photos.ts).
    */
   "workorder-photo": { uploaders: ["signedIn"], types: PHOTOS, public: false, readers: ["staff"], encrypted: true },
+  /**
+   * A signed mediation agreement (issue 15: 人民调解协议书, with the parties' names and signatures): uploaded by the
+   * mediator who records it (anyone signed in; the mediation service takes only the recorder's own upload), sealed
+   * at rest; through the store, staff and the auditor only.
+   */
+  "mediation-agreement": { uploaders: ["signedIn"], types: SCANS, ...PERSONAL },
 } as const satisfies Record<string, DocumentClass>;
 
 export type DocumentClassName = keyof typeof DOCUMENT_CLASSES;

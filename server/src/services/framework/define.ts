@@ -98,9 +98,10 @@ export type CommandDef<S = unknown, I = unknown> = {
   idOf?: (input: I) => string;
   /**
    * Looks up what the service does not hold itself (e.g. the indexer's read models), under the object's lock
-   * before `decide`: a refusal, or the facts `decide` then gets as `context.facts`.
+   * before `decide`: a refusal, or the facts `decide` then gets as `context.facts`. `id` is the object's (for
+   * "new", the id it will have), for lookups that depend on the object (e.g. its parties' households).
    */
-  check?: (input: I, context: { actor: Actor }) => Promise<Refusal | { facts: unknown }>;
+  check?: (input: I, context: { actor: Actor; id: string }) => Promise<Refusal | { facts: unknown }>;
   /** The body's schema: an object (the framework adds `expectedVersion`, `onBehalfOf` and `authorisation`). */
   input: z.ZodObject;
   who: Who<I>;

@@ -300,7 +300,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (expected !== undefined && expected !== current.version) {
         throw new Refusal(409, "version_conflict", { id, expected, actual: current.version });
       }
-      const checked = await command.check?.(input, { actor });
+      const checked = await command.check?.(input, { actor, id });
       if (checked instanceof Refusal) throw checked;
       const decided = command.decide(current.state, input, { actor, now, id, roles: allowed === "signedIn" ? [] : await rolesOf(request.principal), facts: checked?.facts });
       if (decided instanceof Refusal) throw decided;

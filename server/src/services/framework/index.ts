@@ -10,3 +10,4 @@ export { addressRef, amountFen, commitmentRef, count, hashRef, objectId, personR
 export { levelServiceStorage, readPage, type ModelReader, type ModelTx, type ModelWrite, type Page, type PageOptions, type QueryContext, type ServiceStorage, type StoredRecord } from "./storage.js";
 export { given, type Scenario } from "./testing.js";
 export { mountServices, type MountOptions } from "./mount.js";
+export { keepingTexts, keepText } from "./texts.js";
