@@ -40,7 +40,7 @@ export function factsView(d: Dispute): HTMLElement {
       fact(t("med.col.level"), levelName(d.level), "med-level"),
       up.length ? fact(t("med.case.escalations"), h("ul", { class: "plain-list" }, up.map((u) => h("li", {}, u))), "med-escalations") : null,
       fact(t("med.case.filed"), dateTime(d.filedAt)),
-      fact(t("med.case.answer"), d.answer ? t(d.answer.accepts ? "med.case.answerYes" : "med.case.answerNo", { when: dateTime(d.answer.at) }) : t("med.case.answerNone", { when: dateTime(d.answerDueAt) }), "med-answer"),
+      fact(t("med.case.answer"), d.answer ? t(d.answer.accepts ? "med.case.answerYes" : "med.case.answerNo", { when: dateTime(d.answer.at) }) : t("med.case.answerNone", { when: dateTime(d.answerDueAt) }), "med-answer-fact"),
       fact(t("med.col.deadline"), deadlineText(d), "med-deadline"),
       d.extensions > 0 ? fact(t("med.case.extensions"), t("med.case.extended", { n: d.extensions }), "med-extensions") : null,
       fact(t("med.case.mediator"), d.mediator ? t(d.mediator.source === "talentPool" ? "med.case.mediatorPool" : "med.case.mediatorPeoples") : t("med.case.noMediator"), "med-mediator"),
