@@ -40,6 +40,8 @@ const MEASURED_SECONDS: Record<string, number> = {
   "test/client/texts.test.ts": 65,
   "test/client/upload.test.ts": 60,
   "test/client/timebank-actions.test.ts": 50,
+  // issue 15: the mediation pages (measured 231 s with two other helpers' work on the machine, load 6)
+  "test/client/mediation.test.ts": 200,
 };
 /** Unlisted server files start a chain node and a server or two; contract and client unit files are quicker. */
 const unlistedSeconds = (file: string) => (file.startsWith("test/server/") ? 15 : 4);
