@@ -12,7 +12,10 @@ import { readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { privateKeyOf } from "../../scripts/demo/seed.js";
+import { createWalletClient, http, keccak256, toBytes } from "viem";
+import { chainFor, makePublicClient } from "../../server/src/chain/clients.js";
+import { demoContracts, privateKeyOf } from "../../scripts/demo/seed.js";
+import { makeWriter } from "../../scripts/demo/tx.js";
 import { startDemoStack, type DemoStack } from "../../scripts/demo/stack.js";
 import { anyFreePort } from "../server/helpers/chain.js";
 import { httpClient } from "../server/helpers/siwe-http.js";
@@ -261,7 +264,6 @@ describe("mediation: the resident's, the mediator's, the office's and the public
     await page.waitForSelector("[data-testid=med-agreement] .doc-item");
     const agreed = await dispute();
     expect(agreed.agreement!.signedBy.length).to.equal(2);
-    const { keccak256 } = await import("viem");
     expect(agreed.agreement!.document).to.equal(keccak256(scan));
     await page.click("[data-testid=med-apply-submit]");
     await page.waitForFunction(() => document.querySelector("[data-testid=med-confirmation]")?.textContent?.includes("applied"));
@@ -335,6 +337,58 @@ describe("mediation: the resident's, the mediator's, the office's and the public
     expect(await noise.locator("[data-col=success]").innerText()).to.contain(`(${noiseSettled.length}/${noiseEnded.length})`);
     expect(await page.locator("[data-testid=med-lvl] [data-level=building]").count()).to.equal(1);
     expect(await horizontalOverflow(page)).to.equal(null);
+    await page.context().close();
+  });
+
+  it("staff file a dispute for a resident from the staff desk under their written authorisation, then withdraw it for them; each step is marked (zh-CN, 1280 px)", async function () {
+    // The resident's signed paper, its scan's hash recorded on chain by staff: staff may act in their services.
+    const resident = stack.plan.owners[[...new Set(stack.plan.buildings[1]!.units.map((u) => u.holder).filter((h): h is number => h !== "developer"))][0]!]!.account.address;
+    const publicClient = makePublicClient(stack.rpcUrl, 31337);
+    const write = makeWriter(publicClient, createWalletClient({ chain: chainFor(31337, stack.rpcUrl), transport: http(stack.rpcUrl) }));
+    const expiresAt = Math.floor(Date.now() / 1000) + ahead + 30 * DAY;
+    await write(stack.plan.staff[0]!.account, demoContracts(stack.deployment).proxies, "record", [resident, 2, 0, expiresAt, keccak256(toBytes(`authorisation of ${resident}`))]);
+    const auth = await eventually(async () => {
+      const items = (await client.call(undefined, "GET", `/api/proxy-authorizations?resident=${resident}`)).body.items as { id: string; scopes: string[]; status: string }[];
+      return items.find((a) => a.status === "active" && a.scopes.includes("services"));
+    }, 30_000, "the authorisation to be indexed");
+    const page = await open(1280, "zh-CN", staff);
+    await page.goto(`${base}/#/staff/residents/${resident.toLowerCase()}`);
+    await page.click("[data-testid=staff-mediation]");
+    await page.waitForSelector("[data-testid=med-form]");
+    expect(await page.locator("h1").innerText()).to.equal("代居民申请调解");
+    await page.selectOption("[data-testid=med-auth]", auth.id);
+    await page.check("[data-testid=med-category-parking]");
+    await page.fill("[data-testid=med-other-search]", respondentFlat.label);
+    await page.click(`[data-testid=med-other-pick][data-unit="${respondentFlat.unitId}"]`);
+    await page.fill("[data-testid=med-facts]", "对方的车长期停在消防通道");
+    await page.fill("[data-testid=med-wants]", "把车挪走");
+    await page.click("[data-testid=med-submit]");
+    const created = page.locator("[data-testid=med-created]");
+    await created.waitFor({ timeout: 30_000 });
+    const proxied = (await created.getAttribute("data-dispute"))!;
+    const filed = (await client.call("staff", "GET", `/api/mediation/disputes/${proxied}`)).body as Dispute;
+    expect(filed.claimant).to.equal((await client.call("staff", "GET", `/api/directory/persons/${resident}`)).body.persons[0]);
+    expect(filed.history[0]).to.include({ event: "filed", by: "staffForResident" });
+    await created.click();
+    const mark = page.locator("[data-testid=med-steps] li[data-event=filed] [data-testid=proxy-mark]");
+    await mark.waitFor();
+    expect(await mark.innerText()).to.equal("由社区工作者代为办理");
+
+    // Withdrawn for the resident: staff find them by their flat on the case's page.
+    const flat = (await client.call(undefined, "GET", `/api/holders/${resident}`)).body.units[0].id as number;
+    const label = (await client.call(undefined, "GET", `/api/directory/units/${flat}`)).body.label.label as string;
+    await page.fill("[data-testid=med-act-for-flat-search]", label);
+    await page.click(`[data-testid=med-act-for-flat-pick][data-unit="${flat}"]`);
+    await page.waitForSelector("[data-testid=med-withdraw]");
+    expect(await page.locator("main").innerText()).to.contain("代 ").and.to.contain("办理");
+    expect(await page.locator("[data-testid=med-answer]").count(), "the resident is the claimant, not the other side").to.equal(0);
+    await page.selectOption("[data-testid=med-auth]", auth.id);
+    await page.click("[data-testid=med-withdraw-submit]");
+    await page.waitForSelector("[data-testid=med-status][data-status=closed]");
+    expect(await page.locator("[data-testid=med-status]").innerText()).to.equal("已结案 · 申请人撤回");
+    expect(await page.locator("[data-testid=med-steps] li[data-event=closed] [data-testid=proxy-mark]").innerText()).to.equal("由社区工作者代为办理");
+    expect(await horizontalOverflow(page)).to.equal(null);
+    await screenshot(page, "mediation-proxy-zh-1280");
     await page.context().close();
   });
 

@@ -1669,5 +1669,8 @@ export const en: Record<TextKey, string> = {
   "med.new.communityHint": "Disputes usually start with the building's mediators; choose this when the matter is bigger or the building is not suitable.",
   "med.new.notRegistered": "You are not yet in the community's register of residents, so you cannot file online yet. Register at the community office, or ask staff to file for you.",
   "med.new.notRegisteredFor": "This resident is not in the register of residents: register them first.",
+  "med.case.actForFlat": "The resident's flat",
+  "med.case.actForSearch": "Type the resident's flat",
+  "med.case.notAParty": "This resident is not a party to the case: find a party by their flat.",
   // end of issue 15 (helper C)
 };

@@ -1667,6 +1667,9 @@ export const zhCN = {
   "med.new.communityHint": "一般先由楼栋调解；事情较大或楼栋调解不合适时可以直接找社区。",
   "med.new.notRegistered": "社区的居民名录里还没有登记您，暂时不能在线申请调解。请到社区办公室登记，或请社区工作者代为申请。",
   "med.new.notRegisteredFor": "这位居民还没有登记在居民名录里，不能代为申请。请先在名录中登记。",
+  "med.case.actForFlat": "居民的房号",
+  "med.case.actForSearch": "输入居民的房号",
+  "med.case.notAParty": "这位居民不是本案的当事人。请按当事人的房号查找。",
   // end of issue 15 (helper C)
 } as const;
 

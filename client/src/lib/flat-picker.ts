@@ -32,9 +32,10 @@ const labelOf = (u: { label: string; labelEn: string }) => (lang() === "en" ? u.
 
 /**
  * A search box whose matches are buttons; picking one shows it as chosen. `refuse` turns a flat down (its holder
- * is the person filing, say) with `words.refused`. `testId` prefixes the parts' data-testids.
+ * is the person filing, say) with `words.refused`. `testId` prefixes the parts' data-testids; `onPick` hears each
+ * choice.
  */
-export function flatPicker(words: FlatPickerWords, testId: string, refuse?: (flat: PickedFlat) => boolean, signal?: AbortSignal): FlatPicker {
+export function flatPicker(words: FlatPickerWords, testId: string, refuse?: (flat: PickedFlat) => boolean, signal?: AbortSignal, onPick?: (flat: PickedFlat) => void): FlatPicker {
   let chosen: PickedFlat | null = null;
   const search = h("input", { type: "search", autocomplete: "off", id: uid("flat"), "data-testid": `${testId}-search` }) as HTMLInputElement;
   const hint = h("small", { class: "hint", id: `${search.id}-hint` }, words.hint);
@@ -75,6 +76,7 @@ export function flatPicker(words: FlatPickerWords, testId: string, refuse?: (fla
     results.replaceChildren();
     search.value = "";
     show();
+    onPick?.(flat);
   };
   search.addEventListener("input", () => void find());
   const element = h(

@@ -9,9 +9,10 @@ import { get } from "../lib/api.js";
 import { field, h, notice, replace } from "../lib/dom.js";
 import { dateTime } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
+import { flatPicker } from "../lib/flat-picker.js";
 import { loadNames, nameOf } from "../lib/names.js";
 import { agreementView, caseTexts, factsView, sessionsView, writtenView } from "../lib/med-case.js";
-import { actionForm, BASE, categoryName, choice, command, REOPEN_REASONS, statusBadge, stepsView, type DisputeWithHistory } from "../lib/mediation.js";
+import { actionForm, BASE, categoryName, choice, command, REOPEN_REASONS, respondentPeople, statusBadge, stepsView, type DisputeWithHistory } from "../lib/mediation.js";
 import type { PageContext } from "../lib/page.js";
 import { authorisationsOf, scopeText, statusText, type ProxyAuthorization } from "../lib/proxy.js";
 import { signedIn } from "../lib/session.js";
@@ -31,15 +32,18 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   const staff = who?.session.roles.includes("staff") ?? false;
   const resident = staff ? forResident() : undefined;
   const path = `${BASE}/${encodeURIComponent(id)}`;
-  const [d, written, authorisations] = await Promise.all([
+  const [d, written, authorisations, persons] = await Promise.all([
     get<DisputeWithHistory>(`${path}?limit=200`, ctx.signal),
     who ? caseTexts(id, ctx.signal) : Promise.resolve({ items: [] }),
     resident ? authorisationsOf(resident, ctx.signal) : Promise.resolve([] as ProxyAuthorization[]),
+    resident ? get<{ persons: string[] }>(`/api/directory/persons/${resident}`, ctx.signal).then((r) => r.persons) : Promise.resolve([] as string[]),
   ]);
   if (resident) await loadNames([resident], ctx.signal);
   const roles = d.yourRoles;
-  // Staff acting for a resident act as that resident's side of the case.
-  const you = { claimant: roles.includes("claimant") || (resident !== undefined && roles.includes("office")), respondent: roles.includes("respondent") || (resident !== undefined && roles.includes("office")) };
+  // Staff acting for a resident act as that resident's side of the case (the directory's person ids say which).
+  const you = resident
+    ? { claimant: persons.includes(d.claimant), respondent: respondentPeople(d).some((p) => persons.includes(p)) }
+    : { claimant: roles.includes("claimant"), respondent: roles.includes("respondent") };
   // Staff acting for a resident: the resident's authorisation goes with every step.
   const active = authorisations.filter((a) => a.status === "active" && a.scopes.includes("services"));
   const auth = h("select", { "data-testid": "med-auth" }, active.map((a) => h("option", { value: a.id }, `${t("proxy.number", { id: a.id })} · ${scopeText(a)} · ${statusText(a)}`))) as HTMLSelectElement;
@@ -77,11 +81,29 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     );
   }
 
+  // Staff find the resident they act for by their flat: the page then shows that resident's steps to take.
+  const actFor =
+    staff && !resident
+      ? h(
+          "section",
+          { class: "card", "aria-labelledby": "med-act-for-h", "data-testid": "med-act-for" },
+          h("h2", { id: "med-act-for-h" }, t("med.case.actFor")),
+          h("p", {}, t("med.case.actForLead")),
+          flatPicker(
+            { legend: t("med.case.actForFlat"), search: t("med.case.actForSearch"), hint: t("med.new.otherHint"), noneChosen: t("med.new.otherNone"), chosen: t("med.new.otherChosen"), noMatch: t("med.new.otherNoMatch"), refused: "" },
+            "med-act-for-flat",
+            undefined,
+            ctx.signal,
+            (flat) => (window.location.hash = `#/mediation/${encodeURIComponent(id)}?for=${flat.holder}`),
+          ).element,
+        )
+      : null;
   replace(
     root,
     h("p", {}, h("a", { href: "#/mediation" }, `← ${t("med.back")}`)),
     h("h1", { "data-testid": "med-title" }, categoryName(d.category), " ", statusBadge(d)),
     resident ? notice("warn", h("strong", {}, t("med.case.forResident", { who: nameOf(resident) ?? t("med.new.theResident") })), " ", t("med.case.forResidentLead")) : null,
+    resident && !you.claimant && !you.respondent ? notice("error", t("med.case.notAParty")) : null,
     resident && forms.length > 0 ? (active.length ? h("div", { class: "card" }, field(t("med.new.authorisation"), auth)) : notice("error", t("med.new.noAuthorisation"))) : null,
     you.respondent && d.answer === null && open ? notice("warn", t("med.case.youMustAnswer", { when: dateTime(d.answerDueAt) })) : null,
     roles.includes("mediator") || staff ? h("p", {}, h("a", { href: `#/mediation/${d.id}/work`, class: "button", "data-testid": "med-to-work" }, t("med.case.toWork"))) : null,
@@ -91,5 +113,6 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     sessionsView(d),
     agreementView(d, ctx.signal),
     stepsView(d.history),
+    actFor,
   );
 }
