@@ -40,6 +40,12 @@ const MEASURED_SECONDS: Record<string, number> = {
   "test/client/texts.test.ts": 65,
   "test/client/upload.test.ts": 60,
   "test/client/timebank-actions.test.ts": 50,
+  // issue 15: dispute mediation (measured alone under load 6: a node, a deployment and a server, then 12 s of tests)
+  "test/server/mediation-http.test.ts": 30,
+  "test/server/mediation-engine.test.ts": 3,
+  "test/server/mediation.test.ts": 2,
+  // mediation: the similar-case search (plain in-process units, no chain or server)
+  "test/server/mediation-similar.test.ts": 2,
   // issue 15: the mediation pages (measured 231 s with two other helpers' work on the machine, load 6)
   "test/client/mediation.test.ts": 200,
 };

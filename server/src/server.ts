@@ -43,7 +43,7 @@ import { alarmWebhook, photoRoute, startWorkOrderSweeps, PARTY_SERVICE, partySer
 import { openDevices, type DeviceWebhookSpec } from "./services/devices/index.js";
 import { keyRoutes, keyService, levelKeyHashes, open311ErrorShape, open311Routes } from "./services/open311/index.js";
 // issue 15: dispute mediation
-import { directoryMediators, householdsIn, mediationService, peopleOfUnitIn, startMediationSweeps, type MediationSweepResult, type MediatorCandidate } from "./services/mediation/index.js";
+import { agreementRoute, directoryMediators, householdsIn, mediationService, peopleOfUnitIn, startMediationSweeps, type MediationSweepResult, type MediatorCandidate } from "./services/mediation/index.js";
 import { modelName, mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
 export const SERVER_VERSION = "0.1.0";
@@ -264,7 +264,7 @@ export async function startServer(
   // On the services' clock, like the deadlines they compare it with (a moved clock makes an order overdue for both).
   const sweeps = startWorkOrderSweeps({ engine: services.engine, intervalMs: settings.workOrderSweepMs, logger, clock: offchain.clock });
   // issue 15: mediation reads its load and ranks through the engine; its silence sweep runs like the work orders'.
-  mediation.attach(services.engine);
+  await mediation.attach(services.engine);
   const mediationSweeps = startMediationSweeps({ engine: services.engine, intervalMs: settings.workOrderSweepMs, logger, clock: offchain.clock });
   const routes: RouteSpec[] = [
     configRoute(settings, deployment),
@@ -280,6 +280,8 @@ export async function startServer(
     ...open311Routes({ engine: services.engine, hashes: open311Keys, categories, vault: privacy.vault, places: directory }),
     // A work order's photos, for its reporters, its party and staff (workorders/photos.ts).
     photoRoute({ engine: services.engine, photos: documents, sessions, rolesOf, offchainRolesOf: offchain.offchainRolesOf ?? ((address) => directory.offchainRolesOf(address)), partyOf }),
+    // issue 15: a dispute's signed agreement, for those who stand in the case (mediation/agreement.ts).
+    agreementRoute({ engine: services.engine, documents, sessions, rolesOf, offchainRolesOf: offchain.offchainRolesOf ?? ((address) => directory.offchainRolesOf(address)), personsOf: (address) => directory.personsOf(address) }),
   ];
   routes.push(
     ...privacyRoutes({

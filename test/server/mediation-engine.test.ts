@@ -101,8 +101,15 @@ describe("mediation: the engine, the silence sweep, matching and statistics", fu
     const stored = await documents.upload({ bytes: Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(32)]), declared: "image/png", class: "mediation-agreement", uploader: m, roles: [] });
     await act(m, at, "recordAgreement", { document: stored.meta.hash, signedBy: [`p_${c}1`, `p_${c}2`], performBy: MAY_10 + at + 30 * DAY }, ids[c]);
   };
+  /** The mediators' anonymised summaries and terms, as they would write them. */
+  const SUMMARIES: Record<string, [string, string]> = {
+    a: ["楼上住户深夜拖动家具产生噪音，影响楼下老人休息", "晚十点后不拖动家具，椅脚加装脚垫"],
+    b: ["卫生间防水层老化，楼下天花板渗水发霉", "楼上重做防水，承担楼下墙面修复费用的一半"],
+    c: ["小区固定车位被他人长期占用，双方对车位归属各执一词", ""],
+    g: ["装修施工噪音大，建筑垃圾堆放在楼道", "工作日八点至十八点施工，垃圾当天清运"],
+  };
   const close = (c: (typeof CASES)[number], at: number, outcome: string) =>
-    act(mediatorAddr(c), at, "close", { outcome, summary: `匿名摘要 ${c}`, ...(outcome === "failed" ? {} : { terms: `条款 ${c}` }) }, ids[c]);
+    act(mediatorAddr(c), at, "close", { outcome, summary: SUMMARIES[c]![0], ...(outcome === "failed" ? {} : { terms: SUMMARIES[c]![1] }) }, ids[c]);
 
   before(async function () {
     tmp = tempDir("mediation-engine");
@@ -121,7 +128,7 @@ describe("mediation: the engine, the silence sweep, matching and statistics", fu
       clock: () => now * 1000,
     });
     engine = createEngine({ services: [mediation.service], storage: levelServiceStorage(store, createLock(), CHAIN_ID, outbox), proxyCheck: anyProxyCheck(), clock: () => now * 1000 });
-    mediation.attach(engine);
+    await mediation.attach(engine);
 
     // A: noise in building 3, answered, mediated by p_m1 (p_m2 and p_m3 live in building 3), agreed, resolved at
     // the building level on day 5.
@@ -221,6 +228,19 @@ describe("mediation: the engine, the silence sweep, matching and statistics", fu
     expect(june.total.success).to.deep.equal({ count: 0, of: 0, rate: null });
     const refused = await stats({ from: "2026-07", to: "2026-06" }).catch((e: unknown) => e);
     expect((refused as { code: string }).code).to.equal("mediation_stats_range");
+  });
+
+  it("the similar cases hold every closed case with its summary (not a reopened one), and are rebuilt from the vault at start", async function () {
+    // A, B and C closed with summaries; G was closed then reopened; D withdrawn and E referred to the court wrote none.
+    expect(mediation.similar.size()).to.equal(3);
+    const hits = mediation.similar.search({ text: "楼上半夜拖椅子，吵得老人睡不着", category: "noise" });
+    expect(hits[0]).to.deep.include({ id: ids.a, category: "noise", level: "building", outcome: "resolved", summary: SUMMARIES.a![0], terms: SUMMARIES.a![1] });
+    expect(mediation.similar.search({ text: "天花板渗水" })[0]!.id).to.equal(ids.b);
+    expect(mediation.similar.search({ text: "装修垃圾堆在楼道" }).map((h) => h.id), "G is open again").to.not.include(ids.g);
+    const restarted = mediationService({ personsOf: async () => [], peopleOfUnit: async () => [], householdsOf: async () => [], candidates: async () => [], vault: vault.vault });
+    await restarted.attach(engine);
+    expect(restarted.similar.size()).to.equal(3);
+    expect(restarted.similar.search({ text: "楼上半夜拖椅子，吵得老人睡不着", category: "noise" })).to.deep.equal(hits);
   });
 
   it("replaying the journal rebuilds the same read models", async function () {

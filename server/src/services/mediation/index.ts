@@ -2,8 +2,8 @@
 // escalates, a mediator is matched without conflict of interest, sessions and the signed agreement are recorded,
 // judicial confirmation and the follow-up visit tracked, levels building → community → street → court, and
 // statistics with their denominators. The one export the server composes.
-import type { Actor } from "../../receipts/actor.js";
-import type { Vault } from "../../vault/index.js";
+import { actorText, type Actor } from "../../receipts/actor.js";
+import { readNote, type Vault } from "../../vault/index.js";
 import {
   defineQuery,
   defineService,
@@ -20,12 +20,14 @@ import { z } from "zod/v4";
 import { DEFAULT_MEDIATION_SETTINGS, mediationCommands, TEXT_FIELDS, type MediationFacts, type MediationSettings } from "./commands.js";
 import { conflictOf, mergeCandidates, rankMediators, type MatchingDispute, type MediatorCandidate } from "./matching.js";
 import { notifyParties } from "./notify.js";
-import { MODEL_NAMES, MODELS, projectDispute } from "./projections.js";
+import { MODEL_NAMES, MODELS, projectDispute, type SummaryRow } from "./projections.js";
 import { caseFor, disputeQueries, readerOf, NOUN } from "./queries.js";
 import { RECORDS, SERVICE } from "./records.js";
 import { statsQuery } from "./stats.js";
 import { evolveDispute, INITIAL_DISPUTE, partiesOf, type DisputeState } from "./state.js";
 import { textsQuery } from "./texts.js";
+import { createSimilarIndex, type SimilarIndex } from "./similar.js";
+import { AGREEMENT_CLASS, type AgreementStore } from "./agreement.js";
 
 export * from "./records.js";
 export { DEFAULT_MEDIATION_SETTINGS, MAX_TEXT_CHARS, nextLevel, type MediationSettings } from "./commands.js";
@@ -35,13 +37,9 @@ export { MODELS as MEDIATION_MODELS, type DisputeRow, type SummaryRow } from "./
 export { monthOf, readStats, STATS_MODELS, type MediationStats } from "./stats.js";
 export { sweepMediation, startMediationSweeps, SWEEP_JOB, type MediationSweepResult, type MediationSweepTimer } from "./sweep.js";
 export { disputeView, type DisputeView } from "./queries.js";
+export { AGREEMENT_CLASS, agreementRoute, type AgreementRouteDeps, type AgreementStore } from "./agreement.js";
+export { createSimilarIndex, type ClosedCaseSummary, type SimilarIndex } from "./similar.js";
 export { directoryMediators, householdsIn, peopleOfUnitIn } from "./candidates.js";
-
-/** The document class of a signed mediation agreement (services/documents/types.ts). */
-export const AGREEMENT_CLASS = "mediation-agreement";
-
-/** What mediation needs of the document store: who stored a document, and of which class. */
-export type AgreementStore = { lookup(hash: `0x${string}`): Promise<{ class: string; uploader: string } | undefined> };
 
 export type MediationDeps = {
   /** The person ids an address is linked to (the directory's). */
@@ -53,7 +51,7 @@ export type MediationDeps = {
   /** Who may mediate: the people's mediators (the directory's `mediator` role) and the talent pool. */
   candidates: () => Promise<readonly MediatorCandidate[]>;
   /** Where signed agreements are stored; without it an agreement is refused. */
-  documents?: AgreementStore;
+  documents?: Pick<AgreementStore, "lookup">;
   /** Where what people write is kept; without it a text is refused (400 mediation_text_not_kept). */
   vault?: Vault;
   settings?: MediationSettings;
@@ -63,9 +61,17 @@ export type MediationDeps = {
 
 export type Mediation = {
   service: AnyService;
-  /** Gives the service the running engine (for matching's load and the ranking query); the server calls it once mounted. */
-  attach: (engine: Engine) => void;
+  /**
+   * Gives the service the running engine (for matching's load and the ranking query) and rebuilds the similar
+   * cases from the closed cases it holds (their summaries read from the vault); the server awaits it once mounted.
+   */
+  attach: (engine: Engine) => Promise<void>;
+  /** The closed cases' index the similar-case query searches (fed at each close, emptied of a reopened case). */
+  similar: SimilarIndex;
 };
+
+/** Who reads the closed cases' summaries into the similar-case index (the vault's access log names it). */
+export const SIMILAR_JOB = "mediation.similar";
 
 /** The persons the actor stands for: the signed-in address's, or for staff acting for a resident, the resident's. */
 async function personsOfActor(deps: MediationDeps, actor: Actor): Promise<readonly string[]> {
@@ -102,10 +108,33 @@ export function mediationService(deps: MediationDeps): Mediation {
     return { dispute, candidates, ranked: rankMediators(dispute, candidates, (p) => load.get(p) ?? 0) };
   };
 
+  const similar = createSimilarIndex();
+  const systemActor = actorText({ system: SIMILAR_JOB });
+  /** A closed case as the index holds it: its anonymised summary and terms read back from the vault (null: erased). */
+  const summaryOf = async (id: string, row: SummaryRow) => {
+    if (!deps.vault) return null;
+    const read = (commitment: string) => readNote(deps.vault!, { commitment, actor: systemActor, purpose: "service.arrangement" });
+    const summary = await read(row.summary);
+    if (summary === null) return null;
+    return { id, category: row.category, level: row.level, outcome: row.outcome, summary, terms: row.terms === null ? "" : ((await read(row.terms)) ?? ""), closedAt: row.closedAt };
+  };
+  /** After a command: a close with a summary joins the index (its words as the mediator wrote them); a reopening leaves it. */
+  const feed = async (request: CommandRequest, kinds: readonly string[], id: string) => {
+    if (kinds.includes("mediation.reopened")) similar.remove(id);
+    if (!kinds.includes("mediation.closed") || request.command !== "close") return;
+    const body = request.parsedBody as { outcome: string; summary: string; terms?: string };
+    const state = await stateOf(id);
+    similar.add({ id, category: state.category, level: state.level, outcome: body.outcome, summary: body.summary, terms: body.terms ?? "", closedAt: state.closedAt ?? 0 });
+  };
+
   const commands = mediationCommands(settings).map((command) => ({
     ...command,
     // Every command may carry texts: run inside keepingTexts, so a refusal erases the notes its lookups kept.
-    http: (request: CommandRequest, e: Engine) => keepingTexts(deps.vault, "system" in request.principal ? { system: request.principal.system } : { address: request.principal.address }, () => e.execute(request)),
+    http: async (request: CommandRequest, e: Engine) => {
+      const answer = await keepingTexts(deps.vault, "system" in request.principal ? { system: request.principal.system } : { address: request.principal.address }, () => e.execute(request));
+      if (!answer.replayed) await feed(request, answer.body.records.map((r) => r.kind), answer.body.id);
+      return answer;
+    },
     check: async (input: Record<string, unknown>, { actor, id }: { actor: Actor; id: string }) => {
       const facts: MediationFacts = { actorPersons: await personsOfActor(deps, actor), notes: {} };
       if (command.name === "file" && typeof input.respondent === "object" && input.respondent !== null && "unitId" in input.respondent) {
@@ -152,6 +181,35 @@ export function mediationService(deps: MediationDeps): Mediation {
     },
   });
 
+  const similarQuery: QueryDef = defineQuery({
+    path: "/api/mediation/disputes/:id/similar",
+    summary:
+      "The closed cases most like this dispute (anonymised summary, category, level, outcome, the terms agreed), by full-text search over their Chinese text, its own category first; for the case's mediator and the office. `q`: search with these words instead of the dispute's own account",
+    who: "signedIn",
+    params: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }),
+    query: z.object({ q: z.string().trim().min(1).max(500).optional(), k: z.coerce.number().int().min(1).max(20).default(5) }),
+    response: z.object({
+      items: z.array(z.object({ id: z.string(), category: z.string(), level: z.string(), outcome: z.string(), summary: z.string(), terms: z.string(), closedAt: z.number(), score: z.number() })),
+      indexed: z.number().describe("closed cases in the index"),
+    }),
+    handler: async ({ params, query }, read, context) => {
+      const reader = await readerOf(queryDeps, context);
+      const { row, roles } = await caseFor(read, params.id, reader);
+      if (!roles.includes("mediator") && !roles.includes("office")) throw refuse(403, "mediation_similar_forbidden", { id: params.id });
+      let text = query.q;
+      if (text === undefined) {
+        // The dispute's own words, read on the audited path for this reader, used as the query and not kept.
+        if (!deps.vault) throw refuse(400, "mediation_text_not_kept", {});
+        const first = (await read.history(params.id, 1, 1))[0];
+        const payload = (first?.payload ?? {}) as { account?: string; wish?: string };
+        const actor = actorText({ address: reader.address as `0x${string}` });
+        const words = await Promise.all([payload.account, payload.wish].map((c) => (c ? readNote(deps.vault!, { commitment: c, actor, purpose: "service.arrangement" }) : null)));
+        text = words.filter((w): w is string => w !== null).join("\n");
+      }
+      return { items: text ? similar.search({ text, category: row.category, excludeId: params.id }, query.k) : [], indexed: similar.size() };
+    },
+  });
+
   const service = defineService<DisputeState>({
     name: SERVICE,
     basePath: "/api/mediation/disputes",
@@ -164,16 +222,17 @@ export function mediationService(deps: MediationDeps): Mediation {
     project: projectDispute,
     notify: notifyParties,
     // The fixed paths first: `/api/mediation/disputes/:id` would take "stats" for a dispute's id.
-    queries: [statsQuery(), ...disputeQueries(queryDeps), proposalQuery, textsQuery({ ...queryDeps, vault: deps.vault })],
+    queries: [statsQuery(), ...disputeQueries(queryDeps), proposalQuery, similarQuery, textsQuery({ ...queryDeps, vault: deps.vault })],
   });
   return {
     service,
-    attach(e) {
+    similar,
+    async attach(e) {
       engine = e;
+      for await (const [id, row] of e.storage.list(modelName(SERVICE, MODELS.summaries))) {
+        const closed = await summaryOf(id, row as SummaryRow);
+        if (closed) similar.add(closed);
+      }
     },
   };
 }
-
-
-
-
