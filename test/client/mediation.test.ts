@@ -42,6 +42,9 @@ const DAY = 86_400;
 const ACCOUNT = "楼上每天晚上十一点以后还在拖椅子、跳绳，已经持续两个月";
 const WISH = "晚上十点以后保持安静";
 const ANSWER = "我们家孩子在练跳绳，愿意调整时间";
+/** The mediator's anonymised summary and the terms: what the similar cases show. */
+const SUMMARY = "楼上晚间跳绳噪音，双方约定晚九点后不跳绳";
+const TERMS = "晚九点后不在室内跳绳；铺设隔音垫";
 
 describe("mediation: the resident's, the mediator's, the office's and the public pages (Chromium, demo stack)", function () {
   this.timeout(900_000);
@@ -271,8 +274,8 @@ describe("mediation: the resident's, the mediator's, the office's and the public
     await problems(page, "mediation-work-en-1280");
 
     await page.selectOption("[data-testid=med-close-outcome]", "resolved");
-    await page.fill("[data-testid=med-close-summary]", "楼上晚间跳绳噪音，双方约定晚九点后不跳绳");
-    await page.fill("[data-testid=med-close-terms]", "晚九点后不在室内跳绳；铺设隔音垫");
+    await page.fill("[data-testid=med-close-summary]", SUMMARY);
+    await page.fill("[data-testid=med-close-terms]", TERMS);
     await page.click("[data-testid=med-close-submit]");
     await page.waitForSelector("[data-testid=med-status][data-status=closed]");
     expect((await dispute()).outcome).to.equal("resolved");
@@ -297,6 +300,9 @@ describe("mediation: the resident's, the mediator's, the office's and the public
     const steps = await page.locator("[data-testid=med-steps]").innerText();
     expect(steps).to.contain("对方同意调解").and.to.contain("社区改派调解员（语言或方言）").and.to.contain("邀请律师参加调解").and.to.contain("第 1 次调解已进行（4 人到场）").and.to.contain("结案：调解成功").and.to.contain("回访：协议已履行");
     expect(await page.locator("[data-testid=med-confirmation]").innerText()).to.equal("双方已向法院申请司法确认");
+    // The signed scan, sealed: served to the parties by the service and checked here against the hash on record.
+    await page.click("[data-testid=med-agreement] [data-testid=doc-verify]");
+    await page.waitForSelector("[data-testid=med-agreement] .doc-item[data-check=match]");
     expect(await page.locator("[data-testid=med-status]").innerText()).to.equal("已结案 · 调解成功");
     // The receipt of the agreement's record, once its batch is anchored.
     const d = await dispute();
@@ -357,11 +363,11 @@ describe("mediation: the resident's, the mediator's, the office's and the public
     await page.waitForSelector("[data-testid=med-form]");
     expect(await page.locator("h1").innerText()).to.equal("代居民申请调解");
     await page.selectOption("[data-testid=med-auth]", auth.id);
-    await page.check("[data-testid=med-category-parking]");
+    await page.check("[data-testid=med-category-noise]");
     await page.fill("[data-testid=med-other-search]", respondentFlat.label);
     await page.click(`[data-testid=med-other-pick][data-unit="${respondentFlat.unitId}"]`);
-    await page.fill("[data-testid=med-facts]", "对方的车长期停在消防通道");
-    await page.fill("[data-testid=med-wants]", "把车挪走");
+    await page.fill("[data-testid=med-facts]", "楼上每天晚上跳绳，噪音很大，影响老人休息");
+    await page.fill("[data-testid=med-wants]", "晚上不要跳绳");
     await page.click("[data-testid=med-submit]");
     const created = page.locator("[data-testid=med-created]");
     await created.waitFor({ timeout: 30_000 });
@@ -373,6 +379,14 @@ describe("mediation: the resident's, the mediator's, the office's and the public
     const mark = page.locator("[data-testid=med-steps] li[data-event=filed] [data-testid=proxy-mark]");
     await mark.waitFor();
     expect(await mark.innerText()).to.equal("由社区工作者代为办理");
+
+    // In its workspace, the closed case most like it: the first one, by its anonymised summary and terms.
+    await page.click("[data-testid=med-to-work]");
+    const similar = page.locator(`[data-testid=med-similar] li[data-similar="${id}"]`);
+    await similar.waitFor();
+    expect(await similar.innerText()).to.contain("噪音").and.to.contain("调解成功").and.to.contain(SUMMARY).and.to.contain(TERMS);
+    await page.goBack();
+    await page.waitForSelector("[data-testid=med-act-for]");
 
     // Withdrawn for the resident: staff find them by their flat on the case's page.
     const flat = (await client.call(undefined, "GET", `/api/holders/${resident}`)).body.units[0].id as number;

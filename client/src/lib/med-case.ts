@@ -118,7 +118,8 @@ export function agreementView(d: Dispute, signal: AbortSignal): HTMLElement | nu
       fact(t("med.case.confirmation"), confirmation, "med-confirmation"),
       followUp ? fact(t("med.case.followUp"), followUp, "med-follow-up") : null,
     ),
-    h("ul", { class: "plain-list doc-list" }, documentItem(t("med.case.signedScan"), a.document, signal)),
+    // Sealed (names and signatures): served to the case's readers by the service, checked here against its hash.
+    h("ul", { class: "plain-list doc-list" }, documentItem(t("med.case.signedScan"), a.document, signal, `${BASE}/${encodeURIComponent(d.id)}/agreement`)),
   );
 }
 

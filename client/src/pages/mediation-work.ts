@@ -56,7 +56,7 @@ async function similarView(id: string, signal: AbortSignal): Promise<HTMLElement
   let items: Similar[] = [];
   let failed = false;
   try {
-    items = (await get<{ items: Similar[] }>(`${BASE}/${encodeURIComponent(id)}/similar?limit=5`, signal)).items;
+    items = (await get<{ items: Similar[] }>(`${BASE}/${encodeURIComponent(id)}/similar?k=5`, signal)).items;
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     failed = true;
