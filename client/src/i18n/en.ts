@@ -1672,5 +1672,6 @@ export const en: Record<TextKey, string> = {
   "med.case.actForFlat": "The resident's flat",
   "med.case.actForSearch": "Type the resident's flat",
   "med.case.notAParty": "This resident is not a party to the case: find a party by their flat.",
+  "med.work.readOnly": "You were invited into this case: you can read it and its record; the mediator schedules, records and closes it.",
   // end of issue 15 (helper C)
 };

@@ -1670,6 +1670,7 @@ export const zhCN = {
   "med.case.actForFlat": "居民的房号",
   "med.case.actForSearch": "输入居民的房号",
   "med.case.notAParty": "这位居民不是本案的当事人。请按当事人的房号查找。",
+  "med.work.readOnly": "您受邀参加本案，可以查看案情和调解记录；安排调解、记录协议和结案由调解员办理。",
   // end of issue 15 (helper C)
 } as const;
 

@@ -2,7 +2,7 @@
 // deadlines in words, its steps (filed, answered, sessions, agreement, follow-up, closed), each with the receipt of
 // its record, and the forms the pages share. The public views carry codes, times and counts only; what people wrote
 // is read from the vault by the server for the parties, the mediator and staff alone.
-import { get, post } from "./api.js";
+import { post } from "./api.js";
 import { h, notice, replace, type Child } from "./dom.js";
 import { errorText } from "./errors.js";
 import { dateTime, span } from "./format.js";
@@ -96,18 +96,6 @@ export const outcomeName = (code: string): string => label("med.outcome", code);
 export const statusName = (code: string): string => label("med.status", code);
 export const roleName = (code: string): string => label("med.role", code);
 export const reasonName = (code: string): string => label("med.reason", code);
-
-/** Every dispute of a list route, following `nextCursor` up to `max`. */
-export async function allDisputes(path: string, signal?: AbortSignal, max = 1000): Promise<Dispute[]> {
-  const items: Dispute[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await get<{ items: Dispute[]; nextCursor?: string }>(`${path}${path.includes("?") ? "&" : "?"}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, signal);
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor && items.length < max);
-  return items;
-}
 
 const now = () => Math.floor(Date.now() / 1000);
 

@@ -187,11 +187,19 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     caseTexts(id, ctx.signal),
     similarView(id, ctx.signal),
   ]);
+  const acts = d.yourRoles.includes("mediator") || d.yourRoles.includes("office");
   replace(
     root,
     h("p", {}, h("a", { href: "#/mediation/cases" }, `← ${t("med.work.back")}`), " · ", h("a", { href: `#/mediation/${id}` }, t("med.work.partiesView"))),
     h("h1", { "data-testid": "med-title" }, t("med.work.titleOf", { category: categoryName(d.category) }), " ", statusBadge(d)),
-    h("div", { class: "med-work" }, h("div", { class: "med-work-main" }, factsView(d), writtenView(written), sessionsView(d), agreementView(d, ctx.signal), actions(d, ctx), open(d) ? inviteForm(d, ctx, staff ? "service.arrangement" : "mediation") : null), h("div", { class: "med-work-side" }, similar)),
+    // An invited judicial officer, police officer or lawyer reads the case; its mediator and the office act on it.
+    acts ? null : notice("info", t("med.work.readOnly")),
+    h(
+      "div",
+      { class: "med-work" },
+      h("div", { class: "med-work-main" }, factsView(d), writtenView(written), sessionsView(d), agreementView(d, ctx.signal), acts ? actions(d, ctx) : null, acts && open(d) ? inviteForm(d, ctx, staff ? "service.arrangement" : "mediation") : null),
+      h("div", { class: "med-work-side" }, similar),
+    ),
     stepsView(d.history),
   );
 }

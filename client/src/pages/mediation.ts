@@ -4,7 +4,7 @@
 import { get } from "../lib/api.js";
 import { h, notice, replace } from "../lib/dom.js";
 import { t } from "../lib/i18n.js";
-import { allDisputes, categoryName, deadlineText, levelName, statusBadge, type Dispute } from "../lib/mediation.js";
+import { categoryName, deadlineText, levelName, statusBadge, type Dispute } from "../lib/mediation.js";
 import type { PageContext } from "../lib/page.js";
 import { signedIn } from "../lib/session.js";
 import { dataTable } from "../lib/table.js";
@@ -33,14 +33,16 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     return replace(root, title, lead, notice("info", t("med.signInToFile"), " ", h("a", { href: "#/account?next=mediation", class: "button primary", "data-testid": "med-sign-in" }, t("med.signIn"))), statsLink);
   }
   const me = who.address.toLowerCase();
-  const [mine, offchain] = await Promise.all([
-    allDisputes("/api/mediation/disputes/mine", ctx.signal),
+  const [mine, offchain, assigned] = await Promise.all([
+    get<{ items: Dispute[] }>("/api/mediation/disputes/mine?limit=200", ctx.signal).then((r) => r.items),
     get<{ roles: string[] }>(`/api/directory/roles/${me}`, ctx.signal).catch(() => ({ roles: [] as string[] })),
+    // Cases the reader mediates or was invited into (the judicial office, the police, a lawyer).
+    get<{ items: Dispute[] }>("/api/mediation/disputes/assigned?limit=1", ctx.signal).then((r) => r.items.length > 0).catch(() => false),
   ]);
   const toAnswer = mine.filter((d) => d.yourRoles.includes("respondent") && d.answer === null && d.status !== "closed");
   const rest = mine.filter((d) => !toAnswer.includes(d)).sort((a, b) => b.filedAt - a.filedAt);
   const staff = who.session.roles.includes("staff");
-  const mediator = offchain.roles.includes("mediator");
+  const mediator = offchain.roles.includes("mediator") || assigned;
   replace(
     root,
     title,
