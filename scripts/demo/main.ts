@@ -29,6 +29,7 @@ const stack = await startDemoStack({
   log: (line) => console.log(`  ${line}`),
   serverLogLevel: options.serverLog,
   workOrderMonth: true,
+  mediationHistory: true,
 });
 
 const { plan } = stack;

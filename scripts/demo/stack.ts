@@ -20,7 +20,9 @@ import { demoPlan, type DemoPlan } from "./plan.js";
 import type { DemoProposal } from "./proposals.js";
 import { demoContracts, privateKeyOf, seedEstate } from "./seed.js";
 import { makeWriter } from "./tx.js";
-import { demoClock, prepareWorkOrders, WORKORDER_MONTH_SECONDS } from "./workorders.js";
+import { demoClock, prepareWorkOrders, WORKORDER_MONTH_SECONDS, type DemoClock } from "./workorders.js";
+// issue 15: months of dispute mediation before the month of work orders
+import { MEDIATION_HISTORY_SECONDS, prepareMediation } from "./mediation.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 const HARDHAT_CHAIN_ID = 31337;
@@ -42,6 +44,11 @@ export type DemoStackOptions = {
    * tests of the work-order pages start from an estate without orders.
    */
   workOrderMonth?: boolean;
+  /**
+   * Plays five months of dispute mediation through the API before the month of work orders (mediation.ts): `npm
+   * run demo` does. Off unless said.
+   */
+  mediationHistory?: boolean;
   /** How often the server's work-order sweeps run (ms; the server's default, 60 s, unless given). */
   workOrderSweepMs?: number;
   /** The built web client to serve (client/dist, as `npm run build:client` makes it, unless given). */
@@ -178,13 +185,19 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     );
     // The services' clock starts a month back when the month of work orders is played (it moves it to the real
     // time before the demo is ready), so their records are dated in the past, in order, as the chain's history is.
-    const clock = demoClock(options.servicesClock ?? Date.now, options.workOrderMonth ? WORKORDER_MONTH_SECONDS * 1000 : 0);
+    const clock = demoClock(options.servicesClock ?? Date.now, options.mediationHistory ? MEDIATION_HISTORY_SECONDS * 1000 : options.workOrderMonth ? WORKORDER_MONTH_SECONDS * 1000 : 0);
+    // The month of work orders begins a month back whatever came before it: its clock reads no earlier than that
+    // (the mediation history moves the same clock from five months back to there first).
+    const workOrderClock: DemoClock = { ...clock, now: () => Math.max(clock.now(), (options.servicesClock ?? Date.now)() - WORKORDER_MONTH_SECONDS * 1000) };
     // The account page's picker of demo people reads their keys from this server only (never from the client build).
     const server = await startServer(settings, pino({ level: settings.logLevel, base: undefined }), (context) => [...serverRoutes(context), demoAccountsRoute(plan)], { clock: clock.now });
     cleanups.push(server.stop);
     // The month's people sign in meanwhile (the month is played once the directory is seeded).
     const txTime = async (hash: `0x${string}`) => Number((await publicClient.getBlock({ blockNumber: (await publicClient.getTransactionReceipt({ hash })).blockNumber })).timestamp);
-    const month = options.workOrderMonth ? prepareWorkOrders({ apiUrl: server.url, chainId: HARDHAT_CHAIN_ID, plan, estate, clock, sweep: server.sweepWorkOrders, txTime }) : undefined;
+    const month = options.workOrderMonth ? prepareWorkOrders({ apiUrl: server.url, chainId: HARDHAT_CHAIN_ID, plan, estate, clock: workOrderClock, sweep: server.sweepWorkOrders, txTime }) : undefined;
+    // issue 15: five months of disputes, played before the month of work orders (the clock moves forward through
+    // both); its people sign in meanwhile.
+    const mediation = options.mediationHistory ? prepareMediation({ apiUrl: server.url, chainId: HARDHAT_CHAIN_ID, plan, estate, directory: server.directory, clock, sweep: server.sweepMediation }) : undefined;
     const stored = await storeDemoDocuments(server, plan, estate.estateId, history);
     log(`documents: ${stored} stored in the server's document store (proposals, plans, payment papers; scans of paper sealed)`);
     // "Ready" means the API already shows the whole history: wait for the indexer to reach the chain's head.
@@ -197,12 +210,20 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     // The directory needs the indexed units: labels for the 300 flats, invented people in the vault.
     const directory = await seedDirectory(server.directory, plan, estate);
     log(`directory: ${directory.labelled} flats labelled, ${directory.people} invented people in the vault (development master key in ${path.join(settings.dataDir, "vault")})`);
+    // issue 15: the disputes' history first (it needs the directory's people and roles).
+    if (mediation) {
+      const began = Date.now();
+      const h = await mediation.play();
+      const counts = (r: Record<string, number>) => Object.entries(r).map(([k, n]) => `${k} ${n}`).join(", ");
+      log(`mediation: ${h.disputes} disputes over five months (${counts(h.byOutcome)}; ${h.open} still mediated), ended at ${counts(h.byLevel)}, ${h.bySilence} escalated by silence, ${h.reopened} reopened, ${h.confirmed} judicially confirmed, ${h.followedUp} followed up, ${h.mediators} people's mediators (${((Date.now() - began) / 1000).toFixed(1)} s)`);
+    }
     if (month) {
       const began = Date.now();
       const m = await month.play();
       log(`work orders: ${m.orders} in the past month (resident ${m.byChannel.resident}, 12345 ${m.byChannel.hotline}, grid ${m.byChannel.grid}, devices ${m.byChannel.device}; ${m.joined} repeats joined), ${m.overdue} overdue and escalated, ${m.returned} returned, ${m.reopened} reopened, ${m.rated} rated, ${m.open} open (${((Date.now() - began) / 1000).toFixed(1)} s)`);
     }
     clock.catchUp();
+    if (mediation) log(`mediation: ${await mediation.today()} disputes filed today, waiting for the other side's answer`);
     log(`server: ${server.url}${settings.staticDir ? "" : " (web client not built: npm run build:client)"}`);
     return { rpcUrl: node.url, apiUrl: server.url, plan, deployment, votes: history.votes, elections: history.elections, documents: history.documents, proposals: history.proposals, directory, stop };
   } catch (error) {

@@ -175,6 +175,21 @@ async function expectWorkOrderMonth(api: string): Promise<void> {
   expect(text).to.not.match(/0x[0-9a-f]{40}|p_[0-9a-f]{8}|\+86|"reporter"|"description":"/i);
 }
 
+/**
+ * issue 15: the demo's months of disputes (scripts/demo/mediation.ts), as the public statistics show them: every
+ * level and outcome, escalations by silence, spread over months, and today's filings still open.
+ */
+async function expectMediationHistory(api: string): Promise<void> {
+  const res = await fetch(`${api}/api/mediation/disputes/stats?estate=1`);
+  expect(res.status).to.equal(200);
+  const stats = (await res.json()) as { total: Record<string, number> & { success: { of: number } }; byLevel: { level: string }[]; byMonth: { month: string }[] };
+  for (const outcome of ["resolved", "partlyResolved", "failed", "withdrawn", "escalated", "open", "bySilence"]) expect(stats.total[outcome], outcome).to.be.greaterThan(0);
+  expect(stats.total.received, "about forty disputes and today's three").to.be.within(30, 60);
+  expect(stats.byLevel.map((l) => l.level)).to.have.members(["building", "community", "street", "court"]);
+  expect(stats.byMonth.length, "spread over months").to.be.at.least(4);
+  expect(stats.total.success.of).to.equal(stats.total.resolved + stats.total.partlyResolved + stats.total.failed + stats.total.escalated);
+}
+
 describe("npm run demo", function () {
   this.timeout(300_000);
   let tmp: ReturnType<typeof tempDir>;
@@ -211,6 +226,8 @@ describe("npm run demo", function () {
         await expectWorkOrderMonth(api);
         // The demo's one line about its month of work orders.
         expect(demo.output()).to.match(/work orders: \d+ in the past month \(resident \d+, 12345 \d+, grid \d+, devices \d+/);
+        await expectMediationHistory(api);
+        expect(demo.output()).to.match(/mediation: \d+ disputes over five months/);
       }
 
       expect(await demo.interrupt()).to.equal(0);
