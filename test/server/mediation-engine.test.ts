@@ -50,9 +50,9 @@ CASES.forEach((c, i) => {
   PERSONS[respondentAddr(i)] = [`p_${c}2`];
 });
 const CANDIDATES: MediatorCandidate[] = [
-  { person: "p_m1", address: M1, source: "peoplesMediator", skills: ["mediation"], languages: ["cmn"], building: "7", household: "701" },
-  { person: "p_m2", address: M2, source: "talentPool", skills: ["construction", "law", "plumbing"], languages: ["cmn", "wuu"], building: "3", household: "301" },
-  { person: "p_m3", address: M3, source: "peoplesMediator", skills: ["mediation", "psychology"], languages: ["wuu"], building: "3", household: "302" },
+  { person: "p_m1", address: M1, source: "peoplesMediator", skills: ["mediation"], languages: ["cmn"], building: "1-7", household: "701" },
+  { person: "p_m2", address: M2, source: "talentPool", skills: ["construction", "law", "plumbing"], languages: ["cmn", "wuu"], building: "1-3", household: "301" },
+  { person: "p_m3", address: M3, source: "peoplesMediator", skills: ["mediation", "psychology"], languages: ["wuu"], building: "1-3", household: "302" },
 ];
 
 describe("mediation: the engine, the silence sweep, matching and statistics", function () {
@@ -67,6 +67,7 @@ describe("mediation: the engine, the silence sweep, matching and statistics", fu
   const proposals: Record<string, { mediator: string; source: string }> = {};
   let swept: string[] = [];
   let mediation: ReturnType<typeof mediationService>;
+  let outbox: Awaited<ReturnType<typeof openOutbox>>;
   const reader = (): ModelReader => ({
     get: (model, key) => engine.storage.get(modelName(SERVICE, model), key),
     page: (model, options) => readPage(engine.storage, modelName(SERVICE, model), options),
@@ -117,7 +118,7 @@ describe("mediation: the engine, the silence sweep, matching and statistics", fu
     const key = newMasterKey();
     vault = await openTestVault(path.join(tmp.dir, "vault"), key);
     documents = openDocuments({ dataDir: tmp.dir, store, lock: createLock(), chainId: CHAIN_ID, keys: { current: key } });
-    const outbox = await openOutbox(store, { clock: () => now * 1000 });
+    outbox = await openOutbox(store, { clock: () => now * 1000 });
     mediation = mediationService({
       personsOf: async (a) => PERSONS[a.toLowerCase()] ?? [],
       peopleOfUnit: async () => [],
@@ -241,6 +242,16 @@ describe("mediation: the engine, the silence sweep, matching and statistics", fu
     await restarted.attach(engine);
     expect(restarted.similar.size()).to.equal(3);
     expect(restarted.similar.search({ text: "楼上半夜拖椅子，吵得老人睡不着", category: "noise" })).to.deep.equal(hits);
+  });
+
+  it("the other side is told of a filing (with the answer's deadline), the parties of each step that concerns them, by person id only", async function () {
+    const entries = (await outbox.list("pending", { limit: 500 })).items;
+    const about = (id: string) => entries.filter((e) => e.cause.id === id).map((e) => [e.template, "personId" in e.to ? e.to.personId : "-"]);
+    expect(about(ids.d!)).to.deep.equal([["mediation.filed", "p_d2"], ["mediation.closed", "p_d1"], ["mediation.closed", "p_d2"]]);
+    const filed = entries.find((e) => e.cause.id === ids.a && e.template === "mediation.filed")!;
+    expect(filed.params).to.deep.equal({ caseId: ids.a, answerBy: (MAY_10 + 7 * DAY) * 1000 });
+    expect(about(ids.a!).map(([t]) => t)).to.include.members(["mediation.assigned", "mediation.closed"]);
+    expect(JSON.stringify(entries), "no text of a dispute in the outbox").to.not.match(/案情|诉求|家具/);
   });
 
   it("replaying the journal rebuilds the same read models", async function () {

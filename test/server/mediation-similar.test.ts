@@ -3,6 +3,7 @@
 import { expect } from "chai";
 import { CATEGORY_BOOST, createSimilarIndex, type ClosedCaseSummary } from "../../server/src/services/mediation/similar.js";
 import { terms } from "../../server/src/services/mediation/similar-text.js";
+import { concepts } from "../../server/src/services/mediation/similar-thesaurus.js";
 
 const T = 1_780_000_000;
 const kase = (id: string, category: string, summary: string, agreed = "双方达成和解。"): ClosedCaseSummary => ({
@@ -30,6 +31,13 @@ describe("mediation: similar-case search (contract)", function () {
     expect(words).to.include.members(["楼上", "邻居", "晚上", "噪音"]);
     for (const dropped of ["的", "在", "10", "，", "！", "后"]) expect(words).to.not.include(dropped);
     expect(terms("KTV 音响")).to.deep.equal(["ktv", "音响"]);
+  });
+
+  it("adds a thesaurus concept per phrase found in the text, however the segmenter cuts it", function () {
+    expect(concepts("孩子在家跳绳，还拖动桌椅")).to.deep.equal(["#impact", "#impact", "#impact"]); // 跳绳, 拖动, 桌椅
+    expect(concepts("空调外机嗡嗡响")).to.deep.equal(["#machinery", "#machinery"]); // 空调外机 once, not 外机 again
+    expect(concepts("今天天气很好")).to.deep.equal([]);
+    expect(createSimilarIndex([kase("k", "noise", "楼上孩子跳绳。")]).search({ text: "楼上拖动桌椅" })[0]!.id).to.equal("k");
   });
 
   it("finds the case of the same situation first, and none for a text with no word in any case", function () {

@@ -253,16 +253,16 @@ describe("mediation: rules", function () {
 });
 
 describe("mediation: matching", function () {
-  const noise: MatchingDispute = { category: "noise", building: "3", parties: [CLAIMANT, RESPONDENT], households: ["406", "506"], languages: ["wuu"] };
+  const noise: MatchingDispute = { category: "noise", building: "1-3", parties: [CLAIMANT, RESPONDENT], households: ["406", "506"], languages: ["wuu"] };
   const c = (person: string, extra: Partial<MediatorCandidate> = {}): MediatorCandidate => ({ person, source: "peoplesMediator", skills: ["mediation"], languages: ["cmn"], ...extra });
 
   it("leaves out a party, a party's household, and (for neighbours' disputes) someone of the same building", function () {
     expect(conflictOf(noise, c(CLAIMANT))).to.equal("party");
     expect(conflictOf(noise, c("p_spouse", { household: "406" }))).to.equal("household");
-    expect(conflictOf(noise, c("p_upstairs", { building: "3", household: "606" }))).to.equal("building");
-    expect(conflictOf({ ...noise, category: "propertyFees" }, c("p_upstairs", { building: "3" })), "fees are estate-wide: the building does not matter").to.equal(null);
-    expect(conflictOf(noise, c("p_far", { building: "9", household: "901" }))).to.equal(null);
-    const ranked = rankMediators(noise, [c(CLAIMANT), c("p_spouse", { household: "406" }), c("p_upstairs", { building: "3" }), c("p_far", { building: "9" })], () => 0);
+    expect(conflictOf(noise, c("p_upstairs", { building: "1-3", household: "606" }))).to.equal("building");
+    expect(conflictOf({ ...noise, category: "propertyFees" }, c("p_upstairs", { building: "1-3" })), "fees are estate-wide: the building does not matter").to.equal(null);
+    expect(conflictOf(noise, c("p_far", { building: "1-9", household: "901" }))).to.equal(null);
+    const ranked = rankMediators(noise, [c(CLAIMANT), c("p_spouse", { household: "406" }), c("p_upstairs", { building: "1-3" }), c("p_far", { building: "1-9" })], () => 0);
     expect(ranked.map((r) => r.person)).to.deep.equal(["p_far"]);
   });
 

@@ -6,8 +6,9 @@ import type { LabelledCase } from "../../fixtures/mediation-similar-cases.js";
 
 export type Precision = { mean: number; perCase: { id: string; situation: string; precision: number; got: string[] }[] };
 
-export function precisionAtK(cases: LabelledCase[], k = 5, index: SimilarIndex = createSimilarIndex(cases)): Precision {
-  const perCase = cases.map((c) => {
+/** `queries` (by default all the cases) are searched among `cases` (which should hold them). */
+export function precisionAtK(cases: LabelledCase[], k = 5, index: SimilarIndex = createSimilarIndex(cases), queries: LabelledCase[] = cases): Precision {
+  const perCase = queries.map((c) => {
     // Leave-one-out: the case is taken out of the index while it is the query, so that its own words count as a
     // new case's would (absent from the index's word frequencies), then put back.
     index.remove(c.id);

@@ -3,7 +3,7 @@
 // The directory keeps no skills or languages for them: a people's mediator offers mediation, in Mandarin, unless
 // the talent pool says more of the same person (matching merges the two: matching.ts).
 import type { Directory } from "../directory/index.js";
-import type { MediatorCandidate } from "./matching.js";
+import { buildingKey, type MediatorCandidate } from "./matching.js";
 
 export async function directoryMediators(directory: Directory): Promise<MediatorCandidate[]> {
   const out: MediatorCandidate[] = [];
@@ -12,7 +12,7 @@ export async function directoryMediators(directory: Directory): Promise<Mediator
     for (const personId of [...(directory.state.byAddress.get(address) ?? [])].sort()) {
       const units = [...(directory.state.people.get(personId)?.units ?? [])].sort((a, b) => a - b);
       const home = units[0];
-      const building = home === undefined ? undefined : await directory.unit(home).then((u) => String(u.buildingId), () => undefined);
+      const building = home === undefined ? undefined : await directory.unit(home).then((u) => buildingKey(u.estateId, u.buildingId), () => undefined);
       out.push({
         person: personId,
         address,

@@ -18,7 +18,7 @@ import {
 } from "../framework/index.js";
 import { z } from "zod/v4";
 import { DEFAULT_MEDIATION_SETTINGS, mediationCommands, TEXT_FIELDS, type MediationFacts, type MediationSettings } from "./commands.js";
-import { conflictOf, mergeCandidates, rankMediators, type MatchingDispute, type MediatorCandidate } from "./matching.js";
+import { buildingKey, conflictOf, mergeCandidates, rankMediators, type MatchingDispute, type MediatorCandidate } from "./matching.js";
 import { notifyParties } from "./notify.js";
 import { MODEL_NAMES, MODELS, projectDispute, type SummaryRow } from "./projections.js";
 import { caseFor, disputeQueries, readerOf, NOUN } from "./queries.js";
@@ -31,7 +31,7 @@ import { AGREEMENT_CLASS, type AgreementStore } from "./agreement.js";
 
 export * from "./records.js";
 export { DEFAULT_MEDIATION_SETTINGS, MAX_TEXT_CHARS, nextLevel, type MediationSettings } from "./commands.js";
-export { conflictOf, mergeCandidates, proposeMediator, rankMediators, type Conflict, type MatchingDispute, type MediatorCandidate, type Ranked } from "./matching.js";
+export { buildingKey, conflictOf, mergeCandidates, proposeMediator, rankMediators, type Conflict, type MatchingDispute, type MediatorCandidate, type Ranked } from "./matching.js";
 export { evolveDispute, INITIAL_DISPUTE, isOpen, partiesOf, respondentPeople, type DisputeState, type DisputeStatus } from "./state.js";
 export { MODELS as MEDIATION_MODELS, type DisputeRow, type SummaryRow } from "./projections.js";
 export { monthOf, readStats, STATS_MODELS, type MediationStats } from "./stats.js";
@@ -84,7 +84,7 @@ async function matchingDisputeOf(deps: MediationDeps, state: DisputeState): Prom
   const parties = partiesOf(state);
   const households = new Set(await deps.householdsOf(parties));
   if (state.respondent && "unitId" in state.respondent) households.add(String(state.respondent.unitId));
-  return { category: state.category, ...(state.place?.building !== undefined ? { building: String(state.place.building) } : {}), parties, households: [...households], languages: state.languages };
+  return { category: state.category, ...(state.place?.building !== undefined ? { building: buildingKey(state.place.estateId, state.place.building) } : {}), parties, households: [...households], languages: state.languages };
 }
 
 export function mediationService(deps: MediationDeps): Mediation {

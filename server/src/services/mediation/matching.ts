@@ -15,7 +15,10 @@ export type MediatorCandidate = {
   household?: string;
 };
 
-/** What matching needs of a dispute. Households and buildings are ids as strings (the directory's unit and building ids). */
+/** A building as matching compares it: `<estate>-<building>` (the registry's ids), as the talent pool writes it too. */
+export const buildingKey = (estateId: number, buildingId: number): string => `${estateId}-${buildingId}`;
+
+/** What matching needs of a dispute. Households are flat (unit) ids as strings; buildings are buildingKey's. */
 export type MatchingDispute = {
   category: Category;
   building?: string;

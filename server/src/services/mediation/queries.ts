@@ -53,14 +53,15 @@ export const historyStep = z.object({
   recordId: z.number().describe("GET /api/receipts/offchain/{recordId}"),
   by: z.enum(["person", "staffForResident", "system"]),
   proxy: z.boolean().describe("staff acted for a resident under an authorisation"),
-  fields: z.record(z.string(), z.unknown()).describe("the record's codes, times and person ids (commitments to texts left out)"),
+  fields: z.record(z.string(), z.unknown()).describe("the record's codes, times and person ids (commitments to texts and addresses left out)"),
 });
 
-const COMMITMENT_FIELDS = ["account", "wish", "note", "summary", "terms"];
+/** Left out of a step: commitments to texts (read through /texts), and the address a mediator signs in with. */
+const HIDDEN_FIELDS = ["account", "wish", "note", "summary", "terms", "address"];
 
 export function stepOf(record: StoredRecord & { version: number }): z.infer<typeof historyStep> {
   const payload = { ...((record.payload ?? {}) as Record<string, unknown>) };
-  for (const f of COMMITMENT_FIELDS) delete payload[f];
+  for (const f of HIDDEN_FIELDS) delete payload[f];
   const actor = record.actor;
   return {
     version: record.version,

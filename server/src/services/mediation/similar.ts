@@ -1,10 +1,12 @@
 // Similar past cases for mediation: the closed cases most like a new dispute, by full-text search over their
 // anonymised Chinese summaries and agreed terms. MiniSearch keeps the inverted index and scores with BM25+;
-// words come from Intl.Segmenter (./similar-text.ts). The case's category is a boost, not a filter: a barking
+// words come from Intl.Segmenter (./similar-text.ts), with a thesaurus's concept terms for the kinds of dispute
+// (./similar-thesaurus.ts). The case's category is a boost, not a filter: a barking
 // dog filed under "noise" is still like one filed under "pets". How it was chosen and how well it does:
 // docs/mediation-similar.md.
 import MiniSearch from "minisearch";
 import { terms } from "./similar-text.js";
+import { concepts } from "./similar-thesaurus.js";
 
 export type ClosedCaseSummary = {
   id: string;
@@ -30,7 +32,9 @@ export type SimilarIndex = {
 };
 
 /** How much a case of the query's own category counts over another (measured on the labelled set: the doc). */
-export const CATEGORY_BOOST = 1.5;
+export const CATEGORY_BOOST = 2;
+/** A concept of the thesaurus (./similar-thesaurus.ts) weighs in a query as three words (measured: the doc). */
+export const CONCEPT_BOOST = 3;
 /** The agreed terms weigh less than the summary: they repeat across situations (道歉, 赔偿, 限期). */
 export const FIELD_BOOST = { summary: 1, terms: 0.5 } as const;
 /**
@@ -42,7 +46,7 @@ export const MAX_QUERY_TERMS = 24;
 /**
  * And no more words than the index holds this many occurrences of (in all, the rarest first; the two most
  * informative always): the search's time is its count of (word, case) pairs, so a query over 100,000 cases stays
- * within a fixed budget however common its words. Below about 10,000 cases no query reaches it.
+ * within a fixed budget however common its words. On the labelled set (222 cases) no query reaches it.
  */
 export const MAX_QUERY_POSTINGS = 20_000;
 
@@ -51,7 +55,10 @@ type Doc = { id: string; summary: string; terms: string; category: string };
 const SPACE = " ";
 const split = (s: string) => (s === "" ? [] : s.split(SPACE));
 
-/** The choices the search is made of, each measured on the labelled set (docs/mediation-similar.md). */
+/**
+ * The choices the search is made of, each measured on the labelled set (docs/mediation-similar.md). The boosts and
+ * the query's bounds are read at each search from the object given to createSimilarIndex.
+ */
 export type SimilarOptions = {
   /** Text to search terms. */
   analyze: (text: string) => string[];
@@ -59,16 +66,19 @@ export type SimilarOptions = {
   fieldBoost: { summary: number; terms: number };
   maxQueryTerms: number;
   maxQueryPostings: number;
+  /** How much a concept term (one starting with "#", from ./similar-thesaurus.ts) weighs in a query over a word. */
+  conceptBoost: number;
   /** MiniSearch's BM25+ parameters. */
   bm25: { k: number; b: number; d: number };
 };
 
 export const DEFAULT_OPTIONS: SimilarOptions = {
-  analyze: terms,
+  analyze: (text) => [...terms(text), ...concepts(text)],
   categoryBoost: CATEGORY_BOOST,
   fieldBoost: FIELD_BOOST,
   maxQueryTerms: MAX_QUERY_TERMS,
   maxQueryPostings: MAX_QUERY_POSTINGS,
+  conceptBoost: CONCEPT_BOOST,
   bm25: { k: 1.2, b: 0.7, d: 0.5 },
 };
 
@@ -86,15 +96,17 @@ function topK(hits: { id: string; score: number }[], k: number): { id: string; s
   return best;
 }
 
-export function createSimilarIndex(cases: Iterable<ClosedCaseSummary> = [], options: SimilarOptions = DEFAULT_OPTIONS): SimilarIndex {
-  const { analyze, categoryBoost, fieldBoost, maxQueryTerms, maxQueryPostings, bm25 } = options;
+export function createSimilarIndex(cases: Iterable<ClosedCaseSummary> = [], options: SimilarOptions = { ...DEFAULT_OPTIONS }): SimilarIndex {
+    // The index-time settings are fixed here; the query-time ones (category and concept boosts, the query's bounds) are
+  // read at each search, so that one index can be searched with other settings (the bench's baseline).
+  const { analyze, fieldBoost, bm25 } = options;
   const byId = new Map<string, ClosedCaseSummary>();
   /** In how many cases each word occurs: the inverse document frequency that picks a long query's words. */
   const documentFrequency = new Map<string, number>();
   const search = new MiniSearch<Doc>({
     fields: ["summary", "terms"],
     storeFields: ["category"],
-    // The words are made once, by terms(), and handed over joined by spaces (a word never holds a space).
+    // The words are made once, by analyze(), and handed over joined by spaces (a word never holds a space).
     tokenize: split,
     processTerm: (t) => t,
     searchOptions: { boost: { ...fieldBoost }, prefix: false, fuzzy: false, combineWith: "OR", bm25 },
@@ -138,9 +150,9 @@ export function createSimilarIndex(cases: Iterable<ClosedCaseSummary> = [], opti
     const picked: [string, number][] = [];
     let postings = 0;
     for (const [w, f] of ranked) {
-      if (picked.length >= maxQueryTerms) break;
+      if (picked.length >= options.maxQueryTerms) break;
       const df = documentFrequency.get(w)!;
-      if (picked.length >= 2 && postings + df > maxQueryPostings) continue;
+      if (picked.length >= 2 && postings + df > options.maxQueryPostings) continue;
       picked.push([w, f]);
       postings += df;
     }
@@ -158,14 +170,14 @@ export function createSimilarIndex(cases: Iterable<ClosedCaseSummary> = [], opti
       const words = queryWords(text);
       if (words.size === 0) return [];
       const results = search.search([...words.keys()].join(SPACE), {
-        boostTerm: (w) => 1 + Math.log(words.get(w) ?? 1),
+        boostTerm: (w) => (1 + Math.log(words.get(w) ?? 1)) * (w.startsWith("#") ? options.conceptBoost : 1),
       });
       // The category boost multiplies a case's whole score, so it is applied here, once per case, rather than by
       // MiniSearch's boostDocument, once per (word, case) pair: the same ranking for a quarter less time.
       const hits: { id: string; score: number }[] = [];
       for (const r of results) {
         if (r.id === excludeId) continue;
-        hits.push({ id: r.id as string, score: category !== undefined && r.category === category ? r.score * categoryBoost : r.score });
+        hits.push({ id: r.id as string, score: category !== undefined && r.category === category ? r.score * options.categoryBoost : r.score });
       }
       return topK(hits, k).map((h) => ({ ...byId.get(h.id)!, score: h.score }));
     },
