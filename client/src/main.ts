@@ -14,6 +14,8 @@ import { routePath, routes, type PageName } from "./routes.js";
 // texts and data, past the six connections HTTP/1.1 gives a host, so a second round trip on a slow phone.
 import "./lib/countdown.js";
 import "./lib/config.js";
+// issue 15: the fund's pages and mediation's show recorded documents (as a chunk of its own, a seventh request).
+import "./lib/documents.js";
 import "./lib/fund-view.js";
 import "./lib/labels.js";
 import "./lib/my-ballots.js";
