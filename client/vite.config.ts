@@ -99,7 +99,7 @@ function shell(): Record<string, string> {
       `<div class="bar"><a class="brand" href="#/"><span class="brand-mark" aria-hidden="true">共</span><span>${both("app.name")}</span></a>` +
       `<div class="switches"><button type="button" class="switch" disabled>${both("app.switchLang")}</button>` +
       `<button type="button" class="switch" disabled>${both("app.largeText")}</button></div></div>` +
-      `<nav aria-label="${escapeHtml(zhCN["nav.label"])}"><ul>${link("votes", "nav.votes")}${link("fund", "nav.fund")}${link("timebank", "nav.timebank")}${link("workorders", "nav.workorders")}${link("verify", "nav.verify")}${link("account", "nav.signIn")}</ul></nav>`,
+      `<nav aria-label="${escapeHtml(zhCN["nav.label"])}"><ul>${link("votes", "nav.votes")}${link("fund", "nav.fund")}${link("timebank", "nav.timebank")}${link("workorders", "nav.workorders")}${link("mediation", "nav.mediation")}${link("verify", "nav.verify")}${link("account", "nav.signIn")}</ul></nav>`,
     loading: `<div class="page"><p class="muted" data-loading>${both("app.loading")}</p></div>`,
     footer: `<p>${both("app.footer")}</p>`,
   };

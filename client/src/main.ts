@@ -14,6 +14,8 @@ import { routePath, routes, type PageName } from "./routes.js";
 // texts and data, past the six connections HTTP/1.1 gives a host, so a second round trip on a slow phone.
 import "./lib/countdown.js";
 import "./lib/config.js";
+// issue 15: the fund's pages and mediation's show recorded documents (as a chunk of its own, a seventh request).
+import "./lib/documents.js";
 import "./lib/fund-view.js";
 import "./lib/labels.js";
 import "./lib/my-ballots.js";
@@ -57,6 +59,14 @@ const pages: Record<PageName, () => Promise<PageModule>> = {
   opendays: () => import("./pages/opendays.js"),
   talent: () => import("./pages/talent.js"),
   "talent-pool": () => import("./pages/talent-pool.js"),
+  // issue 15: dispute mediation
+  mediation: () => import("./pages/mediation.js"),
+  "mediation-new": () => import("./pages/mediation-new.js"),
+  "mediation-case": () => import("./pages/mediation-case.js"),
+  "mediation-work": () => import("./pages/mediation-work.js"),
+  "mediation-cases": () => import("./pages/mediation-cases.js"),
+  "mediation-office": () => import("./pages/mediation-office.js"),
+  "mediation-stats": () => import("./pages/mediation-stats.js"),
 };
 
 /** Roles that own documents (see pages/upload.ts): they get the upload page in the navigation. */
@@ -143,6 +153,7 @@ function renderHeader(active: string): void {
         link("fund", "#/fund", t("nav.fund")),
         link("timebank", "#/timebank", t("nav.timebank")),
         link("workorders", "#/workorders", t("nav.workorders")),
+        link("mediation", "#/mediation", t("nav.mediation")),
         link("verify", "#/verify", t("nav.verify")),
         who && uploads(who.session.roles) ? link("upload", "#/documents/upload", t("nav.upload")) : null,
         who?.session.roles.includes("staff") ? link("staff", "#/staff", t("nav.staff")) : null,

@@ -32,7 +32,15 @@ export type PageName =
   | "suggestions-desk"
   | "opendays"
   | "talent"
-  | "talent-pool";
+  | "talent-pool"
+  // issue 15: dispute mediation
+  | "mediation"
+  | "mediation-new"
+  | "mediation-case"
+  | "mediation-work"
+  | "mediation-cases"
+  | "mediation-office"
+  | "mediation-stats";
 /**
  * `data`: the GET requests the page makes first, exactly as lib/api.ts spells them (`{id}` from the route). The
  * boot script sends them while the page's code is still downloading; api.ts hands each answer to the page once.
@@ -94,6 +102,15 @@ export const routes: RouteDef[] = [
   { pattern: /^talent$/, names: [], page: "talent", texts: "suggestions", nav: "talent" },
   { pattern: /^talent\/pool$/, names: [], page: "talent-pool", texts: "suggestions", nav: "staff" },
   { pattern: /^workorders\/([A-Za-z0-9_-]{1,64})$/, names: ["id"], page: "workorder", texts: "workorders", nav: "workorders", data: ["/api/workorders/{id}", "/api/workorders/{id}/history?limit=100"] },
+  // issue 15: dispute mediation: the resident's disputes and the form, the mediator's cases, the office's desk and
+  // the public statistics (fixed paths before `mediation/<id>`), one case and its workspace.
+  { pattern: /^mediation$/, names: [], page: "mediation", texts: "mediation", nav: "mediation" },
+  { pattern: /^mediation\/new$/, names: [], page: "mediation-new", texts: "mediation", nav: "mediation" },
+  { pattern: /^mediation\/cases$/, names: [], page: "mediation-cases", texts: "mediation", nav: "mediation" },
+  { pattern: /^mediation\/office$/, names: [], page: "mediation-office", texts: "mediation", nav: "staff" },
+  { pattern: /^mediation\/stats$/, names: [], page: "mediation-stats", texts: "mediation", nav: "mediation", data: ["/api/mediation/disputes/stats?estate=1"] },
+  { pattern: /^mediation\/([A-Za-z0-9_-]{1,64})\/work$/, names: ["id"], page: "mediation-work", texts: "mediation", nav: "mediation" },
+  { pattern: /^mediation\/([A-Za-z0-9_-]{1,64})$/, names: ["id"], page: "mediation-case", texts: "mediation", nav: "mediation" },
 ];
 
 /** The route path of a location hash: `#/votes/3?x=1` → `votes/3`. */

@@ -168,6 +168,7 @@ describe("directory: routes, roles and purposes (whole server)", function () {
     expect(routes.sort()).to.deep.equal([
       "GET /api/directory/people",
       "GET /api/directory/people/{personId}",
+      "GET /api/directory/persons/{address}",
       "GET /api/directory/roles/{address}",
       "GET /api/directory/units",
       "GET /api/directory/units/{unitId}",
@@ -441,6 +442,17 @@ describe("directory: routes, roles and purposes (whole server)", function () {
     expect((await call("staff", "POST", "/api/directory/organisations", body)).status).to.equal(201);
     const [item] = (await call(undefined, "POST", "/api/directory/names", { addresses: [people.partner.address] })).body.items;
     expect(item.organisation).to.include({ name: "测试社区食堂", nameEn: "Test canteen" });
+  });
+
+  it("the person ids an address stands for: to that address itself and to staff, never to another resident or the public (issue 15)", async function () {
+    const own = await call("alice", "GET", `/api/directory/persons/${people.alice.address}`);
+    expect(own.status, JSON.stringify(own.body)).to.equal(200);
+    expect(own.body).to.deep.equal({ address: people.alice.address, persons: [alice] });
+    expect((await call("staff", "GET", `/api/directory/persons/${people.alice.address.toLowerCase()}`)).body.persons).to.deep.equal([alice]);
+    expect((await call("stranger", "GET", `/api/directory/persons/${people.stranger.address}`)).body.persons).to.deep.equal([]);
+    const other = await call("bob", "GET", `/api/directory/persons/${people.alice.address}`);
+    expect([other.status, other.body.error.code]).to.deep.equal([403, "forbidden"]);
+    expect((await call(undefined, "GET", `/api/directory/persons/${people.alice.address}`)).status).to.equal(401);
   });
 
   it("the privacy routes know a person by the directory's links: Alice exports her own data, Bob cannot", async function () {

@@ -76,3 +76,12 @@ export function calendarDate(seconds: IntLike | null | undefined): string {
   if (seconds === null || seconds === undefined) return "—";
   return new Date(Number(big(seconds)) * 1000).toLocaleDateString(locale(), { year: "numeric", month: "long", day: "numeric" });
 }
+
+/** Seconds as people say a span ("2 天 3 小时", "1 小时 5 分钟", "30 分钟"), in whole minutes below a day. */
+export function span(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const days = Math.floor(s / 86_400);
+  if (days === 0) return minutes(Math.floor(s / 60));
+  const hours = Math.floor((s % 86_400) / 3600);
+  return hours === 0 ? t("unit.days", { n: days }) : t("unit.daysHours", { d: days, h: hours });
+}

@@ -23,6 +23,7 @@ const loaders: Record<Lang, Record<TextGroup, () => Chunk>> = {
     workorders: () => import("virtual:texts/zh-CN/workorders"),
     // talent pool and suggestions (issue 15)
     suggestions: () => import("virtual:texts/zh-CN/suggestions"),
+    mediation: () => import("virtual:texts/zh-CN/mediation"),
   },
   en: {
     shell: () => import("virtual:texts/en/shell"),
@@ -35,6 +36,7 @@ const loaders: Record<Lang, Record<TextGroup, () => Chunk>> = {
     workorders: () => import("virtual:texts/en/workorders"),
     // talent pool and suggestions (issue 15)
     suggestions: () => import("virtual:texts/en/suggestions"),
+    mediation: () => import("virtual:texts/en/mediation"),
   },
 };
 /** Each language's texts loaded so far, all groups merged (a key shared by groups has the same text in each). */

@@ -1,10 +1,14 @@
 // Work orders (工单, issue 14) as the resident's pages show them: the API's shapes, a place, a status and the two
 // clocks in words, and the receipt of one step. No personal data reaches these views: the API's public answers
 // carry codes, times and counts only (server/src/services/workorders/queries.ts).
-import { ApiError, get } from "./api.js";
-import { download, h } from "./dom.js";
-import { dateTime, minutes } from "./format.js";
+import { get } from "./api.js";
+import { h } from "./dom.js";
+import { dateTime, span } from "./format.js";
 import { lang, t, type TextKey } from "./i18n.js";
+import { offchainReceiptButton } from "./offchain-receipt.js";
+
+// `span` moved to format.ts (mediation shows spans too); kept here for the pages that import it from here.
+export { span };
 
 export type Place = { estateId: number; building?: number; unitId?: number; area?: string };
 export type Clocks = { sinceReceipt: number; sinceDispatch: number | null; paused: number; deadline: number | null; lateBy: number; overdue: boolean };
@@ -107,15 +111,6 @@ export function placeText(place: Place | null): string {
   return t("wo.place.building", { id: place.building ?? "—" });
 }
 
-/** Seconds as people say a span ("2 天 3 小时", "1 小时 5 分钟", "30 分钟"), in whole minutes below a day. */
-export function span(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  const days = Math.floor(s / 86_400);
-  if (days === 0) return minutes(Math.floor(s / 60));
-  const hours = Math.floor((s % 86_400) / 3600);
-  return hours === 0 ? t("unit.days", { n: days }) : t("unit.daysHours", { d: days, h: hours });
-}
-
 /** The deadline line: "12-02 10:30 前处理好", or how late it is. */
 export function deadlineText(o: OrderView): string {
   if (o.clocks.overdue) return t("wo.overdue", { late: span(o.clocks.lateBy) });
@@ -139,23 +134,7 @@ export function statusBadge(o: OrderView): HTMLElement {
   return h("span", { class: `badge ${cls}`, "data-testid": "wo-status", "data-status": o.status }, codeText("wo.status", o.status));
 }
 
-/**
- * Downloads the receipt of an off-chain record (GET /api/receipts/offchain/{recordId}); while its batch is not
- * anchored yet the server's 409 says when to ask again, and that is what the person reads.
- */
+/** The receipt of one step's off-chain record (lib/offchain-receipt.ts), in the work orders' words. */
 export function receiptButton(recordId: number): HTMLElement {
-  const status = h("span", { class: "muted", "aria-live": "polite" });
-  const button = h("button", { type: "button", class: "small", "data-testid": "wo-receipt", "data-record": String(recordId) }, t("wo.receipt")) as HTMLButtonElement;
-  button.addEventListener("click", () => {
-    button.disabled = true;
-    status.textContent = "";
-    get<unknown>(`/api/receipts/offchain/${recordId}`)
-      .then((receipt) => {
-        download(`gongzhi-receipt-offchain-${recordId}.json`, `${JSON.stringify(receipt, null, 2)}\n`, "application/json");
-        status.textContent = t("wo.receiptSaved");
-      })
-      .catch((err: unknown) => (status.textContent = err instanceof ApiError ? err.message : String(err)))
-      .finally(() => (button.disabled = false));
-  });
-  return h("span", { class: "receipt-action" }, button, " ", status);
+  return offchainReceiptButton(recordId, { label: t("wo.receipt"), saved: t("wo.receiptSaved"), testId: "wo-receipt" });
 }

@@ -77,6 +77,14 @@ async function findPage(root: HTMLElement, ctx: PageContext): Promise<void> {
       h("p", {}, t("woOffice.staffLink.text")),
       h("div", { class: "actions" }, h("a", { href: "#/workorders/office", class: "button", "data-testid": "to-wo-office" }, t("woOffice.staffLink.office")), h("a", { href: "#/workorders/stats", class: "button", "data-testid": "to-wo-stats" }, t("woOffice.staffLink.stats"))),
     ),
+    // issue 15: the mediation desk
+    h(
+      "section",
+      { class: "card" },
+      h("h2", {}, t("medOffice.staffLink.title")),
+      h("p", {}, t("medOffice.staffLink.text")),
+      h("div", { class: "actions" }, h("a", { href: "#/mediation/office", class: "button", "data-testid": "to-med-office" }, t("medOffice.staffLink.desk")), h("a", { href: "#/mediation/stats", class: "button", "data-testid": "to-med-stats" }, t("med.statsLink"))),
+    ),
   );
   if (!q) return;
   replace(results, h("p", { class: "muted" }, t("app.loading")));
@@ -141,6 +149,8 @@ async function residentPage(root: HTMLElement, ctx: PageContext, who: SignedIn, 
     h("p", { class: "lead" }, t("staff.residentIntro")),
     // issue 14: a 12345 hotline call typed for this resident, under one of their authorisations.
     h("p", {}, h("a", { href: `#/workorders/new?for=${resident}`, class: "button", "data-testid": "staff-workorder" }, t("wo.staffLink"))),
+    // issue 15: a dispute filed for this resident, under one of their authorisations.
+    h("p", {}, h("a", { href: `#/mediation/new?for=${resident}`, class: "button", "data-testid": "staff-mediation" }, t("medOffice.staffLink.file"))),
     authorisationList(data.authorisations, ctx),
     recordForm(ctx, who, resident, data.votes),
     ballotForm(ctx, who, resident, data),

@@ -224,6 +224,22 @@ export function directoryRoutes(deps: DirectoryRouteDeps): RouteSpec[] {
         return { ...out, address: getAddress(out.address) };
       },
     }),
+    // issue 15 (the mediation pages): a service command names its party by person id (a dispute's claimant), so
+    // the client asks which person ids the signed-in address stands for, or staff for the resident they act for.
+    defineRoute({
+      method: "get",
+      path: "/api/directory/persons/:address",
+      summary: "The person ids an address is linked to: for that address itself, or staff, registrar or admin (a service's command names a party by person id)",
+      tags: TAGS,
+      params: z.object({ address }),
+      response: z.object({ address: z.string(), persons: z.array(z.string()) }),
+      handler: async ({ params, req }) => {
+        const viewer = await viewerOf(req);
+        if (!viewer.address) throw new ApiError(401, "unauthenticated");
+        if (viewer.address !== params.address && !viewer.roles.some((r) => r === "staff" || r === "registrar" || r === "admin")) throw new ApiError(403, "forbidden", { role: "staff" });
+        return { address: getAddress(params.address), persons: await directory.personsOf(params.address) };
+      },
+    }),
     defineRoute({
       method: "get",
       path: "/api/directory/roles/:address",
