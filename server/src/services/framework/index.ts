@@ -11,3 +11,4 @@ export { levelServiceStorage, readPage, type ModelReader, type ModelTx, type Mod
 export { given, type Scenario } from "./testing.js";
 export { mountServices, type MountOptions } from "./mount.js";
 export { keepingTexts, keepText } from "./texts.js";
+export { startPeriodic, type PeriodicTimer } from "./periodic.js";

@@ -2,7 +2,7 @@
 // note of its own (vault/notes.ts), the record carrying only the salted commitment. A service keeps a text in
 // its command's `check` (under the object's lock, just before the decision) with `keepText`, and runs the command
 // inside `keepingTexts`, which erases the notes the command wrote if it is then refused or its write fails: a
-// refused request leaves nothing in the vault. (The work orders keep their own copy of this in workorders/texts.ts.)
+// refused request leaves nothing in the vault.
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Hex } from "viem";
 import { actorText, type Actor } from "../../receipts/actor.js";

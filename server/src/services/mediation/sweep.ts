@@ -4,7 +4,7 @@
 // an anchored record written atomically with the index entry it removes: a restart never escalates twice.
 import type { Logger } from "pino";
 import { numKey } from "../../store/store.js";
-import { modelName, Refusal, systemPrincipal, type Engine } from "../framework/index.js";
+import { modelName, Refusal, systemPrincipal, startPeriodic, type Engine } from "../framework/index.js";
 import { MODELS } from "./projections.js";
 import { SERVICE } from "./records.js";
 
@@ -56,31 +56,10 @@ export type MediationSweepTimer = { runNow: () => Promise<MediationSweepResult>;
 
 /** Runs the sweep every `intervalMs` (the first at once, catching up after a restart), never two at a time. */
 export function startMediationSweeps(options: { engine: Engine; clock?: () => number; intervalMs: number; logger: Logger }): MediationSweepTimer {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<MediationSweepResult> | undefined;
-  const pass = async () => {
-    const result = await sweepMediation({ ...options, signal: controller.signal });
+  return startPeriodic("mediation sweep", options.intervalMs, options.logger, async (signal) => {
+    const result = await sweepMediation({ ...options, signal });
     for (const f of result.failed) options.logger.error({ dispute: f.id, error: f.error }, "mediation sweep: a dispute failed; the others went on");
     if (result.escalated.length > 0) options.logger.info({ escalated: result.escalated.length }, "mediation sweep");
     return result;
-  };
-  const runNow = () => (running = (running ?? Promise.resolve()).catch(() => undefined).then(pass));
-  const tick = () => {
-    timer = undefined;
-    runNow()
-      .catch((error: unknown) => options.logger.error({ error: error instanceof Error ? error.message : String(error) }, "mediation sweep failed; it runs again at the next interval"))
-      .finally(() => {
-        if (!controller.signal.aborted) timer = setTimeout(tick, options.intervalMs).unref();
-      });
-  };
-  timer = setTimeout(tick, 0).unref();
-  return {
-    runNow,
-    async stop() {
-      controller.abort();
-      if (timer) clearTimeout(timer);
-      await running?.catch(() => undefined);
-    },
-  };
+  });
 }

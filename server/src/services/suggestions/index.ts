@@ -2,16 +2,15 @@
 // staff at an open day, each answered within the set days with a reason, then adopted and implemented (cost and
 // date) or declined; all public without their authors unless they chose to show their name; the funnel published
 // with its denominators. The one export the server composes.
-import { actorText } from "../../receipts/actor.js";
 import type { Vault } from "../../vault/index.js";
-import { defineService, modelName, type AnyService, type CommandAnswer, type CommandRequest, type Engine } from "../framework/index.js";
+import { defineService, keepingTexts, modelName, type AnyService, type CommandAnswer, type CommandRequest, type Engine } from "../framework/index.js";
 import { DEFAULT_SUGGESTION_SETTINGS, openDayCommands, residentOf, suggestionCommands, type SuggestionFacts, type SuggestionSettings } from "./commands.js";
 import { FUNNEL_MODEL, type Counts } from "./funnel.js";
 import { MODEL_NAMES, OPEN_DAY_MODELS, projectOpenDay, projectSuggestion, type OpenDayRow } from "./projections.js";
 import { openDayQueries, suggestionQueries } from "./queries.js";
 import { OPEN_DAY_RECORDS, OPEN_DAY_SERVICE, RECORDS, SERVICE } from "./records.js";
 import { evolveOpenDay, evolveSuggestion, INITIAL_OPEN_DAY, INITIAL_SUGGESTION, type OpenDayState, type SuggestionState } from "./state.js";
-import { keepingNotes, noteOf } from "./texts.js";
+import { noteOf } from "./texts.js";
 
 export * from "./records.js";
 export { DEFAULT_SUGGESTION_SETTINGS, type SuggestionSettings } from "./commands.js";
@@ -43,7 +42,7 @@ export function suggestionServices(deps: SuggestionDeps): { services: AnyService
   const running: { engine?: Engine } = {};
   const openDayOf = async (id: string) => running.engine?.storage.get<OpenDayRow>(modelName(OPEN_DAY_SERVICE, OPEN_DAY_MODELS.days), id);
   const guarded = (request: CommandRequest, run: () => Promise<CommandAnswer>) =>
-    keepingNotes(deps.vault, actorText("system" in request.principal ? { system: request.principal.system } : { address: request.principal.address }), run);
+    keepingTexts(deps.vault, "system" in request.principal ? { system: request.principal.system } : { address: request.principal.address }, run);
   const commands = suggestionCommands(deps.settings ?? DEFAULT_SUGGESTION_SETTINGS).map((command) => {
     const fields = NOTE_FIELDS[command.name] ?? [];
     return {

@@ -3,7 +3,7 @@
 // public page. It reads only the head of the `due` index (answer deadlines in time order), never every suggestion.
 import type { Logger } from "pino";
 import { numKey } from "../../store/store.js";
-import { modelName, Refusal, systemPrincipal, type Engine } from "../framework/index.js";
+import { modelName, Refusal, systemPrincipal, startPeriodic, type Engine } from "../framework/index.js";
 import { MODELS } from "./projections.js";
 import { SERVICE } from "./records.js";
 
@@ -55,31 +55,10 @@ export type SuggestionSweepTimer = { runNow: () => Promise<SuggestionSweepResult
 
 /** Runs the sweep every `intervalMs` (the first at once), never two at a time. */
 export function startSuggestionSweeps(options: { engine: Engine; clock?: () => number; intervalMs: number; logger: Logger }): SuggestionSweepTimer {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<SuggestionSweepResult> | undefined;
-  const pass = async () => {
+  return startPeriodic("suggestion sweep", options.intervalMs, options.logger, async () => {
     const result = await sweepSuggestions(options);
     for (const failure of result.failed) options.logger.error({ suggestion: failure.id, error: failure.error }, "suggestion sweep: one failed; the others went on");
     if (result.marked.length > 0) options.logger.info({ marked: result.marked.length }, "suggestion sweep");
     return result;
-  };
-  const runNow = () => (running = (running ?? Promise.resolve()).catch(() => undefined).then(pass));
-  const tick = () => {
-    timer = undefined;
-    runNow()
-      .catch((error: unknown) => options.logger.error({ error: error instanceof Error ? error.message : String(error) }, "suggestion sweep failed; it runs again at the next interval"))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, options.intervalMs).unref();
-      });
-  };
-  timer = setTimeout(tick, 0).unref();
-  return {
-    runNow,
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running?.catch(() => undefined);
-    },
-  };
+  });
 }

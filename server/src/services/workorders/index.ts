@@ -1,9 +1,9 @@
 // Work orders (工单, issue 14): one intake for residents, hotline calls, grid workers' patrols and devices'
 // alarms; dispatched by category to the responsible party against the 12345 deadlines; followed to the
 // reporter's confirmation. The one export the server composes.
-import { actorText, type Actor } from "../../receipts/actor.js";
+import type { Actor } from "../../receipts/actor.js";
 import type { Vault } from "../../vault/index.js";
-import { defineService, type AnyService, type CommandAnswer, type CommandRequest, type Engine } from "../framework/index.js";
+import { defineService, keepingTexts, type AnyService, type CommandAnswer, type CommandRequest, type Engine } from "../framework/index.js";
 import { DEFAULT_CATEGORIES, type CategoryRoute, type Party } from "./categories.js";
 import { DEFAULT_ORDER_SETTINGS, orderCommands, type OrderFacts, type OrderSettings } from "./commands.js";
 import { reportIntake } from "./intake.js";
@@ -13,7 +13,7 @@ import { orderQueries } from "./queries.js";
 import { RECORDS, SERVICE } from "./records.js";
 import { statsQuery } from "./stats.js";
 import { evolveOrder, INITIAL_ORDER, type OrderState } from "./state.js";
-import { keepingTexts, noteOf, textsQuery } from "./texts.js";
+import { noteOf, textsQuery } from "./texts.js";
 import { photoProblem, type PhotoStore } from "./photos.js";
 
 export { DEFAULT_CATEGORIES, PARTIES, PARTY_NAMES, TIER_MINUTES, deadlineMinutes, type CategoryRoute, type Party, type Priority } from "./categories.js";
@@ -51,7 +51,7 @@ export function workOrderService(deps: WorkOrderDeps): AnyService {
   const clock = deps.clock ?? Date.now;
   // Each command that may carry a text runs inside keepingTexts: a refusal erases the note it kept (texts.ts).
   const guarded = (request: CommandRequest, run: () => Promise<CommandAnswer>) =>
-    keepingTexts(deps.vault, actorText("system" in request.principal ? { system: request.principal.system } : { address: request.principal.address }), run);
+    keepingTexts(deps.vault, "system" in request.principal ? { system: request.principal.system } : { address: request.principal.address }, run);
   const intake = reportIntake(deps.categories, clock, guarded);
   const commands = orderCommands(deps.settings ?? DEFAULT_ORDER_SETTINGS).map((command) => ({
     ...command,

@@ -7,7 +7,7 @@
 // escalate twice (the index no longer holds it, and the rule refuses a second escalation anyway).
 import type { Logger } from "pino";
 import { numKey } from "../../store/store.js";
-import { modelName, Refusal, systemPrincipal, type Engine } from "../framework/index.js";
+import { modelName, Refusal, systemPrincipal, startPeriodic, type Engine } from "../framework/index.js";
 import { DEFAULT_ORDER_SETTINGS, type OrderSettings } from "./commands.js";
 import { MODELS } from "./projections.js";
 import { SERVICE } from "./records.js";
@@ -99,38 +99,12 @@ export type SweepTimer = {
 
 /** Runs the sweeps every `intervalMs` (the first at once, catching up after a restart), never two at a time. */
 export function startWorkOrderSweeps(options: Omit<SweepOptions, "signal"> & { intervalMs: number; logger: Logger }): SweepTimer {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<SweepResult> | undefined;
-
-  const pass = async (): Promise<SweepResult> => {
-    const result = await sweepWorkOrders({ ...options, signal: controller.signal });
+  return startPeriodic("work-order sweep", options.intervalMs, options.logger, async (signal) => {
+    const result = await sweepWorkOrders({ ...options, signal });
     for (const failure of result.failed) options.logger.error({ workOrder: failure.id, error: failure.error }, "work-order sweep: an order failed; the others went on");
     if (result.escalated.length + result.confirmed.length + result.failed.length > 0) {
       options.logger.info({ escalated: result.escalated.length, confirmed: result.confirmed.length, waitingForCheck: result.waitingForCheck.length, failed: result.failed.length }, "work-order sweep");
     }
     return result;
-  };
-  const runNow = (): Promise<SweepResult> => {
-    const next = (running ?? Promise.resolve()).catch(() => undefined).then(pass);
-    running = next;
-    return next;
-  };
-  const tick = () => {
-    timer = undefined;
-    runNow()
-      .catch((error: unknown) => options.logger.error({ error: error instanceof Error ? error.message : String(error) }, "work-order sweep failed; it runs again at the next interval"))
-      .finally(() => {
-        if (!controller.signal.aborted) timer = setTimeout(tick, options.intervalMs).unref();
-      });
-  };
-  timer = setTimeout(tick, 0).unref();
-  return {
-    runNow,
-    async stop() {
-      controller.abort();
-      if (timer) clearTimeout(timer);
-      await running?.catch(() => undefined);
-    },
-  };
+  });
 }

@@ -1,14 +1,13 @@
 // What people wrote on a work order (a report's description, a return's or a fix's note): sent as `text` over
 // HTTP, kept in the vault as a note of its own (vault/notes.ts), the record carrying only the salted commitment.
 // The note is written in the command's lookups, under the order's lock, just before the decision; every command
-// that may carry a text runs inside `keepingTexts`, which erases the notes its command wrote if it is then refused
+// that may carry a text runs inside the framework's `keepingTexts`, which erases the notes its command wrote if it is then refused
 // (or its write fails), so a refused request leaves nothing in the vault. Reading goes through the vault's audited
 // path only, for the text's writer, the order's party and staff; never in a public answer.
-import { AsyncLocalStorage } from "node:async_hooks";
 import { z } from "zod/v4";
 import { actorText, type Actor } from "../../receipts/actor.js";
-import { erasingOnFailure, keepNote, readNote, type Purpose, type Vault } from "../../vault/index.js";
-import { defineQuery, refuse, type CommandAnswer, type QueryDef } from "../framework/index.js";
+import { readNote, type Purpose, type Vault } from "../../vault/index.js";
+import { defineQuery, keepText, refuse, type QueryDef } from "../framework/index.js";
 import type { Party } from "./categories.js";
 import { MODELS, type OrderRow } from "./projections.js";
 import { Joined, Reported, Resolved, Returned } from "./records.js";
@@ -18,25 +17,9 @@ import { reporterOf } from "./state.js";
 export const MAX_TEXT_CHARS = 2000;
 export const textInput = z.string().trim().min(1, "empty").max(MAX_TEXT_CHARS).describe(`free text, at most ${MAX_TEXT_CHARS} characters: kept in the vault, the record holds only a salted commitment`);
 
-/** The notes written by the command running now (set by `keepingTexts`). */
-const written = new AsyncLocalStorage<string[]>();
-
-/** Runs a command that may carry a text; a refusal (or any failure) erases the notes it wrote. */
-export function keepingTexts(vault: Vault | undefined, actor: string, run: () => Promise<CommandAnswer>): Promise<CommandAnswer> {
-  if (!vault) return run();
-  return erasingOnFailure(vault, actor, (holders) => written.run(holders, run));
-}
-
-/**
- * Keeps `text` as a note and answers its commitment, for the command's lookups. Refused when the server keeps no
- * vault, and outside `keepingTexts` (a note nobody could erase on a refusal is never written).
- */
-export async function noteOf(vault: Vault | undefined, text: string, actor: Actor): Promise<`0x${string}`> {
-  const holders = written.getStore();
-  if (!vault || !holders) throw refuse(400, "workorder_text_not_kept", {});
-  const kept = await keepNote(vault, { text, actor: actorText(actor) });
-  holders.push(kept.holder);
-  return kept.commitment;
+/** Keeps `text` as a note and answers its commitment, for the command's lookups (framework/texts.ts). */
+export function noteOf(vault: Vault | undefined, text: string, actor: Actor): Promise<`0x${string}`> {
+  return keepText(vault, text, actor, refuse(400, "workorder_text_not_kept", {}));
 }
 
 export const textItem = z.object({
