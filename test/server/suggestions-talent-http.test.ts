@@ -188,5 +188,15 @@ describe("suggestions, open days and the talent pool over HTTP (real server, nod
     expect((await call("r1", "GET", "/api/talent/me")).body.members[0]).to.deep.include({ consent: false });
     expect((await call("r1", "POST", `/api/talent/${person}/giveConsent`, {})).status).to.equal(201);
     expect((await call("staff", "GET", "/api/talent/pool")).body.items).to.have.length(1);
+
+    // The server gives mediation's matching the pool's consenting members: filing a dispute as this member, the
+    // office's proposal names them among the candidates, left out as a party to it.
+    const staffViewer = { address: history.staff.address.toLowerCase() as `0x${string}`, roles: ["staff"] };
+    const other = (await server.directory.registerPerson(staffViewer, { kind: "resident", values: { name: "邻居乙" }, addresses: [history.members.rc.address.toLowerCase() as `0x${string}`], units: [] })).personId;
+    const filed = await call("r1", "POST", "/api/mediation/disputes/file", { category: "noise", place: { estateId: history.estateId, building: history.buildings[0] }, claimant: person, respondent: { person: other }, languages: ["cmn"], account: "楼上夜里有噪音", wish: "晚上十点后安静" });
+    expect(filed.status, JSON.stringify(filed.body)).to.equal(201);
+    const proposal = await call("staff", "GET", `/api/mediation/disputes/${filed.body.id}/proposal`);
+    expect(proposal.status, JSON.stringify(proposal.body)).to.equal(200);
+    expect(proposal.body.excluded).to.deep.include({ person, source: "talentPool", conflict: "party" });
   });
 });
