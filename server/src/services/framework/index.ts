@@ -12,3 +12,4 @@ export { given, type Scenario } from "./testing.js";
 export { mountServices, type MountOptions } from "./mount.js";
 export { keepingTexts, keepText } from "./texts.js";
 export { startPeriodic, type PeriodicTimer } from "./periodic.js";
+export { insertSorted } from "./sorted.js";

@@ -7,7 +7,7 @@
 // What counts where: a dispute counts in the month it was filed (China Standard Time, UTC+8), under its category
 // and the level it is at (for an ended case, the level it ended at). Nothing here names anyone: the query is public.
 import { z } from "zod/v4";
-import { defineQuery, refuse, type ModelReader, type ModelTx, type QueryDef } from "../framework/index.js";
+import { defineQuery, insertSorted, refuse, type ModelReader, type ModelTx, type QueryDef } from "../framework/index.js";
 import { CATEGORIES, CATEGORY_NAMES, LEVELS, type Category, type Level } from "./records.js";
 import type { DisputeState } from "./state.js";
 
@@ -40,17 +40,6 @@ function contributionOf(d: DisputeState): Contribution | null {
   if (d.escalations.some((e) => e.bySilence)) counts.bySilence = 1;
   const settled = d.status === "closed" && (d.outcome === "resolved" || d.outcome === "partlyResolved");
   return { cell: `${d.place.estateId}:${monthOf(d.filedAt)}:${d.category}:${d.level}`, counts, settledIn: settled ? d.closedAt! - d.filedAt : null };
-}
-
-function insertSorted(list: number[], value: number): void {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  list.splice(lo, 0, value);
 }
 
 async function apply(tx: ModelTx, c: Contribution, sign: 1 | -1): Promise<void> {

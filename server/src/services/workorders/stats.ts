@@ -11,7 +11,7 @@
 // escalated count orders (at least once), not events. Ratings are those standing (a reopening clears one).
 // Nothing here names a person: counts, seconds and building numbers only, so the query is public.
 import { z } from "zod/v4";
-import { defineQuery, refuse, type ModelReader, type ModelTx, type QueryDef } from "../framework/index.js";
+import { defineQuery, insertSorted, refuse, type ModelReader, type ModelTx, type QueryDef } from "../framework/index.js";
 import type { CategoryRoute } from "./categories.js";
 import { clocksOf, isOpen, type OrderState } from "./state.js";
 
@@ -68,17 +68,6 @@ function contributionOf(order: OrderState): Contribution | null {
     escalated: order.escalated,
     rating: order.rating,
   };
-}
-
-function insertSorted(list: number[], value: number): void {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  list.splice(lo, 0, value);
 }
 
 async function apply(tx: ModelTx, c: Contribution, sign: 1 | -1): Promise<void> {
