@@ -200,7 +200,10 @@ async function render(): Promise<void> {
     // "Loading…" stays until the page has its data and replaces it.
     const root = h("div", { class: "page" }, h("p", { class: "muted", "data-loading": "" }, t("app.loading")));
     replace(main, root);
-    const ctx: PageContext = { params, signal: controller.signal, rerender: () => void render() };
+    // A page's own re-render (after its action finished) only while it is still the page shown: a transaction
+    // confirmed after the person moved on must not redraw the page they moved to (and reset its form).
+    const signal = controller.signal;
+    const ctx: PageContext = { params, signal, rerender: () => void (signal.aborted ? undefined : render()) };
     await mod.render(root, ctx);
   } catch (err) {
     if ((err as Error).name === "AbortError" || mine !== renderCount) return;

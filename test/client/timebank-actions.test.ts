@@ -74,6 +74,29 @@ describe("time bank: rejecting and gifting, and a refused transaction (Chromium,
     expect(await page.locator(`[data-testid=confirm-${service.id}]`).count()).to.equal(0);
   });
 
+  it("a transaction confirmed after the person moved to another page does not redraw the page they moved to", async function () {
+    const recipient = (await servicesOf(volunteer))[0]!.recipient;
+    await signInAs(page, base, volunteer);
+    await page.goto(`${base}/#/timebank`);
+    await page.waitForSelector("[data-testid=svc-cap][data-left]");
+    const before = new Set((await servicesOf(volunteer)).map((s) => s.id));
+    const names = await fetch(`${base}/api/directory/names`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ addresses: [recipient] }) }).then(
+      (r) => r.json() as Promise<{ items: { units: { label: string }[] }[] }>,
+    );
+    await page.fill("[data-testid=svc-search]", names.items[0]!.units[0]!.label);
+    await page.click(`[data-testid=svc-pick][data-address="${recipient}"]`);
+    await page.fill("[data-testid=svc-minutes]", "10");
+    await page.click("[data-testid=record-service]");
+    // Away at once, before the page has seen its transaction recorded, to a page with a form being filled in.
+    await page.goto(`${base}/#/account`);
+    await page.waitForSelector("[data-testid=sign-out]");
+    await page.evaluate(() => document.querySelector("#main h1")!.setAttribute("data-drawn", "once"));
+    await eventually(async () => (await servicesOf(volunteer)).find((s) => !before.has(s.id)), 60_000, "the service recorded");
+    // The time-bank page polls the API about every second for its transaction; give it well past that.
+    await new Promise((r) => setTimeout(r, 5_000));
+    expect(await page.locator("#main h1[data-drawn=once]").count(), "the account page was not drawn again by the time bank's finished transaction").to.equal(1);
+  });
+
   it("a volunteer gifts minutes to registered family: the giver's balance falls and the relative's rises by exactly that", async function () {
     const family = (await memberOf(volunteer)).family;
     expect(family.length, "the demo links the volunteer's parent").to.be.at.least(1);

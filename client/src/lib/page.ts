@@ -4,7 +4,7 @@ export type PageContext = {
   params: Record<string, string>;
   /** Aborted when the user leaves the page: stops fetches and polling. */
   signal: AbortSignal;
-  /** Renders the current page again (after a change). */
+  /** Renders this page again (after a change); nothing once the person has moved to another page. */
   rerender: () => void;
 };
 
