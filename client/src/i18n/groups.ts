@@ -28,7 +28,7 @@ export const TEXT_GROUPS = {
   timebank: ["timebank", "history", "serviceStatus", "cert", "partner"],
   verify: ["verify"],
   // The staff pages also show a few time-bank texts: those are in the timebank group too.
-  staff: ["staff", "paper", "timebank.confirm", "timebank.reject", "timebank.partner", "timebank.minutes", "woOffice.staffLink", "wo.staffLink", "medOffice.staffLink", "med.statsLink"],
+  staff: ["staff", "paper", "timebank.confirm", "timebank.reject", "timebank.partner", "timebank.minutes", "woOffice.staffLink", "wo.staffLink", "medOffice.staffLink", "med.statsLink", "sug.staffLink", "talent.staffLink"],
   /** Work orders (issue 14): the resident's pages, the party's queue, the office's desk, the statistics and the routing table. */
   workorders: ["wo", "woOffice", "woStats", "woRouting"],
   /** Suggestions and open days, the talent pool (issue 15). */

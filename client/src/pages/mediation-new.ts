@@ -3,24 +3,16 @@
 // parties, the mediator and staff read them, nobody else). Staff filing for a resident who came to the office open
 // it as `#/mediation/new?for=<address>` (from the staff desk): the filing is then a proxy action under one of the
 // resident's written authorisations and is marked "由社区工作者 X 代为办理" everywhere. Refusals are the server's words.
+import { actingFor } from "../lib/acting-for.js";
 import { get, post } from "../lib/api.js";
 import { clearFieldErrors, field, fieldError, h, notice, replace } from "../lib/dom.js";
 import { errorText } from "../lib/errors.js";
 import { flatPicker } from "../lib/flat-picker.js";
 import { t } from "../lib/i18n.js";
-import { loadNames, nameOf } from "../lib/names.js";
 import { label } from "../lib/labels.js";
 import { BASE, CATEGORIES, categoryName, LANGUAGES } from "../lib/mediation.js";
 import type { PageContext } from "../lib/page.js";
-import { authorisationsOf, scopeText, statusText } from "../lib/proxy.js";
 import { signedIn } from "../lib/session.js";
-
-/** `?for=0x…` of the location hash: the resident staff file for. */
-function forResident(): string | undefined {
-  const q = location.hash.indexOf("?");
-  const value = q < 0 ? null : new URLSearchParams(location.hash.slice(q + 1)).get("for");
-  return value && /^0x[0-9a-fA-F]{40}$/.test(value) ? value.toLowerCase() : undefined;
-}
 
 const text = (testId: string, rows: number) => h("textarea", { rows, maxlength: 2000, "data-testid": testId }) as HTMLTextAreaElement;
 
@@ -30,15 +22,11 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     replace(root, h("h1", {}, t("med.new.title")), notice("info", t("med.signInToFile"), " ", h("a", { href: "#/account?next=mediation/new", class: "button primary" }, t("med.signIn"))));
     return;
   }
-  const resident = who.session.roles.includes("staff") ? forResident() : undefined;
+  const proxy = await actingFor("med", ctx.signal);
+  const resident = proxy?.resident;
   const applicant = (resident ?? who.address).toLowerCase();
-  const [authorisations, { persons }] = await Promise.all([
-    resident ? authorisationsOf(resident, ctx.signal) : Promise.resolve([]),
-    // The claimant is named by their person id in the directory (the one of this address, or of the resident).
-    get<{ persons: string[] }>(`/api/directory/persons/${applicant}`, ctx.signal),
-  ]);
-  if (resident) await loadNames([resident], ctx.signal);
-  const active = authorisations.filter((a) => a.status === "active" && a.scopes.includes("services"));
+  // The claimant is named by their person id in the directory (the one of this address, or of the resident).
+  const { persons } = await get<{ persons: string[] }>(`/api/directory/persons/${applicant}`, ctx.signal);
 
   const categories = h(
     "fieldset",
@@ -70,11 +58,6 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   const community = h("input", { type: "checkbox", "data-testid": "med-community" }) as HTMLInputElement;
   const facts = text("med-facts", 5);
   const wants = text("med-wants", 3);
-  const authSelect = h(
-    "select",
-    { "data-testid": "med-auth" },
-    active.map((a) => h("option", { value: a.id }, `${t("proxy.number", { id: a.id })} · ${scopeText(a)} · ${statusText(a)}`)),
-  ) as HTMLSelectElement;
   const submit = h("button", { type: "submit", class: "primary big-button", "data-testid": "med-submit" }, t("med.new.submit")) as HTMLButtonElement;
   const errorBox = h("div", { "aria-live": "assertive" });
   const result = h("div", { "aria-live": "polite", "data-testid": "med-result" });
@@ -82,8 +65,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   const form = h(
     "form",
     { class: "card", "data-testid": "med-form", novalidate: true },
-    resident ? notice("warn", h("strong", {}, t("med.new.forResident", { who: nameOf(resident) ?? t("med.new.theResident") })), " ", t("med.new.forResidentLead")) : null,
-    resident ? (active.length === 0 ? notice("error", t("med.new.noAuthorisation")) : field(t("med.new.authorisation"), authSelect)) : null,
+    proxy?.element ?? null,
     persons.length === 0 ? notice("warn", t(resident ? "med.new.notRegisteredFor" : "med.new.notRegistered")) : null,
     categories,
     other.element,
@@ -117,7 +99,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
       account: facts.value.trim(),
       wish: wants.value.trim(),
     };
-    if (resident) Object.assign(body, { onBehalfOf: resident, authorisation: authSelect.value });
+    if (proxy) Object.assign(body, proxy.fields());
     submit.disabled = true;
     void post<{ id: string }>(`${BASE}/file`, body, ctx.signal)
       .then((answer) => {

@@ -151,6 +151,9 @@ async function residentPage(root: HTMLElement, ctx: PageContext, who: SignedIn, 
     h("p", {}, h("a", { href: `#/workorders/new?for=${resident}`, class: "button", "data-testid": "staff-workorder" }, t("wo.staffLink"))),
     // issue 15: a dispute filed for this resident, under one of their authorisations.
     h("p", {}, h("a", { href: `#/mediation/new?for=${resident}`, class: "button", "data-testid": "staff-mediation" }, t("medOffice.staffLink.file"))),
+    // issue 15: a suggestion sent, or the talent pool joined, for this resident.
+    h("p", {}, h("a", { href: `#/suggestions?for=${resident}`, class: "button", "data-testid": "staff-suggestion" }, t("sug.staffLink"))),
+    h("p", {}, h("a", { href: `#/talent?for=${resident}`, class: "button", "data-testid": "staff-talent" }, t("talent.staffLink"))),
     authorisationList(data.authorisations, ctx),
     recordForm(ctx, who, resident, data.votes),
     ballotForm(ctx, who, resident, data),

@@ -1,6 +1,9 @@
 // 意见建议 (#/suggestions, issue 15): the published funnel (each step's count, rate and denominator: every
 // suggestion received in the cohort), the public list with the office's answers (no author unless they chose to
 // show a name; entries by staff marked as such), and for a signed-in resident the form to send one and their own.
+// Staff open it as `#/suggestions?for=<address>` from the staff desk to send one for a resident, under one of the
+// resident's written authorisations (marked "staff for the resident" wherever it is shown).
+import { actingFor, type ActingFor } from "../lib/acting-for.js";
 import { get, post } from "../lib/api.js";
 import { field, h, notice, replace } from "../lib/dom.js";
 import { errorText } from "../lib/errors.js";
@@ -9,7 +12,7 @@ import type { PageContext } from "../lib/page.js";
 import { signedIn } from "../lib/session.js";
 import { allSuggestions, cohortName, funnelTable, suggestionCard, topicName, TOPICS, type Funnel, type OpenDay, type Suggestion } from "../lib/sug.js";
 
-function submitForm(ctx: PageContext): HTMLElement {
+function submitForm(ctx: PageContext, proxy: ActingFor | undefined): HTMLElement {
   const topic = h("select", { name: "topic", "data-testid": "sug-topic" }, ...TOPICS.map((code) => h("option", { value: code }, topicName(code))));
   const text = h("textarea", { name: "text", rows: 4, maxlength: 2000, "data-testid": "sug-text-input" });
   const name = h("input", { name: "shownName", maxlength: 40, autocomplete: "off", "data-testid": "sug-name-input" });
@@ -19,6 +22,7 @@ function submitForm(ctx: PageContext): HTMLElement {
     "form",
     { class: "card", "data-testid": "sug-form", novalidate: true, "aria-labelledby": "sug-new-h" },
     h("h2", { id: "sug-new-h" }, t("sug.new")),
+    proxy?.element ?? null,
     field(t("sug.topic"), topic),
     field(t("sug.text"), text, t("sug.textHint")),
     field(t("sug.name"), name, t("sug.nameHint")),
@@ -27,9 +31,10 @@ function submitForm(ctx: PageContext): HTMLElement {
   );
   form.addEventListener("submit", (e) => {
     e.preventDefault();
+    if (proxy && !proxy.usable) return void result.replaceChildren(notice("error", t("proxy.for.none")));
     if (!text.value.trim()) return void result.replaceChildren(notice("error", t("sug.textNeeded")));
     button.disabled = true;
-    const body = { topic: topic.value, text: text.value.trim(), ...(name.value.trim() ? { shownName: name.value.trim() } : {}) };
+    const body = { topic: topic.value, text: text.value.trim(), ...(name.value.trim() ? { shownName: name.value.trim() } : {}), ...proxy?.fields() };
     void post("/api/suggestions/submit", body, ctx.signal)
       .then(() => ctx.rerender())
       .catch((err: unknown) => {
@@ -42,11 +47,12 @@ function submitForm(ctx: PageContext): HTMLElement {
 
 export async function render(root: HTMLElement, ctx: PageContext): Promise<void> {
   const who = signedIn();
-  const [funnel, items, days, mine] = await Promise.all([
+  const [funnel, items, days, mine, proxy] = await Promise.all([
     get<Funnel>("/api/suggestions/funnel", ctx.signal),
     allSuggestions("/api/suggestions/list", ctx.signal, 200),
     get<{ items: OpenDay[] }>("/api/opendays/list?limit=100", ctx.signal),
     who ? get<{ items: Suggestion[] }>("/api/suggestions/mine?limit=100", ctx.signal) : Promise.resolve(null),
+    actingFor("sug", ctx.signal),
   ]);
   const byId = new Map(days.items.map((d) => [d.id, d]));
   const staff = who?.session.roles.includes("staff") ?? false;
@@ -67,8 +73,8 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
       h("p", { class: "muted" }, t("sug.funnelNote")),
       funnelTable([funnel.all, ...funnel.byChannel, ...funnel.byMonth, ...funnel.byOpenDay], (c) => cohortName(c, byId)),
     ),
-    who ? submitForm(ctx) : notice("info", t("sug.signIn"), " ", h("a", { href: "#/account?next=suggestions", class: "button primary" }, t("nav.signIn"))),
-    mine
+    who ? submitForm(ctx, proxy) : notice("info", t("sug.signIn"), " ", h("a", { href: "#/account?next=suggestions", class: "button primary" }, t("nav.signIn"))),
+    mine && !proxy
       ? h(
           "section",
           { "aria-labelledby": "sug-mine-h" },

@@ -1,7 +1,10 @@
 // 能人库 (#/talent, issue 15): a skilled resident offers what they can (skills, languages, when and how many hours
 // a month, proof documents: only their hashes are sent), with an explicit consent to be contacted that they can
 // withdraw and give again; and their invitations to work orders, mediation cases and micro-renewal projects, to
-// accept or decline. Their person is the directory's (the office links an account to it).
+// accept or decline. Their person is the directory's (the office links an account to it). Staff open it as
+// `#/talent?for=<address>` from the staff desk to do all of this for a resident without a phone, under one of
+// the resident's written authorisations (marked "by staff" wherever it is shown).
+import { actingFor, residentInHash, type ActingFor } from "../lib/acting-for.js";
 import { get, post } from "../lib/api.js";
 import { field, fileBytes, h, notice, replace } from "../lib/dom.js";
 import { errorText } from "../lib/errors.js";
@@ -11,9 +14,13 @@ import { signedIn } from "../lib/session.js";
 import { day } from "../lib/sug.js";
 import { checkboxes, kindName, languageName, LANGUAGES, skillName, SKILLS, slotName, SLOTS, type Invitation, type Member } from "../lib/talent.js";
 
+/** Staff acting for a resident on this page (`?for=`), else undefined: every command then carries their fields. */
+let proxy: ActingFor | undefined;
+
 function send(path: string, body: Record<string, unknown>, result: HTMLElement, ctx: PageContext, button?: HTMLButtonElement): void {
+  if (proxy && !proxy.usable) return void result.replaceChildren(notice("error", t("proxy.for.none")));
   if (button) button.disabled = true;
-  void post(path, body, ctx.signal)
+  void post(path, { ...body, ...proxy?.fields() }, ctx.signal)
     .then(() => ctx.rerender())
     .catch((err: unknown) => {
       if (button) button.disabled = false;
@@ -116,13 +123,18 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   const title = h("h1", {}, t("talent.title"));
   const who = signedIn();
   if (!who) return replace(root, title, h("p", { class: "lead" }, t("talent.lead")), notice("info", t("talent.signIn"), " ", h("a", { href: "#/account?next=talent", class: "button primary" }, t("nav.signIn"))));
-  const [me, invitations] = await Promise.all([
-    get<{ persons: string[]; members: Member[] }>("/api/talent/me", ctx.signal),
-    get<{ items: Invitation[] }>("/api/talent/invitations/mine", ctx.signal),
+  const staff = who.session.roles.includes("staff");
+  const resident = staff ? residentInHash() : undefined;
+  const forQuery = resident ? `?for=${resident}` : "";
+  const [me, invitations, acting] = await Promise.all([
+    get<{ persons: string[]; members: Member[] }>(`/api/talent/me${forQuery}`, ctx.signal),
+    get<{ items: Invitation[] }>(`/api/talent/invitations/mine${forQuery}`, ctx.signal),
+    actingFor("talent", ctx.signal),
   ]);
-  const staffLink = who.session.roles.includes("staff") || who.session.roles.includes("mediator") ? h("p", {}, h("a", { href: "#/talent/pool", class: "button", "data-testid": "talent-pool-link" }, t("talent.pool"))) : null;
+  proxy = acting;
+  const staffLink = acting ? acting.element : staff || who.session.roles.includes("mediator") ? h("p", {}, h("a", { href: "#/talent/pool", class: "button", "data-testid": "talent-pool-link" }, t("talent.pool"))) : null;
   const person = me.persons[0];
-  if (!person) return replace(root, title, h("p", { class: "lead" }, t("talent.lead")), staffLink, notice("info", t("talent.notLinked")));
+  if (!person) return replace(root, title, h("p", { class: "lead" }, t("talent.lead")), staffLink, notice("info", t(acting ? "talent.notLinkedFor" : "talent.notLinked")));
   const member = me.members.find((m) => m.person === person);
   replace(
     root,

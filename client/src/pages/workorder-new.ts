@@ -11,6 +11,7 @@ import { dateTime } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import { loadNames, namesOf, unitText } from "../lib/names.js";
 import type { PageContext } from "../lib/page.js";
+import { residentInHash } from "../lib/acting-for.js";
 import { authorisationsOf, scopeText, statusText } from "../lib/proxy.js";
 import { signedIn } from "../lib/session.js";
 import type { EstateSummary, Holder } from "../lib/types.js";
@@ -18,13 +19,6 @@ import { photoHashes, photoInput, textBox } from "../lib/wo-texts.js";
 import { AREAS, categoryName, codeText, type Category, type OrderView, type Place } from "../lib/workorders.js";
 
 type Answer = { id: string; records: { kind: string }[] };
-
-/** `?for=0x…` of the location hash: the resident staff report for. */
-function forResident(): string | undefined {
-  const q = location.hash.indexOf("?");
-  const value = q < 0 ? null : new URLSearchParams(location.hash.slice(q + 1)).get("for");
-  return value && /^0x[0-9a-fA-F]{40}$/.test(value) ? value.toLowerCase() : undefined;
-}
 
 /** A group of radio buttons drawn as large tiles (`.choice`), one checked at most. */
 function tiles(name: string, legend: string, options: { value: string; label: string }[], testId: string): HTMLFieldSetElement {
@@ -45,7 +39,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     return;
   }
   const roles = who.session.roles;
-  const resident = roles.includes("staff") ? forResident() : undefined;
+  const resident = roles.includes("staff") ? residentInHash() : undefined;
   const me = (resident ?? who.address).toLowerCase();
   const [{ items: categories }, estates, holder, authorisations, offchain] = await Promise.all([
     get<{ items: Category[] }>("/api/workorders/categories", ctx.signal),

@@ -26,6 +26,16 @@ export const memberView = z.object({
 });
 export type MemberView = z.infer<typeof memberView>;
 
+/** `?for=0x…`: staff acting for a resident (the staff desk's talent page) read what that resident would. */
+const forQuery = z.object({ for: z.string().regex(/^0x[0-9a-fA-F]{40}$/).optional().describe("staff only: the resident they act for") });
+
+/** The address whose persons are read: the caller's own, or for staff the resident named by `for`. */
+function whose(query: { for?: string | undefined }, context: { address?: string; roles: readonly string[] }): string {
+  if (query.for === undefined) return context.address!.toLowerCase();
+  if (!context.roles.includes("staff")) throw refuse(403, "forbidden", { role: "staff" });
+  return query.for.toLowerCase();
+}
+
 export const invitationView = z.object({
   id: z.string(),
   member: z.string(),
@@ -74,11 +84,12 @@ export function memberQueries(deps: QueryDeps): QueryDef[] {
   return [
     defineQuery({
       path: "/api/talent/me",
-      summary: "The signed-in resident's person ids (the directory's links) and, for each in the pool, their offer and consent",
+      summary: "The signed-in resident's person ids (the directory's links) and, for each in the pool, their offer and consent (staff: of the resident `for` names)",
       who: "signedIn",
+      query: forQuery,
       response: z.object({ persons: z.array(z.string()), members: z.array(memberView) }),
-      handler: async (_input, read, context) => {
-        const persons = (await deps.personsOf?.(context.address!.toLowerCase())) ?? [];
+      handler: async ({ query }, read, context) => {
+        const persons = (await deps.personsOf?.(whose(query, context))) ?? [];
         const members: MemberView[] = [];
         for (const person of persons) {
           const row = await read.get<MemberRow>(MODELS.members, person);
@@ -125,11 +136,12 @@ export function invitationQueries(deps: QueryDeps): QueryDef[] {
   return [
     defineQuery({
       path: "/api/talent/invitations/mine",
-      summary: "Invitations for the signed-in resident (every person the directory links to them), oldest first",
+      summary: "Invitations for the signed-in resident (every person the directory links to them), oldest first (staff: of the resident `for` names)",
       who: "signedIn",
+      query: forQuery,
       response: z.object({ items: z.array(invitationView) }),
-      handler: async (_input, read, context) => {
-        const persons = (await deps.personsOf?.(context.address!.toLowerCase())) ?? [];
+      handler: async ({ query }, read, context) => {
+        const persons = (await deps.personsOf?.(whose(query, context))) ?? [];
         const items: ReturnType<typeof invitationOf>[] = [];
         for (const person of persons) {
           const page = await read.page(INVITATION_MODELS.byMember, {
