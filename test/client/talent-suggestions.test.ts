@@ -7,10 +7,13 @@
 // ones, in zh-CN and en at 1280 and 390 px: no horizontal overflow, no serious accessibility finding.
 import { expect } from "chai";
 import type { Browser, Page } from "playwright-core";
-import { privateKeyOf } from "../../scripts/demo/seed.js";
+import { createWalletClient, http, keccak256, toBytes } from "viem";
+import { chainFor, makePublicClient } from "../../server/src/chain/clients.js";
+import { demoContracts, privateKeyOf } from "../../scripts/demo/seed.js";
+import { makeWriter } from "../../scripts/demo/tx.js";
 import type { DemoStack } from "../../scripts/demo/stack.js";
 import { httpClient } from "../server/helpers/siwe-http.js";
-import { auditLayouts, buildClient, horizontalOverflow, LAYOUTS, launchChromium, screenshot, signInAs, startStack } from "./browser.js";
+import { auditLayouts, buildClient, eventually, horizontalOverflow, LAYOUTS, launchChromium, screenshot, signInAs, startStack } from "./browser.js";
 
 describe("suggestions, open days and the talent pool: resident, office and public pages (Chromium, demo stack)", function () {
   this.timeout(600_000);
@@ -159,6 +162,10 @@ describe("suggestions, open days and the talent pool: resident, office and publi
     await page.waitForURL(/skill=law/);
     const member = page.locator(`[data-testid=pool-list] [data-person="${person}"]`);
     await member.waitFor();
+    // Staff see the member's name beside the id, read from the directory for arranging a service.
+    const name = (await call("staff", "GET", `/api/directory/people/${person}?purpose=service.arrangement&fields=name`)).body.fields.name as string;
+    expect(name).to.be.a("string").and.not.equal("");
+    expect(await member.locator("[data-testid=pool-name]").innerText(), "the member's name").to.equal(name);
     expect(await member.innerText()).to.contain("Law (lawyer)").and.to.contain("Wu (Shanghainese)").and.to.contain("6 h a month");
     await member.locator("[data-testid=pool-kind]").selectOption("mediation");
     await member.locator("[data-testid=pool-target]").fill("case-7");
@@ -197,5 +204,64 @@ describe("suggestions, open days and the talent pool: resident, office and publi
       ...(await auditLayouts(browser, base, "#/talent/pool", "[data-testid=pool-search]", "talent-pool", four, as(staff))),
     ];
     expect(problems).to.deep.equal([]);
+  });
+
+  it("staff, from a resident's page on the staff desk, send a suggestion and join the talent pool for them under their written authorisation; both are marked as done by staff (zh-CN, 1280 px)", async function () {
+    // Fresh API sessions: the pages above signed staff and the resident in often enough to evict those of `before` (one address
+    // keeps a few sessions at most).
+    await signIn("staff", privateKeyOf(stack.plan.staff[0]!));
+    await signIn("resident", privateKeyOf(stack.plan.owners[stack.plan.buildings[1]!.units.find((u) => u.holder !== "developer")!.holder as number]!));
+    // Another owner, linked to a person in the directory and not in the pool (read as staff for them: `?for=`).
+    const owners = [...new Set(stack.plan.buildings.flatMap((b) => b.units.map((u) => u.holder)).filter((h): h is number => h !== "developer"))]
+      .map((i) => stack.plan.owners[i]!.account.address)
+      .filter((a) => a.toLowerCase() !== resident.toLowerCase());
+    let other: string | undefined;
+    let otherPerson: string | undefined;
+    for (const a of owners) {
+      const answer = await call("staff", "GET", `/api/talent/me?for=${a}`);
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+      const me = answer.body as { persons: string[]; members: unknown[] };
+      if (me.persons.length > 0 && me.members.length === 0) [other, otherPerson] = [a, me.persons[0]];
+      if (other) break;
+    }
+    expect(other, "an owner linked to a person, not yet in the pool").to.be.a("string");
+    // Only staff read another resident's offer.
+    expect((await call("resident", "GET", `/api/talent/me?for=${other}`)).status).to.equal(403);
+    // Their signed paper, its scan's hash recorded on chain by staff: staff may act in their services.
+    const publicClient = makePublicClient(stack.rpcUrl, 31337);
+    const write = makeWriter(publicClient, createWalletClient({ chain: chainFor(31337, stack.rpcUrl), transport: http(stack.rpcUrl) }));
+    const now = Number((await publicClient.getBlock()).timestamp);
+    await write(stack.plan.staff[0]!.account, demoContracts(stack.deployment).proxies, "record", [other!, 2, 0, now + 30 * 86_400, keccak256(toBytes(`authorisation of ${other}`))]);
+    const auth = await eventually(async () => {
+      const items = (await call(undefined, "GET", `/api/proxy-authorizations?resident=${other}`)).body.items as { id: string; scopes: string[]; status: string }[];
+      return items.find((a) => a.status === "active" && a.scopes.includes("services"));
+    }, 30_000, "the authorisation to be indexed");
+
+    const page = await pageAs(1280, "zh-CN", staff);
+    await page.goto(`${base}/#/staff/residents/${other!.toLowerCase()}`);
+    await page.click("[data-testid=staff-suggestion]");
+    await page.waitForSelector(`[data-testid=sug-for][data-resident="${other!.toLowerCase()}"]`);
+    expect(await page.locator("[data-testid=sug-mine]").count(), "not the staff member's own list").to.equal(0);
+    await page.selectOption("[data-testid=sug-auth]", auth.id);
+    await page.fill("[data-testid=sug-text-input]", "建议在小区门口加装一个无障碍坡道");
+    await page.click("[data-testid=sug-send]");
+    const sent = page.locator("[data-testid=sug-list] > li", { hasText: "无障碍坡道" });
+    await sent.waitFor({ timeout: 30_000 });
+    expect(await sent.locator("[data-testid=sug-by]").innerText()).to.equal("工作人员代为提交");
+
+    await page.goto(`${base}/#/staff/residents/${other!.toLowerCase()}`);
+    await page.click("[data-testid=staff-talent]");
+    await page.waitForSelector("[data-testid=talent-for] [data-testid=talent-auth]");
+    await page.selectOption("[data-testid=talent-auth]", auth.id);
+    await page.check("[data-testid=talent-skills] input[data-code=teaching]");
+    await page.check("[data-testid=talent-slots] input[data-code=weekdays]");
+    await page.check("[data-testid=talent-consent]");
+    await page.click("[data-testid=talent-save]");
+    await page.waitForSelector("[data-testid=talent-consent-state][data-consent=true]", { timeout: 30_000 });
+    expect(await page.locator("[data-testid=talent-consent-state]").innerText()).to.contain("由工作人员代为登记");
+    const member = ((await call("staff", "GET", `/api/talent/me?for=${other}`)).body.members as { person: string; proxy: boolean; consent: boolean }[])[0];
+    expect(member).to.deep.include({ person: otherPerson, proxy: true, consent: true });
+    await fits(page, "talent-staff-for-resident-zh-1280");
+    await page.context().close();
   });
 });

@@ -1,7 +1,8 @@
 // The office's talent pool (#/talent/pool, issue 15, staff and mediators): the members who consent to be
 // contacted, searched by skill, language, availability and hours; each can be invited to a work order, a mediation
 // case or a micro-renewal project; and the invitations sent with their answers. A member who withdrew their consent
-// is not listed. Members are person ids (names are the directory's).
+// is not listed. Members are person ids; staff see each one's name beside it, read from the directory on the
+// vault's audited path for arranging a service (each read logged), and anyone else the id alone.
 import { get, post } from "../lib/api.js";
 import { field, h, notice, replace } from "../lib/dom.js";
 import { errorText } from "../lib/errors.js";
@@ -10,6 +11,17 @@ import type { PageContext } from "../lib/page.js";
 import { signedIn } from "../lib/session.js";
 import { day } from "../lib/sug.js";
 import { kindName, languageName, LANGUAGES, skillName, SKILLS, slotName, SLOTS, TARGET_KINDS, type Invitation, type Member } from "../lib/talent.js";
+
+/** The names the directory lets this viewer read for arranging a service, by person id (none where refused). */
+async function namesOf(persons: string[], signal: AbortSignal): Promise<Map<string, string>> {
+  const read = (person: string) =>
+    get<{ fields: Record<string, string> }>(`/api/directory/people/${person}?purpose=service.arrangement&fields=name`, signal).then(
+      (view) => [person, view.fields.name] as const,
+      () => [person, undefined] as const,
+    );
+  const found = await Promise.all([...new Set(persons)].map(read));
+  return new Map(found.filter((entry): entry is readonly [string, string] => entry[1] !== undefined));
+}
 
 function filters(): { skill: string; language: string; slot: string; minHours: string } {
   const q = new URLSearchParams(window.location.hash.split("?")[1] ?? "");
@@ -46,6 +58,11 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   const f = filters();
   const query = new URLSearchParams({ limit: "100", ...(f.skill ? { skills: f.skill } : {}), ...(f.language ? { languages: f.language } : {}), ...(f.slot ? { slots: f.slot } : {}), ...(f.minHours ? { minHours: f.minHours } : {}) });
   const [pool, sent] = await Promise.all([get<{ items: Member[] }>(`/api/talent/pool?${query.toString()}`, ctx.signal), get<{ items: Invitation[] }>("/api/talent/invitations/sent?limit=50", ctx.signal)]);
+  const names = who.session.roles.includes("staff") ? await namesOf([...pool.items.map((m) => m.person), ...sent.items.map((i) => i.member)], ctx.signal) : new Map<string, string>();
+  const person = (id: string) => {
+    const name = names.get(id);
+    return name ? [h("strong", { "data-testid": "pool-name" }, name), " ", h("small", { class: "mono break muted" }, id)] : [h("strong", { class: "mono break" }, id)];
+  };
   const skill = select(SKILLS, skillName, f.skill, "pool-skill");
   const language = select(LANGUAGES, languageName, f.language, "pool-language");
   const slot = select(SLOTS, slotName, f.slot, "pool-slot");
@@ -74,7 +91,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
               h(
                 "li",
                 { class: "card", "data-person": m.person },
-                h("p", {}, h("strong", { class: "mono break" }, m.person), m.building ? ` · ${t("talent.building", { building: m.building })}` : "", m.proxy ? h("span", { class: "badge" }, t("talent.byStaffShort")) : null),
+                h("p", {}, ...person(m.person), m.building ? ` · ${t("talent.building", { building: m.building })}` : "", m.proxy ? h("span", { class: "badge" }, t("talent.byStaffShort")) : null),
                 h("p", {}, m.offer.skills.map(skillName).join("、")),
                 h("p", { class: "muted" }, m.offer.languages.map(languageName).join("、"), " · ", m.offer.availability.slots.map(slotName).join("、"), " · ", t("talent.hoursShort", { n: m.offer.availability.hoursPerMonth }), " · ", t("talent.proofsKept", { n: m.offer.proofs.length })),
                 inviteForm(m, ctx),
@@ -88,7 +105,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
       h("h2", { id: "pool-sent-h" }, t("talent.sent")),
       sent.items.length === 0
         ? h("p", { class: "muted" }, t("talent.noInvitations"))
-        : h("ul", { class: "plain-list", "data-testid": "pool-sent" }, sent.items.map((inv) => h("li", { "data-invitation": inv.id }, h("span", { class: "mono break" }, inv.member), ` → ${kindName(inv.target.kind)} ${inv.target.id} · ${day(inv.invitedAt)} · ${t(`talent.status.${inv.status}` as TextKey)}`))),
+        : h("ul", { class: "plain-list", "data-testid": "pool-sent" }, sent.items.map((inv) => h("li", { "data-invitation": inv.id }, ...person(inv.member), ` → ${kindName(inv.target.kind)} ${inv.target.id} · ${day(inv.invitedAt)} · ${t(`talent.status.${inv.status}` as TextKey)}`))),
     ),
   );
 }
