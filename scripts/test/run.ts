@@ -141,6 +141,11 @@ async function main(): Promise<number> {
 
   const failed = outcomes.filter((o) => o.failing > 0);
   const total = (key: "passing" | "failing" | "pending") => outcomes.reduce((n, o) => n + o[key], 0);
+  // CI keeps only the tail of a long log: every failing batch's output again, last, just before the summary.
+  for (const o of failed) {
+    console.log(`══ FAILED: ${o.batch.files.join(" ")} (${o.failing} failing, exit code ${o.code}, ${minutes(o.ms)}); its output again:`);
+    console.log(o.output.trimEnd() + "\n");
+  }
   if (failed.length > 0) console.log(`Failed in: ${failed.map((o) => o.batch.files.join(" ")).join("; ")} (their output is above)`);
   console.log(`${total("passing")} passing (${minutes(Date.now() - started)})`);
   if (total("pending") > 0) console.log(`${total("pending")} pending`);
