@@ -8,10 +8,12 @@
 //
 // `npm test -- <files or hardhat test options>` runs just those, in one process, as `hardhat test` does.
 import { spawn } from "node:child_process";
-import { readdirSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { readdirSync, rmSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
+import { saveDemoSnapshot, SNAPSHOT_ENV } from "../demo/snapshot.js";
 import { buildClientNow, PREBUILT_ENV } from "../../test/client/browser.js";
+import { anyFreePort } from "../../test/server/helpers/chain.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 const HARDHAT = path.join(repoRoot, "node_modules/hardhat/dist/src/cli.js");
@@ -118,12 +120,22 @@ async function main(): Promise<number> {
   console.log("Compiling the contracts (once for every test process)…");
   const compiled = await run([HARDHAT, "build", "--quiet"], process.env, false);
   if (compiled.code !== 0) return compiled.code ?? 1;
-  console.log("Building the web client (once for every test process)…");
-  await buildClientNow();
+  console.log("Building the web client and seeding the demo stack (once for every test process)…");
+  const snapshotDir = path.join(tmpdir(), `gongzhi-demo-snapshot-${process.pid}`);
+  const seeded = Date.now();
+  const [, snapshot] = await Promise.all([
+    buildClientNow(),
+    saveDemoSnapshot(snapshotDir, await anyFreePort()).then(
+      () => true,
+      // Not fatal: without the snapshot each browser file seeds its own stack, as `npm test -- file` does.
+      (error: unknown) => (console.log(`WARNING: no snapshot of the demo stack, each browser test seeds its own: ${String(error)}`), false),
+    ),
+  ]);
+  if (snapshot) console.log(`Demo stack seeded once in ${minutes(Date.now() - seeded)}; browser tests start from copies of it.`);
 
   const queue = batches(testFiles());
   console.log(`Running ${queue.reduce((n, b) => n + b.files.length, 0)} test files in ${queue.length} batches, ${jobs} at a time (GONGZHI_TEST_JOBS sets how many).\n`);
-  const env = { ...process.env, [PREBUILT_ENV]: "1" };
+  const env = { ...process.env, [PREBUILT_ENV]: "1", ...(snapshot ? { [SNAPSHOT_ENV]: snapshotDir } : {}) };
   const outcomes: Outcome[] = [];
   const worker = async () => {
     for (let batch = queue.shift(); batch; batch = queue.shift()) {
@@ -138,6 +150,7 @@ async function main(): Promise<number> {
     }
   };
   await Promise.all(Array.from({ length: jobs }, worker));
+  rmSync(snapshotDir, { recursive: true, force: true });
 
   const failed = outcomes.filter((o) => o.failing > 0);
   const total = (key: "passing" | "failing" | "pending") => outcomes.reduce((n, o) => n + o[key], 0);
