@@ -6,6 +6,12 @@
 // the unit: the heaviest run alone, heaviest first, and the light ones in small batches, handed to whichever
 // process is free. Contracts are compiled and the web client built once, before any test process starts.
 //
+// The demo stack that most browser files start (a chain node, the deployment, the seeded estate and its history,
+// the documents, the directory, a server) is seeded once too, meanwhile, and each file starts from a copy of it
+// (scripts/demo/snapshot.ts): seeding took each file 30–60 s, a copy starts in a few. api-fuzz sends its
+// requests a few at a time. Failing batches' output is printed again at the very end, before the summary, since
+// CI keeps only the tail of its log.
+//
 // `npm test -- <files or hardhat test options>` runs just those, in one process, as `hardhat test` does.
 import { spawn } from "node:child_process";
 import { readdirSync, rmSync } from "node:fs";
