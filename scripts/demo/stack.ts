@@ -63,6 +63,10 @@ export type DemoStackOptions = {
   workOrderSweepMs?: number;
   /** The built web client to serve (client/dist, as `npm run build:client` makes it, unless given). */
   staticDir?: string;
+  /** The chain node: Hardhat's unless said; the tests' snapshot of the seeded stack needs Anvil (snapshot.ts). */
+  nodeKind?: "hardhat" | "anvil";
+  /** Called by `stop` once the server has stopped and before the chain node does (snapshot.ts dumps the chain then). */
+  beforeNodeStops?: (rpcUrl: string) => Promise<void>;
 };
 
 export type DemoStack = {
@@ -119,7 +123,7 @@ async function rpc<T>(url: string, method: string, params: unknown[]): Promise<T
  * history ends a little in the past thanks to the margin; if it ended in the future (a travel was added without
  * adding it to HISTORY_TRAVEL_SECONDS), the chain cannot go back: say so.
  */
-async function catchUpWithTheWallClock(url: string, travelled: number, log: (line: string) => void): Promise<void> {
+export async function catchUpWithTheWallClock(url: string, travelled: number, log: (line: string) => void): Promise<void> {
   const latest = await rpc<{ timestamp: string }>(url, "eth_getBlockByNumber", ["latest", false]);
   const chainNow = Number(BigInt(latest.timestamp));
   const wallNow = Math.floor(Date.now() / 1000);
@@ -129,6 +133,36 @@ async function catchUpWithTheWallClock(url: string, travelled: number, log: (lin
   } else if (chainNow > wallNow + 60) {
     log(`WARNING: the chain's clock is ${chainNow - wallNow} s ahead of the real date: the history travelled ${travelled} s, HISTORY_TRAVEL_SECONDS says ${HISTORY_TRAVEL_SECONDS} s.`);
   }
+}
+
+/**
+ * The demo server's settings: its chain node, the deployment file and data directory in `dataDir`, the demo's
+ * anchoring and relaying keys. Shared with the tests' start from a snapshot (snapshot.ts), which must run the
+ * same server.
+ */
+export function demoServerSettings(rpcUrl: string, deploymentFile: string, dataDir: string, plan: DemoPlan, options: Pick<DemoStackOptions, "staticDir" | "apiPort" | "workOrderSweepMs" | "serverLogLevel">) {
+  const staticDir = options.staticDir ?? path.join(repoRoot, "client/dist");
+  return loadServerSettings(
+    {
+      rpcUrl,
+      chainId: HARDHAT_CHAIN_ID,
+      deployment: deploymentFile,
+      dataDir: path.join(dataDir, "server"),
+      port: options.apiPort ?? 8080,
+      staticDir: existsSync(staticDir) ? staticDir : undefined,
+      pollMs: 500,
+      batchSeconds: 2,
+      relayerIntervalMs: 1000,
+      ...(options.workOrderSweepMs ? { workOrderSweepMs: options.workOrderSweepMs } : {}),
+      logLevel: options.serverLogLevel ?? "silent",
+      // The demo makes its own vault master key in its data directory (production needs a configured one).
+      mode: "development",
+    },
+    {
+      GONGZHI_ANCHORER_KEY: privateKeyOf(plan.anchorer),
+      GONGZHI_RELAYER_KEY: privateKeyOf(plan.relayer),
+    },
+  );
 }
 
 export async function startDemoStack(options: DemoStackOptions = {}): Promise<DemoStack> {
@@ -141,9 +175,12 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
   const node = await startLocalNode({
     port: options.rpcPort ?? 8545,
     host: options.rpcHost,
+    kind: options.nodeKind,
     initialDate: new Date(Date.now() - (HISTORY_TRAVEL_SECONDS + CLOCK_MARGIN_SECONDS) * 1000),
   });
   const cleanups: (() => Promise<void>)[] = [node.stop];
+  const beforeNodeStops = options.beforeNodeStops;
+  if (beforeNodeStops) cleanups.push(() => beforeNodeStops(node.url));
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   };
@@ -171,28 +208,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     await catchUpWithTheWallClock(node.url, history.travelledSeconds, log);
     log(`history: ${history.votes.length} votes, ${history.planIds.length} fund plans, documents and time-bank notes in ${path.join(dataDir, "documents")}`);
 
-    const staticDir = options.staticDir ?? path.join(repoRoot, "client/dist");
-    const settings = loadServerSettings(
-      {
-        rpcUrl: node.url,
-        chainId: HARDHAT_CHAIN_ID,
-        deployment: deploymentFile,
-        dataDir: path.join(dataDir, "server"),
-        port: options.apiPort ?? 8080,
-        staticDir: existsSync(staticDir) ? staticDir : undefined,
-        pollMs: 500,
-        batchSeconds: 2,
-        relayerIntervalMs: 1000,
-        ...(options.workOrderSweepMs ? { workOrderSweepMs: options.workOrderSweepMs } : {}),
-        logLevel: options.serverLogLevel ?? "silent",
-        // The demo makes its own vault master key in its data directory (production needs a configured one).
-        mode: "development",
-      },
-      {
-        GONGZHI_ANCHORER_KEY: privateKeyOf(plan.anchorer),
-        GONGZHI_RELAYER_KEY: privateKeyOf(plan.relayer),
-      },
-    );
+    const settings = demoServerSettings(node.url, deploymentFile, dataDir, plan, options);
     // The services' clock starts a month back when the month of work orders is played (it moves it to the real
     // time before the demo is ready), so their records are dated in the past, in order, as the chain's history is.
     // Before the month of work orders (issue 15): five months of disputes, then the talent pool and three months of

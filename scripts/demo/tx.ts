@@ -11,7 +11,8 @@ export type Writer = (
 export function makeWriter(publicClient: PublicClient<Transport, Chain>, wallet: WalletClient<Transport, Chain>): Writer {
   return async (account, contract, functionName, args = []) => {
     const hash = await wallet.writeContract({ account, chain: wallet.chain, address: contract.address, abi: contract.abi, functionName, args });
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    // Anvil answers with the hash before it has mined the block: look again soon, not after viem's default 4 s.
+    const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 50 });
     if (receipt.status !== "success") throw new Error(`${functionName} reverted in ${hash}`);
     return { logs: receipt.logs, blockNumber: receipt.blockNumber };
   };

@@ -6,12 +6,20 @@
 // the unit: the heaviest run alone, heaviest first, and the light ones in small batches, handed to whichever
 // process is free. Contracts are compiled and the web client built once, before any test process starts.
 //
+// The demo stack that most browser files start (a chain node, the deployment, the seeded estate and its history,
+// the documents, the directory, a server) is seeded once too, meanwhile, and each file starts from a copy of it
+// (scripts/demo/snapshot.ts): seeding took each file 30–60 s, a copy starts in a few. api-fuzz sends its
+// requests a few at a time. Failing batches' output is printed again at the very end, before the summary, since
+// CI keeps only the tail of its log.
+//
 // `npm test -- <files or hardhat test options>` runs just those, in one process, as `hardhat test` does.
 import { spawn } from "node:child_process";
-import { readdirSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { readdirSync, rmSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
+import { saveDemoSnapshot, SNAPSHOT_ENV } from "../demo/snapshot.js";
 import { buildClientNow, PREBUILT_ENV } from "../../test/client/browser.js";
+import { anyFreePort } from "../../test/server/helpers/chain.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 const HARDHAT = path.join(repoRoot, "node_modules/hardhat/dist/src/cli.js");
@@ -19,23 +27,25 @@ const HARDHAT = path.join(repoRoot, "node_modules/hardhat/dist/src/cli.js");
 /**
  * Seconds a file took in a full run (2 CPUs, two processes), for the order only: a file not listed counts as
  * `unlistedSeconds`. The heavy ones go first so that no long file starts last and leaves a core idle at the end.
+ * (The lead's full run of 2 December, less about 20 s for each browser file that starts the demo stack from the
+ * run's snapshot, and api-fuzz with its requests a few at a time: estimates until the next full run.)
  */
 const MEASURED_SECONDS: Record<string, number> = {
-  "test/client/verify.test.ts": 190,
-  "test/client/votes.test.ts": 190,
-  "test/client/fund.test.ts": 185,
-  "test/client/everywhere.test.ts": 180,
-  "test/client/timebank.test.ts": 180,
-  "test/client/workorders-resident.test.ts": 170,
-  "test/server/api-fuzz.test.ts": 110,
+  "test/client/verify.test.ts": 135,
+  "test/client/votes.test.ts": 136,
+  "test/client/fund.test.ts": 197,
+  "test/client/everywhere.test.ts": 212,
+  "test/client/timebank.test.ts": 141,
+  "test/client/workorders-resident.test.ts": 131,
+  "test/server/api-fuzz.test.ts": 90,
   "test/server/crash-points.test.ts": 100,
-  "test/client/e2e.test.ts": 95,
-  "test/server/demo.test.ts": 90,
-  "test/client/staff.test.ts": 80,
-  "test/client/workorders-office.test.ts": 80,
-  "test/server/demo-clock.test.ts": 80,
-  "test/server/crash.test.ts": 80,
-  "test/client/workorders-routing.test.ts": 70,
+  "test/client/e2e.test.ts": 46,
+  "test/server/demo.test.ts": 108,
+  "test/client/staff.test.ts": 104,
+  "test/client/workorders-office.test.ts": 107,
+  "test/server/demo-clock.test.ts": 91,
+  "test/server/crash.test.ts": 76,
+  "test/client/workorders-routing.test.ts": 43,
   "test/server/cli-help.test.ts": 70,
   "test/client/texts.test.ts": 65,
   "test/client/upload.test.ts": 60,
@@ -48,12 +58,12 @@ const MEASURED_SECONDS: Record<string, number> = {
   "test/server/mediation-similar.test.ts": 2,
   "test/server/mediation-similar-quality.test.ts": 3,
   // talent pool and suggestions (issue 15)
-  "test/client/talent-suggestions.test.ts": 420,
+  "test/client/talent-suggestions.test.ts": 187,
   "test/server/suggestions-talent-http.test.ts": 30,
   "test/server/suggestions.test.ts": 4,
   "test/server/talent.test.ts": 3,
   // issue 15: the mediation pages (measured 190–230 s with the other helpers' work on the machine, load 6–9)
-  "test/client/mediation.test.ts": 200,
+  "test/client/mediation.test.ts": 223,
 };
 /** Unlisted server files start a chain node and a server or two; contract and client unit files are quicker. */
 const unlistedSeconds = (file: string) => (file.startsWith("test/server/") ? 15 : 4);
@@ -118,12 +128,22 @@ async function main(): Promise<number> {
   console.log("Compiling the contracts (once for every test process)…");
   const compiled = await run([HARDHAT, "build", "--quiet"], process.env, false);
   if (compiled.code !== 0) return compiled.code ?? 1;
-  console.log("Building the web client (once for every test process)…");
-  await buildClientNow();
+  console.log("Building the web client and seeding the demo stack (once for every test process)…");
+  const snapshotDir = path.join(tmpdir(), `gongzhi-demo-snapshot-${process.pid}`);
+  const seeded = Date.now();
+  const [, snapshot] = await Promise.all([
+    buildClientNow(),
+    saveDemoSnapshot(snapshotDir, await anyFreePort()).then(
+      () => true,
+      // Not fatal: without the snapshot each browser file seeds its own stack, as `npm test -- file` does.
+      (error: unknown) => (console.log(`WARNING: no snapshot of the demo stack, each browser test seeds its own: ${String(error)}`), false),
+    ),
+  ]);
+  if (snapshot) console.log(`Demo stack seeded once in ${minutes(Date.now() - seeded)}; browser tests start from copies of it.`);
 
   const queue = batches(testFiles());
   console.log(`Running ${queue.reduce((n, b) => n + b.files.length, 0)} test files in ${queue.length} batches, ${jobs} at a time (GONGZHI_TEST_JOBS sets how many).\n`);
-  const env = { ...process.env, [PREBUILT_ENV]: "1" };
+  const env = { ...process.env, [PREBUILT_ENV]: "1", ...(snapshot ? { [SNAPSHOT_ENV]: snapshotDir } : {}) };
   const outcomes: Outcome[] = [];
   const worker = async () => {
     for (let batch = queue.shift(); batch; batch = queue.shift()) {
@@ -138,9 +158,15 @@ async function main(): Promise<number> {
     }
   };
   await Promise.all(Array.from({ length: jobs }, worker));
+  rmSync(snapshotDir, { recursive: true, force: true });
 
   const failed = outcomes.filter((o) => o.failing > 0);
   const total = (key: "passing" | "failing" | "pending") => outcomes.reduce((n, o) => n + o[key], 0);
+  // CI keeps only the tail of a long log: every failing batch's output again, last, just before the summary.
+  for (const o of failed) {
+    console.log(`══ FAILED: ${o.batch.files.join(" ")} (${o.failing} failing, exit code ${o.code}, ${minutes(o.ms)}); its output again:`);
+    console.log(o.output.trimEnd() + "\n");
+  }
   if (failed.length > 0) console.log(`Failed in: ${failed.map((o) => o.batch.files.join(" ")).join("; ")} (their output is above)`);
   console.log(`${total("passing")} passing (${minutes(Date.now() - started)})`);
   if (total("pending") > 0) console.log(`${total("pending")} pending`);

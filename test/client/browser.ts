@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { build, type Rollup } from "vite";
+import { SNAPSHOT_ENV, startDemoStackFromSnapshot } from "../../scripts/demo/snapshot.js";
 import { startDemoStack, type DemoStack } from "../../scripts/demo/stack.js";
 import { anyFreePort } from "../server/helpers/chain.js";
 
@@ -80,13 +81,18 @@ let stacks = 0;
  * The demo stack with the freshly built client. Ports not given are free ones: the API listens on port 0 (the
  * system picks it, no race); the chain node is given a port the system just called free, and if another process
  * took it meanwhile the start is tried again on another. Its data directory is removed when it stops.
+ * Under `npm test`, it starts from the run's snapshot of the seeded stack (scripts/demo/snapshot.ts) instead of
+ * seeding its own.
  */
 export async function startStack(rpcPort?: number, apiPort?: number): Promise<DemoStack> {
   for (let attempt = 1; ; attempt++) {
     const dataDir = path.join(tmpdir(), `gongzhi-client-${process.pid}-${++stacks}`);
     const rpc = rpcPort ?? (await anyFreePort());
     try {
-      const stack = await startDemoStack({ rpcPort: rpc, apiPort: apiPort ?? 0, dataDir, staticDir: clientDist });
+      const snapshot = process.env[SNAPSHOT_ENV];
+      const stack = snapshot
+        ? await startDemoStackFromSnapshot(snapshot, { rpcPort: rpc, apiPort: apiPort ?? 0, dataDir, staticDir: clientDist })
+        : await startDemoStack({ rpcPort: rpc, apiPort: apiPort ?? 0, dataDir, staticDir: clientDist });
       return { ...stack, stop: () => stack.stop().finally(() => rmSync(dataDir, { recursive: true, force: true })) };
     } catch (error) {
       rmSync(dataDir, { recursive: true, force: true });

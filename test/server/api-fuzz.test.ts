@@ -32,6 +32,11 @@ const SEED = Number(process.env.GONGZHI_FUZZ_SEED ?? 1_101_2026);
 const RUNS = Number(process.env.GONGZHI_FUZZ_RUNS ?? 60);
 /** Requests per path with a method the document does not list (PUT, DELETE, …). */
 const OTHER_METHOD_RUNS = 4;
+/**
+ * Requests of one route in flight at once. Sent one by one, the fuzz took ~230 s, over half of it waiting out the
+ * body timeout of the requests whose body stops short; the same requests, a few at a time, take a fraction of that.
+ */
+const CONCURRENCY = 8;
 /** A request not answered within this is a hang. */
 const DEADLINE_MS = 8000;
 const BODY_TIMEOUT_MS = 800;
@@ -434,6 +439,16 @@ describe("API fuzz: every route of the OpenAPI document, against the whole serve
     const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort().join();
     const started = Date.now();
 
+    /** Every case of one route, CONCURRENCY at a time (routes still one after another). */
+    async function inParallel<T>(cases: T[], each: (c: T) => Promise<void>): Promise<void> {
+      let next = 0;
+      const lane = async () => {
+        while (next < cases.length) await each(cases[next++]!);
+      };
+      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, cases.length) }, lane));
+    }
+
+    // With requests in flight together, a 5xx's log lines may include a neighbour's: they are for reading only.
     async function run(route: string, c: Case): Promise<void> {
       const headers = { ...c.headers };
       let used: string | undefined;
@@ -486,16 +501,14 @@ describe("API fuzz: every route of the OpenAPI document, against the whole serve
     }
     for (const [n, op] of operations.entries()) {
       const route = `${op.method.toUpperCase()} ${op.path}`;
-      for (const c of fc.sample(caseOf(known, op), { seed: SEED + n, numRuns: RUNS })) await run(route, c);
+      await inParallel(fc.sample(caseOf(known, op), { seed: SEED + n, numRuns: RUNS }), (c) => run(route, c));
     }
     // Methods the document does not list, on every path.
     for (const [n, p] of Object.keys(doc.paths).entries()) {
       const others = ["put", "delete", "patch", "options", "head", "get", "post"].filter((m) => !(m in doc.paths[p]!));
       const op: Operation = { method: "get", path: p, parameters: Object.values(doc.paths[p]!)[0]!.parameters ?? [] };
       const cases = fc.sample(fc.tuple(fc.constantFrom(...others), caseOf(known, op)), { seed: SEED + 1000 + n, numRuns: OTHER_METHOD_RUNS });
-      for (const [method, c] of cases) {
-        await run(`other methods ${p}`, { ...c, method: method.toUpperCase(), label: c.label.replace(/^GET/, method.toUpperCase()) });
-      }
+      await inParallel(cases, ([method, c]) => run(`other methods ${p}`, { ...c, method: method.toUpperCase(), label: c.label.replace(/^GET/, method.toUpperCase()) }));
     }
 
     const total = Object.values(counts).reduce((n, b) => n + Object.values(b).reduce((a, x) => a + x, 0), 0);

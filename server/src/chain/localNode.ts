@@ -39,10 +39,17 @@ export type LocalNodeOptions = {
    * the past so that its scripted weeks of history end at the real date. Now unless said.
    */
   initialDate?: Date;
+  /**
+   * Anvil only: the chain to start from, a state file as `anvil_dumpState` gives it (gunzipped): its blocks,
+   * transactions with their receipts and logs, and accounts. The tests start each demo stack from one
+   * (scripts/demo/snapshot.ts).
+   */
+  loadState?: string;
 };
 
 export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNode> {
-  const kind = options.kind ?? "hardhat";
+  const kind = options.kind ?? (options.loadState ? "anvil" : "hardhat");
+  if (options.loadState && kind !== "anvil") throw new Error('Only an Anvil node starts from a state file (loadState): ask for kind "anvil".');
   const host = options.host ?? (process.env.GONGZHI_NODE_HOST || "127.0.0.1");
   // A node on every interface is still reached here through loopback.
   const reachAt = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
@@ -60,7 +67,11 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
         })
       : spawn(
           path.join(repoRoot, "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"),
-          ["--host", host, "--port", String(options.port), "--silent", ...(options.initialDate ? ["--timestamp", String(Math.floor(options.initialDate.getTime() / 1000))] : [])],
+          [
+            ...["--host", host, "--port", String(options.port), "--silent"],
+            ...(options.initialDate ? ["--timestamp", String(Math.floor(options.initialDate.getTime() / 1000))] : []),
+            ...(options.loadState ? ["--load-state", options.loadState] : []),
+          ],
           { stdio: "ignore" },
         );
   let exited = false;
