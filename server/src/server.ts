@@ -104,6 +104,8 @@ export type ServicesOption = {
    * their deadlines. Tests move it forward to see an order become overdue without waiting for it.
    */
   clock?: () => number;
+  /** issue 16: the surveys' ballot box (release after this many waiting beyond those held back; 200 and 10 unless said). */
+  surveys?: { releaseAt?: number; holdBack?: number };
 };
 
 /**
@@ -265,7 +267,7 @@ export async function startServer(
     }
     return out;
   };
-  const surveys = surveyServices({ householdsOf, clock: offchain.clock, logger });
+  const surveys = surveyServices({ householdsOf, clock: offchain.clock, logger, ...offchain.surveys });
   const services = mountServices({
     outbox,
     store: service.store,
