@@ -67,6 +67,11 @@ const pages: Record<PageName, () => Promise<PageModule>> = {
   "mediation-cases": () => import("./pages/mediation-cases.js"),
   "mediation-office": () => import("./pages/mediation-office.js"),
   "mediation-stats": () => import("./pages/mediation-stats.js"),
+  // issue 16: satisfaction surveys
+  survey: () => import("./pages/survey.js"),
+  "survey-paper": () => import("./pages/survey-paper.js"),
+  "survey-office": () => import("./pages/survey-office.js"),
+  "survey-index": () => import("./pages/survey-index.js"),
 };
 
 /** Roles that own documents (see pages/upload.ts): they get the upload page in the navigation. */
@@ -154,6 +159,7 @@ function renderHeader(active: string): void {
         link("timebank", "#/timebank", t("nav.timebank")),
         link("workorders", "#/workorders", t("nav.workorders")),
         link("mediation", "#/mediation", t("nav.mediation")),
+        link("surveys", "#/surveys/index", t("nav.surveys")),
         link("verify", "#/verify", t("nav.verify")),
         who && uploads(who.session.roles) ? link("upload", "#/documents/upload", t("nav.upload")) : null,
         who?.session.roles.includes("staff") ? link("staff", "#/staff", t("nav.staff")) : null,

@@ -40,7 +40,12 @@ export type PageName =
   | "mediation-work"
   | "mediation-cases"
   | "mediation-office"
-  | "mediation-stats";
+  | "mediation-stats"
+  // issue 16: satisfaction surveys
+  | "survey"
+  | "survey-paper"
+  | "survey-office"
+  | "survey-index";
 /**
  * `data`: the GET requests the page makes first, exactly as lib/api.ts spells them (`{id}` from the route). The
  * boot script sends them while the page's code is still downloading; api.ts hands each answer to the page once.
@@ -111,6 +116,11 @@ export const routes: RouteDef[] = [
   { pattern: /^mediation\/stats$/, names: [], page: "mediation-stats", texts: "mediation", nav: "mediation", data: ["/api/mediation/disputes/stats?estate=1"] },
   { pattern: /^mediation\/([A-Za-z0-9_-]{1,64})\/work$/, names: ["id"], page: "mediation-work", texts: "mediation", nav: "mediation" },
   { pattern: /^mediation\/([A-Za-z0-9_-]{1,64})$/, names: ["id"], page: "mediation-case", texts: "mediation", nav: "mediation" },
+  // issue 16: satisfaction surveys: the resident's answers, staff's paper entry, the office's desk, the public index.
+  { pattern: /^surveys$/, names: [], page: "survey", texts: "surveys", nav: "surveys" },
+  { pattern: /^surveys\/paper$/, names: [], page: "survey-paper", texts: "surveys", nav: "staff" },
+  { pattern: /^surveys\/office$/, names: [], page: "survey-office", texts: "surveys", nav: "staff" },
+  { pattern: /^surveys\/index$/, names: [], page: "survey-index", texts: "surveys", nav: "surveys", data: ["/api/surveys/trend?estateId=1", "/api/surveys/tasks?estateId=1"] },
 ];
 
 /** The route path of a location hash: `#/votes/3?x=1` → `votes/3`. */

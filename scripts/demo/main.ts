@@ -32,6 +32,8 @@ const stack = await startDemoStack({
   mediationHistory: true,
   // talent pool and suggestions (issue 15)
   talentAndSuggestions: true,
+  // satisfaction surveys (issue 16)
+  surveyYear: true,
 });
 
 const { plan } = stack;

@@ -12,6 +12,8 @@ import { isLoopback, startLocalNode } from "../../server/src/chain/localNode.js"
 import { loadServerSettings } from "../../server/src/config/server.js";
 import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
+// issue 16: satisfaction surveys
+import { playSurveyYear, SURVEY_YEAR_SECONDS } from "./surveys.js";
 import { demoAccountsRoute } from "./accounts.js";
 import { seedDirectory, type DemoDirectory } from "./directory.js";
 import type { DemoDocument } from "./documents.js";
@@ -59,6 +61,8 @@ export type DemoStackOptions = {
    * (talent.ts, suggestions.ts): `npm run demo` does. Off unless said (tests of those pages make their own).
    */
   talentAndSuggestions?: boolean;
+  /** issue 16: four quarters of satisfaction surveys, played first (the services' clock starts a year further back). */
+  surveyYear?: boolean;
   /** How often the server's work-order sweeps run (ms; the server's default, 60 s, unless given). */
   workOrderSweepMs?: number;
   /** The built web client to serve (client/dist, as `npm run build:client` makes it, unless given). */
@@ -213,7 +217,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     // time before the demo is ready), so their records are dated in the past, in order, as the chain's history is.
     // Before the month of work orders (issue 15): five months of disputes, then the talent pool and three months of
     // suggestions; the clock starts back so far that each plays in order and the last ends where the month begins.
-    const before = (options.mediationHistory ? MEDIATION_SPAN_SECONDS : 0) + (options.talentAndSuggestions ? SUGGESTION_MONTHS_SECONDS : 0);
+    const before = (options.mediationHistory ? MEDIATION_SPAN_SECONDS : 0) + (options.talentAndSuggestions ? SUGGESTION_MONTHS_SECONDS : 0) + (options.surveyYear ? SURVEY_YEAR_SECONDS : 0);
     const clock = demoClock(options.servicesClock ?? Date.now, ((options.workOrderMonth ? WORKORDER_MONTH_SECONDS : 0) + before) * 1000);
     // The month of work orders begins a month back whatever came before it: its clock reads no earlier than that.
     const workOrderClock: DemoClock = { ...clock, now: () => Math.max(clock.now(), (options.servicesClock ?? Date.now)() - WORKORDER_MONTH_SECONDS * 1000) };
@@ -238,6 +242,13 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     // The directory needs the indexed units: labels for the 300 flats, invented people in the vault.
     const directory = await seedDirectory(server.directory, plan, estate);
     log(`directory: ${directory.labelled} flats labelled, ${directory.people} invented people in the vault (development master key in ${path.join(settings.dataDir, "vault")})`);
+    // issue 16: four quarters of satisfaction surveys, before everything else the services' clock plays.
+    if (options.surveyYear) {
+      const began = Date.now();
+      const year = await playSurveyYear({ apiUrl: server.url, chainId: HARDHAT_CHAIN_ID, plan, estateId: estate.estateId, at: (seconds) => clock.travelTo(seconds * 1000), start: Math.floor(clock.now() / 1000), sweep: server.sweepSurveys });
+      const shown = year.quarters.map((q) => `${q.quarter} ${q.answered} answered, overall ${q.overall ?? "-"}, safety ${q.safety ?? "-"}`).join("; ");
+      log(`surveys: ${shown}; ${year.tasks} improvement task(s)${year.improved ? `, safety ${year.improved.before} → ${year.improved.after} after the solar street lamps` : ""} (${((Date.now() - began) / 1000).toFixed(1)} s)`);
+    }
     // issue 15: the disputes' history first (it needs the directory's people and roles).
     if (mediation) {
       const began = Date.now();

@@ -64,6 +64,11 @@ const MEASURED_SECONDS: Record<string, number> = {
   "test/server/talent.test.ts": 3,
   // issue 15: the mediation pages (measured 190–230 s with the other helpers' work on the machine, load 6–9)
   "test/client/mediation.test.ts": 223,
+  // satisfaction surveys (issue 16)
+  "test/server/surveys.test.ts": 2,
+  "test/server/surveys-http.test.ts": 25,
+  // measured 660 s with the other helpers' work on the machine (load 23–31); its own demo stack with the year of surveys
+  "test/client/surveys.test.ts": 300,
 };
 /** Unlisted server files start a chain node and a server or two; contract and client unit files are quicker. */
 const unlistedSeconds = (file: string) => (file.startsWith("test/server/") ? 15 : 4);

@@ -47,6 +47,9 @@ import { agreementRoute, directoryMediators, householdsIn, mediationService, peo
 // talent pool and suggestions (issue 15)
 import { placesFromDirectory, talentCandidates, talentServices } from "./services/talent/index.js";
 import { startSuggestionSweeps, suggestionServices, type SuggestionSweepResult } from "./services/suggestions/index.js";
+// issue 16: satisfaction surveys
+import { surveyServices, type Household } from "./services/surveys/index.js";
+import { storeUnits } from "./services/directory/units.js";
 import { modelName, mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
 export const SERVER_VERSION = "0.1.0";
@@ -69,6 +72,8 @@ export type RunningServer = {
   sweepMediation: () => Promise<MediationSweepResult>;
   /** One pass of the suggestions' overdue sweep now, at the services' clock (talent pool and suggestions, issue 15). */
   sweepSuggestions: () => Promise<SuggestionSweepResult>;
+  /** issue 16: one pass of the surveys' sweep now (closes those past their closing time), at the services' clock. */
+  sweepSurveys: () => Promise<{ closed: string[] }>;
   stop: () => Promise<void>;
 };
 
@@ -99,6 +104,12 @@ export type ServicesOption = {
    * their deadlines. Tests move it forward to see an order become overdue without waiting for it.
    */
   clock?: () => number;
+  /**
+   * issue 16: the surveys' ballot box (release after this many waiting beyond those held back; 200 and 10 unless
+   * said), and whose households a person answers for (the chain's holders and the directory's links unless given:
+   * the benchmark gives 10,000 households to a few signed-in addresses).
+   */
+  surveys?: { releaseAt?: number; holdBack?: number; householdsOf?: (who: string) => Promise<Household[]> };
 };
 
 /**
@@ -245,6 +256,22 @@ export async function startServer(
   const personsOf = (address: string) => directory.personsOf(address);
   const talent = talentServices({ personsOf, places: placesFromDirectory(directory) });
   const suggestions = suggestionServices({ vault: privacy.vault, clock: offchain.clock, personsOf });
+  // issue 16: satisfaction surveys. A person's households: the flats an address holds on chain and the flats its
+  // people are linked to in the directory (a vault person id: that person's flats).
+  const chainUnits = storeUnits(service.store);
+  const householdsOf = async (who: string): Promise<Household[]> => {
+    const ids = new Set<number>();
+    const persons = /^0x[0-9a-fA-F]{40}$/.test(who) ? await directory.personsOf(who) : [who];
+    if (/^0x[0-9a-fA-F]{40}$/.test(who)) for (const id of await chainUnits.unitsOf(who.toLowerCase() as Hex)) ids.add(id);
+    for (const id of householdsIn(directory, persons)) ids.add(Number(id));
+    const out: Household[] = [];
+    for (const unitId of [...ids].sort((a, b) => a - b)) {
+      const unit = await chainUnits.unit(unitId);
+      if (unit) out.push({ unitId, estateId: unit.estateId, buildingId: unit.buildingId });
+    }
+    return out;
+  };
+  const surveys = surveyServices({ clock: offchain.clock, logger, ...offchain.surveys, householdsOf: offchain.surveys?.householdsOf ?? householdsOf });
   const services = mountServices({
     outbox,
     store: service.store,
@@ -261,6 +288,7 @@ export async function startServer(
       mediation.service,
       ...talent.services,
       ...suggestions.services,
+      ...surveys.services,
       ...(typeof offchain.services === "function" ? offchain.services({ privacy }) : (offchain.services ?? [])),
     ],
     sessions,
@@ -273,6 +301,8 @@ export async function startServer(
   running.engine = services.engine;
   talent.useEngine(services.engine);
   suggestions.useEngine(services.engine);
+  surveys.useEngine(services.engine);
+  const surveySweeps = surveys.startSweeps({ intervalMs: settings.workOrderSweepMs, logger });
   const suggestionSweeps = startSuggestionSweeps({ engine: services.engine, intervalMs: settings.workOrderSweepMs, logger, clock: offchain.clock });
   // Overdue orders escalated and unanswered fixes confirmed, by the server itself (workorders/sweep.ts).
   // On the services' clock, like the deadlines they compare it with (a moved clock makes an order overdue for both).
@@ -296,6 +326,8 @@ export async function startServer(
     photoRoute({ engine: services.engine, photos: documents, sessions, rolesOf, offchainRolesOf: offchain.offchainRolesOf ?? ((address) => directory.offchainRolesOf(address)), partyOf }),
     // issue 15: a dispute's signed agreement, for those who stand in the case (mediation/agreement.ts).
     agreementRoute({ engine: services.engine, documents, sessions, rolesOf, offchainRolesOf: offchain.offchainRolesOf ?? ((address) => directory.offchainRolesOf(address)), personsOf: (address) => directory.personsOf(address) }),
+    // issue 16: a household's answer to a survey, kept apart from its turnout (services/surveys/answer.ts).
+    ...surveys.routes({ sessions, rolesOf, offchainRolesOf: offchain.offchainRolesOf ?? ((address) => directory.offchainRolesOf(address)) }),
   ];
   routes.push(
     ...privacyRoutes({
@@ -391,6 +423,7 @@ export async function startServer(
     sweepWorkOrders: sweeps.runNow,
     sweepMediation: mediationSweeps.runNow,
     sweepSuggestions: suggestionSweeps.runNow,
+    sweepSurveys: surveySweeps.runNow,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -402,6 +435,9 @@ export async function startServer(
       await sweeps.stop();
       await mediationSweeps.stop();
       await suggestionSweeps.stop();
+      // issue 16: the ballots still in the box are released before the store closes (a crash would lose them).
+      await surveySweeps.stop();
+      await surveys.box.flushAll().catch((error: unknown) => logger.error({ error: error instanceof Error ? error.message : String(error) }, "the ballot box could not release its ballots"));
       await delivery.stop();
       await relayerDb?.close();
       useDirectory(undefined);

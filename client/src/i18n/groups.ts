@@ -35,6 +35,8 @@ export const TEXT_GROUPS = {
   suggestions: ["sug", "talent"],
   /** Dispute mediation (issue 15): the resident's, mediator's and office's pages and the public statistics; documents' checks. */
   mediation: ["med", "medOffice", "doc"],
+  /** Satisfaction surveys (issue 16): the resident's answers, staff's paper entry, the office, the public index. */
+  surveys: ["svy"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TextGroup = keyof typeof TEXT_GROUPS;

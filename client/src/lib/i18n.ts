@@ -24,6 +24,8 @@ const loaders: Record<Lang, Record<TextGroup, () => Chunk>> = {
     // talent pool and suggestions (issue 15)
     suggestions: () => import("virtual:texts/zh-CN/suggestions"),
     mediation: () => import("virtual:texts/zh-CN/mediation"),
+    // satisfaction surveys (issue 16)
+    surveys: () => import("virtual:texts/zh-CN/surveys"),
   },
   en: {
     shell: () => import("virtual:texts/en/shell"),
@@ -37,6 +39,8 @@ const loaders: Record<Lang, Record<TextGroup, () => Chunk>> = {
     // talent pool and suggestions (issue 15)
     suggestions: () => import("virtual:texts/en/suggestions"),
     mediation: () => import("virtual:texts/en/mediation"),
+    // satisfaction surveys (issue 16)
+    surveys: () => import("virtual:texts/en/surveys"),
   },
 };
 /** Each language's texts loaded so far, all groups merged (a key shared by groups has the same text in each). */

@@ -837,6 +837,60 @@ export const messages = {
     en: "Invitation {id} is not addressed to you; only the person invited (or staff acting for them under an authorisation) can answer it.",
   },
   // --- end talent pool and suggestions ---
+  // --- satisfaction surveys (issue 16) ---
+  survey_bad_schedule: {
+    "zh-CN": "调查的截止时间（{closesAt}）必须晚于开始时间（{opensAt}）。请改正时间后重试。",
+    en: "A survey must close ({closesAt}) after it opens ({opensAt}). Correct the dates and try again.",
+  },
+  survey_duplicate_dimension: {
+    "zh-CN": "维度“{dimension}”出现了两次。每个维度只列一次，再提交。",
+    en: "Dimension {dimension} is listed twice. List each dimension once and send again.",
+  },
+  survey_unknown_question: {
+    "zh-CN": "维度“{dimension}”下没有问题“{question}”。可选的问题有：{known}。",
+    en: "Dimension {dimension} has no question {question}. Its questions are: {known}.",
+  },
+  survey_closed: {
+    "zh-CN": "调查 {id} 已经结束，不能再改动。结果请看满意度指数页面。",
+    en: "Survey {id} has closed and can no longer change. See its results on the satisfaction index page.",
+  },
+  survey_bad_answers: {
+    "zh-CN": "答卷与问卷不符（{problem}）。每个问题选一项（1 非常不满意 到 5 非常满意），按顺序全部作答后再提交。",
+    en: "The answers do not fit the survey ({problem}). Answer every question, in order, with one level from 1 (very dissatisfied) to 5 (very satisfied).",
+  },
+  survey_already_answered: {
+    "zh-CN": "您家（房屋 {unitId}）已经答过这份调查（{channel}），每户只答一次。谢谢参与！",
+    en: "Your household (unit {unitId}) has already answered this survey ({channel}); each household answers once. Thank you!",
+  },
+  survey_not_open: {
+    "zh-CN": "这份调查现在不接受答卷（开放时间 {opensAt} 至 {closesAt}）。请在开放期间再来。",
+    en: "This survey is not taking answers now (open from {opensAt} to {closesAt}). Come back while it is open.",
+  },
+  survey_not_household: {
+    "zh-CN": "没有找到您在小区 {estateId} 的住户（房屋 {unitId}）。答卷要由本户居民提交；如未登记，请到社区办公室登记，或由工作人员代录纸质问卷。",
+    en: "No household of yours was found in estate {estateId} (unit {unitId}). A household's resident answers; if you are not registered, ask the community office, or have staff enter a paper form for you.",
+  },
+  survey_task_exists: {
+    "zh-CN": "这份调查的“{dimension}”维度已经有整改任务了。请在任务列表里跟进它。",
+    en: "An improvement task for {dimension} of this survey already exists. Follow it in the task list.",
+  },
+  survey_task_done: {
+    "zh-CN": "这个整改任务已经完成，不能再改。下一季度的调查会再次测评。",
+    en: "This improvement task is done and can no longer change; the next quarter's survey measures it again.",
+  },
+  survey_task_not_linked: {
+    "zh-CN": "请先把整改任务关联到一张工单或一个微更新项目，再标记完成。",
+    en: "Link the improvement task to a work order or a micro-renewal proposal first, then mark it done.",
+  },
+  survey_task_link_open: {
+    "zh-CN": "关联的{kind} {ref} 还没有办结。等它办结后再标记整改完成。",
+    en: "The linked {kind} {ref} is not closed yet. Mark the task done once it is.",
+  },
+  survey_task_unknown_link: {
+    "zh-CN": "没有找到{kind} {ref}。请核对编号后重试。",
+    en: "There is no {kind} {ref}. Check the id and try again.",
+  },
+  // --- end satisfaction surveys ---
 } as const satisfies Record<string, Record<Language, string>>;
 
 export type ErrorCode = keyof typeof messages;
