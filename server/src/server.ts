@@ -47,6 +47,9 @@ import { agreementRoute, directoryMediators, householdsIn, mediationService, peo
 // talent pool and suggestions (issue 15)
 import { placesFromDirectory, talentCandidates, talentServices } from "./services/talent/index.js";
 import { startSuggestionSweeps, suggestionServices, type SuggestionSweepResult } from "./services/suggestions/index.js";
+// micro-renewal fund (issue 16)
+import { renewalService, startRenewalSweeps, type RenewalSweepResult } from "./services/renewal/index.js";
+import { voteKey, type VoteView } from "./indexer/models/votes.js";
 import { modelName, mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
 export const SERVER_VERSION = "0.1.0";
@@ -69,6 +72,8 @@ export type RunningServer = {
   sweepMediation: () => Promise<MediationSweepResult>;
   /** One pass of the suggestions' overdue sweep now, at the services' clock (talent pool and suggestions, issue 15). */
   sweepSuggestions: () => Promise<SuggestionSweepResult>;
+  /** One pass of the micro-renewal fund's deadline sweep now, at the services' clock (issue 16). */
+  sweepRenewal: () => Promise<RenewalSweepResult>;
   stop: () => Promise<void>;
 };
 
@@ -245,6 +250,16 @@ export async function startServer(
   const personsOf = (address: string) => directory.personsOf(address);
   const talent = talentServices({ personsOf, places: placesFromDirectory(directory) });
   const suggestions = suggestionServices({ vault: privacy.vault, clock: offchain.clock, personsOf });
+  // Micro-renewal fund (issue 16): texts in the vault, photos and invoices in the document store, a large project's
+  // owners' vote read from the indexer's read models. (The partners' service, when merged, is given as `partners`.)
+  const renewal = renewalService({
+    vault: privacy.vault,
+    documents,
+    voteOf: async (voteId) => {
+      const vote = await readModel<VoteView>(service.store, "votes", voteKey(voteId));
+      return vote ? { estateId: vote.estateId, outcome: vote.outcome } : undefined;
+    },
+  });
   const services = mountServices({
     outbox,
     store: service.store,
@@ -261,6 +276,7 @@ export async function startServer(
       mediation.service,
       ...talent.services,
       ...suggestions.services,
+      renewal.service,
       ...(typeof offchain.services === "function" ? offchain.services({ privacy }) : (offchain.services ?? [])),
     ],
     sessions,
@@ -273,6 +289,8 @@ export async function startServer(
   running.engine = services.engine;
   talent.useEngine(services.engine);
   suggestions.useEngine(services.engine);
+  renewal.useEngine(services.engine);
+  const renewalSweeps = startRenewalSweeps({ engine: services.engine, intervalMs: settings.workOrderSweepMs, logger, clock: offchain.clock });
   const suggestionSweeps = startSuggestionSweeps({ engine: services.engine, intervalMs: settings.workOrderSweepMs, logger, clock: offchain.clock });
   // Overdue orders escalated and unanswered fixes confirmed, by the server itself (workorders/sweep.ts).
   // On the services' clock, like the deadlines they compare it with (a moved clock makes an order overdue for both).
@@ -391,6 +409,7 @@ export async function startServer(
     sweepWorkOrders: sweeps.runNow,
     sweepMediation: mediationSweeps.runNow,
     sweepSuggestions: suggestionSweeps.runNow,
+    sweepRenewal: renewalSweeps.runNow,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -402,6 +421,7 @@ export async function startServer(
       await sweeps.stop();
       await mediationSweeps.stop();
       await suggestionSweeps.stop();
+      await renewalSweeps.stop();
       await delivery.stop();
       await relayerDb?.close();
       useDirectory(undefined);
