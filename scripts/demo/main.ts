@@ -32,6 +32,8 @@ const stack = await startDemoStack({
   mediationHistory: true,
   // talent pool and suggestions (issue 15)
   talentAndSuggestions: true,
+  // micro-renewal fund (issue 16)
+  renewal: true,
 });
 
 const { plan } = stack;
