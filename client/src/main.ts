@@ -67,6 +67,10 @@ const pages: Record<PageName, () => Promise<PageModule>> = {
   "mediation-cases": () => import("./pages/mediation-cases.js"),
   "mediation-office": () => import("./pages/mediation-office.js"),
   "mediation-stats": () => import("./pages/mediation-stats.js"),
+  // micro-renewal fund (issue 16)
+  renewal: () => import("./pages/renewal.js"),
+  "renewal-project": () => import("./pages/renewal-project.js"),
+  "renewal-office": () => import("./pages/renewal-office.js"),
 };
 
 /** Roles that own documents (see pages/upload.ts): they get the upload page in the navigation. */

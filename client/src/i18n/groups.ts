@@ -35,6 +35,8 @@ export const TEXT_GROUPS = {
   suggestions: ["sug", "talent"],
   /** Dispute mediation (issue 15): the resident's, mediator's and office's pages and the public statistics; documents' checks. */
   mediation: ["med", "medOffice", "doc"],
+  /** The micro-renewal fund (issue 16): the projects, one project, the office's desk. */
+  renewal: ["rn"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TextGroup = keyof typeof TEXT_GROUPS;
