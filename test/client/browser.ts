@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { build, type Rollup } from "vite";
-import { startDemoStack, type DemoStack } from "../../scripts/demo/stack.js";
+import { startDemoStack, type DemoStack, type DemoStackOptions } from "../../scripts/demo/stack.js";
 import { anyFreePort } from "../server/helpers/chain.js";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../..");
@@ -81,12 +81,13 @@ let stacks = 0;
  * system picks it, no race); the chain node is given a port the system just called free, and if another process
  * took it meanwhile the start is tried again on another. Its data directory is removed when it stops.
  */
-export async function startStack(rpcPort?: number, apiPort?: number): Promise<DemoStack> {
+export async function startStack(rpcPort?: number, apiPort?: number, parts: Pick<DemoStackOptions, "renewal"> = {}): Promise<DemoStack> {
   for (let attempt = 1; ; attempt++) {
     const dataDir = path.join(tmpdir(), `gongzhi-client-${process.pid}-${++stacks}`);
     const rpc = rpcPort ?? (await anyFreePort());
     try {
-      const stack = await startDemoStack({ rpcPort: rpc, apiPort: apiPort ?? 0, dataDir, staticDir: clientDist });
+      // `parts`: demo parts a page's test wants played (micro-renewal fund, issue 16).
+      const stack = await startDemoStack({ rpcPort: rpc, apiPort: apiPort ?? 0, dataDir, staticDir: clientDist, ...parts });
       return { ...stack, stop: () => stack.stop().finally(() => rmSync(dataDir, { recursive: true, force: true })) };
     } catch (error) {
       rmSync(dataDir, { recursive: true, force: true });

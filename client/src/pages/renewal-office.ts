@@ -18,8 +18,8 @@ const file = (testId: string) => h("input", { type: "file", accept: "image/png,i
 /** What the office may do with a project in its state. */
 function actions(p: Summary, full: Project | undefined, ctx: PageContext): Child[] {
   const base = `/api/renewal/${encodeURIComponent(p.id)}`;
-  const form = (name: string, legend: TextKey, controls: Child[], body: () => Record<string, unknown> | string | Promise<Record<string, unknown> | string>) =>
-    commandForm({ legend: t(legend), testId: `rn-${name}-${p.id}`, submit: t(legend), path: `${base}/${name}`, signal: ctx.signal, controls, body, done: () => ctx.rerender() });
+  const form = (name: string, legend: TextKey, controls: Child[], body: () => Record<string, unknown> | string | Promise<Record<string, unknown> | string>, testName = name) =>
+    commandForm({ legend: t(legend), testId: `rn-${testName}-${p.id}`, submit: t(legend), path: `${base}/${name}`, signal: ctx.signal, controls, body, done: () => ctx.rerender() });
   const out: Child[] = [];
   if (p.status === "proposed") {
     out.push(form("accept", "rn.accept", [], () => ({})));
@@ -48,13 +48,13 @@ function actions(p: Summary, full: Project | undefined, ctx: PageContext): Child
         h("summary", {}, t("rn.forResident")),
         field(t("rn.residentAddress"), resident),
         field(t("rn.authorisation"), authorisation),
-        form("support", "rn.supportFor", [], () => proxy() ?? t("rn.proxyInvalid")),
+        form("support", "rn.supportFor", [], () => proxy() ?? t("rn.proxyInvalid"), "proxy-support"),
         p.status === "funding"
           ? form("pledge", "rn.pledgeFor", [field(t("rn.amountYuan"), amount)], () => {
               const by = proxy();
               const amountFen = fenOf(amount.value);
               return !by ? t("rn.proxyInvalid") : amountFen === null || amountFen < 1 ? t("rn.amountInvalid") : { ...by, amountFen };
-            })
+            }, "proxy-pledge")
           : null,
       ),
     );
