@@ -158,7 +158,8 @@ describe("the micro-renewal fund: resident, office and public pages (Chromium, d
     await page.waitForSelector(`[data-project="${id}"] [data-testid=rn-milestones] li[data-milestone="2"]`);
     await page.selectOption(`[data-testid=rn-progress-ms-${id}]`, "2");
     await page.fill(`[data-testid=rn-percent-${id}]`, "100");
-    await page.setInputFiles(`[data-testid=rn-evidence-${id}]`, { name: "done.png", mimeType: "image/png", buffer: PNG });
+    // A report of its own (the resident's photo above has these bytes already: a document is its first uploader's).
+    await page.setInputFiles(`[data-testid=rn-evidence-${id}]`, { name: "report.txt", mimeType: "text/plain", buffer: Buffer.from(`acceptance report ${Date.now()}`) });
     await page.click(`[data-testid=rn-reportProgress-${id}-send]`);
     await page.waitForFunction((pid) => document.querySelector(`[data-project="${pid}"] li[data-milestone="2"] .rn-docs a`) !== null, id);
     await page.selectOption(`[data-testid=rn-accept-ms-${id}]`, "2");
