@@ -72,6 +72,10 @@ const pages: Record<PageName, () => Promise<PageModule>> = {
   "survey-paper": () => import("./pages/survey-paper.js"),
   "survey-office": () => import("./pages/survey-office.js"),
   "survey-index": () => import("./pages/survey-index.js"),
+  // micro-renewal fund (issue 16)
+  renewal: () => import("./pages/renewal.js"),
+  "renewal-project": () => import("./pages/renewal-project.js"),
+  "renewal-office": () => import("./pages/renewal-office.js"),
 };
 
 /** Roles that own documents (see pages/upload.ts): they get the upload page in the navigation. */

@@ -45,7 +45,11 @@ export type PageName =
   | "survey"
   | "survey-paper"
   | "survey-office"
-  | "survey-index";
+  | "survey-index"
+  // micro-renewal fund (issue 16)
+  | "renewal"
+  | "renewal-project"
+  | "renewal-office";
 /**
  * `data`: the GET requests the page makes first, exactly as lib/api.ts spells them (`{id}` from the route). The
  * boot script sends them while the page's code is still downloading; api.ts hands each answer to the page once.
@@ -106,6 +110,10 @@ export const routes: RouteDef[] = [
   // issue 15: the talent pool (a member's offer, consent and invitations; the office's pool)
   { pattern: /^talent$/, names: [], page: "talent", texts: "suggestions", nav: "talent" },
   { pattern: /^talent\/pool$/, names: [], page: "talent-pool", texts: "suggestions", nav: "staff" },
+  // micro-renewal fund (issue 16): the projects and the form to propose one, one project, the office's desk
+  { pattern: /^renewal$/, names: [], page: "renewal", texts: "renewal", nav: "renewal", data: ["/api/renewal/settings"] },
+  { pattern: /^renewal\/office$/, names: [], page: "renewal-office", texts: "renewal", nav: "staff" },
+  { pattern: /^renewal\/([A-Za-z0-9_-]{1,64})$/, names: ["id"], page: "renewal-project", texts: "renewal", nav: "renewal", data: ["/api/renewal/{id}"] },
   { pattern: /^workorders\/([A-Za-z0-9_-]{1,64})$/, names: ["id"], page: "workorder", texts: "workorders", nav: "workorders", data: ["/api/workorders/{id}", "/api/workorders/{id}/history?limit=100"] },
   // issue 15: dispute mediation: the resident's disputes and the form, the mediator's cases, the office's desk and
   // the public statistics (fixed paths before `mediation/<id>`), one case and its workspace.

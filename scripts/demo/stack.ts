@@ -28,6 +28,8 @@ import { MEDIATION_SPAN_SECONDS, prepareMediation } from "./mediation.js";
 // talent pool and suggestions (issue 15)
 import { playSuggestions } from "./suggestions.js";
 import { playTalentPool, TALENT_DAYS } from "./talent.js";
+// micro-renewal fund (issue 16)
+import { playRenewal, RENEWAL_SPAN_SECONDS } from "./renewal.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 const HARDHAT_CHAIN_ID = 31337;
@@ -63,6 +65,11 @@ export type DemoStackOptions = {
   talentAndSuggestions?: boolean;
   /** issue 16: four quarters of satisfaction surveys, played first (the services' clock starts a year further back). */
   surveyYear?: boolean;
+  /**
+   * Plays the micro-renewal fund's five months (renewal.ts: two funded projects, one delivered with its use risen,
+   * one in progress, and one that failed to fund), before the work orders' month: `npm run demo` does. Off unless said.
+   */
+  renewal?: boolean;
   /** How often the server's work-order sweeps run (ms; the server's default, 60 s, unless given). */
   workOrderSweepMs?: number;
   /** The built web client to serve (client/dist, as `npm run build:client` makes it, unless given). */
@@ -217,7 +224,11 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     // time before the demo is ready), so their records are dated in the past, in order, as the chain's history is.
     // Before the month of work orders (issue 15): five months of disputes, then the talent pool and three months of
     // suggestions; the clock starts back so far that each plays in order and the last ends where the month begins.
-    const before = (options.mediationHistory ? MEDIATION_SPAN_SECONDS : 0) + (options.talentAndSuggestions ? SUGGESTION_MONTHS_SECONDS : 0) + (options.surveyYear ? SURVEY_YEAR_SECONDS : 0);
+    const before =
+      (options.mediationHistory ? MEDIATION_SPAN_SECONDS : 0) +
+      (options.talentAndSuggestions ? SUGGESTION_MONTHS_SECONDS : 0) +
+      (options.surveyYear ? SURVEY_YEAR_SECONDS : 0) +
+      (options.renewal ? RENEWAL_SPAN_SECONDS : 0);
     const clock = demoClock(options.servicesClock ?? Date.now, ((options.workOrderMonth ? WORKORDER_MONTH_SECONDS : 0) + before) * 1000);
     // The month of work orders begins a month back whatever came before it: its clock reads no earlier than that.
     const workOrderClock: DemoClock = { ...clock, now: () => Math.max(clock.now(), (options.servicesClock ?? Date.now)() - WORKORDER_MONTH_SECONDS * 1000) };
@@ -268,6 +279,12 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       const f = played.months.funnel;
       log(`suggestions: ${played.months.online} online and ${played.months.atOpenDay} at an open day (${played.months.attendance} came, ${played.months.registered} registered); ${f.received} received, ${f.answeredInTime} answered in time, ${f.adopted} adopted, ${f.implemented} implemented, ${f.declined} declined, ${f.overdue} overdue (${((Date.now() - began) / 1000).toFixed(1)} s)`);
       recentSuggestions = played.recent;
+    }
+    // micro-renewal fund (issue 16): after the suggestions, up to the month of work orders.
+    if (options.renewal) {
+      const began = Date.now();
+      const r = await playRenewal({ apiUrl: server.url, chainId: HARDHAT_CHAIN_ID, plan, at: (seconds) => clock.travelTo(seconds * 1000), start: Math.floor(clock.now() / 1000), sweep: server.sweepRenewal, estateId: estate.estateId });
+      log(`micro-renewal fund: ${r.projects} projects, ${r.pledges} pledges; ${r.funded} funded (${r.delivered} delivered, its use up ${r.risePercent ?? "?"} %), ${r.failed} failed to fund and released its pledges (${((Date.now() - began) / 1000).toFixed(1)} s)`);
     }
     if (month) {
       const began = Date.now();

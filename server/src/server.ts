@@ -50,6 +50,9 @@ import { startSuggestionSweeps, suggestionServices, type SuggestionSweepResult }
 // issue 16: satisfaction surveys
 import { surveyServices, type Household } from "./services/surveys/index.js";
 import { storeUnits } from "./services/directory/units.js";
+// micro-renewal fund (issue 16)
+import { renewalService, startRenewalSweeps, type RenewalSweepResult } from "./services/renewal/index.js";
+import { voteKey, type VoteView } from "./indexer/models/votes.js";
 import { modelName, mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
 export const SERVER_VERSION = "0.1.0";
@@ -74,6 +77,8 @@ export type RunningServer = {
   sweepSuggestions: () => Promise<SuggestionSweepResult>;
   /** issue 16: one pass of the surveys' sweep now (closes those past their closing time), at the services' clock. */
   sweepSurveys: () => Promise<{ closed: string[] }>;
+  /** One pass of the micro-renewal fund's deadline sweep now, at the services' clock (issue 16). */
+  sweepRenewal: () => Promise<RenewalSweepResult>;
   stop: () => Promise<void>;
 };
 
@@ -272,6 +277,16 @@ export async function startServer(
     return out;
   };
   const surveys = surveyServices({ clock: offchain.clock, logger, ...offchain.surveys, householdsOf: offchain.surveys?.householdsOf ?? householdsOf });
+  // Micro-renewal fund (issue 16): texts in the vault, photos and invoices in the document store, a large project's
+  // owners' vote read from the indexer's read models. (The partners' service, when merged, is given as `partners`.)
+  const renewal = renewalService({
+    vault: privacy.vault,
+    documents,
+    voteOf: async (voteId) => {
+      const vote = await readModel<VoteView>(service.store, "votes", voteKey(voteId));
+      return vote ? { estateId: vote.estateId, outcome: vote.outcome } : undefined;
+    },
+  });
   const services = mountServices({
     outbox,
     store: service.store,
@@ -289,6 +304,7 @@ export async function startServer(
       ...talent.services,
       ...suggestions.services,
       ...surveys.services,
+      renewal.service,
       ...(typeof offchain.services === "function" ? offchain.services({ privacy }) : (offchain.services ?? [])),
     ],
     sessions,
@@ -303,6 +319,8 @@ export async function startServer(
   suggestions.useEngine(services.engine);
   surveys.useEngine(services.engine);
   const surveySweeps = surveys.startSweeps({ intervalMs: settings.workOrderSweepMs, logger });
+  renewal.useEngine(services.engine);
+  const renewalSweeps = startRenewalSweeps({ engine: services.engine, intervalMs: settings.workOrderSweepMs, logger, clock: offchain.clock });
   const suggestionSweeps = startSuggestionSweeps({ engine: services.engine, intervalMs: settings.workOrderSweepMs, logger, clock: offchain.clock });
   // Overdue orders escalated and unanswered fixes confirmed, by the server itself (workorders/sweep.ts).
   // On the services' clock, like the deadlines they compare it with (a moved clock makes an order overdue for both).
@@ -424,6 +442,7 @@ export async function startServer(
     sweepMediation: mediationSweeps.runNow,
     sweepSuggestions: suggestionSweeps.runNow,
     sweepSurveys: surveySweeps.runNow,
+    sweepRenewal: renewalSweeps.runNow,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -438,6 +457,7 @@ export async function startServer(
       // issue 16: the ballots still in the box are released before the store closes (a crash would lose them).
       await surveySweeps.stop();
       await surveys.box.flushAll().catch((error: unknown) => logger.error({ error: error instanceof Error ? error.message : String(error) }, "the ballot box could not release its ballots"));
+      await renewalSweeps.stop();
       await delivery.stop();
       await relayerDb?.close();
       useDirectory(undefined);

@@ -5,7 +5,7 @@ import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { build, type Rollup } from "vite";
 import { SNAPSHOT_ENV, startDemoStackFromSnapshot } from "../../scripts/demo/snapshot.js";
-import { startDemoStack, type DemoStack } from "../../scripts/demo/stack.js";
+import { startDemoStack, type DemoStack, type DemoStackOptions } from "../../scripts/demo/stack.js";
 import { anyFreePort } from "../server/helpers/chain.js";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../..");
@@ -84,15 +84,17 @@ let stacks = 0;
  * Under `npm test`, it starts from the run's snapshot of the seeded stack (scripts/demo/snapshot.ts) instead of
  * seeding its own.
  */
-export async function startStack(rpcPort?: number, apiPort?: number): Promise<DemoStack> {
+export async function startStack(rpcPort?: number, apiPort?: number, parts: Pick<DemoStackOptions, "renewal"> = {}): Promise<DemoStack> {
   for (let attempt = 1; ; attempt++) {
     const dataDir = path.join(tmpdir(), `gongzhi-client-${process.pid}-${++stacks}`);
     const rpc = rpcPort ?? (await anyFreePort());
     try {
-      const snapshot = process.env[SNAPSHOT_ENV];
+      // The run's snapshot is the default stack: a test asking for more demo `parts` (the micro-renewal fund's,
+      // issue 16) seeds its own.
+      const snapshot = parts && Object.values(parts).some(Boolean) ? undefined : process.env[SNAPSHOT_ENV];
       const stack = snapshot
         ? await startDemoStackFromSnapshot(snapshot, { rpcPort: rpc, apiPort: apiPort ?? 0, dataDir, staticDir: clientDist })
-        : await startDemoStack({ rpcPort: rpc, apiPort: apiPort ?? 0, dataDir, staticDir: clientDist });
+        : await startDemoStack({ rpcPort: rpc, apiPort: apiPort ?? 0, dataDir, staticDir: clientDist, ...parts });
       return { ...stack, stop: () => stack.stop().finally(() => rmSync(dataDir, { recursive: true, force: true })) };
     } catch (error) {
       rmSync(dataDir, { recursive: true, force: true });

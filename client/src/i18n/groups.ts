@@ -37,6 +37,8 @@ export const TEXT_GROUPS = {
   mediation: ["med", "medOffice", "doc"],
   /** Satisfaction surveys (issue 16): the resident's answers, staff's paper entry, the office, the public index. */
   surveys: ["svy"],
+  /** The micro-renewal fund (issue 16): the projects, one project, the office's desk. */
+  renewal: ["rn"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TextGroup = keyof typeof TEXT_GROUPS;

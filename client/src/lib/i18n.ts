@@ -26,6 +26,8 @@ const loaders: Record<Lang, Record<TextGroup, () => Chunk>> = {
     mediation: () => import("virtual:texts/zh-CN/mediation"),
     // satisfaction surveys (issue 16)
     surveys: () => import("virtual:texts/zh-CN/surveys"),
+    // micro-renewal fund (issue 16)
+    renewal: () => import("virtual:texts/zh-CN/renewal"),
   },
   en: {
     shell: () => import("virtual:texts/en/shell"),
@@ -41,6 +43,8 @@ const loaders: Record<Lang, Record<TextGroup, () => Chunk>> = {
     mediation: () => import("virtual:texts/en/mediation"),
     // satisfaction surveys (issue 16)
     surveys: () => import("virtual:texts/en/surveys"),
+    // micro-renewal fund (issue 16)
+    renewal: () => import("virtual:texts/en/renewal"),
   },
 };
 /** Each language's texts loaded so far, all groups merged (a key shared by groups has the same text in each). */

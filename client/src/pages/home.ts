@@ -24,6 +24,8 @@ export function render(root: HTMLElement, _ctx: PageContext): void {
       // talent pool and suggestions (issue 15)
       door("#/suggestions", "home.suggestions", "home.suggestionsText"),
       door("#/talent", "home.talent", "home.talentText"),
+      // micro-renewal fund (issue 16)
+      door("#/renewal", "home.renewal", "home.renewalText"),
     ),
   );
 }
