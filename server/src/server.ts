@@ -47,6 +47,9 @@ import { agreementRoute, directoryMediators, householdsIn, mediationService, peo
 // talent pool and suggestions (issue 15)
 import { placesFromDirectory, talentCandidates, talentServices } from "./services/talent/index.js";
 import { startSuggestionSweeps, suggestionServices, type SuggestionSweepResult } from "./services/suggestions/index.js";
+// community partners (issue 16)
+import { partnerServices, timebankLedger } from "./services/partners/index.js";
+import { honouredOf } from "./services/vouchers/index.js";
 import { modelName, mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
 export const SERVER_VERSION = "0.1.0";
@@ -245,6 +248,8 @@ export async function startServer(
   const personsOf = (address: string) => directory.personsOf(address);
   const talent = talentServices({ personsOf, places: placesFromDirectory(directory) });
   const suggestions = suggestionServices({ vault: privacy.vault, clock: offchain.clock, personsOf });
+  // Community partners (issue 16): contacts kept in the vault; time-bank credits read from the indexer's models.
+  const partners = partnerServices({ vault: privacy.vault, ledgers: [timebankLedger(service.store, (voucher) => honouredOf(service.store, voucher))] });
   const services = mountServices({
     outbox,
     store: service.store,
@@ -261,6 +266,7 @@ export async function startServer(
       mediation.service,
       ...talent.services,
       ...suggestions.services,
+      ...partners.services,
       ...(typeof offchain.services === "function" ? offchain.services({ privacy }) : (offchain.services ?? [])),
     ],
     sessions,
@@ -273,6 +279,7 @@ export async function startServer(
   running.engine = services.engine;
   talent.useEngine(services.engine);
   suggestions.useEngine(services.engine);
+  partners.useEngine(services.engine);
   const suggestionSweeps = startSuggestionSweeps({ engine: services.engine, intervalMs: settings.workOrderSweepMs, logger, clock: offchain.clock });
   // Overdue orders escalated and unanswered fixes confirmed, by the server itself (workorders/sweep.ts).
   // On the services' clock, like the deadlines they compare it with (a moved clock makes an order overdue for both).
