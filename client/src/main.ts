@@ -67,6 +67,11 @@ const pages: Record<PageName, () => Promise<PageModule>> = {
   "mediation-cases": () => import("./pages/mediation-cases.js"),
   "mediation-office": () => import("./pages/mediation-office.js"),
   "mediation-stats": () => import("./pages/mediation-stats.js"),
+  // community partners (issue 16)
+  partners: () => import("./pages/partners.js"),
+  partner: () => import("./pages/partner.js"),
+  "partner-desk": () => import("./pages/partner-desk.js"),
+  "partners-office": () => import("./pages/partners-office.js"),
 };
 
 /** Roles that own documents (see pages/upload.ts): they get the upload page in the navigation. */

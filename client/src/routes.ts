@@ -40,7 +40,12 @@ export type PageName =
   | "mediation-work"
   | "mediation-cases"
   | "mediation-office"
-  | "mediation-stats";
+  | "mediation-stats"
+  // community partners (issue 16)
+  | "partners"
+  | "partner"
+  | "partner-desk"
+  | "partners-office";
 /**
  * `data`: the GET requests the page makes first, exactly as lib/api.ts spells them (`{id}` from the route). The
  * boot script sends them while the page's code is still downloading; api.ts hands each answer to the page once.
@@ -111,6 +116,12 @@ export const routes: RouteDef[] = [
   { pattern: /^mediation\/stats$/, names: [], page: "mediation-stats", texts: "mediation", nav: "mediation", data: ["/api/mediation/disputes/stats?estate=1"] },
   { pattern: /^mediation\/([A-Za-z0-9_-]{1,64})\/work$/, names: ["id"], page: "mediation-work", texts: "mediation", nav: "mediation" },
   { pattern: /^mediation\/([A-Za-z0-9_-]{1,64})$/, names: ["id"], page: "mediation-case", texts: "mediation", nav: "mediation" },
+  // community partners (issue 16): the public directory, the partner's desk and the office's page (fixed paths
+  // before `partners/<id>`), one partner's public page.
+  { pattern: /^partners$/, names: [], page: "partners", texts: "partners", nav: "", data: ["/api/partners/directory?limit=100"] },
+  { pattern: /^partners\/desk$/, names: [], page: "partner-desk", texts: "partners", nav: "" },
+  { pattern: /^partners\/office$/, names: [], page: "partners-office", texts: "partners", nav: "staff" },
+  { pattern: /^partners\/([A-Za-z0-9_-]{1,64})$/, names: ["id"], page: "partner", texts: "partners", nav: "", data: ["/api/partners/{id}"] },
 ];
 
 /** The route path of a location hash: `#/votes/3?x=1` → `votes/3`. */

@@ -35,6 +35,8 @@ export const TEXT_GROUPS = {
   suggestions: ["sug", "talent"],
   /** Dispute mediation (issue 15): the resident's, mediator's and office's pages and the public statistics; documents' checks. */
   mediation: ["med", "medOffice", "doc"],
+  /** Community partners (issue 16): the directory, a partner's page, its desk, the office's registrations. */
+  partners: ["ptn"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TextGroup = keyof typeof TEXT_GROUPS;

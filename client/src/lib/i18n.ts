@@ -24,6 +24,8 @@ const loaders: Record<Lang, Record<TextGroup, () => Chunk>> = {
     // talent pool and suggestions (issue 15)
     suggestions: () => import("virtual:texts/zh-CN/suggestions"),
     mediation: () => import("virtual:texts/zh-CN/mediation"),
+    // community partners (issue 16)
+    partners: () => import("virtual:texts/zh-CN/partners"),
   },
   en: {
     shell: () => import("virtual:texts/en/shell"),
@@ -37,6 +39,8 @@ const loaders: Record<Lang, Record<TextGroup, () => Chunk>> = {
     // talent pool and suggestions (issue 15)
     suggestions: () => import("virtual:texts/en/suggestions"),
     mediation: () => import("virtual:texts/en/mediation"),
+    // community partners (issue 16)
+    partners: () => import("virtual:texts/en/partners"),
   },
 };
 /** Each language's texts loaded so far, all groups merged (a key shared by groups has the same text in each). */

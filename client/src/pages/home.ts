@@ -24,6 +24,8 @@ export function render(root: HTMLElement, _ctx: PageContext): void {
       // talent pool and suggestions (issue 15)
       door("#/suggestions", "home.suggestions", "home.suggestionsText"),
       door("#/talent", "home.talent", "home.talentText"),
+      // community partners (issue 16)
+      door("#/partners", "home.partners", "home.partnersText"),
     ),
   );
 }
