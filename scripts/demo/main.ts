@@ -32,6 +32,8 @@ const stack = await startDemoStack({
   mediationHistory: true,
   // talent pool and suggestions (issue 15)
   talentAndSuggestions: true,
+  // community partners (issue 16)
+  partners: true,
 });
 
 const { plan } = stack;

@@ -26,6 +26,8 @@ import { MEDIATION_SPAN_SECONDS, prepareMediation } from "./mediation.js";
 // talent pool and suggestions (issue 15)
 import { playSuggestions } from "./suggestions.js";
 import { playTalentPool, TALENT_DAYS } from "./talent.js";
+// community partners (issue 16)
+import { PARTNER_DAYS, playPartners } from "./partners.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 const HARDHAT_CHAIN_ID = 31337;
@@ -59,6 +61,11 @@ export type DemoStackOptions = {
    * (talent.ts, suggestions.ts): `npm run demo` does. Off unless said (tests of those pages make their own).
    */
   talentAndSuggestions?: boolean;
+  /**
+   * Plays two weeks of community partners (partners.ts: registrations, offers, bookings, goods given) before the
+   * month of work orders, and books the coming days: `npm run demo` does. Off unless said (issue 16).
+   */
+  partners?: boolean;
   /** How often the server's work-order sweeps run (ms; the server's default, 60 s, unless given). */
   workOrderSweepMs?: number;
   /** The built web client to serve (client/dist, as `npm run build:client` makes it, unless given). */
@@ -197,7 +204,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     // time before the demo is ready), so their records are dated in the past, in order, as the chain's history is.
     // Before the month of work orders (issue 15): five months of disputes, then the talent pool and three months of
     // suggestions; the clock starts back so far that each plays in order and the last ends where the month begins.
-    const before = (options.mediationHistory ? MEDIATION_SPAN_SECONDS : 0) + (options.talentAndSuggestions ? SUGGESTION_MONTHS_SECONDS : 0);
+    const before = (options.mediationHistory ? MEDIATION_SPAN_SECONDS : 0) + (options.talentAndSuggestions ? SUGGESTION_MONTHS_SECONDS : 0) + (options.partners ? PARTNER_DAYS * 86_400 : 0);
     const clock = demoClock(options.servicesClock ?? Date.now, ((options.workOrderMonth ? WORKORDER_MONTH_SECONDS : 0) + before) * 1000);
     // The month of work orders begins a month back whatever came before it: its clock reads no earlier than that.
     const workOrderClock: DemoClock = { ...clock, now: () => Math.max(clock.now(), (options.servicesClock ?? Date.now)() - WORKORDER_MONTH_SECONDS * 1000) };
@@ -242,6 +249,14 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       log(`suggestions: ${played.months.online} online and ${played.months.atOpenDay} at an open day (${played.months.attendance} came, ${played.months.registered} registered); ${f.received} received, ${f.answeredInTime} answered in time, ${f.adopted} adopted, ${f.implemented} implemented, ${f.declined} declined, ${f.overdue} overdue (${((Date.now() - began) / 1000).toFixed(1)} s)`);
       recentSuggestions = played.recent;
     }
+    // community partners (issue 16): two weeks after the suggestions, up to the month of work orders.
+    let upcomingBookings: (() => Promise<{ bookings: number }>) | undefined;
+    if (options.partners) {
+      const began = Date.now();
+      const p = await playPartners({ apiUrl: server.url, chainId: HARDHAT_CHAIN_ID, plan, at: (seconds) => clock.travelTo(seconds * 1000), start: Math.floor(clock.now() / 1000) });
+      log(`partners: ${p.partners} (${p.linked} linked to their time-bank partner address), ${p.offers} offers, ${p.bookings} bookings of their rooms, ${p.given} records of goods and services given (${((Date.now() - began) / 1000).toFixed(1)} s)`);
+      upcomingBookings = p.upcoming;
+    }
     if (month) {
       const began = Date.now();
       const m = await month.play();
@@ -250,6 +265,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     clock.catchUp();
     if (mediation) log(`mediation: ${await mediation.today()} disputes filed today, waiting for the other side's answer`);
     if (recentSuggestions) log(`suggestions: ${await recentSuggestions()} sent today, waiting for their answer`);
+    if (upcomingBookings) log(`partners: ${(await upcomingBookings()).bookings} bookings for the coming Saturday`);
     log(`server: ${server.url}${settings.staticDir ? "" : " (web client not built: npm run build:client)"}`);
     return { rpcUrl: node.url, apiUrl: server.url, plan, deployment, votes: history.votes, elections: history.elections, documents: history.documents, proposals: history.proposals, directory, stop };
   } catch (error) {
