@@ -99,7 +99,11 @@ describe("community partners: directory, a partner's page, the partner's desk an
     await page.waitForSelector("[data-testid=book-form]");
     // The demo booked next Saturday 10:00–11:00 China time.
     const taken = ((await call(undefined, "GET", `/api/partners/${cafe}/bookings?from=${Math.floor(Date.now() / 1000)}`)).body.items as { start: number }[]).map((b) => b.start);
-    const saturday = new Date((Math.max(...taken) + 8 * 3600) * 1000).toISOString().slice(0, 10);
+    // The one on a Saturday at 10:00 (China time): 1970-01-01 was a Thursday.
+    const china = (t: number) => ({ day: ((Math.floor((t + 8 * 3600) / 86_400) + 3) % 7) + 1, minute: Math.floor(((t + 8 * 3600) % 86_400) / 60) });
+    const slot = taken.find((t) => china(t).day === 6 && china(t).minute === 600)!;
+    expect(slot, "the demo's Saturday booking").to.be.a("number");
+    const saturday = new Date((slot + 8 * 3600) * 1000).toISOString().slice(0, 10);
     await page.fill("[data-testid=book-date]", saturday);
     await page.fill("[data-testid=book-time]", "10:30");
     await page.click("[data-testid=book-send]");
