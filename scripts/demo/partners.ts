@@ -128,7 +128,7 @@ export async function playPartners(deps: PartnerDeps): Promise<PartnersPlayed & 
   for (const [i, p] of PARTNERS.entries()) {
     const token = p.account ? await tokenOf(accounts[p.account].account) : office;
     for (const g of p.given ?? []) {
-      await apiCall(api, token, "POST", `/api/partners/${ids[i]}/recordGiven`, { offerId: g.offer, quantity: g.quantity, valueFen: g.valueFen, on: deps.start + 12 * DAY });
+      await apiCall(api, token, "POST", `/api/partners/${ids[i]}/recordGiven`, { offerId: g.offer, quantity: g.quantity, valueFen: g.valueFen, on: deps.start });
       given++;
     }
   }
