@@ -34,6 +34,8 @@ const stack = await startDemoStack({
   talentAndSuggestions: true,
   // community partners (issue 16)
   partners: true,
+  // micro-renewal fund (issue 16)
+  renewal: true,
 });
 
 const { plan } = stack;

@@ -8,7 +8,7 @@ import type { DemoPlan } from "./plan.js";
 import { apiCall, sessions } from "./api.js";
 
 export type PartnerDeps = { apiUrl: string; chainId: number; plan: DemoPlan; /** Moves the services' clock forward to Unix seconds. */ at: (seconds: number) => void; start: number };
-export type PartnersPlayed = { partners: number; offers: number; bookings: number; given: number; linked: number };
+export type PartnersPlayed = { partners: number; offers: number; bookings: number; given: number; linked: number; /** The partners' ids by the keys the renewal fund's demo pledges name (renewal.ts). */ ids: Record<string, string> };
 export type Upcoming = { bookings: number };
 
 const DAY = 86_400;
@@ -138,6 +138,9 @@ export async function playPartners(deps: PartnerDeps): Promise<PartnersPlayed & 
     bookings,
     given,
     linked,
+    // The café gives to the basement children's room, the pharmacy to the stairwell's handrails, the kindergarten
+    // to the rooftop garden (renewal.ts).
+    ids: { "xingfu-bakery": ids[2]!, "kangjian-pharmacy": ids[3]!, "lvyuan-nursery": ids[5]! },
     // Bookings for the coming days, made on the wall clock once the demo's past is played.
     upcoming: async () => {
       const now = Math.floor(Date.now() / 1000);

@@ -28,6 +28,8 @@ import { playSuggestions } from "./suggestions.js";
 import { playTalentPool, TALENT_DAYS } from "./talent.js";
 // community partners (issue 16)
 import { PARTNER_DAYS, playPartners } from "./partners.js";
+// micro-renewal fund (issue 16)
+import { playRenewal, RENEWAL_SPAN_SECONDS } from "./renewal.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 const HARDHAT_CHAIN_ID = 31337;
@@ -63,9 +65,15 @@ export type DemoStackOptions = {
   talentAndSuggestions?: boolean;
   /**
    * Plays two weeks of community partners (partners.ts: registrations, offers, bookings, goods given) before the
-   * month of work orders, and books the coming days: `npm run demo` does. Off unless said (issue 16).
+   * month of work orders, and books the coming days: `npm run demo` does. Off unless said (issue 16); played
+   * whenever the renewal fund is, whose partners' pledges name them.
    */
   partners?: boolean;
+  /**
+   * Plays the micro-renewal fund's five months (renewal.ts: two funded projects, one delivered with its use risen,
+   * one in progress, and one that failed to fund), before the work orders' month: `npm run demo` does. Off unless said.
+   */
+  renewal?: boolean;
   /** How often the server's work-order sweeps run (ms; the server's default, 60 s, unless given). */
   workOrderSweepMs?: number;
   /** The built web client to serve (client/dist, as `npm run build:client` makes it, unless given). */
@@ -204,7 +212,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     // time before the demo is ready), so their records are dated in the past, in order, as the chain's history is.
     // Before the month of work orders (issue 15): five months of disputes, then the talent pool and three months of
     // suggestions; the clock starts back so far that each plays in order and the last ends where the month begins.
-    const before = (options.mediationHistory ? MEDIATION_SPAN_SECONDS : 0) + (options.talentAndSuggestions ? SUGGESTION_MONTHS_SECONDS : 0) + (options.partners ? PARTNER_DAYS * 86_400 : 0);
+    const before = (options.mediationHistory ? MEDIATION_SPAN_SECONDS : 0) + (options.talentAndSuggestions ? SUGGESTION_MONTHS_SECONDS : 0) + (options.partners || options.renewal ? PARTNER_DAYS * 86_400 : 0) + (options.renewal ? RENEWAL_SPAN_SECONDS : 0);
     const clock = demoClock(options.servicesClock ?? Date.now, ((options.workOrderMonth ? WORKORDER_MONTH_SECONDS : 0) + before) * 1000);
     // The month of work orders begins a month back whatever came before it: its clock reads no earlier than that.
     const workOrderClock: DemoClock = { ...clock, now: () => Math.max(clock.now(), (options.servicesClock ?? Date.now)() - WORKORDER_MONTH_SECONDS * 1000) };
@@ -251,11 +259,19 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     }
     // community partners (issue 16): two weeks after the suggestions, up to the month of work orders.
     let upcomingBookings: (() => Promise<{ bookings: number }>) | undefined;
-    if (options.partners) {
+    let partnerIds: Record<string, string> = {};
+    if (options.partners || options.renewal) {
       const began = Date.now();
       const p = await playPartners({ apiUrl: server.url, chainId: HARDHAT_CHAIN_ID, plan, at: (seconds) => clock.travelTo(seconds * 1000), start: Math.floor(clock.now() / 1000) });
       log(`partners: ${p.partners} (${p.linked} linked to their time-bank partner address), ${p.offers} offers, ${p.bookings} bookings of their rooms, ${p.given} records of goods and services given (${((Date.now() - began) / 1000).toFixed(1)} s)`);
       upcomingBookings = p.upcoming;
+      partnerIds = p.ids;
+    }
+    // micro-renewal fund (issue 16): after the suggestions, up to the month of work orders.
+    if (options.renewal) {
+      const began = Date.now();
+      const r = await playRenewal({ apiUrl: server.url, chainId: HARDHAT_CHAIN_ID, plan, at: (seconds) => clock.travelTo(seconds * 1000), start: Math.floor(clock.now() / 1000), sweep: server.sweepRenewal, estateId: estate.estateId, partners: partnerIds });
+      log(`micro-renewal fund: ${r.projects} projects, ${r.pledges} pledges; ${r.funded} funded (${r.delivered} delivered, its use up ${r.risePercent ?? "?"} %), ${r.failed} failed to fund and released its pledges (${((Date.now() - began) / 1000).toFixed(1)} s)`);
     }
     if (month) {
       const began = Date.now();

@@ -48,8 +48,12 @@ import { agreementRoute, directoryMediators, householdsIn, mediationService, peo
 import { placesFromDirectory, talentCandidates, talentServices } from "./services/talent/index.js";
 import { startSuggestionSweeps, suggestionServices, type SuggestionSweepResult } from "./services/suggestions/index.js";
 // community partners (issue 16)
-import { partnerServices, timebankLedger } from "./services/partners/index.js";
+import { partnerDirectory, partnerServices, renewalPledges, timebankLedger } from "./services/partners/index.js";
+import type { PartnerDirectory } from "./services/renewal/index.js";
 import { honouredOf } from "./services/vouchers/index.js";
+// micro-renewal fund (issue 16)
+import { renewalService, startRenewalSweeps, type RenewalSweepResult } from "./services/renewal/index.js";
+import { voteKey, type VoteView } from "./indexer/models/votes.js";
 import { modelName, mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
 export const SERVER_VERSION = "0.1.0";
@@ -72,6 +76,8 @@ export type RunningServer = {
   sweepMediation: () => Promise<MediationSweepResult>;
   /** One pass of the suggestions' overdue sweep now, at the services' clock (talent pool and suggestions, issue 15). */
   sweepSuggestions: () => Promise<SuggestionSweepResult>;
+  /** One pass of the micro-renewal fund's deadline sweep now, at the services' clock (issue 16). */
+  sweepRenewal: () => Promise<RenewalSweepResult>;
   stop: () => Promise<void>;
 };
 
@@ -249,7 +255,34 @@ export async function startServer(
   const talent = talentServices({ personsOf, places: placesFromDirectory(directory) });
   const suggestions = suggestionServices({ vault: privacy.vault, clock: offchain.clock, personsOf });
   // Community partners (issue 16): contacts kept in the vault; time-bank credits read from the indexer's models.
-  const partners = partnerServices({ vault: privacy.vault, ledgers: [timebankLedger(service.store, (voucher) => honouredOf(service.store, voucher))] });
+  // Its page shows its pledges, read from the renewal fund's models; renewal asks it which partner ids exist and
+  // which partner an account is (services/partners/pledges.ts), once the engine runs.
+  const partners = partnerServices({
+    vault: privacy.vault,
+    ledgers: [timebankLedger(service.store, (voucher) => honouredOf(service.store, voucher))],
+    pledgesOf: (partner) => renewalPledges(running.engine!.storage)(partner),
+  });
+  const partnerOf: PartnerDirectory = {
+    exists: async (id) => (running.engine ? partnerDirectory(running.engine.storage).exists(id) : false),
+    partnersOf: async (address) => (running.engine ? partnerDirectory(running.engine.storage).partnersOf(address) : []),
+  };
+  // An approved partner's account holds the off-chain `partner` role besides the directory's (a partner's pledge).
+  const offchainRoles = async (address: string): Promise<string[]> => {
+    const roles = await directory.offchainRolesOf(address);
+    return (await partnerOf.partnersOf(address)).length > 0 && !roles.includes("partner") ? [...roles, "partner"] : roles;
+  };
+  // Micro-renewal fund (issue 16): texts in the vault, photos and invoices in the document store, a large project's
+  // owners' vote read from the indexer's read models. (The partners' service, when merged, is given as `partners`.)
+  const renewal = renewalService({
+    vault: privacy.vault,
+    documents,
+    voteOf: async (voteId) => {
+      const vote = await readModel<VoteView>(service.store, "votes", voteKey(voteId));
+      return vote ? { estateId: vote.estateId, outcome: vote.outcome } : undefined;
+    },
+    // community partners (issue 16): a partner's pledge names a partner the partners' service knows.
+    partners: partnerOf,
+  });
   const services = mountServices({
     outbox,
     store: service.store,
@@ -267,12 +300,13 @@ export async function startServer(
       ...talent.services,
       ...suggestions.services,
       ...partners.services,
+      renewal.service,
       ...(typeof offchain.services === "function" ? offchain.services({ privacy }) : (offchain.services ?? [])),
     ],
     sessions,
     rolesOf,
     // The services' off-chain roles are the directory's, unless the caller gives its own.
-    offchainRolesOf: offchain.offchainRolesOf ?? ((address) => directory.offchainRolesOf(address)),
+    offchainRolesOf: offchain.offchainRolesOf ?? offchainRoles,
     proxyCheck: offchain.proxyCheck,
     clock: offchain.clock,
   });
@@ -280,6 +314,8 @@ export async function startServer(
   talent.useEngine(services.engine);
   suggestions.useEngine(services.engine);
   partners.useEngine(services.engine);
+  renewal.useEngine(services.engine);
+  const renewalSweeps = startRenewalSweeps({ engine: services.engine, intervalMs: settings.workOrderSweepMs, logger, clock: offchain.clock });
   const suggestionSweeps = startSuggestionSweeps({ engine: services.engine, intervalMs: settings.workOrderSweepMs, logger, clock: offchain.clock });
   // Overdue orders escalated and unanswered fixes confirmed, by the server itself (workorders/sweep.ts).
   // On the services' clock, like the deadlines they compare it with (a moved clock makes an order overdue for both).
@@ -398,6 +434,7 @@ export async function startServer(
     sweepWorkOrders: sweeps.runNow,
     sweepMediation: mediationSweeps.runNow,
     sweepSuggestions: suggestionSweeps.runNow,
+    sweepRenewal: renewalSweeps.runNow,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -409,6 +446,7 @@ export async function startServer(
       await sweeps.stop();
       await mediationSweeps.stop();
       await suggestionSweeps.stop();
+      await renewalSweeps.stop();
       await delivery.stop();
       await relayerDb?.close();
       useDirectory(undefined);

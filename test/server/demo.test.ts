@@ -222,6 +222,26 @@ async function expectSuggestionMonths(api: string): Promise<void> {
   expect(JSON.stringify(list)).to.not.match(/0x[0-9a-f]{40}|p_[0-9a-f]{8}/i);
 }
 
+// micro-renewal fund (issue 16)
+/**
+ * The fund's projects the demo plays (scripts/demo/renewal.ts), as the public sees them: one delivered with its
+ * use risen 300 % (its sources shown), one funded and in progress, one that failed to fund with every fen released;
+ * every ledger balanced to the fen.
+ */
+async function expectRenewal(api: string): Promise<void> {
+  const res = await fetch(`${api}/api/renewal/list?limit=100`);
+  expect(res.status).to.equal(200);
+  const list = (await res.json()) as { items: { id: string; status: string }[] };
+  expect(list.items.map((p) => p.status).sort()).to.deep.equal(["delivered", "failed", "funded"]);
+  for (const item of list.items) {
+    const p = (await (await fetch(`${api}/api/renewal/${item.id}`)).json()) as { status: string; ledger: Record<string, number>; use: { risePercent: number; sources: string[] } | null };
+    const l = p.ledger;
+    expect(l.pledgedFen! + l.matchedFen!).to.equal(l.releasedFen! + l.spentFen! + l.remainingFen!);
+    if (p.status === "failed") expect([l.releasedFen, l.remainingFen]).to.deep.equal([l.pledgedFen! + l.matchedFen!, 0]);
+    if (p.status === "delivered") expect(p.use).to.deep.include({ risePercent: 300, sources: ["物业巡查登记", "活动室签到表"] });
+  }
+}
+
 describe("npm run demo", function () {
   this.timeout(300_000);
   let tmp: ReturnType<typeof tempDir>;
@@ -264,6 +284,9 @@ describe("npm run demo", function () {
         await expectSuggestionMonths(api);
         expect(demo.output()).to.match(/talent pool: 15 members \(\d+ with proof documents; 2 withdrew their consent, 1 gave it again\), 7 invitations/);
         expect(demo.output()).to.match(/suggestions: \d+ online and 12 at an open day \(46 came, 6 registered\); \d+ received/);
+        // micro-renewal fund (issue 16)
+        await expectRenewal(api);
+        expect(demo.output()).to.match(/micro-renewal fund: 3 projects, \d+ pledges; 2 funded \(1 delivered, its use up 300 %\), 1 failed to fund/);
       }
 
       expect(await demo.interrupt()).to.equal(0);

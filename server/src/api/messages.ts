@@ -927,6 +927,108 @@ export const messages = {
     en: "The date {on} is later than now ({now}). Record only goods or services already given.",
   },
   // --- end community partners ---
+  // --- micro-renewal fund (issue 16: services/renewal) ---
+  renewal_wrong_status: {
+    "zh-CN": "微更新项目 {id} 目前为“{status}”，这一步需要它处于“{allowed}”。请刷新页面查看项目进展。",
+    en: "Micro-renewal project {id} is {status} and this step needs it to be {allowed}. Reload the page to see where it stands.",
+  },
+  renewal_text_not_kept: {
+    "zh-CN": "本服务器未配置个人数据保险库，无法保存项目说明或理由。请联系管理员配置后重试。",
+    en: "This server keeps no personal-data vault, so it cannot keep the project's description or reason. Ask the administrator to configure one, then try again.",
+  },
+  renewal_optimum_below_minimum: {
+    "zh-CN": "理想预算 {optimumFen} 分低于最低预算 {minimumFen} 分。理想预算须不低于最低预算，请改正后重试。",
+    en: "The optimum budget {optimumFen} fen is below the minimum budget {minimumFen} fen. The optimum must be at least the minimum; correct them and try again.",
+  },
+  renewal_document_unknown: {
+    "zh-CN": "文件 {hash} 不是您上传的微更新项目材料。请先上传（class=renewal），再用它的哈希提交。",
+    en: "Document {hash} is not a micro-renewal document you uploaded. Upload it first (class=renewal), then send its hash.",
+  },
+  renewal_already_supported: {
+    "zh-CN": "您已支持过项目 {id}，每位居民只能支持一次。",
+    en: "You already support project {id}; each resident supports a project once.",
+  },
+  renewal_vote_not_needed: {
+    "zh-CN": "项目 {id} 的理想预算 {optimumFen} 分未超过 {voteAboveFen} 分，无需业主表决，可直接开启筹款。",
+    en: "Project {id} has an optimum budget of {optimumFen} fen, not above {voteAboveFen} fen: it needs no owners' vote. Open its funding directly.",
+  },
+  renewal_unknown_vote: {
+    "zh-CN": "找不到表决 {voteId}（区块链索引中没有）。请核对表决编号，或等索引同步后再试。",
+    en: "Vote {voteId} is not found (the chain's index does not show it). Check the vote's number, or wait for the index to catch up and try again.",
+  },
+  renewal_vote_other_estate: {
+    "zh-CN": "表决 {voteId} 属于小区 {voteEstate}，而项目属于小区 {estateId}。请关联本小区的表决。",
+    en: "Vote {voteId} is estate {voteEstate}'s, but the project is estate {estateId}'s. Link a vote of the project's estate.",
+  },
+  renewal_needs_support: {
+    "zh-CN": "项目 {id} 目前有 {supports} 位居民支持，开启筹款需要至少 {needed} 位。请待更多居民支持后再开启。",
+    en: "Project {id} has {supports} residents' support; funding opens with at least {needed}. Wait for more residents to support it, then open funding.",
+  },
+  renewal_bad_deadline: {
+    "zh-CN": "截止时间 {deadline} 不在允许范围内：须晚于现在（{from}），且不晚于 {to}。请改正后重试。",
+    en: "The deadline {deadline} is out of range: it must be after now ({from}) and not after {to}. Correct it and try again.",
+  },
+  renewal_vote_needed: {
+    "zh-CN": "项目 {id} 的理想预算 {optimumFen} 分超过 {voteAboveFen} 分，须先经业主表决。请先关联已发起的表决。",
+    en: "Project {id} has an optimum budget of {optimumFen} fen, above {voteAboveFen} fen: it must go to an owners' vote first. Link the vote, then open funding once it has passed.",
+  },
+  renewal_vote_not_passed: {
+    "zh-CN": "表决 {voteId} 的结果为“{outcome}”，尚未通过，不能开启筹款。请待表决通过并计票完成后再试。",
+    en: "Vote {voteId} stands at {outcome}, not passed: funding cannot open. Try again once the vote has passed and been finalized.",
+  },
+  renewal_deadline_passed: {
+    "zh-CN": "项目 {id} 的筹款已于 {deadline} 截止，不能再认捐或撤回。",
+    en: "Funding of project {id} closed at its deadline ({deadline}); pledges can no longer be made or withdrawn.",
+  },
+  renewal_partner_no_proxy: {
+    "zh-CN": "合伙人的认捐由合伙人成员或工作人员本人提交，不能以居民委托方式代办。请去掉 onBehalfOf 和 authorisation 后重试。",
+    en: "A partner's pledge is made by the partner's member or by staff as themselves, not under a resident's authorisation. Remove onBehalfOf and authorisation and try again.",
+  },
+  renewal_unknown_partner: {
+    "zh-CN": "找不到合伙人 {partnerId}。请核对合伙人编号，或先在社区合伙人中登记。",
+    en: "Partner {partnerId} is not found. Check the partner's id, or register the partner first.",
+  },
+  renewal_not_partner_member: {
+    "zh-CN": "您不是合伙人 {partnerId} 的成员，不能以其名义认捐。请由该合伙人的成员或工作人员提交。",
+    en: "You are not a member of partner {partnerId}, so you cannot pledge in its name. Ask one of its members, or staff, to pledge.",
+  },
+  renewal_over_optimum: {
+    "zh-CN": "认捐 {amountFen} 分（连同配捐）将超过理想预算 {optimumFen} 分；目前已筹 {raisedFen} 分（含配捐）。请减少金额后重试。",
+    en: "A pledge of {amountFen} fen (with its match) would take the project past its optimum budget of {optimumFen} fen; {raisedFen} fen is raised so far, match included. Pledge less and try again.",
+  },
+  renewal_unknown_pledge: {
+    "zh-CN": "项目 {id} 没有可撤回的第 {pledge} 笔认捐（不存在或已退回）。请刷新页面查看您的认捐。",
+    en: "Project {id} has no pledge {pledge} to withdraw (there is none, or it was already given back). Reload the page to see your pledges.",
+  },
+  renewal_not_pledger: {
+    "zh-CN": "项目 {id} 的第 {pledge} 笔认捐不是您的，只有认捐人（或受其委托的工作人员）才能撤回；合伙人的认捐由工作人员撤回。",
+    en: "Pledge {pledge} of project {id} is not yours: only its pledger (or staff acting for them under an authorisation) can withdraw it; a partner's pledge is withdrawn by staff.",
+  },
+  renewal_not_due: {
+    "zh-CN": "项目 {id} 的筹款截止时间 {deadline} 未到，尚不能结算。",
+    en: "Project {id}'s funding deadline ({deadline}) has not come yet; it cannot be closed before then.",
+  },
+  renewal_unknown_milestone: {
+    "zh-CN": "项目 {id} 没有第 {milestone} 个节点（共 {count} 个）。请先添加节点，或核对编号。",
+    en: "Project {id} has no milestone {milestone} (it has {count}). Add the milestone first, or check its number.",
+  },
+  renewal_milestone_accepted: {
+    "zh-CN": "项目 {id} 的第 {milestone} 个节点已验收，不能再更改进度。",
+    en: "Milestone {milestone} of project {id} is already accepted; its progress can no longer change.",
+  },
+  renewal_milestone_not_ready: {
+    "zh-CN": "第 {milestone} 个节点进度为 {percent}%，证明材料 {evidence} 份；验收需要进度 100% 且至少一份证明材料。请先报告进度并上传材料。",
+    en: "Milestone {milestone} is {percent}% complete with {evidence} pieces of evidence; acceptance needs 100% and at least one piece. Report its progress with evidence first.",
+  },
+  renewal_overspend: {
+    "zh-CN": "支出 {amountFen} 分超过账上余额 {remainingFen} 分，不能超支。请按余额调整金额。",
+    en: "A payment of {amountFen} fen is more than the {remainingFen} fen the ledger holds; the fund cannot overspend. Pay at most what remains.",
+  },
+  renewal_milestones_open: {
+    "zh-CN": "项目 {id} 共 {count} 个节点，仍有 {open} 个未验收（至少需要一个节点）。请全部验收后再确认完工。",
+    en: "Project {id} has {count} milestones, {open} of them not accepted (it needs at least one). Accept every milestone, then complete the project.",
+  },
+  // --- end micro-renewal fund ---
 } as const satisfies Record<string, Record<Language, string>>;
 
 export type ErrorCode = keyof typeof messages;

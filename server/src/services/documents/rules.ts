@@ -48,6 +48,7 @@ const CLASS_NAMES: Record<DocumentClassName, { "zh-CN": string; en: string }> = 
   authorisation: { "zh-CN": "书面授权扫描件", en: "scanned written authorisation" },
   "workorder-photo": { "zh-CN": "报修照片", en: "work-order photo" },
   "mediation-agreement": { "zh-CN": "调解协议", en: "mediation agreement" },
+  renewal: { "zh-CN": "微更新项目材料", en: "micro-renewal document" },
 };
 
 /** A class's name in each language, for messages. */

@@ -97,6 +97,12 @@ export const DOCUMENT_CLASSES = {
    * at rest; through the store, staff and the auditor only.
    */
   "mediation-agreement": { uploaders: ["signedIn"], types: SCANS, ...PERSONAL },
+  /**
+   * Micro-renewal fund (issue 16): a project's photos, milestone evidence and invoices. Public (a shared place and
+   * the fund's spending are every resident's business; people are not to be photographed); uploaded by anyone
+   * signed in, the fund taking only the acting person's own upload (services/renewal/evidence.ts).
+   */
+  renewal: { uploaders: ["signedIn"], types: FILES, ...PUBLIC },
 } as const satisfies Record<string, DocumentClass>;
 
 export type DocumentClassName = keyof typeof DOCUMENT_CLASSES;

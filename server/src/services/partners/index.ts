@@ -20,6 +20,7 @@ export { timebankLedger, type CurrencyLedger, type Spending } from "./ledgers.js
 export { MODELS as PARTNER_MODELS, type BookingRow, type GivenRow, type PartnerRow, type Totals } from "./projections.js";
 export { type ContributionsView, type PartnerPledge, type PartnerView } from "./queries.js";
 export { evolvePartner, INITIAL_PARTNER, type PartnerState } from "./state.js";
+export { partnerDirectory, PLEDGE_STATUSES, renewalPledges } from "./pledges.js";
 
 export type PartnerDeps = {
   /** Where contact persons are kept; without it a registration is refused (400 partner_contact_not_kept). */
