@@ -116,6 +116,26 @@ describe("community partners over HTTP (real server, node, LevelDB and vault)", 
     expect((await call("shop", "POST", `/api/partners/${id}/recordGiven`, { offerId: "o2", quantity: 20, valueFen: 6000, on: now - 60 })).status).to.equal(201);
   });
 
+  it("the partner pledges to a micro-renewal project from its account; its page shows the pledge; others may not pledge for it", async function () {
+    const renewal = async (who: string, path: string, body: unknown) => call(who, "POST", `/api/renewal${path}`, body);
+    const proposed = await renewal("r1", "/propose", { estateId: history.estateId, title: "地下室改儿童室", place: "3号楼地下室", description: "把闲置的地下室改成儿童活动室", minimumFen: 1_000_000, optimumFen: 1_500_000 });
+    expect(proposed.status, JSON.stringify(proposed.body)).to.equal(201);
+    const project = proposed.body.id as string;
+    expect((await renewal("staff", `/${project}/accept`, {})).status).to.equal(201);
+    for (const who of ["r1", "rc", "applicant"]) await renewal(who, `/${project}/support`, {});
+    const opened = await renewal("staff", `/${project}/openFunding`, { deadline: Math.floor(servicesNow() / 1000) + 20 * 86_400 });
+    expect(opened.status, JSON.stringify(opened.body)).to.equal(201);
+    // A resident is no partner; the partner pledges from its own account (the off-chain partner role its account holds).
+    expect((await renewal("r1", `/${project}/pledge`, { amountFen: 50_000, partnerId: id })).body.error.code).to.equal("forbidden");
+    const pledged = await renewal("shop", `/${project}/pledge`, { amountFen: 80_000, partnerId: id });
+    expect(pledged.status, JSON.stringify(pledged.body)).to.equal(201);
+    const page = await call(undefined, "GET", `/api/partners/${id}`);
+    expect(page.body.pledges).to.deep.equal([{ project, title: "地下室改儿童室", amountFen: 80_000, status: "held", at: page.body.pledges[0].at }]);
+    expect(page.body.summary).to.include({ pledges: 1, pledgedFen: 80_000 });
+    const fund = await call(undefined, "GET", `/api/renewal/${project}`);
+    expect(fund.body.partnerFen).to.equal(80_000);
+  });
+
   it("a business applies; the office approves; its contact only on the audited path; contacts in no record, receipt, log or public answer", async function () {
     const applied = await call("applicant", "POST", "/api/partners/apply", { kind: "education", name: "小星星幼儿园", nameEn: "Little Star Kindergarten", ...APPLICANT });
     expect(applied.status, JSON.stringify(applied.body)).to.equal(201);
