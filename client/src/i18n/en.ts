@@ -2030,5 +2030,12 @@ export const en: Record<TextKey, string> = {
   "ptn.status.pending": "Pending",
   "ptn.status.approved": "Approved",
   "ptn.status.rejected": "Rejected",
+  "ptn.pledgeTitle": "Pledge to a micro-renewal project",
+  "ptn.pledge": "Pledge",
+  "ptn.pledgeNone": "No micro-renewal project is raising funds now.",
+  "ptn.f.pledgeYuan": "Amount (yuan)",
+  "ptn.pledgeStatus.held": "Held",
+  "ptn.pledgeStatus.funded": "Funded",
+  "ptn.pledgeStatus.released": "Released",
   // end of community partners
 };

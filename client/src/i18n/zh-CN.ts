@@ -2028,6 +2028,13 @@ export const zhCN = {
   "ptn.status.pending": "待审核",
   "ptn.status.approved": "已批准",
   "ptn.status.rejected": "未批准",
+  "ptn.pledgeTitle": "认捐微更新项目",
+  "ptn.pledge": "认捐",
+  "ptn.pledgeNone": "目前没有正在筹款的微更新项目。",
+  "ptn.f.pledgeYuan": "金额（元）",
+  "ptn.pledgeStatus.held": "认捐中",
+  "ptn.pledgeStatus.funded": "已达成",
+  "ptn.pledgeStatus.released": "已退回",
   // end of community partners
 } as const;
 

@@ -56,7 +56,7 @@ export function contributionSections(c: Contributions): HTMLElement[] {
         ? h("p", { class: "muted", "data-testid": "ptn-pledges-off" }, t("ptn.pledgesNotRunning"))
         : c.pledges.length === 0
           ? h("p", { class: "muted" }, t("ptn.noPledges"))
-          : rowsTable([t("ptn.col.project"), t("ptn.col.amount"), t("ptn.col.status")], c.pledges.map((p) => [p.title, money(p.amountFen), p.status]), "ptn-pledges", "ptn-pledges-h"),
+          : rowsTable([t("ptn.col.project"), t("ptn.col.amount"), t("ptn.col.status")], c.pledges.map((p) => [p.title, money(p.amountFen), code("pledgeStatus", p.status)]), "ptn-pledges", "ptn-pledges-h"),
     ),
   ];
 }

@@ -103,6 +103,25 @@ function givenForm(c: Contributions, ctx: PageContext): HTMLElement | null {
   return form;
 }
 
+/** Pledging to a micro-renewal project in funding, through the renewal fund's API (the partner's id as pledger). */
+async function pledgeForm(c: Contributions, ctx: PageContext): Promise<HTMLElement | null> {
+  const open = await get<{ items: { id: string; title: string; status: string }[] }>("/api/renewal/list?status=funding&limit=100", ctx.signal).catch(() => null);
+  if (!open) return null;
+  if (open.items.length === 0) return h("p", { class: "muted", "data-testid": "pledge-none" }, t("ptn.pledgeNone"));
+  const project = h("select", { "data-testid": "pledge-project" }, ...open.items.map((p) => h("option", { value: p.id }, p.title)));
+  const amount = h("input", { inputmode: "decimal", "data-testid": "pledge-yuan" });
+  const result = h("div", { "aria-live": "polite", "data-testid": "pledge-result" });
+  const button = h("button", { type: "submit", class: "primary", "data-testid": "pledge-send" }, t("ptn.pledge"));
+  const form = h("form", { class: "card", novalidate: true, "aria-labelledby": "ptn-pledge-h" }, h("h2", { id: "ptn-pledge-h" }, t("ptn.pledgeTitle")), field(t("ptn.col.project"), project), field(t("ptn.f.pledgeYuan"), amount), h("div", { class: "actions" }, button), result);
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const fen = Math.round(Number(amount.value) * 100);
+    if (!Number.isSafeInteger(fen) || fen <= 0) return void result.replaceChildren(notice("error", t("ptn.f.fillAll")));
+    send(`/api/renewal/${project.value}/pledge`, { amountFen: fen, partnerId: c.partner.id }, result, ctx, button);
+  });
+  return form;
+}
+
 export async function render(root: HTMLElement, ctx: PageContext): Promise<void> {
   const title = h("h1", {}, t("ptn.deskTitle"));
   if (!signedIn()) return replace(root, title, h("p", { class: "lead" }, t("ptn.deskLead")), notice("info", t("ptn.deskSignIn"), " ", h("a", { href: "#/account?next=partners/desk", class: "button primary" }, t("nav.signIn"))));
@@ -126,6 +145,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     h("section", { "aria-labelledby": "ptn-my-offers-h" }, h("h2", { id: "ptn-my-offers-h" }, t("ptn.offers")), offers.length === 0 ? h("p", { class: "muted" }, t("ptn.noOffers")) : h("ul", { class: "cards", "data-testid": "ptn-offers" }, offers)),
     offerForm(c.partner.id, ctx),
     givenForm(c, ctx),
+    await pledgeForm(c, ctx),
     ...contributionSections(c),
     contactReader(c.partner.id, ctx),
   );
