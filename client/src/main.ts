@@ -76,6 +76,11 @@ const pages: Record<PageName, () => Promise<PageModule>> = {
   renewal: () => import("./pages/renewal.js"),
   "renewal-project": () => import("./pages/renewal-project.js"),
   "renewal-office": () => import("./pages/renewal-office.js"),
+  // community partners (issue 16)
+  partners: () => import("./pages/partners.js"),
+  partner: () => import("./pages/partner.js"),
+  "partner-desk": () => import("./pages/partner-desk.js"),
+  "partners-office": () => import("./pages/partners-office.js"),
 };
 
 /** Roles that own documents (see pages/upload.ts): they get the upload page in the navigation. */

@@ -49,7 +49,12 @@ export type PageName =
   // micro-renewal fund (issue 16)
   | "renewal"
   | "renewal-project"
-  | "renewal-office";
+  | "renewal-office"
+  // community partners (issue 16)
+  | "partners"
+  | "partner"
+  | "partner-desk"
+  | "partners-office";
 /**
  * `data`: the GET requests the page makes first, exactly as lib/api.ts spells them (`{id}` from the route). The
  * boot script sends them while the page's code is still downloading; api.ts hands each answer to the page once.
@@ -129,6 +134,12 @@ export const routes: RouteDef[] = [
   { pattern: /^surveys\/paper$/, names: [], page: "survey-paper", texts: "surveys", nav: "staff" },
   { pattern: /^surveys\/office$/, names: [], page: "survey-office", texts: "surveys", nav: "staff" },
   { pattern: /^surveys\/index$/, names: [], page: "survey-index", texts: "surveys", nav: "surveys", data: ["/api/surveys/trend?estateId=1", "/api/surveys/tasks?estateId=1"] },
+  // community partners (issue 16): the public directory, the partner's desk and the office's page (fixed paths
+  // before `partners/<id>`), one partner's public page.
+  { pattern: /^partners$/, names: [], page: "partners", texts: "partners", nav: "", data: ["/api/partners/directory?limit=100"] },
+  { pattern: /^partners\/desk$/, names: [], page: "partner-desk", texts: "partners", nav: "" },
+  { pattern: /^partners\/office$/, names: [], page: "partners-office", texts: "partners", nav: "staff" },
+  { pattern: /^partners\/([A-Za-z0-9_-]{1,64})$/, names: ["id"], page: "partner", texts: "partners", nav: "", data: ["/api/partners/{id}"] },
 ];
 
 /** The route path of a location hash: `#/votes/3?x=1` → `votes/3`. */

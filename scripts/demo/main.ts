@@ -34,6 +34,8 @@ const stack = await startDemoStack({
   talentAndSuggestions: true,
   // satisfaction surveys (issue 16)
   surveyYear: true,
+  // community partners (issue 16)
+  partners: true,
   // micro-renewal fund (issue 16)
   renewal: true,
 });

@@ -22,6 +22,8 @@ export type RenewalDeps = {
   /** One pass of the server's deadline sweep at the services' clock. */
   sweep: () => Promise<unknown>;
   estateId: number;
+  /** The partners' ids (scripts/demo/partners.ts) by the keys the pledges below name (community partners, issue 16). */
+  partners?: Record<string, string>;
 };
 
 export type RenewalPlayed = { projects: number; funded: number; failed: number; delivered: number; risePercent: number | null; pledges: number };
@@ -57,7 +59,7 @@ export async function playRenewal(deps: RenewalDeps): Promise<RenewalPlayed> {
     on((d + 4) * DAY, async () => void (await call(office, `/${ids[key]}/openFunding`, { deadline: S + (d + 4 + fundingDays) * DAY })));
     for (const [day, who, fen] of gifts) {
       on((d + 4 + day) * DAY + 600, async () => {
-        if (typeof who === "string") await call(office, `/${ids[key]}/pledge`, { amountFen: fen, partnerId: who });
+        if (typeof who === "string") await call(office, `/${ids[key]}/pledge`, { amountFen: fen, partnerId: deps.partners?.[who] ?? who });
         else await call(owner(who).account, `/${ids[key]}/pledge`, { amountFen: fen });
         pledges++;
       });

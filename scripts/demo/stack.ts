@@ -28,6 +28,8 @@ import { MEDIATION_SPAN_SECONDS, prepareMediation } from "./mediation.js";
 // talent pool and suggestions (issue 15)
 import { playSuggestions } from "./suggestions.js";
 import { playTalentPool, TALENT_DAYS } from "./talent.js";
+// community partners (issue 16)
+import { PARTNER_DAYS, playPartners } from "./partners.js";
 // micro-renewal fund (issue 16)
 import { playRenewal, RENEWAL_SPAN_SECONDS } from "./renewal.js";
 
@@ -65,6 +67,12 @@ export type DemoStackOptions = {
   talentAndSuggestions?: boolean;
   /** issue 16: four quarters of satisfaction surveys, played first (the services' clock starts a year further back). */
   surveyYear?: boolean;
+  /**
+   * Plays two weeks of community partners (partners.ts: registrations, offers, bookings, goods given) before the
+   * month of work orders, and books the coming days: `npm run demo` does. Off unless said (issue 16); played
+   * whenever the renewal fund is, whose partners' pledges name them.
+   */
+  partners?: boolean;
   /**
    * Plays the micro-renewal fund's five months (renewal.ts: two funded projects, one delivered with its use risen,
    * one in progress, and one that failed to fund), before the work orders' month: `npm run demo` does. Off unless said.
@@ -228,6 +236,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       (options.mediationHistory ? MEDIATION_SPAN_SECONDS : 0) +
       (options.talentAndSuggestions ? SUGGESTION_MONTHS_SECONDS : 0) +
       (options.surveyYear ? SURVEY_YEAR_SECONDS : 0) +
+      (options.partners || options.renewal ? PARTNER_DAYS * 86_400 : 0) +
       (options.renewal ? RENEWAL_SPAN_SECONDS : 0);
     const clock = demoClock(options.servicesClock ?? Date.now, ((options.workOrderMonth ? WORKORDER_MONTH_SECONDS : 0) + before) * 1000);
     // The month of work orders begins a month back whatever came before it: its clock reads no earlier than that.
@@ -280,10 +289,20 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       log(`suggestions: ${played.months.online} online and ${played.months.atOpenDay} at an open day (${played.months.attendance} came, ${played.months.registered} registered); ${f.received} received, ${f.answeredInTime} answered in time, ${f.adopted} adopted, ${f.implemented} implemented, ${f.declined} declined, ${f.overdue} overdue (${((Date.now() - began) / 1000).toFixed(1)} s)`);
       recentSuggestions = played.recent;
     }
+    // community partners (issue 16): two weeks after the suggestions, up to the month of work orders.
+    let upcomingBookings: (() => Promise<{ bookings: number }>) | undefined;
+    let partnerIds: Record<string, string> = {};
+    if (options.partners || options.renewal) {
+      const began = Date.now();
+      const p = await playPartners({ apiUrl: server.url, chainId: HARDHAT_CHAIN_ID, plan, at: (seconds) => clock.travelTo(seconds * 1000), start: Math.floor(clock.now() / 1000) });
+      log(`partners: ${p.partners} (${p.linked} linked to their time-bank partner address), ${p.offers} offers, ${p.bookings} bookings of their rooms, ${p.given} records of goods and services given (${((Date.now() - began) / 1000).toFixed(1)} s)`);
+      upcomingBookings = p.upcoming;
+      partnerIds = p.ids;
+    }
     // micro-renewal fund (issue 16): after the suggestions, up to the month of work orders.
     if (options.renewal) {
       const began = Date.now();
-      const r = await playRenewal({ apiUrl: server.url, chainId: HARDHAT_CHAIN_ID, plan, at: (seconds) => clock.travelTo(seconds * 1000), start: Math.floor(clock.now() / 1000), sweep: server.sweepRenewal, estateId: estate.estateId });
+      const r = await playRenewal({ apiUrl: server.url, chainId: HARDHAT_CHAIN_ID, plan, at: (seconds) => clock.travelTo(seconds * 1000), start: Math.floor(clock.now() / 1000), sweep: server.sweepRenewal, estateId: estate.estateId, partners: partnerIds });
       log(`micro-renewal fund: ${r.projects} projects, ${r.pledges} pledges; ${r.funded} funded (${r.delivered} delivered, its use up ${r.risePercent ?? "?"} %), ${r.failed} failed to fund and released its pledges (${((Date.now() - began) / 1000).toFixed(1)} s)`);
     }
     if (month) {
@@ -294,6 +313,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     clock.catchUp();
     if (mediation) log(`mediation: ${await mediation.today()} disputes filed today, waiting for the other side's answer`);
     if (recentSuggestions) log(`suggestions: ${await recentSuggestions()} sent today, waiting for their answer`);
+    if (upcomingBookings) log(`partners: ${(await upcomingBookings()).bookings} bookings for the coming Saturday`);
     log(`server: ${server.url}${settings.staticDir ? "" : " (web client not built: npm run build:client)"}`);
     return { rpcUrl: node.url, apiUrl: server.url, plan, deployment, votes: history.votes, elections: history.elections, documents: history.documents, proposals: history.proposals, directory, stop };
   } catch (error) {

@@ -50,6 +50,10 @@ import { startSuggestionSweeps, suggestionServices, type SuggestionSweepResult }
 // issue 16: satisfaction surveys
 import { surveyServices, type Household } from "./services/surveys/index.js";
 import { storeUnits } from "./services/directory/units.js";
+// community partners (issue 16)
+import { partnerDirectory, partnerServices, renewalPledges, timebankLedger } from "./services/partners/index.js";
+import type { PartnerDirectory } from "./services/renewal/index.js";
+import { honouredOf } from "./services/vouchers/index.js";
 // micro-renewal fund (issue 16)
 import { renewalService, startRenewalSweeps, type RenewalSweepResult } from "./services/renewal/index.js";
 import { voteKey, type VoteView } from "./indexer/models/votes.js";
@@ -277,6 +281,23 @@ export async function startServer(
     return out;
   };
   const surveys = surveyServices({ clock: offchain.clock, logger, ...offchain.surveys, householdsOf: offchain.surveys?.householdsOf ?? householdsOf });
+  // Community partners (issue 16): contacts kept in the vault; time-bank credits read from the indexer's models.
+  // Its page shows its pledges, read from the renewal fund's models; renewal asks it which partner ids exist and
+  // which partner an account is (services/partners/pledges.ts), once the engine runs.
+  const partners = partnerServices({
+    vault: privacy.vault,
+    ledgers: [timebankLedger(service.store, (voucher) => honouredOf(service.store, voucher))],
+    pledgesOf: (partner) => renewalPledges(running.engine!.storage)(partner),
+  });
+  const partnerOf: PartnerDirectory = {
+    exists: async (id) => (running.engine ? partnerDirectory(running.engine.storage).exists(id) : false),
+    partnersOf: async (address) => (running.engine ? partnerDirectory(running.engine.storage).partnersOf(address) : []),
+  };
+  // An approved partner's account holds the off-chain `partner` role besides the directory's (a partner's pledge).
+  const offchainRoles = async (address: string): Promise<string[]> => {
+    const roles = await directory.offchainRolesOf(address);
+    return (await partnerOf.partnersOf(address)).length > 0 && !roles.includes("partner") ? [...roles, "partner"] : roles;
+  };
   // Micro-renewal fund (issue 16): texts in the vault, photos and invoices in the document store, a large project's
   // owners' vote read from the indexer's read models. (The partners' service, when merged, is given as `partners`.)
   const renewal = renewalService({
@@ -286,6 +307,8 @@ export async function startServer(
       const vote = await readModel<VoteView>(service.store, "votes", voteKey(voteId));
       return vote ? { estateId: vote.estateId, outcome: vote.outcome } : undefined;
     },
+    // community partners (issue 16): a partner's pledge names a partner the partners' service knows.
+    partners: partnerOf,
   });
   const services = mountServices({
     outbox,
@@ -304,13 +327,14 @@ export async function startServer(
       ...talent.services,
       ...suggestions.services,
       ...surveys.services,
+      ...partners.services,
       renewal.service,
       ...(typeof offchain.services === "function" ? offchain.services({ privacy }) : (offchain.services ?? [])),
     ],
     sessions,
     rolesOf,
     // The services' off-chain roles are the directory's, unless the caller gives its own.
-    offchainRolesOf: offchain.offchainRolesOf ?? ((address) => directory.offchainRolesOf(address)),
+    offchainRolesOf: offchain.offchainRolesOf ?? offchainRoles,
     proxyCheck: offchain.proxyCheck,
     clock: offchain.clock,
   });
@@ -319,6 +343,7 @@ export async function startServer(
   suggestions.useEngine(services.engine);
   surveys.useEngine(services.engine);
   const surveySweeps = surveys.startSweeps({ intervalMs: settings.workOrderSweepMs, logger });
+  partners.useEngine(services.engine);
   renewal.useEngine(services.engine);
   const renewalSweeps = startRenewalSweeps({ engine: services.engine, intervalMs: settings.workOrderSweepMs, logger, clock: offchain.clock });
   const suggestionSweeps = startSuggestionSweeps({ engine: services.engine, intervalMs: settings.workOrderSweepMs, logger, clock: offchain.clock });

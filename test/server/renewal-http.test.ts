@@ -79,6 +79,14 @@ describe("the micro-renewal fund over HTTP (real server, node, LevelDB, vault an
 
   it("a project proposed with a photo, accepted, supported once each, funded by residents, staff for a resident and a partner; every ledger entry's receipt", async function () {
     const photo = await upload("r1");
+    // The pledging partners are the partners' service's (community partners, issue 16): registered by the office.
+    const partner = async (name: string, nameEn: string) => {
+      const res = await call("staff", "POST", "/api/partners/register", { kind: "retail", name, nameEn, contactName: "联系人", contactPhone: "13800000000" });
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      return res.body.id as string;
+    };
+    const bakery = await partner("幸福烘焙", "Xingfu Bakery");
+    const hardware = await partner("五金店", "Hardware store");
     expect((await refused("r1", "/propose", proposal({ photos: [`0x${"ab".repeat(32)}`] }), 400, "renewal_document_unknown")).details.values).to.deep.equal({ hash: `0x${"ab".repeat(32)}` });
     const low = await refused("r1", "/propose", proposal({ minimumFen: 2000, optimumFen: 1000 }), 400, "renewal_optimum_below_minimum");
     expect(low.message).to.include("1000").and.include("2000");
@@ -103,8 +111,9 @@ describe("the micro-renewal fund over HTTP (real server, node, LevelDB, vault an
     await post("r1", `/${id}/pledge`, { amountFen: 400_000 });
     const byProxy = await post("staff", `/${id}/pledge`, { amountFen: 150_001, onBehalfOf: history.members.rc.address, authorisation: history.authorizations.rc });
     expect(byProxy.proxy).to.deep.equal({ onBehalfOf: history.members.rc.address.toLowerCase(), authorisation: history.authorizations.rc });
-    await refused("r1", `/${id}/pledge`, { amountFen: 1, partnerId: "bakery" }, 403, "forbidden");
-    await post("staff", `/${id}/pledge`, { amountFen: 100_000, partnerId: "bakery" });
+    await refused("r1", `/${id}/pledge`, { amountFen: 1, partnerId: bakery }, 403, "forbidden");
+    await refused("staff", `/${id}/pledge`, { amountFen: 1, partnerId: "no-such-partner" }, 404, "renewal_unknown_partner");
+    await post("staff", `/${id}/pledge`, { amountFen: 100_000, partnerId: bakery });
     const over = await refused("v1", `/${id}/pledge`, { amountFen: 1_000_000 }, 409, "renewal_over_optimum");
     expect(over.details.values).to.include({ optimumFen: 1_500_000 });
     // v1 pledges and takes it back: the match it earned goes back too.
@@ -150,7 +159,7 @@ describe("the micro-renewal fund over HTTP (real server, node, LevelDB, vault an
     const poor = await eligible({ title: "楼道扶手", place: "5号楼楼道", minimumFen: 500_000, optimumFen: 600_000 });
     await post("staff", `/${poor}/openFunding`, { deadline: now() + 5 * DAY });
     await post("r1", `/${poor}/pledge`, { amountFen: 30_000 });
-    await post("staff", `/${poor}/pledge`, { amountFen: 20_000, partnerId: "hardware-store" });
+    await post("staff", `/${poor}/pledge`, { amountFen: 20_000, partnerId: hardware });
 
     // The deadlines pass on the services' clock; the sweep closes both, once.
     ahead += 11 * DAY;

@@ -39,6 +39,8 @@ export const TEXT_GROUPS = {
   surveys: ["svy"],
   /** The micro-renewal fund (issue 16): the projects, one project, the office's desk. */
   renewal: ["rn"],
+  /** Community partners (issue 16): the directory, a partner's page, its desk, the office's registrations. */
+  partners: ["ptn"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TextGroup = keyof typeof TEXT_GROUPS;

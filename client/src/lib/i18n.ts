@@ -28,6 +28,8 @@ const loaders: Record<Lang, Record<TextGroup, () => Chunk>> = {
     surveys: () => import("virtual:texts/zh-CN/surveys"),
     // micro-renewal fund (issue 16)
     renewal: () => import("virtual:texts/zh-CN/renewal"),
+    // community partners (issue 16)
+    partners: () => import("virtual:texts/zh-CN/partners"),
   },
   en: {
     shell: () => import("virtual:texts/en/shell"),
@@ -45,6 +47,8 @@ const loaders: Record<Lang, Record<TextGroup, () => Chunk>> = {
     surveys: () => import("virtual:texts/en/surveys"),
     // micro-renewal fund (issue 16)
     renewal: () => import("virtual:texts/en/renewal"),
+    // community partners (issue 16)
+    partners: () => import("virtual:texts/en/partners"),
   },
 };
 /** Each language's texts loaded so far, all groups merged (a key shared by groups has the same text in each). */

@@ -26,6 +26,8 @@ export function render(root: HTMLElement, _ctx: PageContext): void {
       door("#/talent", "home.talent", "home.talentText"),
       // micro-renewal fund (issue 16)
       door("#/renewal", "home.renewal", "home.renewalText"),
+      // community partners (issue 16)
+      door("#/partners", "home.partners", "home.partnersText"),
     ),
   );
 }

@@ -891,6 +891,96 @@ export const messages = {
     en: "There is no {kind} {ref}. Check the id and try again.",
   },
   // --- end satisfaction surveys ---
+  // --- community partners (issue 16: services/partners) ---
+  partner_wrong_status: {
+    "zh-CN": "合伙人 {id} 现在的状态是“{status}”，此操作只适用于“{allowed}”。",
+    en: "Partner {id} is {status}; this can only be done while it is {allowed}.",
+  },
+  partner_not_yours: {
+    "zh-CN": "您登录的账户不是合伙人 {id} 的账户。请用该合伙人登记的账户登录，或请社区办公室代办。",
+    en: "The account you signed in with is not partner {id}'s account. Sign in with the account the partner registered, or ask the community office.",
+  },
+  partner_contact_not_kept: {
+    "zh-CN": "本服务器没有个人信息保管库，无法保存联系人姓名和电话，因此没有登记。请联系管理员配置保管库。",
+    en: "This server keeps no personal-data vault, so the contact person's name and phone cannot be kept and nothing was registered. Ask the administrator to configure the vault.",
+  },
+  partner_contact_forbidden: {
+    "zh-CN": "只有社区办公室和合伙人 {id} 本身可以查看其联系人。",
+    en: "Only the community office and partner {id} itself may read its contact person.",
+  },
+  partner_apply_own_account: {
+    "zh-CN": "合伙人只能用自己的账户申请登记。工作人员代为登记请使用“登记合伙人”。",
+    en: "A partner applies with its own account. Staff registering a partner use “register” instead.",
+  },
+  partner_account_taken: {
+    "zh-CN": "账户 {account} 已是合伙人 {partner} 的账户。每个账户只能对应一个合伙人；请换一个账户。",
+    en: "Account {account} is already partner {partner}'s account. An account belongs to one partner only; use another account.",
+  },
+  partner_not_onchain: {
+    "zh-CN": "地址 {address} 不是时间银行链上登记的合伙商户。请先在时间银行登记该商户，再关联。",
+    en: "Address {address} is not a partner of the time bank on chain. Register it as a time-bank partner first, then link it.",
+  },
+  partner_timebank_taken: {
+    "zh-CN": "时间银行合伙地址 {address} 已关联到合伙人 {partner}。",
+    en: "Time-bank partner address {address} is already linked to partner {partner}.",
+  },
+  partner_unknown_offer: {
+    "zh-CN": "合伙人 {id} 没有服务项目 {offerId}。请从其页面上的项目中选择。",
+    en: "Partner {id} has no offer {offerId}. Choose one of the offers on its page.",
+  },
+  partner_offer_withdrawn: {
+    "zh-CN": "合伙人 {id} 的服务项目 {offerId} 已撤下，不能再预约或使用。",
+    en: "Partner {id}'s offer {offerId} has been withdrawn and can no longer be booked or used.",
+  },
+  partner_offer_needs_hours: {
+    "zh-CN": "场地“{title}”需要填写开放时间，居民才能预约。请至少添加一个时段。",
+    en: "The space “{title}” needs opening times so that residents can book it. Add at least one slot.",
+  },
+  partner_offer_needs_discount: {
+    "zh-CN": "优惠“{title}”需要填写折扣比例（1–100%）。",
+    en: "The discount “{title}” needs its percentage (1–100 %).",
+  },
+  partner_offer_not_space: {
+    "zh-CN": "服务项目 {offerId} 是“{kind}”，不是场地，不能预约时段。",
+    en: "Offer {offerId} is {kind}, not a space; it has no slots to book.",
+  },
+  partner_booking_past: {
+    "zh-CN": "预约开始时间 {start} 已经过去（现在是 {now}）。请选择以后的时段。",
+    en: "The booking would start at {start}, which has passed (it is now {now}). Choose a later slot.",
+  },
+  partner_booking_too_far: {
+    "zh-CN": "最多只能预约 {days} 天以内的时段。",
+    en: "Slots can be booked at most {days} days ahead.",
+  },
+  partner_booking_outside_hours: {
+    "zh-CN": "{date} {from}–{to} 不在开放时间内。当天的开放时间：{opening}。请选择开放时间内的时段。",
+    en: "{date} {from}–{to} is outside the opening times. Opening times that day: {opening}. Choose a slot within them.",
+  },
+  partner_booking_over_capacity: {
+    "zh-CN": "{people} 人超过场地容量 {capacity} 人。请减少人数或另选场地。",
+    en: "{people} people exceed the space's capacity of {capacity}. Book for fewer people or choose another space.",
+  },
+  partner_booking_overlap: {
+    "zh-CN": "该时段与已有预约 {bookingId}（{date} {from}–{to}）重叠。请另选时段。",
+    en: "The slot overlaps booking {bookingId} ({date} {from}–{to}). Choose another slot.",
+  },
+  partner_booking_not_active: {
+    "zh-CN": "预约 {bookingId} 不存在、已取消或已结束，无法取消。",
+    en: "Booking {bookingId} does not exist, was cancelled or has ended; it cannot be cancelled.",
+  },
+  partner_booking_not_yours: {
+    "zh-CN": "预约 {bookingId} 不是您的。只有预约人、合伙人或社区办公室可以取消。",
+    en: "Booking {bookingId} is not yours. Only the person who booked, the partner or the community office can cancel it.",
+  },
+  partner_given_space: {
+    "zh-CN": "服务项目 {offerId} 是场地，场地的使用按预约记录，无需登记赠送。",
+    en: "Offer {offerId} is a space: its use is recorded by its bookings, not as goods given.",
+  },
+  partner_given_future: {
+    "zh-CN": "日期 {on} 晚于现在（{now}）。只能登记已经提供的物品或服务。",
+    en: "The date {on} is later than now ({now}). Record only goods or services already given.",
+  },
+  // --- end community partners ---
   // --- micro-renewal fund (issue 16: services/renewal) ---
   renewal_wrong_status: {
     "zh-CN": "微更新项目 {id} 目前为“{status}”，这一步需要它处于“{allowed}”。请刷新页面查看项目进展。",

@@ -287,10 +287,10 @@ export function createEngine(options: EngineOptions): Engine {
     const now = Math.floor(clock() / 1000);
     const input = stripFramework(body);
     const allowed = allowedRoles(command, input);
-    if (allowed !== "signedIn") {
-      const roles = await rolesOf(request.principal);
-      if (!allowed.some((role) => roles.includes(role))) throw new Refusal(403, "forbidden", { role: allowed.join(" / ") });
-    }
+    // The decision gets the roles even of a command anyone signed in may run: some let staff do more (the office
+    // acting for a partner, staff registering a named attendee).
+    const roles = await rolesOf(request.principal);
+    if (allowed !== "signedIn" && !allowed.some((role) => roles.includes(role))) throw new Refusal(403, "forbidden", { role: allowed.join(" / ") });
     const actor = await actorOf(request, body, service, command, now);
     const id = command.target === "new" ? (command.idOf?.(input) ?? newObjectId()) : request.id!;
     return objects(stateKey(service.name, id), async () => {
@@ -302,7 +302,7 @@ export function createEngine(options: EngineOptions): Engine {
       }
       const checked = await command.check?.(input, { actor, id });
       if (checked instanceof Refusal) throw checked;
-      const decided = command.decide(current.state, input, { actor, now, id, roles: allowed === "signedIn" ? [] : await rolesOf(request.principal), facts: checked?.facts });
+      const decided = command.decide(current.state, input, { actor, now, id, roles, facts: checked?.facts });
       if (decided instanceof Refusal) throw decided;
       if (decided.length === 0) throw new Error(`Command ${service.name}.${command.name} decided no record; refuse instead.`);
       const records: JournalRecord[] = decided.map((emitted, i) => ({
