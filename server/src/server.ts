@@ -48,7 +48,7 @@ import { agreementRoute, directoryMediators, householdsIn, mediationService, peo
 import { placesFromDirectory, talentCandidates, talentServices } from "./services/talent/index.js";
 import { startSuggestionSweeps, suggestionServices, type SuggestionSweepResult } from "./services/suggestions/index.js";
 // issue 16: satisfaction surveys
-import { surveyServices, type Household } from "./services/surveys/index.js";
+import { levelBoxStorage, surveyServices, type Household } from "./services/surveys/index.js";
 import { storeUnits } from "./services/directory/units.js";
 import { modelName, mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
@@ -271,7 +271,14 @@ export async function startServer(
     }
     return out;
   };
-  const surveys = surveyServices({ clock: offchain.clock, logger, ...offchain.surveys, householdsOf: offchain.surveys?.householdsOf ?? householdsOf });
+  const surveys = surveyServices({
+    clock: offchain.clock,
+    logger,
+    ...offchain.surveys,
+    householdsOf: offchain.surveys?.householdsOf ?? householdsOf,
+    // The waiting ballots kept on disk in their own sublevel (services/surveys/box.ts).
+    boxStorage: levelBoxStorage(service.store.db),
+  });
   const services = mountServices({
     outbox,
     store: service.store,
@@ -302,6 +309,9 @@ export async function startServer(
   talent.useEngine(services.engine);
   suggestions.useEngine(services.engine);
   surveys.useEngine(services.engine);
+  // issue 16: ballots kept in the box by a server that stopped without releasing them go back in (or, if a release
+  // already took them, are deleted) before any answer is taken.
+  await surveys.restoreBox();
   const surveySweeps = surveys.startSweeps({ intervalMs: settings.workOrderSweepMs, logger });
   const suggestionSweeps = startSuggestionSweeps({ engine: services.engine, intervalMs: settings.workOrderSweepMs, logger, clock: offchain.clock });
   // Overdue orders escalated and unanswered fixes confirmed, by the server itself (workorders/sweep.ts).
@@ -435,7 +445,8 @@ export async function startServer(
       await sweeps.stop();
       await mediationSweeps.stop();
       await suggestionSweeps.stop();
-      // issue 16: the ballots still in the box are released before the store closes (a crash would lose them).
+      // issue 16: the ballots still in the box are released before the store closes (after a crash, the next start
+      // puts them back into the box from disk).
       await surveySweeps.stop();
       await surveys.box.flushAll().catch((error: unknown) => logger.error({ error: error instanceof Error ? error.message : String(error) }, "the ballot box could not release its ballots"));
       await delivery.stop();
