@@ -180,8 +180,8 @@ const bench: BenchModule = {
   title: "Satisfaction surveys (issue 16)",
   run: async () => [...(await answering()), ...indexing()],
   notes: `
-\`survey.responsesPerSec\` counts answers acknowledged per second over HTTP (each one's turnout record synced; its
-ballot into the in-memory ballot box, released in batches); the run fails unless every household is counted once:
+\`survey.responsesPerSec\` counts answers acknowledged per second over HTTP (each one's turnout record synced, then
+its ballot's own box entry synced, released in batches); the run fails unless every household is counted once:
 as many turnout records and ballots as households, and the tallies summing to them. Its baseline is the same
 senders' signed-in read of their households. \`survey.indexMs\` is the in-memory work of a rebuild (projection and
 index), not the query, which reads the tallies (one entry per building) and takes well under a millisecond.

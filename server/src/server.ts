@@ -48,7 +48,7 @@ import { agreementRoute, directoryMediators, householdsIn, mediationService, peo
 import { placesFromDirectory, talentCandidates, talentServices } from "./services/talent/index.js";
 import { startSuggestionSweeps, suggestionServices, type SuggestionSweepResult } from "./services/suggestions/index.js";
 // issue 16: satisfaction surveys
-import { surveyServices, type Household } from "./services/surveys/index.js";
+import { levelBoxStorage, surveyServices, type Household } from "./services/surveys/index.js";
 import { storeUnits } from "./services/directory/units.js";
 // community partners (issue 16)
 import { partnerDirectory, partnerServices, renewalPledges, timebankLedger } from "./services/partners/index.js";
@@ -280,7 +280,14 @@ export async function startServer(
     }
     return out;
   };
-  const surveys = surveyServices({ clock: offchain.clock, logger, ...offchain.surveys, householdsOf: offchain.surveys?.householdsOf ?? householdsOf });
+  const surveys = surveyServices({
+    clock: offchain.clock,
+    logger,
+    ...offchain.surveys,
+    householdsOf: offchain.surveys?.householdsOf ?? householdsOf,
+    // The waiting ballots kept on disk in their own sublevel (services/surveys/box.ts).
+    boxStorage: levelBoxStorage(service.store.db),
+  });
   // Community partners (issue 16): contacts kept in the vault; time-bank credits read from the indexer's models.
   // Its page shows its pledges, read from the renewal fund's models; renewal asks it which partner ids exist and
   // which partner an account is (services/partners/pledges.ts), once the engine runs.
@@ -299,7 +306,7 @@ export async function startServer(
     return (await partnerOf.partnersOf(address)).length > 0 && !roles.includes("partner") ? [...roles, "partner"] : roles;
   };
   // Micro-renewal fund (issue 16): texts in the vault, photos and invoices in the document store, a large project's
-  // owners' vote read from the indexer's read models. (The partners' service, when merged, is given as `partners`.)
+  // owners' vote read from the indexer's read models; the partners' service says which partner ids exist.
   const renewal = renewalService({
     vault: privacy.vault,
     documents,
@@ -342,6 +349,9 @@ export async function startServer(
   talent.useEngine(services.engine);
   suggestions.useEngine(services.engine);
   surveys.useEngine(services.engine);
+  // issue 16: ballots kept in the box by a server that stopped without releasing them go back in (or, if a release
+  // already took them, are deleted) before any answer is taken.
+  await surveys.restoreBox();
   const surveySweeps = surveys.startSweeps({ intervalMs: settings.workOrderSweepMs, logger });
   partners.useEngine(services.engine);
   renewal.useEngine(services.engine);
@@ -479,7 +489,8 @@ export async function startServer(
       await sweeps.stop();
       await mediationSweeps.stop();
       await suggestionSweeps.stop();
-      // issue 16: the ballots still in the box are released before the store closes (a crash would lose them).
+      // issue 16: the ballots still in the box are released before the store closes (after a crash, the next start
+      // puts them back into the box from disk).
       await surveySweeps.stop();
       await surveys.box.flushAll().catch((error: unknown) => logger.error({ error: error instanceof Error ? error.message : String(error) }, "the ballot box could not release its ballots"));
       await renewalSweeps.stop();

@@ -15,7 +15,7 @@ import { loadServerSettings } from "../../server/src/config/server.js";
 import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
 import { type StoredRecord } from "../../server/src/services/framework/index.js";
-import { turnoutId } from "../../server/src/services/surveys/index.js";
+import { levelBoxStorage, turnoutId } from "../../server/src/services/surveys/index.js";
 import { ANCHORER_KEY, CHAIN_ID, clients, deployAll, anyFreePort, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { httpClient } from "./helpers/siwe-http.js";
 import { playHistory, type History } from "./helpers/history.js";
@@ -145,6 +145,15 @@ describe("surveys over HTTP: answers unlinkable from households (real server, no
       expect(b.actor).to.deep.equal({ system: "surveys.ballotbox" });
       expect(b.id).to.equal(surveyId);
     }
+
+    // Every ballot left the box once (its box id in one release) and its entry is gone: once closed, the box's
+    // sublevel is empty, so what remains below holds no waiting ballot to join.
+    const boxIds = journal.filter((r) => r.kind === "survey.released").flatMap((r) => (r.payload as { boxIds: string[] }).boxIds);
+    expect(new Set(boxIds).size).to.equal(8);
+    expect(boxIds).to.have.length(8);
+    const boxLeft: string[] = [];
+    for await (const [key] of levelBoxStorage(server.service.store.db).entries()) boxLeft.push(key);
+    expect(boxLeft).to.deep.equal([]);
 
     // Every document the office could read: journal records, every LevelDB entry of every sublevel (the receipt
     // log, the read models, object states, versions, the idempotency store, the outbox, the vault's), log lines.

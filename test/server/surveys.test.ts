@@ -3,7 +3,12 @@
 // cells: complementary suppression, checked on random tallies), the buildings a release may name, the ballot
 // box's releases (threshold pool mix, holding back, sealing), and every decision as given/when/then.
 import { expect } from "chai";
-import { given, Refusal } from "../../server/src/services/framework/index.js";
+import { randomBytes } from "node:crypto";
+import type { Hex } from "viem";
+import { logEntryEncoding } from "../../server/src/receipts/log-format.js";
+import { createLock } from "../../server/src/store/lock.js";
+import { closeStore, openStore, type Store } from "../../server/src/store/store.js";
+import { anyProxyCheck, createEngine, given, levelServiceStorage, Refusal, submit, type Engine, type StoredRecord } from "../../server/src/services/framework/index.js";
 import {
   addBallot,
   Ballot,
@@ -13,7 +18,9 @@ import {
   Defined,
   emptyTally,
   mergeTallies,
+  levelBoxStorage,
   Participated,
+  Released,
   releaseRecords,
   scoreBallot,
   statOf,
@@ -23,10 +30,12 @@ import {
   TaskLinked,
   TaskOpened,
   triggers,
+  type BoxStorage,
   type PendingBallot,
   type SurveyDef,
   type Tally,
 } from "../../server/src/services/surveys/index.js";
+import { CHAIN_ID, tempDir } from "./helpers/chain.js";
 
 const DEF: SurveyDef = {
   estateId: 1,
@@ -176,10 +185,10 @@ describe("surveys: the ballot box", function () {
 
   it("releases all but the held-back ballots once enough wait, and the rest at the seal", async function () {
     const { box, releases } = make(5, 3);
-    for (let i = 0; i < 7; i++) box.cast("s", ballot(i));
+    for (let i = 0; i < 7; i++) await box.cast("s", ballot(i));
     await Promise.resolve();
     expect(releases).to.have.length(0);
-    box.cast("s", ballot(7));
+    await box.cast("s", ballot(7));
     await new Promise((resolve) => setImmediate(resolve));
     expect(releases.map((r) => r.length)).to.deep.equal([5]);
     expect(box.waiting("s")).to.equal(3);
@@ -195,7 +204,7 @@ describe("surveys: the ballot box", function () {
     const sealed = box.seal("s");
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(releases).to.have.length(0);
-    box.cast("s", ballot(1));
+    await box.cast("s", ballot(1));
     box.leave("s");
     await sealed;
     expect(releases.map((r) => r.length)).to.deep.equal([1]);
@@ -214,13 +223,118 @@ describe("surveys: the ballot box", function () {
       },
       failed: (survey, count) => void told.push([survey, count]),
     });
-    box.cast("s", ballot(1));
+    await box.cast("s", ballot(1));
     await new Promise((resolve) => setImmediate(resolve));
     expect(told).to.deep.equal([["s", 1]]);
     expect(box.waiting("s")).to.equal(1);
     fail = false;
     await box.seal("s");
     expect(out).to.have.length(1);
+  });
+});
+
+describe("surveys: the ballot box on disk, across crashes (real LevelDB, real engine)", function () {
+  this.timeout(60_000);
+  const NOW = 1_500;
+  const STAFF = { address: `0x${"d1".repeat(20)}` as Hex, roles: async () => ["staff"] };
+  const resident = (unitId: number) => ({ address: `0x${unitId.toString(16).padStart(40, "0")}` as Hex, roles: async () => [] });
+  let tmp: ReturnType<typeof tempDir>;
+  beforeEach(() => (tmp = tempDir("surveys-box")));
+  afterEach(() => tmp.remove());
+
+  type Booted = { store: Store; engine: Engine; made: ReturnType<typeof surveyServices>; restored: { restored: number; deleted: number; stranded: number } };
+  /** A server's surveys on the store in `tmp`: the box restored from disk before anything else, as server.ts does. */
+  const boot = async (storage?: (level: BoxStorage) => BoxStorage): Promise<Booted> => {
+    const store = await openStore(tmp.dir, [], logEntryEncoding);
+    const level = levelBoxStorage(store.db);
+    const made = surveyServices({ householdsOf: async () => [], releaseAt: 3, holdBack: 2, boxStorage: storage ? storage(level) : level });
+    const engine = createEngine({ services: made.services, storage: levelServiceStorage(store, createLock(), CHAIN_ID), proxyCheck: anyProxyCheck(), clock: () => NOW * 1000 });
+    made.useEngine(engine);
+    return { store, engine, made, restored: await made.restoreBox() };
+  };
+  /** What the answer route does: the turnout record, then the ballot kept; resolved = acknowledged. */
+  const answer = async ({ engine, made }: Booted, survey: string, unitId: number, answers: number[]) => {
+    await engine.execute({ service: "surveyturnout", command: "participate", body: { survey, estateId: 1, unitId }, principal: resident(unitId) });
+    await made.box.cast(survey, { building: 1 + (unitId % 2), answers });
+  };
+  const journalOf = async (engine: Engine) => {
+    const out: StoredRecord[] = [];
+    for await (const r of engine.storage.records(0)) out.push(r);
+    return out;
+  };
+  const settle = async (engine: Engine, ballots: number) => {
+    for (let i = 0; i < 200 && (await journalOf(engine)).filter((r) => r.kind === "survey.ballot").length < ballots; i++) await new Promise((r) => setTimeout(r, 10));
+  };
+  const boxEntries = async (store: Store) => {
+    const out: string[] = [];
+    for await (const [key] of levelBoxStorage(store.db).entries()) out.push(key);
+    return out;
+  };
+  const answersOf = (unitId: number) => [1 + (unitId % 5), 1 + ((unitId * 3) % 5), 1 + ((unitId * 7) % 5)];
+
+  it("a crash loses no acknowledged ballot: the next start puts the waiting ones back, and the close counts each once", async function () {
+    const first = await boot();
+    const defined = await first.engine.execute({ service: "survey", command: "define", body: { ...DEF, dimensions: DEF.dimensions.map((d) => ({ code: d.code, weight: d.weight, questions: d.questions })) }, principal: STAFF });
+    const survey = defined.body.id;
+    for (let unit = 1; unit <= 7; unit++) await answer(first, survey, unit, answersOf(unit));
+    // The fifth ballot made a release of three (two held back); four wait, on disk only in their own entries.
+    await settle(first.engine, 3);
+    expect(first.made.box.waiting(survey)).to.equal(4);
+    const waiting = await boxEntries(first.store);
+    expect(waiting).to.have.length(4);
+    for (const key of waiting) expect(key).to.match(new RegExp(`^${survey}:[0-9a-f]{32}$`));
+    // The crash: the store closed with the box never flushed.
+    await closeStore(first.store);
+
+    const second = await boot();
+    expect(second.restored).to.deep.equal({ restored: 4, deleted: 0, stranded: 0 });
+    expect(second.made.box.waiting(survey)).to.equal(4);
+    await submit(second.engine, { service: "survey", command: "close", id: survey, body: {}, principal: STAFF });
+    const journal = await journalOf(second.engine);
+    const ballots = journal.filter((r) => r.kind === "survey.ballot").map((r) => (r.payload as { answers: number[] }).answers.join(""));
+    expect(ballots.sort()).to.deep.equal([1, 2, 3, 4, 5, 6, 7].map((u) => answersOf(u).join("")).sort());
+    expect(journal.find((r) => r.kind === "survey.closed")!.payload).to.deep.equal({ participants: 7, ballots: 7 });
+    // Every released id once; their entries gone.
+    const released = journal.filter((r) => r.kind === "survey.released").flatMap((r) => (r.payload as { boxIds: string[] }).boxIds);
+    expect(new Set(released).size).to.equal(7);
+    expect(await boxEntries(second.store)).to.deep.equal([]);
+    await closeStore(second.store);
+  });
+
+  it("a crash between a release and the deletion of its entries counts no ballot twice", async function () {
+    // The first server dies right after its release is appended: its entries are never deleted.
+    const first = await boot((level) => ({ ...level, del: async () => Promise.reject(new Error("killed before deleting")) }));
+    const defined = await first.engine.execute({ service: "survey", command: "define", body: { ...DEF, dimensions: DEF.dimensions.map((d) => ({ code: d.code, weight: d.weight, questions: d.questions })) }, principal: STAFF });
+    const survey = defined.body.id;
+    for (let unit = 1; unit <= 5; unit++) await answer(first, survey, unit, answersOf(unit));
+    await settle(first.engine, 3);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await boxEntries(first.store)).to.have.length(5);
+    await closeStore(first.store);
+
+    const second = await boot();
+    // The three released entries are deleted, the two waiting put back.
+    expect(second.restored).to.deep.equal({ restored: 2, deleted: 3, stranded: 0 });
+    expect(await boxEntries(second.store)).to.have.length(2);
+    await submit(second.engine, { service: "survey", command: "close", id: survey, body: {}, principal: STAFF });
+    const journal = await journalOf(second.engine);
+    const ballots = journal.filter((r) => r.kind === "survey.ballot").map((r) => (r.payload as { answers: number[] }).answers.join(""));
+    expect(ballots.sort()).to.deep.equal([1, 2, 3, 4, 5].map((u) => answersOf(u).join("")).sort());
+    expect((journal.find((r) => r.kind === "survey.closed")!.payload as { ballots: number }).ballots).to.equal(5);
+    expect(await boxEntries(second.store)).to.deep.equal([]);
+    await closeStore(second.store);
+  });
+
+  it("a release that names a box id already released is refused by the engine, so a restored copy cannot count twice", async function () {
+    const booted = await boot();
+    const defined = await booted.engine.execute({ service: "survey", command: "define", body: { ...DEF, dimensions: DEF.dimensions.map((d) => ({ code: d.code, weight: d.weight, questions: d.questions })) }, principal: STAFF });
+    const id = randomBytes(16).toString("hex");
+    const release = () => booted.engine.execute({ service: "survey", command: "release", id: defined.body.id, body: { ballots: [{ building: 1, answers: [5, 5, 5] }], boxIds: [id] }, principal: { system: "surveys.ballotbox" } });
+    await release();
+    const again = await release().catch((error: unknown) => error);
+    expect(again).to.be.instanceOf(Refusal);
+    expect((again as Refusal).code).to.equal("survey_box_ids");
+    await closeStore(booted.store);
   });
 });
 
@@ -243,15 +357,21 @@ describe("surveys: decisions", function () {
 
   it("only the server releases ballots, sorted, while open; answers must fit; the close counts participants", function () {
     const open = given(survey, [Defined(DEF)]);
-    open.when("release", { ballots: [{ building: 1, answers: [5, 5, 5] }] }, { roles: ["staff"] }).thenRefused("forbidden", undefined, 403);
-    open.when("release", { ballots: [{ building: 1, answers: [5, 5] }] }, { roles: ["system"] }).thenRefused("survey_bad_answers", { problem: "2 answers for 3 questions" }, 400);
-    open.when("release", { ballots: [{ building: 1, answers: [5, 5, 5] }, { building: 1, answers: [1, 2, 3] }] }, { roles: ["system"] }).then([
+    const [idA, idB] = ["b".repeat(32), "a".repeat(32)];
+    open.when("release", { ballots: [{ building: 1, answers: [5, 5, 5] }], boxIds: [idA] }, { roles: ["staff"] }).thenRefused("forbidden", undefined, 403);
+    open.when("release", { ballots: [{ building: 1, answers: [5, 5] }], boxIds: [idA] }, { roles: ["system"] }).thenRefused("survey_bad_answers", { problem: "2 answers for 3 questions" }, 400);
+    open.when("release", { ballots: [{ building: 1, answers: [5, 5, 5] }, { building: 1, answers: [1, 2, 3] }], boxIds: [idA, idB] }, { roles: ["system"] }).then([
+      Released({ boxIds: [idB, idA] }),
       Ballot({ building: null, answers: [1, 2, 3] }),
       Ballot({ building: null, answers: [5, 5, 5] }),
     ]);
     given(survey, [Defined(DEF), Ballot({ building: null, answers: [1, 2, 3] })]).when("close", {}, { roles: ["system"], facts: { participants: 2 } }).then([Closed({ participants: 2, ballots: 1 })]);
     const closed = given(survey, [Defined(DEF), Closed({ participants: 0, ballots: 0 })]);
-    closed.when("release", { ballots: [{ building: 1, answers: [5, 5, 5] }] }, { roles: ["system"] }).thenRefused("survey_closed", undefined, 409);
+    closed.when("release", { ballots: [{ building: 1, answers: [5, 5, 5] }], boxIds: [idA] }, { roles: ["system"] }).thenRefused("survey_closed", undefined, 409);
+    // A box id released before, or one id for two ballots: refused, so no ballot is counted twice.
+    const once = given(survey, [Defined(DEF), Released({ boxIds: [idA] }), Ballot({ building: null, answers: [5, 5, 5] })]);
+    once.when("release", { ballots: [{ building: 1, answers: [5, 5, 5] }], boxIds: [idA] }, { roles: ["system"] }).thenRefused("survey_box_ids", { ballots: 1, ids: 1 }, 409);
+    open.when("release", { ballots: [{ building: 1, answers: [5, 5, 5] }, { building: 1, answers: [1, 2, 3] }], boxIds: [idA, idA] }, { roles: ["system"] }).thenRefused("survey_box_ids", { ballots: 2, ids: 1 }, 409);
     closed.when("close", {}, staff).thenRefused("survey_closed", undefined, 409);
   });
 

@@ -890,6 +890,10 @@ export const messages = {
     "zh-CN": "没有找到{kind} {ref}。请核对编号后重试。",
     en: "There is no {kind} {ref}. Check the id and try again.",
   },
+  survey_box_ids: {
+    "zh-CN": "这批放出的 {ballots} 张答卷只有 {ids} 个不同的票箱编号，或其中有已经放出过的编号：这批没有计入。服务器会在下次启动时重新整理票箱。",
+    en: "This release of {ballots} ballots names {ids} distinct box ids, or ids already released: it was not counted. The server sorts the box out at its next start.",
+  },
   // --- end satisfaction surveys ---
   // --- community partners (issue 16: services/partners) ---
   partner_wrong_status: {

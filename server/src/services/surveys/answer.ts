@@ -89,8 +89,9 @@ async function answer(deps: AnswerRouteDeps, survey: string, body: AnswerInput, 
         },
         principal,
       });
-      // Only once the turnout is on disk: a household refused (already answered) casts nothing.
-      deps.box.cast(survey, { building: home.buildingId, answers: [...body.answers] });
+      // Only once the turnout is on disk: a household refused (already answered) casts nothing. Acknowledged only
+      // once the ballot is on disk too, in its own write (box.ts).
+      await deps.box.cast(survey, { building: home.buildingId, answers: [...body.answers] });
       return {
         survey,
         unitId: home.unitId,

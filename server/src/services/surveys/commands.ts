@@ -12,6 +12,7 @@ import {
   LINK_KINDS,
   Participated,
   QUESTIONS,
+  Released,
   quarter,
   TaskCompleted,
   TaskLinked,
@@ -25,12 +26,14 @@ import {
 } from "./records.js";
 import { buildingsToName, K_ANONYMITY, questionsOf } from "./scores.js";
 
-export type SurveyState = { def: SurveyDef | null; ballots: number; closed: boolean };
-export const INITIAL_SURVEY: SurveyState = { def: null, ballots: 0, closed: false };
+/** `released`: the box ids of the ballots released (box.ts: a restart deletes their entries rather than count them again). */
+export type SurveyState = { def: SurveyDef | null; ballots: number; closed: boolean; released: string[] };
+export const INITIAL_SURVEY: SurveyState = { def: null, ballots: 0, closed: false, released: [] };
 
 export function evolveSurvey(state: SurveyState, record: JournalRecord): SurveyState {
   if (Defined.is(record)) return { ...state, def: record.payload };
   if (Ballot.is(record)) return { ...state, ballots: state.ballots + 1 };
+  if (Released.is(record)) return { ...state, released: [...state.released, ...record.payload.boxIds] };
   if (Closed.is(record)) return { ...state, closed: true };
   return state;
 }
@@ -117,7 +120,10 @@ export const surveyCommands = [
     name: "release",
     summary: "The server releases ballots from the ballot box (sorted by their content, buildings of fewer than k withheld)",
     target: "existing",
-    input: z.object({ ballots: z.array(z.object({ building: count.min(1), answers: z.array(level).min(1).max(60) })).min(1).max(100_000) }),
+    input: z.object({
+      ballots: z.array(z.object({ building: count.min(1), answers: z.array(level).min(1).max(60) })).min(1).max(100_000),
+      boxIds: z.array(z.string().regex(/^[0-9a-f]{32}$/)).min(1).max(100_000).describe("the box entries released, one per ballot"),
+    }),
     who: ["system"],
     http: false,
     decide: (state: SurveyState, input) => {
@@ -127,7 +133,11 @@ export const surveyCommands = [
         const problem = answersProblem(state.def, b.answers);
         if (problem) return refuse(400, "survey_bad_answers", { problem });
       }
-      return releaseRecords(input.ballots).map((b) => Ballot(b));
+      // One id per ballot, none released before: a ballot the box restored twice would be refused, not counted twice.
+      const ids = new Set(input.boxIds);
+      const before = new Set(state.released);
+      if (ids.size !== input.ballots.length || input.boxIds.some((id) => before.has(id))) return refuse(409, "survey_box_ids", { ballots: input.ballots.length, ids: ids.size });
+      return [Released({ boxIds: [...ids].sort() }), ...releaseRecords(input.ballots).map((b) => Ballot(b))];
     },
   }),
   defineCommand({

@@ -20,7 +20,7 @@ import {
   type ServiceHttpOptions,
 } from "../framework/index.js";
 import { answerRoute, type HouseholdsOf } from "./answer.js";
-import { ballotBox, type BallotBox } from "./box.js";
+import { ballotBox, type BallotBox, type BoxStorage } from "./box.js";
 import { evolveSurvey, evolveTask, evolveTurnout, INITIAL_SURVEY, INITIAL_TASK, INITIAL_TURNOUT, surveyCommands, taskCommands, turnoutCommands, type SurveyState, type TaskFacts, type TaskState, type TurnoutState } from "./commands.js";
 import { MODEL_NAMES, MODELS, projectSurvey, projectTask, projectTurnout, TASK_MODEL_NAMES, TURNOUT_MODEL_NAMES, TURNOUT_MODELS, type SurveyRow, type TurnoutCounts } from "./projections.js";
 import { surveyQueries, taskQueries } from "./queries.js";
@@ -29,7 +29,7 @@ import { neighbourSurvey, resultsOf, triggers } from "./results.js";
 
 export * from "./records.js";
 export { answerRoute, isOpenAt, type Household, type HouseholdsOf } from "./answer.js";
-export { ballotBox, type BallotBox, type PendingBallot } from "./box.js";
+export { ballotBox, levelBoxStorage, type BallotBox, type BoxStorage, type PendingBallot } from "./box.js";
 export { answersProblem, releaseRecords, taskId, turnoutId, type SurveyState } from "./commands.js";
 export { MODELS as SURVEY_MODELS, TASK_MODELS, TURNOUT_MODELS, projectSurvey, tallyKey, type SurveyRow, type TaskRow } from "./projections.js";
 export { FORMULA, type SurveyView, type TaskView } from "./queries.js";
@@ -47,6 +47,8 @@ export type SurveyDeps = {
   /** Ballots the box keeps back at each release, so that none is alone in the last one (10 unless said). */
   holdBack?: number;
   logger?: Pick<Logger, "error" | "info">;
+  /** Where waiting ballots are kept (box.ts: levelBoxStorage on the services' store); in memory only if absent. */
+  boxStorage?: BoxStorage;
 };
 
 export type Surveys = {
@@ -55,6 +57,8 @@ export type Surveys = {
   /** The answer route (its own: the answers must not go through the framework's generic command route). */
   routes: (options: ServiceHttpOptions) => RouteSpec[];
   box: BallotBox;
+  /** On start, once the engine is attached and before answers are taken: the kept ballots back into the box. */
+  restoreBox: () => Promise<{ restored: number; deleted: number; stranded: number }>;
   /** Closes the surveys whose closing time has passed (the sweep's pass). */
   sweep: () => Promise<{ closed: string[] }>;
   startSweeps: (options: { intervalMs: number; logger: Logger }) => PeriodicTimer<{ closed: string[] }>;
@@ -70,9 +74,11 @@ export function surveyServices(deps: SurveyDeps): Surveys {
   const box = ballotBox({
     releaseAt: deps.releaseAt ?? 200,
     holdBack: deps.holdBack ?? 10,
-    release: async (survey, ballots) => {
-      await engine().execute({ service: SERVICE, command: "release", id: survey, body: { ballots }, principal: systemPrincipal(BALLOT_BOX_JOB) });
+    release: async (survey, ballots, boxIds) => {
+      await engine().execute({ service: SERVICE, command: "release", id: survey, body: { ballots, boxIds }, principal: systemPrincipal(BALLOT_BOX_JOB) });
     },
+    ...(deps.boxStorage ? { storage: deps.boxStorage } : {}),
+    onError: (what, count, error) => deps.logger?.error({ count, error: error instanceof Error ? error.message : String(error) }, `the ballot box could not ${what}; the next start does`),
     failed: (survey, count, error) =>
       deps.logger?.error({ survey, count, error: error instanceof Refusal ? error.code : error instanceof Error ? error.message : String(error) }, "a release of the ballot box failed; its ballots wait for the next"),
   });
@@ -204,6 +210,16 @@ export function surveyServices(deps: SurveyDeps): Surveys {
     },
     routes: (options) => [answerRoute({ ...options, engine, box, householdsOf: deps.householdsOf, clock })],
     box,
+    restoreBox: async () => {
+      const eng = engine();
+      const outcome = await box.restore(async (survey) => {
+        const { state, version } = await eng.stateOf(SERVICE, survey);
+        const s = state as SurveyState;
+        return version === 0 || s.closed ? null : new Set(s.released);
+      });
+      if (outcome.stranded > 0) deps.logger?.error({ count: outcome.stranded }, "ballots kept in the box of a closed or unknown survey were not counted");
+      return outcome;
+    },
     sweep,
     startSweeps: ({ intervalMs, logger }) => startPeriodic("survey sweep", intervalMs, logger, () => sweep()),
   };

@@ -63,7 +63,14 @@ export type SurveyDef = z.infer<typeof Defined.schema>;
 export const Ballot = defineRecord(SERVICE, "ballot", z.object({ building: count.min(1).nullable(), answers: z.array(level).min(1).max(60) }));
 export type BallotPayload = z.infer<typeof Ballot.schema>;
 
-/** The survey closed: the households that answered, and the ballots counted (fewer only if a crash lost some in the box). */
+/**
+ * The box entries a release took (their random 128-bit ids, sorted; recorded with its ballots in one append), so
+ * that a restart never puts a released ballot back into the box. The entries are deleted right after the release:
+ * an id then points at nothing, and the sorted list says nothing of which ballot had which id.
+ */
+export const Released = defineRecord(SERVICE, "released", z.object({ boxIds: z.array(z.string().regex(/^[0-9a-f]{32}$/)).min(1).max(100_000) }));
+
+/** The survey closed: the households that answered, and the ballots counted (fewer only if a crash came between a turnout record and its ballot's box entry, before the answer was acknowledged). */
 export const Closed = defineRecord(SERVICE, "closed", z.object({ participants: count, ballots: count }));
 
 export const CHANNELS = ["online", "paper"] as const;
@@ -88,6 +95,6 @@ export const TaskOpened = defineRecord(
 export const TaskLinked = defineRecord(TASK_SERVICE, "linked", z.object({ kind: z.enum(LINK_KINDS), ref: objectId, validated: z.boolean() }));
 export const TaskCompleted = defineRecord(TASK_SERVICE, "completed", z.object({ doneOn: unixSeconds }));
 
-export const SURVEY_RECORDS = [Defined, Ballot, Closed];
+export const SURVEY_RECORDS = [Defined, Ballot, Released, Closed];
 export const TURNOUT_RECORDS = [Participated];
 export const TASK_RECORDS = [TaskOpened, TaskLinked, TaskCompleted];
