@@ -90,14 +90,22 @@ export async function playSurveyYear(deps: SurveyDemoDeps): Promise<SurveyYear> 
     // The office follows the tasks the close opened: the safety one becomes the solar street lamps (a micro-renewal
     // project), finished before the next survey.
     const tasks = (await apiCall(api, undefined, "GET", `/api/surveys/tasks?estateId=${deps.estateId}`)) as { items: { id: string; survey: string; dimension: string; status: string }[] };
-    for (const task of tasks.items.filter((t) => t.survey === survey.id)) {
+    // The others stay open, as the office has not yet taken them up.
+    for (const task of tasks.items.filter((t) => t.survey === survey.id && t.dimension === "safety")) {
       deps.at(opensAt + 30 * DAY);
-      const ref = task.dimension === "safety" ? "solar-street-lamps" : `improve-${task.dimension}`;
-      await apiCall(api, office, "POST", `/api/surveys/tasks/${task.id}/link`, { kind: "renewal", ref });
-      if (task.dimension === "safety") {
-        deps.at(opensAt + 70 * DAY);
-        await apiCall(api, office, "POST", `/api/surveys/tasks/${task.id}/complete`, { doneOn: opensAt + 70 * DAY });
-      }
+      // A resident of the dark path proposes the lamps to the micro-renewal fund; the task is linked to that project.
+      const proposer = await tokenOf(spread[0]!.account);
+      const lamps = (await apiCall(api, proposer, "POST", "/api/renewal/propose", {
+        estateId: deps.estateId,
+        title: "小区夜间步道加装太阳能路灯",
+        place: "2号楼至4号楼之间的步道",
+        description: "晚上步道太暗，老人散步看不清台阶。建议沿步道加装12盏太阳能路灯，不用拉电线。",
+        minimumFen: 1_800_000,
+        optimumFen: 2_400_000,
+      })) as { id: string };
+      await apiCall(api, office, "POST", `/api/surveys/tasks/${task.id}/link`, { kind: "renewal", ref: lamps.id });
+      deps.at(opensAt + 70 * DAY);
+      await apiCall(api, office, "POST", `/api/surveys/tasks/${task.id}/complete`, { doneOn: opensAt + 70 * DAY });
     }
   }
   const tasks = (await apiCall(api, undefined, "GET", `/api/surveys/tasks?estateId=${deps.estateId}`)) as { items: { dimension: string; before: { mean: number }; after: { mean: number } | null }[] };

@@ -415,6 +415,10 @@ export function prepareWorkOrders(deps: WorkOrderDeps): { play: () => Promise<Wo
   return { play: () => signedIn.then(play) };
 
   async function play(): Promise<WorkOrderMonth> {
+    // Everyone signs in again: the demo's other parts, played meanwhile, sign the same staff and residents in
+    // often enough to evict the sessions taken early (one address keeps a few at most).
+    tokens.clear();
+    await Promise.all([...actors].map(tokenOf));
     // 5. Calls staff type for the elderly resident under her written authorisation (services), once it is recorded.
     const authorised = await findServicesAuthorisation(api, deps.txTime);
     if (authorised && authorised.recordedAt + 2 * MIN < end - 5 * MIN) {
