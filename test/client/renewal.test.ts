@@ -113,8 +113,11 @@ describe("the micro-renewal fund: resident, office and public pages (Chromium, d
     await again.fill(`[data-testid=rn-deadline-${projectId}]`, deadline);
     await again.click(`[data-testid=rn-openFunding-${projectId}-send]`);
     await again.waitForSelector(`[data-project="${projectId}"][data-status=funding]`);
-    // A partner's pledge, entered by staff.
-    await again.fill(`[data-testid=rn-partner-${projectId}]`, "xingfu-bakery");
+    // A partner's pledge, entered by staff: the café, a partner the partners' service knows (an unknown id is refused).
+    const partners = (await call(undefined, "GET", "/api/partners/directory?limit=100")).body.items as { id: string; name: string }[];
+    const cafe = partners.find((p) => p.name === "邻里咖啡馆")?.id;
+    expect(cafe, "the demo's café is a partner").to.be.a("string");
+    await again.fill(`[data-testid=rn-partner-${projectId}]`, cafe!);
     await again.fill(`[data-testid=rn-partner-amount-${projectId}]`, "500");
     await again.click(`[data-testid=rn-pledge-${projectId}-send]`);
     await again.waitForSelector(`[data-project="${projectId}"] [data-testid=rn-funding]`);

@@ -78,7 +78,11 @@ describe("satisfaction surveys: resident, staff, office and the public index wit
     expect(await page.locator("[data-testid=svy-formula]").innerText()).to.contain("Σ weight × score ÷ Σ weight").and.to.contain("1.96").and.to.contain("fewer than 10");
     const task = await page.locator("[data-testid=svy-before-after]").first().innerText();
     expect(task).to.match(/→ \d{4}Q\d \d+\.\d \(\+\d+\.\d; \+\d+ %\)/);
-    expect(await page.locator("[data-testid=svy-tasks]").innerText()).to.contain("solar-street-lamps").and.to.contain("Done");
+    // The safety task is linked to the micro-renewal fund's proposal for the solar street lamps (a real project).
+    const tasks = (await (await fetch(`${stack.apiUrl}/api/surveys/tasks?estateId=1`)).json()) as { items: { dimension: string; link: { kind: string; ref: string; validated: boolean } | null }[] };
+    const lamps = tasks.items.find((t) => t.dimension === "safety" && t.link)?.link;
+    expect(lamps).to.deep.include({ kind: "renewal", validated: true });
+    expect(await page.locator("[data-testid=svy-tasks]").innerText()).to.contain(lamps!.ref).and.to.contain("Done");
     await fits(page, "surveys-index-en-1280");
     await page.context().close();
   });
