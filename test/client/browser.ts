@@ -185,6 +185,9 @@ export async function horizontalOverflow(page: Page): Promise<string | null> {
 /** What is wrong with the page as it stands (its context needs `bypassCSP: true` for axe-core to be injected): horizontal overflow, and axe-core's serious or critical violations. */
 export async function pageProblems(page: Page): Promise<string[]> {
   const problems: string[] = [];
+  // Judge the page as drawn: while a render is still under way <main> is aria-busy and dimmed (opacity 0.7), and
+  // axe would measure the dimmed text's contrast (a page that draws its content before its last request ends).
+  await page.waitForFunction(() => document.querySelector("main")?.getAttribute("aria-busy") !== "true", null, { timeout: 30_000 });
   const overflow = await horizontalOverflow(page);
   if (overflow) problems.push(overflow);
   if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE_SCRIPT });
