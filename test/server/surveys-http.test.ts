@@ -223,12 +223,16 @@ describe("surveys over HTTP: answers unlinkable from households (real server, no
     expect(unknown.status).to.equal(404);
     expect(unknown.body.error.code).to.equal("survey_task_unknown_link");
     expect((await call("staff", "POST", `/api/surveys/tasks/${task}/complete`, { doneOn: now() })).body.error.code).to.equal("survey_task_not_linked");
-    // No renewal service runs here: the proposal is linked as a reference not yet validated.
-    expect((await call("staff", "POST", `/api/surveys/tasks/${task}/link`, { kind: "renewal", ref: "proposal-1" })).status).to.equal(201);
+    // The micro-renewal fund runs beside it: an unknown proposal is refused, a real one is linked (validated).
+    expect((await call("staff", "POST", `/api/surveys/tasks/${task}/link`, { kind: "renewal", ref: "proposal-1" })).status).to.equal(404);
+    const proposed = await call("h2", "POST", "/api/renewal/propose", { estateId: history.estateId, title: "步道加装太阳能路灯", place: "2号楼北侧步道", description: "晚上太暗", minimumFen: 100_000, optimumFen: 150_000 });
+    expect(proposed.status, JSON.stringify(proposed.body)).to.equal(201);
+    const proposal = proposed.body.id as string;
+    expect((await call("staff", "POST", `/api/surveys/tasks/${task}/link`, { kind: "renewal", ref: proposal })).status).to.equal(201);
     expect((await call("staff", "POST", `/api/surveys/tasks/${task}/complete`, { doneOn: now() })).status).to.equal(201);
     const tasks = (await call(undefined, "GET", `/api/surveys/tasks?estateId=${history.estateId}`)).body.items;
     expect(tasks).to.have.length(1);
     expect(tasks[0]).to.deep.include({ dimension: "safety", status: "done", before: { quarter: "2026Q4", mean: 45.2, previous: null }, after: null });
-    expect(tasks[0].link).to.deep.equal({ kind: "renewal", ref: "proposal-1", validated: false, status: null });
+    expect(tasks[0].link).to.deep.include({ kind: "renewal", ref: proposal, validated: true });
   });
 });
