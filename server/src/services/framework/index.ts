@@ -13,3 +13,4 @@ export { mountServices, type MountOptions } from "./mount.js";
 export { keepingTexts, keepText } from "./texts.js";
 export { startPeriodic, type PeriodicTimer } from "./periodic.js";
 export { insertSorted } from "./sorted.js";
+export { dueIds } from "./due.js";

@@ -4,8 +4,7 @@
 // project is its own command, so one that fails is logged and the others go on, and a restart never closes twice
 // (the index no longer holds it, and the rule refuses a second close).
 import type { Logger } from "pino";
-import { numKey } from "../../store/store.js";
-import { modelName, Refusal, startPeriodic, systemPrincipal, type Engine } from "../framework/index.js";
+import { dueIds, modelName, Refusal, startPeriodic, systemPrincipal, type Engine } from "../framework/index.js";
 import { MODELS } from "./projections.js";
 import { SERVICE } from "./records.js";
 
@@ -22,24 +21,7 @@ export async function sweepRenewal(options: { engine: Engine; clock?: () => numb
   const result: RenewalSweepResult = { closed: [], failed: [] };
   const name = modelName(SERVICE, MODELS.deadlines);
   // Due once the deadline is reached: its key's time at most now.
-  const bound = numKey(now + 1);
-  const ids: string[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const page: string[] = [];
-    for await (const [key] of engine.storage.list(name, { after, limit: batch })) page.push(key);
-    let past = false;
-    for (const key of page) {
-      const colon = key.indexOf(":");
-      if (key.slice(0, colon) >= bound) {
-        past = true;
-        break;
-      }
-      ids.push(key.slice(colon + 1));
-    }
-    if (past || page.length < batch) break;
-    after = page[page.length - 1];
-  }
+  const ids = await dueIds(engine.storage, name, now + 1, batch);
   for (const id of ids) {
     if (options.signal?.aborted) break;
     try {

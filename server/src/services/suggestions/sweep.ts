@@ -2,8 +2,7 @@
 // server itself (actor `{ system: "suggestion.sweep" }`), so the lateness is an anchored record and shows on the
 // public page. It reads only the head of the `due` index (answer deadlines in time order), never every suggestion.
 import type { Logger } from "pino";
-import { numKey } from "../../store/store.js";
-import { modelName, Refusal, systemPrincipal, startPeriodic, type Engine } from "../framework/index.js";
+import { dueIds, modelName, Refusal, systemPrincipal, startPeriodic, type Engine } from "../framework/index.js";
 import { MODELS } from "./projections.js";
 import { SERVICE } from "./records.js";
 
@@ -20,24 +19,7 @@ export async function sweepSuggestions(options: { engine: Engine; clock?: () => 
   const result: SuggestionSweepResult = { marked: [], failed: [] };
   const name = modelName(SERVICE, MODELS.due);
   // Overdue only once the deadline is behind (answerBy < now, i.e. the key's time at most now - 1).
-  const bound = numKey(now);
-  const ids: string[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const page: string[] = [];
-    for await (const [key] of engine.storage.list(name, { after, limit: batch })) page.push(key);
-    let past = false;
-    for (const key of page) {
-      const colon = key.indexOf(":");
-      if (key.slice(0, colon) >= bound) {
-        past = true;
-        break;
-      }
-      ids.push(key.slice(colon + 1));
-    }
-    if (past || page.length < batch) break;
-    after = page[page.length - 1];
-  }
+  const ids = await dueIds(engine.storage, name, now, batch);
   for (const id of ids) {
     try {
       await engine.execute({ service: SERVICE, command: "markOverdue", id, body: {}, principal });
