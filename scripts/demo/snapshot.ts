@@ -20,7 +20,7 @@ import { startServer } from "../../server/src/server.js";
 import { demoAccountsRoute } from "./accounts.js";
 import { HISTORY_TRAVEL_SECONDS } from "./history.js";
 import { demoPlan } from "./plan.js";
-import { catchUpWithTheWallClock, demoServerSettings, startDemoStack, type DemoStack } from "./stack.js";
+import { catchUpWithTheWallClock, demoServerSettings, startDemoStack, type DemoStack, type DemoStackOptions } from "./stack.js";
 
 /** The snapshot's directory, set by `npm test` for its test processes. */
 export const SNAPSHOT_ENV = "GONGZHI_TEST_DEMO_SNAPSHOT";
@@ -91,7 +91,10 @@ export async function saveDemoSnapshot(dir: string, rpcPort: number): Promise<vo
  * A demo stack like startDemoStack's default one, from the snapshot in `dir`: a copy of its data directory in
  * `dataDir` (wiped first), Anvil on its chain at `rpcPort`, the server on `apiPort` (0: any).
  */
-export async function startDemoStackFromSnapshot(dir: string, options: { rpcPort: number; apiPort: number; dataDir: string; staticDir?: string }): Promise<DemoStack> {
+export async function startDemoStackFromSnapshot(
+  dir: string,
+  options: { rpcPort: number; apiPort: number; dataDir: string } & Pick<DemoStackOptions, "staticDir" | "servicesClock" | "workOrderSweepMs">,
+): Promise<DemoStack> {
   const dataDir = path.resolve(options.dataDir);
   const meta = relocate(JSON.parse(readFileSync(path.join(dir, META), "utf8"), reviver) as Meta, path.join(dir, DATA), dataDir);
   rmSync(dataDir, { recursive: true, force: true });
@@ -105,8 +108,8 @@ export async function startDemoStackFromSnapshot(dir: string, options: { rpcPort
     // The snapshot's last block is as old as the snapshot: the chain's clock resumes at the wall clock.
     await catchUpWithTheWallClock(node.url, HISTORY_TRAVEL_SECONDS, () => undefined);
     const plan = demoPlan();
-    const settings = demoServerSettings(node.url, path.join(dataDir, "deployment.json"), dataDir, plan, { apiPort: options.apiPort, staticDir: options.staticDir });
-    const server = await startServer(settings, pino({ level: settings.logLevel, base: undefined }), (context) => [...serverRoutes(context), demoAccountsRoute(plan)], { clock: Date.now });
+    const settings = demoServerSettings(node.url, path.join(dataDir, "deployment.json"), dataDir, plan, { apiPort: options.apiPort, staticDir: options.staticDir, workOrderSweepMs: options.workOrderSweepMs });
+    const server = await startServer(settings, pino({ level: settings.logLevel, base: undefined }), (context) => [...serverRoutes(context), demoAccountsRoute(plan)], { clock: options.servicesClock ?? Date.now });
     cleanups.push(server.stop);
     // Ready as startDemoStack's stack is: the API shows the whole chain.
     const head = Number(await makePublicClient(node.url, HARDHAT_CHAIN_ID).getBlockNumber());

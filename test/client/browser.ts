@@ -84,7 +84,12 @@ let stacks = 0;
  * Under `npm test`, it starts from the run's snapshot of the seeded stack (scripts/demo/snapshot.ts) instead of
  * seeding its own.
  */
-export async function startStack(rpcPort?: number, apiPort?: number, parts: Pick<DemoStackOptions, "renewal"> = {}): Promise<DemoStack> {
+export async function startStack(
+  rpcPort?: number,
+  apiPort?: number,
+  parts: Pick<DemoStackOptions, "renewal"> = {},
+  server: Pick<DemoStackOptions, "servicesClock" | "workOrderSweepMs"> = {},
+): Promise<DemoStack> {
   for (let attempt = 1; ; attempt++) {
     const dataDir = path.join(tmpdir(), `gongzhi-client-${process.pid}-${++stacks}`);
     const rpc = rpcPort ?? (await anyFreePort());
@@ -93,8 +98,8 @@ export async function startStack(rpcPort?: number, apiPort?: number, parts: Pick
       // issue 16) seeds its own.
       const snapshot = parts && Object.values(parts).some(Boolean) ? undefined : process.env[SNAPSHOT_ENV];
       const stack = snapshot
-        ? await startDemoStackFromSnapshot(snapshot, { rpcPort: rpc, apiPort: apiPort ?? 0, dataDir, staticDir: clientDist })
-        : await startDemoStack({ rpcPort: rpc, apiPort: apiPort ?? 0, dataDir, staticDir: clientDist, ...parts });
+        ? await startDemoStackFromSnapshot(snapshot, { rpcPort: rpc, apiPort: apiPort ?? 0, dataDir, staticDir: clientDist, ...server })
+        : await startDemoStack({ rpcPort: rpc, apiPort: apiPort ?? 0, dataDir, staticDir: clientDist, ...parts, ...server });
       return { ...stack, stop: () => stack.stop().finally(() => rmSync(dataDir, { recursive: true, force: true })) };
     } catch (error) {
       rmSync(dataDir, { recursive: true, force: true });

@@ -6,15 +6,11 @@
 // statistics page shows the server's figures and the heat map by building. In zh-CN and en, at 1280 and 390 px,
 // with no horizontal overflow and no serious accessibility finding.
 import { expect } from "chai";
-import { rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { privateKeyOf } from "../../scripts/demo/seed.js";
-import { startDemoStack, type DemoStack } from "../../scripts/demo/stack.js";
-import { anyFreePort } from "../server/helpers/chain.js";
+import type { DemoStack } from "../../scripts/demo/stack.js";
 import { httpClient } from "../server/helpers/siwe-http.js";
-import { buildClient, clientDist, launchChromium, pageProblems, screenshot, signInAs } from "./browser.js";
+import { buildClient, launchChromium, pageProblems, screenshot, signInAs, startStack } from "./browser.js";
 
 type Order = { id: string; status: string; party: string | null; returns: number; clocks: { paused: number; overdue: boolean } };
 
@@ -23,7 +19,6 @@ describe("work orders: the party's queue, the office's desk and the statistics (
   let stack: DemoStack;
   let browser: Browser;
   let base: string;
-  let dataDir: string;
   /** How far the services' clock runs ahead of the real one (seconds). */
   let ahead = 0;
   const client = httpClient(() => stack.apiUrl, 31337);
@@ -54,10 +49,9 @@ describe("work orders: the party's queue, the office's desk and the statistics (
 
   before(async function () {
     await buildClient();
-    dataDir = path.join(tmpdir(), `gongzhi-wo-office-${process.pid}`);
     // The server's sweep reads the moved clock too, and would escalate the late order by itself: here the office
     // escalates it by hand, so the sweep waits an hour.
-    stack = await startDemoStack({ rpcPort: await anyFreePort(), apiPort: 0, dataDir, servicesClock: () => Date.now() + ahead * 1000, workOrderSweepMs: 3_600_000, staticDir: clientDist });
+    stack = await startStack(undefined, undefined, {}, { servicesClock: () => Date.now() + ahead * 1000, workOrderSweepMs: 3_600_000 });
     base = stack.apiUrl;
     browser = await launchChromium();
     const plan = stack.plan;
@@ -85,7 +79,6 @@ describe("work orders: the party's queue, the office's desk and the statistics (
   after(async function () {
     await browser?.close();
     await stack?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("the office sees the overdue order first and dispatches the returned one to another party (zh-CN, 1280 px)", async function () {
