@@ -2341,7 +2341,7 @@ export const en: Record<TextKey, string> = {
   "tbc.rule": "Between communities that recognise each other, credits can be spent at the other's partners and go with a member who moves. Each community keeps a clearing balance: credits issued here + clearing balance = credits members hold + credits spent, and across all communities together not a minute is created or lost. Gifts to family still follow the family links registered in the community.",
   "tbc.totals": "This community's clearing balance {clearing} (spent elsewhere by our members {spentAbroad}, spent here by other communities' members {spentByVisitors})",
   "tbc.none": "This community recognises no other community yet.",
-  "tbc.community": "Partner community (code {code})",
+  "tbc.community": "Partner community {n}",
   "tbc.recognised": "recognised",
   "tbc.notRecognised": "not recognised",
   "tbc.clearingLine": "clearing {clearing} · moved in {movedIn} · moved out {movedOut} · their members spent here {spentHere} · our members spent there {spentThere}",

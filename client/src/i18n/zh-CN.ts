@@ -2339,7 +2339,7 @@ export const zhCN = {
   "tbc.rule": "相互认可的社区之间，时间可以在对方的合作商家使用，搬家时随人转移。每个社区都记一笔清算账：本社区发出的时间 + 清算余额 = 会员持有的时间 + 已兑换的时间，所有社区合起来一分钟不多、一分钟不少。家人之间的赠送仍按本社区登记的家庭关系办理。",
   "tbc.totals": "本社区清算余额 {clearing}（本社区会员在外兑换 {spentAbroad}，外社区会员在本社区兑换 {spentByVisitors}）",
   "tbc.none": "本社区还没有认可其他社区。",
-  "tbc.community": "友邻社区（编号 {code}）",
+  "tbc.community": "友邻社区 {n}",
   "tbc.recognised": "已认可",
   "tbc.notRecognised": "未认可",
   "tbc.clearingLine": "清算余额 {clearing} · 迁入 {movedIn} · 迁出 {movedOut} · 对方会员在本社区兑换 {spentHere} · 本社区会员在对方兑换 {spentThere}",

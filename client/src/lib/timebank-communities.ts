@@ -2,7 +2,8 @@
 // with them to another community), the communities this one recognises with the clearing balance of each, and,
 // for staff, moving a member with their balance under the member's written authorisation (redemptions scope),
 // sent to TimeBank.moveMemberFor and marked as done by staff. Another community is named by the directory when
-// it knows its time bank, otherwise by a short code.
+// it knows its time bank, otherwise "partner community n" by its place in this community's list (never a raw
+// address where a resident reads).
 import type { Address } from "viem";
 import { field, h, notice } from "./dom.js";
 import { minutes, short } from "./format.js";
@@ -24,9 +25,12 @@ export type Communities = {
   communities: CommunityRow[];
 };
 
-/** Another community, in words a resident reads. */
-export function communityName(address: string): string {
-  return nameOf(address) ?? t("tbc.community", { code: short(address) });
+/** Names other communities, in words a resident reads, by their place in `list` (this community's). */
+export function communityNamer(list: CommunityRow[]): (address: string) => string {
+  return (address) => {
+    const n = list.findIndex((c) => c.address.toLowerCase() === address.toLowerCase());
+    return nameOf(address) ?? (n >= 0 ? t("tbc.community", { n: n + 1 }) : t("tbc.community", { n: short(address) }));
+  };
 }
 
 /** "+45 分钟" / "−20 分钟": minutes received from (positive) or owed to (negative) a community. */
@@ -48,6 +52,7 @@ export function communitiesCard(options: {
   signal: AbortSignal;
 }): HTMLElement {
   const { data, me } = options;
+  const communityName = communityNamer(data.communities);
   const where = me.movedTo
     ? notice("warn", t("tbc.movedTo", { community: communityName(me.movedTo) }))
     : me.movedFrom
@@ -77,6 +82,7 @@ export function communitiesCard(options: {
 /** Staff: move a member with their balance, under the member's authorisation covering redemptions. */
 function moveForm(options: Parameters<typeof communitiesCard>[0], recognised: CommunityRow[]): HTMLElement {
   const member = h("select", { "data-testid": "tbc-member" }, h("option", { value: "" }, t("tbc.chooseMember")), options.members.map((a) => h("option", { value: a }, options.named(a)))) as HTMLSelectElement;
+  const communityName = communityNamer(options.data.communities);
   const community = h("select", { "data-testid": "tbc-destination" }, recognised.map((c) => h("option", { value: c.address }, communityName(c.address)))) as HTMLSelectElement;
   const auth = h("select", { "data-testid": "tbc-auth", disabled: true }) as HTMLSelectElement;
   const status = h("p", { class: "hint", "aria-live": "polite", "data-testid": "tbc-auth-status" }, t("tbc.authFirst"));

@@ -16,7 +16,7 @@ import { relationName as relationLabel } from "../lib/labels.js";
 import { loadNames, nameOf, unitIdsOf, whoIs, type UnitLabelView } from "../lib/names.js";
 import { dayOf, loadBlockTimes, type Redemption } from "../lib/timebank-view.js";
 import type { PageContext } from "../lib/page.js";
-import { communitiesCard, communityName, type Communities } from "../lib/timebank-communities.js";
+import { communitiesCard, communityNamer, type Communities } from "../lib/timebank-communities.js";
 import { staffMark } from "../lib/proxy.js";
 import { signedIn } from "../lib/session.js";
 import type { Member, Partner, ServiceRow } from "../lib/types.js";
@@ -349,7 +349,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
               { class: "card-row" },
               h("p", {}, h("strong", { "data-testid": "history-date" }, calendarDate(times.get(String(e.blockNumber)))), " · ", t(`history.${e.kind}` as TextKey), " ", h("strong", {}, minutes(e.minutes))),
               e.kind === "moved-in" || e.kind === "moved-out" ? null : h("p", {}, t("timebank.counterparty"), "：", whoIs(e.counterparty)),
-              e.community ? h("p", { "data-testid": "history-community" }, communityName(e.community)) : null,
+              e.community ? h("p", { "data-testid": "history-community" }, communityNamer(communities.communities)(e.community)) : null,
               e.by ? h("p", {}, staffMark(e.by, e.authorizationId)) : null,
               h("p", { class: "muted" }, h("small", {}, t("timebank.receiptNo", { id: String(e.recordId) }))),
             ),
