@@ -2358,5 +2358,10 @@ export const en: Record<TextKey, string> = {
   "history.redeemed-elsewhere": "spent in a partner community",
   "history.moved-in": "brought in when moving",
   "history.moved-out": "taken along when moving",
+  "tbc.words.redeemedElsewhere": "{member} spent {minutes} of time at {partner} in a partner community",
+  "tbc.words.visitorRedeemed": "{member}, a member of a partner community, spent {minutes} of time at {partner} here",
+  "tbc.words.movedOut": "{member} moved to a partner community, taking {minutes} of time along",
+  "tbc.words.movedIn": "{member} moved in from a partner community, bringing {minutes} of time",
+  "tbc.words.recognised": "{admin} recognised a partner community's time bank for this community",
   // end of time bank across communities
 };

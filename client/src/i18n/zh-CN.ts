@@ -2356,6 +2356,11 @@ export const zhCN = {
   "history.redeemed-elsewhere": "在友邻社区兑换",
   "history.moved-in": "随迁转入",
   "history.moved-out": "随迁转出",
+  "tbc.words.redeemedElsewhere": "{member} 在友邻社区的 {partner} 用 {minutes} 的时间兑换",
+  "tbc.words.visitorRedeemed": "友邻社区的会员 {member} 在本社区的 {partner} 用 {minutes} 的时间兑换",
+  "tbc.words.movedOut": "{member} 迁往友邻社区，带走 {minutes} 的时间",
+  "tbc.words.movedIn": "{member} 从友邻社区迁入，带来 {minutes} 的时间",
+  "tbc.words.recognised": "{admin} 代表本社区认可了一个友邻社区的时间银行",
   // end of time bank across communities
 } as const;
 
