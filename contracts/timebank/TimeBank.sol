@@ -25,7 +25,21 @@ import {RegistryAccess} from "../registry/RegistryAccess.sol";
  * is refused, and a partner later granted STAFF_ROLE receives no redemption while it holds the role (so staff
  * can never redeem anyone's credits to themselves).
  *
- * Conservation: Σ balances = totalCredited − totalRedeemed at every step, and no balance is ever negative.
+ * Conservation: Σ balances = totalCredited − totalRedeemed + movedIn − movedOut at every step, and no balance
+ * is ever negative.
+ *
+ * Across communities (通存通兑): each community (an estate or a street) runs its own TimeBank on its own registry.
+ * A community's registry admin recognises another community's TimeBank (`recogniseCommunity`); credits flow
+ * between two communities only when the recognition is mutual: the sending side refuses a community it does not
+ * recognise, and the receiving side refuses a push from a community it does not recognise
+ * (`CommunityNotRecognised(community, by)`), so no community can push credits into one that does not recognise
+ * it. A member may spend credits at a partner of a recognised community (`redeemAt`: burnt here, recorded as spent
+ * there), and a member who moves takes their whole balance along (`moveTo`: removed here, registered there with
+ * the balance); staff do either for a member under the member's authorisation (redemptions scope). Each side
+ * of a flow updates its clearing balance with the other in the same transaction: `clearingWith(other)` is what
+ * came in from `other` minus what went out to it, so across all communities the clearing balances sum to zero and,
+ * for each community, issued + clearing = held + spent (see `ledger`); hence Σ issued = Σ held + Σ spent at every
+ * block. Family gifts stay within one community's family links, which its staff register.
  * Personal data stays off chain. A service or redemption note is free text about people, easy to guess, so what
  * goes on chain (`noteHash`) must be a salted commitment, never a plain hash of the text:
  * `keccak256(abi.encode(salt, note))` with `salt` 32 random bytes kept off chain with the note (the note's UTF-8
@@ -74,7 +88,8 @@ contract TimeBank is RegistryAccess {
         Goods
     }
 
-    /// @notice One slot per member; balance = earned + giftsReceived − giftsGiven − redeemed (minutes).
+    /// @notice One slot per member; balance = earned + giftsReceived − giftsGiven − redeemed (minutes), plus
+    /// what they brought in and minus what they took out when moving (`movesOf`).
     struct Member {
         bool registered;
         uint48 balance;
@@ -104,6 +119,29 @@ contract TimeBank is RegistryAccess {
         uint64 members;
     }
 
+    /// @notice Cross-community totals (minutes): balances that moved in and out with members, credits this
+    /// community's members spent at other communities' partners, and other communities' credits spent here.
+    struct Clearing {
+        uint64 movedIn;
+        uint64 movedOut;
+        uint64 spentAbroad;
+        uint64 spentByVisitors;
+    }
+
+    /// @notice Balances a member brought in and took out when moving (minutes).
+    struct Moves {
+        uint48 movedIn;
+        uint48 movedOut;
+    }
+
+    /// @notice A community's books (minutes): `issued` + `clearing` = `held` + `spent`.
+    struct Ledger {
+        uint64 issued; // credited for services confirmed here
+        uint64 held; // Σ balances of this time bank's accounts
+        uint64 spent; // redeemed at this community's partners, by its members and by visitors
+        int256 clearing; // net credits received from other communities (Σ clearingWith)
+    }
+
     /// @notice The written authorisations under which staff decide services and redeem credits for a member.
     ProxyAuthorizations public immutable proxies;
 
@@ -117,6 +155,12 @@ contract TimeBank is RegistryAccess {
     uint256 private _serviceCount;
     uint32 private _dailyCap;
     Totals private _totals;
+    mapping(address community => bool) private _recognised;
+    /// @dev Net minutes received from each community: in (its members' spending here, members moving in) minus out.
+    mapping(address community => int256 minutes_) private _clearingWith;
+    mapping(address member => address community) private _movedTo;
+    mapping(address member => Moves) private _moves;
+    Clearing private _clearing;
 
     /// @notice Staff registered a member.
     event MemberRegistered(address indexed member, address indexed staff);
@@ -168,6 +212,38 @@ contract TimeBank is RegistryAccess {
         uint256 authorizationId
     );
 
+    /// @notice The registry admin recognised another community's time bank: credits may flow with it when it
+    /// recognises this one too.
+    event CommunityRecognised(address indexed community, address indexed admin);
+    /// @notice The registry admin withdrew the recognition of another community; its clearing balance stays.
+    event CommunityRecognitionWithdrawn(address indexed community, address indexed admin);
+    /// @notice A member's credits were spent at a partner of another community and burnt here (`by` is staff when
+    /// it acted for the member, under authorisation `authorizationId`; 0 when the member redeemed).
+    event CreditsRedeemedElsewhere(
+        address indexed member,
+        address indexed community,
+        address indexed partner,
+        uint48 minutes_,
+        RedemptionKind kind,
+        bytes32 noteHash,
+        address by,
+        uint256 authorizationId
+    );
+    /// @notice A member of `community` spent credits at this community's `partner`.
+    event VisitorCreditsRedeemed(
+        address indexed member,
+        address indexed community,
+        address indexed partner,
+        uint48 minutes_,
+        RedemptionKind kind,
+        bytes32 noteHash
+    );
+    /// @notice A member moved to `community`, taking `minutes_` along; they are no longer a member here (`by` is
+    /// staff when it acted for the member, under authorisation `authorizationId`; 0 when the member moved).
+    event MemberMovedOut(address indexed member, address indexed community, uint48 minutes_, address by, uint256 authorizationId);
+    /// @notice A member moved in from `community` with `minutes_` of credit and is a member here.
+    event MemberMovedIn(address indexed member, address indexed community, uint48 minutes_);
+
     /// @notice A member or partner address of zero.
     error ZeroAddress();
     /// @notice A gift or redemption of zero minutes.
@@ -216,6 +292,16 @@ contract TimeBank is RegistryAccess {
     error SelfRedemption(address member);
     /// @notice The proxy authorisations contract address is zero.
     error ZeroProxies();
+    /// @notice `by` does not recognise `community`: no credits flow between them.
+    error CommunityNotRecognised(address community, address by);
+    /// @notice `community` is already recognised.
+    error AlreadyRecognised(address community);
+    /// @notice A community cannot recognise itself, nor send credits to itself.
+    error SelfCommunity(address community);
+    /// @notice `community` has no contract code: it cannot be a time bank.
+    error NotACommunity(address community);
+    /// @notice `member` already moved from here to `community`.
+    error AlreadyMoved(address member, address community);
 
     /// @param registry_ the community registry whose STAFF_ROLE and admin manage the time bank
     /// @param proxies_ the staff authorisations on the same registry
@@ -235,6 +321,7 @@ contract TimeBank is RegistryAccess {
         if (member == address(0)) revert ZeroAddress();
         if (_members[member].registered) revert AlreadyMember(member);
         _members[member].registered = true;
+        delete _movedTo[member]; // they came back: they may move again
         ++_totals.members;
         emit MemberRegistered(member, msg.sender);
     }
@@ -495,6 +582,151 @@ contract TimeBank is RegistryAccess {
         _redeem(member, partner, minutes_, kind, noteHash, authorizationId);
     }
 
+    // ───────────────────────────── across communities (通存通兑) ─────────────────────────────
+
+    /**
+     * @notice Recognises another community's time bank: its members' credits are accepted here, and this
+     * community's members may spend or take theirs there, once it recognises this one too. Only the registry admin.
+     * @param community the other community's TimeBank
+     */
+    function recogniseCommunity(address community) external onlyRegistryRole(registry.DEFAULT_ADMIN_ROLE()) {
+        if (community == address(0)) revert ZeroAddress();
+        if (community == address(this)) revert SelfCommunity(community);
+        if (community.code.length == 0) revert NotACommunity(community);
+        if (_recognised[community]) revert AlreadyRecognised(community);
+        _recognised[community] = true;
+        emit CommunityRecognised(community, msg.sender);
+    }
+
+    /**
+     * @notice Withdraws the recognition of a community: no more credits flow with it; its clearing balance stays.
+     * Only the registry admin.
+     * @param community the other community's TimeBank
+     */
+    function withdrawRecognition(address community) external onlyRegistryRole(registry.DEFAULT_ADMIN_ROLE()) {
+        _requireRecognised(community);
+        delete _recognised[community];
+        emit CommunityRecognitionWithdrawn(community, msg.sender);
+    }
+
+    /**
+     * @notice Spends (burns) the caller's credits for a service or goods at a partner of another community that
+     * recognises this one (and is recognised here); that community records them as spent there.
+     * @param community the other community's TimeBank
+     * @param partner a partner registered there
+     * @param minutes_ how many minutes
+     * @param kind service or goods
+     * @param noteHash salted commitment to the off-chain redemption record
+     */
+    function redeemAt(
+        address community,
+        address partner,
+        uint48 minutes_,
+        RedemptionKind kind,
+        bytes32 noteHash
+    ) external {
+        _requireMember(msg.sender);
+        _redeemAt(msg.sender, community, partner, minutes_, kind, noteHash, 0);
+    }
+
+    /**
+     * @notice Staff spend a member's credits at a partner of another community, under the member's written
+     * authorisation `authorizationId` (redemptions scope); recorded with the staff address and that id.
+     * @param member the member whose credits are burnt (registered)
+     * @param community the other community's TimeBank
+     * @param partner a partner registered there
+     * @param minutes_ how many minutes
+     * @param kind service or goods
+     * @param noteHash salted commitment to the off-chain redemption record
+     * @param authorizationId the member's authorisation (ProxyAuthorizations)
+     */
+    function redeemAtFor(
+        address member,
+        address community,
+        address partner,
+        uint48 minutes_,
+        RedemptionKind kind,
+        bytes32 noteHash,
+        uint256 authorizationId
+    ) external onlyRegistryRole(registry.STAFF_ROLE()) {
+        _requireMember(member);
+        proxies.checkProxy(authorizationId, msg.sender, member, proxies.SCOPE_REDEMPTIONS(), 0);
+        _redeemAt(member, community, partner, minutes_, kind, noteHash, authorizationId);
+    }
+
+    /**
+     * @notice The caller (a member) moves to another community, taking their whole balance along: they stop
+     * being a member here and become one there. Pending services they gave are still credited here.
+     * @param community the other community's TimeBank (mutually recognised)
+     */
+    function moveTo(address community) external {
+        _move(msg.sender, community, 0);
+    }
+
+    /**
+     * @notice Staff move a member to another community with their balance, under the member's written
+     * authorisation `authorizationId` (redemptions scope: it disposes of their credits); recorded with that id.
+     * @param member the member who moves (registered)
+     * @param community the other community's TimeBank (mutually recognised)
+     * @param authorizationId the member's authorisation (ProxyAuthorizations)
+     */
+    function moveMemberFor(
+        address member,
+        address community,
+        uint256 authorizationId
+    ) external onlyRegistryRole(registry.STAFF_ROLE()) {
+        proxies.checkProxy(authorizationId, msg.sender, member, proxies.SCOPE_REDEMPTIONS(), 0);
+        _move(member, community, authorizationId);
+    }
+
+    /**
+     * @notice Called by a recognised community's TimeBank when its member spends credits at a partner here:
+     * records them as spent here and as received from that community. Refused from any other caller.
+     * @param member the visiting member (an account of the calling community)
+     * @param partner a partner registered here
+     * @param minutes_ how many minutes (already burnt by the caller)
+     * @param kind service or goods
+     * @param noteHash salted commitment to the off-chain redemption record
+     */
+    function acceptVisitorRedemption(
+        address member,
+        address partner,
+        uint48 minutes_,
+        RedemptionKind kind,
+        bytes32 noteHash
+    ) external {
+        _requireRecognisedCaller();
+        if (_partners[partner] == bytes32(0)) revert NotPartner(partner);
+        if (partner == member) revert SelfRedemption(member);
+        if (registry.hasRole(registry.STAFF_ROLE(), partner)) revert StaffCannotBePartner(partner);
+        if (minutes_ == 0) revert ZeroMinutes();
+        _clearing.spentByVisitors += minutes_;
+        _clearingWith[msg.sender] += int256(uint256(minutes_));
+        emit VisitorCreditsRedeemed(member, msg.sender, partner, minutes_, kind, noteHash);
+    }
+
+    /**
+     * @notice Called by a recognised community's TimeBank when its member moves here: registers them (if not
+     * already a member) and credits the balance they bring. Refused from any other caller.
+     * @param member the member moving in
+     * @param minutes_ the balance they bring (already taken out by the caller)
+     */
+    function acceptMember(address member, uint48 minutes_) external {
+        _requireRecognisedCaller();
+        if (member == address(0)) revert ZeroAddress();
+        Member storage m = _members[member];
+        if (!m.registered) {
+            m.registered = true;
+            ++_totals.members;
+        }
+        delete _movedTo[member]; // back where they once left: they may move again
+        m.balance += minutes_;
+        _moves[member].movedIn += minutes_;
+        _clearing.movedIn += minutes_;
+        _clearingWith[msg.sender] += int256(uint256(minutes_));
+        emit MemberMovedIn(member, msg.sender, minutes_);
+    }
+
     // ───────────────────────────── views ─────────────────────────────
 
     /// @notice A member's registration, balance and lifetime totals (minutes).
@@ -542,6 +774,44 @@ contract TimeBank is RegistryAccess {
         return _creditedOnDay[volunteer][day];
     }
 
+    /// @notice Whether this community recognises `community`'s time bank.
+    function isRecognised(address community) external view returns (bool) {
+        return _recognised[community];
+    }
+
+    /// @notice Net minutes received from `community` (its members' spending here and members moving in) minus
+    /// those sent to it; across all communities these sum to zero.
+    function clearingWith(address community) external view returns (int256) {
+        return _clearingWith[community];
+    }
+
+    /// @notice Cross-community totals: moved in and out, spent abroad by members, spent here by visitors.
+    function clearing() external view returns (Clearing memory) {
+        return _clearing;
+    }
+
+    /// @notice This community's books: issued + clearing = held + spent.
+    function ledger() external view returns (Ledger memory books) {
+        Totals memory t = _totals;
+        Clearing memory c = _clearing;
+        books.issued = t.credited;
+        books.held = t.credited + c.movedIn - t.redeemed - c.movedOut;
+        books.spent = t.redeemed - c.spentAbroad + c.spentByVisitors;
+        books.clearing =
+            int256(uint256(c.movedIn) + uint256(c.spentByVisitors)) -
+            int256(uint256(c.movedOut) + uint256(c.spentAbroad));
+    }
+
+    /// @notice Where `member` moved from here (zero if they have not, or came back).
+    function movedTo(address member) external view returns (address) {
+        return _movedTo[member];
+    }
+
+    /// @notice The balances `member` brought in and took out when moving (minutes).
+    function movesOf(address member) external view returns (Moves memory) {
+        return _moves[member];
+    }
+
     /// @notice Minutes a volunteer has recorded for a UTC day and not had rejected (pending or confirmed); a new
     /// record for that day must keep this within the daily cap.
     function claimedOnDay(address volunteer, uint256 day) external view returns (uint32) {
@@ -587,6 +857,59 @@ contract TimeBank is RegistryAccess {
         m.redeemed += minutes_;
         _totals.redeemed += minutes_;
         emit CreditsRedeemed(member_, partner, minutes_, kind, noteHash, msg.sender, authorizationId);
+    }
+
+    function _redeemAt(
+        address member_,
+        address community,
+        address partner,
+        uint48 minutes_,
+        RedemptionKind kind,
+        bytes32 noteHash,
+        uint256 authorizationId
+    ) private {
+        _requireRecognised(community);
+        if (minutes_ == 0) revert ZeroMinutes();
+        if (noteHash == bytes32(0)) revert ZeroHash();
+        Member storage m = _members[member_];
+        if (m.balance < minutes_) revert InsufficientCredit(member_, m.balance, minutes_);
+        m.balance -= minutes_;
+        m.redeemed += minutes_;
+        _totals.redeemed += minutes_;
+        _clearing.spentAbroad += minutes_;
+        _clearingWith[community] -= int256(uint256(minutes_));
+        emit CreditsRedeemedElsewhere(member_, community, partner, minutes_, kind, noteHash, msg.sender, authorizationId);
+        // The other side checks its partner and that it recognises this community; a refusal there undoes this.
+        TimeBank(community).acceptVisitorRedemption(member_, partner, minutes_, kind, noteHash);
+    }
+
+    function _move(address member_, address community, uint256 authorizationId) private {
+        address already = _movedTo[member_];
+        if (already != address(0)) revert AlreadyMoved(member_, already);
+        _requireMember(member_);
+        _requireRecognised(community);
+        Member storage m = _members[member_];
+        uint48 minutes_ = m.balance;
+        m.registered = false;
+        m.balance = 0;
+        --_totals.members;
+        _movedTo[member_] = community;
+        _moves[member_].movedOut += minutes_;
+        _clearing.movedOut += minutes_;
+        _clearingWith[community] -= int256(uint256(minutes_));
+        emit MemberMovedOut(member_, community, minutes_, msg.sender, authorizationId);
+        TimeBank(community).acceptMember(member_, minutes_);
+    }
+
+    /// @dev Credits flow out only to a community recognised here.
+    function _requireRecognised(address community) private view {
+        if (community == address(this)) revert SelfCommunity(community);
+        if (!_recognised[community]) revert CommunityNotRecognised(community, address(this));
+    }
+
+    /// @dev Credits flow in only from a community recognised here: no community pushes into one that does not.
+    function _requireRecognisedCaller() private view {
+        if (!_recognised[msg.sender]) revert CommunityNotRecognised(msg.sender, address(this));
     }
 
     function _service(uint256 serviceId) private view returns (Service storage s) {

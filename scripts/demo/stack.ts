@@ -22,6 +22,7 @@ import { demoPlan, type DemoPlan } from "./plan.js";
 import type { DemoProposal } from "./proposals.js";
 import { demoContracts, privateKeyOf, seedEstate } from "./seed.js";
 import { makeWriter } from "./tx.js";
+import { playNeighbourCommunity, type DemoNeighbour } from "./communities.js";
 import { demoClock, prepareWorkOrders, WORKORDER_MONTH_SECONDS, type DemoClock } from "./workorders.js";
 // issue 15: months of dispute mediation before the month of work orders
 import { MEDIATION_SPAN_SECONDS, prepareMediation } from "./mediation.js";
@@ -89,6 +90,8 @@ export type DemoStackOptions = {
 };
 
 export type DemoStack = {
+  /** issue 17: the neighbouring community's time bank and the volunteer who moved there. */
+  neighbour: DemoNeighbour;
   rpcUrl: string;
   apiUrl: string;
   plan: DemoPlan;
@@ -224,6 +227,10 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     const estate = await seedEstate(publicClient, write, contracts, plan);
     log(`estate: ${plan.estate.name} (${plan.estate.nameEn}), ${estate.unitIds.flat().length} units, ${plan.owners.length} owners`);
     const history = await playHistory({ client: publicClient, write, contracts, plan, estate, documentsDir: path.join(dataDir, "documents") });
+    // issue 17: a neighbouring community's time bank; a volunteer's credits move there with her.
+    const neighbour = await playNeighbourCommunity({ client: publicClient, wallet: makeWalletClient(node.url, HARDHAT_CHAIN_ID, plan.admin.account), write, contracts, plan, documentsDir: path.join(dataDir, "documents") });
+    history.documents.push(...neighbour.documents);
+    log(`neighbouring community: time bank ${neighbour.timebank}; a volunteer (${neighbour.moved.address}) moved there with ${neighbour.moved.minutes} minutes`);
     await catchUpWithTheWallClock(node.url, history.travelledSeconds, log);
     log(`history: ${history.votes.length} votes, ${history.planIds.length} fund plans, documents and time-bank notes in ${path.join(dataDir, "documents")}`);
 
@@ -315,7 +322,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     if (recentSuggestions) log(`suggestions: ${await recentSuggestions()} sent today, waiting for their answer`);
     if (upcomingBookings) log(`partners: ${(await upcomingBookings()).bookings} bookings for the coming Saturday`);
     log(`server: ${server.url}${settings.staticDir ? "" : " (web client not built: npm run build:client)"}`);
-    return { rpcUrl: node.url, apiUrl: server.url, plan, deployment, votes: history.votes, elections: history.elections, documents: history.documents, proposals: history.proposals, directory, stop };
+    return { neighbour, rpcUrl: node.url, apiUrl: server.url, plan, deployment, votes: history.votes, elections: history.elections, documents: history.documents, proposals: history.proposals, directory, stop };
   } catch (error) {
     await stop();
     throw error;

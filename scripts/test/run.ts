@@ -36,6 +36,7 @@ const MEASURED_SECONDS: Record<string, number> = {
   "test/client/fund.test.ts": 197,
   "test/client/everywhere.test.ts": 212,
   "test/client/timebank.test.ts": 141,
+  "test/client/timebank-communities.test.ts": 120,
   "test/client/workorders-resident.test.ts": 131,
   "test/server/api-fuzz.test.ts": 90,
   "test/server/crash-points.test.ts": 100,

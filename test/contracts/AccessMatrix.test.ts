@@ -8,7 +8,7 @@ import { buildEstate, doc, planIdOf, Stage } from "../helpers/fund.js";
 import { decide } from "../helpers/fundVotes.js";
 import { Choice, defaultRule, Matter } from "../helpers/rules.js";
 import { ballotDomain, signBallot, signCompact } from "../helpers/votes.js";
-import { Category, Relation, RedemptionKind } from "../helpers/timebank.js";
+import { Category, deployCommunity, Relation, RedemptionKind } from "../helpers/timebank.js";
 
 /**
  * Every actor × every state-changing function of CommunityRegistry, OwnersVote, MaintenanceFund, TimeBank,
@@ -114,8 +114,20 @@ async function matrixFixture() {
   const openVoteId = (await opened.wait())!.logs.map((l) => ownersVote.interface.parseLog(l)).find((l) => l?.name === "VoteOpened")!.args.voteId as bigint;
   await networkHelpers.time.increaseTo(latest + 10);
 
+  // A second community (its own registry and time bank, administered by another account) that recognises this
+  // one and is recognised by it, with the partner actor registered there too.
+  // (The developer has no role in this community's registry; the last signer is no actor.)
+  const [otherAdmin, otherStaff] = [developer, s[19]];
+  const other = await deployCommunity(connection, otherAdmin, otherStaff);
+  await other.bank.connect(otherAdmin).recogniseCommunity(await bank.getAddress());
+  await bank.connect(actors.admin).recogniseCommunity(await other.bank.getAddress());
+  await other.bank.connect(otherStaff).registerPartner(actors.partner.address, doc("partner there"));
+  const otherBank = await other.bank.getAddress();
+
   const anchor = await ethers.deployContract("RecordAnchor", [await registry.getAddress()]);
   return {
+    otherBank,
+    bankAddress: await bank.getAddress(),
     registry,
     fund,
     bank,
@@ -318,6 +330,41 @@ const ROWS: Row[] = [
     allowed: ["staff"],
     call: (f, w) => f.bank.connect(w).redeemFor(f.actors.member.address, f.actors.partner.address, 10n, RedemptionKind.Service, doc("haircut"), f.memberAuth),
     denied: missing("staff", "bank"),
+  },
+  // ── TimeBank across communities ──
+  { fn: "bank.recogniseCommunity", allowed: ["admin"], call: async (f, w) => f.bank.connect(w).recogniseCommunity(await f.fund.getAddress()), denied: missing("admin", "bank") },
+  { fn: "bank.withdrawRecognition", allowed: ["admin"], call: (f, w) => f.bank.connect(w).withdrawRecognition(f.otherBank), denied: missing("admin", "bank") },
+  {
+    fn: "bank.redeemAt",
+    allowed: ["member"],
+    call: (f, w) => f.bank.connect(w).redeemAt(f.otherBank, f.actors.partner.address, 10n, RedemptionKind.Goods, doc("tea there")),
+    denied: notMember,
+  },
+  {
+    fn: "bank.redeemAtFor",
+    allowed: ["staff"],
+    call: (f, w) => f.bank.connect(w).redeemAtFor(f.actors.member.address, f.otherBank, f.actors.partner.address, 10n, RedemptionKind.Goods, doc("tea there"), f.memberAuth),
+    denied: missing("staff", "bank"),
+  },
+  { fn: "bank.moveTo", allowed: ["member"], call: (f, w) => f.bank.connect(w).moveTo(f.otherBank), denied: notMember },
+  {
+    fn: "bank.moveMemberFor",
+    allowed: ["staff"],
+    call: (f, w) => f.bank.connect(w).moveMemberFor(f.actors.member.address, f.otherBank, f.memberAuth),
+    denied: missing("staff", "bank"),
+  },
+  // Only a recognised community's time bank pushes credits in: no account may.
+  {
+    fn: "bank.acceptMember",
+    allowed: [],
+    call: (f, w) => f.bank.connect(w).acceptMember(w.address, 60n),
+    denied: (f, w) => [f.bank, "CommunityNotRecognised", [w.address, f.bankAddress]],
+  },
+  {
+    fn: "bank.acceptVisitorRedemption",
+    allowed: [],
+    call: (f, w) => f.bank.connect(w).acceptVisitorRedemption(w.address, f.actors.partner.address, 60n, RedemptionKind.Goods, doc("free tea")),
+    denied: (f, w) => [f.bank, "CommunityNotRecognised", [w.address, f.bankAddress]],
   },
   // ── ProxyAuthorizations ──
   {

@@ -385,10 +385,17 @@ describe("API read routes over HTTP", function () {
       address: "0x000000000000000000000000000000000000dEaD",
       member: false,
       balance: 0,
+      movedTo: null,
+      movedFrom: null,
       family: [],
       history: [],
     });
     await fails("/api/timebank/members/0xZZ", 400, "invalid_request");
+    // No other community recognised nor dealt with in this history: nothing to clear.
+    expect(await ok("/api/timebank/communities")).to.deep.equal({
+      totals: { movedIn: 0, movedOut: 0, spentAbroad: 0, spentByVisitors: 0, clearing: 0 },
+      communities: [],
+    });
 
     const services = await ok("/api/timebank/services");
     expect(services.items!.map((s) => [s.id, s.status, s.byProxy, s.decidedBy, s.authorizationId])).to.deep.equal([
@@ -520,6 +527,7 @@ describe("API read routes over HTTP", function () {
       "/api/timebank/members",
       "/api/timebank/redemptions",
       "/api/timebank/vouchers/{code}",
+      "/api/timebank/communities",
       "/api/records",
       "/api/receipts/{recordId}",
     ]) {

@@ -80,6 +80,39 @@ async function expectSaltedNotes(api: string, dataDir: string): Promise<void> {
 }
 
 /**
+ * issue 17: a volunteer's credits moved with her to the neighbouring community (by staff under her authorisation,
+ * marked), after she spent some there; the clearing balance with the neighbour is what left: −(spent + moved).
+ */
+async function expectNeighbourCommunity(api: string, output: string): Promise<void> {
+  const line = /neighbouring community: time bank (0x[0-9a-fA-F]{40}); a volunteer \((0x[0-9a-fA-F]{40})\) moved there with (\d+) minutes/.exec(output);
+  expect(line, "the demo's line about the neighbouring community").to.not.equal(null);
+  const [, neighbour, volunteer, moved] = line!;
+  const { communities, totals } = (await (await fetch(`${api}/api/timebank/communities`)).json()) as {
+    communities: { address: string; recognised: boolean; clearing: number; movedOut: number; spentThereByOurMembers: number }[];
+    totals: { clearing: number };
+  };
+  const c = communities.find((x) => x.address.toLowerCase() === neighbour!.toLowerCase());
+  expect(c?.recognised).to.equal(true);
+  expect(c?.movedOut).to.equal(Number(moved));
+  expect(c!.spentThereByOurMembers).to.be.greaterThan(0);
+  expect(c!.clearing).to.equal(-(Number(moved) + c!.spentThereByOurMembers));
+  expect(totals.clearing).to.equal(c!.clearing);
+  // The volunteer who moved: no longer a member here, balance 0, the move in her history marked as done by staff.
+  const m = (await (await fetch(`${api}/api/timebank/members/${volunteer}`)).json()) as {
+    member: boolean;
+    balance: number;
+    movedTo: string | null;
+    history: { kind: string; minutes: number; community?: string; by?: string; authorizationId?: string }[];
+  };
+  expect([m.member, m.balance, m.movedTo?.toLowerCase()]).to.deep.equal([false, 0, neighbour!.toLowerCase()]);
+  const out = m.history.find((h) => h.kind === "moved-out");
+  expect(out?.minutes).to.equal(Number(moved));
+  expect(out?.by, "a proxy move names the staff member").to.match(/^0x/);
+  expect(out?.authorizationId, "…and the volunteer's authorisation").to.match(/^\d+$/);
+  expect(m.history.some((h) => h.kind === "redeemed-elsewhere" && h.community?.toLowerCase() === neighbour!.toLowerCase())).to.equal(true);
+}
+
+/**
  * Every vote and fund plan of the demo has its text stored as a proposal document whose keccak256 is the hash
  * on chain (Chinese, with an English title); the scans of paper behind staff's authorisations are not public.
  */
@@ -288,6 +321,8 @@ describe("npm run demo", function () {
         // micro-renewal fund (issue 16)
         await expectRenewal(api);
         expect(demo.output()).to.match(/micro-renewal fund: 3 projects, \d+ pledges; 2 funded \(1 delivered, its use up 300 %\), 1 failed to fund/);
+        // time-bank credits across communities (issue 17)
+        await expectNeighbourCommunity(api, demo.output());
       }
 
       expect(await demo.interrupt()).to.equal(0);

@@ -25,8 +25,8 @@ export const TEXT_GROUPS = {
   account: ["account"],
   votes: ["votes", "vote", "ballot", "countdown", "election", "verdict", "receipt"],
   fund: ["fund", "plan", "planStatus", "disclosure", "statement", "entry", "notice", "csv", "doc"],
-  timebank: ["timebank", "history", "serviceStatus", "cert", "partner"],
-  verify: ["verify"],
+  timebank: ["timebank", "history", "serviceStatus", "cert", "partner", "tbc"],
+  verify: ["verify", "tbc.words"],
   // The staff pages also show a few time-bank texts: those are in the timebank group too.
   staff: ["staff", "paper", "timebank.confirm", "timebank.reject", "timebank.partner", "timebank.minutes", "woOffice.staffLink", "wo.staffLink", "medOffice.staffLink", "med.statsLink", "sug.staffLink", "talent.staffLink"],
   /** Work orders (issue 14): the resident's pages, the party's queue, the office's desk, the statistics and the routing table. */

@@ -2331,6 +2331,37 @@ export const zhCN = {
   "ptn.pledgeStatus.funded": "已达成",
   "ptn.pledgeStatus.released": "已退回",
   // end of community partners
+  // time bank across communities
+  "tbc.title": "通存通兑：跨社区的时间",
+  "tbc.here": "你的时间存在本社区。",
+  "tbc.movedTo": "你已迁往{community}，时间已随你转过去；请在那边的社区查看余额。",
+  "tbc.movedFrom": "你的时间已从{community}随你转入本社区。",
+  "tbc.rule": "相互认可的社区之间，时间可以在对方的合作商家使用，搬家时随人转移。每个社区都记一笔清算账：本社区发出的时间 + 清算余额 = 会员持有的时间 + 已兑换的时间，所有社区合起来一分钟不多、一分钟不少。家人之间的赠送仍按本社区登记的家庭关系办理。",
+  "tbc.totals": "本社区清算余额 {clearing}（本社区会员在外兑换 {spentAbroad}，外社区会员在本社区兑换 {spentByVisitors}）",
+  "tbc.none": "本社区还没有认可其他社区。",
+  "tbc.community": "友邻社区 {n}",
+  "tbc.recognised": "已认可",
+  "tbc.notRecognised": "未认可",
+  "tbc.clearingLine": "清算余额 {clearing} · 迁入 {movedIn} · 迁出 {movedOut} · 对方会员在本社区兑换 {spentHere} · 本社区会员在对方兑换 {spentThere}",
+  "tbc.moveTitle": "代办：会员迁往其他社区（时间随人转移）",
+  "tbc.member": "会员",
+  "tbc.chooseMember": "请选择会员",
+  "tbc.destination": "迁往",
+  "tbc.authorisation": "会员的书面授权（需含兑换）",
+  "tbc.authFirst": "选择会员后，这里列出其有效的授权书。",
+  "tbc.noAuth": "该会员没有含兑换事项的有效授权书，不能代办迁移。",
+  "tbc.authChosen": "将按所选授权书代办，并在记录上标明由社区工作者代办。",
+  "tbc.move": "迁移并转出时间",
+  "tbc.moving": "正在代办迁移……",
+  "history.redeemed-elsewhere": "在友邻社区兑换",
+  "history.moved-in": "随迁转入",
+  "history.moved-out": "随迁转出",
+  "tbc.words.redeemedElsewhere": "{member} 在友邻社区的 {partner} 用 {minutes} 的时间兑换",
+  "tbc.words.visitorRedeemed": "友邻社区的会员 {member} 在本社区的 {partner} 用 {minutes} 的时间兑换",
+  "tbc.words.movedOut": "{member} 迁往友邻社区，带走 {minutes} 的时间",
+  "tbc.words.movedIn": "{member} 从友邻社区迁入，带来 {minutes} 的时间",
+  "tbc.words.recognised": "{admin} 代表本社区认可了一个友邻社区的时间银行",
+  // end of time bank across communities
 } as const;
 
 export type TextKey = keyof typeof zhCN;

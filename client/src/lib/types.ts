@@ -179,9 +179,14 @@ export type Member = {
   address: Address;
   member: boolean;
   balance: string | number;
+  /** The community's TimeBank they moved to (no longer a member here), or moved in from last. */
+  movedTo?: Address | null;
+  movedFrom?: Address | null;
   family: { address: Address; relation: string }[];
   history: {
-    kind: "credited" | "given" | "gift-in" | "gift-out" | "redeemed";
+    kind: "credited" | "given" | "gift-in" | "gift-out" | "redeemed" | "redeemed-elsewhere" | "moved-in" | "moved-out";
+    /** For a redemption elsewhere or a move: the other community's TimeBank. */
+    community?: Address;
     minutes: string | number;
     serviceId?: string | number;
     counterparty: Address;

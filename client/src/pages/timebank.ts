@@ -4,6 +4,8 @@
 // family, one's own QR code, and links to the certificate of hours and the partner's page. Transactions go from
 // the signed-in key or wallet straight to the TimeBank contract. A note is sent only as a salted commitment (never
 // a plain hash, which could be guessed back); neither the note nor its salt is kept anywhere, and the page says so.
+// Credits across communities (where the member's credits are, the clearing balances, staff moving a member) are
+// in lib/timebank-communities.ts.
 import type { Address, Hex } from "viem";
 import { all, allOf, get } from "../lib/api.js";
 import { config, contractAddress } from "../lib/config.js";
@@ -14,6 +16,7 @@ import { relationName as relationLabel } from "../lib/labels.js";
 import { loadNames, nameOf, unitIdsOf, whoIs, type UnitLabelView } from "../lib/names.js";
 import { dayOf, loadBlockTimes, type Redemption } from "../lib/timebank-view.js";
 import type { PageContext } from "../lib/page.js";
+import { communitiesCard, communityNamer, type Communities } from "../lib/timebank-communities.js";
 import { staffMark } from "../lib/proxy.js";
 import { signedIn } from "../lib/session.js";
 import type { Member, Partner, ServiceRow } from "../lib/types.js";
@@ -46,7 +49,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   const chainCode = import("../lib/timebank-chain.js");
   const qrCode = import("../lib/member-qr.js");
   const me = who.address;
-  const [member, toConfirm, given, partners, members, redemptions, cfg, tbAddress] = await Promise.all([
+  const [member, toConfirm, given, partners, members, redemptions, cfg, tbAddress, communities] = await Promise.all([
     allOf<Member, "history">(`/api/timebank/members/${me}`, "history", 5000, ctx.signal),
     all<ServiceRow>("/api/timebank/services", { recipient: me, status: "recorded" }, 200, ctx.signal),
     all<ServiceRow>("/api/timebank/services", { volunteer: me }, 200, ctx.signal),
@@ -55,11 +58,12 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     all<Redemption>("/api/timebank/redemptions", { member: me }, 200, ctx.signal),
     config(),
     contractAddress("TimeBank"),
+    get<Communities>("/api/timebank/communities", ctx.signal).catch(() => ({ totals: { movedIn: 0, movedOut: 0, spentAbroad: 0, spentByVisitors: 0, clearing: 0 }, communities: [] }) as Communities),
   ]);
   const { ABI, isAddress, noteOnChain, publicClientFor, sendContractTx } = await chainCode;
   // Flats, partners' names and opt-in display names in place of addresses.
   const others = members.map((m) => m.address).filter((a) => a.toLowerCase() !== me.toLowerCase());
-  await loadNames([...member.family.map((f) => f.address), ...toConfirm.map((s) => s.volunteer), ...member.history.map((e) => e.counterparty), ...given.map((s) => s.recipient), ...partners.map((p) => p.address), ...others], ctx.signal);
+  await loadNames([...member.family.map((f) => f.address), ...toConfirm.map((s) => s.volunteer), ...member.history.map((e) => e.counterparty), ...given.map((s) => s.recipient), ...partners.map((p) => p.address), ...others, ...communities.communities.map((c) => c.address)], ctx.signal);
   const named = (a: string) => nameOf(a) ?? short(a);
   const client = publicClientFor(cfg.rpcUrl, cfg.chainId);
   // The daily cap as the contract counts it (minutes recorded and not rejected, per UTC day of the service), and
@@ -344,7 +348,8 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
               "li",
               { class: "card-row" },
               h("p", {}, h("strong", { "data-testid": "history-date" }, calendarDate(times.get(String(e.blockNumber)))), " · ", t(`history.${e.kind}` as TextKey), " ", h("strong", {}, minutes(e.minutes))),
-              h("p", {}, t("timebank.counterparty"), "：", whoIs(e.counterparty)),
+              e.kind === "moved-in" || e.kind === "moved-out" ? null : h("p", {}, t("timebank.counterparty"), "：", whoIs(e.counterparty)),
+              e.community ? h("p", { "data-testid": "history-community" }, communityNamer(communities.communities)(e.community)) : null,
               e.by ? h("p", {}, staffMark(e.by, e.authorizationId)) : null,
               h("p", { class: "muted" }, h("small", {}, t("timebank.receiptNo", { id: String(e.recordId) }))),
             ),
@@ -372,6 +377,19 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
           ),
         ),
   );
+
+  const across = communitiesCard({
+    me: { movedTo: member.movedTo ?? null, movedFrom: member.movedFrom ?? null },
+    data: communities,
+    staff: who.session.roles.includes("staff"),
+    members: members.map((m) => m.address),
+    named,
+    signal: ctx.signal,
+    send: (moving, community, authorisation) =>
+      void act(t("tbc.moving"), "moveMemberFor", [moving, community, authorisation], () =>
+        get<Member>(`/api/timebank/members/${moving}`).then((m) => (m.movedTo ?? "").toLowerCase() === community.toLowerCase()),
+      ),
+  });
 
   const { memberQrDataUrl } = await qrCode;
   const myQr = h(
@@ -403,6 +421,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     vouchers,
     h("section", { class: "card" }, h("h2", {}, t("timebank.giftTitle")), giftForm),
     history,
+    across,
     myQr,
   );
 }

@@ -206,6 +206,22 @@ export function sentence(decoded: DecodedLog | undefined, onchainEvent: string |
       case "TimeBank.CreditsGifted":
         body = t("verify.words.gifted", { from: who(a.from), to: who(a.to), minutes: minutes(str(a.minutes_)), relation: enumText("relation", RELATIONS, a.relation) });
         break;
+      // time bank across communities (issue 17): the other community is its time bank, named in words.
+      case "TimeBank.CreditsRedeemedElsewhere":
+        body = t("tbc.words.redeemedElsewhere", { member: who(a.member), partner: who(a.partner), minutes: minutes(str(a.minutes_)) }) + proxy(a.by, a.authorizationId);
+        break;
+      case "TimeBank.VisitorCreditsRedeemed":
+        body = t("tbc.words.visitorRedeemed", { member: who(a.member), partner: who(a.partner), minutes: minutes(str(a.minutes_)) });
+        break;
+      case "TimeBank.MemberMovedOut":
+        body = t("tbc.words.movedOut", { member: who(a.member), minutes: minutes(str(a.minutes_)) }) + proxy(a.by, a.authorizationId);
+        break;
+      case "TimeBank.MemberMovedIn":
+        body = t("tbc.words.movedIn", { member: who(a.member), minutes: minutes(str(a.minutes_)) });
+        break;
+      case "TimeBank.CommunityRecognised":
+        body = t("tbc.words.recognised", { admin: who(a.admin) });
+        break;
       case "RecordAnchor.BatchAnchored": {
         const first = Number(str(a.firstLeaf));
         const count = Number(str(a.leafCount));

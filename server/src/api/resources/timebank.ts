@@ -2,7 +2,7 @@
 import { z } from "zod/v4";
 import { numKey } from "../../store/store.js";
 import { voucherCode, normaliseVoucher } from "../../chain/voucher.js";
-import { CATEGORIES, REDEMPTION_KINDS, serviceKey, type RedemptionView, type FamilyView, type HistoryEntry, type MemberView, type PartnerView, type ServiceView } from "../../indexer/models/timebank.js";
+import { CATEGORIES, NO_CLEARING, REDEMPTION_KINDS, serviceKey, type ClearingTotals, type CommunityView, type RedemptionView, type FamilyView, type HistoryEntry, type MemberView, type PartnerView, type ServiceView } from "../../indexer/models/timebank.js";
 import { ApiError } from "../errors.js";
 import { defineRoute, type RouteSpec } from "../routes.js";
 import { get, sub, type ResourceDeps } from "./context.js";
@@ -58,6 +58,7 @@ const redemptionSchema = z.object({
   noteHash: hash.describe("salted commitment to the note; the note itself is not stored"),
   by: address.describe("the member, or staff acting under the member's authorisation"),
   authorizationId: z.string().nullable(),
+  community: address.nullable().describe("a visitor's redemption: the TimeBank of the community whose member spent here; null for this community's members"),
   voucher: z.string().describe("the code the member shows at the partner, derived from txHash and logIndex (server/src/chain/voucher.ts)"),
   honoured: honouredSchema,
   ...recordRefFields,
@@ -74,6 +75,7 @@ async function redemptionOut(deps: ResourceDeps, r: RedemptionView): Promise<z.i
     noteHash: r.noteHash,
     by: checksum(r.by),
     authorizationId: r.authorizationId !== "0" ? r.authorizationId : null,
+    community: r.community ? checksum(r.community) : null,
     voucher,
     honoured: honoured ? { at: honoured.at, by: checksum(honoured.by) } : null,
     txHash: r.txHash,
@@ -145,10 +147,13 @@ export function timebankRoutes(deps: ResourceDeps): RouteSpec[] {
         address,
         member: z.boolean(),
         balance: z.number().describe("minutes"),
+        movedTo: address.nullable().describe("the TimeBank of the community they moved to, taking their balance along (no longer a member here)"),
+        movedFrom: address.nullable().describe("the TimeBank of the community they last moved in from"),
         family: z.array(z.object({ address, relation: z.enum(["parent", "spouse", "child"]).describe("what they are to this member") })),
         history: z.array(
           z.object({
-            kind: z.enum(["credited", "given", "gift-in", "gift-out", "redeemed"]),
+            kind: z.enum(["credited", "given", "gift-in", "gift-out", "redeemed", "redeemed-elsewhere", "moved-in", "moved-out"]),
+            community: address.optional().describe("for a redemption elsewhere or a move: the other community's TimeBank"),
             minutes: z.number(),
             serviceId: z.string().optional(),
             counterparty: address,
@@ -173,6 +178,7 @@ export function timebankRoutes(deps: ResourceDeps): RouteSpec[] {
               kind: h.kind,
               minutes: h.minutes,
               ...(h.serviceId ? { serviceId: h.serviceId } : {}),
+              ...(h.community ? { community: checksum(h.community) } : {}),
               counterparty: checksum(h.counterparty),
               balanceAfter: h.balanceAfter,
               ...(h.by ? { by: checksum(h.by), authorizationId: h.authorizationId } : {}),
@@ -187,6 +193,8 @@ export function timebankRoutes(deps: ResourceDeps): RouteSpec[] {
           address: checksum(params.address),
           member: m?.member ?? false,
           balance: m?.balance ?? 0,
+          movedTo: m?.movedTo ? checksum(m.movedTo) : null,
+          movedFrom: m?.movedFrom ? checksum(m.movedFrom) : null,
           family: family.map((f) => ({ address: checksum(f.relative), relation: f.relation })),
           history: page.items,
           ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
@@ -233,6 +241,49 @@ export function timebankRoutes(deps: ResourceDeps): RouteSpec[] {
         const s = Number.isSafeInteger(n) && n > 0 ? await get<ServiceView>(deps, "tbServices", numKey(n)) : undefined;
         if (!s) throw new ApiError(404, "unknown_service", { serviceId: params.serviceId });
         return { ...serviceOut(s), decision: s.decided ?? null };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/timebank/communities",
+      summary:
+        "Credits across communities (通存通兑): the other communities' time banks this one recognises or deals with, the clearing balance with each (minutes received from it minus minutes sent to it), and this community's totals",
+      tags: ["timebank"],
+      response: z.object({
+        totals: z.object({
+          movedIn: z.number(),
+          movedOut: z.number(),
+          spentAbroad: z.number().describe("this community's members' credits spent at other communities' partners"),
+          spentByVisitors: z.number().describe("other communities' credits spent at partners here"),
+          clearing: z.number().describe("net minutes received from other communities: issued + clearing = held + spent"),
+        }),
+        communities: z.array(
+          z.object({
+            address,
+            recognised: z.boolean().describe("recognised here; credits flow only when the other side recognises this one too"),
+            clearing: z.number().describe("minutes received from it minus minutes sent to it"),
+            movedIn: z.number(),
+            movedOut: z.number(),
+            spentHereByItsMembers: z.number(),
+            spentThereByOurMembers: z.number(),
+          }),
+        ),
+      }),
+      handler: async () => {
+        const t: ClearingTotals = (await get<ClearingTotals>(deps, "tbSettings", "clearing")) ?? NO_CLEARING;
+        const communities = await readAll<CommunityView>(deps.store, sub(deps, "tbCommunities"), "");
+        return {
+          totals: { ...t, clearing: t.movedIn + t.spentByVisitors - t.movedOut - t.spentAbroad },
+          communities: communities.map((c) => ({
+            address: checksum(c.address),
+            recognised: c.recognised,
+            clearing: c.clearing,
+            movedIn: c.movedIn,
+            movedOut: c.movedOut,
+            spentHereByItsMembers: c.spentHereByItsMembers,
+            spentThereByOurMembers: c.spentThereByOurMembers,
+          })),
+        };
       },
     }),
     defineRoute({

@@ -1,6 +1,8 @@
 // Read models of TimeBank: members with their balances and lifetime totals (minutes), family links (both
 // directions, as the contract stores them), partners, service records with their decision, gifts,
-// redemptions, and each member's history (every credit and debit, plus the services they received).
+// redemptions, and each member's history (every credit and debit, plus the services they received). Across
+// communities (通存通兑): the communities this one recognises, the clearing balance with each (minutes received
+// from it minus minutes sent to it), the totals, and members who moved in or out with their balance.
 import { voucherCode } from "../../chain/voucher.js";
 import { numKey } from "../../store/store.js";
 import { recordRef, type RecordRef } from "./refs.js";
@@ -14,7 +16,10 @@ export type RelationName = Exclude<(typeof RELATIONS)[number], "none">;
 export const REDEMPTION_KINDS = ["service", "goods"] as const;
 export type ServiceStatusName = "recorded" | "confirmed" | "rejected";
 
-/** balance = earned + giftsReceived − giftsGiven − redeemed, as TimeBank.Member (minutes fit in a number). */
+/**
+ * balance = earned + giftsReceived − giftsGiven − redeemed + movedIn − movedOut, as TimeBank.Member and movesOf
+ * (minutes fit in a number). `movedTo`: the community's TimeBank they moved to (and are no longer a member here).
+ */
 export type MemberView = {
   address: string;
   member: boolean;
@@ -23,6 +28,10 @@ export type MemberView = {
   giftsReceived: number;
   giftsGiven: number;
   redeemed: number;
+  movedIn?: number;
+  movedOut?: number;
+  movedTo?: string;
+  movedFrom?: string;
   registered?: RecordRef;
   removed?: RecordRef;
 };
@@ -47,6 +56,25 @@ export type ServiceView = {
   decided?: RecordRef;
 };
 
+/**
+ * Another community's TimeBank as this one sees it: whether it is recognised here, and the clearing balance with
+ * it (minutes received from it — its members' spending here and members moving in — minus minutes sent to it).
+ */
+export type CommunityView = {
+  address: string;
+  recognised: boolean;
+  clearing: number;
+  movedIn: number;
+  movedOut: number;
+  spentHereByItsMembers: number;
+  spentThereByOurMembers: number;
+  recognisedBy?: string;
+  changed?: RecordRef;
+};
+/** This community's cross-community totals (minutes), as TimeBank.clearing. */
+export type ClearingTotals = { movedIn: number; movedOut: number; spentAbroad: number; spentByVisitors: number };
+export const NO_CLEARING: ClearingTotals = { movedIn: 0, movedOut: 0, spentAbroad: 0, spentByVisitors: 0 };
+
 export type GiftView = { from: string; to: string; minutes: number; relation: RelationName } & RecordRef;
 /** `by` is the member, or staff acting under the member's authorisation `authorizationId` ("0" otherwise). */
 export type RedemptionView = {
@@ -57,6 +85,8 @@ export type RedemptionView = {
   noteHash: string;
   by: string;
   authorizationId: string;
+  /** A visitor's redemption: the community whose member spent here. */
+  community?: string;
 } & RecordRef;
 
 /**
@@ -64,7 +94,9 @@ export type RedemptionView = {
  * given to them; no balance change), `gift-in`, `gift-out`, `redeemed`. `minutes` is always positive.
  */
 export type HistoryEntry = {
-  kind: "credited" | "given" | "gift-in" | "gift-out" | "redeemed";
+  kind: "credited" | "given" | "gift-in" | "gift-out" | "redeemed" | "redeemed-elsewhere" | "moved-in" | "moved-out";
+  /** For a redemption elsewhere or a move: the other community's TimeBank. */
+  community?: string;
   minutes: number;
   serviceId?: string;
   counterparty: string;
@@ -95,9 +127,9 @@ function history(e: EventRecord, tx: ModelTx, address: string, entry: Omit<Histo
 }
 
 /** Changes a member's balance and one lifetime total by `delta` minutes. */
-function move(tx: ModelTx, address: string, delta: number, total: "earned" | "giftsReceived" | "giftsGiven" | "redeemed"): MemberView {
+function move(tx: ModelTx, address: string, delta: number, total: "earned" | "giftsReceived" | "giftsGiven" | "redeemed" | "movedIn" | "movedOut"): MemberView {
   const m = memberOf(tx, address);
-  const next: MemberView = { ...m, balance: m.balance + delta, [total]: m[total] + Math.abs(delta) };
+  const next: MemberView = { ...m, balance: m.balance + delta, [total]: (m[total] ?? 0) + Math.abs(delta) };
   if (next.balance < 0) throw new Error(`Member ${address}'s balance went below zero; the events arrived out of order.`);
   tx.put("tbMembers", address, next);
   return next;
@@ -147,14 +179,34 @@ const serviceConfirmed = (e: EventRecord, tx: ModelTx) => {
   history(e, tx, s.recipient, { kind: "given", minutes: s.minutes, serviceId: s.serviceId, counterparty: s.volunteer, balanceAfter: recipient.balance });
 };
 
+function communityOf(tx: ModelTx, address: string): CommunityView {
+  return (
+    tx.get<CommunityView>("tbCommunities", address) ?? { address, recognised: false, clearing: 0, movedIn: 0, movedOut: 0, spentHereByItsMembers: 0, spentThereByOurMembers: 0 }
+  );
+}
+
+/** Adds to the clearing with `community` (positive: minutes received from it) and to one of its totals. */
+function clear(tx: ModelTx, community: string, delta: number, total: "movedIn" | "movedOut" | "spentHereByItsMembers" | "spentThereByOurMembers", own: keyof ClearingTotals): void {
+  const c = communityOf(tx, community);
+  tx.put("tbCommunities", community, { ...c, clearing: c.clearing + delta, [total]: c[total] + Math.abs(delta) });
+  const totals = tx.get<ClearingTotals>("tbSettings", "clearing") ?? NO_CLEARING;
+  tx.put("tbSettings", "clearing", { ...totals, [own]: totals[own] + Math.abs(delta) });
+}
+
+function redemptionKind(value: unknown): (typeof REDEMPTION_KINDS)[number] {
+  const kind = REDEMPTION_KINDS[value as number];
+  if (!kind) throw new Error(`Redemption kind ${value}; the TimeBank ABI has changed: update REDEMPTION_KINDS.`);
+  return kind;
+}
+
 export const timebankModel: ReadModel = {
   contract: "TimeBank",
-  models: ["tbMembers", "tbFamily", "tbPartners", "tbServices", "tbServicesBy", "tbGifts", "tbRedemptions", "tbVouchers", "tbHistory", "tbSettings"],
+  models: ["tbMembers", "tbFamily", "tbPartners", "tbServices", "tbServicesBy", "tbGifts", "tbRedemptions", "tbVouchers", "tbHistory", "tbSettings", "tbCommunities"],
   reducers: {
     MemberRegistered: (e, tx) => {
       const address = e.args.member as string;
       const m = memberOf(tx, address);
-      tx.put("tbMembers", address, { ...m, member: true, registered: recordRef(e), removed: undefined });
+      tx.put("tbMembers", address, { ...m, member: true, registered: recordRef(e), removed: undefined, movedTo: undefined });
     },
     MemberRemoved: (e, tx) => {
       const address = e.args.member as string;
@@ -208,8 +260,7 @@ export const timebankModel: ReadModel = {
     CreditsRedeemed: (e, tx) => {
       const member = e.args.member as string;
       const minutes = e.args.minutes_ as number;
-      const kind = REDEMPTION_KINDS[e.args.kind as number];
-      if (!kind) throw new Error(`Redemption kind ${e.args.kind}; the TimeBank ABI has changed: update REDEMPTION_KINDS.`);
+      const kind = redemptionKind(e.args.kind);
       const view: RedemptionView = {
         member,
         partner: e.args.partner as string,
@@ -226,6 +277,64 @@ export const timebankModel: ReadModel = {
       const m = move(tx, member, -minutes, "redeemed");
       const proxy = view.authorizationId !== "0" ? { by: view.by, authorizationId: view.authorizationId } : {};
       history(e, tx, member, { kind: "redeemed", minutes, counterparty: view.partner, balanceAfter: m.balance, ...proxy });
+    },
+    CommunityRecognised: (e, tx) => {
+      const c = communityOf(tx, e.args.community as string);
+      tx.put("tbCommunities", c.address, { ...c, recognised: true, recognisedBy: e.args.admin as string, changed: recordRef(e) });
+    },
+    CommunityRecognitionWithdrawn: (e, tx) => {
+      const c = communityOf(tx, e.args.community as string);
+      tx.put("tbCommunities", c.address, { ...c, recognised: false, recognisedBy: e.args.admin as string, changed: recordRef(e) });
+    },
+    CreditsRedeemedElsewhere: (e, tx) => {
+      const member = e.args.member as string;
+      const community = e.args.community as string;
+      const minutes = e.args.minutes_ as number;
+      redemptionKind(e.args.kind);
+      const m = move(tx, member, -minutes, "redeemed");
+      clear(tx, community, -minutes, "spentThereByOurMembers", "spentAbroad");
+      const authorizationId = e.args.authorizationId as string;
+      const proxy = authorizationId !== "0" ? { by: e.args.by as string, authorizationId } : {};
+      history(e, tx, member, { kind: "redeemed-elsewhere", minutes, counterparty: e.args.partner as string, community, balanceAfter: m.balance, ...proxy });
+    },
+    VisitorCreditsRedeemed: (e, tx) => {
+      const community = e.args.community as string;
+      const minutes = e.args.minutes_ as number;
+      const view: RedemptionView = {
+        member: e.args.member as string,
+        partner: e.args.partner as string,
+        minutes,
+        kind: redemptionKind(e.args.kind),
+        noteHash: e.args.noteHash as string,
+        by: e.args.member as string,
+        authorizationId: "0",
+        community,
+        ...recordRef(e),
+      };
+      // The partner here honours it like any redemption, with the voucher of this community's record.
+      tx.put("tbRedemptions", numKey(e.seq), view);
+      tx.put("tbVouchers", voucherCode(view.txHash, view.logIndex), numKey(e.seq));
+      clear(tx, community, minutes, "spentHereByItsMembers", "spentByVisitors");
+    },
+    MemberMovedOut: (e, tx) => {
+      const member = e.args.member as string;
+      const community = e.args.community as string;
+      const minutes = e.args.minutes_ as number;
+      const m = move(tx, member, -minutes, "movedOut");
+      tx.put("tbMembers", member, { ...m, member: false, movedTo: community, removed: recordRef(e) });
+      clear(tx, community, -minutes, "movedOut", "movedOut");
+      const authorizationId = e.args.authorizationId as string;
+      const proxy = authorizationId !== "0" ? { by: e.args.by as string, authorizationId } : {};
+      history(e, tx, member, { kind: "moved-out", minutes, counterparty: member, community, balanceAfter: 0, ...proxy });
+    },
+    MemberMovedIn: (e, tx) => {
+      const member = e.args.member as string;
+      const community = e.args.community as string;
+      const minutes = e.args.minutes_ as number;
+      const m = move(tx, member, minutes, "movedIn");
+      tx.put("tbMembers", member, { ...m, member: true, movedTo: undefined, movedFrom: community, registered: m.registered ?? recordRef(e), removed: undefined });
+      clear(tx, community, minutes, "movedIn", "movedIn");
+      history(e, tx, member, { kind: "moved-in", minutes, counterparty: member, community, balanceAfter: m.balance });
     },
   },
 };
