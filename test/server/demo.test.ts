@@ -277,7 +277,7 @@ async function expectRenewal(api: string): Promise<void> {
 }
 
 describe("npm run demo", function () {
-  this.timeout(300_000);
+  this.timeout(600_000);
   let tmp: ReturnType<typeof tempDir>;
   before(() => (tmp = tempDir("demo")));
   after(() => tmp?.remove());
