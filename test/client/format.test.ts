@@ -2,7 +2,7 @@
 // exact for any integer the contracts hold (no floating point), truncated never rounded up, and the time-bank
 // minutes in words.
 import { expect } from "chai";
-import { area, calendarDate, count, minutes, money, parseHundredths, percent, short } from "../../client/src/lib/format.js";
+import { area, calendarDate, count, dateTime, minutes, money, parseHundredths, percent, short } from "../../client/src/lib/format.js";
 import { lang, loadTexts, setLang } from "../../client/src/lib/i18n.js";
 import { textsInNode } from "./texts-in-node.js";
 
@@ -58,6 +58,20 @@ describe("client formatting (lib/format.ts)", function () {
     expect(calendarDate(undefined)).to.equal("—");
     await setLang("en");
     expect(calendarDate(String(noonUtc))).to.equal("1 December 2026");
+  });
+
+  it("formatters made once per language say exactly what toLocaleString says, and follow a change of language (issue 19)", async function () {
+    const at = Date.UTC(2026, 11, 1, 7, 5) / 1000;
+    const options = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" } as const;
+    expect(dateTime(at)).to.equal(new Date(at * 1000).toLocaleString("zh-CN", options));
+    expect(dateTime(null)).to.equal("—");
+    expect(count(1234567n)).to.equal((1234567n).toLocaleString("zh-CN"));
+    await setLang("en");
+    expect(dateTime(String(at))).to.equal(new Date(at * 1000).toLocaleString("en-GB", options));
+    expect(calendarDate(at)).to.equal("1 December 2026");
+    await setLang("zh-CN");
+    expect(calendarDate(at)).to.equal("2026年12月1日");
+    expect(percent(1, 8)).to.equal("12.5%");
   });
 
   it("shortens addresses and hashes, keeping short ones whole", function () {
