@@ -74,6 +74,25 @@ describe("client formatting (lib/format.ts)", function () {
     expect(percent(1, 8)).to.equal("12.5%");
   });
 
+  it("dates written out without Intl say what toLocaleString says, in both languages, at any hour of any day (issue 19)", async function () {
+    const dateOptions = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" } as const;
+    const calendarOptions = { year: "numeric", month: "long", day: "numeric" } as const;
+    // Every hour for a year and a half from 2025, plus midnight and the minute before it; in this process's time zone.
+    const times: number[] = [];
+    for (let at = Date.UTC(2025, 0, 1) / 1000; at < Date.UTC(2026, 6, 1) / 1000; at += 3_600 + 61) times.push(at, at - (at % 86_400), at - (at % 86_400) - 60);
+    for (const [language, loc] of [["zh-CN", "zh-CN"], ["en", "en-GB"]] as const) {
+      await setLang(language);
+      // What toLocaleString(loc, options) says, from one formatter each (toLocaleString itself builds one per call).
+      const [withTime, calendar] = [new Intl.DateTimeFormat(loc, dateOptions), new Intl.DateTimeFormat(loc, calendarOptions)];
+      expect(withTime.format(new Date(times[0]! * 1000))).to.equal(new Date(times[0]! * 1000).toLocaleString(loc, dateOptions));
+      for (const at of times) {
+        const d = new Date(at * 1000);
+        expect(dateTime(at), `${loc} ${d.toISOString()}`).to.equal(withTime.format(d));
+        expect(calendarDate(at), `${loc} ${d.toISOString()}`).to.equal(calendar.format(d));
+      }
+    }
+  });
+
   it("shortens addresses and hashes, keeping short ones whole", function () {
     expect(short("0x1234567890abcdef1234567890abcdef1234abcd")).to.equal("0x1234…abcd");
     expect(short("0x1234567890abcdef1234567890abcdef1234abcd", 6)).to.equal("0x123456…34abcd");

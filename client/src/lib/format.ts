@@ -29,6 +29,14 @@ const DATE_TIME: Intl.DateTimeFormatOptions = { year: "numeric", month: "2-digit
 const CALENDAR_DATE: Intl.DateTimeFormatOptions = { year: "numeric", month: "long", day: "numeric" };
 const ONE_DECIMAL: Intl.NumberFormatOptions = { minimumFractionDigits: 1, maximumFractionDigits: 1 };
 
+/*
+ * The two languages' dates are written out here, exactly as toLocaleString writes them (test/client/format.test.ts
+ * compares): the first Intl.DateTimeFormat a page builds loads ICU's date patterns, 50-60 ms of main thread, ×4 on a
+ * slow phone, before any page with a date could draw. Other locales and odd years go to Intl.
+ */
+const pad2 = (n: number): string => String(n).padStart(2, "0");
+const MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
 export function big(value: IntLike | null | undefined): bigint {
   if (value === null || value === undefined || value === "") return 0n;
   return BigInt(value);
@@ -80,7 +88,13 @@ export function minutes(value: IntLike): string {
 /** Unix seconds → local date and time. */
 export function dateTime(seconds: IntLike | null | undefined): string {
   if (seconds === null || seconds === undefined) return "—";
-  return dateFormat(locale(), DATE_TIME).format(new Date(Number(big(seconds)) * 1000));
+  const d = new Date(Number(big(seconds)) * 1000);
+  const loc = locale();
+  if (Number.isNaN(d.getTime()) || d.getFullYear() < 1000) return dateFormat(loc, DATE_TIME).format(d);
+  const [y, mo, day, hh, mi] = [d.getFullYear(), pad2(d.getMonth() + 1), pad2(d.getDate()), pad2(d.getHours()), pad2(d.getMinutes())];
+  if (loc === "zh-CN") return `${y}/${mo}/${day} ${hh}:${mi}`;
+  if (loc === "en-GB") return `${day}/${mo}/${y}, ${hh}:${mi}`;
+  return dateFormat(loc, DATE_TIME).format(d);
 }
 
 /** 0x1234…abcd */
@@ -99,7 +113,12 @@ export function parseHundredths(text: string): bigint | null {
 /** Unix seconds → a calendar date ("2026年12月1日" / "Dec 1, 2026"); "—" when unknown. */
 export function calendarDate(seconds: IntLike | null | undefined): string {
   if (seconds === null || seconds === undefined) return "—";
-  return dateFormat(locale(), CALENDAR_DATE).format(new Date(Number(big(seconds)) * 1000));
+  const d = new Date(Number(big(seconds)) * 1000);
+  const loc = locale();
+  if (Number.isNaN(d.getTime()) || d.getFullYear() < 1000) return dateFormat(loc, CALENDAR_DATE).format(d);
+  if (loc === "zh-CN") return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日`;
+  if (loc === "en-GB") return `${d.getDate()} ${MONTHS_EN[d.getMonth()]} ${d.getFullYear()}`;
+  return dateFormat(loc, CALENDAR_DATE).format(d);
 }
 
 /** Seconds as people say a span ("2 天 3 小时", "1 小时 5 分钟", "30 分钟"), in whole minutes below a day. */
