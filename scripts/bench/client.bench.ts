@@ -147,6 +147,15 @@ that were ours, not the machine's:
   \`toLocaleString\` writes them (the first DateTimeFormat alone loads ICU's date patterns, about 0.2 s throttled;
   \`test/client/format.test.ts\` compares every hour over 18 months in both languages).
 
+Same-run comparisons of the build before this step (a) and after it (c), both at load 14-30 on 2 CPUs: interleaved
+throttled loads (\`client-ab.ts\`, 3 rounds, 8 pages) gave first paint ×1.52 → ×1.78 of the baseline and ready 4,136 →
+3,759 ms (medians over the pages; single loads ranged 0.8-3.0 s, so at that load neither says more than noise);
+the renderer's main-thread CPU before the first paint (\`probe-cpu.ts\`, 2-3 loads each, baseline 390-520 ms) fell on
+every page probed: votes 581 → 422 and 735 → 647 ms, fund 537 → 436 and 734 → 644, home 506 → 474, time bank 728 → 488;
+until ready: votes 997 → 975 and 1,470 → 1,162, fund 838 → 851 and 1,180 → 1,306, time bank 830 → 651. The figures
+above were taken right after, at load 16-21: to be rerun on a quiet machine. \`client.bundleGzipKB\` (357.8 kB) counts
+the pages merged since its last run (partners, renewal, surveys: 355.6 kB before this step, 356.3 kB after it).
+
 Left on the path to ready: a vote's ballots, a statement and a plan ask for their flats' names
 (\`POST /api/directory/names\`) once the rows have arrived, one more round trip; and the boot script's route table
 (10 kB of index.html's 16, every page's chunks) is parsed before the first paint.
