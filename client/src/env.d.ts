@@ -6,6 +6,12 @@ declare module "virtual:abi/TimeBank" {
 
 declare module "*.css";
 
+declare module "*.css?inline" {
+  /** The stylesheet's text, minified by the build (main.ts adds styles.css this way). */
+  const css: string;
+  export default css;
+}
+
 declare module "virtual:abis" {
   /** Every contract of the deploy plan (server/src/chain/deploy.ts) by name: its ABI from the compiled artifact. */
   export const abis: Record<string, import("viem").Abi>;

@@ -124,7 +124,43 @@ async function measurePages(browser: Browser, baseline: string, pages: [string, 
 }
 
 /** What the probes (scripts/bench/probe-*.ts) found, kept with the figures. */
-const FINDINGS = `### Where the slow phone's time goes (probed 2026-12-01, at load 13-24 on 2 CPUs: read the ratios)
+const FINDINGS = `### What the last step changed (probed 2026-12-02 at load 11-21 on 2 CPUs, shared with other sessions: read the ratios and CPU times)
+
+Chromium traces (\`probe-trace.ts\`, \`probe-cpu.ts\` with READY=1: the renderer main thread's CPU time, which a busy
+machine inflates far less than wall time) and a V8 profile (\`probe-profile.ts\`) of throttled loads found three costs
+that were ours, not the machine's:
+- **The first layout of the shell's Chinese text** took 110-160 ms of CPU against the trivial Chinese page's 20-90 ms.
+  The body's font list named system-ui first and then six families this Chromium's system lacks: every Chinese
+  character went past system-ui's Latin font, and each missing family cost a font lookup per size and weight in the
+  shell. The body now asks for the generic \`sans-serif\`, which with \`lang="zh-CN"\` is each platform's own Chinese
+  sans font (PingFang SC on iOS, Noto Sans CJK SC on Android, Microsoft YaHei on Windows); English pages keep
+  system-ui. Naming the one installed Chinese font measured the same as the generic family, so the rest of the
+  first layout is Chromium's.
+- **The whole stylesheet in index.html.** With the pages of issues 13-16 it had grown to 22.7 kB of the HTML's 35 kB
+  (8.3 kB brotli), parsed and matched before the first paint. index.html now inlines only \`shell.css\` (3.6 kB: the
+  header, navigation, footer, loading line, buttons and the language rules); \`styles.css\` comes as text in the
+  entry, which adds it before any page draws. index.html: 16 kB, 4.4 kB brotli; the entry 5 kB (compressed) more.
+  CPU before the first paint on the votes page: 580 ms → 420 ms (layout 161 → 96, parse and boot script 103 → 55).
+- **Intl formatters built per call.** \`toLocaleString(locale, options)\` builds an ICU formatter on every call: the
+  votes list's dates spent 0.3-0.9 s of the throttled main thread in it (V8 profile) before it could draw. Formatters
+  are now made once per language and options (\`lib/format.ts\`), and the two languages' dates are written out as
+  \`toLocaleString\` writes them (the first DateTimeFormat alone loads ICU's date patterns, about 0.2 s throttled;
+  \`test/client/format.test.ts\` compares every hour over 18 months in both languages).
+
+Same-run comparisons of the build before this step (a) and after it (c), both at load 14-30 on 2 CPUs: interleaved
+throttled loads (\`client-ab.ts\`, 3 rounds, 8 pages) gave first paint ×1.52 → ×1.78 of the baseline and ready 4,136 →
+3,759 ms (medians over the pages; single loads ranged 0.8-3.0 s, so at that load neither says more than noise);
+the renderer's main-thread CPU before the first paint (\`probe-cpu.ts\`, 2-3 loads each, baseline 390-520 ms) fell on
+every page probed: votes 581 → 422 and 735 → 647 ms, fund 537 → 436 and 734 → 644, home 506 → 474, time bank 728 → 488;
+until ready: votes 997 → 975 and 1,470 → 1,162, fund 838 → 851 and 1,180 → 1,306, time bank 830 → 651. The figures
+above were taken right after, at load 16-21: to be rerun on a quiet machine. \`client.bundleGzipKB\` (357.8 kB) counts
+the pages merged since its last run (partners, renewal, surveys: 355.6 kB before this step, 356.3 kB after it).
+
+Left on the path to ready: a vote's ballots, a statement and a plan ask for their flats' names
+(\`POST /api/directory/names\`) once the rows have arrived, one more round trip; and the boot script's route table
+(10 kB of index.html's 16, every page's chunks) is parsed before the first paint.
+
+### Where the slow phone's time goes (probed 2026-12-01, at load 13-24 on 2 CPUs: read the ratios)
 
 - **The bench itself.** It waited with \`page.waitForFunction\` from the moment of commit, and Playwright then evaluates its
   injected script in the page while it loads: 100-260 ms of main-thread CPU, ×4 on the slow phone, before the first paint.
@@ -136,8 +172,8 @@ const FINDINGS = `### Where the slow phone's time goes (probed 2026-12-01, at lo
   layout of Chinese text then loads the CJK font in that renderer (about 75 ms of CPU for one heading and a line,
   80-155 ms for our shell, from Chromium traces). Hence the baseline is a trivial *Chinese* page: a Latin one paints
   sooner but is not what a resident sees.
-- **Our HTML is small.** index.html is one response (no redirect), 14.6 kB (4.2 kB brotli, precompressed), its
-  stylesheet inline; it parses in 30-70 ms of CPU. Taking out its scripts, its stylesheet, its English half or its
+- **Our HTML is small.** index.html is one response (no redirect), then 14.6 kB (4.2 kB brotli, precompressed), its
+  stylesheet inline (since 2026-12-02 only shell.css, above); it parses in 30-70 ms of CPU. Taking out its scripts, its stylesheet, its English half or its
   footer did not move the first paint beyond the machine's noise (\`probe-variants.ts\`), so the shell still carries
   both languages: a cookie-chosen index.html would save about 1 kB on the wire and paint the wrong language whenever
   cookie and saved choice disagree. Our pages' median first paint is still 1.3-1.5× the baseline's (the ratio

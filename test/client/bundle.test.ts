@@ -129,6 +129,20 @@ describe("client bundle (vite build)", function () {
     expect(hidden.log.filter((l) => l.startsWith("run"))).to.deep.equal([`run ./${entry}`]);
   });
 
+  it("index.html carries only the first paint's styles (shell.css) and links no stylesheet; the others come in the entry (issue 19)", function () {
+    const html = readFileSync(path.join(clientDist, "index.html"), "utf8");
+    // A <link rel="stylesheet"> would hold the first paint for one more round trip on a slow phone.
+    expect(html).to.not.match(/<link[^>]*rel="?stylesheet/i);
+    const inline = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]!).join("");
+    expect(inline, "the header, navigation and language rules are inline").to.include("--accent:").and.match(/\[data-l="?en"?\]/).and.include("nav a");
+    // Page styles (cards, tables, ballots) are not: they were more than half of the HTML, parsed before the first paint.
+    expect(inline).to.not.include(".card{").and.not.include(".data-table");
+    expect(Buffer.byteLength(inline), "inline styles (bytes)").to.be.lessThan(8_000);
+    expect(Buffer.byteLength(html), "index.html (bytes)").to.be.lessThan(24_000);
+    const entry = chunks.find((c) => c.isEntry)!;
+    expect(entry.code, "the page styles ride in the entry").to.include(".card{").and.include(".data-table");
+  });
+
   it("carries no key and no list of people: the demo picker's accounts come from the demo stack's server only", function () {
     const plan = demoPlan();
     const keys = [plan.committee[0]!, plan.staff[0]!, plan.owners[0]!].map((p) => bytesToHex(p.account.getHdKey().privateKey!).slice(2));

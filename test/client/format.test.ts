@@ -2,7 +2,7 @@
 // exact for any integer the contracts hold (no floating point), truncated never rounded up, and the time-bank
 // minutes in words.
 import { expect } from "chai";
-import { area, calendarDate, count, minutes, money, parseHundredths, percent, short } from "../../client/src/lib/format.js";
+import { area, calendarDate, count, dateTime, minutes, money, parseHundredths, percent, short } from "../../client/src/lib/format.js";
 import { lang, loadTexts, setLang } from "../../client/src/lib/i18n.js";
 import { textsInNode } from "./texts-in-node.js";
 
@@ -58,6 +58,39 @@ describe("client formatting (lib/format.ts)", function () {
     expect(calendarDate(undefined)).to.equal("—");
     await setLang("en");
     expect(calendarDate(String(noonUtc))).to.equal("1 December 2026");
+  });
+
+  it("formatters made once per language say exactly what toLocaleString says, and follow a change of language (issue 19)", async function () {
+    const at = Date.UTC(2026, 11, 1, 7, 5) / 1000;
+    const options = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" } as const;
+    expect(dateTime(at)).to.equal(new Date(at * 1000).toLocaleString("zh-CN", options));
+    expect(dateTime(null)).to.equal("—");
+    expect(count(1234567n)).to.equal((1234567n).toLocaleString("zh-CN"));
+    await setLang("en");
+    expect(dateTime(String(at))).to.equal(new Date(at * 1000).toLocaleString("en-GB", options));
+    expect(calendarDate(at)).to.equal("1 December 2026");
+    await setLang("zh-CN");
+    expect(calendarDate(at)).to.equal("2026年12月1日");
+    expect(percent(1, 8)).to.equal("12.5%");
+  });
+
+  it("dates written out without Intl say what toLocaleString says, in both languages, at any hour of any day (issue 19)", async function () {
+    const dateOptions = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" } as const;
+    const calendarOptions = { year: "numeric", month: "long", day: "numeric" } as const;
+    // Every hour for a year and a half from 2025, plus midnight and the minute before it; in this process's time zone.
+    const times: number[] = [];
+    for (let at = Date.UTC(2025, 0, 1) / 1000; at < Date.UTC(2026, 6, 1) / 1000; at += 3_600 + 61) times.push(at, at - (at % 86_400), at - (at % 86_400) - 60);
+    for (const [language, loc] of [["zh-CN", "zh-CN"], ["en", "en-GB"]] as const) {
+      await setLang(language);
+      // What toLocaleString(loc, options) says, from one formatter each (toLocaleString itself builds one per call).
+      const [withTime, calendar] = [new Intl.DateTimeFormat(loc, dateOptions), new Intl.DateTimeFormat(loc, calendarOptions)];
+      expect(withTime.format(new Date(times[0]! * 1000))).to.equal(new Date(times[0]! * 1000).toLocaleString(loc, dateOptions));
+      for (const at of times) {
+        const d = new Date(at * 1000);
+        expect(dateTime(at), `${loc} ${d.toISOString()}`).to.equal(withTime.format(d));
+        expect(calendarDate(at), `${loc} ${d.toISOString()}`).to.equal(calendar.format(d));
+      }
+    }
   });
 
   it("shortens addresses and hashes, keeping short ones whole", function () {

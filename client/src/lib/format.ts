@@ -3,6 +3,40 @@ import { locale, t } from "./i18n.js";
 
 export type IntLike = string | number | bigint;
 
+/**
+ * One Intl formatter per locale and options, made once. `toLocaleString(locale, options)` builds a new ICU formatter
+ * on every call (a date-time one costs about a millisecond, ×4 on a slow phone): a votes list with its dates spent
+ * 0.3-0.9 s of the slow phone's main thread in it before it could draw (scripts/bench/probe-profile.ts).
+ */
+const numberFormats = new Map<string, Intl.NumberFormat>();
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+export function numberFormat(loc: string, options?: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${loc} ${JSON.stringify(options ?? {})}`;
+  let f = numberFormats.get(key);
+  if (!f) numberFormats.set(key, (f = new Intl.NumberFormat(loc, options)));
+  return f;
+}
+
+export function dateFormat(loc: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${loc} ${JSON.stringify(options)}`;
+  let f = dateFormats.get(key);
+  if (!f) dateFormats.set(key, (f = new Intl.DateTimeFormat(loc, options)));
+  return f;
+}
+
+const DATE_TIME: Intl.DateTimeFormatOptions = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" };
+const CALENDAR_DATE: Intl.DateTimeFormatOptions = { year: "numeric", month: "long", day: "numeric" };
+const ONE_DECIMAL: Intl.NumberFormatOptions = { minimumFractionDigits: 1, maximumFractionDigits: 1 };
+
+/*
+ * The two languages' dates are written out here, exactly as toLocaleString writes them (test/client/format.test.ts
+ * compares): the first Intl.DateTimeFormat a page builds loads ICU's date patterns, 50-60 ms of main thread, ×4 on a
+ * slow phone, before any page with a date could draw. Other locales and odd years go to Intl.
+ */
+const pad2 = (n: number): string => String(n).padStart(2, "0");
+const MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
 export function big(value: IntLike | null | undefined): bigint {
   if (value === null || value === undefined || value === "") return 0n;
   return BigInt(value);
@@ -13,7 +47,7 @@ function hundredths(value: IntLike): string {
   const v = big(value);
   const neg = v < 0n;
   const abs = neg ? -v : v;
-  const whole = (abs / 100n).toLocaleString(locale());
+  const whole = numberFormat(locale()).format(abs / 100n);
   const frac = (abs % 100n).toString().padStart(2, "0");
   return `${neg ? "−" : ""}${whole}.${frac}`;
 }
@@ -29,7 +63,7 @@ export function area(hundredthsM2: IntLike): string {
 }
 
 export function count(n: IntLike): string {
-  return big(n).toLocaleString(locale());
+  return numberFormat(locale()).format(big(n));
 }
 
 /** part / whole as a percentage with one decimal ("—" when whole is 0). */
@@ -37,7 +71,7 @@ export function percent(part: IntLike, whole: IntLike): string {
   const w = big(whole);
   if (w === 0n) return "—";
   const tenths = (big(part) * 1000n) / w;
-  return `${(Number(tenths) / 10).toLocaleString(locale(), { minimumFractionDigits: 1, maximumFractionDigits: 1 })}%`;
+  return `${numberFormat(locale(), ONE_DECIMAL).format(Number(tenths) / 10)}%`;
 }
 
 /** Minutes of time-bank credit → "2 小时 30 分钟" / "2 h 30 min". */
@@ -55,7 +89,12 @@ export function minutes(value: IntLike): string {
 export function dateTime(seconds: IntLike | null | undefined): string {
   if (seconds === null || seconds === undefined) return "—";
   const d = new Date(Number(big(seconds)) * 1000);
-  return d.toLocaleString(locale(), { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
+  const loc = locale();
+  if (Number.isNaN(d.getTime()) || d.getFullYear() < 1000) return dateFormat(loc, DATE_TIME).format(d);
+  const [y, mo, day, hh, mi] = [d.getFullYear(), pad2(d.getMonth() + 1), pad2(d.getDate()), pad2(d.getHours()), pad2(d.getMinutes())];
+  if (loc === "zh-CN") return `${y}/${mo}/${day} ${hh}:${mi}`;
+  if (loc === "en-GB") return `${day}/${mo}/${y}, ${hh}:${mi}`;
+  return dateFormat(loc, DATE_TIME).format(d);
 }
 
 /** 0x1234…abcd */
@@ -74,7 +113,12 @@ export function parseHundredths(text: string): bigint | null {
 /** Unix seconds → a calendar date ("2026年12月1日" / "Dec 1, 2026"); "—" when unknown. */
 export function calendarDate(seconds: IntLike | null | undefined): string {
   if (seconds === null || seconds === undefined) return "—";
-  return new Date(Number(big(seconds)) * 1000).toLocaleDateString(locale(), { year: "numeric", month: "long", day: "numeric" });
+  const d = new Date(Number(big(seconds)) * 1000);
+  const loc = locale();
+  if (Number.isNaN(d.getTime()) || d.getFullYear() < 1000) return dateFormat(loc, CALENDAR_DATE).format(d);
+  if (loc === "zh-CN") return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日`;
+  if (loc === "en-GB") return `${d.getDate()} ${MONTHS_EN[d.getMonth()]} ${d.getFullYear()}`;
+  return dateFormat(loc, CALENDAR_DATE).format(d);
 }
 
 /** Seconds as people say a span ("2 天 3 小时", "1 小时 5 分钟", "30 分钟"), in whole minutes below a day. */

@@ -2,7 +2,7 @@
 // percentage, and tables that become labelled cards on a phone.
 import type { Hex } from "viem";
 import { h, type Child } from "./dom.js";
-import { big, type IntLike } from "./format.js";
+import { big, numberFormat, type IntLike } from "./format.js";
 import { locale, t } from "./i18n.js";
 import { label } from "./labels.js";
 import { proposalTitle } from "./proposal.js";
@@ -20,7 +20,7 @@ export function share(part: IntLike, whole: IntLike, digits = 2): string {
   if (w === 0n) return "—";
   const scale = 10n ** BigInt(digits);
   const scaled = (big(part) * 100n * scale * 2n + w) / (2n * w); // rounded half up
-  return `${(Number(scaled) / Number(scale)).toLocaleString(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits })}%`;
+  return `${numberFormat(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(Number(scaled) / Number(scale))}%`;
 }
 
 /** The same, as a plain number for a spreadsheet ("0.33"). */

@@ -2,6 +2,7 @@
 // (a suggestion's card, the funnel table with its denominators, a list read page by page).
 import { get } from "./api.js";
 import { h, type Child } from "./dom.js";
+import { dateFormat } from "./format.js";
 import { lang, t, type TextKey } from "./i18n.js";
 import { dataTable } from "./table.js";
 
@@ -46,7 +47,8 @@ export type Suggestion = {
 };
 export type OpenDay = { id: string; date: number; estateId: number; place: string; theme: string; attendance: number | null; registered: number; funnel: FunnelRow };
 
-export const day = (at: number): string => new Date(at * 1000).toLocaleDateString(lang() === "en" ? "en-GB" : "zh-CN", { timeZone: "Asia/Shanghai" });
+const SHANGHAI_DAY: Intl.DateTimeFormatOptions = { timeZone: "Asia/Shanghai" };
+export const day = (at: number): string => dateFormat(lang() === "en" ? "en-GB" : "zh-CN", SHANGHAI_DAY).format(new Date(at * 1000));
 export const yuan = (fen: number): string => (fen / 100).toFixed(2);
 const percent = (s: Step) => (s.rate === null ? "—" : `${(s.rate * 100).toFixed(1)}%`);
 export const topicName = (code: string): string => t(`sug.topic.${code}` as TextKey);
