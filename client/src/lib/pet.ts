@@ -1,8 +1,11 @@
 // The pet three-colour code (宠物三色码, issue 17): the API's shapes, the codes of server/src/services/pets, the
 // collar's code (a link to the public collar page, so any phone camera opens it) and the colour badge the pages
-// share. Sending a command and showing its refusal is the partners' `send` (lib/ptn.ts).
-import { h } from "./dom.js";
+// share. `send` runs a command and shows its refusal next to its button.
+import { post } from "./api.js";
+import { h, notice } from "./dom.js";
+import { errorText } from "./errors.js";
 import { t, type TextKey } from "./i18n.js";
+import type { PageContext } from "./page.js";
 
 export const SPECIES = ["dog", "cat", "other"] as const;
 export const VIOLATIONS = ["fouling", "noLeash", "noise"] as const;
@@ -30,4 +33,15 @@ export function collarIdOf(text: string): string | undefined {
 /** The code's colour as a badge with its word (never colour alone: the text says it too). */
 export function colourBadge(colour: Colour, testId = "pet-colour"): HTMLElement {
   return h("span", { class: `pet-code pet-${colour}`, "data-colour": colour, "data-testid": testId }, h("span", { class: "pet-dot", "aria-hidden": "true" }), code("colour", colour));
+}
+
+/** Sends a command; on success re-renders the page (or runs `done`), on refusal shows the server's message in `result`. */
+export function send(path: string, body: Record<string, unknown>, result: HTMLElement, ctx: PageContext, button?: HTMLButtonElement, done?: () => void): void {
+  if (button) button.disabled = true;
+  void post(path, body, ctx.signal)
+    .then(() => (done ? done() : ctx.rerender()))
+    .catch((err: unknown) => {
+      if (button) button.disabled = false;
+      result.replaceChildren(notice("error", errorText(err)));
+    });
 }

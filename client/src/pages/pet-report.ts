@@ -9,8 +9,7 @@ import { errorText } from "../lib/errors.js";
 import { calendarDate } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import type { PageContext } from "../lib/page.js";
-import { code, collarIdOf, colourBadge, VIOLATIONS, type Collar } from "../lib/pet.js";
-import { send } from "../lib/ptn.js";
+import { code, collarIdOf, colourBadge, VIOLATIONS, type Collar, send } from "../lib/pet.js";
 import { signedIn } from "../lib/session.js";
 import { uploadDocument } from "../lib/upload-document.js";
 

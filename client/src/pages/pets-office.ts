@@ -7,8 +7,7 @@ import { h, notice, replace } from "../lib/dom.js";
 import { calendarDate } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import type { PageContext } from "../lib/page.js";
-import { APPEAL_DECISIONS, code, colourBadge, DISMISS_REASONS, type Colour } from "../lib/pet.js";
-import { send } from "../lib/ptn.js";
+import { APPEAL_DECISIONS, code, colourBadge, DISMISS_REASONS, type Colour, send } from "../lib/pet.js";
 import { signedIn } from "../lib/session.js";
 
 type Pending = { petId: string; reportId: string; violation: string; at: number; species: string; breed: string; buildingId: number; colour: Colour; points: number; photo: string | null; place: string | null };
