@@ -84,7 +84,7 @@ describe("the pet three-colour code: the household, the collar page, scan and re
     // What must not show: the poodle owner's directory values (read by staff, an audited read) and flat label.
     const persons = (await call("staff", "GET", `/api/directory/persons/${poodleOwner}`)).body.persons as string[];
     const person = (await call("staff", "GET", `/api/directory/people/${persons[0]}?purpose=service.arrangement&fields=name,phone`)).body;
-    const values = (person.values ?? person) as { name?: string; phone?: string };
+    const values = person.fields as { name?: string; phone?: string };
     expect(values.name, JSON.stringify(person)).to.be.a("string");
     expect(values.phone, JSON.stringify(person)).to.be.a("string");
     const owner = (await call("staff", "GET", `/api/pets/mine?for=${poodleOwner}`)).body.items[0] as { unitId: number; name: string; licence: string };
