@@ -88,9 +88,9 @@ describe("the pet three-colour code: the household, the collar page, scan and re
     expect(values.name, JSON.stringify(person)).to.be.a("string");
     expect(values.phone, JSON.stringify(person)).to.be.a("string");
     const owner = (await call("staff", "GET", `/api/pets/mine?for=${poodleOwner}`)).body.items[0] as { unitId: number; name: string; licence: string };
-    const label = (await call(undefined, "GET", `/api/directory/units/${owner.unitId}`)).body.label as string;
-    expect(label).to.be.a("string");
-    const secrets = [values.name!, values.phone!, values.phone!.replace(/\D/g, "").slice(-8), label, poodleOwner, poodleOwner.toLowerCase(), persons[0]!, owner.name, owner.licence];
+    const unit = (await call(undefined, "GET", `/api/directory/units/${owner.unitId}`)).body.label as { label: string; labelEn: string };
+    expect(unit.label, JSON.stringify(unit)).to.be.a("string");
+    const secrets = [values.name!, values.phone!, values.phone!.replace(/\D/g, "").slice(-8), unit.label, unit.labelEn, poodleOwner, poodleOwner.toLowerCase(), persons[0]!, owner.name, owner.licence];
     for (const lang of ["zh-CN", "en"] as const) {
       const page = await pageAs(390, lang);
       await page.goto(`${base}/#/pets/collar/${played.ids.poodle}`);
