@@ -84,6 +84,12 @@ const pages: Record<PageName, () => Promise<PageModule>> = {
   partner: () => import("./pages/partner.js"),
   "partner-desk": () => import("./pages/partner-desk.js"),
   "partners-office": () => import("./pages/partners-office.js"),
+  // the pet three-colour code (issue 17)
+  pets: () => import("./pages/pets.js"),
+  "pet-collar": () => import("./pages/pet-collar.js"),
+  "pet-report": () => import("./pages/pet-report.js"),
+  "pets-office": () => import("./pages/pets-office.js"),
+  "pets-stats": () => import("./pages/pets-stats.js"),
 };
 
 /** Roles that own documents (see pages/upload.ts): they get the upload page in the navigation. */

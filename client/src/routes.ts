@@ -54,7 +54,13 @@ export type PageName =
   | "partners"
   | "partner"
   | "partner-desk"
-  | "partners-office";
+  | "partners-office"
+  // the pet three-colour code (issue 17)
+  | "pets"
+  | "pet-collar"
+  | "pet-report"
+  | "pets-office"
+  | "pets-stats";
 /**
  * `data`: the GET requests the page makes first, exactly as lib/api.ts spells them (`{id}` from the route). The
  * boot script sends them while the page's code is still downloading; api.ts hands each answer to the page once.
@@ -140,6 +146,14 @@ export const routes: RouteDef[] = [
   { pattern: /^partners\/desk$/, names: [], page: "partner-desk", texts: "partners", nav: "" },
   { pattern: /^partners\/office$/, names: [], page: "partners-office", texts: "partners", nav: "staff" },
   { pattern: /^partners\/([A-Za-z0-9_-]{1,64})$/, names: ["id"], page: "partner", texts: "partners", nav: "", data: ["/api/partners/{id}"] },
+  // the pet three-colour code (issue 17): the household's pets, the public collar page the QR code opens, the
+  // reporter's scan-and-report page, the office's desk and the public statistics.
+  { pattern: /^pets$/, names: [], page: "pets", texts: "pets", nav: "" },
+  { pattern: /^pets\/collar\/([A-Za-z0-9_-]{1,64})$/, names: ["id"], page: "pet-collar", texts: "pets", nav: "", data: ["/api/pets/collar/{id}"] },
+  { pattern: /^pets\/report$/, names: [], page: "pet-report", texts: "pets", nav: "" },
+  { pattern: /^pets\/report\/([A-Za-z0-9_-]{1,64})$/, names: ["id"], page: "pet-report", texts: "pets", nav: "" },
+  { pattern: /^pets\/office$/, names: [], page: "pets-office", texts: "pets", nav: "staff" },
+  { pattern: /^pets\/stats$/, names: [], page: "pets-stats", texts: "pets", nav: "" },
 ];
 
 /** The route path of a location hash: `#/votes/3?x=1` → `votes/3`. */

@@ -38,6 +38,8 @@ const stack = await startDemoStack({
   partners: true,
   // micro-renewal fund (issue 16)
   renewal: true,
+  // the pet three-colour code (issue 17)
+  pets: true,
 });
 
 const { plan } = stack;

@@ -31,6 +31,8 @@ import { playSuggestions } from "./suggestions.js";
 import { playTalentPool, TALENT_DAYS } from "./talent.js";
 // community partners (issue 16)
 import { PARTNER_DAYS, playPartners } from "./partners.js";
+// the pet three-colour code (issue 17)
+import { playPets } from "./pets.js";
 // micro-renewal fund (issue 16)
 import { playRenewal, RENEWAL_SPAN_SECONDS } from "./renewal.js";
 
@@ -79,6 +81,11 @@ export type DemoStackOptions = {
    * one in progress, and one that failed to fund), before the work orders' month: `npm run demo` does. Off unless said.
    */
   renewal?: boolean;
+  /**
+   * issue 17: plays the pet three-colour code (pets.ts: four pets, green, yellow, red and an expired vaccination,
+   * reports, confirmed deductions, appeals), at the real time once the rest has been played. Off unless said.
+   */
+  pets?: boolean;
   /** How often the server's work-order sweeps run (ms; the server's default, 60 s, unless given). */
   workOrderSweepMs?: number;
   /** The built web client to serve (client/dist, as `npm run build:client` makes it, unless given). */
@@ -318,6 +325,12 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       log(`work orders: ${m.orders} in the past month (resident ${m.byChannel.resident}, 12345 ${m.byChannel.hotline}, grid ${m.byChannel.grid}, devices ${m.byChannel.device}; ${m.joined} repeats joined), ${m.overdue} overdue and escalated, ${m.returned} returned, ${m.reopened} reopened, ${m.rated} rated, ${m.open} open (${((Date.now() - began) / 1000).toFixed(1)} s)`);
     }
     clock.catchUp();
+    // the pet three-colour code (issue 17): at the real time, after everything else.
+    if (options.pets) {
+      const began = Date.now();
+      const p = await playPets({ apiUrl: server.url, chainId: HARDHAT_CHAIN_ID, plan });
+      log(`pets: ${p.pets} registered (green ${p.colours.green}, yellow ${p.colours.yellow}, red ${p.colours.red}), ${p.reports} reports (${p.confirmed} confirmed, ${p.dismissed} dismissed), ${p.appeals} appeals (${((Date.now() - began) / 1000).toFixed(1)} s)`);
+    }
     if (mediation) log(`mediation: ${await mediation.today()} disputes filed today, waiting for the other side's answer`);
     if (recentSuggestions) log(`suggestions: ${await recentSuggestions()} sent today, waiting for their answer`);
     if (upcomingBookings) log(`partners: ${(await upcomingBookings()).bookings} bookings for the coming Saturday`);

@@ -56,6 +56,8 @@ import type { PartnerDirectory } from "./services/renewal/index.js";
 import { honouredOf } from "./services/vouchers/index.js";
 // micro-renewal fund (issue 16)
 import { renewalService, startRenewalSweeps, type RenewalSweepResult } from "./services/renewal/index.js";
+// the pet three-colour code (issue 17)
+import { petService, type PetSettings } from "./services/pets/index.js";
 import { voteKey, type VoteView } from "./indexer/models/votes.js";
 import { modelName, mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
@@ -113,6 +115,8 @@ export type ServicesOption = {
    * their deadlines. Tests move it forward to see an order become overdue without waiting for it.
    */
   clock?: () => number;
+  /** issue 17: the pet code's rules (services/pets/rules.ts: 12 points a year… unless given). */
+  pets?: PetSettings;
   /**
    * issue 16: the surveys' ballot box (release after this many waiting beyond those held back; 200 and 10 unless
    * said), and whose households a person answers for (the chain's holders and the directory's links unless given:
@@ -336,6 +340,8 @@ export async function startServer(
       ...surveys.services,
       ...partners.services,
       renewal.service,
+      // the pet three-colour code (issue 17): names and places in the vault, photos and certificates sealed.
+      petService({ vault: privacy.vault, documents, householdsOf, settings: offchain.pets, clock: offchain.clock }),
       ...(typeof offchain.services === "function" ? offchain.services({ privacy }) : (offchain.services ?? [])),
     ],
     sessions,

@@ -323,6 +323,8 @@ describe("npm run demo", function () {
         expect(demo.output()).to.match(/micro-renewal fund: 3 projects, \d+ pledges; 2 funded \(1 delivered, its use up 300 %\), 1 failed to fund/);
         // time-bank credits across communities (issue 17)
         await expectNeighbourCommunity(api, demo.output());
+        // the pet three-colour code (issue 17): every colour, reports, a confirmed deduction, appeals.
+        expect(demo.output()).to.match(/pets: 4 registered \(green 2, yellow 1, red 1\), 7 reports \(5 confirmed, 1 dismissed\), 2 appeals/);
       }
 
       expect(await demo.interrupt()).to.equal(0);

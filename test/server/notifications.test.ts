@@ -688,7 +688,7 @@ describe("notifications outbox", function () {
     });
 
     it("renders every template in both languages", function () {
-      const params = { voteId: "12", scope: "1号楼", closesAt: T0, unit: "1号楼 2单元 406", planId: "p1", stage: 1, amount: 5, serviceId: "s1", minutes: 30, workOrderId: "wo1", caseId: "d1", answerBy: T0, at: T0 };
+      const params = { voteId: "12", scope: "1号楼", closesAt: T0, unit: "1号楼 2单元 406", planId: "p1", stage: 1, amount: 5, serviceId: "s1", minutes: 30, workOrderId: "wo1", caseId: "d1", answerBy: T0, at: T0, petId: "pt1", reportId: "r1", deducted: 4, points: 8, restored: 6 };
       for (const [key, template] of Object.entries(TEMPLATES)) {
         for (const language of ["zh-CN", "en"] as const) {
           const mine = Object.fromEntries(Object.entries(params).filter(([k]) => Object.hasOwn(template.params, k)));

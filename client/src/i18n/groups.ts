@@ -41,6 +41,8 @@ export const TEXT_GROUPS = {
   renewal: ["rn"],
   /** Community partners (issue 16): the directory, a partner's page, its desk, the office's registrations. */
   partners: ["ptn"],
+  /** The pet three-colour code (issue 17): the household's pets, the collar page, scan and report, the office, the statistics. */
+  pets: ["pet"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TextGroup = keyof typeof TEXT_GROUPS;

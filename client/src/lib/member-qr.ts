@@ -22,6 +22,11 @@ export function addressOfUri(text: string): string | undefined {
   return m?.[1];
 }
 
+/** A PNG data URL of a QR code of any text (a pet's collar code: the link to its public collar page). */
+export function qrDataUrl(text: string): Promise<string> {
+  return QRCode.toDataURL(text, { errorCorrectionLevel: "M", margin: 2, width: 240 });
+}
+
 /** A PNG data URL of the member's code (a data: URL: the page's CSP allows those as images, not blob: URLs). */
 export function memberQrDataUrl(address: string): Promise<string> {
   return QRCode.toDataURL(memberUri(address), { errorCorrectionLevel: "M", margin: 2, width: 240 });
@@ -67,7 +72,16 @@ export function cameraAvailable(): boolean {
  * Shows the back camera in `video` and reads frames until a member code is seen (resolves with its address) or
  * `signal` aborts (resolves undefined). The camera is always released. Throws if the camera is refused.
  */
-export async function scanWithCamera(video: HTMLVideoElement, signal: AbortSignal): Promise<string | undefined> {
+export function scanWithCamera(video: HTMLVideoElement, signal: AbortSignal): Promise<string | undefined> {
+  return scanCodeWithCamera(video, signal, addressOfUri);
+}
+
+/**
+ * Shows the back camera in `video` and reads frames until `accept` takes a code's text (resolves with what it
+ * answers: the pet collar page reads collar codes with it) or `signal` aborts (undefined). The camera is always
+ * released. Throws if the camera is refused.
+ */
+export async function scanCodeWithCamera<T>(video: HTMLVideoElement, signal: AbortSignal, accept: (text: string) => T | undefined): Promise<T | undefined> {
   const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
   try {
     video.srcObject = stream;
@@ -78,8 +92,8 @@ export async function scanWithCamera(video: HTMLVideoElement, signal: AbortSigna
       await new Promise((r) => setTimeout(r, 250));
       if (video.videoWidth === 0) continue;
       const text = decodePixels(video, video.videoWidth, video.videoHeight);
-      const address = text ? addressOfUri(text) : undefined;
-      if (address) return address;
+      const found = text ? accept(text) : undefined;
+      if (found !== undefined) return found;
     }
     return undefined;
   } finally {

@@ -1087,6 +1087,64 @@ export const messages = {
     en: "Project {id} has {count} milestones, {open} of them not accepted (it needs at least one). Accept every milestone, then complete the project.",
   },
   // --- end micro-renewal fund ---
+  // --- the pet three-colour code (issue 17: services/pets) ---
+  pet_not_your_household: {
+    "zh-CN": "房屋 {unitId} 不是您（或您代办的居民）的住户，不能为它登记宠物。请选择自己的房屋，或请社区办公室核实房屋信息。",
+    en: "Flat {unitId} is not your household (or that of the resident you act for), so no pet can be registered for it. Choose your own flat, or ask the community office to check your flat's details.",
+  },
+  pet_text_not_kept: {
+    "zh-CN": "本服务器没有个人信息保管库，无法保存宠物名字、犬证号、地点或申诉理由，因此没有登记。请联系管理员配置保管库。",
+    en: "This server keeps no personal-data vault, so the pet's name, licence number, a place or an appeal's reason cannot be kept and nothing was recorded. Ask the administrator to configure the vault.",
+  },
+  pet_document_unknown: {
+    "zh-CN": "文件 {hash} 不是您上传的{class}类文件。请先上传照片或疫苗证明（class={class}），再用它的哈希提交。",
+    en: "Document {hash} is not a {class} document you uploaded. Upload the photo or vaccination certificate first (class={class}), then send its hash.",
+  },
+  pet_unknown_collar: {
+    "zh-CN": "没有找到编号为 {id} 的宠物牌。请重新扫描项圈上的二维码，或联系社区办公室。",
+    en: "There is no collar tag {id}. Scan the collar's QR code again, or contact the community office.",
+  },
+  pet_consent_required: {
+    "zh-CN": "照片和地点属于敏感个人信息，需要您单独同意（《个人信息保护法》第二十八、二十九条）。请勾选单独同意（涉及：{fields}），或不附照片和地点再举报。",
+    en: "Photos and places are sensitive personal data and need your separate consent (PIPL art. 28/29). Tick the separate consent (for: {fields}), or report without the photo and place.",
+  },
+  pet_report_own: {
+    "zh-CN": "宠物 {id} 是您家登记的宠物，不能举报自己的宠物。",
+    en: "Pet {id} is registered by your own household; you cannot report your own pet.",
+  },
+  pet_unknown_report: {
+    "zh-CN": "宠物 {id} 没有编号为 {reportId} 的举报。请刷新页面后重试。",
+    en: "Pet {id} has no report {reportId}. Reload the page and try again.",
+  },
+  pet_report_decided: {
+    "zh-CN": "举报 {reportId} 已经处理过（{status}），不会重复扣分。",
+    en: "Report {reportId} has already been decided ({status}); points are never deducted twice.",
+  },
+  pet_not_owner: {
+    "zh-CN": "只有宠物 {id} 的登记住户（或受其书面授权的社区工作者）可以申诉或更新疫苗证明。",
+    en: "Only the household that registered pet {id} (or staff on its written authorisation) may appeal or renew its vaccination.",
+  },
+  pet_appeal_not_confirmed: {
+    "zh-CN": "举报 {reportId} 现在是“{status}”，只能对已核实扣分的举报申诉。",
+    en: "Report {reportId} is {status}; only a confirmed report (with points deducted) can be appealed.",
+  },
+  pet_appeal_exists: {
+    "zh-CN": "举报 {reportId} 已经申诉过，每条举报只能申诉一次。请等待社区办公室决定。",
+    en: "Report {reportId} has already been appealed; each report can be appealed once. Wait for the office's decision.",
+  },
+  pet_no_appeal: {
+    "zh-CN": "举报 {reportId} 没有申诉，无需决定。",
+    en: "Report {reportId} has no appeal to decide.",
+  },
+  pet_appeal_decided: {
+    "zh-CN": "举报 {reportId} 的申诉已经决定（{status}），不能再次决定。",
+    en: "The appeal on report {reportId} has already been decided ({status}); it cannot be decided again.",
+  },
+  pet_not_red: {
+    "zh-CN": "宠物 {id} 现在有 {points} 分（{colour}），只有红码（0 分）的宠物主人需要参加教育课程。",
+    en: "Pet {id} has {points} points ({colour}); only the owner of a red code (0 points) takes the education course.",
+  },
+  // --- end pet three-colour code ---
 } as const satisfies Record<string, Record<Language, string>>;
 
 export type ErrorCode = keyof typeof messages;

@@ -119,6 +119,42 @@ export const TEMPLATES = {
       en: "[Gongzhi] Dispute {caseId} is closed. See the outcome and any agreement on Gongzhi; if needed, you may ask to reopen it within the set time.",
     },
   },
+  // --- the pet three-colour code (issue 17: services/pets) ---
+  "pet.reportConfirmed": {
+    params: { petId: "id", reportId: "id", deducted: "count", points: "count" },
+    text: {
+      "zh-CN": "【共治】您登记的宠物（编号 {petId}）被举报的违规（{reportId}）经核实成立，扣 {deducted} 分，本年度剩余 {points} 分。如有异议，可在共治“我的宠物”页面申诉。",
+      en: "[Gongzhi] A report ({reportId}) about your pet {petId} was confirmed: {deducted} points deducted, {points} left this year. If you disagree, appeal on Gongzhi's “My pets” page.",
+    },
+  },
+  "pet.red": {
+    params: { petId: "id" },
+    text: {
+      "zh-CN": "【共治】提醒：您的宠物（编号 {petId}）本年度积分已扣完，宠物码变为红色。请参加社区文明养犬教育课程，完成后可恢复部分积分。",
+      en: "[Gongzhi] Reminder: your pet {petId} has no points left this year and its code is red. Please attend the community's responsible-pet-keeping course; completing it gives points back.",
+    },
+  },
+  "pet.appealUpheld": {
+    params: { petId: "id", reportId: "id", points: "count" },
+    text: {
+      "zh-CN": "【共治】您对宠物（编号 {petId}）违规记录 {reportId} 的申诉已被采纳，扣分已退回，本年度现有 {points} 分。",
+      en: "[Gongzhi] Your appeal about report {reportId} on your pet {petId} was upheld: the points are back, {points} this year.",
+    },
+  },
+  "pet.appealRejected": {
+    params: { petId: "id", reportId: "id", points: "count" },
+    text: {
+      "zh-CN": "【共治】您对宠物（编号 {petId}）违规记录 {reportId} 的申诉未被采纳，理由请在共治查看。本年度剩余 {points} 分。",
+      en: "[Gongzhi] Your appeal about report {reportId} on your pet {petId} was not upheld; the reason is on Gongzhi. {points} points left this year.",
+    },
+  },
+  "pet.courseCompleted": {
+    params: { petId: "id", restored: "count", points: "count" },
+    text: {
+      "zh-CN": "【共治】您已完成文明养犬教育课程，宠物（编号 {petId}）恢复 {restored} 分，本年度现有 {points} 分。",
+      en: "[Gongzhi] You completed the responsible-pet-keeping course: your pet {petId} gets {restored} points back, {points} this year.",
+    },
+  },
 } as const satisfies Record<string, Template>;
 
 export type TemplateKey = keyof typeof TEMPLATES;

@@ -49,6 +49,8 @@ const CLASS_NAMES: Record<DocumentClassName, { "zh-CN": string; en: string }> = 
   "workorder-photo": { "zh-CN": "报修照片", en: "work-order photo" },
   "mediation-agreement": { "zh-CN": "调解协议", en: "mediation agreement" },
   renewal: { "zh-CN": "微更新项目材料", en: "micro-renewal document" },
+  "pet-photo": { "zh-CN": "宠物或举报照片", en: "pet or report photo" },
+  "pet-document": { "zh-CN": "宠物疫苗证明", en: "pet vaccination certificate" },
 };
 
 /** A class's name in each language, for messages. */

@@ -103,6 +103,13 @@ export const DOCUMENT_CLASSES = {
    * signed in, the fund taking only the acting person's own upload (services/renewal/evidence.ts).
    */
   renewal: { uploaders: ["signedIn"], types: FILES, ...PUBLIC },
+  /**
+   * The pet three-colour code (issue 17): a pet's photo and a report's photo (a sensitive personal datum, taken
+   * only with the reporter's separate consent): sealed at rest; through the store, staff only.
+   */
+  "pet-photo": { uploaders: ["signedIn"], types: PHOTOS, public: false, readers: ["staff"], encrypted: true },
+  /** A pet's vaccination certificate (it names the owner): sealed at rest; staff and the auditor read it. */
+  "pet-document": { uploaders: ["signedIn"], types: SCANS, ...PERSONAL },
 } as const satisfies Record<string, DocumentClass>;
 
 export type DocumentClassName = keyof typeof DOCUMENT_CLASSES;
