@@ -81,6 +81,11 @@ const pages: Record<PageName, () => Promise<PageModule>> = {
   partner: () => import("./pages/partner.js"),
   "partner-desk": () => import("./pages/partner-desk.js"),
   "partners-office": () => import("./pages/partners-office.js"),
+  // green account (issue 17)
+  green: () => import("./pages/green.js"),
+  "green-bins": () => import("./pages/green-bins.js"),
+  "green-redeem": () => import("./pages/green-redeem.js"),
+  "green-office": () => import("./pages/green-office.js"),
 };
 
 /** Roles that own documents (see pages/upload.ts): they get the upload page in the navigation. */

@@ -38,6 +38,8 @@ const stack = await startDemoStack({
   partners: true,
   // micro-renewal fund (issue 16)
   renewal: true,
+  // green account (issue 17)
+  green: true,
 });
 
 const { plan } = stack;

@@ -41,6 +41,8 @@ export const TEXT_GROUPS = {
   renewal: ["rn"],
   /** Community partners (issue 16): the directory, a partner's page, its desk, the office's registrations. */
   partners: ["ptn"],
+  /** Green account (issue 17): the household's card and points, the volunteer's bins, the partner's redemption, the office. */
+  green: ["grn"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TextGroup = keyof typeof TEXT_GROUPS;

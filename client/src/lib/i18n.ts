@@ -30,6 +30,8 @@ const loaders: Record<Lang, Record<TextGroup, () => Chunk>> = {
     renewal: () => import("virtual:texts/zh-CN/renewal"),
     // community partners (issue 16)
     partners: () => import("virtual:texts/zh-CN/partners"),
+    // green account (issue 17)
+    green: () => import("virtual:texts/zh-CN/green"),
   },
   en: {
     shell: () => import("virtual:texts/en/shell"),
@@ -49,6 +51,8 @@ const loaders: Record<Lang, Record<TextGroup, () => Chunk>> = {
     renewal: () => import("virtual:texts/en/renewal"),
     // community partners (issue 16)
     partners: () => import("virtual:texts/en/partners"),
+    // green account (issue 17)
+    green: () => import("virtual:texts/en/green"),
   },
 };
 /** Each language's texts loaded so far, all groups merged (a key shared by groups has the same text in each). */
