@@ -34,6 +34,18 @@ const CONCURRENCY = Number(process.env.BENCH_GREEN_CONCURRENCY ?? 100);
 const BUILDINGS = 10;
 const [ADMIN_KEY, ANCHORER_KEY] = DEV_KEYS as [`0x${string}`, `0x${string}`];
 
+/**
+ * fetch, sent once more if the connection is lost (a kept-alive socket the loaded server closed as it was reused):
+ * POSTs carry an Idempotency-Key, so a second send is answered, not run twice.
+ */
+async function send(url: string, init: RequestInit = {}): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch {
+    return fetch(url, init);
+  }
+}
+
 /** A seeded generator (mulberry32), so every run sends the same events in the same order. */
 function seeded(seed: number): () => number {
   let a = seed;
@@ -67,8 +79,9 @@ async function sorting(): Promise<Figure[]> {
     stop = server.stop;
     const url = server.url;
     const token = await signInTo(url, admin);
+    let posts = 0;
     const post = async (route: string, body: unknown) => {
-      const res = await fetch(`${url}${route}`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+      const res = await send(`${url}${route}`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "idempotency-key": `bench-${route}-${JSON.stringify(body).length}-${++posts}` }, body: JSON.stringify(body) });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     };
     // Rules: no cap in the way (1,000 a day), bins at least 5 s apart (each bin's events are 6 s apart).
@@ -112,7 +125,7 @@ async function sorting(): Promise<Figure[]> {
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < jobs.length) {
           next++;
-          const res = await fetch(`${url}/api/green/settings`, { headers: { authorization: `Bearer ${token}` } });
+          const res = await send(`${url}/api/green/settings`, { headers: { authorization: `Bearer ${token}` } });
           if (res.status !== 200) throw new Error(`GET /api/green/settings: ${res.status}`);
           await res.arrayBuffer();
         }
