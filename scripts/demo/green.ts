@@ -108,6 +108,7 @@ export async function playGreen(deps: GreenDeps): Promise<GreenPlayed> {
       }
     }
   };
+  const left = new Map([["i1", 30], ["i2", 60]]);
   const KINDS = ["kitchen", "kitchen", "recyclable", "other", "hazardous"] as const;
   for (let week = 0; week < GREEN_WEEKS; week++) {
     if (week === 6) {
@@ -123,11 +124,12 @@ export async function playGreen(deps: GreenDeps): Promise<GreenPlayed> {
         // The first household always sorts (its page is the demo's example); the others as the week's share goes.
         if (i !== 0 && random() > share / 2) continue;
         const bin = bins[h.building * 2 + (random() < 0.5 ? 0 : 1)]!;
-        const k = perBin.get(bin.device) ?? 0;
-        perBin.set(bin.device, k + 1);
+        // One clock for the estate: events 40 s apart in order (a bin's at least that far apart, past its minimum).
+        const k = perBin.get("all") ?? 0;
+        perBin.set("all", k + 1);
         const kind = KINDS[Math.floor(random() * KINDS.length)]!;
         const correct = random() > 0.08 - 0.05 * (week / GREEN_WEEKS);
-        await send(bin.device, day + 7 * HOUR + k * 97, { card: cards.get(h.unitId), kind, correct, weightGrams: kind === "kitchen" ? 400 + Math.floor(random() * 2000) : 100 + Math.floor(random() * 900) });
+        await send(bin.device, day + 7 * HOUR + k * 40, { card: cards.get(h.unitId), kind, correct, weightGrams: kind === "kitchen" ? 400 + Math.floor(random() * 2000) : 100 + Math.floor(random() * 900) });
       }
       await confirmAll(day + 20 * HOUR, last);
       // From the fifth week, households spend at the shop: bin bags, or the detergent when they have enough.
@@ -139,6 +141,12 @@ export async function playGreen(deps: GreenDeps): Promise<GreenPlayed> {
           const scanned = await apiCall(api, shop, "GET", `/api/green/card?code=${encodeURIComponent(card)}`);
           const item = scanned.balances.active >= 20 ? "i1" : scanned.balances.active >= 8 ? "i2" : undefined;
           if (!item) continue;
+          // The office restocks what runs out (the shop gives more).
+          if ((left.get(item) ?? 0) === 0) {
+            await apiCall(api, office, "POST", "/api/green/restock", { item, quantity: 30 });
+            left.set(item, 30);
+          }
+          left.set(item, left.get(item)! - 1);
           await apiCall(api, shop, "POST", `/api/green/h-${h.unitId}/redeem`, { card, item, quantity: 1 });
           redemptions++;
         }
