@@ -90,6 +90,11 @@ const pages: Record<PageName, () => Promise<PageModule>> = {
   "pet-report": () => import("./pages/pet-report.js"),
   "pets-office": () => import("./pages/pets-office.js"),
   "pets-stats": () => import("./pages/pets-stats.js"),
+  // green account (issue 17)
+  green: () => import("./pages/green.js"),
+  "green-bins": () => import("./pages/green-bins.js"),
+  "green-redeem": () => import("./pages/green-redeem.js"),
+  "green-office": () => import("./pages/green-office.js"),
 };
 
 /** Roles that own documents (see pages/upload.ts): they get the upload page in the navigation. */

@@ -60,7 +60,12 @@ export type PageName =
   | "pet-collar"
   | "pet-report"
   | "pets-office"
-  | "pets-stats";
+  | "pets-stats"
+  // green account (issue 17)
+  | "green"
+  | "green-bins"
+  | "green-redeem"
+  | "green-office";
 /**
  * `data`: the GET requests the page makes first, exactly as lib/api.ts spells them (`{id}` from the route). The
  * boot script sends them while the page's code is still downloading; api.ts hands each answer to the page once.
@@ -154,6 +159,11 @@ export const routes: RouteDef[] = [
   { pattern: /^pets\/report\/([A-Za-z0-9_-]{1,64})$/, names: ["id"], page: "pet-report", texts: "pets", nav: "" },
   { pattern: /^pets\/office$/, names: [], page: "pets-office", texts: "pets", nav: "staff" },
   { pattern: /^pets\/stats$/, names: [], page: "pets-stats", texts: "pets", nav: "" },
+  // green account (issue 17): the household's card and points, the volunteer's bins, the partner's redemption, the office.
+  { pattern: /^green$/, names: [], page: "green", texts: "green", nav: "" },
+  { pattern: /^green\/bins$/, names: [], page: "green-bins", texts: "green", nav: "" },
+  { pattern: /^green\/redeem$/, names: [], page: "green-redeem", texts: "green", nav: "" },
+  { pattern: /^green\/office$/, names: [], page: "green-office", texts: "green", nav: "" },
 ];
 
 /** The route path of a location hash: `#/votes/3?x=1` → `votes/3`. */

@@ -140,7 +140,7 @@ export async function playPartners(deps: PartnerDeps): Promise<PartnersPlayed & 
     linked,
     // The café gives to the basement children's room, the pharmacy to the stairwell's handrails, the kindergarten
     // to the rooftop garden (renewal.ts).
-    ids: { "xingfu-bakery": ids[2]!, "kangjian-pharmacy": ids[3]!, "lvyuan-nursery": ids[5]! },
+    ids: { "xingfu-bakery": ids[2]!, "kangjian-pharmacy": ids[3]!, "lvyuan-nursery": ids[5]!, /* green account (issue 17) */ "hemu-shop": ids[1]! },
     // Bookings for the coming days, made on the wall clock once the demo's past is played.
     upcoming: async () => {
       const now = Math.floor(Date.now() / 1000);

@@ -33,6 +33,8 @@ import { playTalentPool, TALENT_DAYS } from "./talent.js";
 import { PARTNER_DAYS, playPartners } from "./partners.js";
 // the pet three-colour code (issue 17)
 import { playPets } from "./pets.js";
+// green account (issue 17)
+import { GREEN_SPAN_SECONDS, playGreen } from "./green.js";
 // micro-renewal fund (issue 16)
 import { playRenewal, RENEWAL_SPAN_SECONDS } from "./renewal.js";
 
@@ -86,6 +88,12 @@ export type DemoStackOptions = {
    * reports, confirmed deductions, appeals), at the real time once the rest has been played. Off unless said.
    */
   pets?: boolean;
+  /**
+   * issue 17: a quarter of the green account (green.ts: bins, cards, sorting events, volunteers' confirmations,
+   * redemptions at the corner shop) after the partners and the renewal fund, before the work orders' month: `npm run
+   * demo` does. Off unless said; it plays the partners too (its goods are theirs).
+   */
+  green?: boolean;
   /** How often the server's work-order sweeps run (ms; the server's default, 60 s, unless given). */
   workOrderSweepMs?: number;
   /** The built web client to serve (client/dist, as `npm run build:client` makes it, unless given). */
@@ -250,7 +258,8 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       (options.mediationHistory ? MEDIATION_SPAN_SECONDS : 0) +
       (options.talentAndSuggestions ? SUGGESTION_MONTHS_SECONDS : 0) +
       (options.surveyYear ? SURVEY_YEAR_SECONDS : 0) +
-      (options.partners || options.renewal ? PARTNER_DAYS * 86_400 : 0) +
+      (options.partners || options.renewal || options.green ? PARTNER_DAYS * 86_400 : 0) +
+      (options.green ? GREEN_SPAN_SECONDS : 0) +
       (options.renewal ? RENEWAL_SPAN_SECONDS : 0);
     const clock = demoClock(options.servicesClock ?? Date.now, ((options.workOrderMonth ? WORKORDER_MONTH_SECONDS : 0) + before) * 1000);
     // The month of work orders begins a month back whatever came before it: its clock reads no earlier than that.
@@ -306,7 +315,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     // community partners (issue 16): two weeks after the suggestions, up to the month of work orders.
     let upcomingBookings: (() => Promise<{ bookings: number }>) | undefined;
     let partnerIds: Record<string, string> = {};
-    if (options.partners || options.renewal) {
+    if (options.partners || options.renewal || options.green) {
       const began = Date.now();
       const p = await playPartners({ apiUrl: server.url, chainId: HARDHAT_CHAIN_ID, plan, at: (seconds) => clock.travelTo(seconds * 1000), start: Math.floor(clock.now() / 1000) });
       log(`partners: ${p.partners} (${p.linked} linked to their time-bank partner address), ${p.offers} offers, ${p.bookings} bookings of their rooms, ${p.given} records of goods and services given (${((Date.now() - began) / 1000).toFixed(1)} s)`);
@@ -318,6 +327,12 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       const began = Date.now();
       const r = await playRenewal({ apiUrl: server.url, chainId: HARDHAT_CHAIN_ID, plan, at: (seconds) => clock.travelTo(seconds * 1000), start: Math.floor(clock.now() / 1000), sweep: server.sweepRenewal, estateId: estate.estateId, partners: partnerIds });
       log(`micro-renewal fund: ${r.projects} projects, ${r.pledges} pledges; ${r.funded} funded (${r.delivered} delivered, its use up ${r.risePercent ?? "?"} %), ${r.failed} failed to fund and released its pledges (${((Date.now() - began) / 1000).toFixed(1)} s)`);
+    }
+    // green account (issue 17): a quarter after the partners (and the fund), up to the month of work orders.
+    if (options.green) {
+      const began = Date.now();
+      const g = await playGreen({ apiUrl: server.url, chainId: HARDHAT_CHAIN_ID, plan, estate, at: (seconds) => clock.travelTo(seconds * 1000), start: Math.floor(clock.now() / 1000), partners: partnerIds });
+      log(`green account: ${g.cards} households with cards, ${g.bins} smart bins, ${g.events} sorting events over a quarter, ${g.confirmed} confirmed and ${g.rejected} found wrongly sorted by volunteers, ${g.redemptions} redemptions at the corner shop, ${g.pending} waiting for a volunteer (${((Date.now() - began) / 1000).toFixed(1)} s)`);
     }
     if (month) {
       const began = Date.now();

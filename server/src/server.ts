@@ -59,6 +59,10 @@ import { renewalService, startRenewalSweeps, type RenewalSweepResult } from "./s
 // the pet three-colour code (issue 17)
 import { petService, type PetSettings } from "./services/pets/index.js";
 import { voteKey, type VoteView } from "./indexer/models/votes.js";
+// green account (issue 17)
+import { cardKeyOf, greenServices } from "./services/green/index.js";
+import { PARTNER_MODELS, type PartnerRow } from "./services/partners/index.js";
+import { modelSublevel } from "./store/store.js";
 import { modelName, mountServices, type Engine, type OffchainRoles, type ProxyCheck, type AnyService } from "./services/framework/index.js";
 
 export const SERVER_VERSION = "0.1.0";
@@ -123,6 +127,8 @@ export type ServicesOption = {
    * the benchmark gives 10,000 households to a few signed-in addresses).
    */
   surveys?: { releaseAt?: number; holdBack?: number; householdsOf?: (who: string) => Promise<Household[]> };
+  /** issue 17: the flat of a unit id for the green account (the chain's units unless given: the benchmark's 1,000 households). */
+  green?: { unitOf?: (unitId: number) => Promise<{ estateId: number; building: number } | undefined> };
 };
 
 /**
@@ -292,12 +298,43 @@ export async function startServer(
     // The waiting ballots kept on disk in their own sublevel (services/surveys/box.ts).
     boxStorage: levelBoxStorage(service.store.db),
   });
+  // Green account (issue 17): cards tagged under a key derived from the vault's master key; households are the
+  // chain's flats; points are spent with partners (their ledger is green points' currency on partners' pages).
+  const partnerRow = async (id: string) => running.engine?.storage.get<PartnerRow>(modelName("partner", PARTNER_MODELS.partners), id);
+  const green = greenServices({
+    cardKey: cardKeyOf(privacy.keys.masterKey.key),
+    clock: offchain.clock,
+    householdsOf: async (address) => (await householdsOf(address)).map((h) => h.unitId),
+    unitOf:
+      offchain.green?.unitOf ??
+      (async (unitId) => {
+        const unit = await chainUnits.unit(unitId);
+        return unit && { estateId: unit.estateId, building: unit.buildingId };
+      }),
+    buildings: async () => {
+      const counts = new Map<number, number>();
+      for await (const value of modelSublevel(service.store, "units").values()) {
+        const building = (value as { buildingId: number }).buildingId;
+        counts.set(building, (counts.get(building) ?? 0) + 1);
+      }
+      return [...counts].map(([building, households]) => ({ building, households }));
+    },
+    partnersOf: async (address) => (running.engine ? partnerDirectory(running.engine.storage).partnersOf(address) : []),
+    partnerName: async (id) => {
+      const row = await partnerRow(id);
+      return row?.status === "approved" ? { name: row.name, nameEn: row.nameEn } : undefined;
+    },
+    offerAccepts: async (id, offerId) => {
+      const row = await partnerRow(id);
+      return row?.status === "approved" && row.offers.some((o) => o.offerId === offerId && !o.withdrawn && o.accepts.includes("greenPoints"));
+    },
+  });
   // Community partners (issue 16): contacts kept in the vault; time-bank credits read from the indexer's models.
   // Its page shows its pledges, read from the renewal fund's models; renewal asks it which partner ids exist and
   // which partner an account is (services/partners/pledges.ts), once the engine runs.
   const partners = partnerServices({
     vault: privacy.vault,
-    ledgers: [timebankLedger(service.store, (voucher) => honouredOf(service.store, voucher))],
+    ledgers: [timebankLedger(service.store, (voucher) => honouredOf(service.store, voucher)), green.ledger],
     pledgesOf: (partner) => renewalPledges(running.engine!.storage)(partner),
   });
   const partnerOf: PartnerDirectory = {
@@ -342,6 +379,7 @@ export async function startServer(
       renewal.service,
       // the pet three-colour code (issue 17): names and places in the vault, photos and certificates sealed.
       petService({ vault: privacy.vault, documents, householdsOf, settings: offchain.pets, clock: offchain.clock }),
+      ...green.services,
       ...(typeof offchain.services === "function" ? offchain.services({ privacy }) : (offchain.services ?? [])),
     ],
     sessions,
@@ -361,6 +399,7 @@ export async function startServer(
   const surveySweeps = surveys.startSweeps({ intervalMs: settings.workOrderSweepMs, logger });
   partners.useEngine(services.engine);
   renewal.useEngine(services.engine);
+  green.useEngine(services.engine);
   const renewalSweeps = startRenewalSweeps({ engine: services.engine, intervalMs: settings.workOrderSweepMs, logger, clock: offchain.clock });
   const suggestionSweeps = startSuggestionSweeps({ engine: services.engine, intervalMs: settings.workOrderSweepMs, logger, clock: offchain.clock });
   // Overdue orders escalated and unanswered fixes confirmed, by the server itself (workorders/sweep.ts).
@@ -376,7 +415,7 @@ export async function startServer(
     ...services.routes,
     ...devices.routes(services.engine, { sessions, rolesOf, offchainRolesOf: offchain.offchainRolesOf ?? ((address) => directory.offchainRolesOf(address)) }),
     // Work orders take their alarms themselves, through the intake (workorders/alarms.ts); other services' webhooks beside.
-    ...[alarmWebhook(services.engine), ...(offchain.deviceWebhooks?.({ engine: services.engine }) ?? [])].map((spec) => devices.webhook(services.engine, spec)),
+    ...[alarmWebhook(services.engine), green.webhook(services.engine), ...(offchain.deviceWebhooks?.({ engine: services.engine }) ?? [])].map((spec) => devices.webhook(services.engine, spec)),
     ...outboxRoutes({ outbox, signedIn: requireSession(sessions), rolesOf, wake: () => delivery.wake() }),
     // Open311 GeoReport v2 (outside /api: the spec's own URLs; its errors in the spec's shape, see createApp below).
     ...keyRoutes({ engine: services.engine, hashes: open311Keys, sessions, rolesOf, offchainRolesOf: offchain.offchainRolesOf ?? ((address) => directory.offchainRolesOf(address)) }),

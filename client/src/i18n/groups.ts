@@ -43,6 +43,8 @@ export const TEXT_GROUPS = {
   partners: ["ptn"],
   /** The pet three-colour code (issue 17): the household's pets, the collar page, scan and report, the office, the statistics. */
   pets: ["pet"],
+  /** Green account (issue 17): the household's card and points, the volunteer's bins, the partner's redemption, the office. */
+  green: ["grn"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TextGroup = keyof typeof TEXT_GROUPS;

@@ -32,6 +32,8 @@ const loaders: Record<Lang, Record<TextGroup, () => Chunk>> = {
     partners: () => import("virtual:texts/zh-CN/partners"),
     // the pet three-colour code (issue 17)
     pets: () => import("virtual:texts/zh-CN/pets"),
+    // green account (issue 17)
+    green: () => import("virtual:texts/zh-CN/green"),
   },
   en: {
     shell: () => import("virtual:texts/en/shell"),
@@ -53,6 +55,8 @@ const loaders: Record<Lang, Record<TextGroup, () => Chunk>> = {
     partners: () => import("virtual:texts/en/partners"),
     // the pet three-colour code (issue 17)
     pets: () => import("virtual:texts/en/pets"),
+    // green account (issue 17)
+    green: () => import("virtual:texts/en/green"),
   },
 };
 /** Each language's texts loaded so far, all groups merged (a key shared by groups has the same text in each). */

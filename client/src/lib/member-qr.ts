@@ -101,3 +101,41 @@ export async function scanCodeWithCamera<T>(video: HTMLVideoElement, signal: Abo
     video.srcObject = null;
   }
 }
+
+// Green-account cards (issue 17): `gongzhi:green:<household>.<tag>`, a new prefix beside the member code, which
+// is unchanged. The server made the tag; the page shows the code it was given and reads one back.
+const GREEN_PREFIX = "gongzhi:green:";
+
+/** The card text in a scanned text, if it is a green-account card; undefined for anything else. */
+export function greenCardOfUri(text: string): { card: string; household: string } | undefined {
+  const m = /^gongzhi:green:(h-[1-9][0-9]{0,9})\.[A-Za-z0-9_-]{16}$/.exec(text.trim());
+  return m ? { card: text.trim(), household: m[1]! } : undefined;
+}
+
+/** A PNG data URL of a green-account card's code (the text the server gave). */
+export function greenCardQrDataUrl(card: string): Promise<string> {
+  if (!card.startsWith(GREEN_PREFIX)) throw new Error("not a green-account card");
+  return QRCode.toDataURL(card, { errorCorrectionLevel: "M", margin: 2, width: 240 });
+}
+
+/** Like scanWithCamera, for a green-account card: resolves with its text once one is seen, undefined if aborted. */
+export async function scanGreenCardWithCamera(video: HTMLVideoElement, signal: AbortSignal): Promise<string | undefined> {
+  const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
+  try {
+    video.srcObject = stream;
+    video.muted = true;
+    video.setAttribute("playsinline", "");
+    await video.play();
+    while (!signal.aborted) {
+      await new Promise((r) => setTimeout(r, 250));
+      if (video.videoWidth === 0) continue;
+      const text = decodePixels(video, video.videoWidth, video.videoHeight);
+      const card = text ? greenCardOfUri(text) : undefined;
+      if (card) return card.card;
+    }
+    return undefined;
+  } finally {
+    for (const track of stream.getTracks()) track.stop();
+    video.srcObject = null;
+  }
+}

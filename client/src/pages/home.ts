@@ -28,6 +28,8 @@ export function render(root: HTMLElement, _ctx: PageContext): void {
       door("#/renewal", "home.renewal", "home.renewalText"),
       // community partners (issue 16)
       door("#/partners", "home.partners", "home.partnersText"),
+      // green account (issue 17)
+      door("#/green", "home.green", "home.greenText"),
     ),
   );
 }

@@ -1145,6 +1145,63 @@ export const messages = {
     en: "Pet {id} has {points} points ({colour}); only the owner of a red code (0 points) takes the education course.",
   },
   // --- end pet three-colour code ---
+  // green account (issue 17)
+  green_unknown_card: {
+    "zh-CN": "这张绿色账户卡无效（不是本小区的卡，或已补办新卡）。请让住户出示当前的卡，或到社区办公室补办。",
+    en: "This green-account card is not valid (not one of ours, or a new card has been issued). Ask the household for its current card, or have one issued at the community office.",
+  },
+  green_unknown_household: {
+    "zh-CN": "没有房号为 {unitId} 的住户。请核对房号。",
+    en: "There is no household with unit {unitId}. Check the flat.",
+  },
+  green_not_your_household: {
+    "zh-CN": "您不是房号 {unitId} 的住户，不能为其办卡。请住户本人办理，或由社区工作者凭书面授权代办。",
+    en: "You are not of household {unitId} and cannot have its card issued. The household does it, or staff on its written authorisation.",
+  },
+  green_device_too_fast: {
+    "zh-CN": "垃圾桶 {device} 上报过快：距上一次记分仅 {seconds} 秒，至少需间隔 {min} 秒。此事件不记分；请检查设备。",
+    en: "Bin {device} reports too fast: {seconds} s since its last credited event, at least {min} s are needed. This event earns nothing; check the device.",
+  },
+  green_daily_cap: {
+    "zh-CN": "住户 {household} 在 {day} 已得 {credited} 分，已到每日上限 {cap} 分。明天再投放可继续积分。",
+    en: "Household {household} has earned {credited} points on {day}, at the daily cap of {cap}. Sorting earns points again tomorrow.",
+  },
+  green_not_volunteer: {
+    "zh-CN": "只有值守垃圾桶的志愿者或社区工作者可以确认分类。请社区办公室将您加入志愿者名单。",
+    en: "Only the volunteers at the bins or community staff may confirm sorting. Ask the community office to add you to the volunteers.",
+  },
+  green_unknown_entry: {
+    "zh-CN": "住户 {household} 没有第 {entry} 条投放记录。请刷新待确认列表。",
+    en: "Household {household} has no sorting event {entry}. Reload the queue.",
+  },
+  green_entry_not_pending: {
+    "zh-CN": "住户 {household} 的第 {entry} 条投放已处理（{status}），无需再确认。",
+    en: "Household {household}'s event {entry} has already been dealt with ({status}); nothing to confirm.",
+  },
+  green_unknown_item: {
+    "zh-CN": "兑换目录中没有商品 {item}。请刷新目录。",
+    en: "The catalogue has no item {item}. Reload the catalogue.",
+  },
+  green_not_partner: {
+    "zh-CN": "商品 {item} 不是您的：只有提供它的合伙人或社区工作者可以办理兑换。",
+    en: "Item {item} is not yours: only the partner giving it, or community staff, may redeem it.",
+  },
+  green_out_of_stock: {
+    "zh-CN": "商品 {item} 库存不足：剩 {left} 件，要兑换 {quantity} 件。请减少数量或等待补货。",
+    en: "Item {item} is out of stock: {left} left, {quantity} asked. Take fewer or wait for new stock.",
+  },
+  green_points_expired: {
+    "zh-CN": "需要 {needed} 分，可用积分只有 {active} 分；另有 {expired} 分已过期，不能再用。",
+    en: "{needed} points are needed and only {active} are active; {expired} more have expired and can no longer be spent.",
+  },
+  green_points_insufficient: {
+    "zh-CN": "需要 {needed} 分，可用积分只有 {active} 分（另有 {pending} 分待志愿者确认）。",
+    en: "{needed} points are needed and only {active} are active ({pending} more wait for a volunteer's confirmation).",
+  },
+  green_offer_not_accepting: {
+    "zh-CN": "合伙人 {partner} 的项目 {offerId} 不存在或不接受绿色积分。请先在合伙人的项目中勾选绿色积分。",
+    en: "Partner {partner}'s offer {offerId} does not exist or does not accept green points. Have the offer accept green points first.",
+  },
 } as const satisfies Record<string, Record<Language, string>>;
 
 export type ErrorCode = keyof typeof messages;

@@ -112,7 +112,8 @@ async function currenciesOf(row: PartnerRow, ledgers: readonly CurrencyLedger[])
   const credits: z.infer<typeof spendingView>[] = [];
   for (const currency of CURRENCIES) {
     const ledger = ledgers.find((l) => l.currency === currency);
-    const address = currency === "timebank" ? row.timebankPartner : null;
+    // Green points (issue 17) name partners by their id in this service; the time bank by its on-chain address.
+    const address = currency === "timebank" ? row.timebankPartner : row.id;
     const spent = ledger && address ? await ledger.spentWith(address) : [];
     credits.push(...spent.map((s) => ({ currency, ...s })));
     if (!accepted.has(currency) && spent.length === 0) continue;
