@@ -40,7 +40,8 @@ const stack = await startDemoStack({
   renewal: true,
   // the pet three-colour code (issue 17)
   pets: true,
-  // green account (issue 17): not yet on, see docs/green.md ("Demo"): its quarter moves the renewal fund's months.
+  // green account (issue 17)
+  green: true,
 });
 
 const { plan } = stack;

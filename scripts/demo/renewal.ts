@@ -89,8 +89,10 @@ export async function playRenewal(deps: RenewalDeps): Promise<RenewalPlayed> {
   milestone("basement", 40, 1, "照明与通风", [[100, "验收记录：LED照明与新风机安装完成"]], true, 900_000);
   milestone("basement", 45, 2, "软装与玩具", [[100, "验收记录：地垫、书架、玩具到位，消防检查通过"]], true, 1_000_000);
   on(68 * DAY, async () => void (await call(office, `/${ids.basement}/complete`, {})));
-  // Visits: counted from the property company's patrol log before, from the sign-in sheet after.
-  for (const [day, visits, source] of [[8, 14, "物业巡查登记"], [36, 16, "物业巡查登记"], [105, 58, "活动室签到表"], [140, 62, "活动室签到表"]] as const) {
+  // Visits: counted from the property company's patrol log before, from the sign-in sheet after. Each pair of days
+  // lies over 31 days apart, so they always name two months whatever the start date (28 days apart, days 8 and 36
+  // fell in one month when the start was near a 31-day month's first: its second count replaced the first).
+  for (const [day, visits, source] of [[4, 14, "物业巡查登记"], [36, 16, "物业巡查登记"], [105, 58, "活动室签到表"], [140, 62, "活动室签到表"]] as const) {
     on(Math.max(day, 70) * DAY + day * 60, async () => void (await call(office, `/${ids.basement}/recordVisits`, { month: monthOf(S + day * DAY), visits, source })));
   }
 

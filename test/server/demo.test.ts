@@ -321,6 +321,8 @@ describe("npm run demo", function () {
         // micro-renewal fund (issue 16)
         await expectRenewal(api);
         expect(demo.output()).to.match(/micro-renewal fund: 3 projects, \d+ pledges; 2 funded \(1 delivered, its use up 300 %\), 1 failed to fund/);
+        // green account (issue 17): a quarter of sorting, confirmations and redemptions.
+        expect(demo.output()).to.match(/green account: \d+ households with cards, 6 smart bins, \d+ sorting events over a quarter, \d+ confirmed/);
         // time-bank credits across communities (issue 17)
         await expectNeighbourCommunity(api, demo.output());
         // the pet three-colour code (issue 17): every colour, reports, a confirmed deduction, appeals.
