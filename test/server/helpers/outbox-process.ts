@@ -29,4 +29,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     },
   };
   createDeliveryWorker({ outbox, vault: tv.vault, sender, pollMs: 20, sendTimeoutMs: 600_000 }).start();
+  // Stay alive until killed: while the attempt hangs, the worker holds only its send's timeout, which is unref'd
+  // (a timeout alone never keeps a server up), so the process could end by itself before the kill landed (CI, once).
+  setInterval(() => undefined, 60_000);
 }
