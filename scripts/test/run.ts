@@ -27,65 +27,65 @@ const HARDHAT = path.join(repoRoot, "node_modules/hardhat/dist/src/cli.js");
 /**
  * Seconds a file took in a full run (2 CPUs, two processes), for the order only: a file not listed counts as
  * `unlistedSeconds`. The heavy ones go first so that no long file starts last and leaves a core idle at the end.
- * (The lead's full run of 2 December, less about 20 s for each browser file that starts the demo stack from the
- * run's snapshot, and api-fuzz with its requests a few at a time: estimates until the next full run.)
+ * (Each file's time in the lead's fresh-clone CI run of 2 December, 19:00, with issue 17's files; the comments
+ * beside some entries tell how they were first estimated.)
  */
 const MEASURED_SECONDS: Record<string, number> = {
-  "test/client/verify.test.ts": 135,
-  "test/client/votes.test.ts": 136,
-  "test/client/fund.test.ts": 197,
-  "test/client/everywhere.test.ts": 212,
-  "test/client/timebank.test.ts": 141,
-  "test/client/timebank-communities.test.ts": 120,
-  "test/client/workorders-resident.test.ts": 131,
-  "test/server/api-fuzz.test.ts": 90,
-  "test/server/crash-points.test.ts": 100,
-  "test/client/e2e.test.ts": 46,
-  "test/server/demo.test.ts": 108,
-  "test/client/staff.test.ts": 104,
-  "test/client/workorders-office.test.ts": 107,
-  "test/server/demo-clock.test.ts": 91,
-  "test/server/crash.test.ts": 76,
-  "test/client/workorders-routing.test.ts": 43,
-  "test/server/cli-help.test.ts": 70,
-  "test/client/texts.test.ts": 65,
-  "test/client/upload.test.ts": 60,
-  "test/client/timebank-actions.test.ts": 50,
+  "test/client/verify.test.ts": 104,
+  "test/client/votes.test.ts": 88,
+  "test/client/fund.test.ts": 76,
+  "test/client/everywhere.test.ts": 131,
+  "test/client/timebank.test.ts": 87,
+  "test/client/timebank-communities.test.ts": 64,
+  "test/client/workorders-resident.test.ts": 81,
+  "test/server/api-fuzz.test.ts": 221,
+  "test/server/crash-points.test.ts": 83,
+  "test/client/e2e.test.ts": 81,
+  "test/server/demo.test.ts": 191,
+  "test/client/staff.test.ts": 80,
+  "test/client/workorders-office.test.ts": 57,
+  "test/server/demo-clock.test.ts": 123,
+  "test/server/crash.test.ts": 44,
+  "test/client/workorders-routing.test.ts": 47,
+  "test/server/cli-help.test.ts": 50,
+  "test/client/texts.test.ts": 39,
+  "test/client/upload.test.ts": 27,
+  "test/client/timebank-actions.test.ts": 38,
   // issue 15: dispute mediation (measured alone under load 6: a node, a deployment and a server, then 12 s of tests)
-  "test/server/mediation-http.test.ts": 30,
+  "test/server/mediation-http.test.ts": 23,
   "test/server/mediation-engine.test.ts": 3,
   "test/server/mediation.test.ts": 2,
   // mediation: the similar-case search (plain in-process units, no chain or server)
   "test/server/mediation-similar.test.ts": 2,
   "test/server/mediation-similar-quality.test.ts": 3,
   // talent pool and suggestions (issue 15)
-  "test/client/talent-suggestions.test.ts": 187,
-  "test/server/suggestions-talent-http.test.ts": 30,
+  "test/client/talent-suggestions.test.ts": 123,
+  "test/server/suggestions-talent-http.test.ts": 14,
   "test/server/suggestions.test.ts": 4,
   "test/server/talent.test.ts": 3,
   // issue 15: the mediation pages (measured 190–230 s with the other helpers' work on the machine, load 6–9)
-  "test/client/mediation.test.ts": 223,
+  "test/client/mediation.test.ts": 177,
   // satisfaction surveys (issue 16)
   "test/server/surveys.test.ts": 2,
-  "test/server/surveys-http.test.ts": 25,
+  "test/server/surveys-http.test.ts": 10,
   // measured 660 s with the other helpers' work on the machine (load 23–31); its own demo stack with the year of surveys
-  "test/client/surveys.test.ts": 300,
+  "test/client/surveys.test.ts": 121,
   // micro-renewal fund (issue 16; measured with load 9–30 on the machine: the browser file 8 min at load 25–30)
   // community partners (issue 16; measured at load 20–27 with four helpers on the machine: the HTTP file 50 s, the
   // in-process units 1 s, the browser file 8 min in all, its layout audits 4.5 min of it)
-  "test/client/partners.test.ts": 280,
+  "test/client/partners.test.ts": 104,
   // green account (issue 17): measured once on the loaded machine
-  "test/client/green.test.ts": 360,
-  "test/server/partners-http.test.ts": 30,
+  "test/client/green.test.ts": 103,
+  "test/server/partners-http.test.ts": 21,
   "test/server/partners.test.ts": 2,
   // micro-renewal fund (issue 16; measured with load 9–13 on the machine)
-  "test/server/renewal-http.test.ts": 35,
+  "test/server/renewal-http.test.ts": 29,
   "test/server/renewal.test.ts": 3,
-  "test/client/renewal.test.ts": 280,
+  "test/client/renewal.test.ts": 126,
   // the pet three-colour code (issue 17; measured with the other helpers' work on the machine: the HTTP file 33 s,
   // the browser file 6 min with its stack's seeding, its layout audits 4.7 min of it)
-  "test/server/pets.test.ts": 35,
-  "test/client/pets.test.ts": 340,
+  "test/server/pets.test.ts": 28,
+  "test/client/pets.test.ts": 109,
 };
 /** Unlisted server files start a chain node and a server or two; contract and client unit files are quicker. */
 const unlistedSeconds = (file: string) => (file.startsWith("test/server/") ? 15 : 4);
