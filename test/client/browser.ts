@@ -209,10 +209,10 @@ export async function pageProblems(page: Page): Promise<string[]> {
  * Opens `hash` (e.g. `#/votes/1`) at every layout, each a fresh load whose language and text size come from
  * storage as a returning resident's would, waits for `ready` and collects what is wrong (screenshotting the
  * layouts where something is).
- * `prepare` runs in each layout's fresh page before its navigation (e.g. to sign in).
+ * `prepare` runs at each layout before its navigation, in the same page (e.g. to sign in).
  *
- * One context and one page serve all the layouts of a public page: a context per layout cost a new renderer
- * process and an empty cache each time, much of a browser file's time in CI. The
+ * One context and one page serve all the layouts: a context per layout cost a new renderer process and an empty
+ * cache each time, much of a browser file's time in CI. The
  * layout's language and text size reach the page's storage through a cookie that an init script copies before
  * the client's own boot script reads them (init scripts run first on every load).
  */
@@ -226,29 +226,30 @@ export async function auditLayouts(
   prepare?: (page: Page) => Promise<void>,
 ): Promise<string[]> {
   const problems: string[] = [];
-  let context: BrowserContext | undefined;
-  let page: Page | undefined;
+  const context = await layoutContext(browser, layouts[0] ?? LAYOUTS[0]!);
   try {
+    const page = await context.newPage();
+    const target = `${base}/${hash}`;
     for (const layout of layouts) {
-      // A signed-in page keeps a context per layout, signed in afresh each time: in one context, a reload's
-      // restored sign-in once failed to show the page in CI under load (the everywhere file's signed-in account).
-      const fresh = !context || prepare !== undefined;
-      if (fresh) {
-        await context?.close();
-        context = await layoutContext(browser, layout);
-        page = await context.newPage();
+      await context.addCookies([{ name: LAYOUT_COOKIE, value: encodeURIComponent(`${layout.lang},${layout.largeText ? 1 : 0}`), url: base }]);
+      await page.setViewportSize({ width: layout.width, height: layout.height });
+      if (prepare) {
+        // Signed in afresh at each layout, in the same tab (signing out first), rather than relying on a reload's
+        // restored sign-in: that once failed to show the signed-in page in CI under load. A blank page first, so
+        // that prepare's first load is a full one, in this layout's language and text size.
+        await page.goto("about:blank");
+        await prepare(page);
+        if (page.url() !== target) await page.goto(target);
+      } else if (page.url() === target) {
+        // The same address with a fragment would be a same-document navigation: reload to load the page afresh.
+        await page.reload();
+      } else {
+        await page.goto(target);
       }
-      await context!.addCookies([{ name: LAYOUT_COOKIE, value: encodeURIComponent(`${layout.lang},${layout.largeText ? 1 : 0}`), url: base }]);
-      await page!.setViewportSize({ width: layout.width, height: layout.height });
-      if (fresh && prepare) await prepare(page!);
-      const target = `${base}/${hash}`;
-      // The same address with a fragment would be a same-document navigation: reload to load the page afresh.
-      if (page!.url() === target) await page!.reload();
-      else await page!.goto(target);
-      problems.push(...(await layoutProblems(page!, ready, `${name}-${layout.width}-${layout.lang}${layout.largeText ? "-large" : ""}`, layout)));
+      problems.push(...(await layoutProblems(page, ready, `${name}-${layout.width}-${layout.lang}${layout.largeText ? "-large" : ""}`, layout)));
     }
   } finally {
-    await context?.close();
+    await context.close();
   }
   return problems;
 }
