@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { build, type Rollup } from "vite";
 import { SNAPSHOT_ENV, startDemoStackFromSnapshot } from "../../scripts/demo/snapshot.js";
 import { startDemoStack, type DemoStack, type DemoStackOptions } from "../../scripts/demo/stack.js";
@@ -209,10 +209,10 @@ export async function pageProblems(page: Page): Promise<string[]> {
  * Opens `hash` (e.g. `#/votes/1`) at every layout, each a fresh load whose language and text size come from
  * storage as a returning resident's would, waits for `ready` and collects what is wrong (screenshotting the
  * layouts where something is).
- * `prepare` runs at each layout before its navigation, in the same page (e.g. to sign in).
+ * `prepare` runs in the page before the first navigation (e.g. to sign in through storage).
  *
- * One context and one page serve all the layouts: a context per layout cost a new renderer process and an empty
- * cache each time, much of a browser file's time in CI. The
+ * One context and one page serve all the layouts: a context per layout cost a new renderer process, an empty
+ * cache and, for a signed-in page, another sign-in each time, about half of a browser file's time in CI. The
  * layout's language and text size reach the page's storage through a cookie that an init script copies before
  * the client's own boot script reads them (init scripts run first on every load).
  */
@@ -226,66 +226,41 @@ export async function auditLayouts(
   prepare?: (page: Page) => Promise<void>,
 ): Promise<string[]> {
   const problems: string[] = [];
-  const context = await layoutContext(browser, layouts[0] ?? LAYOUTS[0]!);
+  const first = layouts[0] ?? LAYOUTS[0]!;
+  // bypassCSP: the audit injects axe-core, which our CSP (rightly) refuses as an inline script.
+  const context = await browser.newContext({ viewport: { width: first.width, height: first.height }, bypassCSP: true });
   try {
+    await context.addInitScript(() => {
+      const wanted = /(?:^|; )gongzhi-audit-layout=([^;]*)/.exec(document.cookie)?.[1];
+      if (!wanted) return;
+      const [lang, large] = decodeURIComponent(wanted).split(",");
+      localStorage.setItem("gongzhi.lang", lang!);
+      localStorage.setItem("gongzhi.largeText", large === "1" ? "1" : "0");
+    });
     const page = await context.newPage();
-    const target = `${base}/${hash}`;
-    for (const layout of layouts) {
-      await context.addCookies([{ name: LAYOUT_COOKIE, value: encodeURIComponent(`${layout.lang},${layout.largeText ? 1 : 0}`), url: base }]);
+    for (const [i, layout] of layouts.entries()) {
+      await context.addCookies([{ name: "gongzhi-audit-layout", value: encodeURIComponent(`${layout.lang},${layout.largeText ? 1 : 0}`), url: base }]);
       await page.setViewportSize({ width: layout.width, height: layout.height });
-      if (prepare) {
-        // Signed in afresh at each layout, in the same tab (signing out first), rather than relying on a reload's
-        // restored sign-in: that once failed to show the signed-in page in CI under load. A blank page first, so
-        // that prepare's first load is a full one, in this layout's language and text size.
-        await page.goto("about:blank");
-        await prepare(page);
-        if (page.url() !== target) await page.goto(target);
-      } else if (page.url() === target) {
-        // The same address with a fragment would be a same-document navigation: reload to load the page afresh.
-        await page.reload();
-      } else {
-        await page.goto(target);
+      if (i === 0 && prepare) await prepare(page);
+      const target = `${base}/${hash}`;
+      // The same address with a fragment would be a same-document navigation: reload to load the page afresh.
+      if (page.url() === target) await page.reload();
+      else await page.goto(target);
+      await page.waitForSelector(ready, { timeout: 30_000 });
+      await page.waitForLoadState("networkidle").catch(() => undefined);
+      const tag = `${name}-${layout.width}-${layout.lang}${layout.largeText ? "-large" : ""}`;
+      // The page judged must be the one asked for: its language and text size as the layout says.
+      const shown = await page.evaluate(() => ({ lang: document.documentElement.lang, large: document.documentElement.classList.contains("large-text") }));
+      if (shown.lang !== layout.lang || shown.large !== (layout.largeText ?? false)) {
+        throw new Error(`${tag}: the page loaded in ${shown.lang}${shown.large ? ", large text" : ""}, not in the layout's language and text size`);
       }
-      problems.push(...(await layoutProblems(page, ready, `${name}-${layout.width}-${layout.lang}${layout.largeText ? "-large" : ""}`, layout)));
+      const found = await pageProblems(page);
+      // A picture of what is wrong; one of every page at every layout would cost a second each and show nothing.
+      if (found.length > 0) await screenshot(page, tag);
+      for (const p of found) problems.push(`${tag}: ${p}`);
     }
   } finally {
     await context.close();
   }
   return problems;
-}
-
-const LAYOUT_COOKIE = "gongzhi-audit-layout";
-
-/** A context whose every load takes its language and text size from the audit's cookie (see auditLayouts). */
-async function layoutContext(browser: Browser, layout: Layout): Promise<BrowserContext> {
-  // bypassCSP: the audit injects axe-core, which our CSP (rightly) refuses as an inline script.
-  const context = await browser.newContext({ viewport: { width: layout.width, height: layout.height }, bypassCSP: true });
-  await context.addInitScript((cookie) => {
-    const wanted = new RegExp(`(?:^|; )${cookie}=([^;]*)`).exec(document.cookie)?.[1];
-    if (!wanted) return;
-    const [lang, large] = decodeURIComponent(wanted).split(",");
-    localStorage.setItem("gongzhi.lang", lang!);
-    localStorage.setItem("gongzhi.largeText", large === "1" ? "1" : "0");
-  }, LAYOUT_COOKIE);
-  return context;
-}
-
-/** What is wrong with the loaded page at `layout`, once `ready` shows; throws if it never does or shows another layout. */
-async function layoutProblems(page: Page, ready: string, tag: string, layout: Layout): Promise<string[]> {
-  await page.waitForSelector(ready, { timeout: 30_000 }).catch(async (error: unknown) => {
-    // Say what the page showed instead, with a picture, not just that time ran out.
-    await screenshot(page, `${tag}-not-ready`).catch(() => undefined);
-    const shown = await page.locator("#main").innerText().catch(() => "(no #main)");
-    throw new Error(`${tag}: ${ready} did not appear within 30 s; the page showed:\n${shown.slice(0, 1000)}`, { cause: error });
-  });
-  await page.waitForLoadState("networkidle").catch(() => undefined);
-  // The page judged must be the one asked for: its language and text size as the layout says.
-  const shown = await page.evaluate(() => ({ lang: document.documentElement.lang, large: document.documentElement.classList.contains("large-text") }));
-  if (shown.lang !== layout.lang || shown.large !== (layout.largeText ?? false)) {
-    throw new Error(`${tag}: the page loaded in ${shown.lang}${shown.large ? ", large text" : ""}, not in the layout's language and text size`);
-  }
-  const found = await pageProblems(page);
-  // A picture of what is wrong; one of every page at every layout would cost a second each and show nothing.
-  if (found.length > 0) await screenshot(page, tag);
-  return found.map((p) => `${tag}: ${p}`);
 }

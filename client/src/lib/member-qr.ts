@@ -29,7 +29,7 @@ export function qrDataUrl(text: string): Promise<string> {
 
 /** A PNG data URL of the member's code (a data: URL: the page's CSP allows those as images, not blob: URLs). */
 export function memberQrDataUrl(address: string): Promise<string> {
-  return QRCode.toDataURL(memberUri(address), { errorCorrectionLevel: "M", margin: 2, width: 240 });
+  return qrDataUrl(memberUri(address));
 }
 
 /** The text of the QR code in an image's pixels, or undefined if none is found. */
@@ -115,27 +115,10 @@ export function greenCardOfUri(text: string): { card: string; household: string 
 /** A PNG data URL of a green-account card's code (the text the server gave). */
 export function greenCardQrDataUrl(card: string): Promise<string> {
   if (!card.startsWith(GREEN_PREFIX)) throw new Error("not a green-account card");
-  return QRCode.toDataURL(card, { errorCorrectionLevel: "M", margin: 2, width: 240 });
+  return qrDataUrl(card);
 }
 
 /** Like scanWithCamera, for a green-account card: resolves with its text once one is seen, undefined if aborted. */
-export async function scanGreenCardWithCamera(video: HTMLVideoElement, signal: AbortSignal): Promise<string | undefined> {
-  const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
-  try {
-    video.srcObject = stream;
-    video.muted = true;
-    video.setAttribute("playsinline", "");
-    await video.play();
-    while (!signal.aborted) {
-      await new Promise((r) => setTimeout(r, 250));
-      if (video.videoWidth === 0) continue;
-      const text = decodePixels(video, video.videoWidth, video.videoHeight);
-      const card = text ? greenCardOfUri(text) : undefined;
-      if (card) return card.card;
-    }
-    return undefined;
-  } finally {
-    for (const track of stream.getTracks()) track.stop();
-    video.srcObject = null;
-  }
+export function scanGreenCardWithCamera(video: HTMLVideoElement, signal: AbortSignal): Promise<string | undefined> {
+  return scanCodeWithCamera(video, signal, (text) => greenCardOfUri(text)?.card);
 }
