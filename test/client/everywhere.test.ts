@@ -244,8 +244,14 @@ describe("everywhere: tables, errors, plain words, a kept sign-in (Chromium)", f
     try {
       const person = committee();
       const key = privateKeyOf(person).slice(2).toLowerCase();
+      // A slow phone: wrapping the key takes a while. "Signed in" must not show before the sign-in is kept, or a
+      // reload at that moment signs the person out (it did, and failed a layout audit under load in CI).
+      await context.addInitScript(() => {
+        const encrypt = crypto.subtle.encrypt.bind(crypto.subtle);
+        crypto.subtle.encrypt = (...args: Parameters<SubtleCrypto["encrypt"]>) => new Promise((r) => setTimeout(r, 1500)).then(() => encrypt(...args));
+      });
       await signInAs(page, base, person.account.address);
-      await page.waitForFunction(() => sessionStorage.getItem("gongzhi.session.v1") !== null);
+      expect(await page.evaluate(() => sessionStorage.getItem("gongzhi.session.v1") !== null), "kept when shown as signed in").to.equal(true);
       const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem("gongzhi.session.v1")!) as { session: { token: string } }).session.token);
       await page.reload();
       await page.waitForSelector("[data-testid=signed-in-address]", { timeout: 30_000 });

@@ -125,7 +125,7 @@ export async function restore(): Promise<Address | null> {
     }
     // The server forgot the session (it restarted): the key signs in again, without asking anything.
     await loadTexts().catch(() => undefined); // the statement it signs, in the person's language
-    await keep(await signIn(signer, t("account.siweStatement")), privateKey);
+    await signIn(signer, t("account.siweStatement"), (who) => keep(who, privateKey));
   }
   return kept.address;
 }

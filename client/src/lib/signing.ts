@@ -41,7 +41,7 @@ export async function walletSignerSilently(address: Address): Promise<Signer | n
 }
 
 /** Sign-In with Ethereum: nonce from the API, message signed by the signer, session token back. */
-export async function signIn(signer: Signer, statement: string): Promise<SignedIn> {
+export async function signIn(signer: Signer, statement: string, beforeShown?: (who: SignedIn) => Promise<void>): Promise<SignedIn> {
   const { nonce, domain, chainId, issuedAt } = await post<{ nonce: string; domain: string; chainId: number; issuedAt?: string }>(
     "/api/auth/nonce",
     {},
@@ -63,6 +63,8 @@ export async function signIn(signer: Signer, statement: string): Promise<SignedI
   const signature = await signer.wallet.signMessage({ account: signer.wallet.account ?? signer.address, message });
   const session = await post<Session>("/api/auth/sign-in", { message, signature });
   const done = { ...signer, session };
+  // Kept (lib/keep.ts) before any page shows it: a reload right after "signed in" appears must not sign out.
+  if (beforeShown) await beforeShown(done);
   setSession(done);
   return done;
 }

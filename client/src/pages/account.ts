@@ -36,10 +36,11 @@ function controlOf(err: unknown, controls: { passphrase?: HTMLElement; key?: HTM
 }
 
 async function signInWithKey(privateKey: Hex, label: string): Promise<void> {
-  const who = await signIn(await keySigner(privateKey, label), t("account.siweStatement"));
+  // Kept for this tab, the key wrapped (lib/keep.ts), before the page shows it: a reload does not sign the person out.
+  await signIn(await keySigner(privateKey, label), t("account.siweStatement"), (who) =>
+    keep(who, privateKey).catch((err: unknown) => console.error("the sign-in is not kept across a reload", err)),
+  );
   sessionStorage.removeItem(EXPIRED);
-  // Kept for this tab, the key wrapped (lib/keep.ts): a reload does not sign the person out.
-  await keep(who, privateKey).catch((err: unknown) => console.error("the sign-in is not kept across a reload", err));
   const next = nextPath();
   if (next) window.location.hash = `#/${next}`;
 }
@@ -125,8 +126,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
           class: "primary",
           onclick: () =>
             void busy(walletSection, walletStatus, async () => {
-              const who = await signIn(await walletSigner(), t("account.siweStatement"));
-              await keep(who).catch(() => undefined);
+              await signIn(await walletSigner(), t("account.siweStatement"), (who) => keep(who).catch(() => undefined));
             }),
         }, t("account.walletButton"))
       : h("p", { class: "muted" }, t("account.noWallet")),
