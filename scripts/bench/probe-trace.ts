@@ -11,7 +11,7 @@ const cdp = await context.newCDPSession(page);
 await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
 await cdp.send("Network.enable");
 await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 150, downloadThroughput: 200_000, uploadThroughput: 93_750 });
-await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "blink.user_timing", "loading"] });
+await browser.startTracing(page, { categories: (process.env.TRACE_CATS ?? "devtools.timeline,disabled-by-default-devtools.timeline,v8.execute,blink.user_timing,loading").split(",") });
 await page.goto(url!, { waitUntil: "load" });
 await page.waitForTimeout(4000);
 const buf = await browser.stopTracing();
