@@ -283,6 +283,18 @@ describe("mediation: matching", function () {
     expect(rankMediators({ ...noise, languages: [] }, [c("p_x", { languages: ["yue"] })], () => 0)[0]!.score, "no language asked: anyone's is fine").to.equal(10 + 5 + 8 + 1);
   });
 
+  it("the talent pool's retired judges and teachers are matched as its lawyers are: each skill counts where the category calls for it", function () {
+    const pool = (person: string, skills: MediatorCandidate["skills"]) => c(person, { source: "talentPool", skills, languages: ["wuu"] });
+    const candidates = [pool("p_judge", ["judiciary"]), pool("p_teacher", ["teaching"]), pool("p_doctor", ["medicine"])];
+    const score = (dispute: MatchingDispute) => Object.fromEntries(rankMediators(dispute, candidates, () => 0).map((r) => [r.person, [r.score, r.skills]]));
+    // Fees are a legal question: the retired judge; 10 for the skill + 8 for the dialect; neither the teacher nor the doctor has a skill it needs.
+    expect(score({ ...noise, category: "propertyFees" })).to.deep.equal({ p_judge: [18, ["judiciary"]], p_teacher: [8, []], p_doctor: [8, []] });
+    // How neighbours live together: the teacher, and the judge too.
+    expect(score({ ...noise, category: "neighbourConduct" })).to.deep.equal({ p_judge: [18, ["judiciary"]], p_teacher: [18, ["teaching"]], p_doctor: [8, []] });
+    expect(score(noise)).to.deep.include({ p_teacher: [18, ["teaching"]], p_judge: [8, []] });
+    expect(rankMediators({ ...noise, category: "renovation" }, candidates, () => 0)[0]!.person, "a renovation's law: the judge first").to.equal("p_judge");
+  });
+
   it("someone both a people's mediator and in the talent pool counts once, with the skills of both", function () {
     const ranked = rankMediators(noise, [c("p_a", { skills: ["mediation"], address: "0x00000000000000000000000000000000000000f1" }), c("p_a", { source: "talentPool", skills: ["psychology"], languages: ["wuu"] })], () => 0);
     expect(ranked).to.have.length(1);
