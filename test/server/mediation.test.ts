@@ -194,6 +194,9 @@ describe("mediation: rules", function () {
       dispute(mediating).when("recordAgreement", input, asMediator(T + 3 * DAY)).then([agreed]);
       dispute(mediating).when("recordAgreement", { ...input, signedBy: [CLAIMANT, CLAIMANT] }, asMediator(T + 3 * DAY)).thenRefused("mediation_agreement_unsigned", { missing: "respondent" }, 409);
       dispute(mediating).when("recordAgreement", { ...input, signedBy: [CLAIMANT, LAWYER] }, asMediator(T + 3 * DAY)).thenRefused("mediation_unknown_signatory", { person: LAWYER }, 400);
+      // The deadline to perform the terms: today or later (the client sends the end of the day chosen).
+      dispute(mediating).when("recordAgreement", { ...input, performBy: T + 3 * DAY - 1 }, asMediator(T + 3 * DAY)).thenRefused("mediation_perform_by_past", { performBy: T + 3 * DAY - 1 }, 400);
+      dispute(mediating).when("recordAgreement", { ...input, performBy: T + 3 * DAY }, asMediator(T + 3 * DAY)).then([AgreementRecorded({ ...(agreed.payload as object), performBy: T + 3 * DAY } as never)]);
       const s = state(withAgreement, [T, T, T, T + 3 * DAY]);
       expect(s.agreement).to.deep.include({ document: DOC, confirmationDueAt: T + 33 * DAY });
       dispute(withAgreement).when("applyConfirmation", {}, asMediator(T + 33 * DAY + 1)).thenRefused("mediation_confirmation_expired", { id: "d1", dueAt: T + 33 * DAY }, 409);
