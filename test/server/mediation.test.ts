@@ -161,6 +161,13 @@ describe("mediation: rules", function () {
       dispute([...mediating, Invited({ person: LAWYER, role: "lawyer" })]).when("invite", { person: LAWYER, role: "lawyer" }, asMediator()).thenRefused("mediation_already_invited", { person: LAWYER, role: "lawyer" }, 409);
       dispute(mediating).when("invite", { person: LAWYER, role: "police" }, { actor: { address: "0x00000000000000000000000000000000000000e5" }, roles: ["mediator"], facts: f([OTHER_MEDIATOR]) }).thenRefused("mediation_not_mediator", { id: "d1" }, 403);
       dispute(mediating).when("invite", { person: LAWYER, role: "judge" }, asMediator()).thenRefused("invalid_request", undefined, 400);
+      // Each of the three, by the mediator or the office; the same person may come in a second role.
+      const police = Invited({ person: "p_police", address: "0x00000000000000000000000000000000000000e6", role: "police" });
+      const judicial = Invited({ person: "p_judicial", role: "judicialOffice" });
+      dispute(mediating).when("invite", { person: "p_police", address: "0x00000000000000000000000000000000000000e6", role: "police" }, asMediator()).then([police]);
+      dispute(mediating).when("invite", { person: "p_judicial", role: "judicialOffice" }, asStaff()).then([judicial]);
+      dispute([...mediating, Invited({ person: LAWYER, role: "lawyer" })]).when("invite", { person: LAWYER, role: "judicialOffice" }, asStaff()).then([Invited({ person: LAWYER, role: "judicialOffice" })]);
+      expect(state([...mediating, Invited({ person: LAWYER, role: "lawyer" }), police, judicial]).participants.map((p) => [p.person, p.role])).to.deep.equal([[LAWYER, "lawyer"], ["p_police", "police"], ["p_judicial", "judicialOffice"]]);
     });
   });
 
