@@ -137,6 +137,36 @@ const TEXTS: Record<Category, { account: string[]; wish: string; summary: string
   },
 };
 
+/**
+ * The agreement's own fields (人民调解协议书: facts, each side's responsibility, terms), in English: the demo's
+ * stand-in for the signed scan is a one-page PDF in a standard font, which has no Chinese glyphs.
+ */
+const AGREEMENT: Record<Category, { facts: string; responsibilities: string; terms: string }> = {
+  noise: { facts: "Furniture dragged and children running upstairs after 23:00 kept the flat below awake.", responsibilities: "The upper flat caused the noise; the lower flat agreed to raise problems in person first.", terms: "No dragging or running from 22:00 to 07:00; felt pads on chair legs." },
+  parking: { facts: "A car was parked for months in a private space bought by the claimant.", responsibilities: "The respondent used a space not theirs; the property manager did not act on complaints.", terms: "The car leaves the space within a week and is not parked there again; a lock is fitted." },
+  leakBetweenFloors: { facts: "Water from the upper bathroom soaked the ceiling below; a water test found the leak.", responsibilities: "The upper flat's worn waterproofing caused the leak.", terms: "The upper flat redoes its waterproofing within a month; the repair below is paid half each." },
+  liftCostSharing: { facts: "Ground-floor owners objected to paying the same share of a new lift as top floors.", responsibilities: "The sharing plan did not weigh how much each floor uses the lift.", terms: "Shares by floor: ground floor pays nothing, first floor half; works keep light and quiet hours." },
+  propertyFees: { facts: "An owner withheld fees over unswept stairs; the manager demanded full payment.", responsibilities: "The manager fell short of its service; the owner owes the fees.", terms: "The manager cleans and posts its service standard within a month; the owner pays in instalments." },
+  pets: { facts: "A dog barked at night and soiled the stairwell; it was walked without a lead.", responsibilities: "The owner did not keep the dog under control.", terms: "Lead outdoors, droppings cleaned, the dog indoors at night, licence within three months." },
+  renovation: { facts: "Building works ran at weekends and rubble was left in the stairwell for a month.", responsibilities: "The renovating flat broke the estate's working hours and blocked the way.", terms: "Works on weekdays 08:00-18:00 only; rubble removed the same day; damage repaired." },
+  neighbourConduct: { facts: "A neighbour stored goods and a shoe cabinet in the shared corridor, blocking the fire exit.", responsibilities: "The respondent occupied shared space; both sides quarrelled instead of talking.", terms: "The corridor is cleared within a week; the cabinet moves indoors; the grid worker checks." },
+  other: { facts: "Condensate from an air-conditioner unit dripped onto the sill below.", responsibilities: "The upper flat's unit had no drain pipe.", terms: "A drain pipe to the rain pipe is fitted within a week." },
+};
+
+/** A line cut at spaces into lines of at most `width` characters (the PDF does not wrap). */
+function wrap(line: string, width: number): string[] {
+  const out: string[] = [];
+  let current = "";
+  for (const word of line.split(" ")) {
+    if (current !== "" && current.length + 1 + word.length > width) {
+      out.push(current);
+      current = `  ${word}`;
+    } else current = current === "" ? word : `${current} ${word}`;
+  }
+  out.push(current);
+  return out;
+}
+
 /** What happens to a dispute after it is filed. */
 type Fate = "resolved" | "partly" | "silence" | "failed" | "failedUp" | "street" | "court" | "withdrawn" | "confirmed" | "reopened" | "open";
 const FATES: Fate[] = ["resolved", "resolved", "resolved", "partly", "silence", "failed", "failedUp", "street", "court", "withdrawn", "confirmed", "reopened", "resolved", "partly"];
@@ -254,11 +284,27 @@ export function prepareMediation(deps: MediationDemoDeps): { play: () => Promise
     };
     const agree = (d: Dispute, at: number) =>
       step(d, at, async () => {
-        const pdf = simplePdf([`People's mediation agreement - case ${d.id}`, "", "Facts, responsibilities, terms, deadline: see the signed original.", "Signed by both parties and the mediator.", "", "Gongzhi demo document"]);
+        const fields = AGREEMENT[d.category];
+        const performBy = start + d.at + at + 30 * DAY;
+        const pdf = simplePdf(
+          [
+            `People's mediation agreement - case ${d.id}`,
+            "",
+            "Parties: the claimant and the respondent of the case (names on the copy on file).",
+            `Facts: ${fields.facts}`,
+            `Responsibilities: ${fields.responsibilities}`,
+            `Terms: ${fields.terms}`,
+            `To be performed by: ${new Date((performBy + 8 * HOUR) * 1000).toISOString().slice(0, 10)}`,
+            "Signed by both parties and the mediator; seal of the mediation committee.",
+            "The parties may apply jointly for judicial confirmation within 30 days.",
+            "",
+            "Gongzhi demo document",
+          ].flatMap((line) => wrap(line, 80)),
+        );
         const res = await fetch(`${api}/api/documents?class=mediation-agreement`, { method: "POST", headers: { "content-type": "application/pdf", authorization: `Bearer ${await tokenOf(as(d))}` }, body: new Uint8Array(pdf) });
         if (res.status >= 300) throw new Error(`The demo's mediation: uploading an agreement was refused (${res.status}): ${await res.text()}`);
         const { hash } = (await res.json()) as { hash: string };
-        await post(as(d), `/${d.id}/recordAgreement`, { document: hash, signedBy: [d.claimant.personId, d.respondent.personId], performBy: start + d.at + at + 30 * DAY });
+        await post(as(d), `/${d.id}/recordAgreement`, { document: hash, signedBy: [d.claimant.personId, d.respondent.personId], performBy });
       });
     const close = (d: Dispute, at: number, outcome: "resolved" | "partlyResolved" | "failed") =>
       step(d, at, async () => {

@@ -224,6 +224,30 @@ describe("mediation: the engine, the silence sweep, matching and statistics", fu
     expect(all.byLevel.map((l) => [l.level, l.received])).to.deep.equal([["building", 5], ["community", 1], ["court", 1]]);
     expect(all.byLevel.find((l) => l.level === "community")!.settledLocally).to.deep.equal({ count: 1, of: 1, rate: 1 });
     expect(all.byMonth.map((m) => [m.month, m.received])).to.deep.equal([["2026-05", 6], ["2026-06", 1]]);
+    // Each level and month with its own rates and denominators, by hand. Building: A resolved (5 days), C failed,
+    // D withdrawn, F and G open; community: B partly resolved (20 days), gone up by silence; court: E.
+    const rates = (rows: { success: unknown; settledLocally: unknown; medianSettleSeconds: number | null; concluded: number; open: number; raised: number; bySilence: number }[]) =>
+      rows.map((r) => [r.concluded, r.open, r.raised, r.bySilence, r.success, r.settledLocally, r.medianSettleSeconds]);
+    const r = (count: number, of: number) => ({ count, of, rate: of === 0 ? null : count / of });
+    expect(rates(all.byLevel)).to.deep.equal([
+      [2, 2, 0, 0, r(1, 2), r(1, 2), 5 * DAY],
+      [1, 0, 1, 1, r(1, 1), r(1, 1), 20 * DAY],
+      [1, 0, 1, 0, r(0, 1), r(0, 1), null],
+    ]);
+    // May: A, B, C, D, E, G (G open again); June: F, open.
+    expect(rates(all.byMonth)).to.deep.equal([
+      [4, 1, 2, 1, r(2, 4), r(2, 4), 12.5 * DAY],
+      [0, 1, 0, 0, r(0, 0), r(0, 0), null],
+    ]);
+    expect(all.byCategory.map((c) => c.category)).to.deep.equal(["noise", "parking", "leakBetweenFloors", "propertyFees", "pets", "renovation"]);
+    expect(rates(all.byCategory)).to.deep.equal([
+      [1, 0, 0, 0, r(1, 1), r(1, 1), 5 * DAY],
+      [1, 0, 0, 0, r(0, 1), r(0, 1), null],
+      [1, 0, 1, 1, r(1, 1), r(1, 1), 20 * DAY],
+      [1, 0, 1, 0, r(0, 1), r(0, 1), null],
+      [0, 1, 0, 0, r(0, 0), r(0, 0), null],
+      [0, 1, 0, 0, r(0, 0), r(0, 0), null],
+    ]);
     const june = await stats({ from: "2026-06" });
     expect(june.total).to.deep.include({ received: 1, open: 1, concluded: 0 });
     expect(june.total.success).to.deep.equal({ count: 0, of: 0, rate: null });

@@ -243,4 +243,44 @@ describe("mediation over HTTP (real server, node, LevelDB, vault and documents)"
     expect(stats.body.total).to.deep.include({ received: 4, open: 1, failed: 1, escalated: 1, withdrawn: 1, concluded: 2, bySilence: 1 });
     expect(stats.body.total.success).to.deep.equal({ count: 0, of: 2, rate: 0 });
   });
+
+  it("三所联动: the judicial office and the police, invited, are in the case in their own roles: they read it, its texts and agreement; they do not mediate it", async function () {
+    // After the statistics above: this dispute is one more.
+    const registrar: Viewer = { address: privateKeyToAccount(DEV_KEYS[0]!).address.toLowerCase() as Hex, roles: ["admin", "registrar"] };
+    const officerKey = generatePrivateKey();
+    const officer = privateKeyToAccount(officerKey);
+    const police = (await server.directory.registerPerson(registrar, { kind: "partnerContact", values: { name: "派出所民警己" }, addresses: [officer.address.toLowerCase() as Hex], units: [] })).personId;
+    const judicial = (await server.directory.registerPerson(registrar, { kind: "partnerContact", values: { name: "司法所庚" }, addresses: [], units: [] })).personId;
+    await signIn("police", officerKey);
+    const joint = (await post("r1", "/file", fileBody({ category: "neighbourConduct" }))).id;
+    await post("rc", `/${joint}/respond`, { accepts: true });
+    await post("staff", `/${joint}/assign`, {});
+    await refused("r1", `/${joint}/invite`, { person: judicial, role: "judicialOffice" }, 403, "forbidden");
+    await post("staff", `/${joint}/invite`, { person: judicial, role: "judicialOffice" });
+    await post("mediator", `/${joint}/invite`, { person: police, role: "police" });
+    await refused("mediator", `/${joint}/invite`, { person: P.respondent, role: "police" }, 409, "mediation_conflict_of_interest");
+    expect((await view("staff", joint)).participants).to.deep.equal([
+      { person: judicial, role: "judicialOffice" },
+      { person: police, role: "police" },
+    ]);
+    // The officer finds the case among theirs, as a participant (not its mediator), and reads what was written.
+    const theirs = (await call("police", "GET", "/api/mediation/disputes/assigned")).body.items;
+    expect(theirs.map((d: { id: string; yourRoles: string[] }) => [d.id, d.yourRoles])).to.deep.equal([[joint, ["participant"]]]);
+    expect((await view("police", joint)).yourRoles).to.deep.equal(["participant"]);
+    const texts = await call("police", "GET", `/api/mediation/disputes/${joint}/texts`);
+    expect(texts.status).to.equal(200);
+    expect(texts.body.items.map((t: { field: string; text: string }) => [t.field, t.text])).to.deep.include(["account", ACCOUNT]);
+    // Not the mediator's work: no session, no closing, no escalation, no similar cases.
+    await refused("police", `/${joint}/scheduleSession`, { at: nowSeconds() + 3600 }, 403, "forbidden");
+    await refused("police", `/${joint}/close`, { outcome: "failed", summary: "邻里纠纷" }, 403, "forbidden");
+    await refused("police", `/${joint}/escalate`, { reason: "complex" }, 403, "forbidden");
+    expect((await call("police", "GET", `/api/mediation/disputes/${joint}/similar`)).body.error.code).to.equal("mediation_similar_forbidden");
+    // The signed agreement is theirs to read too; someone outside the case still may not.
+    const scan = png();
+    await post("mediator", `/${joint}/recordAgreement`, { document: await upload("mediator", scan), signedBy: [P.claimant, P.respondent], performBy: nowSeconds() + 20 * DAY });
+    const read = await fetch(`${server.url}/api/mediation/disputes/${joint}/agreement`, { headers: { authorization: `Bearer ${token("police")}` } });
+    expect(read.status).to.equal(200);
+    expect(Buffer.from(await read.arrayBuffer()).equals(scan)).to.equal(true);
+    expect((await fetch(`${server.url}/api/mediation/disputes/${joint}/agreement`, { headers: { authorization: `Bearer ${token("neighbourMediator")}` } })).status).to.equal(403);
+  });
 });

@@ -161,6 +161,13 @@ describe("mediation: rules", function () {
       dispute([...mediating, Invited({ person: LAWYER, role: "lawyer" })]).when("invite", { person: LAWYER, role: "lawyer" }, asMediator()).thenRefused("mediation_already_invited", { person: LAWYER, role: "lawyer" }, 409);
       dispute(mediating).when("invite", { person: LAWYER, role: "police" }, { actor: { address: "0x00000000000000000000000000000000000000e5" }, roles: ["mediator"], facts: f([OTHER_MEDIATOR]) }).thenRefused("mediation_not_mediator", { id: "d1" }, 403);
       dispute(mediating).when("invite", { person: LAWYER, role: "judge" }, asMediator()).thenRefused("invalid_request", undefined, 400);
+      // Each of the three, by the mediator or the office; the same person may come in a second role.
+      const police = Invited({ person: "p_police", address: "0x00000000000000000000000000000000000000e6", role: "police" });
+      const judicial = Invited({ person: "p_judicial", role: "judicialOffice" });
+      dispute(mediating).when("invite", { person: "p_police", address: "0x00000000000000000000000000000000000000e6", role: "police" }, asMediator()).then([police]);
+      dispute(mediating).when("invite", { person: "p_judicial", role: "judicialOffice" }, asStaff()).then([judicial]);
+      dispute([...mediating, Invited({ person: LAWYER, role: "lawyer" })]).when("invite", { person: LAWYER, role: "judicialOffice" }, asStaff()).then([Invited({ person: LAWYER, role: "judicialOffice" })]);
+      expect(state([...mediating, Invited({ person: LAWYER, role: "lawyer" }), police, judicial]).participants.map((p) => [p.person, p.role])).to.deep.equal([[LAWYER, "lawyer"], ["p_police", "police"], ["p_judicial", "judicialOffice"]]);
     });
   });
 
@@ -194,6 +201,9 @@ describe("mediation: rules", function () {
       dispute(mediating).when("recordAgreement", input, asMediator(T + 3 * DAY)).then([agreed]);
       dispute(mediating).when("recordAgreement", { ...input, signedBy: [CLAIMANT, CLAIMANT] }, asMediator(T + 3 * DAY)).thenRefused("mediation_agreement_unsigned", { missing: "respondent" }, 409);
       dispute(mediating).when("recordAgreement", { ...input, signedBy: [CLAIMANT, LAWYER] }, asMediator(T + 3 * DAY)).thenRefused("mediation_unknown_signatory", { person: LAWYER }, 400);
+      // The deadline to perform the terms: today or later (the client sends the end of the day chosen).
+      dispute(mediating).when("recordAgreement", { ...input, performBy: T + 3 * DAY - 1 }, asMediator(T + 3 * DAY)).thenRefused("mediation_perform_by_past", { performBy: T + 3 * DAY - 1 }, 400);
+      dispute(mediating).when("recordAgreement", { ...input, performBy: T + 3 * DAY }, asMediator(T + 3 * DAY)).then([AgreementRecorded({ ...(agreed.payload as object), performBy: T + 3 * DAY } as never)]);
       const s = state(withAgreement, [T, T, T, T + 3 * DAY]);
       expect(s.agreement).to.deep.include({ document: DOC, confirmationDueAt: T + 33 * DAY });
       dispute(withAgreement).when("applyConfirmation", {}, asMediator(T + 33 * DAY + 1)).thenRefused("mediation_confirmation_expired", { id: "d1", dueAt: T + 33 * DAY }, 409);
@@ -281,6 +291,18 @@ describe("mediation: matching", function () {
     const light = rankMediators(noise, candidates, () => 0);
     expect(light[0]!.person, "without its load p_c leads").to.equal("p_c");
     expect(rankMediators({ ...noise, languages: [] }, [c("p_x", { languages: ["yue"] })], () => 0)[0]!.score, "no language asked: anyone's is fine").to.equal(10 + 5 + 8 + 1);
+  });
+
+  it("the talent pool's retired judges and teachers are matched as its lawyers are: each skill counts where the category calls for it", function () {
+    const pool = (person: string, skills: MediatorCandidate["skills"]) => c(person, { source: "talentPool", skills, languages: ["wuu"] });
+    const candidates = [pool("p_judge", ["judiciary"]), pool("p_teacher", ["teaching"]), pool("p_doctor", ["medicine"])];
+    const score = (dispute: MatchingDispute) => Object.fromEntries(rankMediators(dispute, candidates, () => 0).map((r) => [r.person, [r.score, r.skills]]));
+    // Fees are a legal question: the retired judge; 10 for the skill + 8 for the dialect; neither the teacher nor the doctor has a skill it needs.
+    expect(score({ ...noise, category: "propertyFees" })).to.deep.equal({ p_judge: [18, ["judiciary"]], p_teacher: [8, []], p_doctor: [8, []] });
+    // How neighbours live together: the teacher, and the judge too.
+    expect(score({ ...noise, category: "neighbourConduct" })).to.deep.equal({ p_judge: [18, ["judiciary"]], p_teacher: [18, ["teaching"]], p_doctor: [8, []] });
+    expect(score(noise)).to.deep.include({ p_teacher: [18, ["teaching"]], p_judge: [8, []] });
+    expect(rankMediators({ ...noise, category: "renovation" }, candidates, () => 0)[0]!.person, "a renovation's law: the judge first").to.equal("p_judge");
   });
 
   it("someone both a people's mediator and in the talent pool counts once, with the skills of both", function () {

@@ -199,4 +199,29 @@ describe("suggestions, open days and the talent pool over HTTP (real server, nod
     expect(proposal.status, JSON.stringify(proposal.body)).to.equal(200);
     expect(proposal.body.excluded).to.deep.include({ person, source: "talentPool", conflict: "party" });
   });
+
+  it("written down at an open day for a known resident: public without them, with a name only if they chose one, which they may hide", async function () {
+    const day = (await call("staff", "POST", "/api/opendays/schedule", { date: Math.floor(servicesNow() / 1000), estateId: 1, place: "活动室", theme: "停车" })).body.id as string;
+    const write = async (extra: Record<string, unknown>) => {
+      const r = await call("staff", "POST", "/api/suggestions/submit", { channel: "openDay", openDay: day, topic: "parking", text: "地库加装充电桩", author: person, ...extra });
+      expect(r.status, JSON.stringify(r.body)).to.equal(201);
+      return r.body.id as string;
+    };
+    const unnamed = await write({});
+    const named = await write({ shownName: "林女士" });
+    const publicViews = [
+      (await call(undefined, "GET", `/api/suggestions/${unnamed}`)).body,
+      (await call(undefined, "GET", `/api/suggestions/${named}`)).body,
+      (await call(undefined, "GET", `/api/suggestions/list?openDay=${day}`)).body,
+      (await call(undefined, "GET", `/api/suggestions/${unnamed}/history`)).body,
+    ];
+    expect(publicViews[0]).to.include({ shownName: null, by: "staffAtOpenDay", text: "地库加装充电桩" });
+    expect(publicViews[1]).to.include({ shownName: "林女士" });
+    expect(JSON.stringify(publicViews), "no author: neither their person id nor an address").to.not.match(new RegExp(`${person}|0x[0-9a-f]{40}`, "i"));
+    // Theirs all the same: among their own, and theirs to hide the name of.
+    expect((await call("r1", "GET", "/api/suggestions/mine")).body.items.map((s: { id: string }) => s.id)).to.include.members([unnamed, named]);
+    expect((await call("r2", "POST", `/api/suggestions/${named}/hideName`, {})).body.error.code).to.equal("suggestion_not_author");
+    expect((await call("r1", "POST", `/api/suggestions/${named}/hideName`, {})).status).to.equal(201);
+    expect((await call(undefined, "GET", `/api/suggestions/${named}`)).body.shownName).to.equal(null);
+  });
 });

@@ -33,6 +33,9 @@ describe("talent pool: decisions", function () {
       .then(registered);
     given(member).when("register", { ...offer, skills: ["astrology"], person: "p_me", consent: true }, mine).thenRefused("invalid_request", undefined, 400);
     given(member).when("register", { ...offer, skills: ["law", "law"], person: "p_me", consent: true }, mine).thenRefused("invalid_request", undefined, 400);
+    // A proof document is kept as its hash only: a file's name or contents in its place is refused.
+    given(member).when("register", { ...offer, proofs: ["律师执业证.pdf"], person: "p_me", consent: true }, mine).thenRefused("invalid_request", undefined, 400);
+    given(member).when("register", { ...offer, proofs: [`0x${"ab".repeat(40)}`], person: "p_me", consent: true }, mine).thenRefused("invalid_request", undefined, 400);
   });
   it("update and consent: the member only; withdrawing twice or giving twice is refused", function () {
     const changed = { ...offer, skills: ["law"], languages: ["cmn"], availability: { slots: ["evenings", "weekends"], hoursPerMonth: 12 }, proofs: [] };

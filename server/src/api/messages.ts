@@ -751,6 +751,10 @@ export const messages = {
     "zh-CN": "只有本案的调解员和社区调解办公室才能查看相似案例。",
     en: "Only the dispute's mediator and the mediation office can see similar cases.",
   },
+  mediation_perform_by_past: {
+    "zh-CN": "协议约定的履行期限已经过去了，请填写协议书上写明的、今天或以后的履行期限。",
+    en: "The agreement's deadline to perform its terms has already passed; enter the deadline written in the agreement, today or later.",
+  },
   // --- talent pool and suggestions (issue 15: services/talent, services/suggestions) ---
   suggestion_wrong_status: {
     "zh-CN": "这条建议现在是“{status}”，这一步需要它处于“{allowed}”。请刷新页面，看看它的最新进展。",

@@ -303,6 +303,8 @@ export function mediationCommands(settings: MediationSettings = DEFAULT_MEDIATIO
         if (stranger) return refuse(400, "mediation_unknown_signatory", { person: stranger });
         const missing = !input.signedBy.includes(state.claimant) ? state.claimant : respondentPeople(state).some((p) => input.signedBy.includes(p)) ? undefined : "respondent";
         if (missing) return refuse(409, "mediation_agreement_unsigned", { missing });
+        // The terms are kept "by" this deadline: one already past is a slip of the pen, not an agreement's term.
+        if (input.performBy < context.now) return refuse(400, "mediation_perform_by_past", { performBy: input.performBy });
         return [AgreementRecorded({ document: input.document.toLowerCase(), signedBy: [...new Set(input.signedBy)], performBy: input.performBy, confirmationDueAt: context.now + settings.confirmationDays * DAY })];
       },
     }),

@@ -134,17 +134,21 @@ export const Reopened = defineRecord(SERVICE, "reopened", z.object({ reason: z.e
 
 export const RECORDS = [Filed, Answered, Escalated, Assigned, Invited, SessionScheduled, SessionHeld, Extended, AgreementRecorded, ConfirmationApplied, ConfirmationDecided, Closed, FollowedUp, Reopened];
 
-/** The skills a category calls for, the most useful first (matching.ts). */
+/**
+ * The skills a category calls for, the most useful first (matching.ts). A retired judge (judiciary) counts where
+ * the law does; a teacher (teaching) where it is about how neighbours live together: the talent pool's judges and
+ * teachers are matched to mediation as its lawyers are (issue 15).
+ */
 export const CATEGORY_SKILLS: Record<Category, readonly (typeof SKILLS)[number][]> = {
-  noise: ["mediation", "psychology"],
-  parking: ["property", "mediation", "law"],
-  leakBetweenFloors: ["plumbing", "construction", "law", "mediation"],
-  liftCostSharing: ["accounting", "property", "law", "mediation"],
-  propertyFees: ["property", "accounting", "law"],
-  pets: ["animals", "mediation"],
-  renovation: ["construction", "law", "mediation"],
-  neighbourConduct: ["mediation", "psychology", "law"],
-  other: ["mediation", "law"],
+  noise: ["mediation", "psychology", "teaching"],
+  parking: ["property", "mediation", "law", "judiciary"],
+  leakBetweenFloors: ["plumbing", "construction", "law", "mediation", "judiciary"],
+  liftCostSharing: ["accounting", "property", "law", "mediation", "judiciary"],
+  propertyFees: ["property", "accounting", "law", "judiciary"],
+  pets: ["animals", "mediation", "teaching"],
+  renovation: ["construction", "law", "mediation", "judiciary"],
+  neighbourConduct: ["mediation", "psychology", "law", "judiciary", "teaching"],
+  other: ["mediation", "law", "judiciary", "teaching"],
 };
 
 /** Categories about neighbours in one building: a mediator living in that building may not take them. */
