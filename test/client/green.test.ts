@@ -27,6 +27,8 @@ describe("green account: the household, the volunteer, the partner and the offic
   let volunteer: string;
   let shopAccount: string;
   let household = "";
+  let flat = { label: "", labelEn: "" };
+  let unitId = 0;
   let cardPng = "";
   const { call, signIn } = httpClient(() => stack.apiUrl, 31337);
 
@@ -65,8 +67,11 @@ describe("green account: the household, the volunteer, the partner and the offic
     expect(reg.status, JSON.stringify(reg.body)).to.equal(201);
     const secret = Buffer.from(reg.body.secret as string, "hex");
     const mine = await call("resident", "GET", "/api/green/households");
-    const unitId = mine.body.items[0].unitId as number;
+    unitId = mine.body.items[0].unitId as number;
     household = `h-${unitId}`;
+    // The flat's label in the directory (public): what the pages must show in place of the unit id.
+    flat = (await call(undefined, "GET", `/api/directory/units/${unitId}`)).body.label as { label: string; labelEn: string };
+    expect(flat?.label, "the demo labels its flats").to.be.a("string");
     expect((await call("resident", "POST", "/api/green/issueCard", { unitId })).status).to.equal(201);
     const card = (await call("resident", "GET", "/api/green/households")).body.items[0].card as string;
     const now = Math.floor(Date.now() / 1000);
@@ -86,12 +91,22 @@ describe("green account: the household, the volunteer, the partner and the offic
     const page = await pageAs(390, "zh-CN", resident);
     await page.goto(`${base}/#/green`);
     await page.waitForSelector("[data-testid=grn-card-qr][src^='data:image/png']");
-    expect(await page.locator("[data-testid=grn-balances-pending]").first().innerText()).to.equal("6");
-    expect(await page.locator("[data-testid=grn-entries]").first().innerText()).to.contain("待确认").and.to.contain("可回收物");
     // The picture of the card, as a phone would photograph it, for the partner's scan below.
     const src = await page.locator("[data-testid=grn-card-qr]").first().getAttribute("src");
     cardPng = path.join(tmpdir(), `green-card-${process.pid}.png`);
     writeFileSync(cardPng, Buffer.from(src!.split(",")[1]!, "base64"));
+    expect(await page.locator("[data-testid=grn-balances-pending]").first().innerText()).to.equal("6");
+    expect(await page.locator("[data-testid=grn-entries]").first().innerText()).to.contain("待确认").and.to.contain("可回收物");
+    // The flat by its label, never by the unit id ("房屋 5 的绿色账户" before).
+    expect(await page.locator("[data-testid=grn-household] h2").first().innerText()).to.equal(`${flat.label} 的绿色账户`);
+    expect(await page.locator("main").innerText()).to.not.contain(`房屋 ${unitId}`).and.not.contain(`房屋 #${unitId}`);
+    // The points by state as cards with big figures, several to a row on the phone (a bare list before).
+    const figures = await page.locator("[data-testid=grn-balances] > div").evaluateAll((els) =>
+      els.map((el) => ({ border: getComputedStyle(el).borderTopWidth, top: Math.round(el.getBoundingClientRect().top), size: parseFloat(getComputedStyle(el.querySelector("dd")!).fontSize), body: parseFloat(getComputedStyle(document.body).fontSize) })),
+    );
+    expect(figures).to.have.length(5);
+    const shown = { cards: figures.every((f) => f.border !== "0px"), bigFigures: figures.every((f) => f.size > f.body * 1.5), severalToARow: new Set(figures.map((f) => f.top)).size < figures.length };
+    expect(shown, JSON.stringify(figures)).to.deep.equal({ cards: true, bigFigures: true, severalToARow: true });
     await fits(page, "green-household-zh-390");
   });
 
@@ -100,6 +115,9 @@ describe("green account: the household, the volunteer, the partner and the offic
     await page.goto(`${base}/#/green/bins?bin=bin-test-east`);
     await page.waitForSelector("[data-testid=grn-queue]");
     expect(await page.locator("[data-testid=grn-queue-row]").count()).to.equal(3);
+    // Whose sorting: the flat's label, not "Flat 5" (the household id less its "h-").
+    const row = await page.locator("[data-testid=grn-queue-row]").first().innerText();
+    expect(row).to.contain(flat.labelEn).and.not.match(new RegExp(`Flat ${unitId}\\b`));
     for (let left = 3; left > 0; left--) {
       await page.locator("[data-testid=grn-confirm]").first().click();
       await page.waitForFunction((n) => document.querySelectorAll("[data-testid=grn-queue-row]").length === n - 1, left);
@@ -116,6 +134,7 @@ describe("green account: the household, the volunteer, the partner and the offic
     await page.waitForSelector("[data-testid=grn-scan-photo]", { state: "attached" });
     await page.setInputFiles("[data-testid=grn-scan-photo]", cardPng);
     await page.waitForSelector("[data-testid=grn-scanned-household]");
+    expect(await page.locator("[data-testid=grn-scanned-household]").innerText()).to.equal(`${flat.label} 的卡（有效）`);
     expect(await page.locator("[data-testid=grn-scanned-balances-active]").innerText()).to.equal("6");
     await page.fill("[data-testid=grn-quantity]", "2");
     await page.click("[data-testid=grn-redeem]");
@@ -124,7 +143,7 @@ describe("green account: the household, the volunteer, the partner and the offic
     await page.fill("[data-testid=grn-quantity]", "1");
     await page.click("[data-testid=grn-redeem]");
     await page.waitForSelector("[data-testid=grn-partner-redemptions] tbody tr");
-    expect(await page.locator("[data-testid=grn-partner-redemptions]").innerText()).to.contain("可降解垃圾袋");
+    expect(await page.locator("[data-testid=grn-partner-redemptions]").innerText()).to.contain("可降解垃圾袋").and.contain(flat.label);
     await fits(page, "green-redeem-zh-390");
     const mine = await call("resident", "GET", "/api/green/households");
     expect(mine.body.items[0].balances).to.include({ active: 2, spent: 4 });

@@ -71,6 +71,25 @@ describe("the pet three-colour code: the household, the collar page, scan and re
     expect(await card.locator("[data-testid=pet-qr]").getAttribute("src")).to.match(/^data:image\/png;base64,/);
     // r1 (fouling, confirmed by the grid worker) can still be appealed; an empty reason is not sent.
     const r1 = card.locator('[data-report="r1"]');
+    // The flat by the directory's label ("1号楼 2单元 406"), never "房屋编号 15"; the register form's choice too.
+    const mongrel = (await call("staff", "GET", `/api/pets/mine?for=${mongrelOwner}`)).body.items.find((p: { id: string }) => p.id === played.ids.mongrel) as { unitId: number };
+    const flat = (await call(undefined, "GET", `/api/directory/units/${mongrel.unitId}`)).body.label as { label: string };
+    expect(await card.innerText()).to.contain(flat.label);
+    expect(await card.locator("[data-testid=pet-flat]").innerText()).to.equal(flat.label);
+    expect(await page.locator("[data-testid=pet-unit] option").allInnerTexts()).to.include(flat.label);
+    expect(await page.locator("main").innerText()).to.not.contain("房屋编号").and.not.contain(`房屋 #${mongrel.unitId}`);
+    // The register form's file choosers in Chinese (not Chromium's "Choose File"/"No file chosen"); a chosen
+    // file's name shows; the real input is out of sight but still named by its field's label.
+    const certificateField = page.locator("[data-testid=pet-certificate]").locator("xpath=ancestor::div[contains(@class, 'field')]");
+    expect(await certificateField.innerText()).to.contain("选择文件").and.contain("未选择文件");
+    expect(await page.locator("[data-testid=pet-certificate-button]").innerText()).to.equal("选择文件");
+    expect(await page.locator("[data-testid=pet-certificate]").boundingBox()).to.satisfy((b: { width: number; height: number } | null) => !!b && b.width <= 1 && b.height <= 1);
+    expect(await page.getByLabel("疫苗证明", { exact: true }).getAttribute("data-testid")).to.equal("pet-certificate");
+    const certificate = path.join(tmpdir(), `pets-certificate-${process.pid}.png`);
+    writeFileSync(certificate, await QRCode.toBuffer("certificate", { type: "png", width: 100 }));
+    await page.setInputFiles("[data-testid=pet-certificate]", certificate);
+    expect(await page.locator("[data-testid=pet-certificate-name]").innerText()).to.equal(path.basename(certificate));
+    expect(await certificateField.innerText()).to.not.contain("未选择文件");
     await r1.locator("summary").click();
     await r1.locator("[data-testid=pet-appeal]").click();
     expect(await r1.locator("[data-testid=pet-appeal-result]").innerText()).to.contain("请写明申诉理由");
@@ -124,7 +143,17 @@ describe("the pet three-colour code: the household, the collar page, scan and re
     expect(page.url()).to.contain(`#/pets/report/${played.ids.corgi}`);
     await page.selectOption("[data-testid=pet-violation]", "fouling");
     await page.fill("[data-testid=pet-place]", "Lawn east of building 1");
+    // The photo's chooser in English, reached with the keyboard (the input itself takes the focus, its button shows
+    // the ring), its chosen file's name shown.
+    const photoField = page.locator("[data-testid=pet-report-photo]").locator("xpath=ancestor::div[contains(@class, 'field')]");
+    expect(await photoField.innerText()).to.contain("Choose a file").and.contain("No file chosen");
+    expect(await page.locator("[data-testid=pet-report-photo-button]").innerText()).to.equal("Choose a file");
+    await page.focus("[data-testid=pet-place]");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).to.equal("pet-report-photo");
+    expect(await page.locator("[data-testid=pet-report-photo-button]").evaluate((el) => getComputedStyle(el).outlineStyle)).to.equal("solid");
     await page.setInputFiles("[data-testid=pet-report-photo]", collar);
+    expect(await page.locator("[data-testid=pet-report-photo-name]").innerText()).to.equal(path.basename(collar));
     await page.click("[data-testid=pet-report-send]");
     expect(await page.locator("[data-testid=pet-report-result]").innerText()).to.contain("separate consent");
     const before = (await call("staff", "GET", "/api/pets/office")).body.reports.length as number;

@@ -84,7 +84,11 @@ describe("work orders, the resident's pages (Chromium, demo stack)", function ()
     expect([await page.locator("[data-testid=wo-building]").isVisible(), await page.locator("[data-testid=wo-area]").isVisible()]).to.deep.equal([false, false]);
     await page.fill("[data-testid=wo-text]", REPORT_TEXT);
     expect(await page.locator("[data-testid=wo-photo]").getAttribute("capture"), "the phone's camera").to.equal("environment");
+    // The shared file chooser (lib/file-input.ts) in Chinese, not Chromium's "Choose File"; the chosen photo's name shown.
+    const photoField = page.locator("[data-testid=wo-photo]").locator("xpath=ancestor::div[contains(@class, 'field')]");
+    expect(await photoField.innerText()).to.contain("拍照或选择照片").and.contain("未选择文件");
     await page.setInputFiles("[data-testid=wo-photo]", { name: "pipe.png", mimeType: "image/png", buffer: Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), Buffer.from("a burst pipe, photographed")]) });
+    expect(await photoField.innerText()).to.contain("pipe.png").and.not.contain("未选择文件");
     expect(await horizontalOverflow(page)).to.equal(null);
     await screenshot(page, "workorders-new-zh-390");
     await page.click("[data-testid=wo-submit]");

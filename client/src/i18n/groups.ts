@@ -15,7 +15,7 @@
  * every group they made each language's texts 13 kB (gzipped) larger in all, which took the bundle over its
  * 300 kB goal, for about 2 kB more on the few pages without them (home, upload).
  */
-const SHARED = ["matter", "role", "relation", "scope", "names", "tally", "table", "proxy", "proposal", "outcome", "tx", "revert", "stage", "category", "ballot.block", "plan.document", "vote.holder"];
+const SHARED = ["matter", "role", "relation", "scope", "names", "tally", "table", "proxy", "proposal", "outcome", "tx", "revert", "stage", "category", "ballot.block", "plan.document", "vote.holder", "file"];
 
 export const TEXT_GROUPS = {
   /** Header, navigation, footer, page errors, the sign-in statement, sessions, the home and upload pages and the shared names: every page. */

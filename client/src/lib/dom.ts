@@ -72,8 +72,10 @@ export function field(label: string, control: HTMLInputElement | HTMLSelectEleme
   const id = control.id || uid();
   control.id = id;
   const hintEl = hint ? h("small", { class: "hint", id: `${id}-hint` }, hint) : null;
-  if (hintEl) control.setAttribute("aria-describedby", hintEl.id);
-  return h("div", { class: "field" }, h("label", { for: id }, label), control, hintEl);
+  if (hintEl) control.setAttribute("aria-describedby", [control.getAttribute("aria-describedby"), hintEl.id].filter(Boolean).join(" "));
+  // A file input (lib/file-input.ts) comes inside its localized control: the control is what is placed.
+  const shown = control.parentElement?.classList.contains("file-pick") ? control.parentElement : control;
+  return h("div", { class: "field" }, h("label", { for: id }, label), shown, hintEl);
 }
 
 /**

@@ -1,6 +1,7 @@
 // Green account (issue 17): the API's shapes and the widgets its pages share: the points by state, an entry's
 // state badge, the waste kinds' names, and the card scanner (a photo or the camera) of the partner and volunteer.
-import { h, type Child } from "./dom.js";
+import { h } from "./dom.js";
+import { fileControl, fileInput } from "./file-input.js";
 import { t, type TextKey } from "./i18n.js";
 import { count } from "./format.js";
 import type { PageContext } from "./page.js";
@@ -17,15 +18,18 @@ export type StatsRow = { building: number; month: string; households: number; pa
 export const KINDS = ["kitchen", "recyclable", "hazardous", "other"] as const;
 export const STATES = ["pending", "active", "spent", "expired", "rejected"] as const;
 
+/** The unit id of a green household id ("h-<unitId>", the server's form). */
+export const unitIdOf = (household: string): number => Number(/^h-(\d+)$/.exec(household)?.[1] ?? NaN);
+
 export const kindName = (kind: string): string => t(`grn.kind.${kind}` as TextKey);
 export const stateName = (state: string): string => t(`grn.state.${state}` as TextKey);
 
-/** The points by state, as five large figures. */
+/** The points by state, as five large figures on cards (the time bank's balance: a card, its number big). */
 export function balanceBoxes(b: Balances, testId: string): HTMLElement {
   return h(
     "dl",
     { class: "figures", "data-testid": testId },
-    STATES.map((s) => h("div", { class: "figure", "data-state": s }, h("dt", {}, stateName(s)), h("dd", { "data-testid": `${testId}-${s}` }, count(b[s])))),
+    STATES.map((s) => h("div", { class: "card figure", "data-state": s }, h("dt", { class: "muted" }, stateName(s)), h("dd", { class: "big", "data-testid": `${testId}-${s}` }, count(b[s])))),
   );
 }
 
@@ -40,7 +44,7 @@ export function rateText(r: Rate): string {
  */
 export function cardScanner(ctx: PageContext, found: (card: string | undefined) => void, testId: string): HTMLElement {
   const qr = import("./member-qr.js");
-  const photo = h("input", { type: "file", accept: "image/*", capture: "environment", class: "visually-hidden", id: `${testId}-photo`, "data-testid": `${testId}-photo` }) as HTMLInputElement;
+  const photo = fileInput({ accept: "image/*", capture: "environment", button: t("grn.scanPhoto"), showName: false, id: `${testId}-photo`, testId: `${testId}-photo` });
   photo.addEventListener("change", () => {
     const file = photo.files?.[0];
     photo.value = "";
@@ -60,9 +64,7 @@ export function cardScanner(ctx: PageContext, found: (card: string | undefined) 
       .catch(() => found(undefined))
       .finally(() => ((video.hidden = true), (scanning = null)));
   });
-  const key = (e: Event) => ((e as KeyboardEvent).key === "Enter" || (e as KeyboardEvent).key === " ") && (e.preventDefault(), photo.click());
-  const children: Child[] = [h("label", { class: "button", for: photo.id, tabindex: 0, onkeydown: key }, t("grn.scanPhoto")), photo];
-  const box = h("div", { class: "actions" }, ...children);
+  const box = h("div", { class: "actions" }, fileControl(photo));
   void qr.then((q) => q.cameraAvailable() && box.append(camera));
   return h("div", { "data-testid": testId }, box, video);
 }

@@ -2,7 +2,7 @@
 // name, and the display name its person chose to show (the server's directory decides what this viewer may
 // see: the public gets unit labels and opt-in display names only). The address stays on the element (title and
 // small text) so anyone can still check it against the chain.
-import { post, whenTokenChanges } from "./api.js";
+import { get, post, whenTokenChanges } from "./api.js";
 import { h, type Child } from "./dom.js";
 import { short } from "./format.js";
 import { lang, t } from "./i18n.js";
@@ -49,10 +49,33 @@ export function unitText(u: UnitLabelView): string {
   return lang() === "en" ? u.labelEn : u.label;
 }
 
-/** The label of a unit by id, if its holder's names are loaded; else "房屋 #id". */
+/** The directory's labels of units by id, filled by `loadUnitLabels` (labels are public: kept across sign-ins). */
+const unitLabels = new Map<number, UnitLabelView>();
+
+/**
+ * Loads the directory's labels of the units `unitIds` not yet known (GET /api/directory/units/:id, each unit once).
+ * A unit without a label, or a failure, leaves "房屋 #id" (asked again next time).
+ */
+export async function loadUnitLabels(unitIds: readonly (number | null | undefined)[], signal?: AbortSignal): Promise<void> {
+  const wanted = [...new Set(unitIds.filter((id): id is number => Number.isSafeInteger(id) && id! >= 0))].filter((id) => !unitLabels.has(id));
+  await Promise.all(
+    wanted.map((id) =>
+      get<{ label?: UnitLabelView }>(`/api/directory/units/${id}`, signal)
+        .then((u) => void (u.label && unitLabels.set(id, u.label)))
+        .catch(() => undefined),
+    ),
+  );
+}
+
+/** The label of a unit by id, if its holder's names or its own label are loaded; else "房屋 #id". */
 export function unitName(unitId: number | string, holder?: string): string {
-  const label = holder ? known.get(holder.toLowerCase())?.units.find((u) => String(u.unitId) === String(unitId)) : undefined;
+  const label = (holder ? known.get(holder.toLowerCase())?.units.find((u) => String(u.unitId) === String(unitId)) : undefined) ?? unitLabels.get(Number(unitId));
   return label ? unitText(label) : t("names.unit", { id: String(unitId) });
+}
+
+/** A building by its number, as the directory's flat labels name it ("1号楼", "Building 1"). */
+export function buildingName(building: number): string {
+  return t("names.building", { n: building });
 }
 
 /** The words for an address (display name or organisation, then its flats), or undefined if none is known. */

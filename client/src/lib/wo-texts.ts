@@ -4,6 +4,7 @@
 // Never part of the public views; a viewer who may not read them sees nothing.
 import { ApiError, get } from "./api.js";
 import { h } from "./dom.js";
+import { fileInput } from "./file-input.js";
 import { dateTime } from "./format.js";
 import { t } from "./i18n.js";
 import { signedIn } from "./session.js";
@@ -49,7 +50,7 @@ export function textBox(testId: string, rows = 3): HTMLTextAreaElement {
 
 /** A phone's camera (or a picture from the phone), optional: one photo. */
 export function photoInput(testId: string): HTMLInputElement {
-  return h("input", { type: "file", accept: "image/*", capture: "environment", "data-testid": testId }) as HTMLInputElement;
+  return fileInput({ accept: "image/*", capture: "environment", testId });
 }
 
 /** Stores the chosen photo (sealed; the server checks it is the sender's when it is attached): its hash, or none. */

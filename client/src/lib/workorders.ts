@@ -5,6 +5,7 @@ import { get } from "./api.js";
 import { h } from "./dom.js";
 import { dateTime, span } from "./format.js";
 import { lang, t, type TextKey } from "./i18n.js";
+import { loadUnitLabels as loadLabels, unitName } from "./names.js";
 import { offchainReceiptButton } from "./offchain-receipt.js";
 
 // `span` moved to format.ts (mediation shows spans too); kept here for the pages that import it from here.
@@ -86,27 +87,14 @@ export const categoryName = (o: { category: { "zh-CN": string; en: string } } | 
   return lang() === "en" ? name.en : name["zh-CN"];
 };
 
-/** Unit labels by id ("1号楼 2单元 406"), filled by `loadUnitLabels`. */
-const unitLabels = new Map<number, { label: string; labelEn: string }>();
-
 /** Loads the directory's labels of the units `places` name (each unit once; a failure leaves "房屋 #id"). */
 export async function loadUnitLabels(places: (Place | null)[], signal?: AbortSignal): Promise<void> {
-  const ids = [...new Set(places.flatMap((p) => (p?.unitId !== undefined && !unitLabels.has(p.unitId) ? [p.unitId] : [])))];
-  await Promise.all(
-    ids.map((id) =>
-      get<{ label?: { label: string; labelEn: string } }>(`/api/directory/units/${id}`, signal)
-        .then((u) => void (u.label && unitLabels.set(id, u.label)))
-        .catch(() => undefined),
-    ),
-  );
+  await loadLabels(places.map((p) => p?.unitId), signal);
 }
 
 export function placeText(place: Place | null): string {
   if (!place) return "—";
-  if (place.unitId !== undefined) {
-    const l = unitLabels.get(place.unitId);
-    return l ? (lang() === "en" ? l.labelEn : l.label) : t("wo.place.unit", { id: place.unitId });
-  }
+  if (place.unitId !== undefined) return unitName(place.unitId);
   if (place.area !== undefined) return codeText("wo.place.area", place.area);
   return t("wo.place.building", { id: place.building ?? "—" });
 }

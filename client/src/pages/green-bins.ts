@@ -5,8 +5,9 @@ import { get, post } from "../lib/api.js";
 import { field, h, notice, replace } from "../lib/dom.js";
 import { errorText } from "../lib/errors.js";
 import { count, dateTime } from "../lib/format.js";
-import { kindName } from "../lib/grn.js";
+import { kindName, unitIdOf } from "../lib/grn.js";
 import { t } from "../lib/i18n.js";
+import { loadUnitLabels, unitName } from "../lib/names.js";
 import type { PageContext } from "../lib/page.js";
 import { signedIn } from "../lib/session.js";
 
@@ -35,7 +36,7 @@ function rowCard(row: Row, ctx: PageContext): HTMLElement {
     "li",
     { class: "card", "data-testid": "grn-queue-row", "data-household": row.household, "data-entry": String(row.entry) },
     h("h3", {}, kindName(row.kind), " · ", t("grn.pointsN", { n: count(row.points) }), row.sampled ? [" ", h("span", { class: "badge" }, t("grn.sampled"))] : null),
-    h("p", {}, t("grn.queueWho", { unit: row.household.slice(2), when: dateTime(row.at) })),
+    h("p", {}, t("grn.queueWho", { unit: unitName(unitIdOf(row.household)), when: dateTime(row.at) })),
     h("div", { class: "actions" }, ok, wrong),
     result,
   );
@@ -54,6 +55,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   const select = h("select", { "data-testid": "grn-bin" }, bins.map((b) => h("option", { value: b.device, selected: b.device === chosen }, t("grn.binOption", { bin: b.device, n: count(b.pending) })))) as HTMLSelectElement;
   select.addEventListener("change", () => (location.hash = `#/green/bins?bin=${encodeURIComponent(select.value)}`));
   const queue = chosen ? await get<{ items: Row[] }>(`/api/green/bins/${encodeURIComponent(chosen)}/queue`, ctx.signal) : { items: [] };
+  await loadUnitLabels(queue.items.slice(0, 50).map((r) => unitIdOf(r.household)), ctx.signal);
   replace(
     root,
     title,

@@ -8,6 +8,7 @@ import { errorText } from "../lib/errors.js";
 import { count } from "../lib/format.js";
 import { KINDS, kindName, rateText, type Item, type Settings, type StatsRow } from "../lib/grn.js";
 import { lang, t } from "../lib/i18n.js";
+import { buildingName } from "../lib/names.js";
 import type { PageContext } from "../lib/page.js";
 import { signedIn } from "../lib/session.js";
 import { dataTable } from "../lib/table.js";
@@ -107,7 +108,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   const table = dataTable(
     [
       { label: t("grn.col.month"), cell: (r: StatsRow) => r.month },
-      { label: t("grn.col.building"), cell: (r: StatsRow) => (r.building === 0 ? t("grn.commonArea") : t("grn.buildingN", { n: r.building })) },
+      { label: t("grn.col.building"), cell: (r: StatsRow) => (r.building === 0 ? t("grn.commonArea") : buildingName(r.building)) },
       { label: t("grn.col.participation"), cell: (r: StatsRow) => rateText(r.participation) },
       { label: t("grn.col.confirmation"), cell: (r: StatsRow) => rateText(r.confirmation) },
       { label: t("grn.col.events"), cell: (r: StatsRow) => count(r.events), num: true },

@@ -5,8 +5,9 @@ import { get, post } from "../lib/api.js";
 import { field, h, notice, replace } from "../lib/dom.js";
 import { errorText } from "../lib/errors.js";
 import { count, dateTime } from "../lib/format.js";
-import { balanceBoxes, cardScanner, type Balances, type Item, type Redemption } from "../lib/grn.js";
+import { balanceBoxes, cardScanner, unitIdOf, type Balances, type Item, type Redemption } from "../lib/grn.js";
 import { lang, t } from "../lib/i18n.js";
+import { loadUnitLabels, unitName } from "../lib/names.js";
 import type { PageContext } from "../lib/page.js";
 import { signedIn } from "../lib/session.js";
 import { dataTable } from "../lib/table.js";
@@ -18,6 +19,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   const staff = me.session.roles.includes("staff");
   const [catalogue, mine] = await Promise.all([get<{ items: Item[] }>("/api/green/catalogue", ctx.signal), get<{ partner: string | null; items: Redemption[] }>("/api/green/partner/redemptions", ctx.signal)]);
   if (!mine.partner && !staff) return replace(root, title, notice("info", t("grn.partnerOnly")));
+  await loadUnitLabels(mine.items.slice(0, 30).map((r) => unitIdOf(r.household)), ctx.signal);
   const items = catalogue.items.filter((i) => staff || i.partner === mine.partner);
   const scanned = h("div", { "aria-live": "polite", "data-testid": "grn-scanned" });
   let card: string | undefined;
@@ -25,9 +27,10 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     card = undefined;
     if (!text) return void scanned.replaceChildren(notice("error", t("grn.scanNothing")));
     void get<{ household: string; balances: Balances }>(`/api/green/card?code=${encodeURIComponent(text)}`, ctx.signal)
-      .then((c) => {
+      .then(async (c) => {
+        await loadUnitLabels([unitIdOf(c.household)], ctx.signal);
         card = text;
-        scanned.replaceChildren(h("p", { "data-testid": "grn-scanned-household" }, t("grn.scannedHousehold", { unit: c.household.slice(2) })), balanceBoxes(c.balances, "grn-scanned-balances"));
+        scanned.replaceChildren(h("p", { "data-testid": "grn-scanned-household" }, t("grn.scannedHousehold", { unit: unitName(unitIdOf(c.household)) })), balanceBoxes(c.balances, "grn-scanned-balances"));
       })
       .catch((err: unknown) => scanned.replaceChildren(notice("error", errorText(err))));
   };
@@ -53,7 +56,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     dataTable(
       [
         { label: t("grn.col.when"), cell: (r: Redemption) => dateTime(r.at) },
-        { label: t("grn.col.household"), cell: (r: Redemption) => r.household.slice(2) },
+        { label: t("grn.col.household"), cell: (r: Redemption) => unitName(unitIdOf(r.household)) },
         { label: t("grn.col.item"), cell: (r: Redemption) => `${lang() === "en" ? r.titleEn : r.title} × ${r.quantity}` },
         { label: t("grn.col.points"), cell: (r: Redemption) => count(r.points), num: true },
       ],

@@ -9,6 +9,7 @@ import { errorText } from "../lib/errors.js";
 import { count, dateTime } from "../lib/format.js";
 import { balanceBoxes, kindName, stateName, type Household } from "../lib/grn.js";
 import { lang, t } from "../lib/i18n.js";
+import { loadUnitLabels, unitName } from "../lib/names.js";
 import type { PageContext } from "../lib/page.js";
 import { signedIn } from "../lib/session.js";
 import { dataTable } from "../lib/table.js";
@@ -50,7 +51,7 @@ function householdSection(hh: Household, ctx: PageContext, proxy: (() => Record<
     hh.redemptions,
     { caption: t("grn.redemptions"), attrs: { "data-testid": "grn-redemptions" } },
   );
-  return h("section", { class: "stack", "data-testid": "grn-household", "aria-label": t("grn.household", { unit: hh.unitId }) }, h("h2", {}, t("grn.household", { unit: hh.unitId })), cardBox(hh, ctx, proxy), balanceBoxes(hh.balances, "grn-balances"), entries, redemptions);
+  return h("section", { class: "stack", "data-testid": "grn-household", "aria-label": t("grn.household", { unit: unitName(hh.unitId) }) }, h("h2", {}, t("grn.household", { unit: unitName(hh.unitId) })), cardBox(hh, ctx, proxy), balanceBoxes(hh.balances, "grn-balances"), entries, redemptions);
 }
 
 export async function render(root: HTMLElement, ctx: PageContext): Promise<void> {
@@ -61,6 +62,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   const path = acting ? `/api/green/households?for=${acting.resident}` : "/api/green/households";
   const data = await get<{ items: Household[] }>(path, ctx.signal);
   const proxy = acting ? acting.fields : undefined;
+  await loadUnitLabels(data.items.map((hh) => hh.unitId), ctx.signal);
   replace(
     root,
     title,

@@ -7,6 +7,7 @@
 // (回访) once due; and the closed cases most like this one. Every step is the server's to refuse, in its words.
 import { ApiError, get } from "../lib/api.js";
 import { field, h, notice, replace, type Child } from "../lib/dom.js";
+import { fileInput } from "../lib/file-input.js";
 import { dateTime } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import { agreementView, caseTexts, factsView, inviteForm, sessionsView, writtenView } from "../lib/med-case.js";
@@ -116,7 +117,7 @@ function actions(d: Dispute, ctx: PageContext): Child[] {
     }
     // The agreement: its signed scan first (a document of class mediation-agreement), then the record naming it.
     if (!d.agreement || d.confirmation === "none" || d.confirmation === "refused") {
-      const scan = h("input", { type: "file", accept: "application/pdf,image/*", "data-testid": "med-agreement-scan" }) as HTMLInputElement;
+      const scan = fileInput({ accept: "application/pdf,image/*", testId: "med-agreement-scan" });
       const signed = peopleBoxes(d, t("med.work.signedBy"), "signed", true);
       const performBy = dateInput("med-perform-by", "date");
       out.push(

@@ -5,6 +5,7 @@
 // evidence), then entered under it — the two transactions the demo's history makes for a paper ballot. The form
 // is free again at once; a running list follows each ballot: sent, counted, or refused with the reason in words.
 import { field, h, notice, replace } from "../lib/dom.js";
+import { clearFile, fileInput } from "../lib/file-input.js";
 import { t, type TextKey } from "../lib/i18n.js";
 import type { PageContext } from "../lib/page.js";
 import { SCOPE_BITS } from "../lib/proxy.js";
@@ -37,7 +38,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   const choice = h("input", { type: "text", inputmode: "numeric", maxlength: 1, autocomplete: "off", pattern: "[123]", "data-testid": "pb-choice" }) as HTMLInputElement;
   const choiceWord = h("span", { class: "choice-word", "aria-live": "polite", "data-testid": "pb-choice-word" });
   const choiceError = errorSlot(choice, "pb-choice-error");
-  const scan = h("input", { type: "file", accept: ACCEPT, "data-testid": "pb-scan" }) as HTMLInputElement;
+  const scan = fileInput({ accept: ACCEPT, testId: "pb-scan" });
   const scanError = errorSlot(scan, "pb-scan-error");
   const submit = h("button", { type: "submit", class: "primary", "data-testid": "pb-submit" }, t("paper.submit")) as HTMLButtonElement;
   const list = h("ol", { class: "plain-list paper-list", "data-testid": "pb-list" });
@@ -145,7 +146,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
       flat.value = "";
       choice.value = "";
       choiceWord.textContent = "";
-      scan.value = "";
+      clearFile(scan);
       flat.focus();
       queue = queue.then(() => process(entry, String(v.id), Number(v.end)));
     })();

@@ -6,6 +6,7 @@
 import { get } from "../lib/api.js";
 import { field, h, notice, replace } from "../lib/dom.js";
 import { errorText } from "../lib/errors.js";
+import { fileControl, fileInput } from "../lib/file-input.js";
 import { calendarDate } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import type { PageContext } from "../lib/page.js";
@@ -24,7 +25,7 @@ async function scanner(ctx: PageContext): Promise<HTMLElement> {
     if (!id) return void result.replaceChildren(notice("error", text ? t("pet.scanNotCollar") : t("pet.scanNothing")));
     location.hash = `#/pets/report/${id}`;
   };
-  const photo = h("input", { type: "file", accept: "image/*", capture: "environment", class: "visually-hidden", id: "pet-scan-photo", "data-testid": "pet-scan-photo" }) as HTMLInputElement;
+  const photo = fileInput({ accept: "image/*", capture: "environment", button: t("pet.scanPhoto"), primary: true, showName: false, id: "pet-scan-photo", testId: "pet-scan-photo" });
   photo.addEventListener("change", () => {
     const file = photo.files?.[0];
     photo.value = "";
@@ -49,7 +50,7 @@ async function scanner(ctx: PageContext): Promise<HTMLElement> {
     { class: "card", "aria-labelledby": "pet-scan-h" },
     h("h2", { id: "pet-scan-h" }, t("pet.scanTitle")),
     h("p", {}, t("pet.scanLead")),
-    h("div", { class: "actions" }, h("label", { class: "button primary", for: photo.id, tabindex: 0, onkeydown: (e: Event) => ((e as KeyboardEvent).key === "Enter" || (e as KeyboardEvent).key === " ") && (e.preventDefault(), photo.click()) }, t("pet.scanPhoto")), photo, qr.cameraAvailable() ? camera : null),
+    h("div", { class: "actions" }, fileControl(photo), qr.cameraAvailable() ? camera : null),
     video,
     result,
   );
@@ -58,7 +59,7 @@ async function scanner(ctx: PageContext): Promise<HTMLElement> {
 function reportForm(collar: Collar, ctx: PageContext): HTMLElement {
   const violation = h("select", { "data-testid": "pet-violation" }, VIOLATIONS.map((v) => h("option", { value: v }, code("violation", v)))) as HTMLSelectElement;
   const place = h("input", { maxlength: 80, "data-testid": "pet-place" }) as HTMLInputElement;
-  const photo = h("input", { type: "file", accept: "image/png,image/jpeg,image/webp", "data-testid": "pet-report-photo" }) as HTMLInputElement;
+  const photo = fileInput({ accept: "image/png,image/jpeg,image/webp", testId: "pet-report-photo" });
   const consent = h("input", { type: "checkbox", "data-testid": "pet-consent" }) as HTMLInputElement;
   const result = h("div", { "aria-live": "polite", "data-testid": "pet-report-result" });
   const button = h("button", { type: "submit", class: "primary", "data-testid": "pet-report-send" }, t("pet.reportSend"));

@@ -6,6 +6,7 @@ import { ApiError, get } from "../lib/api.js";
 import { h, notice, replace } from "../lib/dom.js";
 import { calendarDate } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
+import { buildingName } from "../lib/names.js";
 import type { PageContext } from "../lib/page.js";
 import { APPEAL_DECISIONS, code, colourBadge, DISMISS_REASONS, type Colour, send } from "../lib/pet.js";
 import { signedIn } from "../lib/session.js";
@@ -28,7 +29,7 @@ function reportCard(r: Pending, ctx: PageContext): HTMLElement {
     "li",
     { class: "card", "data-pet": r.petId, "data-report": r.reportId },
     h("h3", {}, code("violation", r.violation), " ", colourBadge(r.colour)),
-    h("p", {}, `${calendarDate(r.at)} · ${t("pet.buildingNo", { n: r.buildingId })} · ${code("species", r.species)} · ${r.breed}`),
+    h("p", {}, `${calendarDate(r.at)} · ${buildingName(r.buildingId)} · ${code("species", r.species)} · ${r.breed}`),
     h("p", {}, t("pet.placeIs"), " ", h("span", { "data-testid": "pet-office-place" }, r.place ?? t("pet.noPlace")), " · ", r.photo ? h("a", { href: `/api/documents/${r.photo}`, target: "_blank", rel: "noopener" }, t("pet.photoAttached")) : t("pet.noPhoto")),
     h("p", { class: "muted" }, t("pet.deductWould", { n: r.points })),
     h("div", { class: "actions" }, confirm),
@@ -61,7 +62,7 @@ function redCard(r: Red, ctx: PageContext): HTMLElement {
   const result = h("div", { "aria-live": "polite" });
   const button = h("button", { type: "button", "data-testid": "pet-course" }, t("pet.recordCourse"));
   button.addEventListener("click", () => send(`/api/pets/${r.petId}/recordCourse`, {}, result, ctx, button));
-  return h("li", { class: "card", "data-pet": r.petId }, h("h3", {}, colourBadge("red"), " ", `${code("species", r.species)} · ${r.breed}`), h("p", {}, t("pet.buildingNo", { n: r.buildingId }), " · ", t("pet.coursesDone", { n: r.courses })), h("div", { class: "actions" }, button), result);
+  return h("li", { class: "card", "data-pet": r.petId }, h("h3", {}, colourBadge("red"), " ", `${code("species", r.species)} · ${r.breed}`), h("p", {}, buildingName(r.buildingId), " · ", t("pet.coursesDone", { n: r.courses })), h("div", { class: "actions" }, button), result);
 }
 
 export async function render(root: HTMLElement, ctx: PageContext): Promise<void> {

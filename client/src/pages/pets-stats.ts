@@ -6,6 +6,7 @@ import { get } from "../lib/api.js";
 import { h, replace } from "../lib/dom.js";
 import { count } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
+import { buildingName } from "../lib/names.js";
 import type { PageContext } from "../lib/page.js";
 import { dataTable, type Column } from "../lib/table.js";
 
@@ -27,7 +28,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     { label: t("pet.s.upheld"), num: true, cell: (r) => ratio(r.upheld, r.appeals) },
   ];
   const monthColumns: Column<MonthRow>[] = [{ label: t("pet.s.month"), cell: (r) => r.month }, ...common<MonthRow>(), { label: t("pet.s.per100"), num: true, cell: (r) => (r.reportsPer100Pets === null ? "—" : String(r.reportsPer100Pets)) }];
-  const buildingColumns: Column<Row>[] = [{ label: t("pet.s.month"), cell: (r) => r.month }, { label: t("pet.s.building"), cell: (r) => t("pet.buildingNo", { n: r.buildingId }) }, ...common<Row>()];
+  const buildingColumns: Column<Row>[] = [{ label: t("pet.s.month"), cell: (r) => r.month }, { label: t("pet.s.building"), cell: (r) => buildingName(r.buildingId) }, ...common<Row>()];
   const c = stats.change;
   replace(
     root,

@@ -5,8 +5,10 @@
 import { actingFor } from "../lib/acting-for.js";
 import { get } from "../lib/api.js";
 import { field, h, notice, replace } from "../lib/dom.js";
+import { fileInput } from "../lib/file-input.js";
 import { calendarDate } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
+import { loadUnitLabels, unitName } from "../lib/names.js";
 import type { PageContext } from "../lib/page.js";
 import { code, collarUrl, colourBadge, SPECIES, type Pet, type PetReport, type PetSettings, send } from "../lib/pet.js";
 import { signedIn } from "../lib/session.js";
@@ -38,7 +40,7 @@ async function petCard(pet: Pet, settings: PetSettings, ctx: PageContext, proxy:
     h("h3", {}, pet.name ?? t("pet.nameErased"), " ", h("span", { class: "badge" }, code("species", pet.species)), pet.proxy ? h("span", { class: "badge warn" }, t("pet.byStaff")) : null),
     h("p", {}, colourBadge(pet.colour), " ", h("span", { "data-testid": "pet-points" }, t("pet.points", { n: pet.points, of: settings.pointsPerYear, year: pet.year }))),
     pet.colour === "red" ? notice("warn", t("pet.redReminder", { n: settings.courseRestores })) : null,
-    h("dl", { class: "facts" }, h("dt", {}, t("pet.breed")), h("dd", {}, pet.breed), h("dt", {}, t("pet.licence")), h("dd", {}, pet.licence ?? "—"), h("dt", {}, t("pet.unit")), h("dd", {}, t("pet.unitNo", { n: pet.unitId })), h("dt", {}, t("pet.vaccination")), h("dd", { "data-testid": "pet-vaccination" }, `${code("vaccination", pet.vaccination)} · ${t("pet.until", { date: calendarDate(pet.vaccinatedUntil) })}`)),
+    h("dl", { class: "facts" }, h("dt", {}, t("pet.breed")), h("dd", {}, pet.breed), h("dt", {}, t("pet.licence")), h("dd", {}, pet.licence ?? "—"), h("dt", {}, t("pet.unit")), h("dd", { "data-testid": "pet-flat" }, unitName(pet.unitId)), h("dt", {}, t("pet.vaccination")), h("dd", { "data-testid": "pet-vaccination" }, `${code("vaccination", pet.vaccination)} · ${t("pet.until", { date: calendarDate(pet.vaccinatedUntil) })}`)),
     h("figure", { class: "pet-qr" }, h("img", { src: qr, width: 160, height: 160, alt: t("pet.qrAlt"), "data-testid": "pet-qr" }), h("figcaption", {}, h("a", { href: `#/pets/collar/${pet.id}` }, t("pet.collarPage")))),
     h("h4", {}, t("pet.reports")),
     pet.reports.length === 0 ? h("p", { class: "muted" }, t("pet.noReports")) : h("ul", { "data-testid": "pet-reports" }, pet.reports.map((r) => reportItem(pet, r, ctx, proxy))),
@@ -46,14 +48,14 @@ async function petCard(pet: Pet, settings: PetSettings, ctx: PageContext, proxy:
 }
 
 function registerForm(households: Household[], ctx: PageContext, proxy: () => Record<string, string>): HTMLElement {
-  const unit = h("select", { "data-testid": "pet-unit" }, households.map((u) => h("option", { value: String(u.unitId) }, t("pet.unitNo", { n: u.unitId })))) as HTMLSelectElement;
+  const unit = h("select", { "data-testid": "pet-unit" }, households.map((u) => h("option", { value: String(u.unitId) }, unitName(u.unitId)))) as HTMLSelectElement;
   const species = h("select", { "data-testid": "pet-species" }, SPECIES.map((s) => h("option", { value: s }, code("species", s)))) as HTMLSelectElement;
   const breed = h("input", { maxlength: 40, "data-testid": "pet-breed" }) as HTMLInputElement;
   const name = h("input", { maxlength: 20, "data-testid": "pet-name" }) as HTMLInputElement;
   const licence = h("input", { maxlength: 32, "data-testid": "pet-licence" }) as HTMLInputElement;
   const until = h("input", { type: "date", "data-testid": "pet-until" }) as HTMLInputElement;
-  const certificate = h("input", { type: "file", accept: "application/pdf,image/png,image/jpeg,image/webp", "data-testid": "pet-certificate" }) as HTMLInputElement;
-  const photo = h("input", { type: "file", accept: "image/png,image/jpeg,image/webp", "data-testid": "pet-photo" }) as HTMLInputElement;
+  const certificate = fileInput({ accept: "application/pdf,image/png,image/jpeg,image/webp", testId: "pet-certificate" });
+  const photo = fileInput({ accept: "image/png,image/jpeg,image/webp", testId: "pet-photo" });
   const result = h("div", { "aria-live": "polite", "data-testid": "pet-register-result" });
   const button = h("button", { type: "submit", class: "primary", "data-testid": "pet-register" }, t("pet.register"));
   const form = h(
@@ -105,6 +107,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     get<{ items: Pet[] }>(`/api/pets/mine${forQuery}`, ctx.signal),
     get<{ items: Household[] }>(`/api/pets/households${forQuery}`, ctx.signal),
   ]);
+  await loadUnitLabels([...mine.items.map((p) => p.unitId), ...households.items.map((u) => u.unitId)], ctx.signal);
   const cards = await Promise.all(mine.items.map((p) => petCard(p, settings, ctx, proxy)));
   replace(
     root,

@@ -5,6 +5,7 @@
 // invoices (never more than the ledger holds), completion, and the visits per month with their source.
 import { get } from "../lib/api.js";
 import { field, h, replace, type Child } from "../lib/dom.js";
+import { fileInput } from "../lib/file-input.js";
 import { money } from "../lib/format.js";
 import { t, type TextKey } from "../lib/i18n.js";
 import type { PageContext } from "../lib/page.js";
@@ -13,7 +14,7 @@ import { signedIn } from "../lib/session.js";
 import { uploadDocument } from "../lib/upload-document.js";
 
 const input = (testId: string, attrs: Record<string, string | number> = {}) => h("input", { "data-testid": testId, ...attrs }) as HTMLInputElement;
-const file = (testId: string) => h("input", { type: "file", accept: "image/png,image/jpeg,image/webp,application/pdf,text/plain", "data-testid": testId }) as HTMLInputElement;
+const file = (testId: string) => fileInput({ accept: "image/png,image/jpeg,image/webp,application/pdf,text/plain", testId });
 
 /** What the office may do with a project in its state. */
 function actions(p: Summary, full: Project | undefined, ctx: PageContext): Child[] {

@@ -3,6 +3,7 @@
 // yuan, read exactly into fen). Staff get the office's desk.
 import { get } from "../lib/api.js";
 import { field, h, replace } from "../lib/dom.js";
+import { fileInput } from "../lib/file-input.js";
 import { money } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import type { PageContext } from "../lib/page.js";
@@ -15,7 +16,7 @@ function proposeForm(ctx: PageContext): HTMLElement {
   const title = h("input", { maxlength: 80, "data-testid": "rn-title-input" }) as HTMLInputElement;
   const place = h("input", { maxlength: 80, "data-testid": "rn-place-input" }) as HTMLInputElement;
   const description = h("textarea", { rows: 4, maxlength: 2000, "data-testid": "rn-description-input" }) as HTMLTextAreaElement;
-  const photos = h("input", { type: "file", accept: "image/png,image/jpeg,image/webp", multiple: true, "data-testid": "rn-photos" }) as HTMLInputElement;
+  const photos = fileInput({ accept: "image/png,image/jpeg,image/webp", multiple: true, testId: "rn-photos" });
   const minimum = h("input", { inputmode: "decimal", "data-testid": "rn-minimum" }) as HTMLInputElement;
   const optimum = h("input", { inputmode: "decimal", "data-testid": "rn-optimum" }) as HTMLInputElement;
   return h(

@@ -7,6 +7,7 @@
 import { actingFor, residentInHash, type ActingFor } from "../lib/acting-for.js";
 import { get, post } from "../lib/api.js";
 import { field, fileBytes, h, notice, replace } from "../lib/dom.js";
+import { fileInput } from "../lib/file-input.js";
 import { errorText } from "../lib/errors.js";
 import { t } from "../lib/i18n.js";
 import type { PageContext } from "../lib/page.js";
@@ -34,7 +35,7 @@ function offerForm(person: string, member: Member | undefined, ctx: PageContext)
   const languages = checkboxes(t("talent.languages"), LANGUAGES, languageName, offer?.languages ?? ["cmn"], "talent-languages");
   const slots = checkboxes(t("talent.slots"), SLOTS, slotName, offer?.availability.slots ?? [], "talent-slots");
   const hours = h("input", { type: "number", min: 1, max: 200, inputmode: "numeric", value: offer?.availability.hoursPerMonth ?? 4, "data-testid": "talent-hours" });
-  const proof = h("input", { type: "file", multiple: true, "data-testid": "talent-proof" });
+  const proof = fileInput({ multiple: true, testId: "talent-proof" });
   const consent = member ? null : h("input", { type: "checkbox", "data-testid": "talent-consent" });
   const result = h("div", { "aria-live": "polite", "data-testid": "talent-result" });
   const button = h("button", { type: "submit", class: "primary", "data-testid": "talent-save" }, member ? t("talent.update") : t("talent.register"));

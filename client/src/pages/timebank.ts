@@ -10,6 +10,7 @@ import type { Address, Hex } from "viem";
 import { all, allOf, get } from "../lib/api.js";
 import { config, contractAddress } from "../lib/config.js";
 import { field, h, notice, replace } from "../lib/dom.js";
+import { fileControl, fileInput } from "../lib/file-input.js";
 import { calendarDate, dateTime, minutes, short } from "../lib/format.js";
 import { t, type TextKey } from "../lib/i18n.js";
 import { relationName as relationLabel } from "../lib/labels.js";
@@ -171,8 +172,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
       choose(others.find((a) => a.toLowerCase() === address.toLowerCase())!);
     });
   };
-  const photo = h("input", { type: "file", accept: "image/*", capture: "environment", class: "visually-hidden", "data-testid": "svc-scan-photo" }) as HTMLInputElement;
-  photo.id = "svc-scan-photo";
+  const photo = fileInput({ accept: "image/*", capture: "environment", button: t("timebank.scanPhoto"), showName: false, id: "svc-scan-photo", testId: "svc-scan-photo" });
   photo.addEventListener("change", () => {
     const file = photo.files?.[0];
     photo.value = "";
@@ -214,8 +214,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     h(
       "div",
       { class: "actions" },
-      h("label", { class: "button", for: photo.id, tabindex: 0, onkeydown: (e: Event) => ((e as KeyboardEvent).key === "Enter" || (e as KeyboardEvent).key === " ") && (e.preventDefault(), photo.click()) }, t("timebank.scanPhoto")),
-      photo,
+      fileControl(photo),
       (await qrCode).cameraAvailable() ? cameraButton : null,
     ),
     video,

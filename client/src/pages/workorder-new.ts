@@ -7,6 +7,7 @@
 import { all, get, post } from "../lib/api.js";
 import { clearFieldErrors, field, fieldError, h, notice, replace, uid } from "../lib/dom.js";
 import { errorText } from "../lib/errors.js";
+import { clearFile } from "../lib/file-input.js";
 import { dateTime } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import { loadNames, namesOf, unitText } from "../lib/names.js";
@@ -166,7 +167,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
         );
         form.querySelectorAll<HTMLInputElement>("input[name=category]").forEach((i) => (i.checked = false));
         text.value = "";
-        photo.value = "";
+        clearFile(photo);
       } catch (err) {
         if ((err as Error).name === "AbortError") return;
         replace(errorBox, notice("error", errorText(err)));
