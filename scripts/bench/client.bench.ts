@@ -124,7 +124,18 @@ async function measurePages(browser: Browser, baseline: string, pages: [string, 
 }
 
 /** What the probes (scripts/bench/probe-*.ts) found, kept with the figures. */
-const FINDINGS = `### What the last step changed (probed 2026-12-02 at load 11-21 on 2 CPUs, shared with other sessions: read the ratios and CPU times)
+const FINDINGS = `### What the last step changed (2026-12-03, quiet machine: load under 1)
+
+- **Chinese text no longer goes through font fallback.** A trace with font events (\`TRACE_CATS=devtools.timeline,
+  disabled-by-default-devtools.timeline,fonts,blink probe-trace.ts\`) of the throttled votes page showed the layout
+  before the first paint (265-440 ms wall) spent on 13 \`FontCache::FallbackFontForCharacter\` calls (120-160 ms) and 35
+  font lookups: the generic \`sans-serif\` is a Latin font on this Linux (DejaVu Sans), so each Chinese character was
+  looked up in the fallback list. The body's Chinese font list now names the Linux Chinese fonts (Noto Sans CJK SC,
+  WenQuanYi Micro Hei) before \`sans-serif\`, which phones and other systems still reach: 0 fallbacks, 6-8 lookups,
+  that layout 29-174 ms, and first paint 684-1,009 ms against 1,447-1,839 ms in the same loaded run. This run: first
+  paint 852 ms (×1.39 of the trivial page's, ×1.60 in the last run), ready 1,512 ms.
+
+### What the step before changed (probed 2026-12-02 at load 11-21 on 2 CPUs, shared with other sessions: read the ratios and CPU times)
 
 Chromium traces (\`probe-trace.ts\`, \`probe-cpu.ts\` with READY=1: the renderer main thread's CPU time, which a busy
 machine inflates far less than wall time) and a V8 profile (\`probe-profile.ts\`) of throttled loads found three costs
@@ -134,8 +145,8 @@ that were ours, not the machine's:
   character went past system-ui's Latin font, and each missing family cost a font lookup per size and weight in the
   shell. The body now asks for the generic \`sans-serif\`, which with \`lang="zh-CN"\` is each platform's own Chinese
   sans font (PingFang SC on iOS, Noto Sans CJK SC on Android, Microsoft YaHei on Windows); English pages keep
-  system-ui. Naming the one installed Chinese font measured the same as the generic family, so the rest of the
-  first layout is Chromium's.
+  system-ui. (Naming the one installed Chinese font measured the same as the generic family at that load; a trace
+  with font events later showed it was not: above.)
 - **The whole stylesheet in index.html.** With the pages of issues 13-16 it had grown to 22.7 kB of the HTML's 35 kB
   (8.3 kB brotli), parsed and matched before the first paint. index.html now inlines only \`shell.css\` (3.6 kB: the
   header, navigation, footer, loading line, buttons and the language rules); \`styles.css\` comes as text in the
