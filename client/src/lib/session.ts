@@ -3,11 +3,11 @@
 // sessionStorage without the key ever stored in plain text (./keep.ts, loaded only for a signed-in tab).
 // Only the session's state lives here (every page reads it); signing in, with viem's wallet, key and SIWE code,
 // is in ./signing.ts, loaded by the account page alone.
-import type { Address, EIP1193Provider, WalletClient } from "viem";
+import type { Address, Client, EIP1193Provider } from "viem";
 import { post, setToken } from "./api.js";
 import type { Session } from "./types.js";
 
-export type Signer = { kind: "wallet" | "key"; address: Address; label: string; wallet: WalletClient };
+export type Signer = { kind: "wallet" | "key"; address: Address; label: string; wallet: Client };
 export type SignedIn = Signer & { session: Session };
 
 let current: SignedIn | null = null;

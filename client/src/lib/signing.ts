@@ -1,19 +1,20 @@
 // Signing in: a signer from a key held in memory or from the browser wallet, and Sign-In with Ethereum
 // (EIP-4361) with it. viem's wallet, account (secp256k1) and SIWE code live here, out of the startup bundle:
 // only the account page imports this module.
-import { createWalletClient, custom, getAddress, http, type Address, type Hex } from "viem";
+import { createClient, custom, getAddress, http, type Address, type Hex } from "viem";
+import { signMessage, signTypedData } from "viem/actions";
 import { privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 import { post } from "./api.js";
 import { chainOf, config } from "./chain.js";
 import { setSession, type SignedIn, type Signer } from "./session.js";
-import type { Session } from "./types.js";
+import type { Eip712, Session } from "./types.js";
 
 /** A signer from a private key held in memory; transactions go to the configured JSON-RPC node. */
 export async function keySigner(privateKey: Hex, label: string): Promise<Signer> {
   const cfg = await config();
   const account = privateKeyToAccount(privateKey);
-  const wallet = createWalletClient({ account, chain: chainOf(cfg.chainId, cfg.rpcUrl), transport: http(cfg.rpcUrl) });
+  const wallet = createClient({ account, chain: chainOf(cfg.chainId, cfg.rpcUrl), transport: http(cfg.rpcUrl) });
   return { kind: "key", address: account.address, label, wallet };
 }
 
@@ -25,7 +26,7 @@ export async function walletSigner(): Promise<Signer> {
   const [first] = (await provider.request({ method: "eth_requestAccounts" })) as Address[];
   if (!first) throw new Error("no_wallet_account");
   const address = getAddress(first);
-  const wallet = createWalletClient({ account: address, chain: chainOf(cfg.chainId, cfg.rpcUrl), transport: custom(provider) });
+  const wallet = createClient({ account: address, chain: chainOf(cfg.chainId, cfg.rpcUrl), transport: custom(provider) });
   return { kind: "wallet", address, label: address, wallet };
 }
 
@@ -36,7 +37,7 @@ export async function walletSignerSilently(address: Address): Promise<Signer | n
   const accounts = (await provider.request({ method: "eth_accounts" })) as Address[];
   if (!accounts.some((a) => a.toLowerCase() === address.toLowerCase())) return null;
   const cfg = await config();
-  const wallet = createWalletClient({ account: getAddress(address), chain: chainOf(cfg.chainId, cfg.rpcUrl), transport: custom(provider) });
+  const wallet = createClient({ account: getAddress(address), chain: chainOf(cfg.chainId, cfg.rpcUrl), transport: custom(provider) });
   return { kind: "wallet", address: getAddress(address), label: getAddress(address), wallet };
 }
 
@@ -60,11 +61,16 @@ export async function signIn(signer: Signer, statement: string, beforeShown?: (w
     issuedAt: now,
     expirationTime: new Date(now.getTime() + 10 * 60_000),
   });
-  const signature = await signer.wallet.signMessage({ account: signer.wallet.account ?? signer.address, message });
+  const signature = await signMessage(signer.wallet, { account: signer.wallet.account ?? signer.address, message });
   const session = await post<Session>("/api/auth/sign-in", { message, signature });
   const done = { ...signer, session };
   // Kept (lib/keep.ts) before any page shows it: a reload right after "signed in" appears must not sign out.
   if (beforeShown) await beforeShown(done);
   setSession(done);
   return done;
+}
+
+/** The signer's EIP-712 signature of one ballot, in the domain and types the API publishes (GET /api/eip712). */
+export async function signBallot(signer: Signer, eip: Eip712, ballot: { voteId: bigint; holder: Address; choice: number }): Promise<Hex> {
+  return signTypedData(signer.wallet, { account: signer.wallet.account ?? signer.address, domain: eip.domain, types: eip.types, primaryType: "Ballot", message: ballot });
 }

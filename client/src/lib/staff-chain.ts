@@ -4,7 +4,8 @@
 // is signed in. A refusal is told in words, with the contract's own values (which authorisation, until when),
 // decoded with the errors of every contract the call passes through (OwnersVote and TimeBank revert with
 // ProxyAuthorizations' errors when the authorisation does not hold).
-import { BaseError, ContractFunctionRevertedError, parseEventLogs, type Abi, type Address, type Hex, type PublicClient, type TransactionReceipt } from "viem";
+import { BaseError, ContractFunctionRevertedError, parseEventLogs, type Abi, type Address, type Client, type Hex, type TransactionReceipt } from "viem";
+import { getBlock, readContract, simulateContract, waitForTransactionReceipt, writeContract } from "viem/actions";
 import { abis } from "virtual:abis";
 import { commitNote } from "../../../server/src/chain/commitment.js";
 import { publicClientFor } from "./chain.js";
@@ -27,8 +28,8 @@ function withErrors(name: StaffContract): Abi {
   return [...own, ...extra];
 }
 
-let client: PublicClient | null = null;
-async function publicClient(): Promise<PublicClient> {
+let client: Client | null = null;
+async function publicClient(): Promise<Client> {
   if (!client) {
     const cfg = await config();
     client = publicClientFor(cfg.rpcUrl, cfg.chainId);
@@ -38,7 +39,7 @@ async function publicClient(): Promise<PublicClient> {
 
 /** The chain's clock (the latest block's time): authorisations expire by it, not by this device's clock. */
 export async function chainNow(): Promise<number> {
-  const block = await (await publicClient()).getBlock({ blockTag: "latest" });
+  const block = await getBlock(await publicClient(), { blockTag: "latest" });
   return Number(block.timestamp);
 }
 
@@ -91,11 +92,11 @@ export async function staffSend(
   const abi = withErrors(contract);
   try {
     onStage("checking");
-    await pc.simulateContract({ account: who.address, address, abi, functionName, args });
+    await simulateContract(pc, { account: who.address, address, abi, functionName, args });
     onStage("signing");
-    const hash = await who.wallet.writeContract({ account: who.wallet.account ?? who.address, chain: who.wallet.chain, address, abi, functionName, args });
+    const hash = await writeContract(who.wallet, { account: who.wallet.account ?? who.address, chain: who.wallet.chain, address, abi, functionName, args });
     onStage("sent", hash);
-    const receipt = await pc.waitForTransactionReceipt({ hash, pollingInterval: 300 });
+    const receipt = await waitForTransactionReceipt(pc, { hash, pollingInterval: 300 });
     if (receipt.status !== "success") throw new Refusal(t("tx.reverted"));
     onStage("mined", String(receipt.blockNumber));
     return receipt;
@@ -119,7 +120,7 @@ export function recordedAuthorizationId(receipt: TransactionReceipt): string {
  */
 export async function refuseIfVoted(voteId: string, holder: Address): Promise<void> {
   const pc = await publicClient();
-  const choice = await pc.readContract({ address: await contractAddress("OwnersVote"), abi: abis.OwnersVote!, functionName: "ballotOf", args: [BigInt(voteId), holder] });
+  const choice = await readContract(pc, { address: await contractAddress("OwnersVote"), abi: abis.OwnersVote!, functionName: "ballotOf", args: [BigInt(voteId), holder] });
   if (Number(choice) !== 0) throw new Refusal(t("staff.refusal.AlreadyVoted", { a0: voteId }), "AlreadyVoted");
 }
 

@@ -5,7 +5,8 @@ import { abi as timeBankAbi } from "virtual:abi/TimeBank";
 import { commitNote } from "../../../server/src/chain/commitment.js";
 
 export { isAddress };
-export { publicClientFor } from "./chain.js";
+export { blockTime, publicClientFor } from "./chain.js";
+export { readContract } from "viem/actions";
 export { sendContractTx } from "./tx.js";
 
 export const ABI = timeBankAbi as unknown as Abi;

@@ -1,6 +1,6 @@
 // What the time-bank pages share: the API's redemption rows, calendar dates of records (a record's block's
 // time, read from the chain node once per block), and the UTC day the contract counts the daily cap in.
-import type { Address, Hex, PublicClient } from "viem";
+import type { Address, Hex } from "viem";
 
 export type Redemption = {
   member: Address;
@@ -26,14 +26,16 @@ export function dayOf(seconds: number): bigint {
 
 const blockTimes = new Map<string, number>();
 
-/** The times (unix seconds) of `blocks`, from the chain node; a block that cannot be read is left out. */
-export async function loadBlockTimes(client: PublicClient, blocks: readonly (number | string)[]): Promise<Map<string, number>> {
+/**
+ * The times (unix seconds) of `blocks`, read with `blockTime` (lib/chain.ts's, from the chain node: passed in, since
+ * this module is in the startup bundle and viem's code is not); a block that cannot be read is left out.
+ */
+export async function loadBlockTimes(blockTime: (blockNumber: bigint) => Promise<number>, blocks: readonly (number | string)[]): Promise<Map<string, number>> {
   const wanted = [...new Set(blocks.map(String))].filter((b) => !blockTimes.has(b));
   await Promise.all(
     wanted.map((b) =>
-      client
-        .getBlock({ blockNumber: BigInt(b) })
-        .then((block) => void blockTimes.set(b, Number(block.timestamp)))
+      blockTime(BigInt(b))
+        .then((time) => void blockTimes.set(b, time))
         .catch(() => undefined),
     ),
   );

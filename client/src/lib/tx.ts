@@ -1,6 +1,7 @@
 // Sending a transaction from the signed-in key or wallet, with its progress shown step by step:
 // checked (simulated) → signed and sent → mined → recorded by the ledger.
-import { BaseError, ContractFunctionRevertedError, InsufficientFundsError, type Abi, type Address, type Hex, type PublicClient } from "viem";
+import { BaseError, ContractFunctionRevertedError, InsufficientFundsError, type Abi, type Address, type Client, type Hex } from "viem";
+import { simulateContract, waitForTransactionReceipt, writeContract } from "viem/actions";
 import { h, replace } from "./dom.js";
 import { short } from "./format.js";
 import { t, type TextKey } from "./i18n.js";
@@ -49,7 +50,7 @@ export function revertReason(err: unknown): string {
  */
 export async function sendContractTx(options: {
   who: SignedIn;
-  client: PublicClient;
+  client: Client;
   address: Address;
   abi: Abi;
   functionName: string;
@@ -61,11 +62,11 @@ export async function sendContractTx(options: {
   const { who, client, address, abi, functionName, args, box, title } = options;
   try {
     renderTxProgress(box, title, "checking");
-    await client.simulateContract({ account: who.address, address, abi, functionName, args });
+    await simulateContract(client, { account: who.address, address, abi, functionName, args });
     renderTxProgress(box, title, "signing");
-    const hash = await who.wallet.writeContract({ account: who.wallet.account ?? who.address, chain: who.wallet.chain, address, abi, functionName, args });
+    const hash = await writeContract(who.wallet, { account: who.wallet.account ?? who.address, chain: who.wallet.chain, address, abi, functionName, args });
     renderTxProgress(box, title, "sent", short(hash, 6));
-    const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 500 });
+    const receipt = await waitForTransactionReceipt(client, { hash, pollingInterval: 500 });
     if (receipt.status !== "success") throw new Error(t("tx.reverted"));
     renderTxProgress(box, title, "mined", t("ballot.block", { n: String(receipt.blockNumber) }));
     if (options.recorded) {

@@ -123,10 +123,11 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     replace(status, notice("info", t("ballot.signing")));
     try {
       const eip = await get<Eip712>("/api/eip712", ctx.signal);
+      const { signBallot } = await import("../lib/signing.js");
       const relayed: Hex[] = [];
       for (const { c, choice } of picks) {
         const message = { voteId: BigInt(c.vote.id), holder: who.address as Address, choice: eip.choices[choice]! };
-        const signature = await who.wallet.signTypedData({ account: who.wallet.account ?? who.address, domain: eip.domain, types: eip.types, primaryType: "Ballot", message });
+        const signature = await signBallot(who, eip, message);
         relayed.push((await post<RelayedBallot>("/api/ballots", { voteId: String(c.vote.id), holder: who.address, choice, signature }, ctx.signal)).id);
       }
       replace(status, notice("info", t("election.sent", { n: relayed.length })));

@@ -33,8 +33,9 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   if (!partners.some((p) => p.address.toLowerCase() === me.toLowerCase())) {
     return replace(root, h("h1", {}, t("partner.title")), notice("warn", t("partner.notPartner")), h("p", {}, h("a", { href: "#/timebank", class: "button" }, t("cert.back"))));
   }
-  const { publicClientFor } = await import("../lib/chain.js");
-  const times = await loadBlockTimes(publicClientFor(cfg.rpcUrl, cfg.chainId), redemptions.map((r) => r.blockNumber));
+  const { blockTime, publicClientFor } = await import("../lib/chain.js");
+  const client = publicClientFor(cfg.rpcUrl, cfg.chainId);
+  const times = await loadBlockTimes((n) => blockTime(client, n), redemptions.map((r) => r.blockNumber));
   await loadNames([me, ...redemptions.map((r) => r.member)], ctx.signal);
   const named = (a: string) => nameOf(a) ?? a;
   const dateOf = (r: Redemption) => calendarDate(times.get(String(r.blockNumber)));

@@ -61,7 +61,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     contractAddress("TimeBank"),
     get<Communities>("/api/timebank/communities", ctx.signal).catch(() => ({ totals: { movedIn: 0, movedOut: 0, spentAbroad: 0, spentByVisitors: 0, clearing: 0 }, communities: [] }) as Communities),
   ]);
-  const { ABI, isAddress, noteOnChain, publicClientFor, sendContractTx } = await chainCode;
+  const { ABI, blockTime, isAddress, noteOnChain, publicClientFor, readContract, sendContractTx } = await chainCode;
   // Flats, partners' names and opt-in display names in place of addresses.
   const others = members.map((m) => m.address).filter((a) => a.toLowerCase() !== me.toLowerCase());
   await loadNames([...member.family.map((f) => f.address), ...toConfirm.map((s) => s.volunteer), ...member.history.map((e) => e.counterparty), ...given.map((s) => s.recipient), ...partners.map((p) => p.address), ...others, ...communities.communities.map((c) => c.address)], ctx.signal);
@@ -70,11 +70,11 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   // The daily cap as the contract counts it (minutes recorded and not rejected, per UTC day of the service), and
   // the dates of the history's records (their blocks' times).
   const [cap, times] = await Promise.all([
-    client.readContract({ address: tbAddress, abi: ABI, functionName: "dailyCap" }).then(Number).catch(() => undefined),
-    loadBlockTimes(client, [...member.history.map((e) => e.blockNumber), ...redemptions.map((r) => r.blockNumber)]),
+    readContract(client, { address: tbAddress, abi: ABI, functionName: "dailyCap" }).then(Number).catch(() => undefined),
+    loadBlockTimes((n) => blockTime(client, n), [...member.history.map((e) => e.blockNumber), ...redemptions.map((r) => r.blockNumber)]),
   ]);
   const claimedToday = async (at: number): Promise<number | undefined> =>
-    client.readContract({ address: tbAddress, abi: ABI, functionName: "claimedOnDay", args: [me, dayOf(at)] }).then(Number).catch(() => undefined);
+    readContract(client, { address: tbAddress, abi: ABI, functionName: "claimedOnDay", args: [me, dayOf(at)] }).then(Number).catch(() => undefined);
   const progress = h("div", { class: "tx-box", "aria-live": "polite", "data-testid": "tx-progress" });
   if (lastOutcome) {
     progress.replaceChildren(...lastOutcome.childNodes);
@@ -228,7 +228,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
   const minutesError = h("div", { class: "field-error", role: "alert", "data-testid": "svc-minutes-error" });
   const showCap = async () => {
     // The chain's day, which the contract counts in (the device's clock may be off).
-    const chainNow = await client.getBlock().then((b) => Number(b.timestamp)).catch(() => Math.floor(Date.now() / 1000));
+    const chainNow = await blockTime(client).catch(() => Math.floor(Date.now() / 1000));
     const claimed = await claimedToday(chainNow);
     if (cap === undefined || claimed === undefined) return void capHint.replaceChildren();
     capHint.replaceChildren(t("timebank.capLeft", { cap: minutes(cap), left: minutes(Math.max(0, cap - claimed)) }));
@@ -260,7 +260,7 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
     void (async () => {
       // "Now" by this device's clock, kept within the hour before the chain's latest block: the contract refuses
       // a future time and one more than a week old by the chain's clock, which is the one that counts.
-      const chainNow = Number((await client.getBlock()).timestamp);
+      const chainNow = await blockTime(client);
       const servedAt = Math.max(chainNow - SERVED_AT_SLACK, Math.min(Math.floor(Date.now() / 1000), chainNow));
       // The daily cap, checked here before anything is signed (the contract checks it again).
       const claimed = await claimedToday(servedAt);

@@ -7,7 +7,7 @@
 // the user, from a deployment file or from the link (`#/verify?rpc=…&anchor=…`), and the page says so. Every step
 // is shown in words; the verifier's own (English) detail is kept behind a "technical detail" disclosure.
 import { abis } from "virtual:abis";
-import { concat, createPublicClient, custom, isAddress, keccak256, type Address, type Hex, type PublicClient } from "viem";
+import { concat, createClient, custom, isAddress, keccak256, type Address, type Client, type Hex } from "viem";
 import type { Receipt } from "../../../server/src/receipts/format.js";
 import { pinOf, verifyReceipt, type Outcome, type Pin, type Step, type StepName } from "../../../server/src/receipts/verify.js";
 import { config } from "../lib/chain.js";
@@ -55,7 +55,7 @@ export function pinFromDeploymentFile(json: unknown): Pin {
 export type Timing = { totalMs: number; rpcMs: number; computeMs: number; rpcCalls: number };
 
 /** A JSON-RPC client on `url` that also measures the time spent waiting for the node. */
-export function timedClient(url: string): { client: PublicClient; timing: { rpcMs: number; calls: number } } {
+export function timedClient(url: string): { client: Client; timing: { rpcMs: number; calls: number } } {
   const timing = { rpcMs: 0, calls: 0 };
   let id = 0;
   const request = async ({ method, params }: { method: string; params?: unknown }): Promise<unknown> => {
@@ -76,7 +76,7 @@ export function timedClient(url: string): { client: PublicClient; timing: { rpcM
       timing.calls += 1;
     }
   };
-  return { client: createPublicClient({ transport: custom({ request }, { retryCount: 0 }) }) as PublicClient, timing };
+  return { client: createClient({ transport: custom({ request }, { retryCount: 0 }) }), timing };
 }
 
 /** Runs the verifier against `pin` (none: unpinned), reporting each step; returns the report and where the time went. */

@@ -218,13 +218,9 @@ export async function render(root: HTMLElement, ctx: PageContext): Promise<void>
         try {
           const eip = await get<Eip712>("/api/eip712");
           const message = { voteId: BigInt(id), holder: who.address as Address, choice: eip.choices[choice]! };
-          const signature = await who.wallet.signTypedData({
-            account: who.wallet.account ?? who.address,
-            domain: eip.domain,
-            types: eip.types,
-            primaryType: "Ballot",
-            message,
-          });
+          // The signing code is loaded already (a signer exists only once it has run): no request here.
+          const { signBallot } = await import("../lib/signing.js");
+          const signature = await signBallot(who, eip, message);
           const relayed = await post<RelayedBallot>("/api/ballots", { voteId: id, holder: who.address, choice, signature });
           replace(ballotBox, h("h2", { id: "ballot-h" }, t("ballot.title")), notice("info", t("ballot.sent", { choice: t(`tally.${choice}`) })), progressList);
           setProgress("pending");

@@ -19,8 +19,11 @@ import {
   type AbiEvent,
   type Address,
   type Hex,
-  type PublicClient,
+  type Client,
 } from "viem";
+// The actions as functions, not a PublicClient's methods: the browser's verify page then carries only these three
+// (a createPublicClient brings every public action, about 50 kB gzipped more).
+import { getChainId, getTransactionReceipt, readContract } from "viem/actions";
 import { actorText, parseActor } from "./actor.js";
 import { RECEIPT_FORMAT, type Receipt } from "./format.js";
 import { canonicalJson, encodeRecord, OFFCHAIN_SCHEMA, ONCHAIN_SCHEMA } from "./record.js";
@@ -237,7 +240,7 @@ function chainSaysNo(err: unknown): boolean {
  * Verifies a receipt; `client` reads the chain (never our server). Stops at the first failing step.
  * `report.ok` is true only when every step held against a pinned anchor (`outcome` "verified").
  */
-export async function verifyReceipt(json: unknown, client: PublicClient, options: VerifyOptions): Promise<VerifyReport> {
+export async function verifyReceipt(json: unknown, client: Client, options: VerifyOptions): Promise<VerifyReport> {
   const { pin, abiOf, recordId, offchainRecordId, onStep } = options;
   const steps: Step[] = [];
   let receipt: Receipt | undefined;
@@ -343,12 +346,12 @@ export async function verifyReceipt(json: unknown, client: PublicClient, options
       return `${r.proof.length} sibling hashes lead to root ${root}`;
     }))) return false;
     if (!(await run("chain", async () => {
-      const id = await client.getChainId();
+      const id = await getChainId(client);
       if (id !== r.chainId) throw new Mismatch(`the RPC endpoint serves chain ${id}, the receipt is for chain ${r.chainId}`);
       return `RPC endpoint serves chain ${id}`;
     }))) return false;
     if (!(await run("anchored-batch", async () => {
-      const b = await client.readContract({ address: r.anchor, abi: RECORD_ANCHOR_VERIFY_ABI, functionName: "batch", args: [BigInt(r.batchId)] });
+      const b = await readContract(client, { address: r.anchor, abi: RECORD_ANCHOR_VERIFY_ABI, functionName: "batch", args: [BigInt(r.batchId)] });
       if (b.root.toLowerCase() !== r.root) throw new Mismatch(`RecordAnchor ${r.anchor} batch ${r.batchId} has root ${b.root}, not the receipt's root`);
       if (Number(b.firstLeaf) !== r.firstLeaf || Number(b.leafCount) !== r.leafCount) {
         throw new Mismatch(`batch ${r.batchId} covers leaves ${b.firstLeaf}+${b.leafCount}, not ${r.firstLeaf}+${r.leafCount}`);
@@ -357,12 +360,12 @@ export async function verifyReceipt(json: unknown, client: PublicClient, options
       return `RecordAnchor ${r.anchor} batch ${r.batchId}: root matches, anchored in block ${b.blockNumber}`;
     }))) return false;
     if (!(await run("anchor-verify", async () => {
-      const ok = await client.readContract({ address: r.anchor, abi: RECORD_ANCHOR_VERIFY_ABI, functionName: "verify", args: [BigInt(r.batchId), r.leaf, r.proof] });
+      const ok = await readContract(client, { address: r.anchor, abi: RECORD_ANCHOR_VERIFY_ABI, functionName: "verify", args: [BigInt(r.batchId), r.leaf, r.proof] });
       if (!ok) throw new Mismatch("RecordAnchor.verify returned false");
       return "RecordAnchor.verify(batchId, leaf, proof) = true";
     }))) return false;
     if (!(await run("anchoring-tx", async () => {
-      const tx = await client.getTransactionReceipt({ hash: r.anchoring.txHash });
+      const tx = await getTransactionReceipt(client, { hash: r.anchoring.txHash });
       if (tx.status !== "success") throw new Mismatch(`anchoring transaction ${r.anchoring.txHash} did not succeed`);
       if (Number(tx.blockNumber) !== r.anchoring.blockNumber) throw new Mismatch(`anchoring transaction is in block ${tx.blockNumber}, not ${r.anchoring.blockNumber}`);
       const data = encodeAbiParameters([{ type: "uint64" }, { type: "uint64" }], [BigInt(r.firstLeaf), BigInt(r.leafCount)]);
@@ -380,7 +383,7 @@ export async function verifyReceipt(json: unknown, client: PublicClient, options
     const rec = onchain;
     if (rec) {
       if (!(await run("source-log", async () => {
-        const tx = await client.getTransactionReceipt({ hash: rec.txHash });
+        const tx = await getTransactionReceipt(client, { hash: rec.txHash });
         if (Number(tx.blockNumber) !== rec.blockNumber || tx.blockHash.toLowerCase() !== rec.blockHash) {
           throw new Mismatch(`transaction ${rec.txHash} is in block ${tx.blockNumber} (${tx.blockHash}), not the record's block`);
         }
