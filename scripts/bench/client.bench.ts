@@ -132,8 +132,14 @@ const FINDINGS = `### What the last step changed (2026-12-03, quiet machine: loa
   font lookups: the generic \`sans-serif\` is a Latin font on this Linux (DejaVu Sans), so each Chinese character was
   looked up in the fallback list. The body's Chinese font list now names the Linux Chinese fonts (Noto Sans CJK SC,
   WenQuanYi Micro Hei) before \`sans-serif\`, which phones and other systems still reach: 0 fallbacks, 6-8 lookups,
-  that layout 29-174 ms, and first paint 684-1,009 ms against 1,447-1,839 ms in the same loaded run. This run: first
+  that layout 29-174 ms, and first paint 684-1,009 ms against 1,447-1,839 ms in the same loaded run. Its run: first
   paint 852 ms (×1.39 of the trivial page's, ×1.60 in the last run), ready 1,512 ms.
+- **viem's actions on a bare client.** The pages and the receipt verifier call viem's function-style actions
+  (\`readContract(client, …)\` from \`viem/actions\`) on \`createClient\` instead of \`createPublicClient\` and
+  \`createWalletClient\`, which carry every action they decorate: the whole bundle went from 387.9 to 361 kB
+  gzipped and the verify page's startup (its largest) from 122.7 to 88 kB; ballot signing is loaded with a vote's
+  submit button. The bundle is still above 300 kB: about 102 kB of it is the two languages' texts, of which a
+  visit loads one.
 
 ### What the step before changed (probed 2026-12-02 at load 11-21 on 2 CPUs, shared with other sessions: read the ratios and CPU times)
 
