@@ -32,6 +32,7 @@ describe("verify page: off-chain receipts (Chromium)", function () {
   const staff = privateKeyToAccount(generatePrivateKey()).address.toLowerCase() as Hex;
   const resident = privateKeyToAccount(generatePrivateKey()).address.toLowerCase() as Hex;
   const receipts: Receipt[] = [];
+  const SEALED = `0x${"5e".repeat(32)}` as Hex;
 
   before(async function () {
     await buildClient();
@@ -65,6 +66,9 @@ describe("verify page: off-chain receipts (Chromium)", function () {
         payload: { category: "lift", summary: "电梯门关不上", contactPhone: commit("13800138000").commitment, priority: 2 },
       },
       { kind: "workorder.closed", id: "wo-0042", at: 1_767_261_600, actor: { address: resident }, payload: { outcome: "repaired", costFen: 35_000 } },
+      // A suggestion's author is sealed (receipts/actor.ts): by themself, and by staff for them.
+      { kind: "suggestion.received", id: "s-1", at: 1_767_261_700, actor: { sealed: SEALED }, payload: { channel: "online", topic: "greening", text: commit("多种树").commitment, authorTag: SEALED, answerBy: 1_768_557_700 } },
+      { kind: "suggestion.received", id: "s-2", at: 1_767_261_800, actor: { sealed: SEALED, staff }, payload: { channel: "online", topic: "elderly", text: commit("加扶手").commitment, authorTag: SEALED, answerBy: 1_768_557_800 } },
     ]);
     for (const { recordId } of appended) {
       let body: Receipt | undefined;
@@ -126,6 +130,23 @@ describe("verify page: off-chain receipts (Chromium)", function () {
     expect(await actor.getAttribute("data-proxy")).to.equal("false");
     expect(await actor.innerText()).to.contain(resident).and.contain("本人办理").and.not.contain("代办");
     expect(await page.locator("[data-testid=offchain-record] [data-key=costFen]").innerText()).to.equal("35000");
+  });
+
+  it("verifies records whose author is sealed: named by no one, a staff proxy still marked (zh-CN, en)", async function () {
+    expect(await verify("sealed", receipts[2], "ok")).to.equal(null);
+    const actor = page.locator("[data-testid=offchain-record] [data-field=actor]");
+    expect(await actor.getAttribute("data-sealed")).to.equal("true");
+    expect(await actor.getAttribute("data-proxy")).to.equal("false");
+    expect(await actor.innerText()).to.contain("一位居民").and.contain(SEALED).and.not.contain("代办").and.not.contain("不是已知");
+    expect(await verify("sealed-proxy", receipts[3], "ok")).to.equal(null);
+    expect(await actor.getAttribute("data-proxy")).to.equal("true");
+    expect(await actor.innerText()).to.contain("代办").and.contain(staff).and.contain("代一位居民");
+    await page.evaluate(() => localStorage.setItem("gongzhi.lang", "en"));
+    await page.reload();
+    expect(await verify("sealed-proxy-en", receipts[3], "ok")).to.equal(null);
+    expect(await actor.innerText()).to.contain("on behalf of a resident").and.contain(staff).and.not.match(/[\u4e00-\u9fff]/);
+    await page.evaluate(() => localStorage.removeItem("gongzhi.lang"));
+    await page.reload();
   });
 
   it("fits a phone screen in large text with the record shown (addresses and hashes wrap)", async function () {

@@ -11,6 +11,7 @@ import { loadServerSettings } from "../../server/src/config/server.js";
 import { serverRoutes } from "../../server/src/routes.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
 import { placesFromDirectory, talentCandidates } from "../../server/src/services/talent/index.js";
+import { readNote } from "../../server/src/vault/index.js";
 import { ANCHORER_KEY, CHAIN_ID, clients, deployAll, anyFreePort, startNode, tempDir, type NodeProcess } from "./helpers/chain.js";
 import { httpClient } from "./helpers/siwe-http.js";
 import { playHistory, type History } from "./helpers/history.js";
@@ -45,6 +46,14 @@ describe("suggestions, open days and the talent pool over HTTP (real server, nod
     const staffViewer = { address: history.staff.address.toLowerCase() as `0x${string}`, roles: ["staff"] };
     person = (await server.directory.registerPerson(staffViewer, { kind: "resident", values: { name: "林律师" }, addresses: [history.members.r1.address.toLowerCase() as `0x${string}`], units: [] })).personId;
   });
+  const receiptOf = async (recordId: number) => {
+    for (let i = 0; i < 200; i++) {
+      const r = await call(undefined, "GET", `/api/receipts/offchain/${recordId}`);
+      if (r.status === 200) return r.body as { record: { kind: string; payload: string; actor: string } };
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`no receipt of record ${recordId} within 20 s`);
+  };
   after(async function () {
     await server?.stop();
     await node?.stop();
@@ -85,16 +94,20 @@ describe("suggestions, open days and the talent pool over HTTP (real server, nod
 
     const steps = (await call(undefined, "GET", `/api/suggestions/${id}/history`)).body.items as { event: string; recordId: number }[];
     expect(steps.map((s) => s.event)).to.deep.equal(["received", "answered", "adopted", "implemented", "nameHidden"]);
-    const receipt = await (async () => {
-      for (let i = 0; i < 200; i++) {
-        const r = await call(undefined, "GET", `/api/receipts/offchain/${steps[0]!.recordId}`);
-        if (r.status === 200) return r.body as { record: { kind: string; payload: string } };
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      throw new Error("no receipt within 20 s");
-    })();
+    const receipt = await receiptOf(steps[0]!.recordId);
     expect(receipt.record.kind).to.equal("suggestion.received");
     expect(receipt.record.payload).to.not.include("种");
+    // Receipts are public: neither the received record nor the author's own nameHidden names them (no address, no
+    // person id); each names a sealed actor that only the vault opens, to the author.
+    const r1 = history.members.r1.address.toLowerCase();
+    for (const step of [steps[0]!, steps[4]!]) {
+      const { record } = await receiptOf(step.recordId);
+      expect(JSON.stringify(record), `${record.kind}'s receipt names no author`).to.not.match(new RegExp(`${r1.slice(2)}|${person}`, "i"));
+      const actor = JSON.parse(record.actor) as { sealed: string };
+      expect(Object.keys(actor)).to.deep.equal(["sealed"]);
+      const opened = await readNote(server.privacy.vault, { commitment: actor.sealed, actor: '{"system":"audit"}', purpose: "legal.obligation" });
+      expect(JSON.parse(opened!)).to.deep.equal({ address: r1 });
+    }
   });
 
   it("an open day: staff schedule it and write suggestions down; residents may not; attendance and funnel are public; the sweep marks late ones", async function () {
@@ -223,5 +236,33 @@ describe("suggestions, open days and the talent pool over HTTP (real server, nod
     expect((await call("r2", "POST", `/api/suggestions/${named}/hideName`, {})).body.error.code).to.equal("suggestion_not_author");
     expect((await call("r1", "POST", `/api/suggestions/${named}/hideName`, {})).status).to.equal(201);
     expect((await call(undefined, "GET", `/api/suggestions/${named}`)).body.shownName).to.equal(null);
+  });
+
+  it("sent by staff for a resident under their written authorisation: marked as such everywhere, the resident named nowhere public", async function () {
+    const r1 = history.members.r1.address.toLowerCase();
+    const proxy = { onBehalfOf: r1, authorisation: history.authorizations.r1 };
+    const sent = await call("staff", "POST", "/api/suggestions/submit", { topic: "elderly", text: "楼道加装扶手", ...proxy });
+    expect(sent.status, JSON.stringify(sent.body)).to.equal(201);
+    expect(sent.body.proxy).to.deep.equal(proxy);
+    const id = sent.body.id as string;
+    // Not linkable to the resident's other suggestions by their records either: each has its own author tag.
+    const first = (await call("r1", "GET", "/api/suggestions/mine")).body.items.at(-1) as { id: string };
+    const firstReceived = ((await call(undefined, "GET", `/api/suggestions/${first.id}/history`)).body.items as { recordId: number }[])[0]!.recordId;
+    const tags = await Promise.all([firstReceived, sent.body.recordIds[0] as number].map(async (recordId) => JSON.parse((await receiptOf(recordId)).record.payload).authorTag as string));
+    expect(tags[0]).to.match(/^0x[0-9a-f]{64}$/);
+    expect(tags[1]).to.match(/^0x[0-9a-f]{64}$/).and.not.equal(tags[0]);
+    expect((await call(undefined, "GET", `/api/suggestions/${id}`)).body).to.include({ by: "staffForResident" });
+    const steps = (await call(undefined, "GET", `/api/suggestions/${id}/history`)).body.items as { by: string; recordId: number }[];
+    expect(steps[0]!.by).to.equal("staffForResident");
+    const { record } = await receiptOf(steps[0]!.recordId);
+    const actor = JSON.parse(record.actor) as { sealed: string; staff: string };
+    expect(actor.staff, "the staff member is named: a proxy action is marked as one").to.equal(history.staff.address.toLowerCase());
+    expect(JSON.stringify(record)).to.not.include(r1.slice(2));
+    // The sealed actor holds what the proxy rests on: the staff member, the resident and the authorisation.
+    const opened = await readNote(server.privacy.vault, { commitment: actor.sealed, actor: '{"system":"audit"}', purpose: "legal.obligation" });
+    expect(JSON.parse(opened!)).to.deep.equal({ address: history.staff.address.toLowerCase(), ...proxy });
+    // Theirs: in their own list, and theirs to hide the name of.
+    expect((await call("r1", "GET", "/api/suggestions/mine")).body.items.map((s: { id: string }) => s.id)).to.include(id);
+    expect((await call("r2", "GET", "/api/suggestions/mine")).body.items.map((s: { id: string }) => s.id)).to.not.include(id);
   });
 });

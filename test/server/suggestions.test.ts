@@ -33,6 +33,9 @@ const T = 1_780_000_000;
 const DAY = 86_400;
 const C1 = `0x${"11".repeat(32)}` as const;
 const C2 = `0x${"22".repeat(32)}` as const;
+/** Author tags (texts.ts authorTag: the vault's keyed pseudonym of the author for one suggestion). */
+const TAG = `0x${"a1".repeat(32)}` as const;
+const OTHER_TAG = `0x${"b2".repeat(32)}` as const;
 const RESIDENT = "0x00000000000000000000000000000000000000aa" as Hex;
 const OTHER = "0x00000000000000000000000000000000000000bb" as Hex;
 const STAFF = "0x00000000000000000000000000000000000000dd" as Hex;
@@ -45,42 +48,46 @@ const staff = { roles: ["staff"], actor: { address: STAFF }, now: T + DAY };
 describe("suggestions: decisions", function () {
   it("submit online: anyone signed in; due in the set days; the text's commitment (from the vault) in the record", function () {
     given(suggestion)
-      .when("submit", { topic: "greening", text: "more trees" }, { now: T, facts: { notes: { text: C1 }, persons: [] } })
-      .then([Received({ channel: "online", topic: "greening", text: C1, answerBy: T + 15 * DAY })]);
+      .when("submit", { topic: "greening", text: "more trees" }, { now: T, facts: { notes: { text: C1 }, authorTag: TAG, ownTags: [] } })
+      .then([Received({ channel: "online", topic: "greening", text: C1, authorTag: TAG, answerBy: T + 15 * DAY })]);
     given(suggestion)
-      .when("submit", { topic: "greening", text: "more trees", shownName: "老王" }, { now: T, facts: { notes: { text: C1, shownName: C2 }, persons: [] } })
-      .then([Received({ channel: "online", topic: "greening", text: C1, shownName: C2, answerBy: T + 15 * DAY })]);
+      .when("submit", { topic: "greening", text: "more trees", shownName: "老王" }, { now: T, facts: { notes: { text: C1, shownName: C2 }, authorTag: TAG, ownTags: [] } })
+      .then([Received({ channel: "online", topic: "greening", text: C1, authorTag: TAG, shownName: C2, answerBy: T + 15 * DAY })]);
+    // Online the author's pseudonym is needed as much as the text: without the vault neither is kept.
+    given(suggestion)
+      .when("submit", { topic: "greening", text: "more trees" }, { now: T, facts: { notes: { text: C1 }, ownTags: [] } })
+      .thenRefused("suggestion_text_not_kept", undefined, 400);
   });
   it("submit at an open day: staff only, naming an open day that exists, never under a proxy; online may not name one", function () {
     const input = { channel: "openDay", openDay: "d1", topic: "parking", text: "x" };
     const day = { scheduled: true, date: T, estateId: 1, place: "p", theme: "t", attendance: null, attendees: [] };
-    given(suggestion).when("submit", input, { now: T, facts: { notes: { text: C1 }, persons: [], openDay: day } }).thenRefused("forbidden", undefined, 403);
+    given(suggestion).when("submit", input, { now: T, facts: { notes: { text: C1 }, ownTags: [], openDay: day } }).thenRefused("forbidden", undefined, 403);
     given(suggestion)
-      .when("submit", input, { roles: ["staff"], now: T, facts: { notes: { text: C1 }, persons: [], openDay: day } })
+      .when("submit", input, { roles: ["staff"], now: T, facts: { notes: { text: C1 }, ownTags: [], openDay: day } })
       .then([Received({ channel: "openDay", openDay: "d1", topic: "parking", text: C1, answerBy: T + 15 * DAY })]);
-    given(suggestion).when("submit", input, { roles: ["staff"], now: T, facts: { notes: { text: C1 }, persons: [] } }).thenRefused("suggestion_unknown_open_day", { openDay: "d1" }, 404);
-    given(suggestion).when("submit", { ...input, openDay: undefined }, { roles: ["staff"], facts: { notes: { text: C1 }, persons: [] } }).thenRefused("suggestion_open_day_needed", undefined, 400);
+    given(suggestion).when("submit", input, { roles: ["staff"], now: T, facts: { notes: { text: C1 }, ownTags: [] } }).thenRefused("suggestion_unknown_open_day", { openDay: "d1" }, 404);
+    given(suggestion).when("submit", { ...input, openDay: undefined }, { roles: ["staff"], facts: { notes: { text: C1 }, ownTags: [] } }).thenRefused("suggestion_open_day_needed", undefined, 400);
     given(suggestion)
-      .when("submit", input, { roles: ["staff"], actor: { address: STAFF, onBehalfOf: RESIDENT, authorisation: "1" }, facts: { notes: { text: C1 }, persons: [], openDay: day } })
+      .when("submit", input, { roles: ["staff"], actor: { address: STAFF, onBehalfOf: RESIDENT, authorisation: "1" }, facts: { notes: { text: C1 }, ownTags: [], openDay: day } })
       .thenRefused("suggestion_open_day_no_proxy", undefined, 400);
-    given(suggestion).when("submit", { topic: "parking", text: "x", openDay: "d1" }, { facts: { notes: { text: C1 }, persons: [] } }).thenRefused("suggestion_online_fields", { field: "openDay" }, 400);
-    given(suggestion).when("submit", { topic: "parking", text: "x" }, { facts: { notes: {}, persons: [] } }).thenRefused("suggestion_text_not_kept", undefined, 400);
+    given(suggestion).when("submit", { topic: "parking", text: "x", openDay: "d1" }, { facts: { notes: { text: C1 }, ownTags: [] } }).thenRefused("suggestion_online_fields", { field: "openDay" }, 400);
+    given(suggestion).when("submit", { topic: "parking", text: "x" }, { facts: { notes: {}, ownTags: [] } }).thenRefused("suggestion_text_not_kept", undefined, 400);
   });
   it("answer: staff only, once; after the deadline it is recorded as late", function () {
-    given(suggestion, [received()]).when("answer", { text: "yes" }, { now: T + DAY, facts: { notes: { text: C2 }, persons: [] } }).thenRefused("forbidden", undefined, 403);
-    given(suggestion, [received()]).when("answer", { text: "yes" }, { ...staff, facts: { notes: { text: C2 }, persons: [] } }).then([Answered({ text: C2, late: false })]);
-    given(suggestion, [received()]).when("answer", { text: "yes" }, { ...staff, now: T + 16 * DAY, facts: { notes: { text: C2 }, persons: [] } }).then([Answered({ text: C2, late: true })]);
+    given(suggestion, [received()]).when("answer", { text: "yes" }, { now: T + DAY, facts: { notes: { text: C2 }, ownTags: [] } }).thenRefused("forbidden", undefined, 403);
+    given(suggestion, [received()]).when("answer", { text: "yes" }, { ...staff, facts: { notes: { text: C2 }, ownTags: [] } }).then([Answered({ text: C2, late: false })]);
+    given(suggestion, [received()]).when("answer", { text: "yes" }, { ...staff, now: T + 16 * DAY, facts: { notes: { text: C2 }, ownTags: [] } }).then([Answered({ text: C2, late: true })]);
     given(suggestion, [received(), Answered({ text: C2, late: false })])
-      .when("answer", { text: "again" }, { ...staff, facts: { notes: { text: C2 }, persons: [] } })
+      .when("answer", { text: "again" }, { ...staff, facts: { notes: { text: C2 }, ownTags: [] } })
       .thenRefused("suggestion_already_answered", { id: "x1", status: "answered" }, 409);
   });
   it("adopt, decline, implement: staff, in order; a done date in the future or before receipt is refused", function () {
     const answered = [received(), Answered({ text: C2, late: false })];
     given(suggestion, [received()]).when("adopt", {}, staff).thenRefused("suggestion_wrong_status", undefined, 409);
-    given(suggestion, answered).when("adopt", {}, { ...staff, facts: { notes: { plan: C1 }, persons: [] } }).then([Adopted({ plan: C1 })]);
+    given(suggestion, answered).when("adopt", {}, { ...staff, facts: { notes: { plan: C1 }, ownTags: [] } }).then([Adopted({ plan: C1 })]);
     given(suggestion, answered).when("adopt", {}, { now: T }).thenRefused("forbidden", undefined, 403);
-    given(suggestion, answered).when("decline", { reason: "noBudget", text: "no" }, { ...staff, facts: { notes: { text: C1 }, persons: [] } }).then([Declined({ reason: "noBudget", text: C1 })]);
-    given(suggestion, [received()]).when("decline", { reason: "noBudget", text: "no" }, { ...staff, facts: { notes: { text: C1 }, persons: [] } }).thenRefused("suggestion_wrong_status", undefined, 409);
+    given(suggestion, answered).when("decline", { reason: "noBudget", text: "no" }, { ...staff, facts: { notes: { text: C1 }, ownTags: [] } }).then([Declined({ reason: "noBudget", text: C1 })]);
+    given(suggestion, [received()]).when("decline", { reason: "noBudget", text: "no" }, { ...staff, facts: { notes: { text: C1 }, ownTags: [] } }).thenRefused("suggestion_wrong_status", undefined, 409);
     const adopted = [...answered, Adopted({})];
     given(suggestion, answered).when("implement", { costFen: 100, doneOn: T }, staff).thenRefused("suggestion_wrong_status", undefined, 409);
     given(suggestion, adopted, { at: T }).when("implement", { costFen: 120_000, doneOn: T + DAY }, { ...staff, now: T + 2 * DAY }).then([Implemented({ costFen: 120_000, doneOn: T + DAY })]);
@@ -97,12 +104,14 @@ describe("suggestions: decisions", function () {
     given(suggestion, [received(), Answered({ text: C2, late: false })]).when("markOverdue", {}, { ...system, now: T + 20 * DAY }).thenRefused("suggestion_wrong_status", undefined, 409);
   });
   it("hideName: the author only (or for them), only while shown", function () {
-    const shown = [received({ shownName: C2 })];
-    given(suggestion, shown, { actor: { address: RESIDENT } }).when("hideName", {}, { actor: { address: RESIDENT } }).then([NameHidden({})]);
-    given(suggestion, shown, { actor: { address: RESIDENT } }).when("hideName", {}, { actor: { address: OTHER } }).thenRefused("suggestion_not_author", undefined, 403);
-    given(suggestion, [received()], { actor: { address: RESIDENT } }).when("hideName", {}, { actor: { address: RESIDENT } }).thenRefused("suggestion_name_not_shown", undefined, 409);
-    given(suggestion, [received({ channel: "openDay", openDay: "d1", author: "p_author", shownName: C2 })], { actor: { address: STAFF } })
-      .when("hideName", {}, { actor: { address: RESIDENT }, facts: { notes: {}, persons: ["p_author"] } })
+    // The record names no author: the author is whoever's own tag for this suggestion (looked up in check) is its tag.
+    const shown = [received({ authorTag: TAG, shownName: C2 })];
+    given(suggestion, shown).when("hideName", {}, { actor: { address: RESIDENT }, facts: { notes: {}, ownTags: [TAG] } }).then([NameHidden({})]);
+    given(suggestion, shown).when("hideName", {}, { actor: { address: OTHER }, facts: { notes: {}, ownTags: [OTHER_TAG] } }).thenRefused("suggestion_not_author", undefined, 403);
+    given(suggestion, [received({ shownName: C2 })]).when("hideName", {}, { actor: { address: RESIDENT }, facts: { notes: {}, ownTags: [TAG] } }).thenRefused("suggestion_not_author", undefined, 403);
+    given(suggestion, [received({ authorTag: TAG })]).when("hideName", {}, { actor: { address: RESIDENT }, facts: { notes: {}, ownTags: [TAG] } }).thenRefused("suggestion_name_not_shown", undefined, 409);
+    given(suggestion, [received({ channel: "openDay", openDay: "d1", authorTag: TAG, shownName: C2 })], { actor: { address: STAFF } })
+      .when("hideName", {}, { actor: { address: STAFF, onBehalfOf: "p_author", authorisation: "1" }, roles: ["staff"], facts: { notes: {}, ownTags: [OTHER_TAG, TAG] } })
       .then([NameHidden({})]);
   });
   it("open days: staff schedule and count; residents register once; a count below the registered is refused", function () {

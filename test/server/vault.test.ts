@@ -2,6 +2,7 @@
 // master keys and rotation, the audited read path and its access log, consent by purpose, a person's rights
 // (export, correction, erasure by crypto-shredding), retention, and no plain value or destroyed key at rest.
 import { expect } from "chai";
+import { createHash } from "node:crypto";
 import { chmodSync, cpSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Level } from "level";
@@ -194,6 +195,30 @@ describe("personal-data vault", function () {
       expect(asCurrent.code).to.equal("master_key_retired");
       expect(asCurrent.message).to.include(master.id);
       expect((await errorOf(openTestVault(tmp.dir, next, { previousMasterKeys: [master] }))).code).to.equal("master_key_retired");
+    });
+
+    it("pseudonyms: stable for a purpose and value, unrelated across purposes and values, not a plain hash, kept across a rotation", async function () {
+      tv = await openTestVault(tmp.dir, master);
+      const address = "0x00000000000000000000000000000000000000aa";
+      const tag = await tv.vault.pseudonym("suggestion.author", `s1\n${address}`);
+      expect(tag).to.match(/^0x[0-9a-f]{64}$/);
+      expect(await tv.vault.pseudonym("suggestion.author", `s1\n${address}`)).to.equal(tag);
+      expect(await tv.vault.pseudonym("suggestion.author", `s2\n${address}`)).to.not.equal(tag);
+      expect(await tv.vault.pseudonym("other.purpose", `s1\n${address}`)).to.not.equal(tag);
+      // Not computable from the value alone (a guessed address list would give it back otherwise).
+      expect(tag).to.not.equal(`0x${createHash("sha256").update(`suggestion.author\0s1\n${address}`).digest("hex")}`);
+      expect(await tv.vault.pseudonym("Bad Purpose", "x").catch((e: Error) => e.message)).to.match(/purpose is 1–64 lowercase/);
+      await tv.close();
+      // Another vault (another key) gives another pseudonym; this one keeps its own across a master-key rotation.
+      const other = await openTestVault(path.join(tmp.dir, "other"), newMasterKey());
+      expect(await other.vault.pseudonym("suggestion.author", `s1\n${address}`)).to.not.equal(tag);
+      await other.close();
+      const next = newMasterKey();
+      tv = await openTestVault(tmp.dir, next, { previousMasterKeys: [master] });
+      await tv.vault.rotateMasterKey(T0 + DAY);
+      await tv.close();
+      tv = await openTestVault(tmp.dir, next);
+      expect(await tv.vault.pseudonym("suggestion.author", `s1\n${address}`)).to.equal(tag);
     });
 
     it("refuses a data key whose wrapping was altered", async function () {

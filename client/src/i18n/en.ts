@@ -252,6 +252,8 @@ export const en: Record<TextKey, string> = {
   "verify.actor.proxy": "Staff member {address}, on behalf of {onBehalfOf} (authorisation no. {authorisation})",
   "verify.actor.proxyBadge": "on behalf of a resident",
   "verify.actor.system": "The system itself ({system})",
+  "verify.actor.sealed": "A resident the record does not name (sealed: {sealed}; only an audit through the vault opens it)",
+  "verify.actor.sealedProxy": "Staff member {staff}, on behalf of a resident the record does not name (sealed with the authorisation: {sealed})",
   "verify.actor.unknown": "Not one of the known forms: {text}",
 
   "fund.title": "Maintenance fund",
@@ -759,6 +761,8 @@ export const en: Record<TextKey, string> = {
   "verify.words.authorisation": "community staff {staff} recorded {resident}'s written authorisation (no. {id})",
   "verify.words.onchainOther": "an event was recorded on chain ({event})",
   "verify.words.system": "the system",
+  "verify.words.sealed": "a resident (not named)",
+  "verify.words.sealedProxy": "community staff {staff} on behalf of a resident (not named)",
   "verify.words.actorProxy": "community staff {staff} on behalf of {resident} (authorisation no. {authorisation})",
   "verify.words.documentStored": "{who} filed {class} ({type} file, {size} KB, fingerprint {hash})",
   "verify.words.docClass.attachment": "an attachment",

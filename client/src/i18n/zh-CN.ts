@@ -250,6 +250,8 @@ export const zhCN = {
   "verify.actor.proxy": "社区工作者 {address} 代 {onBehalfOf} 办理（授权书 {authorisation} 号）",
   "verify.actor.proxyBadge": "代办",
   "verify.actor.system": "系统自动办理（{system}）",
+  "verify.actor.sealed": "一位居民（记录不写明是谁；封存承诺 {sealed}，仅经个人信息库审计可打开）",
+  "verify.actor.sealedProxy": "社区工作者 {staff} 代一位居民办理（记录不写明是谁；居民与授权书封存于 {sealed}）",
   "verify.actor.unknown": "不是已知的办理人格式：{text}",
 
   "fund.title": "维修资金",
@@ -757,6 +759,8 @@ export const zhCN = {
   "verify.words.authorisation": "社区工作者 {staff} 登记了 {resident} 的书面委托（授权书 {id} 号）",
   "verify.words.onchainOther": "链上记下了一条事件（{event}）",
   "verify.words.system": "系统",
+  "verify.words.sealed": "一位居民（不具名）",
+  "verify.words.sealedProxy": "社区工作者 {staff} 代一位居民（不具名）",
   "verify.words.actorProxy": "社区工作者 {staff} 代 {resident}（授权书 {authorisation} 号）",
   "verify.words.documentStored": "{who} 存档了一份{class}（{type} 文件，{size} KB，文件指纹 {hash}）",
   "verify.words.docClass.attachment": "附件",

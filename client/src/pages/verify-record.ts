@@ -39,6 +39,20 @@ function actorView(actorText: unknown): HTMLElement {
   if (a && typeof a === "object" && str(a.system) && Object.keys(a).length === 1) {
     return h("dd", { "data-field": "actor", "data-proxy": "false" }, t("verify.actor.system", { system: a.system as string }));
   }
+  // A sealed actor: the record names who acted only by a commitment the vault opens (a suggestion's author).
+  const keys = a && typeof a === "object" ? Object.keys(a).sort().join(",") : "";
+  if (a && str(a.sealed) && keys === "sealed") {
+    return h("dd", { "data-field": "actor", "data-proxy": "false", "data-sealed": "true" }, h("span", { class: "break" }, t("verify.actor.sealed", { sealed: a.sealed as string })));
+  }
+  if (a && str(a.sealed) && str(a.staff) && keys === "sealed,staff") {
+    return h(
+      "dd",
+      { "data-field": "actor", "data-proxy": "true", "data-sealed": "true" },
+      h("span", { class: "badge warn" }, t("verify.actor.proxyBadge")),
+      " ",
+      h("span", { class: "break" }, t("verify.actor.sealedProxy", { staff: a.staff as string, sealed: a.sealed as string })),
+    );
+  }
   return h("dd", { "data-field": "actor" }, t("verify.actor.unknown", { text: text(actorText) }));
 }
 

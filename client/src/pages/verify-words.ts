@@ -256,6 +256,10 @@ function offchainBody(r: OffchainFields, who: (a: unknown) => string, unit: (id:
   const by =
     typeof actor.system === "string"
       ? t("verify.words.system")
+      : typeof actor.sealed === "string"
+        ? typeof actor.staff === "string"
+          ? t("verify.words.sealedProxy", { staff: who(actor.staff) })
+          : t("verify.words.sealed")
       : typeof actor.onBehalfOf === "string"
         ? t("verify.words.actorProxy", {
             staff: who(actor.address),

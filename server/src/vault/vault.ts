@@ -2,7 +2,7 @@
 // one audited function that needs an actor and a purpose and logs every read before answering, consent by
 // purpose, a person's rights (export, correction, erasure by crypto-shredding), retention with a purge, and
 // master key rotation. Plain values exist only in memory, only on their way to an authorised reader.
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
 import type { AccessLogEntry, AccessLogSink } from "./accessLog.js";
@@ -112,12 +112,22 @@ export type Vault = {
   erase(input: { personId: string; actor: string; now?: number }): Promise<ErasureFacts>;
   /** Deletes values past their category's retention at `now`. */
   purge(now: number): Promise<PurgeFacts>;
+  /**
+   * A keyed pseudonym of `value` for `purpose` (0x + 64 hex digits): HMAC-SHA256 under a key only the vault holds,
+   * so a public record can name someone checkably (the server recognises them) without naming them (nobody without
+   * the vault can compute it, guess it back from a list of addresses, or link it to the same value under another
+   * purpose). The key is a data key of its own, so a master-key rotation keeps it.
+   */
+  pseudonym(purpose: string, value: string): Promise<`0x${string}`>;
   /** Rewraps every data key under the current master key (values untouched) and retires the previous keys. */
   rotateMasterKey(now?: number): Promise<{ rewrapped: number; retired: string[] }>;
   close(): Promise<void>;
 };
 
 const VALUE_AAD = "gongzhi-vault/value/v1";
+/** The holder of the pseudonym key: not a person id (it has a colon), so never exported, erased or purged as one. */
+const PSEUDONYM_HOLDER = "vault:pseudonyms";
+const PSEUDONYM_PURPOSE = /^[a-z0-9][a-z0-9.-]{0,63}$/;
 const DATA_KEY_AAD = "gongzhi-vault/data-key/v1";
 
 function iso(ms: number): string {
@@ -552,6 +562,13 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
       await store.deleteValues(due.map(([personId, v]) => [personId, v.field]));
       if (facts.values.length > 0) emit("purged", facts);
       return facts;
+    },
+
+    async pseudonym(purpose, value) {
+      if (!PSEUDONYM_PURPOSE.test(purpose)) throw new Error(`A pseudonym's purpose is 1–64 lowercase letters, digits, '.' or '-' (e.g. "suggestion.author"); got ${JSON.stringify(purpose).slice(0, 80)}.`);
+      if (typeof value !== "string" || value.length === 0) throw new Error("A pseudonym is of a non-empty text (an address or a person id).");
+      const key = await dataKey(PSEUDONYM_HOLDER, true);
+      return `0x${createHmac("sha256", key).update(purpose).update("\0").update(value, "utf8").digest("hex")}`;
     },
 
     async rotateMasterKey(now = clock()) {

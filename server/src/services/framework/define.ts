@@ -4,7 +4,7 @@
 import type { z } from "zod/v4";
 import type { ErrorCode, MessageParams } from "../../api/messages.js";
 import type { NotificationRequest } from "../../notifications/types.js";
-import type { Actor } from "../../receipts/actor.js";
+import type { ActingActor, Actor } from "../../receipts/actor.js";
 import type { CommandAnswer, CommandRequest, Engine } from "./engine.js";
 import type { ModelReader, ModelTx, QueryContext } from "./storage.js";
 
@@ -76,7 +76,7 @@ export function refuse(status: number, code: ErrorCode, params: MessageParams = 
 }
 
 /** What a decision may know besides the state and the input: who acts, and when (Unix seconds). */
-export type DecideContext = { actor: Actor; now: number; id: string; roles: readonly string[]; facts?: unknown };
+export type DecideContext = { actor: ActingActor; now: number; id: string; roles: readonly string[]; facts?: unknown };
 
 /**
  * Who may run a command: role names as the API knows them (on-chain: `registrar`, `staff`, `auditor`,
@@ -100,8 +100,10 @@ export type CommandDef<S = unknown, I = unknown> = {
    * Looks up what the service does not hold itself (e.g. the indexer's read models), under the object's lock
    * before `decide`: a refusal, or the facts `decide` then gets as `context.facts`. `id` is the object's (for
    * "new", the id it will have), for lookups that depend on the object (e.g. its parties' households).
+   * `recordAs`: the actor the records name instead of the real one, where the public must not learn who acted
+   * (a sealed actor, receipts/actor.ts); `decide` still gets the real one.
    */
-  check?: (input: I, context: { actor: Actor; id: string }) => Promise<Refusal | { facts: unknown }>;
+  check?: (input: I, context: { actor: ActingActor; id: string }) => Promise<Refusal | { facts: unknown; recordAs?: Actor }>;
   /** The body's schema: an object (the framework adds `expectedVersion`, `onBehalfOf` and `authorisation`). */
   input: z.ZodObject;
   who: Who<I>;

@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Hex } from "viem";
 import { z } from "zod/v4";
-import type { Actor } from "../../receipts/actor.js";
+import type { ActingActor } from "../../receipts/actor.js";
 import { canonicalJson } from "../../receipts/record.js";
 import { createLock } from "../../store/lock.js";
 import { numKey } from "../../store/store.js";
@@ -66,7 +66,8 @@ export type CommandResult = {
   records: { recordId: number; seq: number; kind: string }[];
   recordIds: number[];
   seqs: number[];
-  actor: Actor;
+  /** Who acted (the caller: the answer never carries a sealed stand-in, which only the records name). */
+  actor: ActingActor;
   /** Set when staff acted for a resident: for whom, under which authorisation. */
   proxy: { onBehalfOf: string; authorisation: string } | null;
 };
@@ -83,7 +84,7 @@ type StoredAnswer = {
   count: number;
   /** No record of this command has an id below this (see ServiceStorage.nextRecordId). */
   hint: number;
-  actor: Actor;
+  actor: ActingActor;
   proxy: CommandResult["proxy"];
 };
 
@@ -257,7 +258,7 @@ export function createEngine(options: EngineOptions): Engine {
     return { status: stored.status, replayed: true, body: answerBody(stored.id, stored.fromVersion + stored.count - 1, records, stored.actor, stored.proxy) };
   }
 
-  async function actorOf(request: CommandRequest, body: Record<string, unknown>, service: ServiceDef, command: CommandDef, now: number): Promise<Actor> {
+  async function actorOf(request: CommandRequest, body: Record<string, unknown>, service: ServiceDef, command: CommandDef, now: number): Promise<ActingActor> {
     const { onBehalfOf: named, authorisation } = body as { onBehalfOf?: string; authorisation?: string };
     if ("system" in request.principal) {
       if (named !== undefined || authorisation !== undefined) throw new Refusal(403, "proxy_not_allowed", { command: `${service.name}.${command.name}` });
@@ -303,6 +304,7 @@ export function createEngine(options: EngineOptions): Engine {
       const checked = await command.check?.(input, { actor, id });
       if (checked instanceof Refusal) throw checked;
       const decided = command.decide(current.state, input, { actor, now, id, roles, facts: checked?.facts });
+      const recordedActor = checked?.recordAs ?? actor;
       if (decided instanceof Refusal) throw decided;
       if (decided.length === 0) throw new Error(`Command ${service.name}.${command.name} decided no record; refuse instead.`);
       const records: JournalRecord[] = decided.map((emitted, i) => ({
@@ -310,7 +312,7 @@ export function createEngine(options: EngineOptions): Engine {
         id,
         version: current.version + 1 + i,
         at: now,
-        actor,
+        actor: recordedActor,
         payload: checkPayload(service, emitted),
       }));
       // The state after each record, for the notifications it causes (the last is the object's new state).
@@ -337,7 +339,7 @@ export function createEngine(options: EngineOptions): Engine {
           (service.notify?.(record, states[recordIndex]) ?? []).map((n) => ({ ...n, cause: { kind: record.kind, id }, recordIndex })),
         );
         appending = storage.append(
-          records.map((r) => ({ kind: r.kind, id, at: r.at, actor, payload: r.payload })),
+          records.map((r) => ({ kind: r.kind, id, at: r.at, actor: recordedActor, payload: r.payload })),
           [...framework, ...writes.values()],
           notifications,
         );
@@ -423,7 +425,7 @@ function answerBody(
   id: string,
   version: number,
   records: { recordId: number; seq: number; kind: string }[],
-  actor: Actor,
+  actor: ActingActor,
   proxy: CommandResult["proxy"],
 ): CommandResult {
   const list = records.map((r) => ({ recordId: r.recordId, seq: r.seq, kind: r.kind }));

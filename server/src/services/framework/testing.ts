@@ -2,11 +2,11 @@
 // records or this refusal". It runs what the engine runs before writing (input schema, who may, decide, payload
 // schemas), without a store, so a service's decisions are tested in microseconds.
 import { deepStrictEqual, fail } from "node:assert/strict";
-import type { Actor } from "../../receipts/actor.js";
+import type { ActingActor, Actor } from "../../receipts/actor.js";
 import { Refusal, type Emitted, type JournalRecord, type ServiceDef } from "./define.js";
 
 /** Facts stand for what the command's `check` would have looked up (e.g. a routing table). */
-export type WhenOptions = { actor?: Actor; roles?: readonly string[]; now?: number; id?: string; facts?: unknown };
+export type WhenOptions = { actor?: ActingActor; roles?: readonly string[]; now?: number; id?: string; facts?: unknown };
 
 export type Scenario<S> = {
   /** The state the given records fold into. */
@@ -24,7 +24,7 @@ export type Outcome = {
   thenRefused: (code: string, params?: Record<string, unknown>, status?: number) => void;
 };
 
-const DEFAULT_ACTOR: Actor = { address: "0x00000000000000000000000000000000000000aa" };
+const DEFAULT_ACTOR: ActingActor = { address: "0x00000000000000000000000000000000000000aa" };
 
 /** Folds `records` (about object `id`, at `at` or at `times[i]`, by `actor`) into the service's state. */
 export function given<S>(

@@ -100,7 +100,7 @@ export function keyService(hashes: KeyHashes): AnyService {
     async project(record, tx) {
       if (KeyIssued.is(record)) {
         const actor = record.actor;
-        tx.put("keys", record.id, { keyId: record.id, app: record.payload.app, status: "active", issuedAt: record.at, issuedBy: "address" in actor ? actor.address : actor.system, revokedAt: null } satisfies KeyView);
+        tx.put("keys", record.id, { keyId: record.id, app: record.payload.app, status: "active", issuedAt: record.at, issuedBy: "system" in actor ? actor.system : "address" in actor ? actor.address : actor.sealed, revokedAt: null } satisfies KeyView);
       } else if (KeyRevoked.is(record)) {
         const view = await tx.get<KeyView>("keys", record.id);
         if (view) tx.put("keys", record.id, { ...view, status: "revoked", revokedAt: record.at });

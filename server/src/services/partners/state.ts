@@ -50,7 +50,7 @@ export const INITIAL_PARTNER: PartnerState = {
 export function actorOf(record: Pick<JournalRecord, "actor">): string {
   const actor = record.actor;
   if ("onBehalfOf" in actor) return actor.onBehalfOf.toLowerCase();
-  return "address" in actor ? actor.address.toLowerCase() : `system:${actor.system}`;
+  return "system" in actor ? `system:${actor.system}` : "address" in actor ? actor.address.toLowerCase() : `sealed:${actor.sealed}`;
 }
 
 export function evolvePartner(state: PartnerState, record: JournalRecord): PartnerState {

@@ -69,12 +69,12 @@ export const INITIAL_PET: PetState = {
 /** The resident a record was made by (for staff under an authorisation, the resident). */
 export function residentOf(actor: JournalRecord["actor"]): string {
   if ("onBehalfOf" in actor) return actor.onBehalfOf.toLowerCase();
-  return "address" in actor ? actor.address.toLowerCase() : `system:${actor.system}`;
+  return "system" in actor ? `system:${actor.system}` : "address" in actor ? actor.address.toLowerCase() : `sealed:${actor.sealed}`;
 }
 
 /** Who actually acted (the staff member themself when acting for someone). */
 export function actingOf(actor: JournalRecord["actor"]): string {
-  return "address" in actor ? actor.address.toLowerCase() : `system:${actor.system}`;
+  return "system" in actor ? `system:${actor.system}` : "address" in actor ? actor.address.toLowerCase() : `sealed:${actor.sealed}`;
 }
 
 const withReport = (state: PetState, reportId: string, change: (r: ReportState) => ReportState): ReportState[] => state.reports.map((r) => (r.reportId === reportId ? change(r) : r));

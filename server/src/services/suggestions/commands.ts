@@ -37,11 +37,13 @@ export type SuggestionFacts = {
   notes: Partial<Record<"text" | "shownName" | "plan", `0x${string}`>>;
   /** The open day the input names, if it names one (undefined: none such). */
   openDay?: OpenDayState;
-  /** The vault person ids the acting resident is (the directory's links), and their address. */
-  persons: string[];
+  /** submit: the author's pseudonym for this suggestion (texts.ts `authorTag`); absent: no author known. */
+  authorTag?: `0x${string}`;
+  /** hideName: the acting resident's pseudonyms for this suggestion (as their address and each vault person id they are). */
+  ownTags: string[];
 };
 
-const factsOf = (context: DecideContext): SuggestionFacts => (context.facts as SuggestionFacts | undefined) ?? { notes: {}, persons: [] };
+const factsOf = (context: DecideContext): SuggestionFacts => (context.facts as SuggestionFacts | undefined) ?? { notes: {}, ownTags: [] };
 
 function inStatus(context: DecideContext, state: SuggestionState, allowed: SuggestionStatus[]): Refusal | undefined {
   return allowed.includes(state.status) ? undefined : refuse(409, "suggestion_wrong_status", { id: context.id, status: state.status, allowed: allowed.join(" / ") });
@@ -85,7 +87,8 @@ export function suggestionCommands(settings: SuggestionSettings = DEFAULT_SUGGES
           return refuse(400, "suggestion_online_fields", { field: input.openDay !== undefined ? "openDay" : "author" });
         }
         const text = facts.notes.text;
-        if (!text) return refuse(400, "suggestion_text_not_kept", {});
+        // Both need the vault: the text as a note, an online author as a pseudonym.
+        if (!text || (input.channel === "online" && !facts.authorTag)) return refuse(400, "suggestion_text_not_kept", {});
         const shownName = facts.notes.shownName;
         return [
           Received({
@@ -93,7 +96,7 @@ export function suggestionCommands(settings: SuggestionSettings = DEFAULT_SUGGES
             ...(input.openDay !== undefined ? { openDay: input.openDay } : {}),
             topic: input.topic,
             text,
-            ...(input.author !== undefined ? { author: input.author } : {}),
+            ...(facts.authorTag ? { authorTag: facts.authorTag } : {}),
             ...(shownName ? { shownName } : {}),
             answerBy: context.now + settings.answerDays * DAY,
           }),
@@ -175,9 +178,7 @@ export function suggestionCommands(settings: SuggestionSettings = DEFAULT_SUGGES
       who: "signedIn",
       proxy: true,
       decide: (state: SuggestionState, _input, context) => {
-        const me = residentOf(context);
-        const persons = factsOf(context).persons;
-        if (!state.author || (state.author !== me && !persons.includes(state.author))) return refuse(403, "suggestion_not_author", { id: context.id });
+        if (!state.authorTag || !factsOf(context).ownTags.includes(state.authorTag)) return refuse(403, "suggestion_not_author", { id: context.id });
         if (state.shownName === null) return refuse(409, "suggestion_name_not_shown", { id: context.id });
         return [NameHidden({})];
       },

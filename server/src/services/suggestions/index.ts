@@ -2,6 +2,7 @@
 // staff at an open day, each answered within the set days with a reason, then adopted and implemented (cost and
 // date) or declined; all public without their authors unless they chose to show their name; the funnel published
 // with its denominators. The one export the server composes.
+import type { ActingActor } from "../../receipts/actor.js";
 import type { Vault } from "../../vault/index.js";
 import { defineService, keepingTexts, modelName, type AnyService, type CommandAnswer, type CommandRequest, type Engine } from "../framework/index.js";
 import { DEFAULT_SUGGESTION_SETTINGS, openDayCommands, residentOf, suggestionCommands, type SuggestionFacts, type SuggestionSettings } from "./commands.js";
@@ -10,7 +11,7 @@ import { MODEL_NAMES, OPEN_DAY_MODELS, projectOpenDay, projectSuggestion, type O
 import { openDayQueries, suggestionQueries } from "./queries.js";
 import { OPEN_DAY_RECORDS, OPEN_DAY_SERVICE, RECORDS, SERVICE } from "./records.js";
 import { evolveOpenDay, evolveSuggestion, INITIAL_OPEN_DAY, INITIAL_SUGGESTION, type OpenDayState, type SuggestionState } from "./state.js";
-import { noteOf } from "./texts.js";
+import { authorTag, noteOf, sealedActorOf } from "./texts.js";
 
 export * from "./records.js";
 export { DEFAULT_SUGGESTION_SETTINGS, type SuggestionSettings } from "./commands.js";
@@ -32,6 +33,8 @@ export type SuggestionDeps = {
 
 /** Which input fields of a command are texts kept as notes (texts.ts). */
 const NOTE_FIELDS: Record<string, ("text" | "shownName" | "plan")[]> = { submit: ["text", "shownName"], answer: ["text"], adopt: ["plan"], decline: ["text"] };
+/** The commands whose records must not name their actor: the author's own (an online suggestion, hiding its name). */
+const AUTHORS_COMMANDS = new Set(["submit", "hideName"]);
 
 /**
  * The two services (suggestions, open days). They read each other's read models (a suggestion names its open day;
@@ -43,24 +46,38 @@ export function suggestionServices(deps: SuggestionDeps): { services: AnyService
   const openDayOf = async (id: string) => running.engine?.storage.get<OpenDayRow>(modelName(OPEN_DAY_SERVICE, OPEN_DAY_MODELS.days), id);
   const guarded = (request: CommandRequest, run: () => Promise<CommandAnswer>) =>
     keepingTexts(deps.vault, "system" in request.principal ? { system: request.principal.system } : { address: request.principal.address }, run);
+  /** Who the acting resident is: their address and the vault person ids the directory links to it (or the person id staff act for). */
+  const selvesOf = async (actor: ActingActor): Promise<string[]> => {
+    const me = residentOf({ actor });
+    if (!me) return [];
+    return me.startsWith("0x") ? [me, ...((await deps.personsOf?.(me)) ?? [])] : [me];
+  };
   const commands = suggestionCommands(deps.settings ?? DEFAULT_SUGGESTION_SETTINGS).map((command) => {
     const fields = NOTE_FIELDS[command.name] ?? [];
+    const authors = AUTHORS_COMMANDS.has(command.name);
     return {
       ...command,
-      ...(fields.length > 0 ? { http: (request: CommandRequest, engine: Engine) => guarded(request, () => engine.execute(request)) } : {}),
-      check: async (input: Record<string, unknown>, { actor }: { actor: Parameters<typeof residentOf>[0]["actor"] }) => {
-        const facts: SuggestionFacts = { notes: {}, persons: [] };
+      ...(fields.length > 0 || authors ? { http: (request: CommandRequest, engine: Engine) => guarded(request, () => engine.execute(request)) } : {}),
+      check: async (input: Record<string, unknown>, { actor, id }: { actor: ActingActor; id: string }) => {
+        const facts: SuggestionFacts = { notes: {}, ownTags: [] };
         if (typeof input.openDay === "string") {
           const day = await openDayOf(input.openDay);
           if (day) facts.openDay = day;
         }
-        const me = residentOf({ actor });
-        if (me && deps.personsOf) facts.persons = me.startsWith("0x") ? await deps.personsOf(me) : [me];
-        // The texts last: a refused lookup above writes nothing to the vault.
+        const vault = deps.vault;
+        if (vault && command.name === "submit") {
+          // Online the author is the actor (the resident, or the one staff act for); at an open day, whom staff name.
+          const author = input.channel === "openDay" ? (input.author as string | undefined) : residentOf({ actor });
+          if (author) facts.authorTag = await authorTag(vault, id, author);
+        }
+        if (vault && command.name === "hideName") facts.ownTags = await Promise.all((await selvesOf(actor)).map((self) => authorTag(vault, id, self)));
+        // The notes last: a refused lookup above writes nothing to the vault.
         for (const field of fields) {
           const value = input[field];
           if (typeof value === "string") facts.notes[field] = await noteOf(deps.vault, value, actor);
         }
+        // At an open day the actor is staff writing it down, not the author: nothing to seal.
+        if (authors && input.channel !== "openDay") return { facts, recordAs: await sealedActorOf(deps.vault, actor) };
         return { facts };
       },
     };

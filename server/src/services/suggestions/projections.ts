@@ -15,8 +15,6 @@ export const MODELS = {
   newest: "newest",
   /** `<open day>:<receivedAt>:<id>`: an open day's suggestions. */
   byOpenDay: "byOpenDay",
-  /** `<author>:<receivedAt>:<id>`: an author's own (an address or a person id). */
-  byAuthor: "byAuthor",
   /** `<answerBy>:<id>` while unanswered: the office's desk, soonest due first. */
   unanswered: "unanswered",
   /** `<answerBy>:<id>` while unanswered and not yet marked overdue: the sweep reads only its head. */
@@ -36,13 +34,12 @@ export const OPEN_DAY_MODELS = {
 const LATEST = 9_999_999_999;
 export const newestKey = (at: number, id: string) => `${numKey(LATEST - at)}:${id}`;
 
-function keysOf(row: SuggestionRow): Record<"newest" | "byOpenDay" | "byAuthor" | "unanswered" | "due", string[]> {
-  if (row.status === "none") return { newest: [], byOpenDay: [], byAuthor: [], unanswered: [], due: [] };
+function keysOf(row: SuggestionRow): Record<"newest" | "byOpenDay" | "unanswered" | "due", string[]> {
+  if (row.status === "none") return { newest: [], byOpenDay: [], unanswered: [], due: [] };
   const waiting = row.status === "received";
   return {
     newest: [newestKey(row.receivedAt, row.id)],
     byOpenDay: row.openDay ? [`${row.openDay}:${numKey(row.receivedAt)}:${row.id}`] : [],
-    byAuthor: row.author ? [`${row.author}:${numKey(row.receivedAt)}:${row.id}`] : [],
     unanswered: waiting ? [`${numKey(row.answerBy)}:${row.id}`] : [],
     due: waiting && !row.overdue ? [`${numKey(row.answerBy)}:${row.id}`] : [],
   };

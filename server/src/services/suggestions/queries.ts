@@ -1,14 +1,15 @@
 // What people see of suggestions and open days. Everything is public except who wrote a suggestion: the public
-// view shows the author's name only where they chose to show it, never an address or a person id; a resident sees
-// their own list; the office its desk of unanswered suggestions, soonest due first.
+// view shows the author's name only where they chose to show it, never an address or a person id (nor does any
+// record: records.ts); a resident sees their own list; the office its desk of unanswered suggestions, soonest due first.
 import { z } from "zod/v4";
+import { byStaffForResident } from "../../receipts/actor.js";
 import { cursorKey } from "../../store/paging.js";
 import type { Vault } from "../../vault/index.js";
 import { defineQuery, objectId, refuse, type ModelReader, type QueryDef, type StoredRecord } from "../framework/index.js";
 import { funnelOf, funnelRow, readFunnel, type Counts } from "./funnel.js";
 import { MODELS, OPEN_DAY_MODELS, type OpenDayRow, type SuggestionRow } from "./projections.js";
 import { CHANNELS, DECLINE_REASONS, TOPICS } from "./records.js";
-import { publicNote } from "./texts.js";
+import { authorTag, publicNote } from "./texts.js";
 
 export const suggestionView = z.object({
   id: z.string(),
@@ -109,7 +110,7 @@ const stepOf = (record: StoredRecord & { version: number }) => ({
   event: record.kind.slice(record.kind.indexOf(".") + 1),
   at: record.at,
   recordId: record.recordId,
-  by: "system" in record.actor ? ("system" as const) : "onBehalfOf" in record.actor ? ("staffForResident" as const) : ("person" as const),
+  by: "system" in record.actor ? ("system" as const) : byStaffForResident(record.actor) ? ("staffForResident" as const) : ("person" as const),
 });
 
 const idParams = z.object({ id: objectId });
@@ -134,20 +135,31 @@ export function suggestionQueries(deps: QueryDeps): QueryDef[] {
     }),
     defineQuery({
       path: "/api/suggestions/mine",
-      summary: "The signed-in resident's own suggestions (sent by them or for them), oldest first",
+      summary: "The signed-in resident's own suggestions (sent by them or for them, or written down for them at an open day), newest first",
       who: "signedIn",
       query: z.object(paging),
       response: page,
       handler: async ({ query }, read, context) => {
+        const vault = deps.vault;
+        if (!vault) return { items: [] };
+        if (query.cursor !== undefined && cursorKey(query.cursor, "") === null) throw refuse(400, "invalid_cursor", {});
         const me = context.address!.toLowerCase();
-        // Sent online under the address; written down at an open day under the person the directory links to it.
-        const authors = [me, ...((await deps.personsOf?.(me)) ?? [])];
-        const items: SuggestionView[] = [];
-        for (const author of authors) {
-          const found = await pageOfIndex(read, MODELS.byAuthor, `${author}:`, { limit: 100 }, deps);
-          items.push(...found.items);
-        }
-        return { items: items.sort((a, b) => a.receivedAt - b.receivedAt).slice(0, query.limit) };
+        // Sent online under the address; written down at an open day under a person the directory links to it.
+        const selves = [me, ...((await deps.personsOf?.(me)) ?? [])];
+        const now = Math.floor(deps.clock() / 1000);
+        // No record says who wrote what (records.ts): each suggestion's tag is tried against the resident's own.
+        // One keyed hash per suggestion and self: an estate's thousands in milliseconds.
+        return read.page(MODELS.newest, {
+          prefix: "",
+          limit: query.limit,
+          cursor: query.cursor,
+          map: async (_value, key) => {
+            const row = await read.get<SuggestionRow>(MODELS.suggestions, key.slice(key.lastIndexOf(":") + 1));
+            if (!row?.authorTag) return undefined;
+            for (const self of selves) if ((await authorTag(vault, row.id, self)) === row.authorTag) return viewOf(row, deps, now);
+            return undefined;
+          },
+        });
       },
     }),
     defineQuery({

@@ -1,9 +1,11 @@
 // The records of suggestions (意见建议) and of open days (开放日). A suggestion's text, the office's answer and a
 // name its author chose to show are kept in the vault as notes (texts.ts): the records carry their salted
-// commitments only. The author is an address (the actor) or a vault person id (staff typing it in at an open day),
-// never a name. An open day is a public event: its date, place and theme are the office's public words.
+// commitments only. The author (an address, or a vault person id staff typed in at an open day) is never in a
+// record: a received record carries the author's keyed pseudonym for that one suggestion (`authorTag`), and an
+// online one names a sealed actor (receipts/actor.ts), so a public receipt leads to no one. An open day is a public
+// event: its date, place and theme are the office's public words.
 import { z } from "zod/v4";
-import { addressRef, amountFen, commitmentRef, count, defineRecord, objectId, personRef, unixSeconds } from "../framework/index.js";
+import { addressRef, amountFen, commitmentRef, count, defineRecord, hashRef, objectId, personRef, unixSeconds } from "../framework/index.js";
 
 export const SERVICE = "suggestion";
 export const OPEN_DAY_SERVICE = "openday";
@@ -29,7 +31,12 @@ export const Received = defineRecord(
     openDay: objectId.optional(),
     topic: z.enum(TOPICS),
     text: commitmentRef,
-    author: author.optional(),
+    /**
+     * The author's keyed pseudonym for this suggestion (`authorTag`, texts.ts): the server recognises its author by
+     * it; nobody without the vault can tell who it is, nor that two suggestions have one author. Absent: an
+     * open-day suggestion whose author staff did not name.
+     */
+    authorTag: hashRef.optional(),
     /** The name the author chose to show publicly (a vault note); absent: shown without a name. */
     shownName: commitmentRef.optional(),
     /** The answer is due by then (the setting in force when it was received). */

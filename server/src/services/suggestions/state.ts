@@ -1,4 +1,5 @@
 // A suggestion's state and an open day's state, folded from their records. Pure.
+import { byStaffForResident } from "../../receipts/actor.js";
 import type { JournalRecord } from "../framework/index.js";
 import {
   Adopted,
@@ -25,8 +26,8 @@ export type SuggestionState = {
   openDay: string | null;
   topic: Topic;
   text: string;
-  /** An address or a vault person id; null: not known (an open-day note without a name). */
-  author: string | null;
+  /** The author's keyed pseudonym for this suggestion (texts.ts `authorTag`); null: not known (an open-day note without a name). */
+  authorTag: string | null;
   /** The commitment to the name shown, while the author shows it. */
   shownName: string | null;
   /** Sent by staff for the resident, under an authorisation (shown as such). */
@@ -53,7 +54,7 @@ export const INITIAL_SUGGESTION: SuggestionState = {
   openDay: null,
   topic: "other",
   text: "",
-  author: null,
+  authorTag: null,
   shownName: null,
   proxy: false,
   receivedAt: 0,
@@ -72,14 +73,6 @@ export const INITIAL_SUGGESTION: SuggestionState = {
   declineText: null,
 };
 
-/** The resident a record speaks for: the given author, else the acting resident (staff's proxy: the resident). */
-export function authorOf(record: JournalRecord, given: string | undefined): string | null {
-  if (given) return given;
-  const actor = record.actor;
-  if ("onBehalfOf" in actor) return actor.onBehalfOf.toLowerCase();
-  return "address" in actor ? actor.address.toLowerCase() : null;
-}
-
 export function evolveSuggestion(state: SuggestionState, record: JournalRecord): SuggestionState {
   const at = record.at;
   if (Received.is(record)) {
@@ -91,10 +84,9 @@ export function evolveSuggestion(state: SuggestionState, record: JournalRecord):
       openDay: p.openDay ?? null,
       topic: p.topic,
       text: p.text,
-      // At an open day staff write it down: the author is the person they name, or nobody known.
-      author: p.channel === "openDay" ? (p.author ?? null) : authorOf(record, p.author),
+      authorTag: p.authorTag ?? null,
       shownName: p.shownName ?? null,
-      proxy: "onBehalfOf" in record.actor,
+      proxy: byStaffForResident(record.actor),
       receivedAt: at,
       answerBy: p.answerBy,
     };

@@ -5,7 +5,7 @@
 // refused. Suggestions are public by nature: their texts are read for the public pages on the vault's audited
 // path (actor `system:public-page`, purpose service.arrangement: publishing the answer is the service asked for).
 import { z } from "zod/v4";
-import { actorText, type Actor } from "../../receipts/actor.js";
+import { actorText, sealedActor, type ActingActor, type Actor } from "../../receipts/actor.js";
 import { readNote, type Vault } from "../../vault/index.js";
 import { keepText, refuse } from "../framework/index.js";
 
@@ -22,4 +22,22 @@ export function noteOf(vault: Vault | undefined, text: string, actor: Actor): Pr
 export async function publicNote(vault: Vault | undefined, commitment: string | null): Promise<string | null> {
   if (!vault || commitment === null) return null;
   return readNote(vault, { commitment, actor: actorText({ system: "public-page" }), purpose: "service.arrangement" });
+}
+
+/**
+ * The author's keyed pseudonym for one suggestion (vault.pseudonym): the server recognises its author by it (their
+ * own list, hiding their name), while one author's tags on two suggestions are unrelated, so a name shown on one
+ * does not unmask another.
+ */
+export function authorTag(vault: Vault, id: string, author: string): Promise<`0x${string}`> {
+  return vault.pseudonym("suggestion.author", `${id}\n${author}`);
+}
+
+/**
+ * The actor a record names instead of the author (receipts/actor.ts): a note in the vault holding the real actor
+ * (for staff, with the resident and the authorisation), marked with the staff's address when staff acted.
+ */
+export async function sealedActorOf(vault: Vault | undefined, actor: ActingActor): Promise<Actor> {
+  if ("system" in actor) return actor;
+  return sealedActor(actor, await noteOf(vault, actorText(actor), actor));
 }

@@ -55,7 +55,7 @@ const setInput = z.object({
 
 function actorName(record: JournalRecord): string {
   const actor = record.actor;
-  return "address" in actor ? actor.address : actor.system;
+  return "system" in actor ? actor.system : "address" in actor ? actor.address : actor.sealed;
 }
 
 /** The current route of a code: its own records' last, else the default. */
