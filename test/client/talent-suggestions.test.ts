@@ -6,6 +6,7 @@
 // them out of the pool. The public pages (the funnel with its denominators, the list, an open day) and the signed-in
 // ones, in zh-CN and en at 1280 and 390 px: no horizontal overflow, no serious accessibility finding.
 import { expect } from "chai";
+import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { createWalletClient, http, keccak256, toBytes } from "viem";
 import { chainFor, makePublicClient } from "../../server/src/chain/clients.js";
@@ -250,6 +251,19 @@ describe("suggestions, open days and the talent pool: resident, office and publi
     const sent = page.locator("[data-testid=sug-list] > li", { hasText: "无障碍坡道" });
     await sent.waitFor({ timeout: 30_000 });
     expect(await sent.locator("[data-testid=sug-by]").innerText()).to.equal("工作人员代为提交");
+    // Its records, each with a receipt: the step is marked as done by staff, and the receipt names staff, never the resident.
+    await sent.locator("[data-testid=sug-history-open]").click();
+    const step = sent.locator("[data-testid=sug-history] li[data-event=received]");
+    await step.waitFor();
+    expect(await step.innerText()).to.contain("已收到").and.contain("工作人员代为提交");
+    const recordId = await step.getAttribute("data-record");
+    // A receipt exists once its batch is anchored.
+    await eventually(async () => ((await call(undefined, "GET", `/api/receipts/offchain/${recordId}`)).status === 200 ? true : undefined), 30_000, "the receipt to be anchored");
+    const [download] = await Promise.all([page.waitForEvent("download"), step.locator("[data-testid=sug-receipt]").click()]);
+    const receipt = JSON.parse(readFileSync((await download.path())!, "utf8")) as { record: { kind: string; actor: string } };
+    expect(receipt.record.kind).to.equal("suggestion.received");
+    expect(JSON.parse(receipt.record.actor)).to.have.keys(["sealed", "staff"]);
+    expect(JSON.stringify(receipt).toLowerCase()).to.not.include(other!.toLowerCase().slice(2));
 
     await page.goto(`${base}/#/staff/residents/${other!.toLowerCase()}`);
     await page.click("[data-testid=staff-talent]");

@@ -4,6 +4,7 @@ import { get } from "./api.js";
 import { h, type Child } from "./dom.js";
 import { dateFormat } from "./format.js";
 import { lang, t, type TextKey } from "./i18n.js";
+import { offchainReceiptButton } from "./offchain-receipt.js";
 import { dataTable } from "./table.js";
 
 export const TOPICS = ["environment", "greening", "parking", "safety", "elderly", "children", "facilities", "property", "culture", "other"] as const;
@@ -121,5 +122,52 @@ export function suggestionCard(s: Suggestion, ...extra: Child[]): HTMLElement {
     s.declineReason ? h("p", {}, h("strong", {}, t("sug.declinedBecause")), " ", t(`sug.reason.${s.declineReason}` as TextKey), s.declineText ? `: ${s.declineText}` : "") : null,
     s.costFen !== null ? h("p", { "data-testid": "sug-cost" }, t("sug.cost", { yuan: yuan(s.costFen), date: s.doneOn !== null ? day(s.doneOn) : "" })) : null,
     ...extra,
+    historyDetails(s.id),
   );
+}
+
+type HistoryStep = { event: string; at: number; recordId: number; by: "system" | "staffForResident" | "person" };
+const STEP_EVENTS = ["received", "answered", "adopted", "declined", "implemented", "overdue", "nameHidden"];
+
+/**
+ * A suggestion's records, each with its receipt to download and check on the verify page, loaded when opened (a
+ * list of many cards asks nothing until then; a failed load is tried again on the next opening).
+ */
+function historyDetails(id: string): HTMLElement {
+  const list = h("ol", { class: "plain-list", "data-testid": "sug-history" });
+  const details = h(
+    "details",
+    { class: "sug-history" },
+    h("summary", { "data-testid": "sug-history-open" }, t("sug.history")),
+    list,
+    h("p", { class: "muted" }, t("sug.historyNote"), " ", h("a", { href: "#/verify" }, t("sug.howToVerify"))),
+  ) as HTMLDetailsElement;
+  let loaded = false;
+  details.addEventListener("toggle", () => {
+    if (!details.open || loaded) return;
+    loaded = true;
+    list.replaceChildren(h("li", { class: "muted" }, t("app.loading")));
+    get<{ items: HistoryStep[] }>(`/api/suggestions/${encodeURIComponent(id)}/history`)
+      .then(({ items }) =>
+        list.replaceChildren(
+          ...items.map((step) =>
+            h(
+              "li",
+              { "data-event": step.event, "data-record": String(step.recordId) },
+              h("strong", {}, STEP_EVENTS.includes(step.event) ? t(`sug.step.${step.event}` as TextKey) : step.event),
+              " ",
+              h("span", { class: "muted" }, day(step.at)),
+              step.by === "staffForResident" ? [" ", h("span", { class: "badge", "data-testid": "sug-step-proxy" }, t("sug.by.staffForResident"))] : null,
+              " ",
+              offchainReceiptButton(step.recordId, { label: t("sug.receipt"), saved: t("sug.receiptSaved"), testId: "sug-receipt" }),
+            ),
+          ),
+        ),
+      )
+      .catch((err: unknown) => {
+        loaded = false;
+        list.replaceChildren(h("li", { class: "error", role: "alert" }, err instanceof Error ? err.message : String(err)));
+      });
+  });
+  return details;
 }
