@@ -73,6 +73,8 @@ type Plan = { file: string; line: number; start: number; end: number; replacemen
 const EQUIVALENT: Record<string, string> = {
   "contracts/fund/MaintenanceFund.sol|comparison|`>` → `>=` in `block.timestamp > period ? spent`":
     "Equivalent on any real chain: the two differ only when block.timestamp equals the period (at most 366 days, i.e. a time in January 1971); both branches then also read the same checkpoint at time 0.",
+  "contracts/votes/OwnersVote.sol|role|removed onlyRegistryRole(_staffRole)":
+    "Equivalent (defence in depth): castBallotOnBehalf's next step, ProxyAuthorizations.checkProxy(authorisation, msg.sender, …), checks the same registry STAFF_ROLE of the same caller first and reverts with the same MissingRole(caller, role) error, which the tests expect (OwnersVote.test.ts: a non-staff caller refused with MissingRole); only the gas spent before the revert differs.",
 };
 
 /** Survivors not yet killed, with the test that would kill them (kept until that test exists). */

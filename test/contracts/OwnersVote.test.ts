@@ -627,6 +627,10 @@ describe("OwnersVote", function () {
       await expect(f.vote.connect(f.holders[0]).castBallot(99, For))
         .to.be.revertedWithCustomError(f.vote, "UnknownVote")
         .withArgs(99);
+      // Nor can a vote that was never opened be finalized (it would be decided "quorum not met" and announced).
+      await expect(f.vote.connect(f.outsider).finalize(99))
+        .to.be.revertedWithCustomError(f.vote, "UnknownVote")
+        .withArgs(99);
     });
 
     it("rejects a ballot before the opening and after the closing, and finalizing before the closing", async function () {

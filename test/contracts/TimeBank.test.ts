@@ -396,6 +396,12 @@ describe("TimeBank", function () {
     await expectConservation(f.bank, [f.volunteer.address, f.elder.address]);
   });
 
+  it("cannot be deployed without a registry or the staff authorisations", async function () {
+    const f = await networkHelpers.loadFixture(timeBankFixture);
+    await expect(ethers.deployContract("TimeBank", [await f.registry.getAddress(), ZeroAddress])).to.be.revertedWithCustomError(f.bank, "ZeroProxies");
+    await expect(ethers.deployContract("TimeBank", [ZeroAddress, await f.proxies.getAddress()])).to.be.revertedWithCustomError(f.bank, "ZeroRegistry");
+  });
+
   it("lets only staff manage members, families and partners, with errors naming the values", async function () {
     const f = await networkHelpers.loadFixture(timeBankFixture);
     await expect(f.bank.connect(f.staff).registerMember(f.outsider.address))
