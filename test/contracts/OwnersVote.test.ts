@@ -460,6 +460,9 @@ describe("OwnersVote", function () {
       await expect(
         c.openVote(f.estateId, 0, Matter.ElectCommittee, content, now + 500, now + 500, 0),
       ).to.be.revertedWithCustomError(f.vote, "InvalidWindow");
+      // Opening this very second is allowed (the window's start is not in the past).
+      await time.setNextBlockTimestamp(now + 20);
+      await expect(c.openVote(f.estateId, 0, Matter.ElectCommittee, content, now + 20, now + 100, 0)).to.emit(f.vote, "VoteOpened");
       await expect(c.openVote(f.estateId, 0, Matter.RaiseFund, content, now + 500, now + 900, 0))
         .to.be.revertedWithCustomError(f.vote, "BudgetRequired")
         .withArgs(Matter.RaiseFund);

@@ -260,6 +260,10 @@ describe("TimeBank", function () {
       .to.be.revertedWithCustomError(f.bank, "FutureService")
       .withArgs(now + 3_600n, now + 10n);
     await expect(rec(f.volunteer, f.elder.address, 60n, now, ZeroHash)).to.be.revertedWithCustomError(f.bank, "ZeroHash");
+    // The limits themselves are allowed: a whole day's minutes (under a whole day's cap), given this very second.
+    await f.bank.setDailyCap(1_440n);
+    await time.setNextBlockTimestamp(now + 20n);
+    await expect(rec(f.volunteer, f.elder.address, 1_440n, now + 20n)).to.emit(f.bank, "ServiceRecorded");
     await expect(f.bank.connect(f.elder).confirmService(9n)).to.be.revertedWithCustomError(f.bank, "UnknownService").withArgs(9n);
     await expect(f.bank.service(9n)).to.be.revertedWithCustomError(f.bank, "UnknownService").withArgs(9n);
   });
