@@ -77,6 +77,8 @@ const EQUIVALENT: Record<string, string> = {
     "Equivalent: the one extra slot read, countedIndices[counted], exists (the ballot being refused is not counted, so counted < ballots.length) and still holds 0, while a refused ballot's holder index is at least 1 (an index of 0 has no area and is skipped as NotEligible before), so it never matches.",
   "contracts/timebank/TimeBank.sol|comparison|`>` → `>=` in `block.timestamp > MAX_SERVICE_AGE && servedAt`":
     "Equivalent on any real chain: the two differ only when block.timestamp equals MAX_SERVICE_AGE (a time in 1970), where the next comparison (servedAt < 0) is false either way.",
+  "contracts/votes/OwnersVote.sol|comparison|`>` → `>=` in `) return lhs > rhs; return`":
+    "Equivalent: the line returns only when lhs != rhs, where `>` and `>=` agree.",
   "contracts/votes/OwnersVote.sol|role|removed onlyRegistryRole(_staffRole)":
     "Equivalent (defence in depth): castBallotOnBehalf's next step, ProxyAuthorizations.checkProxy(authorisation, msg.sender, …), checks the same registry STAFF_ROLE of the same caller first and reverts with the same MissingRole(caller, role) error, which the tests expect (OwnersVote.test.ts: a non-staff caller refused with MissingRole); only the gas spent before the revert differs.",
 };

@@ -130,6 +130,9 @@ describe("TimeBank", function () {
     await expect(f.bank.connect(f.staff).confirmServiceFor(id, revoked)).to.be.revertedWithCustomError(f.proxies, "RevokedAuthorization").withArgs(revoked);
     const valid = await authorize(f.proxies, f.staff, f.elder.address, Scope.Services);
     await expect(f.bank.connect(f.elder).confirmServiceFor(id, valid)).to.be.revertedWithCustomError(f.bank, "MissingRole").withArgs(f.elder.address, f.staffRole);
+    // The staff-only entries are staff's even with no authorisation named (0: where the recipient decides themself).
+    await expect(f.bank.connect(f.elder).confirmServiceFor(id, 0n)).to.be.revertedWithCustomError(f.bank, "MissingRole").withArgs(f.elder.address, f.staffRole);
+    await expect(f.bank.connect(f.elder).rejectServiceFor(id, 0n)).to.be.revertedWithCustomError(f.bank, "MissingRole").withArgs(f.elder.address, f.staffRole);
     expect((await f.bank.service(id)).status).to.equal(ServiceStatus.Pending);
     expect(await f.bank.balanceOf(f.volunteer.address)).to.equal(0n);
   });
@@ -282,6 +285,10 @@ describe("TimeBank", function () {
     await expect(f.bank.connect(f.volunteer).gift(f.daughter.address, 181n))
       .to.be.revertedWithCustomError(f.bank, "InsufficientCredit")
       .withArgs(f.volunteer.address, 180n, 181n);
+    // The whole balance may be given.
+    await expect(f.bank.connect(f.volunteer).gift(f.daughter.address, 180n)).to.emit(f.bank, "CreditsGifted");
+    expect(await f.bank.balanceOf(f.volunteer.address)).to.equal(0n);
+    expect(await f.bank.balanceOf(f.daughter.address)).to.equal(300n);
     await expect(f.bank.connect(f.volunteer).gift(f.neighbour.address, 1n))
       .to.be.revertedWithCustomError(f.bank, "NotFamily")
       .withArgs(f.volunteer.address, f.neighbour.address);
@@ -298,8 +305,8 @@ describe("TimeBank", function () {
       .to.be.revertedWithCustomError(f.bank, "NotFamily")
       .withArgs(f.volunteer.address, f.daughter.address);
     const m = await f.bank.memberOf(f.volunteer.address);
-    expect([m.balance, m.earned, m.giftsGiven, m.giftsReceived]).to.deep.equal([200n, 300n, 120n, 20n]);
-    expect((await f.bank.totals()).gifted).to.equal(140n);
+    expect([m.balance, m.earned, m.giftsGiven, m.giftsReceived]).to.deep.equal([20n, 300n, 300n, 20n]);
+    expect((await f.bank.totals()).gifted).to.equal(320n);
     await expectConservation(f.bank, [f.volunteer.address, f.daughter.address, f.elder.address]);
   });
 
@@ -338,6 +345,10 @@ describe("TimeBank", function () {
     await expect(f.bank.connect(f.staff).redeemFor(f.outsider.address, f.partner.address, 1n, RedemptionKind.Goods, note, auth))
       .to.be.revertedWithCustomError(f.bank, "NotMember")
       .withArgs(f.outsider.address);
+    // Staff only, whoever is named: the role is checked before anything about the member.
+    await expect(f.bank.connect(f.elder).redeemFor(f.outsider.address, f.partner.address, 1n, RedemptionKind.Goods, note, auth))
+      .to.be.revertedWithCustomError(f.bank, "MissingRole")
+      .withArgs(f.elder.address, f.staffRole);
     await expect(f.bank.connect(f.staff).removePartner(f.partner.address)).to.emit(f.bank, "PartnerRemoved").withArgs(f.partner.address, f.staff.address);
     await expect(f.bank.connect(f.volunteer).redeem(f.partner.address, 1n, RedemptionKind.Goods, note))
       .to.be.revertedWithCustomError(f.bank, "NotPartner")
