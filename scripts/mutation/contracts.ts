@@ -79,6 +79,11 @@ const EQUIVALENT: Record<string, string> = {
     "Equivalent on any real chain: the two differ only when block.timestamp equals MAX_SERVICE_AGE (a time in 1970), where the next comparison (servedAt < 0) is false either way.",
   "contracts/votes/OwnersVote.sol|comparison|`>` → `>=` in `) return lhs > rhs; return`":
     "Equivalent: the line returns only when lhs != rhs, where `>` and `>=` agree.",
+  // One key for every staff-only entry of the time bank (the key has no line): only survivors take the note, and
+  // the entries that survive are those whose first step is checkProxy(…, msg.sender, …) (moveMemberFor); the
+  // others are killed by tests that name no authorisation or a non-member.
+  "contracts/timebank/TimeBank.sol|role|removed onlyRegistryRole(registry.STAFF_ROLE())":
+    "Equivalent (defence in depth): the entry's first step, ProxyAuthorizations.checkProxy(authorisation, msg.sender, …), checks the same registry STAFF_ROLE of the same caller before anything else and reverts with the same MissingRole(caller, role) error; only the gas spent before the revert differs.",
   "contracts/votes/OwnersVote.sol|role|removed onlyRegistryRole(_staffRole)":
     "Equivalent (defence in depth): castBallotOnBehalf's next step, ProxyAuthorizations.checkProxy(authorisation, msg.sender, …), checks the same registry STAFF_ROLE of the same caller first and reverts with the same MissingRole(caller, role) error, which the tests expect (OwnersVote.test.ts: a non-staff caller refused with MissingRole); only the gas spent before the revert differs.",
 };
