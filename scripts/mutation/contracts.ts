@@ -2,7 +2,7 @@
 //
 // Why our own: no mutation tool fits Hardhat 3 well (Gambit and vertigo-rs drive Hardhat 2 or Foundry and
 // recompile the whole project per mutant; SuMo has no Hardhat 3 support). This runner is plain text mutation over
-// the sources in contracts/ (contracts/bench/ left out: benchmark-only, never deployed, no contract test), and
+// the sources in contracts/ (contracts/bench/ and contracts/test/ left out: benchmark and test helpers, never deployed), and
 // checks every mutant against the contract tests (test/contracts, test/invariants) on Hardhat's own EDR chain.
 //
 // Mutators, one fault at a time:
@@ -37,7 +37,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const OUT_FILE = path.join(ROOT, "docs/mutation/contracts.json");
 /** The same settings as hardhat.config.ts's profiles (checked at start against the config's text). */
 const SOLC_SETTINGS = { optimizer: { enabled: true, runs: 200 }, viaIR: true, evmVersion: "cancun" } as const;
-const EXCLUDED_DIRS = ["contracts/bench/"];
+const EXCLUDED_DIRS = ["contracts/bench/", "contracts/test/"];
 const TEST_DIRS = ["test/contracts", "test/invariants"];
 const DEFAULT_TIMEOUT_SECONDS = 300;
 

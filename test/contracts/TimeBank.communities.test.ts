@@ -137,6 +137,25 @@ describe("TimeBank across communities", function () {
     await expect(f.bankA.connect(f.volunteer).redeemAt(addrA, f.cafe.address, 10n, RedemptionKind.Goods, note))
       .to.be.revertedWithCustomError(f.bankA, "SelfCommunity")
       .withArgs(addrA);
+    // The partner's side checks its own rules: a member may not spend at themself as a partner there, nor at a
+    // partner who is (now) that community's staff; either refusal undoes the burn here.
+    await f.bankB.connect(f.staffB).registerPartner(f.volunteer.address, doc("the volunteer's own stall in B"));
+    await expect(f.bankA.connect(f.volunteer).redeemAt(addrB, f.volunteer.address, 10n, RedemptionKind.Goods, note))
+      .to.be.revertedWithCustomError(f.bankB, "SelfRedemption")
+      .withArgs(f.volunteer.address);
+    await f.b.registry.connect(f.adminB).grantRole(await f.b.registry.STAFF_ROLE(), f.cafe.address);
+    await expect(f.bankA.connect(f.volunteer).redeemAt(addrB, f.cafe.address, 10n, RedemptionKind.Goods, note))
+      .to.be.revertedWithCustomError(f.bankB, "StaffCannotBePartner")
+      .withArgs(f.cafe.address);
+    await f.b.registry.connect(f.adminB).revokeRole(await f.b.registry.STAFF_ROLE(), f.cafe.address);
+    // A recognised community that is not one of our time banks may push what a TimeBank refuses before calling:
+    // the receiving bank refuses it itself.
+    const foreign = await ethers.deployContract("ForeignCommunity");
+    const foreignAddr = await foreign.getAddress();
+    await f.bankB.connect(f.adminB).recogniseCommunity(foreignAddr);
+    await expect(foreign.pushRedemption(addrB, f.volunteer.address, f.cafe.address, 0n, note)).to.be.revertedWithCustomError(f.bankB, "ZeroMinutes");
+    await expect(foreign.pushMember(addrB, ZeroAddress, 10n)).to.be.revertedWithCustomError(f.bankB, "ZeroAddress");
+    expect(await f.bankB.clearingWith(foreignAddr)).to.equal(0n);
     // Nobody but a recognised time bank may push: not an account, not an unrecognised bank.
     await expect(f.bankB.connect(f.outsider).acceptMember(f.outsider.address, 1_000n))
       .to.be.revertedWithCustomError(f.bankB, "CommunityNotRecognised")

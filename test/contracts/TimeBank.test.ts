@@ -349,6 +349,9 @@ describe("TimeBank", function () {
     await expect(f.bank.connect(f.elder).redeemFor(f.outsider.address, f.partner.address, 1n, RedemptionKind.Goods, note, auth))
       .to.be.revertedWithCustomError(f.bank, "MissingRole")
       .withArgs(f.elder.address, f.staffRole);
+    // The whole balance may be spent.
+    await expect(f.bank.connect(f.volunteer).redeem(f.partner.address, 80n, RedemptionKind.Goods, note)).to.emit(f.bank, "CreditsRedeemed");
+    expect(await f.bank.balanceOf(f.volunteer.address)).to.equal(0n);
     await expect(f.bank.connect(f.staff).removePartner(f.partner.address)).to.emit(f.bank, "PartnerRemoved").withArgs(f.partner.address, f.staff.address);
     await expect(f.bank.connect(f.volunteer).redeem(f.partner.address, 1n, RedemptionKind.Goods, note))
       .to.be.revertedWithCustomError(f.bank, "NotPartner")
