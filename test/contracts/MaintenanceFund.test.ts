@@ -505,6 +505,9 @@ describe("MaintenanceFund", function () {
         .to.be.revertedWithCustomError(f.fund, "InvalidDisclosureWindow")
         .withArgs(366n, 365n);
       expect(await f.fund.emergencyPolicy(f.estateId)).to.deep.equal([7n, 20n, 90n, 10n]);
+      // The longest period and disclosure window are themselves allowed.
+      await expect(f.fund.setEmergencyPolicy(f.estateId, 7n, 20n, 366n, 365n)).to.emit(f.fund, "EmergencyPolicySet").withArgs(f.estateId, 7n, 20n, 366n, 365n);
+      await f.fund.setEmergencyPolicy(f.estateId, 7n, 20n, 90n, 10n);
     });
 
     it("charges only the units of a building-scoped plan, as registered at the proposal's snapshot", async function () {
