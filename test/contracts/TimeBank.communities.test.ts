@@ -2,7 +2,7 @@
 // with one's balance, and every refusal, with the clearing balances and each community's books after each step.
 import { expect } from "chai";
 import { network } from "hardhat";
-import { ZeroAddress } from "ethers";
+import { ZeroAddress, ZeroHash } from "ethers";
 import type { TimeBank } from "../../types/ethers-contracts/index.js";
 import { authorize, Scope } from "../helpers/proxies.js";
 import { doc } from "../helpers/fund.js";
@@ -156,6 +156,11 @@ describe("TimeBank across communities", function () {
     await expect(foreign.pushRedemption(addrB, f.volunteer.address, f.cafe.address, 0n, note)).to.be.revertedWithCustomError(f.bankB, "ZeroMinutes");
     await expect(foreign.pushMember(addrB, ZeroAddress, 10n)).to.be.revertedWithCustomError(f.bankB, "ZeroAddress");
     expect(await f.bankB.clearingWith(foreignAddr)).to.equal(0n);
+    // The spending side checks its own part before it calls the other: nothing, or no record, is refused here
+    // (a recognised community that is not one of our banks would not refuse them).
+    await f.bankA.connect(f.adminA).recogniseCommunity(foreignAddr);
+    await expect(f.bankA.connect(f.volunteer).redeemAt(foreignAddr, f.cafe.address, 0n, RedemptionKind.Goods, note)).to.be.revertedWithCustomError(f.bankA, "ZeroMinutes");
+    await expect(f.bankA.connect(f.volunteer).redeemAt(addrB, f.cafe.address, 10n, RedemptionKind.Goods, ZeroHash)).to.be.revertedWithCustomError(f.bankA, "ZeroHash");
     // Nobody but a recognised time bank may push: not an account, not an unrecognised bank.
     await expect(f.bankB.connect(f.outsider).acceptMember(f.outsider.address, 1_000n))
       .to.be.revertedWithCustomError(f.bankB, "CommunityNotRecognised")
@@ -167,6 +172,9 @@ describe("TimeBank across communities", function () {
     expect(await f.bankA.balanceOf(f.volunteer.address)).to.equal(120n);
     expect(await f.bankB.clearingWith(addrA)).to.equal(0n);
     await expectBooks([f.bankA, f.bankB, f.bankC], [f.volunteer.address, f.elder.address, f.son.address, f.outsider.address]);
+    // The whole balance may be spent there.
+    await expect(f.bankA.connect(f.volunteer).redeemAt(addrB, f.cafe.address, 120n, RedemptionKind.Goods, note)).to.emit(f.bankB, "VisitorCreditsRedeemed");
+    expect(await f.bankA.balanceOf(f.volunteer.address)).to.equal(0n);
   });
 
   it("moves a member with their balance, refuses a second move, and lets them come back", async function () {
