@@ -80,8 +80,8 @@ const EQUIVALENT: Record<string, string> = {
   "contracts/votes/OwnersVote.sol|comparison|`>` → `>=` in `) return lhs > rhs; return`":
     "Equivalent: the line returns only when lhs != rhs, where `>` and `>=` agree.",
   // One key for every staff-only entry of the time bank (the key has no line): only survivors take the note, and
-  // the entries that survive are those whose first step is checkProxy(…, msg.sender, …) (moveMemberFor); the
-  // others are killed by tests that name no authorisation or a non-member.
+  // only moveMemberFor survives (its first step is checkProxy(…, msg.sender, …)); the others are killed by tests
+  // that name no authorisation or a non-member (redeemFor, redeemAtFor, confirmServiceFor, rejectServiceFor).
   "contracts/timebank/TimeBank.sol|role|removed onlyRegistryRole(registry.STAFF_ROLE())":
     "Equivalent (defence in depth): the entry's first step, ProxyAuthorizations.checkProxy(authorisation, msg.sender, …), checks the same registry STAFF_ROLE of the same caller before anything else and reverts with the same MissingRole(caller, role) error; only the gas spent before the revert differs.",
   "contracts/votes/OwnersVote.sol|role|removed onlyRegistryRole(_staffRole)":

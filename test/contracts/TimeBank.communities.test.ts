@@ -103,6 +103,10 @@ describe("TimeBank across communities", function () {
     await expect(f.bankA.connect(f.staffA).redeemAtFor(f.elder.address, addrB, f.cafe.address, 15n, RedemptionKind.Service, note, auth))
       .to.be.revertedWithCustomError(f.a.proxies, "WrongResident")
       .withArgs(auth, f.volunteer.address, f.elder.address);
+    // Staff only, whoever is named: the role is checked before anything about the member.
+    await expect(f.bankA.connect(f.volunteer).redeemAtFor(f.outsider.address, addrB, f.cafe.address, 15n, RedemptionKind.Service, note, auth))
+      .to.be.revertedWithCustomError(f.bankA, "MissingRole")
+      .withArgs(f.volunteer.address, await f.a.registry.STAFF_ROLE());
     expect(await f.bankA.balanceOf(f.volunteer.address)).to.equal(60n);
   });
 
