@@ -73,6 +73,10 @@ type Plan = { file: string; line: number; start: number; end: number; replacemen
 const EQUIVALENT: Record<string, string> = {
   "contracts/fund/MaintenanceFund.sol|comparison|`>` → `>=` in `block.timestamp > period ? spent`":
     "Equivalent on any real chain: the two differ only when block.timestamp equals the period (at most 366 days, i.e. a time in January 1971); both branches then also read the same checkpoint at time 0.",
+  "contracts/fund/MaintenanceFund.sol|comparison|`>=` → `>` in `remaining = spentInPeriod >= limit ? 0`":
+    "Equivalent: the two differ only when spentInPeriod equals the limit, where both branches give 0 (limit - spentInPeriod).",
+  "contracts/fund/MaintenanceFund.sol|comparison|`<` → `<=` in `; return majority < MIN_EMERGENCY_APPROVALS ? MIN_EMERGENCY_APPROVALS`":
+    "Equivalent: the two differ only when the majority equals MIN_EMERGENCY_APPROVALS, where both branches return that same number.",
   "contracts/votes/OwnersVote.sol|comparison|`<` → `<=` in `0; i < batch.counted`":
     "Equivalent: the one extra slot read, countedIndices[counted], exists (the ballot being refused is not counted, so counted < ballots.length) and still holds 0, while a refused ballot's holder index is at least 1 (an index of 0 has no area and is skipped as NotEligible before), so it never matches.",
   "contracts/timebank/TimeBank.sol|comparison|`>` → `>=` in `block.timestamp > MAX_SERVICE_AGE && servedAt`":
