@@ -461,7 +461,7 @@ export async function mutateContracts(options: ContractsMutationOptions = {}): P
   const result = (): MutationResult => (earlier ? mergeResults([earlier, { ...runResult(), command: `${command} (its survivors again)` }]) : runResult());
   const runResult = (): MutationResult => ({
     suite: "contracts",
-    tool: `scripts/mutation/contracts.ts (our own text mutator; solc ${SOLC_SETTINGS.viaIR ? "0.8.30 viaIR" : ""}, optimizer 200; hardhat test mocha --bail, ${timeoutSeconds} s per mutant)`,
+    tool: `scripts/mutation/contracts.ts (our own text mutator; solc ${SOLC_SETTINGS.viaIR ? "0.8.30 viaIR" : ""}, optimizer 200; hardhat test mocha --bail over the test files that use the mutated contract, a mutant timed out after ${timeoutSeconds} s)`,
     command,
     score: score(mutants),
     mutants,
@@ -580,7 +580,12 @@ function parseArgs(argv: string[]): ContractsMutationOptions & { merge?: string[
 if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const options = parseArgs(process.argv.slice(2));
   if (options.merge) {
-    const merged = mergeResults(options.merge.map((f) => JSON.parse(fs.readFileSync(f, "utf8")) as MutationResult));
+    const all = mergeResults(options.merge.map((f) => JSON.parse(fs.readFileSync(f, "utf8")) as MutationResult));
+    // Verdicts on mutants the current sources no longer have (a contract changed since that run) are dropped.
+    const planned = new Set([...contractSources(ROOT)].flatMap(([file, src]) => planMutants(file, src, options.negate).map((p) => `${p.file}:${p.line}|${p.mutator}|${p.description}`)));
+    const current = all.mutants.filter((m) => planned.has(`${m.file}:${m.line}|${m.mutator}|${m.description}`));
+    if (current.length < all.mutants.length) console.log(`dropped ${all.mutants.length - current.length} verdicts on mutants the current sources no longer have`);
+    const merged: MutationResult = { ...all, mutants: current, score: score(current) };
     fs.mkdirSync(path.dirname(options.outFile!), { recursive: true });
     fs.writeFileSync(options.outFile!, `${JSON.stringify(merged, null, 2)}\n`);
     console.log(`score ${merged.score} over ${merged.mutants.length} mutants → ${options.outFile}`);
