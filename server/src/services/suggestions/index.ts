@@ -11,7 +11,7 @@ import { MODEL_NAMES, OPEN_DAY_MODELS, projectOpenDay, projectSuggestion, type O
 import { openDayQueries, suggestionQueries } from "./queries.js";
 import { OPEN_DAY_RECORDS, OPEN_DAY_SERVICE, RECORDS, SERVICE } from "./records.js";
 import { evolveOpenDay, evolveSuggestion, INITIAL_OPEN_DAY, INITIAL_SUGGESTION, type OpenDayState, type SuggestionState } from "./state.js";
-import { authorTag, noteOf, sealedActorOf } from "./texts.js";
+import { authorTag, noteOf, sealedActorOf, selvesOf, tagsOf } from "./texts.js";
 
 export * from "./records.js";
 export { DEFAULT_SUGGESTION_SETTINGS, type SuggestionSettings } from "./commands.js";
@@ -46,12 +46,6 @@ export function suggestionServices(deps: SuggestionDeps): { services: AnyService
   const openDayOf = async (id: string) => running.engine?.storage.get<OpenDayRow>(modelName(OPEN_DAY_SERVICE, OPEN_DAY_MODELS.days), id);
   const guarded = (request: CommandRequest, run: () => Promise<CommandAnswer>) =>
     keepingTexts(deps.vault, "system" in request.principal ? { system: request.principal.system } : { address: request.principal.address }, run);
-  /** Who the acting resident is: their address and the vault person ids the directory links to it (or the person id staff act for). */
-  const selvesOf = async (actor: ActingActor): Promise<string[]> => {
-    const me = residentOf({ actor });
-    if (!me) return [];
-    return me.startsWith("0x") ? [me, ...((await deps.personsOf?.(me)) ?? [])] : [me];
-  };
   const commands = suggestionCommands(deps.settings ?? DEFAULT_SUGGESTION_SETTINGS).map((command) => {
     const fields = NOTE_FIELDS[command.name] ?? [];
     const authors = AUTHORS_COMMANDS.has(command.name);
@@ -65,12 +59,13 @@ export function suggestionServices(deps: SuggestionDeps): { services: AnyService
           if (day) facts.openDay = day;
         }
         const vault = deps.vault;
+        const me = residentOf({ actor });
         if (vault && command.name === "submit") {
           // Online the author is the actor (the resident, or the one staff act for); at an open day, whom staff name.
-          const author = input.channel === "openDay" ? (input.author as string | undefined) : residentOf({ actor });
+          const author = input.channel === "openDay" ? (input.author as string | undefined) : me;
           if (author) facts.authorTag = await authorTag(vault, id, author);
         }
-        if (vault && command.name === "hideName") facts.ownTags = await Promise.all((await selvesOf(actor)).map((self) => authorTag(vault, id, self)));
+        if (vault && me && command.name === "hideName") facts.ownTags = await tagsOf(vault, id, await selvesOf(me, deps.personsOf));
         // The notes last: a refused lookup above writes nothing to the vault.
         for (const field of fields) {
           const value = input[field];

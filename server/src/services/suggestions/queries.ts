@@ -9,7 +9,7 @@ import { defineQuery, objectId, refuse, type ModelReader, type QueryDef, type St
 import { funnelOf, funnelRow, readFunnel, type Counts } from "./funnel.js";
 import { MODELS, OPEN_DAY_MODELS, type OpenDayRow, type SuggestionRow } from "./projections.js";
 import { CHANNELS, DECLINE_REASONS, TOPICS } from "./records.js";
-import { authorTag, publicNote } from "./texts.js";
+import { publicNote, selvesOf, tagsOf } from "./texts.js";
 
 export const suggestionView = z.object({
   id: z.string(),
@@ -81,8 +81,15 @@ export async function viewOf(row: SuggestionRow, deps: QueryDeps, now: number): 
   };
 }
 
-/** A page of an index whose keys end in `:<id>`, as views. */
-async function pageOfIndex(read: ModelReader, model: string, prefix: string, query: { limit: number; cursor?: string; status?: string }, deps: QueryDeps) {
+/** A page of an index whose keys end in `:<id>`, as views; `keep` skips the rows it refuses. */
+async function pageOfIndex(
+  read: ModelReader,
+  model: string,
+  prefix: string,
+  query: { limit: number; cursor?: string; status?: string },
+  deps: QueryDeps,
+  keep?: (row: SuggestionRow) => Promise<boolean>,
+) {
   if (query.cursor !== undefined && cursorKey(query.cursor, prefix) === null) throw refuse(400, "invalid_cursor", {});
   const now = Math.floor(deps.clock() / 1000);
   return read.page(model, {
@@ -92,6 +99,7 @@ async function pageOfIndex(read: ModelReader, model: string, prefix: string, que
     map: async (_value, key) => {
       const row = await read.get<SuggestionRow>(MODELS.suggestions, key.slice(key.lastIndexOf(":") + 1));
       if (!row || (query.status !== undefined && row.status !== query.status)) return undefined;
+      if (keep && !(await keep(row))) return undefined;
       return viewOf(row, deps, now);
     },
   });
@@ -142,24 +150,11 @@ export function suggestionQueries(deps: QueryDeps): QueryDef[] {
       handler: async ({ query }, read, context) => {
         const vault = deps.vault;
         if (!vault) return { items: [] };
-        if (query.cursor !== undefined && cursorKey(query.cursor, "") === null) throw refuse(400, "invalid_cursor", {});
-        const me = context.address!.toLowerCase();
         // Sent online under the address; written down at an open day under a person the directory links to it.
-        const selves = [me, ...((await deps.personsOf?.(me)) ?? [])];
-        const now = Math.floor(deps.clock() / 1000);
+        const selves = await selvesOf(context.address!.toLowerCase(), deps.personsOf);
         // No record says who wrote what (records.ts): each suggestion's tag is tried against the resident's own.
         // One keyed hash per suggestion and self: an estate's thousands in milliseconds.
-        return read.page(MODELS.newest, {
-          prefix: "",
-          limit: query.limit,
-          cursor: query.cursor,
-          map: async (_value, key) => {
-            const row = await read.get<SuggestionRow>(MODELS.suggestions, key.slice(key.lastIndexOf(":") + 1));
-            if (!row?.authorTag) return undefined;
-            for (const self of selves) if ((await authorTag(vault, row.id, self)) === row.authorTag) return viewOf(row, deps, now);
-            return undefined;
-          },
-        });
+        return pageOfIndex(read, MODELS.newest, "", query, deps, async (row) => row.authorTag !== null && (await tagsOf(vault, row.id, selves)).includes(row.authorTag));
       },
     }),
     defineQuery({

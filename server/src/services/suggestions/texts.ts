@@ -33,6 +33,19 @@ export function authorTag(vault: Vault, id: string, author: string): Promise<`0x
   return vault.pseudonym("suggestion.author", `${id}\n${author}`);
 }
 
+/** An author's tags for suggestion `id`, one for each of `selves` (texts.ts `selvesOf`). */
+export function tagsOf(vault: Vault, id: string, selves: readonly string[]): Promise<string[]> {
+  return Promise.all(selves.map((self) => authorTag(vault, id, self)));
+}
+
+/**
+ * Whom a resident is as an author: their address and the vault person ids the directory links to it (written down
+ * at an open day), or the one person id staff act for.
+ */
+export async function selvesOf(resident: string, personsOf?: (address: string) => Promise<string[]>): Promise<string[]> {
+  return resident.startsWith("0x") ? [resident, ...((await personsOf?.(resident)) ?? [])] : [resident];
+}
+
 /**
  * The actor a record names instead of the author (receipts/actor.ts): a note in the vault holding the real actor
  * (for staff, with the resident and the authorisation), marked with the staff's address when staff acted.
